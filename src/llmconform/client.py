@@ -1,0 +1,262 @@
+"""The one HTTP client every request goes through: auth, time limits, retries, size cap, budget,
+timings, recording and replay."""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from llmconform import __version__
+from llmconform.exchange import NOT_RECORDED, WRONG_KEY, Exchange, Request, Timings
+from llmconform.profile import Profile
+from llmconform.redact import MASK, Redactor
+from llmconform.replay import CassetteStore, recorded_body, recorded_headers
+from llmconform.sse import StreamParser, parse
+
+
+@dataclass(frozen=True)
+class Limits:
+    connect_s: float = 10.0
+    read_s: float = 60.0  # the longest silence inside an answer
+    total_s: float = 120.0  # a whole exchange, stream included
+    max_bytes: int = 8 * 1024 * 1024
+    retries: int = 2  # on 429 / 503
+    max_retry_wait_s: float = 8.0
+
+
+class Budget:
+    """Requests and output tokens a run may spend; once either is spent nothing more is sent."""
+
+    def __init__(self, max_requests: int, max_output_tokens: int) -> None:
+        self.max_requests = max_requests
+        self.max_output_tokens = max_output_tokens
+        self.requests = 0
+        self.output_tokens = 0
+        self._lock = threading.Lock()
+
+    def take_request(self) -> bool:
+        with self._lock:
+            if self.requests >= self.max_requests or self.output_tokens >= self.max_output_tokens:
+                return False
+            self.requests += 1
+            return True
+
+    def spend_tokens(self, tokens: int) -> None:
+        with self._lock:
+            self.output_tokens += max(tokens, 0)
+
+
+def _usage_output_tokens(data: Any) -> int | None:
+    if not isinstance(data, dict):
+        return None
+    for holder in (data.get("usage"), data.get("usageMetadata"), (data.get("response") or {}).get("usage")
+                   if isinstance(data.get("response"), dict) else None,
+                   (data.get("message") or {}).get("usage") if isinstance(data.get("message"), dict) else None):
+        if isinstance(holder, dict):
+            for name in ("completion_tokens", "output_tokens", "candidatesTokenCount"):
+                if isinstance(holder.get(name), int):
+                    return int(holder[name])
+    return None
+
+
+def output_tokens(exchange: Exchange) -> int | None:
+    """Output tokens the provider reports for an exchange, whatever the surface."""
+    if exchange.events is not None:
+        found = None
+        for event in exchange.events:
+            value = _usage_output_tokens(event.json())
+            if value is not None:
+                found = value
+        return found
+    try:
+        return _usage_output_tokens(json.loads(exchange.body))
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def _retry_after(headers: httpx.Headers) -> float | None:
+    value = headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(value) if value else None
+        return max(parsed.timestamp() - time.time(), 0.0) if parsed else None
+
+
+class Client:
+    def __init__(self, profile: Profile, *, key: str | None, mode: str, redactor: Redactor,
+                 limits: Limits | None = None, budget: Budget | None = None,
+                 cassettes: CassetteStore | None = None, transport: httpx.BaseTransport | None = None,
+                 on_exchange: Callable[[Exchange], None] | None = None) -> None:
+        self.profile = profile
+        self.mode = mode  # live | replay | record
+        self.limits = limits or Limits()
+        self.budget = budget or Budget(profile.budget.max_requests, profile.budget.max_output_tokens)
+        self.cassettes = cassettes
+        self._key = key
+        self._redactor = redactor
+        self._on_exchange = on_exchange
+        self._http = httpx.Client(
+            timeout=httpx.Timeout(self.limits.read_s, connect=self.limits.connect_s),
+            follow_redirects=False, transport=transport,
+            headers={"user-agent": f"llmconform/{__version__}"},
+            limits=httpx.Limits(max_connections=8, max_keepalive_connections=4),
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    # -- request building ---------------------------------------------------------------------
+
+    def _auth(self, request: Request) -> tuple[dict[str, str], dict[str, str]]:
+        """Headers and query parameters that authenticate the request as its probe wants."""
+        if request.auth == "none":
+            return {}, {}
+        key = WRONG_KEY if request.auth == "wrong" else (self._key or "")
+        style = self.profile.auth_style_for(request.surface)
+        if style == "none" or not key:
+            return {}, {}
+        if style == "bearer":
+            return {"authorization": f"Bearer {key}"}, {}
+        if style == "query-key":
+            return {}, {"key": key}
+        return {style: key}, {}
+
+    def _url(self, request: Request, params: dict[str, str]) -> httpx.URL:
+        url = httpx.URL(self.profile.base_url + request.path)
+        return url.copy_merge_params(params) if params else url
+
+    def _shown(self, url: httpx.URL, headers: dict[str, str]) -> tuple[str, dict[str, str]]:
+        shown_url = str(url.copy_set_param("key", MASK)) if url.params.get("key") else str(url)
+        return self._redactor.text(shown_url).replace("%3Credacted%3E", MASK), self._redactor.headers(
+            headers.items())
+
+    # -- sending ------------------------------------------------------------------------------
+
+    def send(self, request: Request) -> Exchange:
+        auth_headers, params = self._auth(request)
+        headers = {**self.profile.headers, **dict(request.headers), **auth_headers}
+        if request.content:
+            headers.setdefault("content-type", "application/json")
+        url = self._url(request, params)
+        shown_url, shown_headers = self._shown(url, headers)
+        exchange = Exchange(request=request, url=shown_url, sent_headers=shown_headers,
+                            key_env=self.profile.auth_env)
+        if self.mode == "replay":
+            self._replay(exchange)
+        else:
+            self._live(exchange, url, headers)
+            if self.mode == "record" and self.cassettes is not None and exchange.status is not None:
+                self.cassettes.record(exchange)
+        if self._on_exchange:
+            self._on_exchange(exchange)
+        return exchange
+
+    def _replay(self, exchange: Exchange) -> None:
+        recorded = self.cassettes.play(exchange.request) if self.cassettes else None
+        if recorded is None:
+            exchange.problem = NOT_RECORDED
+            return
+        exchange.status = int(recorded["status"]["code"])
+        exchange.headers = recorded_headers(recorded)
+        exchange.body = recorded_body(recorded)
+        exchange.attempts = 1
+        exchange.timings = Timings(0.0, 0.0, 0.0)
+        if exchange.is_event_stream:
+            exchange.events, exchange.framing = parse(exchange.body)
+
+    def _live(self, exchange: Exchange, url: httpx.URL, headers: dict[str, str]) -> None:
+        request = exchange.request
+        for attempt in range(self.limits.retries + 1):
+            if not self.budget.take_request():
+                if exchange.status == 429:
+                    exchange.problem, exchange.problem_detail = "rate-limited", "budget spent while retrying"
+                else:
+                    exchange.problem, exchange.problem_detail = "budget", (
+                        f"{self.budget.requests}/{self.budget.max_requests} requests, "
+                        f"{self.budget.output_tokens}/{self.budget.max_output_tokens} output tokens spent")
+                return
+            exchange.attempts = attempt + 1
+            wait = self._attempt(exchange, url, headers)
+            if wait is None:
+                break
+            if attempt == self.limits.retries:
+                break
+            time.sleep(wait)
+        if exchange.status == 429 and exchange.problem is None:
+            exchange.problem = "rate-limited"
+            exchange.problem_detail = f"429 after {exchange.attempts} attempt(s)"
+        if exchange.status is not None and 200 <= exchange.status < 300:
+            spent = output_tokens(exchange)
+            self.budget.spend_tokens(spent if spent is not None else (request.output_limit or 0))
+
+    def _attempt(self, exchange: Exchange, url: httpx.URL, headers: dict[str, str]) -> float | None:
+        """One try; returns the wait before a retry, or None when the answer is final."""
+        request = exchange.request
+        exchange.problem, exchange.problem_detail = None, ""
+        start = time.monotonic()
+        deadline = start + self.limits.total_s
+
+        def elapsed_ms() -> float:
+            return round((time.monotonic() - start) * 1000, 1)
+
+        body = bytearray()
+        parser: StreamParser | None = None
+        try:
+            with self._http.stream(request.method, url, headers=headers, content=request.content or None) as resp:
+                exchange.status = resp.status_code
+                exchange.headers = {k.lower(): v for k, v in resp.headers.items()}
+                exchange.timings = Timings(headers_ms=elapsed_ms())
+                if resp.status_code in (429, 503):
+                    wait = _retry_after(resp.headers)
+                    if wait is None or wait <= self.limits.max_retry_wait_s:
+                        resp.read()
+                        exchange.body = resp.content[: self.limits.max_bytes]
+                        return min(wait if wait is not None else 1.0, self.limits.max_retry_wait_s)
+                if exchange.is_event_stream:
+                    parser = StreamParser()
+                for chunk in resp.iter_bytes():
+                    now = elapsed_ms()
+                    if exchange.timings.first_byte_ms is None:
+                        exchange.timings.first_byte_ms = now
+                    body += chunk
+                    if parser:
+                        parser.feed(chunk, now)
+                    if len(body) > self.limits.max_bytes:
+                        exchange.problem = "too-large"
+                        exchange.problem_detail = f"more than {self.limits.max_bytes} bytes"
+                        break
+                    if time.monotonic() > deadline:
+                        exchange.problem = "never-ended" if parser else "timeout"
+                        exchange.problem_detail = f"still arriving after {self.limits.total_s:.0f} s"
+                        break
+        except httpx.ConnectError as exc:
+            exchange.problem, exchange.problem_detail = "unreachable", self._redactor.text(str(exc))[:200]
+        except httpx.ConnectTimeout:
+            exchange.problem, exchange.problem_detail = "unreachable", "connect timed out"
+        except httpx.ReadTimeout:
+            exchange.problem = "stalled" if exchange.status is not None else "timeout"
+            exchange.problem_detail = f"nothing arrived for {self.limits.read_s:.0f} s"
+        except httpx.DecodingError as exc:
+            exchange.problem, exchange.problem_detail = "bad-encoding", str(exc)[:200]
+        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
+            exchange.problem = "reset"
+            exchange.problem_detail = self._redactor.text(str(exc))[:200] or exc.__class__.__name__
+        except httpx.HTTPError as exc:
+            exchange.problem = "transport"
+            exchange.problem_detail = self._redactor.text(f"{exc.__class__.__name__}: {exc}")[:200]
+        exchange.body = bytes(body[: self.limits.max_bytes])
+        exchange.timings.total_ms = elapsed_ms()
+        if parser:
+            parser.close(exchange.timings.total_ms)
+            exchange.events, exchange.framing = parser.events, parser.framing
+        return None

@@ -1,0 +1,166 @@
+"""Profiles: which provider, which surfaces, which models, which key variable, which budget."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+SURFACES = ("openai-chat", "openai-responses", "anthropic-messages", "gemini", "models", "embeddings")
+AUTH_STYLES = ("bearer", "x-api-key", "x-goog-api-key", "query-key", "none")
+# The header each surface's official API documents, used when a profile names no style.
+NATIVE_AUTH = {
+    "openai-chat": "bearer",
+    "openai-responses": "bearer",
+    "anthropic-messages": "x-api-key",
+    "gemini": "x-goog-api-key",
+    "models": "bearer",
+    "embeddings": "bearer",
+}
+# What a surface is assumed to offer when its profile lists no features.
+DEFAULT_FEATURES = frozenset({"stream", "tools"})
+
+
+class ProfileError(Exception):
+    """A profile (or the flags standing in for one) cannot be used; the message says what to fix."""
+
+
+@dataclass(frozen=True)
+class SurfaceConfig:
+    model: str
+    features: frozenset[str] = DEFAULT_FEATURES
+    auth_style: str | None = None
+    # Probe name -> the exact request body to send instead of the suite's own probe (the vendor's
+    # documented request, so that a replay of its documents can feed the checks).
+    requests: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Budget:
+    max_requests: int = 80
+    max_output_tokens: int = 4000
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    base_url: str
+    auth_env: str | None
+    auth_style: str | None
+    surfaces: dict[str, SurfaceConfig]
+    budget: Budget = Budget()
+    headers: dict[str, str] = field(default_factory=dict)
+    source: Path | None = None
+
+    def auth_style_for(self, surface: str) -> str:
+        config = self.surfaces.get(surface)
+        if config and config.auth_style:
+            return config.auth_style
+        return self.auth_style or NATIVE_AUTH.get(surface, "bearer")
+
+    def api_key(self, *, required: bool) -> str | None:
+        """The key from the environment variable the profile names — never from the profile itself."""
+        if not self.auth_env:
+            return None
+        value = os.environ.get(self.auth_env)
+        if not value and required:
+            raise ProfileError(f"environment variable {self.auth_env} is not set: export it with the key "
+                               f"for {self.name} (profile {self.source or 'from flags'})")
+        return value or None
+
+
+def _require(data: dict[str, Any], key: str, where: str, kind: type) -> Any:
+    if key not in data:
+        raise ProfileError(f"{where}: missing required key '{key}'")
+    value = data[key]
+    if not isinstance(value, kind):
+        raise ProfileError(f"{where}: '{key}' must be a {kind.__name__}, got {type(value).__name__}")
+    return value
+
+
+def _check_base_url(url: str, where: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ProfileError(f"{where}: base_url must be an http(s) URL like https://api.example.com, got {url!r}")
+    return url.rstrip("/")
+
+
+def _surface(name: str, data: Any, where: str) -> SurfaceConfig:
+    if name not in SURFACES:
+        raise ProfileError(f"{where}: unknown surface '{name}' (known: {', '.join(SURFACES)})")
+    if not isinstance(data, dict):
+        raise ProfileError(f"{where}.{name}: must be a mapping with at least 'model'")
+    model = _require(data, "model", f"{where}.{name}", str)
+    features = data.get("features")
+    if features is not None and not (isinstance(features, list) and all(isinstance(f, str) for f in features)):
+        raise ProfileError(f"{where}.{name}: 'features' must be a list of names")
+    style = data.get("auth")
+    if style is not None and style not in AUTH_STYLES:
+        raise ProfileError(f"{where}.{name}: auth must be one of {', '.join(AUTH_STYLES)}")
+    requests = data.get("requests") or {}
+    if not isinstance(requests, dict) or not all(isinstance(v, dict) for v in requests.values()):
+        raise ProfileError(f"{where}.{name}: 'requests' must map probe names to request bodies")
+    return SurfaceConfig(model=model, features=frozenset(features) if features is not None else DEFAULT_FEATURES,
+                         auth_style=style, requests=requests)
+
+
+def parse_profile(data: Any, source: Path | None = None) -> Profile:
+    where = str(source) if source else "profile"
+    if not isinstance(data, dict):
+        raise ProfileError(f"{where}: a profile is a YAML mapping (name, base_url, auth, surfaces)")
+    name = _require(data, "name", where, str)
+    base_url = _check_base_url(_require(data, "base_url", where, str), where)
+    auth = data.get("auth") or {}
+    if not isinstance(auth, dict):
+        raise ProfileError(f"{where}: 'auth' must be a mapping like {{env: VAR, style: bearer}}")
+    if "key" in auth or "api_key" in auth:
+        raise ProfileError(f"{where}: keys never go in a profile; name the environment variable with auth.env")
+    style = auth.get("style")
+    if style is not None and style not in AUTH_STYLES:
+        raise ProfileError(f"{where}: auth.style must be one of {', '.join(AUTH_STYLES)}, got {style!r}")
+    surfaces_data = _require(data, "surfaces", where, dict)
+    surfaces = {n: _surface(n, v, f"{where}: surfaces") for n, v in surfaces_data.items()}
+    budget_data = data.get("budget") or {}
+    if not isinstance(budget_data, dict):
+        raise ProfileError(f"{where}: 'budget' must be a mapping (max_requests, max_output_tokens)")
+    try:
+        budget = Budget(**{k: int(v) for k, v in budget_data.items()})
+    except (TypeError, ValueError) as exc:
+        raise ProfileError(f"{where}: budget: {exc}") from None
+    headers = data.get("headers") or {}
+    if not isinstance(headers, dict):
+        raise ProfileError(f"{where}: 'headers' must be a mapping")
+    return Profile(name=name, base_url=base_url, auth_env=auth.get("env"), auth_style=style, surfaces=surfaces,
+                   budget=budget, headers={str(k): str(v) for k, v in headers.items()}, source=source)
+
+
+def load_profile(path: str | Path) -> Profile:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ProfileError(f"cannot read profile {path}: {exc.strerror}") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ProfileError(f"{path}: not valid YAML: {str(exc).splitlines()[0]}") from None
+    return parse_profile(data, path)
+
+
+def profile_from_flags(base_url: str, api_key_env: str | None, surfaces: list[str], model: str | None,
+                       features: list[str] | None = None, name: str | None = None) -> Profile:
+    if not surfaces:
+        raise ProfileError("--base-url needs at least one --surface (e.g. --surface openai-chat)")
+    if not model:
+        raise ProfileError("--base-url needs --model (the model name the provider serves)")
+    host = urlsplit(base_url).netloc or "provider"
+    return parse_profile({
+        "name": name or host,
+        "base_url": base_url,
+        "auth": {"env": api_key_env} if api_key_env else {"style": "none"},
+        "surfaces": {s: {"model": model, **({"features": features} if features else {})} for s in surfaces},
+    })

@@ -1,0 +1,156 @@
+"""Cassettes: vcrpy's format, matchers and filters, with the suite's own routing.
+
+Exchanges are shared across tests and sent concurrently, so instead of patching the HTTP stack
+per test (what pytest-recording's `vcr` fixture does) each exchange asks the vendor's cassette
+directly: a replay never opens a socket, and several vendors can replay in one session.
+pytest-recording still supplies `--block-network`, which the CLI turns on for replays.
+
+Layout: `cassettes/<vendor>/<surface>.yaml`, one vcrpy cassette per surface. URIs are stored
+relative to a placeholder host, so a cassette replays against any base URL; matching is on
+method, path, query, the JSON body, and the auth state the probe used (valid, none, wrong).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from vcr import matchers
+from vcr.cassette import Cassette
+from vcr.errors import UnhandledHTTPRequestError
+from vcr.persisters.filesystem import CassetteNotFoundError
+from vcr.record_mode import RecordMode
+from vcr.request import Request as VcrRequest
+from vcr.serialize import deserialize, serialize
+from vcr.serializers import yamlserializer
+
+from llmconform.exchange import Exchange, Request
+from llmconform.redact import SECRET_HEADERS, SECRET_QUERY_KEYS, Redactor
+
+CANONICAL_HOST = "https://provider.invalid"
+AUTH_MARKER = "x-llmconform-auth"
+PROBE_MARKER = "x-llmconform-probe"
+_KEPT_REQUEST_HEADERS = ("content-type", "anthropic-version", "anthropic-beta", AUTH_MARKER, PROBE_MARKER)
+
+
+def canonical_uri(path: str) -> str:
+    """The URI a cassette stores: placeholder host, key-like query parameters dropped."""
+    parts = urlsplit(path)
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k.lower() not in SECRET_QUERY_KEYS]
+    return CANONICAL_HOST + parts.path + (f"?{urlencode(query)}" if query else "")
+
+
+def json_body(r1: VcrRequest, r2: VcrRequest) -> None:
+    """vcrpy matcher: bodies equal as JSON (key order and spacing do not matter)."""
+    b1, b2 = r1.body or b"", r2.body or b""
+    try:
+        equal = json.loads(b1) == json.loads(b2)
+    except ValueError:
+        equal = b1 == b2
+    if not equal:
+        raise AssertionError("JSON bodies differ")
+
+
+def auth_state(r1: VcrRequest, r2: VcrRequest) -> None:
+    """vcrpy matcher: a no-key probe never replays the answer recorded for a valid key."""
+    if r1.headers.get(AUTH_MARKER, "valid") != r2.headers.get(AUTH_MARKER, "valid"):
+        raise AssertionError("auth states differ")
+
+
+MATCH_ON = (matchers.method, matchers.path, matchers.query, json_body, auth_state)
+
+
+def to_vcr_request(request: Request) -> VcrRequest:
+    headers = {name.lower(): value for name, value in request.headers if name.lower() not in SECRET_HEADERS}
+    headers = {k: v for k, v in headers.items() if k in _KEPT_REQUEST_HEADERS}
+    if request.content:
+        headers["content-type"] = "application/json"
+    headers[AUTH_MARKER] = request.auth
+    headers[PROBE_MARKER] = f"{request.surface}:{request.probe}"
+    return VcrRequest(request.method, canonical_uri(request.path), request.content or None, headers)
+
+
+class _SurfaceFiles:
+    """vcrpy persister: a vendor's cassette is a folder with one YAML file per surface."""
+
+    @staticmethod
+    def load_cassette(cassette_path: str, serializer: Any) -> tuple[list[Any], list[Any]]:
+        requests: list[Any] = []
+        responses: list[Any] = []
+        for file in sorted(Path(cassette_path).glob("*.yaml")):
+            found = deserialize(file.read_text(encoding="utf-8"), serializer)
+            requests += found[0]
+            responses += found[1]
+        if not requests:
+            raise CassetteNotFoundError(cassette_path)
+        return requests, responses
+
+    @staticmethod
+    def save_cassette(cassette_path: str, cassette_dict: dict[str, Any], serializer: Any) -> None:
+        by_surface: dict[str, dict[str, list[Any]]] = {}
+        for request, response in zip(cassette_dict["requests"], cassette_dict["responses"], strict=True):
+            surface = request.headers.get(PROBE_MARKER, "other:").split(":")[0] or "other"
+            group = by_surface.setdefault(surface, {"requests": [], "responses": []})
+            group["requests"].append(request)
+            group["responses"].append(response)
+        folder = Path(cassette_path)
+        folder.mkdir(parents=True, exist_ok=True)
+        for surface, group in by_surface.items():
+            (folder / f"{surface}.yaml").write_text(serialize(group, serializer), encoding="utf-8")
+
+
+class CassetteStore:
+    """One vendor's cassettes, for replay (read-only) or record (rewritten at the end)."""
+
+    def __init__(self, folder: Path, *, record: bool, redactor: Redactor) -> None:
+        self.folder = folder
+        self._redactor = redactor
+        self._lock = threading.Lock()
+        self._cassette = Cassette.load(
+            path=str(folder), serializer=yamlserializer, persister=_SurfaceFiles,
+            record_mode=RecordMode.ALL if record else RecordMode.NONE, match_on=MATCH_ON,
+            allow_playback_repeats=True,
+        )
+
+    def __len__(self) -> int:
+        return len(self._cassette)
+
+    def play(self, request: Request) -> dict[str, Any] | None:
+        with self._lock:
+            try:
+                return self._cassette.play_response(to_vcr_request(request))
+            except UnhandledHTTPRequestError:
+                return None
+
+    def record(self, exchange: Exchange) -> None:
+        body = self._redactor.bytes(exchange.body)
+        try:
+            stored: str | bytes = body.decode("utf-8")
+        except UnicodeDecodeError:
+            stored = body  # kept byte for byte: the invalid UTF-8 is the evidence
+        response = {
+            "status": {"code": exchange.status, "message": ""},
+            "headers": {k: [self._redactor.text(v)] for k, v in exchange.headers.items()
+                        if k not in SECRET_HEADERS and k not in ("set-cookie", "content-encoding",
+                                                                  "content-length", "transfer-encoding")},
+            "body": {"string": stored},
+        }
+        with self._lock:
+            self._cassette.append(to_vcr_request(exchange.request), response)
+
+    def save(self) -> None:
+        with self._lock:
+            if self._cassette.dirty:
+                self._cassette._save(force=True)
+
+
+def recorded_body(response: dict[str, Any]) -> bytes:
+    body = response.get("body", {}).get("string", b"")
+    return body.encode("utf-8") if isinstance(body, str) else bytes(body)
+
+
+def recorded_headers(response: dict[str, Any]) -> dict[str, str]:
+    return {k.lower(): (v[0] if isinstance(v, list) else str(v)) for k, v in response.get("headers", {}).items()}

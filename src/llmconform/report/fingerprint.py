@@ -1,0 +1,89 @@
+"""Fingerprints: what gives away the backend behind a relay. Reported, not judged."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from llmconform.exchange import Exchange
+
+ID_PREFIX = re.compile(r"^([A-Za-z]+[_-])")
+PERSONAS = re.compile(r"\b(I am|I'm|I’m)\s+(Claude Code|Claude|ChatGPT|Cursor|Kiro|Codex)\b[^.\n]{0,60}", re.I)
+# Headers every HTTP server sends; anything else is a hint at the stack.
+_ORDINARY_HEADERS = frozenset({
+    "content-type", "content-length", "date", "connection", "transfer-encoding", "cache-control", "vary",
+    "keep-alive", "content-encoding", "access-control-allow-origin", "access-control-allow-headers",
+    "access-control-allow-methods", "access-control-expose-headers", "access-control-allow-credentials",
+    "strict-transport-security", "alt-svc", "set-cookie", "etag", "expires", "pragma", "accept-ranges",
+    "x-content-type-options", "x-frame-options", "x-xss-protection", "referrer-policy",
+})
+
+
+def _ids(data: Any) -> list[str]:
+    """Every `id`-like value, for prefixes: message ids, tool call ids, item ids."""
+    found: list[str] = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key in ("id", "call_id", "tool_use_id") and isinstance(value, str):
+                found.append(value)
+            else:
+                found += _ids(value)
+    elif isinstance(data, list):
+        for value in data:
+            found += _ids(value)
+    return found
+
+
+def _bodies(exchange: Exchange) -> list[Any]:
+    if exchange.events is not None:
+        return [event.json() for event in exchange.events]
+    try:
+        return [json.loads(exchange.body)]
+    except (ValueError, UnicodeDecodeError):
+        return []
+
+
+def _usage_keys(data: Any) -> set[str]:
+    keys: set[str] = set()
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key in ("usage", "usageMetadata") and isinstance(value, dict):
+                keys.update(value)
+            else:
+                keys |= _usage_keys(value)
+    return keys
+
+
+def fingerprints(exchanges: list[Exchange]) -> dict[str, Any]:
+    prefixes: Counter[str] = Counter()
+    headers: dict[str, str] = {}
+    usage: dict[str, set[str]] = {}
+    personas: set[str] = set()
+    models: dict[str, set[str]] = {}
+    for exchange in exchanges:
+        if exchange.status is None:
+            continue
+        for name, value in exchange.headers.items():
+            if name not in _ORDINARY_HEADERS and not name.startswith("x-ratelimit"):
+                headers.setdefault(name, value[:80])
+        for data in _bodies(exchange):
+            for ident in _ids(data):
+                match = ID_PREFIX.match(ident)
+                if match:
+                    prefixes[match.group(1)] += 1
+            usage.setdefault(exchange.request.surface, set()).update(_usage_keys(data))
+            if isinstance(data, dict) and isinstance(data.get("model"), str):
+                requested = exchange.request.body.get("model") if isinstance(exchange.request.body, dict) else None
+                models.setdefault(str(requested), set()).add(data["model"])
+        text = exchange.body.decode("utf-8", errors="replace")
+        personas.update(m.group(0).strip() for m in PERSONAS.finditer(text))
+    return {
+        "id_prefixes": dict(prefixes.most_common()),
+        "headers": headers,
+        "usage_fields": {surface: sorted(keys) for surface, keys in usage.items()},
+        "personas": sorted(personas),
+        "models": {requested: sorted(answered) for requested, answered in models.items()},
+    }

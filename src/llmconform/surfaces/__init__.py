@@ -1,0 +1,66 @@
+"""What differs between API surfaces: the endpoint, default headers, dependent probes, and where
+text and usage sit in a response. Shapes are not here: they live in `openapi/`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+from llmconform.exchange import Request
+
+if TYPE_CHECKING:
+    from llmconform.target import Target
+
+Builder = Callable[["Target"], Request]
+
+
+@dataclass(frozen=True)
+class Surface:
+    name: str
+    path: str
+    default_headers: tuple[tuple[str, str], ...] = ()
+    builders: dict[str, Builder] = field(default_factory=dict)
+    # The visible text one stream event carries (for time-to-first-token and joins).
+    event_text: Callable[[Any], str] = lambda data: ""
+    # Usage counts (input, output) of a non-stream body or the last usage seen in a stream.
+    usage_counts: Callable[[Any], tuple[int | None, int | None]] = lambda data: (None, None)
+
+
+def with_auth(surface: str, probe: str, auth: str) -> Builder:
+    """A probe sent again with no key or a wrong key."""
+
+    def build(target: Target) -> Request:
+        return replace(target.request(surface, probe), probe=f"{probe}:auth-{auth}", auth=auth)
+
+    return build
+
+
+def malformed_json(surface: str, path: str, headers: tuple[tuple[str, str], ...] = ()) -> Builder:
+    """Half a JSON body, cut inside the messages: must be answered 400, never 500."""
+
+    def build(target: Target) -> Request:
+        raw = ('{"model": "' + target.model(surface) + '", "messages": [{"role": "user", "content": "hi"').encode()
+        return Request(surface=surface, probe="malformed-json", method="POST", path=path, raw_body=raw,
+                       headers=headers)
+
+    return build
+
+
+def common_builders(surface: str, path: str, headers: tuple[tuple[str, str], ...] = ()) -> dict[str, Builder]:
+    return {
+        "auth-none": with_auth(surface, "basic", "none"),
+        "auth-wrong": with_auth(surface, "basic", "wrong"),
+        "malformed-json": malformed_json(surface, path, headers),
+    }
+
+
+SURFACE_MODULES: dict[str, Surface] = {}
+
+
+def register(surface: Surface) -> Surface:
+    SURFACE_MODULES[surface.name] = surface
+    return surface
+
+
+from llmconform.surfaces import openai_chat  # noqa: E402, F401 - registers itself

@@ -1,0 +1,109 @@
+"""openai-chat: POST /v1/chat/completions."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from llmconform.exchange import Request
+from llmconform.surfaces import Surface, common_builders, register
+
+if TYPE_CHECKING:
+    from llmconform.target import Target
+
+NAME = "openai-chat"
+PATH = "/v1/chat/completions"
+UNKNOWN_MODEL = "llmconform-no-such-model"
+TOOL_RESULT = '{"location": "Paris", "temperature_c": 18, "conditions": "cloudy"}'
+
+
+def _choices(data: Any) -> list[dict[str, Any]]:
+    choices = data.get("choices") if isinstance(data, dict) else None
+    return [c for c in choices if isinstance(c, dict)] if isinstance(choices, list) else []
+
+
+def message(data: Any, index: int = 0) -> dict[str, Any]:
+    for choice in _choices(data):
+        if choice.get("index", 0) == index and isinstance(choice.get("message"), dict):
+            return choice["message"]
+    return {}
+
+
+def content(data: Any, index: int = 0) -> str:
+    value = message(data, index).get("content")
+    return value if isinstance(value, str) else ""
+
+
+def event_text(data: Any) -> str:
+    return "".join(c["delta"]["content"] for c in _choices(data)
+                   if isinstance(c.get("delta"), dict) and isinstance(c["delta"].get("content"), str))
+
+
+def usage_counts(data: Any) -> tuple[int | None, int | None]:
+    usage = data.get("usage") if isinstance(data, dict) else None
+    if not isinstance(usage, dict):
+        return None, None
+    return usage.get("prompt_tokens"), usage.get("completion_tokens")
+
+
+def streamed_tool_calls(chunks: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
+    """Tool calls rebuilt from their deltas, by index: id, type, name and joined arguments."""
+    calls: dict[int, dict[str, Any]] = {}
+    for chunk in chunks:
+        for choice in _choices(chunk):
+            delta = choice.get("delta") if isinstance(choice.get("delta"), dict) else {}
+            for item in delta.get("tool_calls") or []:
+                if not isinstance(item, dict):
+                    continue
+                call = calls.setdefault(item.get("index", -1), {"id": None, "type": None, "name": None,
+                                                                 "arguments": "", "first": item})
+                call["id"] = call["id"] or item.get("id")
+                call["type"] = call["type"] or item.get("type")
+                function = item.get("function") if isinstance(item.get("function"), dict) else {}
+                call["name"] = call["name"] or function.get("name")
+                if isinstance(function.get("arguments"), str):
+                    call["arguments"] += function["arguments"]
+    return calls
+
+
+def parse_arguments(arguments: Any) -> Any:
+    """Tool-call arguments parsed from their JSON string; None when they are not JSON."""
+    if not isinstance(arguments, str):
+        return None
+    try:
+        return json.loads(arguments)
+    except ValueError:
+        return None
+
+
+def _tools_result(target: Target) -> Request:
+    """The forced tool call answered: assistant turn with its tool_calls, then a role:tool turn."""
+    forced = target.probe(NAME, "tools-forced")
+    first = target.request(NAME, "tools-forced")
+    try:
+        assistant = message(json.loads(forced.body))
+    except ValueError:
+        assistant = {}
+    calls = [c for c in assistant.get("tool_calls") or [] if isinstance(c, dict)]
+    call_id = calls[0].get("id") if calls else "call_llmconform_0"
+    turn = {"role": "assistant", "content": None,
+            "tool_calls": calls or [{"id": call_id, "type": "function",
+                                     "function": {"name": "get_weather", "arguments": '{"location":"Paris"}'}}]}
+    body = dict(first.body)
+    body.pop("tool_choice", None)
+    body["messages"] = [*first.body["messages"], turn,
+                        {"role": "tool", "tool_call_id": call_id, "content": TOOL_RESULT}]
+    return replace(first, probe="tools-result", body=body)
+
+
+def _unknown_model(target: Target) -> Request:
+    basic = target.request(NAME, "basic")
+    return replace(basic, probe="unknown-model", body={**basic.body, "model": UNKNOWN_MODEL})
+
+
+SURFACE = register(Surface(
+    name=NAME, path=PATH,
+    builders={**common_builders(NAME, PATH), "tools-result": _tools_result, "unknown-model": _unknown_model},
+    event_text=event_text, usage_counts=usage_counts,
+))

@@ -1,0 +1,157 @@
+"""A target: one provider under test in one mode, with its client and its exchange cache.
+
+Exchanges are made once per session and shared by every check that reads them; independent ones
+are sent concurrently (`prefetch`), dependent ones (a tool-result turn needs the tool call) are
+built from the exchanges they depend on.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from llmconform import spec
+from llmconform.client import Budget, Client, Limits
+from llmconform.exchange import Exchange, Request
+from llmconform.profile import Profile, ProfileError, SurfaceConfig
+from llmconform.redact import Redactor
+from llmconform.replay import CassetteStore
+from llmconform.surfaces import SURFACE_MODULES, Surface
+
+MODES = ("live", "replay", "record")
+
+
+@dataclass
+class Target:
+    profile: Profile
+    mode: str
+    client: Client
+    redactor: Redactor
+    cassettes: CassetteStore | None = None
+    fuzz_cases: int = 5
+    exchanges: list[Exchange] = field(default_factory=list)
+    _cache: dict[str, Future[Exchange]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _pool: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(max_workers=6))
+
+    @property
+    def name(self) -> str:
+        return self.profile.name
+
+    def surface_config(self, surface: str) -> SurfaceConfig | None:
+        return self.profile.surfaces.get(surface)
+
+    def model(self, surface: str) -> str:
+        config = self.surface_config(surface)
+        if config is None:
+            raise KeyError(surface)
+        return config.model
+
+    def surface(self, name: str) -> Surface:
+        return SURFACE_MODULES[name]
+
+    # -- requests -----------------------------------------------------------------------------
+
+    def request(self, surface: str, probe: str, *, auth: str = "valid") -> Request:
+        """The request a probe sends: a builder's, the profile's documented one, or the spec's."""
+        kind = self.surface(surface)
+        if probe in kind.builders:
+            return kind.builders[probe](self)
+        config = self.surface_config(surface)
+        operation = spec.load(surface).operation(kind.path)
+        if probe.startswith("invalid:"):
+            body = operation.invalid[probe.split(":", 1)[1]]["value"]
+        elif config is not None and probe in config.requests:
+            body = config.requests[probe]
+        else:
+            body = operation.probes[probe]["value"]
+        return Request(surface=surface, probe=probe, method="POST", path=kind.path,
+                       body=spec.fill_model(body, self.model(surface)), auth=auth,
+                       headers=kind.default_headers)
+
+    # -- exchanges ----------------------------------------------------------------------------
+
+    def send(self, request: Request) -> Exchange:
+        """The exchange for a request, sent at most once per session."""
+        with self._lock:
+            future = self._cache.get(request.key)
+            if future is None:
+                future = Future()
+                self._cache[request.key] = future
+                owner = True
+            else:
+                owner = False
+        if owner:
+            try:
+                future.set_result(self.client.send(request))
+            except BaseException as exc:  # a suite bug: every check reading it reports it
+                future.set_exception(exc)
+        return future.result()
+
+    def probe(self, surface: str, name: str) -> Exchange:
+        return self.send(self.request(surface, name))
+
+    def prefetch(self, probes: Iterable[tuple[str, str]]) -> None:
+        """Send independent probes concurrently; the tests then read them from the cache."""
+        for surface, name in dict.fromkeys(probes):
+            self._pool.submit(self._quiet(lambda s=surface, n=name: self.probe(s, n)))
+
+    @staticmethod
+    def _quiet(call: Callable[[], Any]) -> Callable[[], None]:
+        def run() -> None:
+            try:
+                call()
+            except Exception:  # noqa: S110 - surfaces again, with context, when a check reads it
+                pass
+        return run
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self.client.close()
+        if self.cassettes is not None and self.mode == "record":
+            self.cassettes.save()
+
+
+def preflight(base_url: str, timeout: float = 5.0) -> None:
+    """Exit-2 early for a base URL nothing listens on, before any check is spent on it."""
+    parts = urlsplit(base_url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        with socket.create_connection((parts.hostname or "", port), timeout=timeout):
+            pass
+    except OSError as exc:
+        raise ProfileError(f"base URL {base_url} is unreachable ({exc.strerror or exc}); "
+                           "check the address, or run offline with --replay") from None
+
+
+def build_target(profile: Profile, *, mode: str, cassette_root: Path, limits: Limits,
+                 budget_requests: int | None = None, budget_tokens: int | None = None,
+                 fuzz_cases: int = 5) -> Target:
+    if mode not in MODES:
+        raise ProfileError(f"unknown mode {mode!r}")
+    key = profile.api_key(required=mode != "replay")
+    redactor = Redactor([key] if key else [])
+    cassettes = None
+    if mode in ("replay", "record"):
+        cassettes = CassetteStore(cassette_root / profile.name, record=mode == "record", redactor=redactor)
+    if mode != "replay":
+        preflight(profile.base_url)
+    budget = Budget(budget_requests if budget_requests is not None else profile.budget.max_requests,
+                    budget_tokens if budget_tokens is not None else profile.budget.max_output_tokens)
+    exchanges: list[Exchange] = []
+    lock = threading.Lock()
+
+    def remember(exchange: Exchange) -> None:
+        with lock:
+            exchanges.append(exchange)
+
+    client = Client(profile, key=key, mode=mode, redactor=redactor, limits=limits, budget=budget,
+                    cassettes=cassettes, on_exchange=remember)
+    return Target(profile=profile, mode=mode, client=client, redactor=redactor, cassettes=cassettes,
+                  fuzz_cases=fuzz_cases, exchanges=exchanges)

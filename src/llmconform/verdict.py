@@ -1,0 +1,92 @@
+"""Verdicts a check can reach, and the evidence each carries.
+
+A check is a plain test function. It passes by returning; it reaches any other verdict by raising
+one of the exceptions below, which say what the contract expects, what arrived, and carry a small
+structured context. The plugin turns them into report rows.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, NoReturn
+
+VERDICTS = ("pass", "fail", "warn", "skip", "error")
+
+EXCERPT_CHARS = 300
+
+
+def excerpt(value: Any, limit: int = EXCERPT_CHARS) -> str:
+    """A short, printable rendering of what arrived — never the whole of a huge body."""
+    if isinstance(value, bytes):
+        text = value[: limit * 4].decode("utf-8", errors="replace")
+    elif isinstance(value, str):
+        text = value
+    else:
+        try:
+            text = json.dumps(value, ensure_ascii=False, default=str)
+        except (TypeError, ValueError):
+            text = repr(value)
+    return text if len(text) <= limit else text[:limit] + f"… ({len(text)} chars)"
+
+
+class Verdict(Exception):
+    """Base of every non-pass verdict; carries expected / received and a context."""
+
+    verdict = "error"
+
+    def __init__(self, expected: str, received: Any = None, **context: Any) -> None:
+        self.expected = expected
+        self.received = excerpt(received) if received is not None else None
+        self.context = context
+        message = f"expected {expected}"
+        if self.received is not None:
+            message += f"; received {self.received}"
+        super().__init__(message)
+
+    @property
+    def message(self) -> str:
+        return str(self)
+
+
+class Fail(Verdict, AssertionError):
+    """The provider breaks the contract of the API it claims."""
+
+    verdict = "fail"
+
+
+class Warn(Verdict):
+    """A departure many clients tolerate, or a heuristic signal."""
+
+    verdict = "warn"
+
+
+class Error(Verdict):
+    """The suite could not decide (budget spent, rate-limited, unreachable)."""
+
+    verdict = "error"
+
+    def __init__(self, reason: str, detail: str = "", **context: Any) -> None:
+        self.reason = reason
+        super().__init__(f"a decidable exchange ({reason})", detail or None, reason=reason, **context)
+
+    @property
+    def message(self) -> str:
+        return f"{self.reason}: {self.received}" if self.received else self.reason
+
+
+def fail(expected: str, received: Any = None, **context: Any) -> NoReturn:
+    raise Fail(expected, received, **context)
+
+
+def warn(expected: str, received: Any = None, **context: Any) -> NoReturn:
+    raise Warn(expected, received, **context)
+
+
+def expect(condition: object, expected: str, received: Any = None, *, severity: str = "fail",
+           **context: Any) -> None:
+    """Raise Fail (or Warn with severity="warn") unless `condition` holds."""
+    if condition:
+        return
+    if severity == "warn":
+        raise Warn(expected, received, **context)
+    raise Fail(expected, received, **context)

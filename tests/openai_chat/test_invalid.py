@@ -1,0 +1,45 @@
+"""Invalid input is rejected with a 4xx and the OpenAI envelope — never served, never a 500."""
+
+from llmconform import checks
+
+SURFACE = "openai-chat"
+
+
+def test_malformed_json(malformed_json):
+    """Half a JSON body → 400 (a 500 fails)."""
+    checks.rejected(malformed_json, SURFACE, "malformed JSON")
+
+
+def test_missing_messages(missing_messages):
+    """No `messages` → 400."""
+    checks.rejected(missing_messages, SURFACE, "a request without messages")
+
+
+def test_missing_model(missing_model):
+    """No `model` → 400."""
+    checks.rejected(missing_model, SURFACE, "a request without model")
+
+
+def test_temperature_range(temperature_above_2):
+    """temperature 3 (range 0..2) → 400."""
+    checks.rejected(temperature_above_2, SURFACE, "temperature 3")
+
+
+def test_top_p_range(top_p_above_1):
+    """top_p 2 (range 0..1) → 400."""
+    checks.rejected(top_p_above_1, SURFACE, "top_p 2")
+
+
+def test_stop_count(too_many_stop):
+    """Five stop sequences (at most 4) → 400."""
+    checks.rejected(too_many_stop, SURFACE, "five stop sequences")
+
+
+def test_messages_type(messages_not_array):
+    """messages as a string → 400."""
+    checks.rejected(messages_not_array, SURFACE, "messages as a string")
+
+
+def test_unknown_model(unknown_model):
+    """A model the provider does not serve → 400 or 404 with the OpenAI envelope."""
+    checks.error_envelope(unknown_model, SURFACE, (400, 404), "an unknown model")

@@ -1,0 +1,119 @@
+"""Request parameters the provider must honour, not merely accept."""
+
+import json
+
+import pytest
+
+from llmconform import checks, spec
+from llmconform.surfaces.openai_chat import content
+from llmconform.verdict import expect, fail, warn
+
+CHAT = spec.load("openai-chat")
+
+
+def _finish(data, index=0):
+    for choice in data.get("choices") or []:
+        if isinstance(choice, dict) and choice.get("index", 0) == index:
+            return choice.get("finish_reason")
+    return None
+
+
+def _limit_honoured(exchange, name):
+    data = checks.ok_json(exchange)
+    limit = exchange.request.body[name]
+    checks.within_limit((data.get("usage") or {}).get("completion_tokens"), limit, name)
+    expect(_finish(data) == "length", f"finish_reason 'length' when {name} = {limit} cuts a long answer",
+           _finish(data))
+
+
+def test_max_tokens(max_tokens):
+    """A long answer asked for with max_tokens 8: completion_tokens <= 8 and finish_reason `length`."""
+    _limit_honoured(max_tokens, "max_tokens")
+
+
+def test_max_completion_tokens(max_completion_tokens):
+    """The same with max_completion_tokens."""
+    _limit_honoured(max_completion_tokens, "max_completion_tokens")
+
+
+def test_stop(stop):
+    """The text never contains the stop string; the answer ends with finish_reason `stop`."""
+    data = checks.ok_json(stop)
+    text = content(data)
+    for sequence in stop.request.body["stop"]:
+        expect(sequence not in text, f"no {sequence!r} in the text (it is a stop sequence)", text)
+    expect(_finish(data) == "stop", "finish_reason 'stop'", _finish(data))
+
+
+def test_n(n_choices):
+    """n: 2 gives two choices, or a 400 for a provider that does not offer n (W: silently one)."""
+    n_choices.complete()
+    if n_choices.status is not None and 400 <= n_choices.status < 500:
+        checks.error_envelope(n_choices, "openai-chat", range(400, 500), "n refused")
+        return
+    choices = checks.ok_json(n_choices).get("choices") or []
+    if len(choices) == 1:
+        warn("2 choices for n: 2 (or a 400)", "1 choice: n silently ignored")
+    expect(len(choices) == 2, "2 choices for n: 2", len(choices))
+
+
+def test_system(system):
+    """A system message is accepted and steers the answer (W when the answer ignores it)."""
+    data = checks.ok_json(system)
+    CHAT.check("ChatCompletion", data, what="the answer to a system + user conversation")
+    text = content(data)
+    expect(text.strip(), "a non-empty answer", data)
+    if "banana" not in text.lower():
+        warn("the answer to follow the system prompt (say BANANA)", text)
+
+
+def test_multi_turn(multi_turn):
+    """A user / assistant / user conversation is accepted and its history used (W when not)."""
+    data = checks.ok_json(multi_turn)
+    CHAT.check("ChatCompletion", data, what="the answer to a multi-turn conversation")
+    text = content(data)
+    expect(text.strip(), "a non-empty answer", data)
+    if "ada" not in text.lower():
+        warn("the answer to use the earlier turns (the name Ada)", text)
+
+
+def test_content_parts(content_parts):
+    """User content given as an array of text parts is accepted and answered."""
+    data = checks.ok_json(content_parts)
+    CHAT.check("ChatCompletion", data, what="the answer to content parts")
+    expect(content(data).strip(), "a non-empty answer", data)
+
+
+@pytest.mark.feature("vision")
+def test_image(image):
+    """A text part beside an image_url part (a data URL) is accepted and answered."""
+    data = checks.ok_json(image)
+    CHAT.check("ChatCompletion", data, what="the answer to an image")
+    expect(content(data).strip(), "a non-empty answer", data)
+
+
+def _json_answer(exchange, what):
+    data = checks.ok_json(exchange)
+    text = content(data)
+    try:
+        parsed = json.loads(text)
+    except ValueError:
+        if _finish(data) == "length":
+            warn(f"{what}: content that parses as JSON", f"cut by max_tokens before it closed: {text}")
+        fail(f"{what}: content that parses as JSON", text)
+    return parsed
+
+
+@pytest.mark.feature("json-mode")
+def test_json_object(json_object):
+    """response_format json_object: the content parses as JSON."""
+    _json_answer(json_object, "response_format json_object")
+
+
+@pytest.mark.feature("json-mode")
+def test_json_schema(json_schema):
+    """response_format json_schema: the content parses as JSON and matches the schema's required keys."""
+    parsed = _json_answer(json_schema, "response_format json_schema")
+    required = json_schema.request.body["response_format"]["json_schema"]["schema"]["required"]
+    expect(isinstance(parsed, dict) and all(k in parsed for k in required),
+           f"an object with {', '.join(required)}", parsed)

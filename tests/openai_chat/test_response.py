@@ -1,0 +1,46 @@
+"""A non-streaming chat completion: its shape, as the official API declares it."""
+
+from llmconform import checks, spec
+from llmconform.surfaces.openai_chat import message
+from llmconform.verdict import expect
+
+CHAT = spec.load("openai-chat")
+
+
+def test_schema(basic):
+    """The body is a `chat.completion` as the spec declares it (id, created, model, choices, ...)."""
+    CHAT.check("ChatCompletion", checks.ok_json(basic), what="the chat completion")
+
+
+def test_content_type(basic):
+    """A JSON answer says `Content-Type: application/json`."""
+    checks.status_ok(basic)
+    checks.json_content_type(basic)
+
+
+def test_choice_indexes(basic):
+    """choices[].index runs 0..n-1, each once."""
+    choices = checks.ok_json(basic).get("choices") or []
+    indexes = [c.get("index") for c in choices if isinstance(c, dict)]
+    expect(indexes and sorted(indexes) == list(range(len(choices))), f"indexes 0..{len(choices) - 1}", indexes)
+
+
+def test_content_string(basic):
+    """message.content is a string; null only beside tool_calls or a refusal."""
+    msg = message(checks.ok_json(basic))
+    content = msg.get("content")
+    if content is None:
+        expect(msg.get("tool_calls") or msg.get("refusal"), "content null only beside tool_calls or refusal", msg)
+    else:
+        expect(isinstance(content, str), "message.content a string", content)
+
+
+def test_usage_present(basic):
+    """The answer reports usage."""
+    data = checks.ok_json(basic)
+    expect(isinstance(data.get("usage"), dict), "a usage object", data.get("usage"))
+
+
+def test_model_echo(basic):
+    """`model` is the requested model or a dated snapshot of it (W: relays alias and substitute)."""
+    checks.model_echo(basic.request.body.get("model"), checks.ok_json(basic).get("model"))

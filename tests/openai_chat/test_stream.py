@@ -1,0 +1,132 @@
+"""Streaming (`stream: true`): the chunk grammar clients parse."""
+
+import pytest
+
+from llmconform import spec
+from llmconform.surfaces.openai_chat import event_text
+from llmconform.verdict import expect, fail, warn
+
+pytestmark = pytest.mark.feature("stream")
+CHAT = spec.load("openai-chat")
+
+
+def _chunks(exchange):
+    return [chunk for _, chunk in exchange.data_events()]
+
+
+def test_content_type(stream):
+    """A stream answers 200 with `Content-Type: text/event-stream`."""
+    stream.complete()
+    expect(stream.status == 200, "status 200", f"{stream.status}: {stream.excerpt()}")
+    expect(stream.content_type == "text/event-stream", "Content-Type text/event-stream",
+           f"{stream.headers.get('content-type', '(none)')}: {stream.excerpt()}")
+
+
+def test_chunk_schema(stream):
+    """Every event is `data: <json>` of a `chat.completion.chunk` as the spec declares it."""
+    for event, chunk in stream.data_events():
+        CHAT.check("ChatCompletionChunk", chunk, what=f"event {event.index}")
+
+
+def test_utf8(stream):
+    """The stream is valid UTF-8 from the first byte to the last."""
+    stream.stream_events()
+    offset = stream.framing.invalid_utf8_at
+    expect(offset is None, "valid UTF-8 throughout", f"invalid UTF-8 at byte {offset}")
+
+
+def test_done_sentinel(stream):
+    """The last event is `data: [DONE]`."""
+    events = stream.stream_events()
+    expect(events and events[-1].data == "[DONE]", "a final data: [DONE]",
+           events[-1].raw if events else "no events")
+
+
+def test_nothing_after_done(stream):
+    """Nothing follows `[DONE]`: no event, no half-written event."""
+    events = stream.stream_events()
+    done = [e.index for e in events if e.data == "[DONE]"]
+    if not done:
+        fail("a data: [DONE] event", "none")
+    expect(done[0] == len(events) - 1 and not stream.framing.trailing,
+           "[DONE] as the very last event", [e.raw for e in events[done[0] + 1:]] or stream.framing.trailing)
+
+
+def test_constant_fields(stream):
+    """`id`, `created` and `model` are the same in every chunk."""
+    chunks = _chunks(stream)
+    expect(chunks, "at least one chunk", stream.excerpt())
+    for name in ("id", "created", "model"):
+        values = list(dict.fromkeys(str(c.get(name)) for c in chunks))
+        expect(len(values) == 1, f"one {name} across the stream", values[:4])
+
+
+def test_first_role(stream):
+    """The first delta carries `role: assistant` (W when missing)."""
+    chunks = [c for c in _chunks(stream) if c.get("choices")]
+    expect(chunks, "a chunk with choices", stream.excerpt())
+    delta = (chunks[0]["choices"][0] or {}).get("delta") or {}
+    if delta.get("role") != "assistant":
+        warn("role 'assistant' in the first delta", delta)
+
+
+def _finishes(chunks):
+    seen = {}
+    for position, chunk in enumerate(chunks):
+        for choice in chunk.get("choices") or []:
+            if "finish_reason" in choice and choice["finish_reason"] is not None:
+                seen.setdefault(choice.get("index"), []).append((position, choice["finish_reason"]))
+    return seen
+
+
+def test_finish_reason_once(stream):
+    """Exactly one non-null finish_reason per choice, in its last chunk; a stream without one was cut."""
+    chunks = _chunks(stream)
+    finishes = _finishes(chunks)
+    expect(0 in finishes, "a finish_reason for choice 0 (a stream without one was truncated)",
+           f"{len(chunks)} chunks, none with a finish_reason")
+    for index, found in finishes.items():
+        expect(len(found) == 1, f"one finish_reason for choice {index}", found)
+        last = max(p for p, c in enumerate(chunks) for ch in c.get("choices") or [] if ch.get("index") == index)
+        expect(found[0][0] == last, f"finish_reason in the last chunk of choice {index}",
+               f"at chunk {found[0][0]}, choice continues to chunk {last}")
+
+
+def test_finish_reason_not_empty(stream):
+    """finish_reason is null or a documented value, never `""`."""
+    for position, chunk in enumerate(_chunks(stream)):
+        for choice in chunk.get("choices") or []:
+            expect(choice.get("finish_reason") != "", "finish_reason null or a value, never \"\"",
+                   f"chunk {position}: {choice}")
+
+
+def test_text_nonempty(stream):
+    """The streamed text (the joined content deltas) is not empty."""
+    text = "".join(event_text(c) for c in _chunks(stream))
+    expect(text.strip(), "non-empty streamed text", stream.excerpt())
+
+
+def test_no_error_event(stream):
+    """Errors come before the stream starts: no error object inside a 200 stream."""
+    for event, chunk in stream.data_events():
+        expect("error" not in chunk and event.event != "error", "no error event after status 200",
+               event.raw)
+
+
+def test_no_usage_without_option(stream):
+    """Without stream_options.include_usage no chunk carries usage (W)."""
+    carrying = [i for i, c in enumerate(_chunks(stream)) if c.get("usage")]
+    if carrying:
+        warn("no usage chunk without stream_options.include_usage", f"usage in chunk(s) {carrying[:5]}")
+
+
+def test_include_usage(stream_usage):
+    """include_usage: exactly one extra chunk with `choices: []` and usage, just before [DONE];
+    no other chunk carries usage."""
+    chunks = _chunks(stream_usage)
+    carrying = [i for i, c in enumerate(chunks) if c.get("usage")]
+    expect(len(carrying) == 1, "exactly one chunk with usage", f"usage in chunks {carrying[:6]} of {len(chunks)}")
+    position = carrying[0]
+    expect(chunks[position].get("choices") == [], "the usage chunk has choices: []", chunks[position])
+    expect(position == len(chunks) - 1, "the usage chunk last before [DONE]", f"chunk {position} of {len(chunks)}")
+    CHAT.check("Usage", chunks[position]["usage"], what="the usage chunk")

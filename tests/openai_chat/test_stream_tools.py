@@ -1,0 +1,46 @@
+"""Tool calls streamed as deltas, rebuilt the way SDKs rebuild them."""
+
+import pytest
+
+from llmconform.surfaces.openai_chat import parse_arguments, streamed_tool_calls
+from llmconform.verdict import expect
+
+pytestmark = [pytest.mark.feature("stream"), pytest.mark.feature("tools")]
+
+
+def _calls(exchange):
+    chunks = [chunk for _, chunk in exchange.data_events()]
+    calls = streamed_tool_calls(chunks)
+    expect(calls, "tool_calls deltas for the forced call", exchange.excerpt())
+    return chunks, calls
+
+
+def test_indexes(tools_stream):
+    """Every tool_calls delta has an `index`, 0-based and dense."""
+    _, calls = _calls(tools_stream)
+    expect(sorted(calls) == list(range(len(calls))), "indexes 0..n-1", sorted(calls, key=str))
+
+
+def test_first_delta(tools_stream):
+    """The first delta of each index carries `id`, `type: function` and `function.name`."""
+    _, calls = _calls(tools_stream)
+    for index, call in calls.items():
+        first = call["first"]
+        function = first.get("function") or {}
+        expect(first.get("id") and first.get("type") == "function" and function.get("name"),
+               f"id, type and function.name in the first delta of call {index}", first)
+
+
+def test_arguments(tools_stream):
+    """The joined `arguments` of each call parse as a JSON object."""
+    _, calls = _calls(tools_stream)
+    for index, call in calls.items():
+        expect(isinstance(parse_arguments(call["arguments"]), dict),
+               f"joined arguments of call {index}: a JSON object", call["arguments"])
+
+
+def test_finish_reason(tools_stream):
+    """finish_reason `tool_calls` ends a stream that emitted calls (and only such a stream)."""
+    chunks, _ = _calls(tools_stream)
+    reasons = [ch.get("finish_reason") for c in chunks for ch in c.get("choices") or [] if ch.get("finish_reason")]
+    expect(reasons and reasons[-1] == "tool_calls", "finish_reason 'tool_calls'", reasons)

@@ -1,0 +1,53 @@
+"""Function tools: a forced call, its arguments, and the turn that answers it."""
+
+import pytest
+
+from llmconform import checks, spec
+from llmconform.surfaces.openai_chat import message, parse_arguments
+from llmconform.verdict import expect
+
+pytestmark = pytest.mark.feature("tools")
+CHAT = spec.load("openai-chat")
+
+
+def _calls(exchange):
+    msg = message(checks.ok_json(exchange))
+    calls = msg.get("tool_calls")
+    expect(isinstance(calls, list) and calls, "message.tool_calls with the forced call", msg)
+    return calls
+
+
+def test_forced_call(tools_forced):
+    """tool_choice naming get_weather → a tool call of get_weather."""
+    names = [(c.get("function") or {}).get("name") for c in _calls(tools_forced)]
+    expect("get_weather" in names, "a call of the requested function get_weather", names)
+
+
+def test_call_ids(tools_forced):
+    """Every tool call has a non-empty, unique `id` and `type: function`."""
+    calls = _calls(tools_forced)
+    ids = [c.get("id") for c in calls]
+    expect(all(isinstance(i, str) and i for i in ids) and len(set(ids)) == len(ids),
+           "non-empty unique tool call ids", ids)
+    types = [c.get("type") for c in calls]
+    expect(all(t == "function" for t in types), "type 'function' on every call", types)
+
+
+def test_arguments_json(tools_forced):
+    """`function.arguments` is a JSON string that parses to an object."""
+    for call in _calls(tools_forced):
+        arguments = (call.get("function") or {}).get("arguments")
+        expect(isinstance(parse_arguments(arguments), dict), "arguments: a JSON string of an object", arguments)
+
+
+def test_finish_reason(tools_forced):
+    """A forced call ends with finish_reason `tool_calls`."""
+    choices = checks.ok_json(tools_forced).get("choices") or [{}]
+    expect(choices[0].get("finish_reason") == "tool_calls", "finish_reason 'tool_calls'",
+           choices[0].get("finish_reason"))
+
+
+def test_result_turn(tools_result):
+    """The call answered by a `role: tool` message with its `tool_call_id` is accepted and answered."""
+    data = checks.ok_json(tools_result)
+    CHAT.check("ChatCompletion", data, what="the answer after a tool result")

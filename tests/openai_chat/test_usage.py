@@ -1,0 +1,29 @@
+"""Usage: the numbers a bill is computed from."""
+
+from llmconform import checks
+from llmconform.surfaces.openai_chat import message
+from llmconform.verdict import warn
+
+
+def test_arithmetic(basic):
+    """prompt, completion and total tokens are non-negative integers; total = prompt + completion."""
+    usage = checks.ok_json(basic).get("usage")
+    checks.usage_numbers(usage, ("prompt_tokens", "completion_tokens", "total_tokens"), "total_tokens",
+                         ("prompt_tokens", "completion_tokens"))
+
+
+def test_details_consistent(basic):
+    """Detail fields agree with the totals (W): no `input_tokens: 0` beside `prompt_tokens: 21`,
+    no `reasoning_tokens: 0` beside reasoning text."""
+    data = checks.ok_json(basic)
+    usage = data.get("usage") or {}
+    contradictions = []
+    for detail, total in (("input_tokens", "prompt_tokens"), ("output_tokens", "completion_tokens")):
+        if usage.get(detail) == 0 and (usage.get(total) or 0) > 0:
+            contradictions.append(f"{detail}: 0 beside {total}: {usage.get(total)}")
+    reasoning_tokens = (usage.get("completion_tokens_details") or {}).get("reasoning_tokens")
+    msg = message(data)
+    if reasoning_tokens == 0 and (msg.get("reasoning_content") or msg.get("reasoning")):
+        contradictions.append("reasoning_tokens: 0 beside reasoning text")
+    if contradictions:
+        warn("usage details consistent with the totals", "; ".join(contradictions))
