@@ -1,0 +1,66 @@
+# llmconform — two commands do all the set-up on a fresh machine:
+#   make conformance   the main job (offline replay of every vendor's cassettes by default)
+#   make test          the project's own tests
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+LLMCONFORM := $(VENV)/bin/llmconform
+STAMP := $(VENV)/.installed
+REPORTS ?= reports
+# Live runs: PROFILE=vendors/NAME.yaml, or BASE_URL=... MODEL=... [API_KEY_ENV=...] [SURFACE=openai-chat]
+PROFILE ?=
+BASE_URL ?=
+MODEL ?=
+API_KEY_ENV ?=
+SURFACE ?= openai-chat
+ARGS ?=
+VENDORS := $(sort $(notdir $(wildcard cassettes/*)))
+
+.PHONY: install conformance test lint bench record cassettes clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
+	@$(PY) -m pip install -q --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+conformance: install
+ifneq ($(PROFILE),)
+	$(LLMCONFORM) run --profile $(PROFILE) --report-dir $(REPORTS) $(ARGS)
+else ifneq ($(BASE_URL),)
+	$(LLMCONFORM) run --base-url $(BASE_URL) --model $(MODEL) $(foreach s,$(SURFACE),--surface $(s)) \
+	  $(if $(API_KEY_ENV),--api-key-env $(API_KEY_ENV)) --report-dir $(REPORTS) $(ARGS)
+else
+	@# Offline: every vendor with cassettes, replayed with the network blocked. The documents'
+	@# own departures are FAIL rows (reviewed in selftest/golden/replay.json), so only a usage or
+	@# suite error (exit 2) fails this target.
+	@rm -f $(REPORTS)/*.json
+	@$(LLMCONFORM) run --replay $(foreach v,$(VENDORS),--profile vendors/$(v).yaml) --report-dir $(REPORTS) $(ARGS) \
+	  > $(REPORTS).log 2>&1; status=$$?; \
+	  if [ $$status -ge 2 ]; then cat $(REPORTS).log; exit $$status; fi; \
+	  tail -n +1 $(REPORTS).log | grep -E "^(FAIL|WARN|ERROR|pass [0-9])|^-+ llmconform" || true
+	@$(LLMCONFORM) compare $(REPORTS)/*.json --md $(REPORTS)/matrix.md --html $(REPORTS)/matrix.html
+	@echo "reports: $(REPORTS)/<vendor>.{json,md,html,xml}, $(REPORTS)/matrix.{md,html}"
+endif
+
+record: install
+	$(LLMCONFORM) run --profile $(PROFILE) --record --report-dir $(REPORTS) $(ARGS)
+
+cassettes: install
+	$(PY) -m llmconform.documented
+
+test: install
+	$(PY) -m pytest selftest -q $(ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check src tests selftest conftest.py
+
+bench: install
+	$(PY) -m selftest.bench
+
+clean:
+	rm -rf $(REPORTS) $(REPORTS).log build *.egg-info src/*.egg-info
+
+-include mk/peers.mk
