@@ -51,7 +51,14 @@ class Redactor:
         return value
 
     def headers(self, headers: Iterable[tuple[str, str]]) -> dict[str, str]:
-        return {k: (MASK if k.lower() in SECRET_HEADERS else self.text(v)) for k, v in headers}
+        """Secret headers keep their scheme (`Bearer <redacted>`), so a reproduction stays usable."""
+        shown = {}
+        for name, value in headers:
+            if name.lower() in SECRET_HEADERS:
+                scheme, _, rest = value.partition(" ")
+                value = f"{scheme} {MASK}" if rest and scheme.lower() in ("bearer", "basic") else MASK
+            shown[name] = self.text(value)
+        return shown
 
 
 class RedactingStream(io.TextIOBase):

@@ -1,0 +1,249 @@
+"""POST /v1/chat/completions, conforming unless a `chat.*` fault says otherwise."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from llmconform import spec
+from selftest.fakes.server import KEY, MODEL, FakeRequest, Reply, openai_error, route, sse_data
+
+STORY = ("Once upon a time a lighthouse keeper watched the sea every night and wrote down each ship "
+         "that passed the rocks below his tower until the winter storms came").split()
+
+
+def _text_of(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return " ".join(p.get("text", "") for p in content if isinstance(p, dict))
+    return ""
+
+
+def _answer(body: dict[str, Any], f: FakeRequest) -> str:
+    messages = body["messages"]
+    last = _text_of(messages[-1].get("content"))
+    system = " ".join(_text_of(m.get("content")) for m in messages if m.get("role") in ("system", "developer"))
+    history = " ".join(_text_of(m.get("content")) for m in messages[:-1])
+    if messages[-1].get("role") == "tool":
+        return "It is 18 degrees and cloudy in Paris."
+    if "BANANA" in system and not f.has("chat.system-ignored"):
+        return "BANANA"
+    if "Ada" in history and not f.has("chat.multi-turn-ignored"):
+        return "Ada"
+    if "Count from 1 to 20" in last:
+        return " ".join(str(i) for i in range(1, 21))
+    if body.get("response_format") or "JSON" in last:
+        return "{\"greeting\": \"hello\"" if f.has("chat.json-invalid") else "{\"greeting\": \"hello\"}"
+    if "17 + 25" in last:
+        return "42"
+    if "long story" in last:
+        return " ".join(STORY)
+    if "colour" in last:
+        return "Red."
+    if f.has("chat.persona"):
+        return "Hello! I am Claude Code, Anthropic's official CLI."
+    if f.has("chat.markup"):
+        return "<think>the user wants a greeting</think>Hello there, nice to meet you!"
+    return "Hello there, nice to meet you!"
+
+
+def _limit(body: dict[str, Any], text: str, f: FakeRequest) -> tuple[list[str], str]:
+    """Tokens (words with their spaces) after max_tokens and stop, and the finish reason."""
+    tokens = [w + " " for w in text.split(" ")]
+    tokens[-1] = tokens[-1].rstrip()
+    reason = "stop"
+    stops = body.get("stop") or []
+    stops = [stops] if isinstance(stops, str) else stops
+    if stops and not f.has("chat.stop-ignored"):
+        joined = "".join(tokens)
+        cut = min((joined.find(s) for s in stops if s in joined), default=-1)
+        if cut >= 0:
+            tokens = [t + " " for t in joined[:cut].split(" ") if t]
+            return tokens, "stop"
+    limit = body.get("max_completion_tokens") or body.get("max_tokens")
+    if limit and len(tokens) > limit and not f.has("chat.max-tokens-ignored"):
+        tokens = tokens[:limit]
+        reason = "stop" if f.has("chat.length-as-stop") else "length"
+    return tokens, reason
+
+
+def _usage(body: dict[str, Any], completion: int, f: FakeRequest) -> dict[str, Any]:
+    prompt = sum(len(_text_of(m.get("content")).split()) for m in body["messages"]) + 3
+    usage: dict[str, Any] = {"prompt_tokens": prompt, "completion_tokens": completion,
+                             "total_tokens": prompt + completion + (5 if f.has("chat.usage-sum-wrong") else 0)}
+    if f.has("chat.usage-new-api"):
+        usage.update({"input_tokens": 0, "output_tokens": 0, "claude_cache_creation_5_m_tokens": 0})
+    if f.has("chat.usage-negative"):
+        usage["completion_tokens"] = -1
+    return usage
+
+
+def _tool_call(body: dict[str, Any], f: FakeRequest) -> dict[str, Any] | None:
+    choice = body.get("tool_choice")
+    if not body.get("tools") or f.has("chat.tool-choice-ignored"):
+        return None
+    if not (isinstance(choice, dict) or choice == "required"):
+        return None
+    if body["messages"][-1].get("role") == "tool":
+        return None
+    name = choice["function"]["name"] if isinstance(choice, dict) else body["tools"][0]["function"]["name"]
+    arguments = "{\"location\": \"Paris\"" if f.has("chat.tool-args-invalid") else "{\"location\": \"Paris\"}"
+    return {"id": "" if f.has("chat.tool-id-empty") else "call_fake_0001", "type": "function",
+            "function": {"name": name, "arguments": arguments}}
+
+
+def _envelope_error(status: int, message: str, kind: str, f: FakeRequest, code: str | None = None) -> Reply:
+    if f.has("chat.error-envelope-wrong"):
+        return Reply.json({"detail": message}, status)
+    return openai_error(status, message, kind, code)
+
+
+def _reject(f: FakeRequest) -> Reply | None:
+    auth = f.headers.get("authorization", "")
+    if not f.has("chat.auth-open") and auth != f"Bearer {KEY}":
+        return _envelope_error(401, "Incorrect API key provided", "invalid_request_error", f, "invalid_api_key")
+    try:
+        body = f.json()
+    except ValueError:
+        if f.has("chat.malformed-500"):
+            return Reply(status=500, body=b"<html><body>Internal Server Error</body></html>",
+                         headers={"content-type": "text/html"})
+        return _envelope_error(400, "We could not parse the JSON body of your request.", "invalid_request_error", f)
+    problems = spec.load("openai-chat").errors("CreateChatCompletionRequest", body)
+    if problems and not f.has("chat.validation-off"):
+        return _envelope_error(400, f"Invalid request: {problems[0]}", "invalid_request_error", f)
+    if isinstance(body, dict) and body.get("model") != MODEL and not f.has("chat.any-model"):
+        return _envelope_error(404, f"The model `{body.get('model')}` does not exist", "invalid_request_error", f,
+                               "model_not_found")
+    if f.has("chat.content-parts-500") and any(isinstance(m.get("content"), list) for m in body["messages"]):
+        return openai_error(500, "internal error", "server_error")
+    if f.has("chat.tool-result-rejected") and body["messages"][-1].get("role") == "tool":
+        return openai_error(400, "role tool not supported", "invalid_request_error")
+    return None
+
+
+@route("/v1/chat/completions")
+def chat(f: FakeRequest) -> Reply:
+    rejected = _reject(f)
+    if rejected:
+        return rejected
+    body = f.json()
+    if not isinstance(body, dict) or not isinstance(body.get("messages"), list):
+        return Reply.json({"id": "x", "object": "chat.completion", "created": 1, "model": MODEL, "choices": []})
+    if body.get("stream"):
+        return _stream(body, f)
+    return _complete(body, f)
+
+
+def _complete(body: dict[str, Any], f: FakeRequest) -> Reply:
+    call = _tool_call(body, f)
+    n = 1 if f.has("chat.n-ignored") else body.get("n") or 1
+    choices = []
+    completion = 0
+    for index in range(n):
+        if call:
+            message: dict[str, Any] = {"role": "assistant", "content": None, "tool_calls": [call]}
+            reason = "stop" if f.has("chat.tool-finish-stop") else "tool_calls"
+            completion += 12
+        else:
+            tokens, reason = _limit(body, _answer(body, f), f)
+            completion += len(tokens)
+            message = {"role": "assistant", "content": "".join(tokens)}
+            if body.get("reasoning_effort"):
+                thought = "The user asks for 17 + 25, which is 42."
+                if f.has("chat.reasoning-in-content"):
+                    message["content"] = f"<think>{thought}</think>{message['content']}"
+                else:
+                    message["reasoning_content"] = thought
+                    message["signature"] = "" if f.has("chat.signature-empty") else "c2lnbmF0dXJl"
+        if f.has("chat.content-null"):
+            message["content"] = None
+        choices.append({"index": index + (1 if f.has("chat.index-wrong") else 0), "message": message,
+                        "finish_reason": reason, "logprobs": None})
+    data: dict[str, Any] = {
+        "id": "msg_01fake" if f.has("chat.id-msg") else "chatcmpl-fake0001",
+        "object": "chat.completion.chunk" if f.has("chat.object-wrong") else "chat.completion",
+        "created": int(time.time()),
+        "model": "gpt-4o-mini-alias" if f.has("chat.model-alias") else body["model"],
+        "choices": choices,
+        "usage": _usage(body, completion, f),
+    }
+    if f.has("chat.usage-missing"):
+        del data["usage"]
+    if f.has("chat.content-type-text"):
+        return Reply(body=json.dumps(data).encode(), headers={"content-type": "text/plain"})
+    return Reply.json(data)
+
+
+def _stream(body: dict[str, Any], f: FakeRequest) -> Reply:
+    created = int(time.time())
+    call = _tool_call(body, f)
+    base = {"id": "chatcmpl-fake0002", "object": "chat.completion.chunk", "created": created, "model": body["model"]}
+    include_usage = (body.get("stream_options") or {}).get("include_usage") and not f.has("chat.usage-chunk-missing")
+    chunks: list[dict[str, Any]] = []
+
+    def chunk(delta: dict[str, Any], reason: str | None = None, **extra: Any) -> None:
+        data = {**base, "choices": [{"index": 0, "delta": delta, "finish_reason": reason}], **extra}
+        if f.has("chat.stream-usage-always"):
+            data["usage"] = {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}
+        chunks.append(data)
+
+    chunk({"content": ""} if f.has("chat.stream-no-role") else {"role": "assistant", "content": ""})
+    completion = 0
+    if call:
+        first = {"index": 0, "id": call["id"], "type": "function",
+                 "function": {"name": call["function"]["name"], "arguments": ""}}
+        if f.has("chat.stream-tool-first-incomplete"):
+            del first["id"]
+        if f.has("chat.stream-tool-no-index"):
+            del first["index"]
+        chunk({"tool_calls": [first]})
+        arguments = "{\"location\": \"Par" if f.has("chat.stream-tool-args-broken") else call["function"]["arguments"]
+        for piece in (arguments[:9], arguments[9:]):
+            item: dict[str, Any] = {"index": 0, "function": {"arguments": piece}}
+            if f.has("chat.stream-tool-no-index"):
+                del item["index"]
+            chunk({"tool_calls": [item]})
+        reason = "stop" if f.has("chat.stream-tool-finish-stop") else "tool_calls"
+        completion = 12
+    else:
+        if body.get("reasoning_effort"):
+            field = "content" if f.has("chat.stream-reasoning-in-content") else "reasoning_content"
+            for piece in ("The user asks ", "for 17 + 25."):
+                chunk({field: piece})
+        tokens, reason = _limit(body, _answer(body, f), f)
+        if f.has("chat.stream-empty-text"):
+            tokens = []
+        for token in tokens:
+            chunk({"content": token})
+        completion = len(tokens)
+    if f.has("chat.stream-finish-empty"):
+        chunks[1]["choices"][0]["finish_reason"] = ""
+    if f.has("chat.stream-finish-twice"):
+        chunks[-1]["choices"][0]["finish_reason"] = reason
+    if not f.has("chat.stream-no-finish"):
+        chunk({}, reason)
+    if f.has("chat.stream-id-changes"):
+        chunks[-1]["id"] = "chatcmpl-other"
+    if f.has("chat.stream-object-wrong"):
+        chunks[1]["object"] = "chat.completion"
+    if include_usage:
+        usage = _usage(body, completion, f)
+        chunks.append({**base, "choices": [], "usage": usage})
+        if f.has("chat.usage-chunk-twice"):
+            chunks.append({**base, "choices": [], "usage": usage})
+    events = [sse_data(c) for c in chunks]
+    if f.has("chat.stream-error-event"):
+        events.insert(2, sse_data({"error": {"message": "upstream overloaded", "type": "server_error"}}))
+    if f.has("chat.stream-invalid-utf8"):
+        events.insert(2, b"data: {\"bad\": \"\xff\xfe\"}\n\n")
+    events.append(b": keep-alive\n\n")
+    if not f.has("chat.stream-no-done"):
+        events.append(sse_data("[DONE]"))
+    if f.has("chat.stream-after-done"):
+        events.append(sse_data(chunks[-1]))
+    if f.has("chat.stream-content-type-json"):
+        return Reply(chunks=events, headers={"content-type": "application/json"})
+    return Reply.sse(events)

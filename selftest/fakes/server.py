@@ -1,0 +1,171 @@
+"""A loopback HTTP server that speaks the surfaces conformingly, with switchable faults.
+
+Real sockets, real SSE: the suite under test cannot tell it from a provider. Each surface module
+(`chat.py`, `messages.py`, `responses.py`) registers a handler for its path; a handler reads the
+request and the active faults and returns a Reply. Faults are names like `chat.no-done`; the
+self-tests switch them on one at a time and check that the matching check fails.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+KEY = "sk-selftest-canary-7f3a9c2e5b1d4a8f"
+MODEL = "fake-model"
+
+
+@dataclass
+class FakeRequest:
+    method: str
+    path: str
+    headers: dict[str, str]  # lower-case names
+    raw: bytes
+    faults: frozenset[str]
+
+    def json(self) -> Any:
+        return json.loads(self.raw)
+
+    def has(self, fault: str) -> bool:
+        return fault in self.faults
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    body: Any = None  # JSON-able, or bytes sent as-is
+    headers: dict[str, str] = field(default_factory=dict)
+    # For streams: chunks written one by one (bytes), with an optional pause (seconds) before each.
+    chunks: Iterable[bytes | tuple[float, bytes]] | None = None
+    reset_after: bool = False  # drop the connection after the chunks, without ending the body
+
+    @staticmethod
+    def json(body: Any, status: int = 200, **headers: str) -> Reply:
+        return Reply(status=status, body=body, headers={"content-type": "application/json", **headers})
+
+    @staticmethod
+    def sse(events: Iterable[bytes | tuple[float, bytes]], **headers: str) -> Reply:
+        return Reply(chunks=events, headers={"content-type": "text/event-stream", "cache-control": "no-cache",
+                                             **headers})
+
+
+def sse_data(data: Any) -> bytes:
+    return f"data: {data if isinstance(data, str) else json.dumps(data, ensure_ascii=False)}\n\n".encode()
+
+
+def sse_event(name: str, data: Any) -> bytes:
+    return f"event: {name}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n".encode()
+
+
+Handler = Callable[[FakeRequest], Reply]
+ROUTES: dict[str, Handler] = {}
+
+
+def route(path: str) -> Callable[[Handler], Handler]:
+    def register(handler: Handler) -> Handler:
+        ROUTES[path] = handler
+        return handler
+
+    return register
+
+
+class FakeProvider:
+    def __init__(self) -> None:
+        self.faults: frozenset[str] = frozenset()
+        self.requests = 0
+        self.seen: list[FakeRequest] = []
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> FakeProvider:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    @contextmanager
+    def faulty(self, *faults: str) -> Iterator[FakeProvider]:
+        previous, self.faults = self.faults, frozenset(faults)
+        try:
+            yield self
+        finally:
+            self.faults = previous
+
+    def _count(self, request: FakeRequest) -> None:
+        with self._lock:
+            self.requests += 1
+            self.seen.append(request)
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        provider = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:  # quiet
+                pass
+
+            def do_GET(self) -> None:
+                self._serve()
+
+            def do_POST(self) -> None:
+                self._serve()
+
+            def _serve(self) -> None:
+                length = int(self.headers.get("content-length") or 0)
+                raw = self.rfile.read(length) if length else b""
+                request = FakeRequest(self.command, self.path, {k.lower(): v for k, v in self.headers.items()},
+                                      raw, provider.faults)
+                provider._count(request)
+                handler = ROUTES.get(self.path.split("?")[0])
+                reply = handler(request) if handler else Reply.json(
+                    {"error": {"message": "no such path", "type": "not_found", "param": None, "code": None}}, 404)
+                self._write(reply)
+
+            def _write(self, reply: Reply) -> None:
+                self.send_response(reply.status)
+                for name, value in reply.headers.items():
+                    self.send_header(name, value)
+                if reply.chunks is None:
+                    body = reply.body if isinstance(reply.body, bytes) else json.dumps(reply.body).encode()
+                    self.send_header("content-length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                    return
+                self.send_header("transfer-encoding", "chunked")
+                self.end_headers()
+                try:
+                    for item in reply.chunks:
+                        pause, chunk = item if isinstance(item, tuple) else (0.0, item)
+                        if pause:
+                            time.sleep(pause)
+                        self.wfile.write(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
+                        self.wfile.flush()
+                    if reply.reset_after:
+                        self.close_connection = True
+                        self.connection.shutdown(2)
+                        return
+                    self.wfile.write(b"0\r\n\r\n")
+                except (BrokenPipeError, ConnectionResetError, OSError):
+                    self.close_connection = True
+
+        return Handler
+
+
+def openai_error(status: int, message: str, kind: str, code: str | None = None, param: str | None = None) -> Reply:
+    return Reply.json({"error": {"message": message, "type": kind, "param": param, "code": code}}, status)

@@ -1,0 +1,64 @@
+"""Run the conformance suite in-process against a server, the way a user's run would, and read
+back its JSON report."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from selftest.fakes import KEY, MODEL
+
+ROOT = Path(__file__).resolve().parents[1]
+KEY_ENV = "LLMCONFORM_SELFTEST_KEY"
+ALL_FEATURES = ["stream", "tools", "vision", "reasoning", "json-mode", "thinking", "count_tokens"]
+
+
+def node_of(check: str) -> str:
+    """tests/<surface>/test_<concern>.py::test_<name> for a check id."""
+    surface, concern, name = check.split("/")
+    return (f"{ROOT}/tests/{surface.replace('-', '_')}/test_{concern.replace('-', '_')}.py"
+            f"::test_{name.replace('-', '_')}")
+
+
+def run(base_url: str, surface: str, *, checks: list[str] | None = None, features: list[str] | None = None,
+        requests: dict[str, Any] | None = None, extra: list[str] | None = None, key: str = KEY,
+        model: str = MODEL) -> tuple[int, dict[str, Any], str]:
+    """(exit code, JSON report, terminal output) of one run."""
+    os.environ[KEY_ENV] = key
+    with tempfile.TemporaryDirectory() as scratch:
+        profile = {"name": "fake", "base_url": base_url, "auth": {"env": KEY_ENV},
+                   "surfaces": {surface: {"model": model, "features": features or ALL_FEATURES,
+                                          **({"requests": requests} if requests else {})}},
+                   "budget": {"max_requests": 500, "max_output_tokens": 100000}}
+        profile_path = Path(scratch) / "profile.yaml"
+        profile_path.write_text(yaml.safe_dump(profile))
+        report_path = Path(scratch) / "report.json"
+        targets = [node_of(c) for c in checks] if checks else [f"{ROOT}/tests/{surface.replace('-', '_')}"]
+        args = [*targets, "--profile", str(profile_path), "--report-json", str(report_path),
+                "--timeout-read", "3", "--timeout-total", "8", "--fuzz-cases", "3",
+                "-p", "no:cacheprovider", "-q", "--no-header", "-W", "ignore::pytest.PytestAssertRewriteWarning",
+                "--rootdir", str(ROOT), "-c", str(ROOT / "pyproject.toml"), *(extra or [])]
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+            code = pytest.main(args)
+        report = json.loads(report_path.read_text()) if report_path.exists() else {}
+    return int(code), report, out.getvalue()
+
+
+def verdicts(report: dict[str, Any]) -> dict[str, str]:
+    return {row["id"]: row["verdict"] for row in report.get("results", [])}
+
+
+def row(report: dict[str, Any], check: str) -> dict[str, Any]:
+    for result in report.get("results", []):
+        if result["id"] == check:
+            return result
+    raise AssertionError(f"no row for {check} in the report: {sorted(verdicts(report))}")

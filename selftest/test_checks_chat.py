@@ -1,0 +1,105 @@
+"""Every openai-chat check passes on the conforming fake and fails (or warns) on its violation."""
+
+import pytest
+
+from selftest.harness import row, run, verdicts
+
+SURFACE = "openai-chat"
+
+# check id -> (fault on the fake, or a profile request override), and the verdict it must give.
+VIOLATIONS = {
+    "openai-chat/response/schema": ("chat.object-wrong", "fail"),
+    "openai-chat/response/content-type": ("chat.content-type-text", "fail"),
+    "openai-chat/response/choice-indexes": ("chat.index-wrong", "fail"),
+    "openai-chat/response/content-string": ("chat.content-null", "fail"),
+    "openai-chat/response/usage-present": ("chat.usage-missing", "fail"),
+    "openai-chat/response/model-echo": ("chat.model-alias", "warn"),
+    "openai-chat/usage/arithmetic": ("chat.usage-sum-wrong", "fail"),
+    "openai-chat/usage/details-consistent": ("chat.usage-new-api", "warn"),
+    "openai-chat/request/unknown-params": ({"basic": {"model": "{model}", "messages": [
+        {"role": "user", "content": "hi"}], "max_tokens": 8, "steam": False}}, "warn"),
+    "openai-chat/fingerprint/id-prefix": ("chat.id-msg", "warn"),
+    "openai-chat/fingerprint/usage-fields": ("chat.usage-new-api", "warn"),
+    "openai-chat/fingerprint/persona": ("chat.persona", "warn"),
+    "openai-chat/params/max-tokens": ("chat.max-tokens-ignored", "fail"),
+    "openai-chat/params/max-completion-tokens": ("chat.length-as-stop", "fail"),
+    "openai-chat/params/stop": ("chat.stop-ignored", "fail"),
+    "openai-chat/params/n": ("chat.n-ignored", "warn"),
+    "openai-chat/params/system": ("chat.system-ignored", "warn"),
+    "openai-chat/params/multi-turn": ("chat.multi-turn-ignored", "warn"),
+    "openai-chat/params/content-parts": ("chat.content-parts-500", "fail"),
+    "openai-chat/params/image": ("chat.content-parts-500", "fail"),
+    "openai-chat/params/json-object": ("chat.json-invalid", "fail"),
+    "openai-chat/params/json-schema": ("chat.json-invalid", "fail"),
+    "openai-chat/tools/forced-call": ("chat.tool-choice-ignored", "fail"),
+    "openai-chat/tools/call-ids": ("chat.tool-id-empty", "fail"),
+    "openai-chat/tools/arguments-json": ("chat.tool-args-invalid", "fail"),
+    "openai-chat/tools/finish-reason": ("chat.tool-finish-stop", "fail"),
+    "openai-chat/tools/result-turn": ("chat.tool-result-rejected", "fail"),
+    "openai-chat/reasoning/no-markup": ("chat.markup", "fail"),
+    "openai-chat/reasoning/placement": ("chat.reasoning-in-content", "fail"),
+    "openai-chat/reasoning/signature": ("chat.signature-empty", "fail"),
+    "openai-chat/reasoning/stream-placement": ("chat.stream-reasoning-in-content", "fail"),
+    "openai-chat/stream/content-type": ("chat.stream-content-type-json", "fail"),
+    "openai-chat/stream/chunk-schema": ("chat.stream-object-wrong", "fail"),
+    "openai-chat/stream/utf8": ("chat.stream-invalid-utf8", "fail"),
+    "openai-chat/stream/done-sentinel": ("chat.stream-no-done", "fail"),
+    "openai-chat/stream/nothing-after-done": ("chat.stream-after-done", "fail"),
+    "openai-chat/stream/constant-fields": ("chat.stream-id-changes", "fail"),
+    "openai-chat/stream/first-role": ("chat.stream-no-role", "warn"),
+    "openai-chat/stream/finish-reason-once": ("chat.stream-no-finish", "fail"),
+    "openai-chat/stream/finish-reason-not-empty": ("chat.stream-finish-empty", "fail"),
+    "openai-chat/stream/text-nonempty": ("chat.stream-empty-text", "fail"),
+    "openai-chat/stream/no-error-event": ("chat.stream-error-event", "fail"),
+    "openai-chat/stream/no-usage-without-option": ("chat.stream-usage-always", "warn"),
+    "openai-chat/stream/include-usage": ("chat.usage-chunk-missing", "fail"),
+    "openai-chat/stream-tools/indexes": ("chat.stream-tool-no-index", "fail"),
+    "openai-chat/stream-tools/first-delta": ("chat.stream-tool-first-incomplete", "fail"),
+    "openai-chat/stream-tools/arguments": ("chat.stream-tool-args-broken", "fail"),
+    "openai-chat/stream-tools/finish-reason": ("chat.stream-tool-finish-stop", "fail"),
+    "openai-chat/auth/no-key": ("chat.auth-open", "fail"),
+    "openai-chat/auth/wrong-key": ("chat.error-envelope-wrong", "fail"),
+    "openai-chat/invalid/malformed-json": ("chat.malformed-500", "fail"),
+    "openai-chat/invalid/missing-messages": ("chat.validation-off", "fail"),
+    "openai-chat/invalid/missing-model": ("chat.validation-off+chat.any-model", "fail"),
+    "openai-chat/invalid/temperature-range": ("chat.validation-off", "fail"),
+    "openai-chat/invalid/top-p-range": ("chat.validation-off", "fail"),
+    "openai-chat/invalid/stop-count": ("chat.validation-off", "fail"),
+    "openai-chat/invalid/messages-type": ("chat.validation-off", "fail"),
+    "openai-chat/invalid/unknown-model": ("chat.any-model", "fail"),
+}
+
+
+@pytest.fixture(scope="module")
+def clean(fake):
+    code, report, out = run(fake.base_url, SURFACE)
+    return code, report, out
+
+
+def test_every_check_passes_on_a_conforming_server(clean):
+    code, report, out = clean
+    bad = {k: v for k, v in verdicts(report).items() if v != "pass"}
+    detail = {k: row(report, k)["message"] for k in bad}
+    assert not bad, f"checks that did not pass on the conforming fake: {detail}\n{out[-2000:]}"
+    assert code == 0, out[-2000:]
+
+
+def test_every_check_has_a_violation(clean):
+    _, report, _ = clean
+    assert set(verdicts(report)) == set(VIOLATIONS), (
+        f"checks without a self-test: {sorted(set(verdicts(report)) - set(VIOLATIONS))}; "
+        f"self-tests of no check: {sorted(set(VIOLATIONS) - set(verdicts(report)))}")
+
+
+@pytest.mark.parametrize(("check", "violation", "expected"), [(c, v, e) for c, (v, e) in VIOLATIONS.items()],
+                         ids=list(VIOLATIONS))
+def test_check_catches_its_violation(fake, check, violation, expected):
+    if isinstance(violation, dict):
+        _, report, out = run(fake.base_url, SURFACE, checks=[check], requests=violation)
+    else:
+        with fake.faulty(*violation.split("+")):
+            _, report, out = run(fake.base_url, SURFACE, checks=[check])
+    result = row(report, check)
+    assert result["verdict"] == expected, f"{check} under {violation}: {result}\n{out[-1500:]}"
+    assert result["message"], "a non-pass verdict says what was expected and what arrived"
+    assert result["reproduce"].startswith("curl "), "a non-pass verdict carries a reproduction line"
