@@ -1,6 +1,11 @@
-"""The loopback test server: every surface it speaks registers its route on import."""
+"""The loopback test server: every surface module here registers its route on import."""
 
-from selftest.fakes import chat  # noqa: F401
+import importlib
+import pkgutil
+
 from selftest.fakes.server import KEY, MODEL, FakeProvider
+
+for _module in pkgutil.iter_modules(__path__):
+    importlib.import_module(f"{__name__}.{_module.name}")
 
 __all__ = ["KEY", "MODEL", "FakeProvider"]

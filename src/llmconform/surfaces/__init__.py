@@ -63,4 +63,13 @@ def register(surface: Surface) -> Surface:
     return surface
 
 
-from llmconform.surfaces import openai_chat  # noqa: E402, F401 - registers itself
+def _load_all() -> None:
+    """Each surface module registers itself on import."""
+    import importlib  # noqa: PLC0415
+    import pkgutil  # noqa: PLC0415
+
+    for module in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{module.name}")
+
+
+_load_all()
