@@ -67,6 +67,9 @@ VIOLATIONS = {
     "openai-chat/invalid/stop-count": ("chat.validation-off", "fail"),
     "openai-chat/invalid/messages-type": ("chat.validation-off", "fail"),
     "openai-chat/invalid/unknown-model": ("chat.any-model", "fail"),
+    "openai-chat/schema/examples": ("chat.object-wrong", "fail"),
+    "openai-chat/schema/fuzz-positive": ("chat.crash-on-odd-input", "fail"),
+    "openai-chat/schema/fuzz-negative": ("chat.validation-off", "fail"),
 }
 
 

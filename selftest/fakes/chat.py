@@ -117,6 +117,9 @@ def _reject(f: FakeRequest) -> Reply | None:
     if isinstance(body, dict) and body.get("model") != MODEL and not f.has("chat.any-model"):
         return _envelope_error(404, f"The model `{body.get('model')}` does not exist", "invalid_request_error", f,
                                "model_not_found")
+    if f.has("chat.crash-on-odd-input") and any(not _text_of(m.get("content")).isascii()
+                                                  or not _text_of(m.get("content")) for m in body["messages"]):
+        return openai_error(500, "internal error", "server_error")
     if f.has("chat.content-parts-500") and any(isinstance(m.get("content"), list) for m in body["messages"]):
         return openai_error(500, "internal error", "server_error")
     if f.has("chat.tool-result-rejected") and body["messages"][-1].get("role") == "tool":

@@ -1,0 +1,185 @@
+"""Schemathesis drives the specs: the documented examples, and bounded generated cases.
+
+Schemathesis generates the cases (positive: valid by the schema; negative: invalid by it); the
+requests go through the suite's own client so that budget, redaction, timings and recording
+apply to them like to every other exchange. Cost is bounded: the model is forced to the
+profile's, output limits are made small, `n` is 1, and each generated phase sends at most
+`--fuzz-cases` requests (schemathesis' own default is 100 per phase and operation).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any
+
+from llmconform import spec
+from llmconform.exchange import Exchange, Request
+from llmconform.verdict import Fail
+
+if TYPE_CHECKING:
+    from llmconform.target import Target
+
+OUTPUT_CAP = 8
+_LIMIT_FIELDS = ("max_tokens", "max_completion_tokens", "max_output_tokens")
+
+
+def schema_names(surface: str, path: str) -> tuple[str, str]:
+    """(request schema, 200 JSON response schema) of an operation, read from its $refs."""
+    operation = spec.load(surface).operation(path).definition
+    request = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    response = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    return request.rsplit("/", 1)[-1], response.rsplit("/", 1)[-1]
+
+
+@functools.cache
+def _operation(surface: str, path: str) -> Any:
+    import schemathesis  # noqa: PLC0415 - heavy; only phases that generate pay for it
+
+    return schemathesis.openapi.from_dict(spec.load(surface).document)[path]["POST"]
+
+
+def _cheap(body: Any, model: str) -> Any:
+    """The same request, made cheap: the profile's model, a small output limit, one choice, no stream."""
+    if not isinstance(body, dict):
+        return body
+    body = dict(body)
+    if isinstance(body.get("model"), str) or "model" in body:
+        body["model"] = model
+    for name in _LIMIT_FIELDS:
+        if name in body:
+            body[name] = OUTPUT_CAP if name != "max_output_tokens" else 16
+    if not any(name in body for name in _LIMIT_FIELDS):
+        body["max_tokens" if "messages" in body else "max_output_tokens"] = (
+            OUTPUT_CAP if "messages" in body else 16)
+    if "n" in body:
+        body["n"] = 1
+    body["stream"] = False
+    return body
+
+
+def examples(target: Target, surface: str, path: str) -> list[Request]:
+    """The spec's documented requests. Replayed as documented; sent live, made cheap first."""
+    kind = target.surface(surface)
+    own = f"{target.name}-"
+    requests = []
+    for name, body in spec.load(surface).operation(path).examples.items():
+        if target.mode == "replay" and not name.startswith(own):
+            continue
+        if target.mode != "replay" and not name.startswith(own):
+            body = _cheap(body, target.model(surface))
+        requests.append(Request(surface=surface, probe=f"example:{name}", method="POST", path=path, body=body,
+                                headers=kind.default_headers))
+    return requests
+
+
+def generated(target: Target, surface: str, path: str, *, negative: bool, count: int) -> list[Request]:
+    """Up to `count` schemathesis cases, deterministic for a given spec."""
+    from hypothesis import HealthCheck, Phase, given, settings  # noqa: PLC0415
+    from schemathesis.core.parameters import ParameterLocation  # noqa: PLC0415
+    from schemathesis.generation import GenerationMode  # noqa: PLC0415
+
+    operation = _operation(surface, path)
+    request_schema, _ = schema_names(surface, path)
+    definitions = spec.load(surface)
+    mode = GenerationMode.NEGATIVE if negative else GenerationMode.POSITIVE
+    bodies: list[Any] = []
+
+    @settings(max_examples=max(count * 4, 8), phases=[Phase.generate], database=None, deadline=None,
+              derandomize=True, suppress_health_check=list(HealthCheck))
+    @given(operation.as_strategy(generation_mode=mode))
+    def collect(case: Any) -> None:
+        if len(bodies) >= count:
+            return
+        if negative and (case.meta is None or case.meta.components.get(ParameterLocation.BODY) is None
+                         or case.meta.components[ParameterLocation.BODY].mode != GenerationMode.NEGATIVE):
+            return  # a negative header with a valid body is still a valid request
+        body = _cheap(case.body, target.model(surface)) if not negative else _force_model(case.body, target, surface)
+        try:
+            json.dumps(body)
+        except (TypeError, ValueError):
+            return  # not expressible as a JSON body
+        valid = not definitions.errors(request_schema, body, limit=1)
+        if valid != negative and body not in bodies:
+            bodies.append(body)
+
+    collect()
+    kind = target.surface(surface)
+    label = "negative" if negative else "positive"
+    return [Request(surface=surface, probe=f"{label}:{i}", method="POST", path=path, body=body,
+                    headers=kind.default_headers) for i, body in enumerate(bodies)]
+
+
+def _force_model(body: Any, target: Target, surface: str) -> Any:
+    if isinstance(body, dict) and isinstance(body.get("model"), str):
+        return {**body, "model": target.model(surface)}
+    return body
+
+
+def send_all(target: Target, requests: list[Request]) -> list[Exchange]:
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return list(pool.map(target.send, requests))
+
+
+def answered_per_contract(exchange: Exchange, surface: str, response_schema: str, what: str) -> None:
+    """Never a server error; a 2xx body matches the response schema; a 4xx carries the native envelope."""
+    exchange.complete()
+    status = exchange.status or 0
+    definitions = spec.load(surface)
+    if status >= 500:
+        raise Fail(f"{what}: no server error", f"status {status}: {exchange.excerpt()}", exchange=exchange)
+    if 200 <= status < 300 and not exchange.request.stream:
+        problems = definitions.errors(response_schema, exchange.json())
+        if problems:
+            raise Fail(f"{what}: a 2xx body matching {response_schema}", "; ".join(problems), exchange=exchange)
+    elif 400 <= status < 500:
+        problems = definitions.errors("ErrorResponse", exchange.json())
+        if problems:
+            raise Fail(f"{what}: a {status} with the {surface} error envelope", "; ".join(problems),
+                       exchange=exchange)
+
+
+def rejected_per_contract(exchange: Exchange, surface: str, what: str) -> None:
+    """An invalid request is answered 4xx with the native envelope."""
+    exchange.complete()
+    status = exchange.status or 0
+    if not 400 <= status < 500:
+        raise Fail(f"{what}: rejected with a 4xx", f"status {status}: {exchange.excerpt()}", exchange=exchange)
+    problems = spec.load(surface).errors("ErrorResponse", exchange.json())
+    if problems:
+        raise Fail(f"{what}: the {surface} error envelope", "; ".join(problems), exchange=exchange)
+
+
+
+def run_phase(target: Target, surface: str, path: str, phase: str, node: Any) -> None:
+    """One schemathesis phase as one check: every case sent, every answer held to the contract."""
+    from llmconform.plugin import record_exchange  # noqa: PLC0415 - the plugin imports this module's callers
+
+    request_schema, response_schema = schema_names(surface, path)
+    if phase == "examples":
+        requests = examples(target, surface, path)
+    else:
+        requests = generated(target, surface, path, negative=phase == "negative", count=target.fuzz_cases)
+    if not requests:
+        import pytest  # noqa: PLC0415
+
+        pytest.skip(f"no {phase} cases for {target.name}")
+    decided = []
+    for exchange in send_all(target, requests):
+        record_exchange(node, exchange)
+        if exchange.problem == "not-recorded":
+            continue
+        exchange.require()
+        decided.append(exchange)
+    if not decided:
+        import pytest  # noqa: PLC0415
+
+        pytest.skip(f"not documented: no recorded exchange for the {phase} cases")
+    for exchange in decided:
+        what = f"{phase} case {exchange.request.probe}"
+        if phase == "negative":
+            rejected_per_contract(exchange, surface, what)
+        else:
+            answered_per_contract(exchange, surface, response_schema, what)
+    del request_schema
