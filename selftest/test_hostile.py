@@ -1,0 +1,72 @@
+"""Hostile servers: every failure mode of real relays ends in a clear verdict, in bounded time,
+with exit code 0 or 1, a JSON report, no suite error, and the key nowhere."""
+
+import json
+import time
+
+import pytest
+
+from selftest.fakes import KEY
+from selftest.harness import run
+
+SURFACE = "openai-chat"
+NON_STREAM = ["test_response.py", "test_usage.py"]
+STREAM = ["test_stream.py"]
+
+# fault -> (test files run, check that must decide, its verdict, words its message must contain)
+CASES = {
+    "hostile.html-200": (NON_STREAM, "openai-chat/response/schema", "fail", "<!DOCTYPE html>"),
+    "hostile.html-json-200": (NON_STREAM, "openai-chat/response/schema", "fail", "a JSON body"),
+    "hostile.html-502": (NON_STREAM, "openai-chat/response/schema", "fail", "status 502"),
+    "hostile.truncated-json": (NON_STREAM, "openai-chat/response/schema", "fail", "JSONDecodeError"),
+    "hostile.bad-encoding": (NON_STREAM, "openai-chat/response/schema", "fail", "Content-Encoding"),
+    "hostile.huge-body": (NON_STREAM, "openai-chat/response/schema", "fail", "size cap"),
+    "hostile.500": (NON_STREAM, "openai-chat/response/schema", "fail", "status 500"),
+    "hostile.429-storm": (NON_STREAM, "openai-chat/response/schema", "error", "rate-limited"),
+    "hostile.stream-stall": (STREAM, "openai-chat/stream/done-sentinel", "fail", "stopped arriving"),
+    "hostile.stream-endless": (STREAM, "openai-chat/stream/done-sentinel", "fail", "still going"),
+    "hostile.stream-reset": (STREAM, "openai-chat/stream/done-sentinel", "fail", "connection broke"),
+    "hostile.stream-invalid-utf8": (STREAM, "openai-chat/stream/utf8", "fail", "invalid UTF-8"),
+}
+BOUND_S = 25
+
+
+@pytest.mark.parametrize("fault", list(CASES))
+def test_hostile_answer_becomes_a_clear_verdict(fake, fault):
+    paths, check, verdict, words = CASES[fault]
+    started = time.monotonic()
+    with fake.faulty(fault):
+        code, report, out = run(fake.base_url, SURFACE, paths=paths, timeouts=(1.5, 3))
+    elapsed = time.monotonic() - started
+    assert code in (0, 1), f"exit {code} under {fault}:\n{out[-2000:]}"
+    assert report.get("results"), f"no JSON report under {fault}"
+    suite_errors = [r["id"] for r in report["results"] if "suite error" in r["message"]]
+    assert not suite_errors, f"the suite itself broke under {fault}: {suite_errors}"
+    result = next(r for r in report["results"] if r["id"] == check)
+    assert result["verdict"] == verdict, f"{check} under {fault}: {result}"
+    assert words in result["message"], f"{check} under {fault} should say {words!r}: {result['message']}"
+    assert elapsed < BOUND_S, f"{fault} took {elapsed:.1f} s (bound {BOUND_S} s)"
+    assert "Traceback" not in out
+
+
+def test_the_key_appears_nowhere(fake, tmp_path):
+    """A canary key across hostile answers: absent from report, cassettes, stdout and stderr."""
+    texts = []
+    for fault in ("hostile.html-200", "hostile.stream-reset", "chat.auth-open"):
+        with fake.faulty(fault):
+            _, report, out = run(fake.base_url, SURFACE, paths=NON_STREAM + STREAM, timeouts=(1.5, 3),
+                                 extra=["--record", "--cassette-dir", str(tmp_path)])
+        texts += [json.dumps(report), out]
+    texts += [p.read_text(errors="replace") for p in tmp_path.rglob("*.yaml")]
+    assert list(tmp_path.rglob("*.yaml")), "recording wrote no cassette"
+    leaked = [t[max(t.find(KEY) - 80, 0):t.find(KEY) + 20] for t in texts if KEY in t]
+    assert not leaked, f"the key leaked: {leaked}"
+
+
+def test_requests_never_exceed_the_budget(fake):
+    before = fake.requests
+    _, report, _ = run(fake.base_url, SURFACE, budget=7)
+    sent = fake.requests - before
+    assert sent <= 7, f"{sent} requests sent with --budget-requests 7"
+    reasons = [r for r in report["results"] if r["verdict"] == "error" and r["message"].startswith("budget")]
+    assert reasons, "checks left after the budget is spent get error with reason budget"
