@@ -68,6 +68,8 @@ VIOLATIONS = {
     "openai-chat/invalid/messages-type": ("chat.validation-off", "fail"),
     "openai-chat/invalid/unknown-model": ("chat.any-model", "fail"),
     "openai-chat/schema/examples": ("chat.object-wrong", "fail"),
+    "openai-chat/sdk/parse": ("hostile.truncated-json", "fail"),
+    "openai-chat/sdk/stream": ("chat.stream-error-event", "fail"),
     "openai-chat/schema/fuzz-positive": ("chat.crash-on-odd-input", "fail"),
     "openai-chat/schema/fuzz-negative": ("chat.validation-off", "fail"),
 }

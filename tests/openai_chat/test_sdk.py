@@ -1,0 +1,37 @@
+"""The official `openai` SDK consumes the provider's answers (parsed and streamed)."""
+
+import pytest
+
+from llmconform import sdk
+from llmconform.verdict import expect
+
+if not sdk.available("openai"):
+    pytest.skip("the openai SDK is not installed (pip install 'llmconform[sdk]')", allow_module_level=True)
+
+import openai  # noqa: E402
+
+
+def _client(exchange):
+    return openai.OpenAI(api_key="sdk-lane", base_url="http://sdk-lane.invalid/v1", max_retries=0,
+                         http_client=sdk.http_client(exchange))
+
+
+def test_parse(basic):
+    """`client.chat.completions.create()` parses the answer into a ChatCompletion with a message."""
+    body = dict(basic.request.body)
+    completion = sdk.consume(basic, "openai", lambda: _client(basic).chat.completions.create(**body))
+    expect(completion.choices and completion.choices[0].message is not None,
+           "a ChatCompletion with choices[0].message", completion)
+
+
+@pytest.mark.feature("stream")
+def test_stream(stream):
+    """Iterating `create(stream=True)` yields chunks to the end and the joined text is not empty."""
+    body = dict(stream.request.body)
+
+    def read():
+        return "".join(chunk.choices[0].delta.content or "" for chunk in
+                       _client(stream).chat.completions.create(**body) if chunk.choices)
+
+    text = sdk.consume(stream, "openai", read)
+    expect(text.strip(), "non-empty text from the SDK's stream", text)
