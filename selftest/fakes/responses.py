@@ -1,0 +1,373 @@
+"""POST /v1/responses, conforming unless a `responses.*` fault says otherwise."""
+
+from __future__ import annotations
+
+import copy
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from llmconform import spec
+from selftest.fakes.server import KEY, MODEL, FakeRequest, Reply, openai_error, route, sse_data
+
+ESSAY = ("The Roman Empire grew from a small city state on the Tiber into a power that ruled the "
+         "whole Mediterranean world for centuries through its legions roads laws and a long line of "
+         "emperors who came after Augustus")
+THOUGHT = "The user asks for 17 * 23, which is 391."
+CALL_ARGUMENTS = '{"location": "Paris"}'
+
+
+def _text_of(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return " ".join(p["text"] for p in content if isinstance(p, dict) and isinstance(p.get("text"), str))
+    return ""
+
+
+def _items(body: dict[str, Any]) -> list[dict[str, Any]]:
+    value = body.get("input")
+    if isinstance(value, str):
+        return [{"role": "user", "content": value}]
+    return [i for i in value if isinstance(i, dict)] if isinstance(value, list) else []
+
+
+def _answer(body: dict[str, Any], f: FakeRequest) -> str:
+    items = _items(body)
+    messages = [i for i in items if "role" in i]
+    last = _text_of(messages[-1].get("content")) if messages else ""
+    steering = " ".join([body.get("instructions") or ""] + [_text_of(m.get("content")) for m in messages
+                                                            if m.get("role") in ("system", "developer")])
+    if items and items[-1].get("type") == "function_call_output":
+        return "It is 18 degrees and sunny in Paris."
+    if body.get("reasoning") and f.has("responses.reasoning-in-text"):
+        return f"<think>{THOUGHT}</think>391"
+    if "pong" in steering:
+        ignored = (body.get("instructions") and f.has("responses.instructions-ignored")) or (
+            not body.get("instructions") and f.has("responses.developer-ignored"))
+        if not ignored:
+            return "pong"
+    if "Roman Empire" in last:
+        return ESSAY
+    if "17 * 23" in last:
+        return "391"
+    if f.has("responses.persona"):
+        return "Hello! I am Claude Code, Anthropic's official CLI."
+    if f.has("responses.markup"):
+        return "<think>the user wants the capital</think>The capital of France is Paris."
+    if "capital of France" in last:
+        return "The capital of France is Paris."
+    return "Hello there, nice to meet you!"
+
+
+def _tool_call(body: dict[str, Any], f: FakeRequest) -> dict[str, Any] | None:
+    choice = body.get("tool_choice")
+    functions = [t for t in body.get("tools") or [] if isinstance(t, dict) and t.get("type") == "function"]
+    if not functions or f.has("responses.tool-choice-ignored"):
+        return None
+    if not ((isinstance(choice, dict) and choice.get("type") == "function") or choice == "required"):
+        return None
+    items = _items(body)
+    if items and items[-1].get("type") == "function_call_output":
+        return None
+    name = choice["name"] if isinstance(choice, dict) else functions[0]["name"]
+    arguments = '{"location": "Paris"' if f.has("responses.tool-args-invalid") else CALL_ARGUMENTS
+    return {"id": "toolu_fake0001" if f.has("responses.item-ids-foreign") else "fc_fake0001",
+            "type": "function_call", "status": "completed",
+            "call_id": "" if f.has("responses.call-id-empty") else "call_fake0001", "name": name,
+            "arguments": arguments}
+
+
+def _envelope_error(status: int, message: str, kind: str, f: FakeRequest, code: str | None = None,
+                    param: str | None = None) -> Reply:
+    if f.has("responses.error-envelope-wrong"):
+        return Reply.json({"detail": message}, status)
+    return openai_error(status, message, kind, code, param)
+
+
+def _reject(f: FakeRequest) -> Reply | None:
+    auth = f.headers.get("authorization", "")
+    if not f.has("responses.auth-open") and auth != f"Bearer {KEY}":
+        return _envelope_error(401, "Incorrect API key provided", "invalid_request_error", f,
+                               "invalid_api_key")
+    try:
+        body = f.json()
+    except ValueError:
+        if f.has("responses.malformed-500"):
+            return Reply(status=500, body=b"<html><body>Internal Server Error</body></html>",
+                         headers={"content-type": "text/html"})
+        return _envelope_error(400, "We could not parse the JSON body of your request.",
+                               "invalid_request_error", f)
+    problems = spec.load("openai-responses").errors("CreateResponseRequest", body)
+    if problems and not f.has("responses.validation-off"):
+        return _envelope_error(400, f"Invalid request: {problems[0]}", "invalid_request_error", f)
+    if not isinstance(body, dict):
+        return _envelope_error(400, "The body must be a JSON object.", "invalid_request_error", f)
+    if body.get("model") != MODEL and not f.has("responses.any-model"):
+        return _envelope_error(404, f"The model `{body.get('model')}` does not exist",
+                               "invalid_request_error", f, "model_not_found", "model")
+    if f.has("responses.string-input-rejected") and isinstance(body.get("input"), str):
+        return openai_error(400, "input must be a list", "invalid_request_error", param="input")
+    if f.has("responses.message-input-rejected") and isinstance(body.get("input"), list):
+        return openai_error(500, "internal error", "server_error")
+    if f.has("responses.function-output-rejected") and any(
+            i.get("type") == "function_call_output" for i in _items(body)):
+        return openai_error(400, "function_call_output is not supported", "invalid_request_error",
+                            param="input")
+    return None
+
+
+@dataclass
+class Answer:
+    """What the fake model produced for one request, before it is framed as JSON or a stream."""
+
+    body: dict[str, Any]
+    status: str = "completed"
+    thought: str | None = None  # a reasoning item (its summary text, "" for an empty summary)
+    tokens: list[str] = field(default_factory=list)  # the message text, token by token
+    call: dict[str, Any] | None = None
+    reasoning_tokens: int = 0
+    output_tokens: int = 0
+
+
+def _produce(body: dict[str, Any], f: FakeRequest) -> Answer:
+    answer = Answer(body=body)
+    reasoning = body.get("reasoning") or {}
+    if reasoning.get("effort") not in (None, "none") and not f.has("responses.reasoning-item-missing") \
+            and not f.has("responses.reasoning-in-text"):
+        summarised = reasoning.get("summary") or f.has("responses.reasoning-tokens-zero")
+        answer.thought = THOUGHT if summarised else ""
+        answer.reasoning_tokens = 0 if f.has("responses.reasoning-tokens-zero") else 8
+    limit = body.get("max_output_tokens")
+    if f.has("responses.reasoning-eats-limit") and limit:
+        answer.thought = answer.thought or ""
+        answer.reasoning_tokens = answer.output_tokens = limit
+        answer.status = "incomplete"
+        return answer
+    answer.call = _tool_call(body, f)
+    if answer.call:
+        answer.output_tokens = answer.reasoning_tokens + 12
+        return answer
+    text = _answer(body, f)
+    tokens = [w + " " for w in text.split(" ")]
+    tokens[-1] = tokens[-1].rstrip()
+    room = limit - answer.reasoning_tokens if limit else None
+    if room is not None and len(tokens) > room and not f.has("responses.max-output-tokens-ignored"):
+        tokens = tokens[:room]
+        answer.status = "completed" if f.has("responses.incomplete-as-completed") else "incomplete"
+    answer.tokens = tokens
+    answer.output_tokens = answer.reasoning_tokens + len(tokens)
+    return answer
+
+
+def _usage(answer: Answer, f: FakeRequest) -> dict[str, Any]:
+    body = answer.body
+    words = sum(len(_text_of(i.get("content", i.get("output", ""))).split()) for i in _items(body))
+    words += len((body.get("instructions") or "").split())
+    spent = answer.reasoning_tokens
+    if f.has("responses.reasoning-tokens-over"):
+        spent += answer.output_tokens + 1
+    usage: dict[str, Any] = {
+        "input_tokens": words + 3,
+        "input_tokens_details": {"cached_tokens": words + 10 if f.has("responses.usage-cached-over") else 0},
+        "output_tokens": answer.output_tokens,
+        "output_tokens_details": {"reasoning_tokens": spent},
+        "total_tokens": words + 3 + answer.output_tokens + (5 if f.has("responses.usage-sum-wrong") else 0),
+    }
+    if f.has("responses.usage-extra"):
+        usage.update({"prompt_tokens": 0, "completion_tokens": 0})
+    return usage
+
+
+def _ids(f: FakeRequest) -> dict[str, str]:
+    foreign = f.has("responses.item-ids-foreign")
+    return {"response": "chatcmpl-fake0001" if f.has("responses.id-chatcmpl") else "resp_fake0001",
+            "message": "item_fake0001" if foreign else "msg_fake0001",
+            "reasoning": "reasoning_fake0001" if foreign else "rs_fake0001"}
+
+
+def _output(answer: Answer, f: FakeRequest, *, final: bool = True) -> list[dict[str, Any]]:
+    ids = _ids(f)
+    output: list[dict[str, Any]] = []
+    if answer.thought is not None:
+        summary = [{"type": "summary_text", "text": answer.thought}] if answer.thought else []
+        output.append({"id": ids["reasoning"], "type": "reasoning", "summary": summary})
+    if answer.call:
+        output.append(dict(answer.call))
+    elif answer.tokens or answer.status == "completed":
+        part: dict[str, Any] = {"type": "output_text", "text": "".join(answer.tokens), "annotations": [],
+                                "logprobs": []}
+        if f.has("responses.annotations-missing"):
+            del part["annotations"]
+        output.append({"id": ids["message"], "type": "message", "status": answer.status,
+                       "role": "user" if f.has("responses.role-wrong") else "assistant", "content": [part]})
+    if f.has("responses.no-message"):
+        output = [i for i in output if i["type"] != "message"]
+    return output
+
+
+def _response(answer: Answer, f: FakeRequest, *, status: str | None = None, usage: bool = True,
+              output: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    body = answer.body
+    status = status or answer.status
+    if f.has("responses.status-in-progress") and status != "in_progress":
+        status = "in_progress"
+    data: dict[str, Any] = {
+        "id": _ids(f)["response"],
+        "object": "chat.completion" if f.has("responses.object-wrong") else "response",
+        "created_at": int(time.time()),
+        "status": status,
+        "error": None,
+        "incomplete_details": {"reason": "max_output_tokens"} if status == "incomplete" else None,
+        "instructions": body.get("instructions"),
+        "max_output_tokens": body.get("max_output_tokens"),
+        "model": "gpt-4o-mini-alias" if f.has("responses.model-alias") else body.get("model") or MODEL,
+        "output": _output(answer, f) if output is None else output,
+        "parallel_tool_calls": True,
+        "previous_response_id": None,
+        "reasoning": {"effort": (body.get("reasoning") or {}).get("effort"),
+                      "summary": (body.get("reasoning") or {}).get("summary")},
+        "store": True,
+        "temperature": 1.0,
+        "text": {"format": {"type": "text"}},
+        "tool_choice": body.get("tool_choice", "auto"),
+        "tools": body.get("tools", []),
+        "top_p": 1.0,
+        "truncation": "disabled",
+        "usage": _usage(answer, f) if usage else None,
+        "user": None,
+        "metadata": {},
+    }
+    if f.has("responses.content-filters"):
+        data["content_filters"] = [{"blocked": False, "source_type": "prompt", "content_filter_results": {}}]
+    if f.has("responses.usage-missing"):
+        del data["usage"]
+    return data
+
+
+@route("/v1/responses")
+def responses(f: FakeRequest) -> Reply:
+    rejected = _reject(f)
+    if rejected:
+        return rejected
+    body = f.json()
+    answer = _produce(body, f)
+    if body.get("stream"):
+        return _stream(answer, f)
+    data = _response(answer, f)
+    if f.has("responses.content-type-text"):
+        return Reply(body=json.dumps(data).encode(), headers={"content-type": "text/plain"})
+    return Reply.json(data)
+
+
+# -- the stream ---------------------------------------------------------------------------------
+
+
+def _stream(answer: Answer, f: FakeRequest) -> Reply:
+    events: list[dict[str, Any]] = []
+
+    def emit(kind: str, **fields: Any) -> dict[str, Any]:
+        event = {"type": kind, "sequence_number": len(events), **fields}
+        events.append(event)
+        return event
+
+    opening = _response(answer, f, status="in_progress", usage=False, output=[])
+    emit("response.created", response=opening)
+    emit("response.in_progress", response=copy.deepcopy(opening))
+    output = _output(answer, f)
+    if f.has("responses.stream-empty-text"):
+        for item in output:
+            for part in item.get("content") or []:
+                part["text"] = ""
+        answer.tokens = []
+    for index, item in enumerate(output):
+        if item["type"] == "reasoning":
+            emit("response.output_item.added", output_index=index, item={**item, "summary": []})
+            for n, part in enumerate(item["summary"]):
+                common = {"item_id": item["id"], "output_index": index, "summary_index": n}
+                emit("response.reasoning_summary_part.added", **common,
+                     part={"type": "summary_text", "text": ""})
+                emit("response.reasoning_summary_text.delta", **common, delta=part["text"])
+                emit("response.reasoning_summary_text.done", **common, text=part["text"])
+                emit("response.reasoning_summary_part.done", **common, part=part)
+            emit("response.output_item.done", output_index=index, item=item)
+        elif item["type"] == "function_call":
+            _stream_call(emit, index, item, f)
+        else:
+            _stream_message(emit, index, item, answer, f)
+    final = _response(answer, f, output=output)
+    if f.has("responses.stream-terminal-output-empty"):
+        final["output"] = []
+    if f.has("responses.stream-usage-missing"):
+        final["usage"] = None
+    if f.has("responses.stream-id-changes"):
+        final["id"] = "resp_other0002"
+    if not f.has("responses.stream-no-terminal"):
+        emit(f"response.{final['status']}", response=final)
+    if f.has("responses.stream-error-event"):
+        events.insert(2, {"type": "error", "sequence_number": 2, "code": "server_error",
+                          "message": "upstream overloaded", "param": None})
+        for n, event in enumerate(events):
+            event["sequence_number"] = n
+    if f.has("responses.stream-sequence-repeat"):
+        events[3]["sequence_number"] = events[2]["sequence_number"]
+    if f.has("responses.stream-order"):
+        first_delta = next(n for n, e in enumerate(events) if e["type"] == "response.output_text.delta")
+        events[first_delta - 1], events[first_delta] = events[first_delta], events[first_delta - 1]
+        for n in (first_delta - 1, first_delta):
+            events[n]["sequence_number"] = n
+    if f.has("responses.stream-event-invalid"):
+        delta = next(e for e in events if e["type"] == "response.output_text.delta")
+        del delta["item_id"]
+    frames = [_frame(e, f) for e in events]
+    if f.has("responses.stream-invalid-utf8"):
+        frames.insert(3, b"event: response.output_text.delta\ndata: {\"bad\": \"\xff\xfe\"}\n\n")
+    if f.has("responses.stream-done"):
+        frames.append(sse_data("[DONE]"))
+    if f.has("responses.stream-content-type-json"):
+        return Reply(chunks=frames, headers={"content-type": "application/json"})
+    return Reply.sse(frames)
+
+
+def _frame(event: dict[str, Any], f: FakeRequest) -> bytes:
+    if f.has("responses.stream-no-event-names"):
+        return sse_data(event)
+    name = event["type"]
+    if f.has("responses.stream-event-name-wrong") and name == "response.output_text.delta":
+        name = "response.delta"
+    return f"event: {name}\ndata: {json.dumps(event, ensure_ascii=False)}\n\n".encode()
+
+
+def _stream_message(emit: Any, index: int, item: dict[str, Any], answer: Answer, f: FakeRequest) -> None:
+    common = {"item_id": item["id"], "output_index": index}
+    emit("response.output_item.added", output_index=index,
+         item={**item, "status": "in_progress", "content": []})
+    for n, part in enumerate(item["content"]):
+        empty = {**part, "text": ""}
+        emit("response.content_part.added", **common, content_index=n, part=empty)
+        for token in answer.tokens:
+            emit("response.output_text.delta", **common, content_index=n, delta=token, logprobs=[])
+        text = part["text"] + ("!" if f.has("responses.stream-done-text-differs") else "")
+        emit("response.output_text.done", **common, content_index=n, text=text, logprobs=[])
+        emit("response.content_part.done", **common, content_index=n, part=part)
+    emit("response.output_item.done", output_index=index, item=item)
+
+
+def _stream_call(emit: Any, index: int, item: dict[str, Any], f: FakeRequest) -> None:
+    common = {"item_id": item["id"], "output_index": index}
+    emit("response.output_item.added", output_index=index,
+         item={**item, "status": "in_progress", "arguments": ""})
+    arguments = '{"location": "Par' if f.has("responses.stream-tool-args-broken") else item["arguments"]
+    pieces = [arguments[:9], arguments[9:]]
+    if f.has("responses.stream-tool-args-after-done"):
+        emit("response.function_call_arguments.delta", **common, delta=pieces[0])
+        emit("response.function_call_arguments.done", **common, arguments=arguments)
+        emit("response.function_call_arguments.delta", **common, delta=pieces[1])
+    else:
+        for piece in pieces:
+            emit("response.function_call_arguments.delta", **common, delta=piece)
+        emit("response.function_call_arguments.done", **common, arguments=arguments)
+    done = {**item, "arguments": "" if f.has("responses.stream-tool-item-done-empty") else arguments}
+    item["arguments"] = arguments
+    emit("response.output_item.done", output_index=index, item=done)

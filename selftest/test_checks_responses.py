@@ -1,0 +1,154 @@
+"""Every openai-responses check passes on the conforming fake and fails (or warns) on its violation."""
+
+import pytest
+
+from selftest.harness import row, run, verdicts
+
+SURFACE = "openai-responses"
+P = SURFACE + "/"
+
+# check id -> (fault on the fake, or a profile request override), and the verdict it must give.
+VIOLATIONS = {
+    P + "response/schema": ("responses.object-wrong", "fail"),
+    P + "response/content-type": ("responses.content-type-text", "fail"),
+    P + "response/status": ("responses.status-in-progress", "fail"),
+    P + "response/message": ("responses.no-message", "fail"),
+    P + "response/output-text-parts": ("responses.annotations-missing", "fail"),
+    P + "response/usage-present": ("responses.usage-missing", "fail"),
+    P + "response/model-echo": ("responses.model-alias", "warn"),
+    P + "usage/arithmetic": ("responses.usage-sum-wrong", "fail"),
+    P + "usage/reasoning-tokens": ("responses.reasoning-tokens-over", "fail"),
+    P + "usage/details-consistent": ("responses.usage-cached-over", "warn"),
+    P + "request/unknown-params": ({"basic": {"model": "{model}", "input": "hi", "max_output_tokens": 16,
+                                              "max_tokens": 16}}, "warn"),
+    P + "fingerprint/id-prefix": ("responses.id-chatcmpl", "warn"),
+    P + "fingerprint/item-ids": ("responses.item-ids-foreign", "warn"),
+    P + "fingerprint/call-ids": ("responses.item-ids-foreign", "warn"),
+    P + "fingerprint/extension-fields": ("responses.content-filters", "warn"),
+    P + "fingerprint/usage-fields": ("responses.usage-extra", "warn"),
+    P + "fingerprint/persona": ("responses.persona", "warn"),
+    P + "params/input-string": ("responses.string-input-rejected", "fail"),
+    P + "params/input-messages": ("responses.message-input-rejected", "fail"),
+    P + "params/instructions": ("responses.instructions-ignored", "warn"),
+    P + "params/max-output-tokens": ("responses.max-output-tokens-ignored", "fail"),
+    P + "tools/forced-call": ("responses.tool-choice-ignored", "fail"),
+    P + "tools/call-fields": ("responses.call-id-empty", "fail"),
+    P + "tools/arguments-json": ("responses.tool-args-invalid", "fail"),
+    P + "tools/output-turn": ("responses.function-output-rejected", "fail"),
+    P + "reasoning/no-markup": ("responses.markup", "fail"),
+    P + "reasoning/item": ("responses.reasoning-item-missing", "fail"),
+    P + "reasoning/tokens": ("responses.reasoning-tokens-over", "fail"),
+    P + "reasoning/placement": ("responses.reasoning-in-text", "fail"),
+    P + "stream/content-type": ("responses.stream-content-type-json", "fail"),
+    P + "stream/event-schema": ("responses.stream-event-invalid", "fail"),
+    P + "stream/event-names": ("responses.stream-event-name-wrong", "fail"),
+    P + "stream/sequence-numbers": ("responses.stream-sequence-repeat", "fail"),
+    P + "stream/order": ("responses.stream-order", "fail"),
+    P + "stream/terminal": ("responses.stream-no-terminal", "fail"),
+    P + "stream/no-done": ("responses.stream-done", "warn"),
+    P + "stream/text-joins": ("responses.stream-done-text-differs", "fail"),
+    P + "stream/terminal-output": ("responses.stream-terminal-output-empty", "fail"),
+    P + "stream/text-nonempty": ("responses.stream-empty-text", "fail"),
+    P + "stream/no-error-event": ("responses.stream-error-event", "fail"),
+    P + "stream/usage": ("responses.stream-usage-missing", "fail"),
+    P + "stream/constant-ids": ("responses.stream-id-changes", "fail"),
+    P + "stream/utf8": ("responses.stream-invalid-utf8", "fail"),
+    P + "stream-tools/call-item": ("responses.tool-choice-ignored", "fail"),
+    P + "stream-tools/arguments": ("responses.stream-tool-args-broken", "fail"),
+    P + "stream-tools/item-done": ("responses.stream-tool-item-done-empty", "fail"),
+    P + "stream-tools/order": ("responses.stream-tool-args-after-done", "fail"),
+    P + "auth/no-key": ("responses.auth-open", "fail"),
+    P + "auth/wrong-key": ("responses.error-envelope-wrong", "fail"),
+    P + "invalid/malformed-json": ("responses.malformed-500", "fail"),
+    P + "invalid/missing-model": ("responses.validation-off+responses.any-model", "fail"),
+    P + "invalid/temperature-range": ("responses.validation-off", "fail"),
+    P + "invalid/top-p-range": ("responses.validation-off", "fail"),
+    P + "invalid/input-type": ("responses.validation-off", "fail"),
+    P + "invalid/max-output-tokens-minimum": ("responses.validation-off", "fail"),
+    P + "invalid/unknown-model": ("responses.any-model", "fail"),
+}
+
+# Further violations of checks already listed: the other ways a check departs, and the verdicts
+# that must not be fail (a conforming reasoning model that spent its limit leaves a check
+# undecided; a missing `event:` line or a trailing [DONE] is tolerated with a warning).
+MORE_VIOLATIONS = [
+    (P + "response/message", "responses.reasoning-eats-limit", "error"),
+    (P + "params/input-string", "responses.reasoning-eats-limit", "error"),
+    (P + "stream/text-nonempty", "responses.reasoning-eats-limit", "error"),
+    (P + "response/status", "responses.reasoning-eats-limit", "pass"),
+    (P + "stream/order", "responses.reasoning-eats-limit", "pass"),
+    (P + "stream/terminal-output", "responses.reasoning-eats-limit", "pass"),
+    (P + "params/max-output-tokens", "responses.incomplete-as-completed", "fail"),
+    (P + "params/input-messages", "responses.developer-ignored", "warn"),
+    (P + "usage/details-consistent", "responses.usage-extra", "warn"),
+    (P + "reasoning/tokens", "responses.reasoning-tokens-zero", "warn"),
+    (P + "stream/event-names", "responses.stream-no-event-names", "warn"),
+    (P + "stream/order", "responses.stream-no-terminal", "fail"),
+    (P + "stream/terminal", "responses.stream-done", "pass"),
+    (P + "stream/order", "responses.stream-done", "pass"),
+    (P + "stream/constant-ids", "responses.model-alias", "pass"),
+    (P + "auth/no-key", "responses.error-envelope-wrong", "fail"),
+    (P + "invalid/unknown-model", "responses.error-envelope-wrong", "fail"),
+]
+
+
+@pytest.fixture(scope="module")
+def clean(fake):
+    code, report, out = run(fake.base_url, SURFACE)
+    return code, report, out
+
+
+def test_every_check_passes_on_a_conforming_server(clean):
+    code, report, out = clean
+    bad = {k: v for k, v in verdicts(report).items() if v != "pass"}
+    detail = {k: row(report, k)["message"] for k in bad}
+    assert not bad, f"checks that did not pass on the conforming fake: {detail}\n{out[-2000:]}"
+    assert code == 0, out[-2000:]
+
+
+def test_every_check_has_a_violation(clean):
+    _, report, _ = clean
+    assert set(verdicts(report)) == set(VIOLATIONS), (
+        f"checks without a self-test: {sorted(set(verdicts(report)) - set(VIOLATIONS))}; "
+        f"self-tests of no check: {sorted(set(VIOLATIONS) - set(verdicts(report)))}")
+    assert {c for c, _, _ in MORE_VIOLATIONS} <= set(VIOLATIONS)
+
+
+def _verdict_under(fake, check, violation):
+    if isinstance(violation, dict):
+        return run(fake.base_url, SURFACE, checks=[check], requests=violation)
+    with fake.faulty(*violation.split("+")):
+        return run(fake.base_url, SURFACE, checks=[check])
+
+
+@pytest.mark.parametrize(("check", "violation", "expected"), [(c, v, e) for c, (v, e) in VIOLATIONS.items()],
+                         ids=list(VIOLATIONS))
+def test_check_catches_its_violation(fake, check, violation, expected):
+    _, report, out = _verdict_under(fake, check, violation)
+    result = row(report, check)
+    assert result["verdict"] == expected, f"{check} under {violation}: {result}\n{out[-1500:]}"
+    assert result["message"], "a non-pass verdict says what was expected and what arrived"
+    assert result["reproduce"].startswith("curl "), "a non-pass verdict carries a reproduction line"
+
+
+@pytest.mark.parametrize(("check", "violation", "expected"), MORE_VIOLATIONS,
+                         ids=[f"{c}:{v}" for c, v, _ in MORE_VIOLATIONS])
+def test_check_judges_more_violations(fake, check, violation, expected):
+    _, report, out = _verdict_under(fake, check, violation)
+    result = row(report, check)
+    assert result["verdict"] == expected, f"{check} under {violation}: {result}\n{out[-1500:]}"
+    if expected == "error":
+        assert "reasoning" in result["message"], "an undecided check says the limit went to reasoning"
+
+
+def test_function_call_output_answers_the_real_call(fake):
+    """The function_call_output turn carries the call_id the provider returned, after its call."""
+    fake.seen.clear()
+    run(fake.base_url, SURFACE, checks=[P + "tools/output-turn"])
+    sent = [r.json() for r in fake.seen if r.path == "/v1/responses"]
+    turns = [body for body in sent if isinstance(body.get("input"), list)]
+    assert turns, "the function_call_output turn was sent"
+    kinds = [i.get("type", "message") for i in turns[-1]["input"]]
+    assert kinds == ["message", "function_call", "function_call_output"], kinds
+    assert {i.get("call_id") for i in turns[-1]["input"][1:]} == {"call_fake0001"}
+    assert "tool_choice" not in turns[-1], "the answering turn does not force the tool again"

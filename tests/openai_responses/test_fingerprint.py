@@ -1,0 +1,50 @@
+"""Backend fingerprints: reported as warnings, never as failures."""
+
+import pytest
+
+from llmconform import checks
+from llmconform.surfaces.openai_responses import extension_fields, output_items, output_text
+from llmconform.verdict import warn
+
+ITEM_PREFIXES = {"message": "msg_", "reasoning": "rs_", "function_call": "fc_"}
+
+
+def test_id_prefix(basic):
+    """The response id starts with `resp_` (W: `chatcmpl-` or `msg_` says another API's backend)."""
+    checks.id_prefix(checks.ok_json(basic).get("id"), ("resp_",), "the response id")
+
+
+def test_item_ids(basic):
+    """Output item ids carry their official prefixes: `msg_` messages, `rs_` reasoning, `fc_`
+    function calls (W: other prefixes say a translating relay)."""
+    items = [i for i in output_items(checks.ok_json(basic)) if i.get("type") in ITEM_PREFIXES]
+    odd = [f"{i['type']} {i.get('id')!r}" for i in items
+           if not str(i.get("id", "")).startswith(ITEM_PREFIXES[i["type"]])]
+    if odd:
+        warn("item ids msg_ (message), rs_ (reasoning), fc_ (function_call)", "; ".join(odd))
+
+
+@pytest.mark.feature("tools")
+def test_call_ids(tools_forced):
+    """A function_call item's id starts with `fc_` and its call_id with `call_` (W: `toolu_` or
+    `tooluse_` say a Claude backend behind the relay)."""
+    for item in output_items(checks.ok_json(tools_forced), "function_call"):
+        checks.id_prefix(item.get("id"), ("fc_",), "the function_call item id")
+        checks.id_prefix(item.get("call_id"), ("call_",), "the function_call call_id")
+
+
+def test_extension_fields(basic):
+    """The response holds only the fields of the official Response (W: `content_filters` says an
+    Azure OpenAI backend; other extra fields name their relay)."""
+    extension_fields("Response", checks.ok_json(basic), "the response")
+
+
+def test_usage_fields(basic):
+    """usage holds only the fields the API declares (W: `prompt_tokens` and friends are a
+    Chat-Completions-translating relay's)."""
+    extension_fields("ResponseUsage", checks.ok_json(basic).get("usage"), "usage")
+
+
+def test_persona(basic):
+    """No agent persona nobody asked for ("I am Claude Code") (W: an injected system prompt)."""
+    checks.no_persona(output_text(checks.ok_json(basic)))

@@ -1,0 +1,48 @@
+"""Request parameters the provider must honour, not merely accept."""
+
+from llmconform import checks, spec
+from llmconform.surfaces.openai_responses import cut_by_limit, limit_spent_on_reasoning, output_text
+from llmconform.verdict import expect, warn
+
+RESPONSES = spec.load("openai-responses")
+
+
+def _answer(exchange, what):
+    """The text of an answer that must succeed and be a Response."""
+    data = checks.ok_json(exchange)
+    RESPONSES.check("Response", data, what=f"the answer to {what}")
+    limit_spent_on_reasoning(data, exchange.request.output_limit)
+    text = output_text(data)
+    expect(text.strip(), f"a non-empty answer to {what}", data.get("output"))
+    return text
+
+
+def test_input_string(basic):
+    """`input` given as a plain string is accepted and answered."""
+    _answer(basic, "a string input")
+
+
+def test_input_messages(input_messages):
+    """`input` given as a list of messages (a developer message, then a user message of
+    input_text parts) is accepted and answered; the developer message steers it (W when not)."""
+    text = _answer(input_messages, "a message-list input")
+    if "pong" not in text.lower():
+        warn("the answer to follow the developer message (reply pong)", text)
+
+
+def test_instructions(instructions):
+    """`instructions` is accepted and steers the answer like a system prompt (W when ignored)."""
+    text = _answer(instructions, "a request with instructions")
+    if "pong" not in text.lower():
+        warn("the answer to follow the instructions (reply pong)", text)
+
+
+def test_max_output_tokens(max_output_tokens):
+    """A long essay asked for with max_output_tokens 16: output_tokens <= 16 (reasoning included),
+    and status `incomplete` with incomplete_details.reason `max_output_tokens`."""
+    data = checks.ok_json(max_output_tokens)
+    limit = max_output_tokens.request.body["max_output_tokens"]
+    checks.within_limit((data.get("usage") or {}).get("output_tokens"), limit, "max_output_tokens")
+    expect(cut_by_limit(data), f"status 'incomplete' with incomplete_details.reason 'max_output_tokens' when "
+           f"max_output_tokens = {limit} cuts a long answer",
+           {"status": data.get("status"), "incomplete_details": data.get("incomplete_details")})

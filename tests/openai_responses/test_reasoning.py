@@ -1,0 +1,48 @@
+"""Reasoning: in its own output item, beside the answer, never inside it."""
+
+import pytest
+
+from llmconform import checks
+from llmconform.surfaces.openai_responses import output_items, output_text, reasoning_text, reasoning_tokens
+from llmconform.verdict import expect, warn
+
+
+def test_no_markup(basic):
+    """The visible output_text carries no reasoning markup (`<think>`, `<thinking>`, `<budget:thinking>`)."""
+    checks.no_reasoning_markup(output_text(checks.ok_json(basic)), "output_text")
+
+
+@pytest.mark.feature("reasoning")
+def test_item(reasoning):
+    """With `reasoning` asked for, the output holds a `reasoning` item (id, summary array) before the
+    message it led to."""
+    items = output_items(checks.ok_json(reasoning))
+    kinds = [i.get("type") for i in items]
+    expect("reasoning" in kinds, "a reasoning item in output", kinds)
+    item = items[kinds.index("reasoning")]
+    expect(isinstance(item.get("summary"), list), "reasoning.summary an array", item)
+    if "message" in kinds:
+        expect(kinds.index("reasoning") < kinds.index("message"), "the reasoning item before the message",
+               kinds)
+
+
+@pytest.mark.feature("reasoning")
+def test_tokens(reasoning):
+    """usage.output_tokens_details.reasoning_tokens is an integer no larger than output_tokens;
+    `reasoning_tokens: 0` beside reasoning text contradicts itself (W)."""
+    data = checks.ok_json(reasoning)
+    spent, output = reasoning_tokens(data), (data.get("usage") or {}).get("output_tokens")
+    expect(isinstance(spent, int) and spent >= 0, "reasoning_tokens a non-negative integer",
+           (data.get("usage") or {}).get("output_tokens_details"))
+    expect(isinstance(output, int) and spent <= output, "reasoning_tokens <= output_tokens",
+           {"reasoning_tokens": spent, "output_tokens": output})
+    thought = "".join(reasoning_text(i) for i in output_items(data, "reasoning"))
+    if spent == 0 and thought.strip():
+        warn("reasoning_tokens above 0 beside reasoning text",
+             f"reasoning_tokens: 0 beside {thought[:120]!r}")
+
+
+@pytest.mark.feature("reasoning")
+def test_placement(reasoning):
+    """Reasoning stays in its item: the answer's output_text carries no reasoning markup."""
+    checks.no_reasoning_markup(output_text(checks.ok_json(reasoning)), "output_text")

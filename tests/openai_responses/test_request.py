@@ -1,0 +1,9 @@
+"""What the provider is sent: parameters the API defines."""
+
+from llmconform import checks
+
+
+def test_unknown_params(basic):
+    """The request carries only parameters the Responses API defines (W: a typo such as `steam` or a
+    Chat Completions name such as `max_tokens` is silently ignored, and the caller never learns it)."""
+    checks.unknown_parameters("openai-responses", "CreateResponseRequest", basic.request.body)

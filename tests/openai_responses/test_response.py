@@ -1,0 +1,88 @@
+"""A non-streaming response: its shape, its status and its output items, as the official API
+declares them."""
+
+from llmconform import checks, spec
+from llmconform.surfaces.openai_responses import (
+    cut_by_limit,
+    limit_spent_on_reasoning,
+    output_items,
+    output_text,
+)
+from llmconform.verdict import expect, fail
+
+RESPONSES = spec.load("openai-responses")
+
+
+def test_schema(basic):
+    """The body is a `response` as the spec declares it (id, object, created_at, status, model,
+    output items, usage)."""
+    RESPONSES.check("Response", checks.ok_json(basic), what="the response")
+
+
+def test_content_type(basic):
+    """A JSON answer says `Content-Type: application/json`."""
+    checks.status_ok(basic)
+    checks.json_content_type(basic)
+
+
+def test_status(basic):
+    """`status` is `completed` with `incomplete_details` null — or `incomplete` with
+    `incomplete_details.reason` `max_output_tokens`, when the request's max_output_tokens stopped
+    the model (a reasoning model can spend a small limit on reasoning alone)."""
+    data = checks.ok_json(basic)
+    status = data.get("status")
+    if status == "incomplete":
+        expect(cut_by_limit(data),
+               "status 'incomplete' only with incomplete_details.reason 'max_output_tokens'",
+               data.get("incomplete_details"))
+        expect(basic.request.output_limit is not None,
+               "incomplete (max_output_tokens) only when the request sets max_output_tokens",
+               f"no max_output_tokens in the request; usage {data.get('usage')}")
+        return
+    expect(status == "completed", "status 'completed' (or 'incomplete' when max_output_tokens stops it)",
+           f"status {status!r}, error {data.get('error')}")
+    expect(data.get("incomplete_details") is None, "incomplete_details null on a completed response",
+           data.get("incomplete_details"))
+
+
+def test_message(basic):
+    """The output holds a `message` item with role `assistant` whose `output_text` carries the
+    answer (undecided, not failed, when a reasoning model spent the whole limit on reasoning)."""
+    data = checks.ok_json(basic)
+    limit_spent_on_reasoning(data, basic.request.output_limit)
+    messages = output_items(data, "message")
+    expect(messages, "a message item in output",
+           [i.get("type") for i in output_items(data)] or data.get("output"))
+    roles = [m.get("role") for m in messages]
+    expect(all(r == "assistant" for r in roles), "role 'assistant' on every message item", roles)
+    expect(output_text(data).strip(), "non-empty output_text in the message", messages)
+
+
+def test_output_text_parts(basic):
+    """Every content part of a message item is `output_text` with a string `text` and an
+    `annotations` array (or a `refusal` with its string)."""
+    messages = output_items(checks.ok_json(basic), "message")
+    for n, item in enumerate(messages):
+        content = item.get("content")
+        expect(isinstance(content, list), f"message {n}: content an array of parts", content)
+        for part in content:
+            kind = part.get("type") if isinstance(part, dict) else None
+            if kind == "output_text":
+                expect(isinstance(part.get("text"), str), f"message {n}: output_text.text a string", part)
+                expect(isinstance(part.get("annotations"), list),
+                       f"message {n}: output_text.annotations an array", part)
+            elif kind == "refusal":
+                expect(isinstance(part.get("refusal"), str), f"message {n}: refusal.refusal a string", part)
+            else:
+                fail(f"message {n}: parts of type output_text or refusal", part)
+
+
+def test_usage_present(basic):
+    """The answer reports usage."""
+    data = checks.ok_json(basic)
+    expect(isinstance(data.get("usage"), dict), "a usage object", data.get("usage"))
+
+
+def test_model_echo(basic):
+    """`model` is the requested model or a dated snapshot of it (W: relays alias and substitute)."""
+    checks.model_echo(basic.request.body.get("model"), checks.ok_json(basic).get("model"))

@@ -1,0 +1,45 @@
+"""Usage: the numbers a bill is computed from."""
+
+from llmconform import checks
+from llmconform.surfaces.openai_responses import output_items, reasoning_text, reasoning_tokens
+from llmconform.verdict import expect, warn
+
+
+def test_arithmetic(basic):
+    """input, output and total tokens are non-negative integers; total = input + output."""
+    checks.usage_numbers(checks.ok_json(basic).get("usage"),
+                         ("input_tokens", "output_tokens", "total_tokens"), "total_tokens",
+                         ("input_tokens", "output_tokens"))
+
+
+def test_reasoning_tokens(basic):
+    """`output_tokens_details.reasoning_tokens` is a non-negative integer no larger than
+    `output_tokens` (reasoning is part of the output)."""
+    data = checks.ok_json(basic)
+    spent, output = reasoning_tokens(data), (data.get("usage") or {}).get("output_tokens")
+    expect(isinstance(spent, int) and spent >= 0,
+           "usage.output_tokens_details.reasoning_tokens a non-negative integer",
+           (data.get("usage") or {}).get("output_tokens_details"))
+    expect(isinstance(output, int) and spent <= output, "reasoning_tokens <= output_tokens",
+           {"reasoning_tokens": spent, "output_tokens": output})
+
+
+def test_details_consistent(basic):
+    """Detail fields agree with the totals (W): cached_tokens no more than input_tokens, no
+    `reasoning_tokens: 0` beside reasoning text, Chat-style counts (prompt_tokens,
+    completion_tokens) equal to the Responses ones where a relay adds them."""
+    data = checks.ok_json(basic)
+    usage = data.get("usage") or {}
+    contradictions = []
+    cached = (usage.get("input_tokens_details") or {}).get("cached_tokens")
+    inputs = usage.get("input_tokens")
+    if isinstance(cached, int) and isinstance(inputs, int) and cached > inputs:
+        contradictions.append(f"cached_tokens: {cached} beside input_tokens: {inputs}")
+    thought = "".join(reasoning_text(i) for i in output_items(data, "reasoning"))
+    if reasoning_tokens(data) == 0 and thought.strip():
+        contradictions.append("reasoning_tokens: 0 beside reasoning text")
+    for chat, responses in (("prompt_tokens", "input_tokens"), ("completion_tokens", "output_tokens")):
+        if chat in usage and usage.get(chat) != usage.get(responses):
+            contradictions.append(f"{chat}: {usage.get(chat)} beside {responses}: {usage.get(responses)}")
+    if contradictions:
+        warn("usage details consistent with the totals", "; ".join(contradictions))
