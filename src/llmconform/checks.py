@@ -138,3 +138,10 @@ def id_prefix(value: Any, prefixes: tuple[str, ...], what: str) -> None:
     if not str(value).startswith(prefixes):
         warn(f"{what} starting with {' or '.join(prefixes)}", value)
 
+
+def error_kind(value: Any, status: int | None, kinds: dict[int, str], what: str, **context: Any) -> None:
+    """An error's kind (Anthropic `error.type`, Gemini `error.status`) is the one the API pairs with
+    the HTTP status; statuses the table does not list are not judged."""
+    wanted = kinds.get(status) if status is not None else None
+    if wanted is not None:
+        expect(value == wanted, f"{what} {wanted!r} for status {status}", value, **context)

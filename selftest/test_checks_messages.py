@@ -1,0 +1,129 @@
+"""Every anthropic-messages check passes on the conforming fake and fails (or warns) on its violation."""
+
+import pytest
+
+from selftest.harness import row, run, verdicts
+
+SURFACE = "anthropic-messages"
+A = SURFACE + "/"
+
+# check id -> (fault on the fake, or a profile request override), and the verdict it must give.
+VIOLATIONS = {
+    A + "response/schema": ("messages.type-wrong", "fail"),
+    A + "response/content-type": ("messages.content-type-text", "fail"),
+    A + "response/text-block": ("messages.content-empty", "fail"),
+    A + "response/stop-reason": ("messages.stop-sequence-stray", "fail"),
+    A + "response/model-echo": ("messages.model-alias", "warn"),
+    A + "usage/numbers": ("messages.usage-negative", "fail"),
+    A + "usage/within-limit": ("messages.usage-over-limit", "fail"),
+    A + "usage/details-consistent": ("messages.usage-cache-inconsistent", "warn"),
+    A + "request/unknown-params": ({"basic": {"model": "{model}", "max_tokens": 16, "steam": False,
+                                              "messages": [{"role": "user", "content": "hi"}]}}, "warn"),
+    A + "headers/version-required": ("messages.version-optional", "warn"),
+    A + "headers/request-id": ("messages.no-request-id", "warn"),
+    A + "fingerprint/id-prefix": ("messages.id-chatcmpl", "warn"),
+    A + "fingerprint/tool-id-prefix": ("messages.tool-id-bedrock", "warn"),
+    A + "fingerprint/usage-fields": ("messages.usage-new-api", "warn"),
+    A + "fingerprint/persona": ("messages.persona", "warn"),
+    A + "fingerprint/signature-length": ("messages.signature-short", "warn"),
+    A + "params/max-tokens": ("messages.max-tokens-ignored", "fail"),
+    A + "params/stop-sequences": ("messages.stop-ignored", "fail"),
+    A + "params/system-string": ("messages.system-ignored", "warn"),
+    A + "params/system-blocks": ("messages.system-blocks-rejected", "fail"),
+    A + "params/multi-turn": ("messages.multi-turn-ignored", "warn"),
+    A + "params/image": ("messages.image-500", "fail"),
+    A + "thinking/no-markup": ("messages.markup", "fail"),
+    A + "thinking/block-order": ("messages.thinking-after-text", "fail"),
+    A + "thinking/signature": ("messages.signature-empty", "fail"),
+    A + "thinking/text-without-markup": ("messages.thinking-in-text", "fail"),
+    A + "thinking/budget-minimum": ("messages.validation-off", "fail"),
+    A + "thinking/budget-below-max-tokens": ("messages.budget-unchecked", "fail"),
+    A + "thinking/interleaved-budget": ("messages.interleaved-rejected", "warn"),
+    A + "thinking/roundtrip": ("messages.roundtrip-rejected", "fail"),
+    A + "tools/forced-call": ("messages.tool-choice-ignored", "fail"),
+    A + "tools/tool-use-block": ("messages.tool-input-string", "fail"),
+    A + "tools/stop-reason": ("messages.tool-stop-end-turn", "fail"),
+    A + "tools/result-turn": ("messages.tool-result-rejected", "fail"),
+    A + "stream/content-type": ("messages.stream-content-type-json", "fail"),
+    A + "stream/utf8": ("messages.stream-invalid-utf8", "fail"),
+    A + "stream/event-schema": ("messages.stream-delta-text-int", "fail"),
+    A + "stream/event-names": ("messages.stream-no-event-names", "fail"),
+    A + "stream/message-start": ("messages.stream-start-content", "fail"),
+    A + "stream/block-order": ("messages.stream-index-from-1", "fail"),
+    A + "stream/delta-types": ("messages.stream-delta-type-wrong", "fail"),
+    A + "stream/message-delta": ("messages.stream-no-message-delta", "fail"),
+    A + "stream/message-stop": ("messages.stream-no-stop", "fail"),
+    A + "stream/no-error-event": ("messages.stream-error-event", "fail"),
+    A + "stream/text-nonempty": ("messages.stream-empty-text", "fail"),
+    A + "stream/usage": ("messages.stream-usage-over", "fail"),
+    A + "stream-tools/tool-block": ("messages.stream-tool-start-incomplete", "fail"),
+    A + "stream-tools/input-json": ("messages.stream-tool-args-broken", "fail"),
+    A + "stream-tools/stop-reason": ("messages.stream-tool-stop-end-turn", "fail"),
+    A + "stream-thinking/block-order": ("messages.stream-thinking-after-text", "fail"),
+    A + "stream-thinking/signature-delta": ("messages.stream-signature-missing", "fail"),
+    A + "auth/no-key": ("messages.auth-open", "fail"),
+    A + "auth/wrong-key": ("messages.error-envelope-openai", "fail"),
+    A + "invalid/malformed-json": ("messages.malformed-500", "fail"),
+    A + "invalid/missing-max-tokens": ("messages.validation-off", "fail"),
+    A + "invalid/missing-messages": ("messages.validation-off", "fail"),
+    A + "invalid/temperature-range": ("messages.validation-off", "fail"),
+    A + "invalid/unknown-model": ("messages.any-model", "fail"),
+    A + "count-tokens/input-tokens": ("messages.count-tokens-string", "fail"),
+    A + "schema/examples": ("messages.error-envelope-openai", "fail"),
+    A + "schema/fuzz-positive": ("messages.crash-on-odd-input", "fail"),
+    A + "schema/fuzz-negative": ("messages.validation-off", "fail"),
+}
+
+# Further violations some checks must tell apart from their main one.
+ALSO = [
+    (A + "auth/no-key", "messages.error-type-wrong", "fail"),  # error.type not the one for 401
+    (A + "invalid/unknown-model", "messages.error-envelope-openai", "fail"),  # an OpenAI envelope
+    (A + "stream/message-stop", "messages.stream-done", "warn"),  # OpenAI's [DONE] after message_stop
+    (A + "stream/event-schema", "messages.stream-unknown-event", "warn"),  # an event type the API lacks
+    (A + "thinking/roundtrip", "messages.thinking-after-text+messages.thinking-in-text", "skip"),
+]
+
+
+@pytest.fixture(scope="module")
+def clean(fake):
+    code, report, out = run(fake.base_url, SURFACE)
+    return code, report, out
+
+
+def test_every_check_passes_on_a_conforming_server(clean):
+    code, report, out = clean
+    bad = {k: v for k, v in verdicts(report).items() if v != "pass"}
+    detail = {k: row(report, k)["message"] for k in bad}
+    assert not bad, f"checks that did not pass on the conforming fake: {detail}\n{out[-2000:]}"
+    assert code == 0, out[-2000:]
+
+
+def test_every_check_has_a_violation(clean):
+    _, report, _ = clean
+    assert set(verdicts(report)) == set(VIOLATIONS), (
+        f"checks without a self-test: {sorted(set(verdicts(report)) - set(VIOLATIONS))}; "
+        f"self-tests of no check: {sorted(set(VIOLATIONS) - set(verdicts(report)))}")
+
+
+def _verdict(fake, check, violation):
+    if isinstance(violation, dict):
+        return run(fake.base_url, SURFACE, checks=[check], requests=violation)
+    with fake.faulty(*violation.split("+")):
+        return run(fake.base_url, SURFACE, checks=[check])
+
+
+@pytest.mark.parametrize(("check", "violation", "expected"), [(c, v, e) for c, (v, e) in VIOLATIONS.items()],
+                         ids=list(VIOLATIONS))
+def test_check_catches_its_violation(fake, check, violation, expected):
+    _, report, out = _verdict(fake, check, violation)
+    result = row(report, check)
+    assert result["verdict"] == expected, f"{check} under {violation}: {result}\n{out[-1500:]}"
+    assert result["message"], "a non-pass verdict says what was expected and what arrived"
+    assert result["reproduce"].startswith("curl "), "a non-pass verdict carries a reproduction line"
+
+
+@pytest.mark.parametrize(("check", "violation", "expected"), ALSO, ids=[f"{c}:{v}" for c, v, _ in ALSO])
+def test_check_tells_apart(fake, check, violation, expected):
+    _, report, out = _verdict(fake, check, violation)
+    result = row(report, check)
+    assert result["verdict"] == expected, f"{check} under {violation}: {result}\n{out[-1500:]}"

@@ -1,0 +1,254 @@
+"""anthropic-messages: POST /v1/messages (and POST /v1/messages/count_tokens)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from llmconform import spec
+from llmconform.exchange import Request
+from llmconform.surfaces import Surface, common_builders, register
+
+if TYPE_CHECKING:
+    from llmconform.exchange import Exchange
+    from llmconform.target import Target
+
+NAME = "anthropic-messages"
+PATH = "/v1/messages"
+COUNT_TOKENS_PATH = "/v1/messages/count_tokens"
+VERSION = ("anthropic-version", "2023-06-01")
+HEADERS = (VERSION,)
+INTERLEAVED_BETA = "interleaved-thinking-2025-05-14"
+UNKNOWN_MODEL = "llmconform-no-such-model"
+TOOL_RESULT = "18 degrees Celsius and sunny"
+FOLLOW_UP = "What is that number plus 1? Answer with the number only."
+
+# error.type by HTTP status, as the official API pairs them.
+ERROR_TYPES = {
+    400: "invalid_request_error",
+    401: "authentication_error",
+    402: "billing_error",
+    403: "permission_error",
+    404: "not_found_error",
+    413: "request_too_large",
+    429: "rate_limit_error",
+    500: "api_error",
+    504: "timeout_error",
+    529: "overloaded_error",
+}
+
+# The schema each stream event's data is validated against, by its `type`.
+EVENT_SCHEMAS = {
+    "message_start": "MessageStartEvent",
+    "content_block_start": "ContentBlockStartEvent",
+    "content_block_delta": "ContentBlockDeltaEvent",
+    "content_block_stop": "ContentBlockStopEvent",
+    "message_delta": "MessageDeltaEvent",
+    "message_stop": "MessageStopEvent",
+    "ping": "PingEvent",
+    "error": "ErrorEvent",
+}
+
+# The delta types each content block type may stream.
+DELTA_TYPES = {
+    "text": ("text_delta", "citations_delta"),
+    "thinking": ("thinking_delta", "signature_delta"),
+    "redacted_thinking": (),
+    "tool_use": ("input_json_delta",),
+    "server_tool_use": ("input_json_delta",),
+}
+
+
+# -- reading answers ----------------------------------------------------------------------------
+
+def blocks(data: Any, kind: str | None = None) -> list[dict[str, Any]]:
+    """The content blocks of a message (of one type when `kind` is given)."""
+    content = data.get("content") if isinstance(data, dict) else None
+    found = [b for b in content if isinstance(b, dict)] if isinstance(content, list) else []
+    return [b for b in found if b.get("type") == kind] if kind else found
+
+
+def text(data: Any) -> str:
+    """The visible text of a message: its text blocks joined."""
+    return "".join(b["text"] for b in blocks(data, "text") if isinstance(b.get("text"), str))
+
+
+def event_text(data: Any) -> str:
+    if not isinstance(data, dict) or data.get("type") != "content_block_delta":
+        return ""
+    delta = data.get("delta")
+    if isinstance(delta, dict) and delta.get("type") == "text_delta" and isinstance(delta.get("text"), str):
+        return str(delta["text"])
+    return ""
+
+
+def usage_counts(data: Any) -> tuple[int | None, int | None]:
+    """(input, output) of a Message, or of a stream's message_start / message_delta event."""
+    if not isinstance(data, dict):
+        return None, None
+    holder = data.get("message") if data.get("type") == "message_start" else data
+    usage = holder.get("usage") if isinstance(holder, dict) else None
+    if not isinstance(usage, dict):
+        return None, None
+    found = []
+    for name in ("input_tokens", "output_tokens"):
+        value = usage.get(name)
+        found.append(value if isinstance(value, int) and not isinstance(value, bool) else None)
+    return found[0], found[1]
+
+
+def streamed_blocks(events: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
+    """Content blocks rebuilt from a stream, by index: the start block, the deltas, and the joined
+    text / thinking / signature / partial_json."""
+    rebuilt: dict[int, dict[str, Any]] = {}
+    for data in events:
+        index = data.get("index")
+        if data.get("type") == "content_block_start" and isinstance(index, int):
+            start = data.get("content_block") if isinstance(data.get("content_block"), dict) else {}
+            rebuilt[index] = {"start": start, "type": start.get("type"), "deltas": [], "text": "",
+                              "thinking": "", "signature": "", "partial_json": "", "stopped": False}
+        elif data.get("type") == "content_block_delta" and index in rebuilt:
+            delta = data.get("delta") if isinstance(data.get("delta"), dict) else {}
+            block = rebuilt[index]
+            block["deltas"].append(delta.get("type"))
+            for field in ("text", "thinking", "signature", "partial_json"):
+                if isinstance(delta.get(field), str):
+                    block[field] += delta[field]
+        elif data.get("type") == "content_block_stop" and index in rebuilt:
+            rebuilt[index]["stopped"] = True
+    return rebuilt
+
+
+def parse_json(value: Any) -> Any:
+    """A JSON text parsed; None when it is not JSON."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return json.loads(value)
+    except ValueError:
+        return None
+
+
+# -- error envelopes ----------------------------------------------------------------------------
+
+def native_error(exchange: Exchange, statuses: tuple[int, ...] | range, what: str) -> dict[str, Any]:
+    """One of `statuses` with `{"type": "error", "error": {"type", "message"}}`, error.type the one
+    the official API pairs with the status."""
+    # Imported here: checks imports report, which imports the surfaces.
+    from llmconform import checks
+
+    body = checks.error_envelope(exchange, NAME, statuses, what)
+    checks.error_kind((body.get("error") or {}).get("type"), exchange.status, ERROR_TYPES,
+                      f"{what}: error.type", exchange=exchange)
+    return body
+
+
+def native_rejected(exchange: Exchange, what: str) -> dict[str, Any]:
+    """Invalid input refused with a 4xx and the Anthropic envelope — never served, never a 5xx."""
+    from llmconform import checks
+
+    body = checks.rejected(exchange, NAME, what)
+    checks.error_kind((body.get("error") or {}).get("type"), exchange.status, ERROR_TYPES,
+                      f"{what}: error.type", exchange=exchange)
+    return body
+
+
+# -- dependent probes ---------------------------------------------------------------------------
+
+def _spec_request(target: Target, name: str, path: str = PATH,
+                  headers: tuple[tuple[str, str], ...] = HEADERS) -> Request:
+    """A spec probe (or the profile's documented request of that name), sent with `headers`."""
+    config = target.surface_config(NAME)
+    if config is not None and name in config.requests:
+        body = config.requests[name]
+    else:
+        body = spec.load(NAME).operation(path).probes[name]["value"]
+    return Request(surface=NAME, probe=name, method="POST", path=path,
+                   body=spec.fill_model(body, target.model(NAME)), headers=headers)
+
+
+def _answer(exchange: Exchange) -> dict[str, Any]:
+    if exchange.status is None or not 200 <= exchange.status < 300:
+        return {}
+    try:
+        data = json.loads(exchange.body)
+    except (ValueError, UnicodeDecodeError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def as_param(block: dict[str, Any]) -> dict[str, Any] | None:
+    """A response content block as the request sends it back (None for what cannot go back)."""
+    kind = block.get("type")
+    if kind == "thinking":
+        return {"type": "thinking", "thinking": block.get("thinking", ""),
+                "signature": block.get("signature", "")}
+    if kind == "redacted_thinking":
+        return {"type": "redacted_thinking", "data": block.get("data", "")}
+    if kind == "text" and block.get("text"):
+        return {"type": "text", "text": block["text"]}
+    if kind == "tool_use":
+        return {"type": "tool_use", "id": block.get("id"), "name": block.get("name"),
+                "input": block.get("input")}
+    return None
+
+
+def _thinking_roundtrip(target: Target) -> Request:
+    """The thinking answer sent back as the assistant turn (thinking block and signature unchanged),
+    followed by a new user turn."""
+    first = target.request(NAME, "thinking")
+    answer = _answer(target.probe(NAME, "thinking"))
+    turn = [p for p in (as_param(b) for b in blocks(answer)) if p is not None]
+    if not turn:
+        turn = [{"type": "text", "text": "391"}]
+    body = dict(first.body)
+    body["messages"] = [*first.body["messages"], {"role": "assistant", "content": turn},
+                        {"role": "user", "content": FOLLOW_UP}]
+    return replace(first, probe="thinking-roundtrip", body=body)
+
+
+def _tool_result(target: Target) -> Request:
+    """The forced tool call answered: the assistant's tool_use turn, then a user tool_result turn for
+    its id (the spec's fixed tool-result probe when no tool_use came back)."""
+    answer = _answer(target.probe(NAME, "tools-forced"))
+    uses = [b for b in blocks(answer, "tool_use") if isinstance(b.get("id"), str) and b.get("id")]
+    if not uses:
+        return _spec_request(target, "tool-result")
+    first = target.request(NAME, "tools-forced")
+    turn = [p for p in (as_param(b) for b in blocks(answer)) if p is not None]
+    body = dict(first.body)
+    body.pop("tool_choice", None)
+    body["messages"] = [*first.body["messages"], {"role": "assistant", "content": turn},
+                        {"role": "user", "content": [{"type": "tool_result", "tool_use_id": uses[0]["id"],
+                                                      "content": TOOL_RESULT}]}]
+    return replace(first, probe="tool-result", body=body)
+
+
+def _unknown_model(target: Target) -> Request:
+    basic = target.request(NAME, "basic")
+    return replace(basic, probe="unknown-model", body={**basic.body, "model": UNKNOWN_MODEL})
+
+
+def _no_version(target: Target) -> Request:
+    """A plain request without the anthropic-version header (its own body, so that no cassette
+    answer recorded for a request with the header can stand in for it)."""
+    return _spec_request(target, "no-version", headers=())
+
+
+def _interleaved(target: Target) -> Request:
+    """budget_tokens above max_tokens, with the interleaved-thinking beta header that allows it."""
+    return _spec_request(target, "interleaved", headers=(*HEADERS, ("anthropic-beta", INTERLEAVED_BETA)))
+
+
+def _count_tokens(target: Target) -> Request:
+    return _spec_request(target, "count-tokens", COUNT_TOKENS_PATH)
+
+
+SURFACE = register(Surface(
+    name=NAME, path=PATH, default_headers=HEADERS,
+    builders={**common_builders(NAME, PATH, HEADERS), "thinking-roundtrip": _thinking_roundtrip,
+              "tool-result": _tool_result, "unknown-model": _unknown_model, "no-version": _no_version,
+              "interleaved": _interleaved, "count-tokens": _count_tokens},
+    event_text=event_text, usage_counts=usage_counts,
+))

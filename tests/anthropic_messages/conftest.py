@@ -1,0 +1,32 @@
+"""The exchanges the anthropic-messages checks read; each is sent once per run and shared."""
+
+from llmconform.plugin import probe
+
+SURFACE = "anthropic-messages"
+
+basic = probe(SURFACE, "basic")
+stream = probe(SURFACE, "stream")
+max_tokens = probe(SURFACE, "max-tokens")
+stop_sequences = probe(SURFACE, "stop-sequences")
+system_string = probe(SURFACE, "system-string")
+system_blocks = probe(SURFACE, "system-blocks")
+multi_turn = probe(SURFACE, "multi-turn")
+image = probe(SURFACE, "image")
+tools_forced = probe(SURFACE, "tools-forced")
+tools_stream = probe(SURFACE, "tools-stream")
+tool_result = probe(SURFACE, "tool-result")
+thinking = probe(SURFACE, "thinking")
+thinking_stream = probe(SURFACE, "thinking-stream")
+thinking_roundtrip = probe(SURFACE, "thinking-roundtrip")
+interleaved = probe(SURFACE, "interleaved")
+no_version = probe(SURFACE, "no-version")
+count_tokens = probe(SURFACE, "count-tokens")
+auth_none = probe(SURFACE, "auth-none")
+auth_wrong = probe(SURFACE, "auth-wrong")
+malformed_json = probe(SURFACE, "malformed-json")
+unknown_model = probe(SURFACE, "unknown-model")
+missing_max_tokens = probe(SURFACE, "invalid:missing-max-tokens")
+missing_messages = probe(SURFACE, "invalid:missing-messages")
+temperature_above_1 = probe(SURFACE, "invalid:temperature-above-1")
+budget_below_1024 = probe(SURFACE, "invalid:budget-below-1024")
+budget_not_below_max_tokens = probe(SURFACE, "invalid:budget-not-below-max-tokens")

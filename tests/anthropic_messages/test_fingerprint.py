@@ -1,0 +1,48 @@
+"""Backend fingerprints: reported as warnings, never as failures."""
+
+import pytest
+
+from llmconform import checks
+from llmconform.surfaces.anthropic_messages import blocks, text
+from llmconform.verdict import warn
+
+SIGNATURE_MIN = 100
+
+
+def test_id_prefix(basic):
+    """The message id starts with `msg_` (W: `chatcmpl-` says an OpenAI-shaped backend answered)."""
+    checks.id_prefix(checks.ok_json(basic).get("id"), ("msg_",), "the message id")
+
+
+@pytest.mark.feature("tools")
+def test_tool_id_prefix(tools_forced):
+    """tool_use ids start with `toolu_` (W: `tooluse_` says Amazon Bedrock answered, `call_` an OpenAI
+    backend)."""
+    uses = blocks(checks.ok_json(tools_forced), "tool_use")
+    if not uses:
+        pytest.skip("no tool_use block (see tools/forced-call)")
+    for use in uses:
+        checks.id_prefix(use.get("id"), ("toolu_",), "the tool_use id")
+
+
+def test_usage_fields(basic):
+    """usage holds only the fields the API declares (W: `claude_cache_creation_5_m_tokens` and
+    friends are new-api's)."""
+    checks.undeclared_fields("anthropic-messages", "Usage", checks.ok_json(basic).get("usage"), "usage")
+
+
+def test_persona(basic):
+    """No agent persona nobody asked for ("I'm Claude Code") (W: an injected system prompt)."""
+    checks.no_persona(text(checks.ok_json(basic)))
+
+
+@pytest.mark.feature("thinking")
+def test_signature_length(thinking):
+    """Thinking signatures are long opaque tokens (hundreds of characters); a short one (W) is a
+    placeholder a relay made up, which the official API will refuse when it is sent back."""
+    signatures = [b.get("signature") for b in blocks(checks.ok_json(thinking), "thinking")]
+    if not signatures:
+        pytest.skip("no thinking block (see thinking/block-order)")
+    short = [s for s in signatures if isinstance(s, str) and len(s) < SIGNATURE_MIN]
+    if short:
+        warn(f"thinking signatures of at least {SIGNATURE_MIN} characters", short[0])

@@ -1,0 +1,29 @@
+"""Invalid input is rejected with a 4xx and the Anthropic envelope — never served, never a 500."""
+
+from llmconform.surfaces.anthropic_messages import native_error, native_rejected
+
+
+def test_malformed_json(malformed_json):
+    """Half a JSON body → 400 invalid_request_error (a 500 fails)."""
+    native_rejected(malformed_json, "malformed JSON")
+
+
+def test_missing_max_tokens(missing_max_tokens):
+    """No `max_tokens` (required by the Messages API) → 400."""
+    native_rejected(missing_max_tokens, "a request without max_tokens")
+
+
+def test_missing_messages(missing_messages):
+    """No `messages` → 400."""
+    native_rejected(missing_messages, "a request without messages")
+
+
+def test_temperature_range(temperature_above_1):
+    """temperature 1.5 (range 0..1) → 400."""
+    native_rejected(temperature_above_1, "temperature 1.5")
+
+
+def test_unknown_model(unknown_model):
+    """A model the provider does not serve → 400 or 404 with the Anthropic envelope (not_found_error
+    for a 404)."""
+    native_error(unknown_model, (400, 404), "an unknown model")

@@ -1,0 +1,65 @@
+"""Request parameters the provider must honour, not merely accept."""
+
+import pytest
+
+from llmconform import checks, spec
+from llmconform.surfaces.anthropic_messages import text
+from llmconform.verdict import expect, warn
+
+MESSAGES = spec.load("anthropic-messages")
+
+
+def _answered(exchange, what):
+    data = checks.ok_json(exchange)
+    MESSAGES.check("Message", data, what=f"the answer to {what}")
+    expect(text(data).strip(), f"a non-empty text answer to {what}", data.get("content"))
+    return data
+
+
+def test_max_tokens(max_tokens):
+    """A long answer asked for with max_tokens 8: stop_reason `max_tokens` and output_tokens <= 8."""
+    data = checks.ok_json(max_tokens)
+    limit = max_tokens.request.body["max_tokens"]
+    checks.within_limit((data.get("usage") or {}).get("output_tokens"), limit, "max_tokens")
+    expect(data.get("stop_reason") == "max_tokens",
+           f"stop_reason 'max_tokens' when max_tokens = {limit} cuts a long answer", data.get("stop_reason"))
+
+
+def test_stop_sequences(stop_sequences):
+    """Counting 1..6 with stop_sequences ["4"]: stop_reason `stop_sequence`, `stop_sequence` the matched
+    string, and the text stops before it."""
+    data = checks.ok_json(stop_sequences)
+    sequences = stop_sequences.request.body["stop_sequences"]
+    answer = text(data)
+    for sequence in sequences:
+        expect(sequence not in answer, f"no {sequence!r} in the text (it is a stop sequence)", answer)
+    expect(data.get("stop_reason") == "stop_sequence", "stop_reason 'stop_sequence'", data.get("stop_reason"))
+    expect(data.get("stop_sequence") in sequences, f"stop_sequence the matched string, one of {sequences}",
+           data.get("stop_sequence"))
+
+
+def test_system_string(system_string):
+    """`system` as a string is accepted and steers the answer (W when the answer ignores it)."""
+    answer = text(_answered(system_string, "a string system prompt"))
+    if "pong" not in answer.lower():
+        warn("the answer to follow the system prompt (reply pong)", answer)
+
+
+def test_system_blocks(system_blocks):
+    """`system` as an array of text blocks is accepted and steers the answer (W when ignored)."""
+    answer = text(_answered(system_blocks, "a system prompt given as blocks"))
+    if "pong" not in answer.lower():
+        warn("the answer to follow the system prompt given as blocks (reply pong)", answer)
+
+
+def test_multi_turn(multi_turn):
+    """A user / assistant / user conversation is accepted and its history used (W when not)."""
+    answer = text(_answered(multi_turn, "a multi-turn conversation"))
+    if "ada" not in answer.lower():
+        warn("the answer to use the earlier turns (the name Ada)", answer)
+
+
+@pytest.mark.feature("vision")
+def test_image(image):
+    """An image block (base64 PNG) beside a text block is accepted and answered."""
+    _answered(image, "an image")

@@ -1,0 +1,9 @@
+"""What the provider is sent: parameters the API defines."""
+
+from llmconform import checks
+
+
+def test_unknown_params(basic):
+    """The request carries only parameters the Messages API defines (W: a typo is silently ignored,
+    and the caller never learns it)."""
+    checks.unknown_parameters("anthropic-messages", "CreateMessageRequest", basic.request.body)

@@ -1,0 +1,167 @@
+"""Streaming (`stream: true`): the event grammar the official SDKs parse."""
+
+import pytest
+
+from llmconform import checks, spec
+from llmconform.surfaces.anthropic_messages import DELTA_TYPES, EVENT_SCHEMAS, event_text, streamed_blocks
+from llmconform.verdict import expect, fail, warn
+
+pytestmark = pytest.mark.feature("stream")
+MESSAGES = spec.load("anthropic-messages")
+
+
+def _data(exchange):
+    return [data if isinstance(data, dict) else {} for _, data in exchange.data_events()]
+
+
+def _types(exchange):
+    return [d.get("type") for d in _data(exchange)]
+
+
+def test_content_type(stream):
+    """A stream answers 200 with `Content-Type: text/event-stream`."""
+    stream.complete()
+    expect(stream.status == 200, "status 200", f"{stream.status}: {stream.excerpt()}")
+    expect(stream.content_type == "text/event-stream", "Content-Type text/event-stream",
+           f"{stream.headers.get('content-type', '(none)')}: {stream.excerpt()}")
+
+
+def test_utf8(stream):
+    """The stream is valid UTF-8 from the first byte to the last."""
+    stream.stream_events()
+    offset = stream.framing.invalid_utf8_at
+    expect(offset is None, "valid UTF-8 throughout", f"invalid UTF-8 at byte {offset}")
+
+
+def test_event_schema(stream):
+    """Every event's data validates against the schema of its `type` (MessageStartEvent,
+    ContentBlockDeltaEvent, ...); an event type the API does not define is W."""
+    unknown = []
+    for event, data in stream.data_events():
+        kind = data.get("type") if isinstance(data, dict) else None
+        if kind not in EVENT_SCHEMAS:
+            unknown.append(f"event {event.index}: {event.raw[:80]}")
+            continue
+        MESSAGES.check(EVENT_SCHEMAS[kind], data, what=f"event {event.index} ({kind})")
+    if unknown:
+        warn("only the event types the Messages API defines", "; ".join(unknown[:3]))
+
+
+def test_event_names(stream):
+    """Every event has an `event:` line naming the same type as its data's `type` (the SDKs dispatch
+    on the event name)."""
+    events = stream.data_events()
+    expect(events, "at least one event", stream.excerpt())
+    for event, data in events:
+        kind = data.get("type") if isinstance(data, dict) else None
+        expect(event.event is not None, f"an `event: {kind}` line on event {event.index}", event.raw)
+        expect(event.event == kind, f"event name {kind!r} (the data's type) on event {event.index}",
+               event.raw)
+
+
+def test_message_start(stream):
+    """The first event (pings aside) is `message_start`, once, carrying a message with empty content."""
+    data = [d for d in _data(stream) if d.get("type") != "ping"]
+    expect(data and data[0].get("type") == "message_start", "message_start as the first event",
+           [d.get("type") for d in data[:3]])
+    starts = [d for d in data if d.get("type") == "message_start"]
+    expect(len(starts) == 1, "exactly one message_start", len(starts))
+    message = data[0].get("message") if isinstance(data[0].get("message"), dict) else {}
+    expect(message.get("content") == [], "message_start.message.content empty ([])", message.get("content"))
+
+
+def test_block_order(stream):
+    """Content blocks are numbered 0, 1, 2…; each opens (content_block_start), streams its deltas and
+    closes (content_block_stop) before the next opens; none is left open."""
+    open_index, next_index = None, 0
+    for position, data in enumerate(_data(stream)):
+        kind, index = data.get("type"), data.get("index")
+        where = f"event {position} ({kind}, index {index})"
+        if kind == "content_block_start":
+            expect(open_index is None, f"block {open_index} closed before the next opens", where)
+            expect(index == next_index, f"the next block index {next_index}", where)
+            open_index = index
+        elif kind in ("content_block_delta", "content_block_stop"):
+            expect(open_index is not None and index == open_index,
+                   f"{kind} of the open block ({open_index})", where)
+            if kind == "content_block_stop":
+                open_index, next_index = None, next_index + 1
+        elif kind in ("message_delta", "message_stop"):
+            expect(open_index is None, f"block {open_index} closed before {kind}", where)
+    expect(open_index is None, f"block {open_index} closed before the stream ends", "no content_block_stop")
+    expect(next_index > 0, "at least one content block", _types(stream))
+
+
+def test_delta_types(stream):
+    """Each delta matches its block: text → text_delta, thinking → thinking_delta / signature_delta,
+    tool_use → input_json_delta."""
+    for index, block in streamed_blocks(_data(stream)).items():
+        allowed = DELTA_TYPES.get(block["type"])
+        if allowed is None:
+            continue
+        wrong = [d for d in block["deltas"] if d not in allowed]
+        expect(not wrong, f"only {' / '.join(allowed) or 'no'} deltas in {block['type']} block {index}",
+               wrong)
+
+
+def test_message_delta(stream):
+    """One `message_delta` after the last block closes, with `delta.stop_reason` and
+    `usage.output_tokens`."""
+    data = _data(stream)
+    positions = [i for i, d in enumerate(data) if d.get("type") == "message_delta"]
+    expect(len(positions) == 1, "exactly one message_delta", f"{len(positions)} in {_types(stream)}")
+    last_stop = max((i for i, d in enumerate(data) if d.get("type") == "content_block_stop"), default=-1)
+    expect(positions[0] > last_stop, "message_delta after the last content_block_stop",
+           f"message_delta at event {positions[0]}, a block closes at {last_stop}")
+    delta = data[positions[0]]
+    expect((delta.get("delta") or {}).get("stop_reason"), "delta.stop_reason in message_delta", delta)
+    output = (delta.get("usage") or {}).get("output_tokens")
+    expect(isinstance(output, int) and not isinstance(output, bool), "usage.output_tokens in message_delta",
+           delta)
+
+
+def test_message_stop(stream):
+    """`message_stop` ends the stream: exactly one, the last event (W: a `data: [DONE]` after it,
+    which the official SDKs ignore)."""
+    events = stream.stream_events()
+    stops = [e.index for e in events if _type(e) == "message_stop"]
+    expect(len(stops) == 1, "exactly one message_stop", f"{len(stops)}: {[_type(e) for e in events][-4:]}")
+    after = events[stops[0] + 1:]
+    expect(not stream.framing.trailing, "nothing after message_stop", stream.framing.trailing)
+    if any(e.data != "[DONE]" for e in after):
+        fail("message_stop as the last event", [e.raw for e in after][:3])
+    if after:
+        warn("message_stop as the last event (no [DONE]: that is OpenAI's)", [e.raw for e in after][:3])
+
+
+def _type(event):
+    data = event.json()
+    return data.get("type") if isinstance(data, dict) else None
+
+
+def test_no_error_event(stream):
+    """Errors come before the stream starts: no `error` event after status 200."""
+    for event in stream.stream_events():
+        expect(event.event != "error" and _type(event) != "error", "no error event after status 200",
+               event.raw)
+
+
+def test_text_nonempty(stream):
+    """The streamed text (the joined text_delta texts) is not empty."""
+    streamed = "".join(event_text(d) for d in _data(stream))
+    expect(streamed.strip(), "non-empty streamed text", stream.excerpt())
+
+
+def test_usage(stream):
+    """message_start.message.usage.input_tokens and the final usage.output_tokens are non-negative
+    integers; output_tokens never exceeds max_tokens."""
+    data = _data(stream)
+    start = next((d for d in data if d.get("type") == "message_start"), {})
+    usage = (start.get("message") or {}).get("usage") if isinstance(start.get("message"), dict) else None
+    expect(isinstance(usage, dict), "usage in message_start.message", start)
+    checks.usage_numbers(usage, ("input_tokens",), None, ())
+    final = [d["usage"] for d in data
+             if d.get("type") == "message_delta" and isinstance(d.get("usage"), dict)]
+    expect(final, "usage in message_delta", _types(stream))
+    checks.usage_numbers(final[-1], ("output_tokens",), None, ())
+    checks.within_limit(final[-1]["output_tokens"], stream.request.body["max_tokens"], "max_tokens")

@@ -1,0 +1,38 @@
+"""Thinking streamed: thinking_delta fragments, then one signature_delta, before the text."""
+
+import pytest
+
+from llmconform.surfaces.anthropic_messages import streamed_blocks
+from llmconform.verdict import expect
+
+pytestmark = [pytest.mark.feature("stream"), pytest.mark.feature("thinking")]
+
+
+def _blocks(exchange):
+    data = [data if isinstance(data, dict) else {} for _, data in exchange.data_events()]
+    rebuilt = streamed_blocks(data)
+    expect(any(b["type"] in ("thinking", "redacted_thinking") for b in rebuilt.values()),
+           "a thinking content block in the stream", [b["type"] for b in rebuilt.values()])
+    return rebuilt
+
+
+def test_block_order(thinking_stream):
+    """The thinking block opens before the first text block."""
+    kinds = [b["type"] for _, b in sorted(_blocks(thinking_stream).items())]
+    first_text = kinds.index("text") if "text" in kinds else len(kinds)
+    expect(any(k in ("thinking", "redacted_thinking") for k in kinds[:first_text]),
+           "the thinking block before the text", kinds)
+
+
+def test_signature_delta(thinking_stream):
+    """A thinking block streams thinking_delta fragments, then exactly one non-empty signature_delta,
+    its last delta."""
+    for index, block in _blocks(thinking_stream).items():
+        if block["type"] != "thinking":
+            continue
+        deltas = block["deltas"]
+        expect(deltas.count("signature_delta") == 1, f"exactly one signature_delta in thinking block {index}",
+               deltas)
+        expect(deltas[-1] == "signature_delta", f"the signature_delta last in thinking block {index}", deltas)
+        expect(block["signature"], f"a non-empty signature in thinking block {index}", block["signature"])
+        expect("thinking_delta" in deltas, f"thinking_delta fragments in thinking block {index}", deltas)

@@ -1,0 +1,46 @@
+"""A forced tool call streamed: the tool_use block and its input_json_delta fragments."""
+
+import pytest
+
+from llmconform.surfaces.anthropic_messages import parse_json, streamed_blocks
+from llmconform.verdict import expect
+
+pytestmark = [pytest.mark.feature("stream"), pytest.mark.feature("tools")]
+
+
+def _data(exchange):
+    return [data if isinstance(data, dict) else {} for _, data in exchange.data_events()]
+
+
+def _tool_blocks(exchange):
+    data = _data(exchange)
+    found = {i: b for i, b in streamed_blocks(data).items() if b["type"] == "tool_use"}
+    expect(found, "a tool_use content block for the forced tool", [d.get("type") for d in data][:12])
+    return data, found
+
+
+def test_tool_block(tools_stream):
+    """content_block_start opens the tool_use block with its `id`, the requested `name` and `input` {}."""
+    _, found = _tool_blocks(tools_stream)
+    for index, block in found.items():
+        start = block["start"]
+        where = f"tool_use block {index}'s content_block_start"
+        expect(isinstance(start.get("id"), str) and start["id"], f"an id in {where}", start)
+        expect(start.get("name") == "get_weather", f"name 'get_weather' in {where}", start)
+        expect(isinstance(start.get("input"), dict), f"input an object in {where}", start)
+
+
+def test_input_json(tools_stream):
+    """The joined `partial_json` of each tool_use block parses to a JSON object."""
+    _, found = _tool_blocks(tools_stream)
+    for index, block in found.items():
+        joined = block["partial_json"]
+        parsed = parse_json(joined) if joined else {}
+        expect(isinstance(parsed, dict), f"joined partial_json of block {index}: a JSON object", joined)
+
+
+def test_stop_reason(tools_stream):
+    """message_delta says stop_reason `tool_use`."""
+    data, _ = _tool_blocks(tools_stream)
+    reasons = [(d.get("delta") or {}).get("stop_reason") for d in data if d.get("type") == "message_delta"]
+    expect(reasons and reasons[-1] == "tool_use", "stop_reason 'tool_use' in message_delta", reasons)

@@ -1,0 +1,85 @@
+"""Extended thinking: a signed thinking block before the text, the budget rules, the round trip."""
+
+import pytest
+
+from llmconform import checks, spec
+from llmconform.surfaces.anthropic_messages import blocks, native_rejected, text
+from llmconform.verdict import expect, warn
+
+MESSAGES = spec.load("anthropic-messages")
+thinking_feature = pytest.mark.feature("thinking")
+
+
+def _thinking_blocks(exchange):
+    data = checks.ok_json(exchange)
+    found = blocks(data, "thinking") + blocks(data, "redacted_thinking")
+    expect(found, "a thinking block in content (thinking was enabled)",
+           [b.get("type") for b in blocks(data)] or data.get("content"))
+    return data
+
+
+def test_no_markup(basic):
+    """The visible text carries no reasoning markup (`<think>`, `<thinking>`, `<budget:thinking>`):
+    reasoning belongs in thinking blocks."""
+    checks.no_reasoning_markup(text(checks.ok_json(basic)), "the text blocks")
+
+
+@thinking_feature
+def test_block_order(thinking):
+    """`thinking: {type: enabled, budget_tokens}` → a `thinking` block before the first text block."""
+    data = _thinking_blocks(thinking)
+    kinds = [b.get("type") for b in blocks(data)]
+    first_text = kinds.index("text") if "text" in kinds else len(kinds)
+    expect(any(k in ("thinking", "redacted_thinking") for k in kinds[:first_text]),
+           "the thinking block before the text", kinds)
+
+
+@thinking_feature
+def test_signature(thinking):
+    """Every thinking block carries a non-empty `signature` (clients send it back unchanged)."""
+    data = _thinking_blocks(thinking)
+    for position, block in enumerate(blocks(data, "thinking")):
+        signature = block.get("signature")
+        expect(isinstance(signature, str) and signature,
+               f"a non-empty signature on thinking block {position}", signature)
+
+
+@thinking_feature
+def test_text_without_markup(thinking):
+    """With thinking enabled, the thinking stays in its block: the text carries no reasoning markup."""
+    data = checks.ok_json(thinking)
+    checks.no_reasoning_markup(text(data), "the text blocks of a thinking answer")
+
+
+@thinking_feature
+def test_budget_minimum(budget_below_1024):
+    """thinking.budget_tokens 512 (the minimum is 1024) → 400."""
+    native_rejected(budget_below_1024, "budget_tokens 512")
+
+
+@thinking_feature
+def test_budget_below_max_tokens(budget_not_below_max_tokens):
+    """budget_tokens 2048 with max_tokens 1024, without the interleaved-thinking beta header → 400
+    (the budget must be below max_tokens)."""
+    native_rejected(budget_not_below_max_tokens, "budget_tokens 2048 >= max_tokens 1024 without the beta")
+
+
+@thinking_feature
+def test_interleaved_budget(interleaved):
+    """With `anthropic-beta: interleaved-thinking-2025-05-14` the budget may exceed max_tokens: the
+    request is answered (W when refused with a 4xx: the relay drops or ignores the beta header)."""
+    interleaved.complete()
+    if interleaved.status is not None and 400 <= interleaved.status < 500:
+        warn("budget_tokens above max_tokens accepted with the interleaved-thinking beta header",
+             f"status {interleaved.status}: {interleaved.excerpt()}")
+    MESSAGES.check("Message", checks.ok_json(interleaved), what="the answer with the interleaved beta")
+
+
+@thinking_feature
+def test_roundtrip(thinking, thinking_roundtrip):
+    """The thinking answer sent back as the assistant turn, thinking block and signature unchanged,
+    with a new user turn → accepted and answered."""
+    if not blocks(checks.ok_json(thinking), "thinking"):
+        pytest.skip("the thinking probe gave no thinking block to send back (see thinking/block-order)")
+    data = checks.ok_json(thinking_roundtrip)
+    MESSAGES.check("Message", data, what="the answer after a thinking turn sent back")

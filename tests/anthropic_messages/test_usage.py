@@ -1,0 +1,54 @@
+"""Usage: the numbers a bill is computed from."""
+
+from llmconform import checks
+from llmconform.surfaces.anthropic_messages import blocks, text
+from llmconform.verdict import expect, warn
+
+CACHE_FIELDS = ("cache_creation_input_tokens", "cache_read_input_tokens")
+
+
+def _usage(exchange):
+    usage = checks.ok_json(exchange).get("usage")
+    expect(isinstance(usage, dict), "a usage object", usage)
+    return usage
+
+
+def test_numbers(basic):
+    """input_tokens and output_tokens are non-negative integers; the cache fields, where given, are
+    null or non-negative integers."""
+    usage = _usage(basic)
+    checks.usage_numbers(usage, ("input_tokens", "output_tokens"), None, ())
+    for name in CACHE_FIELDS:
+        value = usage.get(name)
+        expect(value is None or (isinstance(value, int) and not isinstance(value, bool) and value >= 0),
+               f"usage.{name} null or a non-negative integer", value)
+    for name, value in (usage.get("cache_creation") or {}).items():
+        expect(isinstance(value, int) and not isinstance(value, bool) and value >= 0,
+               f"usage.cache_creation.{name} a non-negative integer", value)
+
+
+def test_within_limit(basic):
+    """output_tokens never exceeds the request's max_tokens."""
+    checks.within_limit(_usage(basic).get("output_tokens"), basic.request.body["max_tokens"], "max_tokens")
+
+
+def test_details_consistent(basic):
+    """Detail fields agree with the totals (W): the cache_creation breakdown adds up to
+    cache_creation_input_tokens; no `output_tokens: 0` beside a non-empty answer."""
+    data = checks.ok_json(basic)
+    usage = data.get("usage") or {}
+    contradictions = []
+    breakdown = usage.get("cache_creation")
+    created = usage.get("cache_creation_input_tokens")
+    if isinstance(breakdown, dict) and isinstance(created, int):
+        parts = sum(v for v in breakdown.values() if isinstance(v, int))
+        if parts != created:
+            contradictions.append(f"cache_creation parts add up to {parts} beside "
+                                  f"cache_creation_input_tokens: {created}")
+    answered = text(data) or blocks(data, "thinking") or blocks(data, "tool_use")
+    if usage.get("output_tokens") == 0 and answered:
+        contradictions.append("output_tokens: 0 beside a non-empty answer")
+    if usage.get("input_tokens") == 0 and not (usage.get("cache_read_input_tokens") or created):
+        contradictions.append("input_tokens: 0 for a non-empty prompt (none read from or written to cache)")
+    if contradictions:
+        warn("usage details consistent with the totals", "; ".join(contradictions))
