@@ -51,7 +51,7 @@ record: install
 cassettes: install
 	$(PY) -m llmconform.documented
 
-test: install
+test: install peers
 	$(PY) -m pytest selftest -q $(ARGS)
 
 lint: install

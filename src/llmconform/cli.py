@@ -14,7 +14,7 @@ def _run(argv: list[str]) -> int:
     import pytest  # noqa: PLC0415 - `compare` should not pay for importing pytest
 
     suite = [a for a in argv if not a.startswith("-") and Path(a.split("::")[0]).exists()]
-    args = [*argv, "-p", "no:cacheprovider", "-q", "-rN", "--tb=line", "--no-header",
+    args = [*argv, "-p", "no:cacheprovider", "-q", "-rN", "--tb=no", "--no-header",
             "-W", "ignore::pytest.PytestAssertRewriteWarning", "--import-mode=importlib"]
     if "--replay" in argv and "--block-network" not in argv:
         args.append("--block-network")  # pytest-recording: a replay must never reach the network
