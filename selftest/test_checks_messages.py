@@ -72,6 +72,10 @@ VIOLATIONS = {
     A + "schema/examples": ("messages.error-envelope-openai", "fail"),
     A + "schema/fuzz-positive": ("messages.crash-on-odd-input", "fail"),
     A + "schema/fuzz-negative": ("messages.validation-off", "fail"),
+    A + "sdk/parse": ("hostile.truncated-json", "fail"),
+    A + "sdk/stream": ("messages.stream-index-from-1", "fail"),
+    A + "sdk/stream-tools": ("messages.stream-tool-start-incomplete", "fail"),
+    A + "sdk/stream-thinking": ("messages.stream-signature-missing", "fail"),
 }
 
 # Further violations some checks must tell apart from their main one.
@@ -81,6 +85,7 @@ ALSO = [
     (A + "stream/message-stop", "messages.stream-done", "warn"),  # OpenAI's [DONE] after message_stop
     (A + "stream/event-schema", "messages.stream-unknown-event", "warn"),  # an event type the API lacks
     (A + "thinking/roundtrip", "messages.thinking-after-text+messages.thinking-in-text", "skip"),
+    (A + "sdk/stream", "messages.stream-error-event", "fail"),  # the SDK raises on an error event
 ]
 
 
