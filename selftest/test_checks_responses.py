@@ -66,6 +66,11 @@ VIOLATIONS = {
     P + "invalid/input-type": ("responses.validation-off", "fail"),
     P + "invalid/max-output-tokens-minimum": ("responses.validation-off", "fail"),
     P + "invalid/unknown-model": ("responses.any-model", "fail"),
+    P + "schema/examples": ("responses.object-wrong", "fail"),
+    P + "schema/fuzz-positive": ("responses.crash-on-odd-input", "fail"),
+    P + "schema/fuzz-negative": ("responses.validation-off", "fail"),
+    P + "sdk/parse": ("hostile.truncated-json", "fail"),
+    P + "sdk/stream": ("responses.stream-id-changes", "fail"),
 }
 
 # Further violations of checks already listed: the other ways a check departs, and the verdicts
@@ -89,6 +94,9 @@ MORE_VIOLATIONS = [
     (P + "stream/constant-ids", "responses.model-alias", "pass"),
     (P + "auth/no-key", "responses.error-envelope-wrong", "fail"),
     (P + "invalid/unknown-model", "responses.error-envelope-wrong", "fail"),
+    (P + "sdk/stream", "responses.stream-no-terminal", "fail"),
+    (P + "sdk/stream", "responses.reasoning-eats-limit", "error"),
+    (P + "sdk/stream", "responses.stream-done", "pass"),
 ]
 
 

@@ -107,6 +107,10 @@ def _reject(f: FakeRequest) -> Reply | None:
     if body.get("model") != MODEL and not f.has("responses.any-model"):
         return _envelope_error(404, f"The model `{body.get('model')}` does not exist",
                                "invalid_request_error", f, "model_not_found", "model")
+    if f.has("responses.crash-on-odd-input"):
+        text = " ".join(_text_of(i.get("content", i.get("output"))) for i in _items(body))
+        if not text.strip() or not text.isascii():
+            return openai_error(500, "internal error", "server_error")
     if f.has("responses.string-input-rejected") and isinstance(body.get("input"), str):
         return openai_error(400, "input must be a list", "invalid_request_error", param="input")
     if f.has("responses.message-input-rejected") and isinstance(body.get("input"), list):
