@@ -171,6 +171,13 @@ def _probes_of(item: pytest.Item) -> list[tuple[str, str]]:
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[STATE] = RunState(config)
+    option = config.option
+    if getattr(option, "profile", None) or getattr(option, "base_url", None):
+        # A provider was named: refuse a bad profile, a missing key or a dead URL before collecting.
+        try:
+            config.stash[STATE].build_targets()
+        except ProfileError as exc:
+            raise pytest.UsageError(str(exc)) from None
     config.addinivalue_line("markers", "feature(name): the check needs a feature the profile must declare")
     config.addinivalue_line("markers", "live_only: the check needs generated requests (no cassette can hold)")
 

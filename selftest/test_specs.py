@@ -1,0 +1,59 @@
+"""The specs in openapi/: valid OpenAPI 3.1, their probes and examples valid against their own
+schemas, and the documented cassettes written from the current examples."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+from openapi_spec_validator import validate
+
+from llmconform import documented, spec
+from llmconform.fuzz import schema_names
+
+SPECS = sorted(spec.spec_dir().glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", SPECS, ids=[p.stem for p in SPECS])
+def test_spec_is_valid_openapi(path: Path):
+    document = yaml.safe_load(path.read_text())
+    assert document["openapi"].startswith("3.1"), f"{path.name} is OpenAPI {document['openapi']}"
+    validate(document)
+
+
+@pytest.mark.parametrize("path", SPECS, ids=[p.stem for p in SPECS])
+def test_probes_and_examples_validate(path: Path):
+    surface = spec.load(path.stem)
+    for operation in surface.operations():
+        try:
+            request_schema, response_schema = schema_names(path.stem, operation.path)
+        except KeyError:
+            request_ref = operation.definition["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+            request_schema, response_schema = request_ref.rsplit("/", 1)[-1], None
+        for name, probe in operation.probes.items():
+            body = spec.fill_model(probe["value"], "some-model")
+            assert not surface.errors(request_schema, body), f"{path.stem} probe {name}: {surface.errors(request_schema, body)}"
+        for name, body in operation.examples.items():
+            if name.endswith("-invalid"):
+                continue
+            problems = surface.errors(request_schema, body)
+            # Documented requests may carry what the API does not define (typos): the schemas are open,
+            # so only a wrong type or a missing field shows here.
+            assert not problems, f"{path.stem} example {name}: {problems}"
+        for name, entry in operation.invalid.items():
+            body = spec.fill_model(entry["value"], "some-model")
+            assert 400 <= entry.get("expect", 400) < 500, f"{name}: invalid requests expect a 4xx"
+            del body  # several are valid by schema alone (rules across fields); the server decides
+        if response_schema:
+            responses = operation.definition["responses"]["200"]["content"]["application/json"]
+            for name, example in (responses.get("examples") or {}).items():
+                assert not surface.errors(response_schema, example["value"]), f"{path.stem} response {name}"
+
+
+def test_documented_cassettes_are_current(tmp_path):
+    fresh = documented.write(tmp_path)
+    assert fresh, "no documented exchange in any spec"
+    root = spec.spec_dir().parent / "cassettes"
+    for path in fresh:
+        committed = root / path.relative_to(tmp_path)
+        assert committed.exists() and committed.read_text() == path.read_text(), (
+            f"{committed} is stale: run `python -m llmconform.documented`")

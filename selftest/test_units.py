@@ -1,0 +1,200 @@
+"""Unit tests of the engine's parts: SSE framing, redaction, budget, reproduction lines,
+profiles, report writers, the baseline and the command line."""
+
+import json
+import subprocess
+import sys
+from xml.etree import ElementTree as ET
+
+import pytest
+
+from llmconform.client import Budget
+from llmconform.exchange import Exchange, Request
+from llmconform.profile import ProfileError, parse_profile
+from llmconform.redact import Redactor
+from llmconform.report import compare_baseline, html, junit, markdown
+from llmconform.report.matrix import text as matrix_text
+from llmconform.sse import StreamParser, parse
+
+KEY = "sk-unit-test-secret-0123456789"
+
+
+# -- SSE -------------------------------------------------------------------------------------
+
+def test_sse_keeps_event_names_comments_and_data():
+    events, framing = parse(b": PING\r\nevent: message_start\r\ndata: {\"a\":1}\r\n\r\ndata: [DONE]\n\n")
+    assert [(e.event, e.data) for e in events] == [("message_start", '{"a":1}'), (None, "[DONE]")]
+    assert framing.comments == ["PING"]
+
+
+def test_sse_multiline_data_joins_with_newlines():
+    events, _ = parse(b"data: one\ndata: two\n\n")
+    assert events[0].data == "one\ntwo"
+
+
+def test_sse_split_across_chunks_and_utf8_boundaries():
+    parser = StreamParser()
+    raw = "data: {\"t\":\"héllo\"}\n\n".encode()
+    for i in range(len(raw)):
+        parser.feed(raw[i:i + 1], float(i))
+    parser.close(99.0)
+    assert [e.data for e in parser.events] == ['{"t":"héllo"}']
+    assert parser.framing.invalid_utf8_at is None
+
+
+def test_sse_reports_invalid_utf8_offset_and_an_undispatched_tail():
+    events, framing = parse(b"data: ok\n\ndata: \xff\xfe\n\ndata: cut")
+    assert framing.invalid_utf8_at == 16
+    assert framing.trailing == "data: cut"
+    assert len(events) == 2
+
+
+# -- secrets ---------------------------------------------------------------------------------
+
+def test_redactor_masks_registered_keys_and_key_shapes():
+    redactor = Redactor([KEY])
+    assert KEY not in redactor.text(f"error: bad key {KEY}!")
+    assert "sk-ant-" not in redactor.text("pasted sk-ant-abcdefghijklmnopqrstuvwxyz0123")
+    assert redactor.headers([("Authorization", f"Bearer {KEY}")]) == {"Authorization": "Bearer <redacted>"}
+    assert redactor.headers([("x-api-key", KEY)]) == {"x-api-key": "<redacted>"}
+    assert KEY not in json.dumps(redactor.data({"nested": [{"x": KEY}], "x-api-key": "whatever"}))
+
+
+def test_reproduction_line_names_the_variable_never_the_key():
+    request = Request(surface="openai-chat", probe="basic", method="POST", path="/v1/chat/completions",
+                      body={"model": "m", "messages": [{"role": "user", "content": "it's"}]})
+    exchange = Exchange(request=request, url="https://x.invalid/v1/chat/completions",
+                        sent_headers=Redactor([KEY]).headers([("authorization", f"Bearer {KEY}")]),
+                        key_env="MY_KEY")
+    line = exchange.curl()
+    assert KEY not in line
+    assert '-H "authorization: Bearer ${MY_KEY}"' in line
+    assert line.startswith("curl -sS -X POST https://x.invalid/v1/chat/completions")
+    assert "--data-raw" in line and "it'\"'\"'s" in line
+
+
+# -- budget ----------------------------------------------------------------------------------
+
+def test_budget_stops_at_requests_and_at_tokens():
+    budget = Budget(max_requests=2, max_output_tokens=100)
+    assert budget.take_request() and budget.take_request()
+    assert not budget.take_request()
+    tokens = Budget(max_requests=10, max_output_tokens=100)
+    assert tokens.take_request()
+    tokens.spend_tokens(100)
+    assert not tokens.take_request()
+
+
+# -- profiles --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("data", "says"), [
+    ({"base_url": "https://x", "surfaces": {}}, "missing required key 'name'"),
+    ({"name": "x", "base_url": "ftp://x", "surfaces": {}}, "base_url must be an http"),
+    ({"name": "x", "base_url": "https://x", "auth": {"key": "sk-1"}, "surfaces": {}}, "keys never go in a profile"),
+    ({"name": "x", "base_url": "https://x", "surfaces": {"openai-chats": {"model": "m"}}}, "unknown surface"),
+    ({"name": "x", "base_url": "https://x", "surfaces": {"openai-chat": {}}}, "missing required key 'model'"),
+    ({"name": "x", "base_url": "https://x", "auth": {"style": "magic"}, "surfaces": {}}, "auth.style"),
+])
+def test_bad_profiles_say_what_to_fix(data, says):
+    with pytest.raises(ProfileError, match=says):
+        parse_profile(data)
+
+
+def test_missing_key_variable_is_a_configuration_error(monkeypatch):
+    monkeypatch.delenv("NO_SUCH_KEY_VAR", raising=False)
+    profile = parse_profile({"name": "x", "base_url": "https://x", "auth": {"env": "NO_SUCH_KEY_VAR"},
+                             "surfaces": {"openai-chat": {"model": "m"}}})
+    with pytest.raises(ProfileError, match="NO_SUCH_KEY_VAR is not set"):
+        profile.api_key(required=True)
+    assert profile.api_key(required=False) is None
+
+
+# -- reports ---------------------------------------------------------------------------------
+
+REPORT = {
+    "tool": "llmconform", "version": "0", "vendor": "v", "base_url": "https://v.invalid", "mode": "replay",
+    "started_at": "2026-01-01T00:00:00+00:00", "duration_s": 1.0,
+    "results": [
+        {"id": "openai-chat/a/one", "surface": "openai-chat", "verdict": "pass", "message": "", "evidence": {},
+         "reproduce": ""},
+        {"id": "openai-chat/a/two", "surface": "openai-chat", "verdict": "fail", "message": "expected <x>; got y",
+         "evidence": {}, "reproduce": "curl -sS https://v.invalid"},
+        {"id": "openai-chat/a/three", "surface": "openai-chat", "verdict": "warn", "message": "hm", "evidence": {},
+         "reproduce": ""},
+    ],
+    "summary": {"pass": 1, "fail": 1, "warn": 1, "skip": 0, "error": 0},
+    "metrics": {"requests": 3, "input_tokens": 1, "output_tokens": 2, "ttft_ms": {"p50": None, "p90": None},
+                "output_tokens_per_s": {"p50": None}},
+    "fingerprints": {"id_prefixes": {"msg_": 1}},
+}
+
+
+def test_html_is_one_self_contained_page():
+    page = html.render(REPORT)
+    assert page.startswith("<!doctype html>") and "</html>" in page
+    assert "src=" not in page and "<link" not in page and "http://" not in page.replace("https://v.invalid", "")
+    assert "class='v fail'" in page and "&lt;x&gt;" in page
+    assert "50% (3 decided)" in page or "33%" in page
+
+
+def test_junit_has_one_testcase_per_check():
+    suite = ET.fromstring(junit.render(REPORT).split("\n", 1)[1])
+    assert suite.get("tests") == "3" and suite.get("failures") == "1"
+    assert [c.get("name") for c in suite.iter("testcase")] == [r["id"] for r in REPORT["results"]]
+
+
+def test_markdown_lists_every_check_and_the_evidence():
+    page = markdown.render(REPORT)
+    assert all(f"`{r['id']}`" in page for r in REPORT["results"])
+    assert "curl -sS https://v.invalid" in page
+
+
+def test_matrix_text_puts_vendors_side_by_side():
+    other = {**REPORT, "vendor": "w", "results": [{**r, "verdict": "pass"} for r in REPORT["results"]]}
+    table = matrix_text([REPORT, other])
+    assert "openai-chat/a/two" in table and "FAIL" in table and "w:" in table
+
+
+def test_baseline_tells_regressions_from_improvements(tmp_path):
+    before = {**REPORT, "results": [{**r, "verdict": v} for r, v in zip(REPORT["results"], ["fail", "pass", "pass"],
+                                                                           strict=True)]}
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(before))
+    now = json.loads(json.dumps(REPORT))
+    regressed, improved = compare_baseline(now, path)
+    assert [r.split(":")[0] for r in regressed] == ["openai-chat/a/two"]
+    assert [r.split(":")[0] for r in improved] == ["openai-chat/a/one"]
+
+
+# -- command line ----------------------------------------------------------------------------
+
+def _cli(*args, env=None):
+    return subprocess.run([sys.executable, "-m", "llmconform.cli", *args], capture_output=True, text=True,
+                          timeout=120, env=env)
+
+
+def test_cli_bad_profile_exits_2_with_one_line(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\nbase_url: nope\nsurfaces: {}\n")
+    result = _cli("run", "--profile", str(bad), "--replay")
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "base_url must be an http(s) URL" in result.stderr + result.stdout
+
+
+def test_cli_missing_key_variable_exits_2(tmp_path):
+    result = _cli("run", "--base-url", "http://127.0.0.1:9", "--api-key-env", "LLMCONFORM_UNSET_VAR",
+                  "--surface", "openai-chat", "--model", "m")
+    assert result.returncode == 2
+    assert "LLMCONFORM_UNSET_VAR is not set" in result.stderr + result.stdout
+
+
+def test_cli_unreachable_base_url_exits_2():
+    result = _cli("run", "--base-url", "http://127.0.0.1:9", "--surface", "openai-chat", "--model", "m")
+    assert result.returncode == 2
+    assert "unreachable" in result.stderr + result.stdout
+
+
+def test_cli_compare_refuses_what_is_not_a_report(tmp_path):
+    junk = tmp_path / "junk.json"
+    junk.write_text("[]")
+    assert _cli("compare", str(junk)).returncode == 2
