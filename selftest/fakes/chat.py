@@ -237,7 +237,9 @@ def _stream(body: dict[str, Any], f: FakeRequest) -> Reply:
         chunks.append({**base, "choices": [], "usage": usage})
         if f.has("chat.usage-chunk-twice"):
             chunks.append({**base, "choices": [], "usage": usage})
-    events = [sse_data(c) for c in chunks]
+    events: list[bytes | tuple[float, bytes]] = [sse_data(c) for c in chunks]
+    if f.has("chat.slow-first-token"):  # the bench's known delay before the first token
+        events[1] = (0.3, sse_data(chunks[1]))
     if f.has("chat.stream-error-event"):
         events.insert(2, sse_data({"error": {"message": "upstream overloaded", "type": "server_error"}}))
     if f.has("chat.stream-invalid-utf8"):
