@@ -1,16 +1,19 @@
 """Request parameters the provider must honour, not merely accept."""
 
-from llmconform import checks, spec
-from llmconform.surfaces.openai_responses import cut_by_limit, limit_spent_on_reasoning, output_text
+from llmconform import checks
+from llmconform.surfaces.openai_responses import (
+    answer_shape,
+    cut_by_limit,
+    limit_spent_on_reasoning,
+    output_text,
+)
 from llmconform.verdict import expect, warn
-
-RESPONSES = spec.load("openai-responses")
 
 
 def _answer(exchange, what):
-    """The text of an answer that must succeed and be a Response."""
+    """The text of an answer that must succeed: a response whose output items hold text."""
     data = checks.ok_json(exchange)
-    RESPONSES.check("Response", data, what=f"the answer to {what}")
+    answer_shape(data, what)
     limit_spent_on_reasoning(data, exchange.request.output_limit)
     text = output_text(data)
     expect(text.strip(), f"a non-empty answer to {what}", data.get("output"))

@@ -32,8 +32,8 @@ def test_tokens(reasoning):
     `reasoning_tokens: 0` beside reasoning text contradicts itself (W)."""
     data = checks.ok_json(reasoning)
     spent, output = reasoning_tokens(data), (data.get("usage") or {}).get("output_tokens")
-    expect(isinstance(spent, int) and spent >= 0, "reasoning_tokens a non-negative integer",
-           (data.get("usage") or {}).get("output_tokens_details"))
+    expect(isinstance(spent, int) and spent >= 0,
+           "usage.output_tokens_details.reasoning_tokens a non-negative integer", data.get("usage"))
     expect(isinstance(output, int) and spent <= output, "reasoning_tokens <= output_tokens",
            {"reasoning_tokens": spent, "output_tokens": output})
     thought = "".join(reasoning_text(i) for i in output_items(data, "reasoning"))

@@ -2,12 +2,11 @@
 
 import pytest
 
-from llmconform import checks, spec
-from llmconform.surfaces.openai_responses import output_items, parse_arguments
+from llmconform import checks
+from llmconform.surfaces.openai_responses import answer_shape, output_items, parse_arguments
 from llmconform.verdict import expect
 
 pytestmark = pytest.mark.feature("tools")
-RESPONSES = spec.load("openai-responses")
 
 
 def _calls(exchange):
@@ -44,8 +43,8 @@ def test_arguments_json(tools_forced):
 
 def test_output_turn(function_call_output):
     """The call passed back as input, answered by a `function_call_output` item with its call_id,
-    is accepted and answered with a Response."""
+    is accepted and answered with a response."""
     data = checks.ok_json(function_call_output)
-    RESPONSES.check("Response", data, what="the answer after a function_call_output")
+    answer_shape(data, "a function_call_output")
     expect(data.get("status") in ("completed", "incomplete"), "status 'completed' (or 'incomplete')",
            f"status {data.get('status')!r}, error {data.get('error')}")

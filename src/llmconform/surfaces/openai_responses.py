@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from llmconform import spec
 from llmconform.exchange import Request
 from llmconform.surfaces import Surface, common_builders, register
-from llmconform.verdict import Error, warn
+from llmconform.verdict import Error, expect, warn
 
 if TYPE_CHECKING:
     from llmconform.target import Target
@@ -49,6 +49,17 @@ def output_text(data: Any) -> str:
     call `response.output_text`)."""
     return "".join(p["text"] for item in output_items(data, "message") for p in text_parts(item)
                    if isinstance(p.get("text"), str))
+
+
+def answer_shape(data: Any, what: str) -> None:
+    """What a check that reads the answer's output needs: a `response` object whose output items
+    each match their schema. The rest of the shape is response/schema's to judge, once."""
+    expect(isinstance(data, dict) and data.get("object") == "response",
+           f"a response object answering {what}", data.get("object") if isinstance(data, dict) else data)
+    expect(isinstance(data.get("output"), list), f"an output array in the answer to {what}",
+           data.get("output"))
+    for n, item in enumerate(data["output"]):
+        spec.load(NAME).check("OutputItem", item, what=f"output item {n} of the answer to {what}")
 
 
 def usage(data: Any) -> dict[str, Any]:
@@ -239,6 +250,12 @@ _GRAMMAR = {"response.created", "response.queued", "response.in_progress", "resp
             "response.output_item.done", *TERMINAL, *(e for events in _IN_ITEM.values() for e in events)}
 
 
+def _index(p: dict[str, Any]) -> Any:
+    """The output_index an event names; None when it names none (a shape fault event-schema judges,
+    not an order fault)."""
+    return p.get("output_index")
+
+
 def grammar_problem(payloads: list[dict[str, Any]]) -> str | None:
     """The first place a stream departs from the Responses event grammar, or None.
 
@@ -247,7 +264,7 @@ def grammar_problem(payloads: list[dict[str, Any]]) -> str | None:
     content part: content_part.added → output_text.delta* → output_text.done → content_part.done;
     a function call: function_call_arguments.delta* → function_call_arguments.done → then one
     terminal event (response.completed | .incomplete | .failed), last. Events outside this
-    vocabulary (`error`, unknown types) are left to the checks that judge them.
+    vocabulary (`error`, unknown types) and missing indexes are left to the checks that judge them.
     """
     events = [(n, p) for n, p in enumerate(payloads) if p.get("type") in _GRAMMAR]
     kinds = [p.get("type") for _, p in events]
@@ -279,7 +296,7 @@ def grammar_problem(payloads: list[dict[str, Any]]) -> str | None:
         if kind == "response.output_item.added":
             if item is not None:
                 return f"{where} while output item {item.get('id')} is still open"
-            if p.get("output_index") != next_index:
+            if _index(p) not in (None, next_index):
                 return f"{where} with output_index {p.get('output_index')}, expected {next_index}"
             item = p.get("item") if isinstance(p.get("item"), dict) else {}
             part, part_text_done, args_done = None, False, False
@@ -287,7 +304,7 @@ def grammar_problem(payloads: list[dict[str, Any]]) -> str | None:
         if item is None:
             return f"{where} outside an output item (no output_item.added before it)"
         if kind == "response.output_item.done":
-            if p.get("output_index") != next_index:
+            if _index(p) not in (None, next_index):
                 return f"{where} with output_index {p.get('output_index')}, expected {next_index}"
             if part is not None:
                 return f"{where} while content part {part} is still open (no content_part.done)"
@@ -298,7 +315,7 @@ def grammar_problem(payloads: list[dict[str, Any]]) -> str | None:
         allowed = _IN_ITEM.get(str(item.get("type")))
         if allowed is not None and kind not in allowed:
             return f"{where} inside a {item.get('type')} item"
-        if p.get("output_index", next_index) != next_index:
+        if _index(p) not in (None, next_index):
             return f"{where} with output_index {p.get('output_index')} inside item {next_index}"
         if "item_id" in p and "id" in item and p.get("item_id") != item.get("id"):
             return f"{where} for item {p.get('item_id')} inside item {item.get('id')}"
