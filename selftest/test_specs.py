@@ -31,7 +31,8 @@ def test_probes_and_examples_validate(path: Path):
             request_schema, response_schema = request_ref.rsplit("/", 1)[-1], None
         for name, probe in operation.probes.items():
             body = spec.fill_model(probe["value"], "some-model")
-            assert not surface.errors(request_schema, body), f"{path.stem} probe {name}: {surface.errors(request_schema, body)}"
+            problems = surface.errors(request_schema, body)
+            assert not problems, f"{path.stem} probe {name}: {problems}"
         for name, body in operation.examples.items():
             if name.endswith("-invalid"):
                 continue

@@ -9,8 +9,9 @@ from typing import Any
 from llmconform import spec
 from selftest.fakes.server import KEY, MODEL, FakeRequest, Reply, openai_error, route, sse_data
 
-STORY = ("Once upon a time a lighthouse keeper watched the sea every night and wrote down each ship "
-         "that passed the rocks below his tower until the winter storms came").split()
+STORY_TEXT = ("Once upon a time a lighthouse keeper watched the sea every night and wrote down each ship "
+              "that passed the rocks below his tower until the winter storms came")
+STORY = STORY_TEXT.split(" ")
 
 
 def _text_of(content: Any) -> str:

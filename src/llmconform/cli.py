@@ -11,7 +11,7 @@ EXIT_USAGE = 2
 
 
 def _run(argv: list[str]) -> int:
-    import pytest  # noqa: PLC0415 - `compare` should not pay for importing pytest
+    import pytest
 
     suite = [a for a in argv if not a.startswith("-") and Path(a.split("::")[0]).exists()]
     args = [*argv, "-p", "no:cacheprovider", "-q", "-rN", "--tb=no", "--no-header",
@@ -32,8 +32,10 @@ def _run(argv: list[str]) -> int:
 
 
 def _compare(argv: list[str]) -> int:
-    from llmconform.report import load_report  # noqa: PLC0415
-    from llmconform.report import matrix  # noqa: PLC0415
+    from llmconform.report import (
+        load_report,
+        matrix,
+    )
 
     parser = argparse.ArgumentParser(prog="llmconform compare", description="one matrix from JSON reports")
     parser.add_argument("reports", nargs="+", metavar="REPORT.json")

@@ -119,7 +119,7 @@ class Exchange:
 
     def require(self) -> None:
         """Stop a check that cannot be decided from this exchange: skip or error, never pass."""
-        import pytest  # noqa: PLC0415 - the library is usable without pytest loaded
+        import pytest
 
         if self.problem == NOT_RECORDED:
             pytest.skip(f"not documented: no recorded exchange for probe '{self.request.probe}'")

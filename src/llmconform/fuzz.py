@@ -35,7 +35,7 @@ def schema_names(surface: str, path: str) -> tuple[str, str]:
 
 @functools.cache
 def _operation(surface: str, path: str) -> Any:
-    import schemathesis  # noqa: PLC0415 - heavy; only phases that generate pay for it
+    import schemathesis
 
     return schemathesis.openapi.from_dict(spec.load(surface).document)[path]["POST"]
 
@@ -76,9 +76,9 @@ def examples(target: Target, surface: str, path: str) -> list[Request]:
 
 def generated(target: Target, surface: str, path: str, *, negative: bool, count: int) -> list[Request]:
     """Up to `count` schemathesis cases, deterministic for a given spec."""
-    from hypothesis import HealthCheck, Phase, given, settings  # noqa: PLC0415
-    from schemathesis.core.parameters import ParameterLocation  # noqa: PLC0415
-    from schemathesis.generation import GenerationMode  # noqa: PLC0415
+    from hypothesis import HealthCheck, Phase, given, settings
+    from schemathesis.core.parameters import ParameterLocation
+    from schemathesis.generation import GenerationMode
 
     operation = _operation(surface, path)
     request_schema, _ = schema_names(surface, path)
@@ -154,7 +154,7 @@ def rejected_per_contract(exchange: Exchange, surface: str, what: str) -> None:
 
 def run_phase(target: Target, surface: str, path: str, phase: str, node: Any) -> None:
     """One schemathesis phase as one check: every case sent, every answer held to the contract."""
-    from llmconform.plugin import record_exchange  # noqa: PLC0415 - the plugin imports this module's callers
+    from llmconform.plugin import record_exchange
 
     request_schema, response_schema = schema_names(surface, path)
     if phase == "examples":
@@ -162,7 +162,7 @@ def run_phase(target: Target, surface: str, path: str, phase: str, node: Any) ->
     else:
         requests = generated(target, surface, path, negative=phase == "negative", count=target.fuzz_cases)
     if not requests:
-        import pytest  # noqa: PLC0415
+        import pytest
 
         pytest.skip(f"no {phase} cases for {target.name}")
     decided = []
@@ -173,7 +173,7 @@ def run_phase(target: Target, surface: str, path: str, phase: str, node: Any) ->
         exchange.require()
         decided.append(exchange)
     if not decided:
-        import pytest  # noqa: PLC0415
+        import pytest
 
         pytest.skip(f"not documented: no recorded exchange for the {phase} cases")
     for exchange in decided:

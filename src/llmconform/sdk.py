@@ -16,23 +16,39 @@ import httpx
 from llmconform.exchange import Exchange
 from llmconform.verdict import Fail
 
+LANE = "http://sdk-lane.invalid"
+
 
 def available(package: str) -> bool:
     return importlib.util.find_spec(package) is not None
 
 
-def _transport(exchange: Exchange) -> httpx.MockTransport:
+def http_client(exchange: Exchange, http: Any = httpx) -> Any:
+    """An HTTP client (of `http`, httpx or an httpx-like module) that answers with the recorded answer."""
     headers = {k: v for k, v in exchange.headers.items()
                if k not in ("content-length", "content-encoding", "transfer-encoding")}
 
-    def answer(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(exchange.status or 599, headers=headers, content=exchange.body)
+    def answer(request: Any) -> Any:
+        return http.Response(exchange.status or 599, headers=headers, content=exchange.body)
 
-    return httpx.MockTransport(answer)
+    return http.Client(transport=http.MockTransport(answer), base_url=LANE)
 
 
-def http_client(exchange: Exchange) -> httpx.Client:
-    return httpx.Client(transport=_transport(exchange), base_url="http://sdk-lane.invalid")
+def openai_client(exchange: Exchange) -> Any:
+    import openai
+
+    return openai.OpenAI(api_key="sdk-lane", base_url=f"{LANE}/v1", max_retries=0,
+                         http_client=http_client(exchange))
+
+
+def anthropic_client(exchange: Exchange) -> Any:
+    import anthropic
+    import anthropic._base_client
+
+    # Newer anthropic releases speak httpx2 (an httpx fork) and refuse httpx clients.
+    http = getattr(anthropic._base_client, "httpx2", httpx)
+    return anthropic.Anthropic(api_key="sdk-lane", base_url=LANE, max_retries=0,
+                               http_client=http_client(exchange, http))
 
 
 def consume(exchange: Exchange, sdk: str, call: Callable[[], Any]) -> Any:

@@ -7,6 +7,7 @@ built from the exchanges they depend on.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 from collections.abc import Callable, Iterable
@@ -105,10 +106,10 @@ class Target:
     @staticmethod
     def _quiet(call: Callable[[], Any]) -> Callable[[], None]:
         def run() -> None:
-            try:
+            # An exception here surfaces again, with its context, when a check reads the exchange.
+            with contextlib.suppress(Exception):
                 call()
-            except Exception:  # noqa: S110 - surfaces again, with context, when a check reads it
-                pass
+
         return run
 
     def close(self) -> None:

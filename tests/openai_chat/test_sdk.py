@@ -5,15 +5,12 @@ import pytest
 from llmconform import sdk
 from llmconform.verdict import expect
 
-if not sdk.available("openai"):
-    pytest.skip("the openai SDK is not installed (pip install 'llmconform[sdk]')", allow_module_level=True)
-
-import openai  # noqa: E402
+pytestmark = pytest.mark.skipif(not sdk.available("openai"),
+                                reason="the openai SDK is not installed (pip install 'llmconform[sdk]')")
 
 
 def _client(exchange):
-    return openai.OpenAI(api_key="sdk-lane", base_url="http://sdk-lane.invalid/v1", max_retries=0,
-                         http_client=sdk.http_client(exchange))
+    return sdk.openai_client(exchange)
 
 
 def _create(exchange, **kwargs):

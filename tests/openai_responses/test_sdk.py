@@ -7,15 +7,13 @@ from llmconform import sdk
 from llmconform.surfaces.openai_responses import TEXT_DELTA, limit_spent_on_reasoning
 from llmconform.verdict import expect
 
-if not sdk.available("openai"):
-    pytest.skip("the openai SDK is not installed (pip install 'llmconform[sdk]')", allow_module_level=True)
-
-import openai
+pytestmark = pytest.mark.skipif(not sdk.available("openai"),
+                                reason="the openai SDK is not installed (pip install 'llmconform[sdk]')")
 
 
 def _client(exchange):
-    return openai.OpenAI(api_key="sdk-lane", base_url="http://sdk-lane.invalid/v1", max_retries=0,
-                         http_client=sdk.http_client(exchange))
+    return sdk.openai_client(exchange)
+
 
 
 def _arguments(exchange):

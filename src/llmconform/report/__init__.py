@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 from llmconform import __version__
 from llmconform.report.fingerprint import fingerprints
-from llmconform.surfaces import SURFACE_MODULES
 
 if TYPE_CHECKING:
     from llmconform.exchange import Exchange
@@ -29,8 +28,15 @@ def _percentile(values: list[float], q: float) -> float | None:
     return round(statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1], 1)
 
 
+def _surface(name: str) -> Any:
+    # Imported late: surface modules use the shared checks, which use this package's fingerprints.
+    from llmconform.surfaces import SURFACE_MODULES
+
+    return SURFACE_MODULES.get(name)
+
+
 def _usage(exchange: Exchange) -> tuple[int | None, int | None]:
-    surface = SURFACE_MODULES.get(exchange.request.surface)
+    surface = _surface(exchange.request.surface)
     if surface is None or exchange.status is None or not 200 <= exchange.status < 300:
         return None, None
     if exchange.events is not None:
@@ -48,7 +54,7 @@ def _usage(exchange: Exchange) -> tuple[int | None, int | None]:
 
 def first_token_ms(exchange: Exchange) -> float | None:
     """When the first event that carries visible text arrived."""
-    surface = SURFACE_MODULES.get(exchange.request.surface)
+    surface = _surface(exchange.request.surface)
     if surface is None or not exchange.events:
         return None
     for event in exchange.events:
@@ -129,7 +135,7 @@ def compare_baseline(report: dict[str, Any], baseline_path: str | Path) -> tuple
 def write_reports(reports: list[dict[str, Any]], *, json_path: str | None = None, md_path: str | None = None,
                   html_path: str | None = None, junit_path: str | None = None,
                   directory: str | None = None) -> None:
-    from llmconform.report import html, junit, markdown  # noqa: PLC0415 - only when reports are asked for
+    from llmconform.report import html, junit, markdown
 
     outputs: list[tuple[dict[str, Any], str, str]] = []
     for report in reports:

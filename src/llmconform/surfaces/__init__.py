@@ -65,8 +65,8 @@ def register(surface: Surface) -> Surface:
 
 def _load_all() -> None:
     """Each surface module registers itself on import."""
-    import importlib  # noqa: PLC0415
-    import pkgutil  # noqa: PLC0415
+    import importlib
+    import pkgutil
 
     for module in pkgutil.iter_modules(__path__):
         importlib.import_module(f"{__name__}.{module.name}")
