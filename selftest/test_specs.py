@@ -58,3 +58,13 @@ def test_documented_cassettes_are_current(tmp_path):
         committed = root / path.relative_to(tmp_path)
         assert committed.exists() and committed.read_text() == path.read_text(), (
             f"{committed} is stale: run `python -m llmconform.documented`")
+
+
+def test_checks_catalogue_is_current():
+    from llmconform import catalogue
+
+    assert catalogue.main(["--check"]) == 0, "CHECKS.md is stale: run python -m llmconform.catalogue"
+    ids = [ident for ident, _ in catalogue.checks()]
+    assert len(ids) == len(set(ids)), "check ids are unique"
+    undocumented = [ident for ident, doc in catalogue.checks() if not doc]
+    assert not undocumented, f"checks without a docstring stating their rule: {undocumented}"
