@@ -31,7 +31,7 @@ def node_of(check: str) -> str:
 def run(base_url: str, surface: str, *, checks: list[str] | None = None, features: list[str] | None = None,
         requests: dict[str, Any] | None = None, extra: list[str] | None = None, key: str = KEY,
         model: str = MODEL, budget: int = 500, paths: list[str] | None = None,
-        timeouts: tuple[float, float] = (3, 8)) -> tuple[int, dict[str, Any], str]:
+        timeouts: tuple[float, float] = (3, 8), fuzz_cases: int = 3) -> tuple[int, dict[str, Any], str]:
     """(exit code, JSON report, terminal output) of one run."""
     os.environ[KEY_ENV] = key
     with tempfile.TemporaryDirectory() as scratch:
@@ -45,7 +45,8 @@ def run(base_url: str, surface: str, *, checks: list[str] | None = None, feature
         targets = [node_of(c) for c in checks] if checks else [
             f"{ROOT}/tests/{surface.replace('-', '_')}/{p}" for p in paths or [""]]
         args = [*targets, "--profile", str(profile_path), "--report-json", str(report_path),
-                "--timeout-read", str(timeouts[0]), "--timeout-total", str(timeouts[1]), "--fuzz-cases", "3",
+                "--timeout-read", str(timeouts[0]), "--timeout-total", str(timeouts[1]),
+                "--fuzz-cases", str(fuzz_cases),
                 "-p", "no:cacheprovider", "-q", "--no-header", "-W", "ignore::pytest.PytestAssertRewriteWarning",
                 "--rootdir", str(ROOT), "-c", str(ROOT / "pyproject.toml"), *(extra or [])]
         out = io.StringIO()
@@ -64,3 +65,38 @@ def row(report: dict[str, Any], check: str) -> dict[str, Any]:
         if result["id"] == check:
             return result
     raise AssertionError(f"no row for {check} in the report: {sorted(verdicts(report))}")
+
+
+# -- the shape every surface's check table is tested in -------------------------------------------
+
+def assert_all_pass(clean: tuple[int, dict[str, Any], str]) -> None:
+    code, report, out = clean
+    bad = {k: row(report, k)["message"] for k, v in verdicts(report).items() if v != "pass"}
+    assert not bad, f"checks that did not pass on the conforming fake: {bad}\n{out[-2000:]}"
+    assert code == 0, out[-2000:]
+
+
+def assert_table_covers(clean: tuple[int, dict[str, Any], str], violations: dict[str, Any]) -> None:
+    reported = set(verdicts(clean[1]))
+    assert reported == set(violations), (f"checks without a self-test: {sorted(reported - set(violations))}; "
+                                         f"self-tests of no check: {sorted(set(violations) - reported)}")
+
+
+def verdict_under(fake: Any, surface: str, check: str, violation: str | dict[str, Any]) -> dict[str, Any]:
+    """The check's report row with a fault switched on (`a+b` for several), or a request overridden."""
+    if isinstance(violation, dict):
+        _, report, out = run(fake.base_url, surface, checks=[check], requests=violation)
+    else:
+        with fake.faulty(*violation.split("+")):
+            _, report, out = run(fake.base_url, surface, checks=[check])
+    result = row(report, check)
+    result["output"] = out[-1500:]
+    return result
+
+
+def assert_caught(fake: Any, surface: str, check: str, violation: str | dict[str, Any], expected: str) -> None:
+    result = verdict_under(fake, surface, check, violation)
+    assert result["verdict"] == expected, f"{check} under {violation}: {result}"
+    if expected != "pass":
+        assert result["message"], "a non-pass verdict says what was expected and what arrived"
+        assert result["reproduce"].startswith("curl "), "a non-pass verdict carries a reproduction line"

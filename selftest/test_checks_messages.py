@@ -2,7 +2,7 @@
 
 import pytest
 
-from selftest.harness import row, run, verdicts
+from selftest.harness import assert_all_pass, assert_caught, assert_table_covers, run, verdict_under
 
 SURFACE = "anthropic-messages"
 A = SURFACE + "/"
@@ -91,44 +91,24 @@ ALSO = [
 
 @pytest.fixture(scope="module")
 def clean(fake):
-    code, report, out = run(fake.base_url, SURFACE)
-    return code, report, out
+    return run(fake.base_url, SURFACE)
 
 
 def test_every_check_passes_on_a_conforming_server(clean):
-    code, report, out = clean
-    bad = {k: v for k, v in verdicts(report).items() if v != "pass"}
-    detail = {k: row(report, k)["message"] for k in bad}
-    assert not bad, f"checks that did not pass on the conforming fake: {detail}\n{out[-2000:]}"
-    assert code == 0, out[-2000:]
+    assert_all_pass(clean)
 
 
 def test_every_check_has_a_violation(clean):
-    _, report, _ = clean
-    assert set(verdicts(report)) == set(VIOLATIONS), (
-        f"checks without a self-test: {sorted(set(verdicts(report)) - set(VIOLATIONS))}; "
-        f"self-tests of no check: {sorted(set(VIOLATIONS) - set(verdicts(report)))}")
-
-
-def _verdict(fake, check, violation):
-    if isinstance(violation, dict):
-        return run(fake.base_url, SURFACE, checks=[check], requests=violation)
-    with fake.faulty(*violation.split("+")):
-        return run(fake.base_url, SURFACE, checks=[check])
+    assert_table_covers(clean, VIOLATIONS)
 
 
 @pytest.mark.parametrize(("check", "violation", "expected"), [(c, v, e) for c, (v, e) in VIOLATIONS.items()],
                          ids=list(VIOLATIONS))
 def test_check_catches_its_violation(fake, check, violation, expected):
-    _, report, out = _verdict(fake, check, violation)
-    result = row(report, check)
-    assert result["verdict"] == expected, f"{check} under {violation}: {result}\n{out[-1500:]}"
-    assert result["message"], "a non-pass verdict says what was expected and what arrived"
-    assert result["reproduce"].startswith("curl "), "a non-pass verdict carries a reproduction line"
+    assert_caught(fake, SURFACE, check, violation, expected)
 
 
 @pytest.mark.parametrize(("check", "violation", "expected"), ALSO, ids=[f"{c}:{v}" for c, v, _ in ALSO])
 def test_check_tells_apart(fake, check, violation, expected):
-    _, report, out = _verdict(fake, check, violation)
-    result = row(report, check)
-    assert result["verdict"] == expected, f"{check} under {violation}: {result}\n{out[-1500:]}"
+    result = verdict_under(fake, SURFACE, check, violation)
+    assert result["verdict"] == expected, f"{check} under {violation}: {result}"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from selftest.harness import row, run, verdicts
+from selftest.harness import assert_all_pass, assert_caught, assert_table_covers, run, verdict_under
 
 SURFACE = "openai-responses"
 P = SURFACE + "/"
@@ -102,49 +102,29 @@ MORE_VIOLATIONS = [
 
 @pytest.fixture(scope="module")
 def clean(fake):
-    code, report, out = run(fake.base_url, SURFACE)
-    return code, report, out
+    return run(fake.base_url, SURFACE)
 
 
 def test_every_check_passes_on_a_conforming_server(clean):
-    code, report, out = clean
-    bad = {k: v for k, v in verdicts(report).items() if v != "pass"}
-    detail = {k: row(report, k)["message"] for k in bad}
-    assert not bad, f"checks that did not pass on the conforming fake: {detail}\n{out[-2000:]}"
-    assert code == 0, out[-2000:]
+    assert_all_pass(clean)
 
 
 def test_every_check_has_a_violation(clean):
-    _, report, _ = clean
-    assert set(verdicts(report)) == set(VIOLATIONS), (
-        f"checks without a self-test: {sorted(set(verdicts(report)) - set(VIOLATIONS))}; "
-        f"self-tests of no check: {sorted(set(VIOLATIONS) - set(verdicts(report)))}")
+    assert_table_covers(clean, VIOLATIONS)
     assert {c for c, _, _ in MORE_VIOLATIONS} <= set(VIOLATIONS)
-
-
-def _verdict_under(fake, check, violation):
-    if isinstance(violation, dict):
-        return run(fake.base_url, SURFACE, checks=[check], requests=violation)
-    with fake.faulty(*violation.split("+")):
-        return run(fake.base_url, SURFACE, checks=[check])
 
 
 @pytest.mark.parametrize(("check", "violation", "expected"), [(c, v, e) for c, (v, e) in VIOLATIONS.items()],
                          ids=list(VIOLATIONS))
 def test_check_catches_its_violation(fake, check, violation, expected):
-    _, report, out = _verdict_under(fake, check, violation)
-    result = row(report, check)
-    assert result["verdict"] == expected, f"{check} under {violation}: {result}\n{out[-1500:]}"
-    assert result["message"], "a non-pass verdict says what was expected and what arrived"
-    assert result["reproduce"].startswith("curl "), "a non-pass verdict carries a reproduction line"
+    assert_caught(fake, SURFACE, check, violation, expected)
 
 
 @pytest.mark.parametrize(("check", "violation", "expected"), MORE_VIOLATIONS,
                          ids=[f"{c}:{v}" for c, v, _ in MORE_VIOLATIONS])
 def test_check_judges_more_violations(fake, check, violation, expected):
-    _, report, out = _verdict_under(fake, check, violation)
-    result = row(report, check)
-    assert result["verdict"] == expected, f"{check} under {violation}: {result}\n{out[-1500:]}"
+    result = verdict_under(fake, SURFACE, check, violation)
+    assert result["verdict"] == expected, f"{check} under {violation}: {result}"
     if expected == "error":
         assert "reasoning" in result["message"], "an undecided check says the limit went to reasoning"
 

@@ -67,7 +67,7 @@ def test_every_reviewed_non_pass_is_explained():
 
 def _held_to_golden(peer, surface, features, request):
     code, report, out = run(peer.base_url, surface, key=peer.api_key, model=peer.model, features=features,
-                            timeouts=(60, 120), budget=BUDGET_REQUESTS)
+                            timeouts=(60, 120), budget=BUDGET_REQUESTS, fuzz_cases=5)
     assert code in (0, 1), f"live run against {peer.name} broke (exit {code}):\n{out[-3000:]}"
     reviewed = _golden(peer.name, surface)
     got = {r["id"]: r for r in report["results"]}

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from llmconform.target import Target
 
 OUTPUT_CAP = 8
+_FIXED_HEADERS = {"authorization": "Bearer generated", "x-api-key": "generated",
+                  "anthropic-version": "2023-06-01"}
 _LIMIT_FIELDS = ("max_tokens", "max_completion_tokens", "max_output_tokens")
 
 
@@ -88,7 +90,8 @@ def generated(target: Target, surface: str, path: str, *, negative: bool, count:
 
     @settings(max_examples=max(count * 4, 8), phases=[Phase.generate], database=None, deadline=None,
               derandomize=True, suppress_health_check=list(HealthCheck))
-    @given(operation.as_strategy(generation_mode=mode))
+    # Headers fixed: only the body is sent as generated, so only the body should vary.
+    @given(operation.as_strategy(generation_mode=mode, headers=_FIXED_HEADERS))
     def collect(case: Any) -> None:
         if len(bodies) >= count:
             return
