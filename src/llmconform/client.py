@@ -231,6 +231,8 @@ class Client:
                     body += chunk
                     if parser:
                         parser.feed(chunk, now)
+                        if request.refusal_expected and parser.events and 200 <= resp.status_code < 300:
+                            break  # served: that is the verdict; the rest would only cost tokens
                     if len(body) > self.limits.max_bytes:
                         exchange.problem = "too-large"
                         exchange.problem_detail = f"more than {self.limits.max_bytes} bytes"

@@ -44,6 +44,9 @@ class Request:
     raw_body: bytes | None = None  # sent as-is (malformed JSON probes)
     auth: str = "valid"
     headers: tuple[tuple[str, str], ...] = ()
+    # Requests that must be refused: once a 2xx stream shows it was served, stop reading, so a
+    # lax server does not generate without limit at the run's expense.
+    refusal_expected: bool = False
 
     @property
     def content(self) -> bytes:

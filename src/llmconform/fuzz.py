@@ -98,7 +98,7 @@ def generated(target: Target, surface: str, path: str, *, negative: bool, count:
         if negative and (case.meta is None or case.meta.components.get(ParameterLocation.BODY) is None
                          or case.meta.components[ParameterLocation.BODY].mode != GenerationMode.NEGATIVE):
             return  # a negative header with a valid body is still a valid request
-        body = _cheap(case.body, target.model(surface)) if not negative else _force_model(case.body, target, surface)
+        body = _cheap(case.body, target.model(surface)) if not negative else _bounded(case.body, target, surface)
         try:
             json.dumps(body)
         except (TypeError, ValueError):
@@ -111,12 +111,22 @@ def generated(target: Target, surface: str, path: str, *, negative: bool, count:
     kind = target.surface(surface)
     label = "negative" if negative else "positive"
     return [Request(surface=surface, probe=f"{label}:{i}", method="POST", path=path, body=body,
-                    headers=kind.default_headers) for i, body in enumerate(bodies)]
+                    headers=kind.default_headers, refusal_expected=negative) for i, body in enumerate(bodies)]
 
 
-def _force_model(body: Any, target: Target, surface: str) -> Any:
-    if isinstance(body, dict) and isinstance(body.get("model"), str):
-        return {**body, "model": target.model(surface)}
+def _bounded(body: Any, target: Target, surface: str) -> Any:
+    """An invalid body kept invalid but bounded in cost if a lax server serves it anyway: the
+    profile's model, valid output limits made small, and streamed (the client stops reading a
+    served stream after its first event)."""
+    if not isinstance(body, dict):
+        return body
+    body = dict(body)
+    if isinstance(body.get("model"), str):
+        body["model"] = target.model(surface)
+    for name in _LIMIT_FIELDS:
+        if isinstance(body.get(name), int) and not isinstance(body[name], bool) and body[name] > 16:
+            body[name] = 16
+    body.setdefault("stream", True)
     return body
 
 

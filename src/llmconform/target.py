@@ -74,7 +74,7 @@ class Target:
             body = operation.probes[probe]["value"]
         return Request(surface=surface, probe=probe, method="POST", path=kind.path,
                        body=spec.fill_model(body, self.model(surface)), auth=auth,
-                       headers=kind.default_headers)
+                       headers=kind.default_headers, refusal_expected=probe.startswith("invalid:"))
 
     # -- exchanges ----------------------------------------------------------------------------
 
