@@ -15,7 +15,8 @@ def _run(argv: list[str]) -> int:
 
     suite = [a for a in argv if not a.startswith("-") and Path(a.split("::")[0]).exists()]
     args = [*argv, "-p", "no:cacheprovider", "-q", "-rN", "--tb=no", "--no-header",
-            "-W", "ignore::pytest.PytestAssertRewriteWarning", "--import-mode=importlib", "-p", "no:schemathesis"]
+            "-W", "ignore::pytest.PytestAssertRewriteWarning", "--import-mode=importlib", "-p", "no:schemathesis",
+            "-p", "no:hypothesispytest"]
     if "--replay" in argv and "--block-network" not in argv:
         args.append("--block-network")  # pytest-recording: a replay must never reach the network
     if not suite:

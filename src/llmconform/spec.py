@@ -20,6 +20,9 @@ from referencing.jsonschema import DRAFT202012
 
 from llmconform.verdict import Fail, excerpt
 
+# libyaml's safe loader when present: the specs are read on every run.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 def spec_dir() -> Path:
     """`openapi/` of the checkout (or LLMCONFORM_OPENAPI_DIR)."""
@@ -111,7 +114,7 @@ class Spec:
 def load(surface: str) -> Spec:
     path = spec_dir() / f"{surface}.yaml"
     with path.open(encoding="utf-8") as handle:
-        return Spec(surface, yaml.safe_load(handle))
+        return Spec(surface, yaml.load(handle, Loader=_LOADER))
 
 
 def fill_model(value: Any, model: str) -> Any:
