@@ -12,31 +12,44 @@ from selftest.harness import run
 SURFACE = "openai-chat"
 NON_STREAM = ["test_response.py", "test_usage.py"]
 STREAM = ["test_stream.py"]
+# A check that reads a plain answer and one that reads a stream, on every surface: the hostile
+# answers come from the transport, whatever the path.
+READS = {
+    "openai-chat": ("response/schema", "stream/done-sentinel"),
+    "anthropic-messages": ("response/schema", "stream/message-stop"),
+    "openai-responses": ("response/schema", "stream/terminal"),
+}
 
-# fault -> (test files run, check that must decide, its verdict, words its message must contain)
+# fault -> (streamed?, the verdict, words its message must contain)
 CASES = {
-    "hostile.html-200": (NON_STREAM, "openai-chat/response/schema", "fail", "<!DOCTYPE html>"),
-    "hostile.html-json-200": (NON_STREAM, "openai-chat/response/schema", "fail", "a JSON body"),
-    "hostile.html-502": (NON_STREAM, "openai-chat/response/schema", "fail", "status 502"),
-    "hostile.truncated-json": (NON_STREAM, "openai-chat/response/schema", "fail", "JSONDecodeError"),
-    "hostile.bad-encoding": (NON_STREAM, "openai-chat/response/schema", "fail", "Content-Encoding"),
-    "hostile.huge-body": (NON_STREAM, "openai-chat/response/schema", "fail", "size cap"),
-    "hostile.500": (NON_STREAM, "openai-chat/response/schema", "fail", "status 500"),
-    "hostile.429-storm": (NON_STREAM, "openai-chat/response/schema", "error", "rate-limited"),
-    "hostile.stream-stall": (STREAM, "openai-chat/stream/done-sentinel", "fail", "stopped arriving"),
-    "hostile.stream-endless": (STREAM, "openai-chat/stream/done-sentinel", "fail", "still going"),
-    "hostile.stream-reset": (STREAM, "openai-chat/stream/done-sentinel", "fail", "connection broke"),
-    "hostile.stream-invalid-utf8": (STREAM, "openai-chat/stream/utf8", "fail", "invalid UTF-8"),
+    "hostile.html-200": (False, "fail", "<!DOCTYPE html>"),
+    "hostile.html-json-200": (False, "fail", "a JSON body"),
+    "hostile.html-502": (False, "fail", "status 502"),
+    "hostile.truncated-json": (False, "fail", "JSONDecodeError"),
+    "hostile.bad-encoding": (False, "fail", "Content-Encoding"),
+    "hostile.huge-body": (False, "fail", "size cap"),
+    "hostile.500": (False, "fail", "status 500"),
+    "hostile.429-storm": (False, "error", "rate-limited"),
+    "hostile.stream-stall": (True, "fail", "stopped arriving"),
+    "hostile.stream-endless": (True, "fail", "still going"),
+    "hostile.stream-reset": (True, "fail", "connection broke"),
+    "hostile.stream-invalid-utf8": (True, "fail", "UTF-8"),
 }
 BOUND_S = 25
 
 
+@pytest.mark.parametrize("surface", list(READS))
 @pytest.mark.parametrize("fault", list(CASES))
-def test_hostile_answer_becomes_a_clear_verdict(fake, fault):
-    paths, check, verdict, words = CASES[fault]
+def test_hostile_answer_becomes_a_clear_verdict(fake, fault, surface):
+    streamed, verdict, words = CASES[fault]
+    plain, stream = READS[surface]
+    check = f"{surface}/{stream if streamed else plain}"
+    if fault == "hostile.stream-invalid-utf8":
+        check = f"{surface}/stream/utf8"
     started = time.monotonic()
     with fake.faulty(fault):
-        code, report, out = run(fake.base_url, SURFACE, paths=paths, timeouts=(1.5, 3))
+        code, report, out = run(fake.base_url, surface, paths=STREAM if streamed else NON_STREAM,
+                                timeouts=(1.5, 3))
     elapsed = time.monotonic() - started
     assert code in (0, 1), f"exit {code} under {fault}:\n{out[-2000:]}"
     assert report.get("results"), f"no JSON report under {fault}"
