@@ -100,3 +100,26 @@ def assert_caught(fake: Any, surface: str, check: str, violation: str | dict[str
     if expected != "pass":
         assert result["message"], "a non-pass verdict says what was expected and what arrived"
         assert result["reproduce"].startswith("curl "), "a non-pass verdict carries a reproduction line"
+
+
+def check_table(surface: str, violations: dict[str, tuple[Any, str]]) -> tuple[Any, ...]:
+    """The tests every surface's table gets: all pass on the conforming fake, the table covers every
+    check, and each check gives its verdict under its violation. A test module unpacks them."""
+
+    @pytest.fixture(scope="module")
+    def clean(fake: Any) -> tuple[int, dict[str, Any], str]:
+        return run(fake.base_url, surface)
+
+    def test_every_check_passes_on_a_conforming_server(clean: Any) -> None:
+        assert_all_pass(clean)
+
+    def test_every_check_has_a_violation(clean: Any) -> None:
+        assert_table_covers(clean, violations)
+
+    @pytest.mark.parametrize(("check", "violation", "expected"),
+                             [(c, v, e) for c, (v, e) in violations.items()], ids=list(violations))
+    def test_check_catches_its_violation(fake: Any, check: str, violation: Any, expected: str) -> None:
+        assert_caught(fake, surface, check, violation, expected)
+
+    return (clean, test_every_check_passes_on_a_conforming_server, test_every_check_has_a_violation,
+            test_check_catches_its_violation)

@@ -1,8 +1,7 @@
 """Every openai-chat check passes on the conforming fake and fails (or warns) on its violation."""
 
-import pytest
 
-from selftest.harness import assert_all_pass, assert_caught, assert_table_covers, run
+from selftest.harness import check_table
 
 SURFACE = "openai-chat"
 
@@ -75,20 +74,5 @@ VIOLATIONS = {
 }
 
 
-@pytest.fixture(scope="module")
-def clean(fake):
-    return run(fake.base_url, SURFACE)
-
-
-def test_every_check_passes_on_a_conforming_server(clean):
-    assert_all_pass(clean)
-
-
-def test_every_check_has_a_violation(clean):
-    assert_table_covers(clean, VIOLATIONS)
-
-
-@pytest.mark.parametrize(("check", "violation", "expected"), [(c, v, e) for c, (v, e) in VIOLATIONS.items()],
-                         ids=list(VIOLATIONS))
-def test_check_catches_its_violation(fake, check, violation, expected):
-    assert_caught(fake, SURFACE, check, violation, expected)
+(clean, test_every_check_passes_on_a_conforming_server, test_every_check_has_a_violation,
+ test_check_catches_its_violation) = check_table(SURFACE, VIOLATIONS)

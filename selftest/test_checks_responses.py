@@ -2,7 +2,7 @@
 
 import pytest
 
-from selftest.harness import assert_all_pass, assert_caught, assert_table_covers, run, verdict_under
+from selftest.harness import check_table, run, verdict_under
 
 SURFACE = "openai-responses"
 P = SURFACE + "/"
@@ -100,24 +100,12 @@ MORE_VIOLATIONS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def clean(fake):
-    return run(fake.base_url, SURFACE)
+(clean, test_every_check_passes_on_a_conforming_server, test_every_check_has_a_violation,
+ test_check_catches_its_violation) = check_table(SURFACE, VIOLATIONS)
 
 
-def test_every_check_passes_on_a_conforming_server(clean):
-    assert_all_pass(clean)
-
-
-def test_every_check_has_a_violation(clean):
-    assert_table_covers(clean, VIOLATIONS)
+def test_more_violations_name_known_checks():
     assert {c for c, _, _ in MORE_VIOLATIONS} <= set(VIOLATIONS)
-
-
-@pytest.mark.parametrize(("check", "violation", "expected"), [(c, v, e) for c, (v, e) in VIOLATIONS.items()],
-                         ids=list(VIOLATIONS))
-def test_check_catches_its_violation(fake, check, violation, expected):
-    assert_caught(fake, SURFACE, check, violation, expected)
 
 
 @pytest.mark.parametrize(("check", "violation", "expected"), MORE_VIOLATIONS,

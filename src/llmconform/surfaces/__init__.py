@@ -47,11 +47,25 @@ def malformed_json(surface: str, path: str, headers: tuple[tuple[str, str], ...]
     return build
 
 
+UNKNOWN_MODEL = "llmconform-no-such-model"
+
+
+def unknown_model(surface: str) -> Builder:
+    """The basic probe asking for a model no provider serves."""
+
+    def build(target: Target) -> Request:
+        basic = target.request(surface, "basic")
+        return replace(basic, probe="unknown-model", body={**basic.body, "model": UNKNOWN_MODEL})
+
+    return build
+
+
 def common_builders(surface: str, path: str, headers: tuple[tuple[str, str], ...] = ()) -> dict[str, Builder]:
     return {
         "auth-none": with_auth(surface, "basic", "none"),
         "auth-wrong": with_auth(surface, "basic", "wrong"),
         "malformed-json": malformed_json(surface, path, headers),
+        "unknown-model": unknown_model(surface),
     }
 
 

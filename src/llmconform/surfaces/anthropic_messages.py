@@ -20,7 +20,6 @@ COUNT_TOKENS_PATH = "/v1/messages/count_tokens"
 VERSION = ("anthropic-version", "2023-06-01")
 HEADERS = (VERSION,)
 INTERLEAVED_BETA = "interleaved-thinking-2025-05-14"
-UNKNOWN_MODEL = "llmconform-no-such-model"
 TOOL_RESULT = "18 degrees Celsius and sunny"
 FOLLOW_UP = "What is that number plus 1? Answer with the number only."
 
@@ -225,11 +224,6 @@ def _tool_result(target: Target) -> Request:
     return replace(first, probe="tool-result", body=body)
 
 
-def _unknown_model(target: Target) -> Request:
-    basic = target.request(NAME, "basic")
-    return replace(basic, probe="unknown-model", body={**basic.body, "model": UNKNOWN_MODEL})
-
-
 def _no_version(target: Target) -> Request:
     """A plain request without the anthropic-version header (its own body, so that no cassette
     answer recorded for a request with the header can stand in for it)."""
@@ -248,7 +242,7 @@ def _count_tokens(target: Target) -> Request:
 SURFACE = register(Surface(
     name=NAME, path=PATH, default_headers=HEADERS,
     builders={**common_builders(NAME, PATH, HEADERS), "thinking-roundtrip": _thinking_roundtrip,
-              "tool-result": _tool_result, "unknown-model": _unknown_model, "no-version": _no_version,
+              "tool-result": _tool_result, "no-version": _no_version,
               "interleaved": _interleaved, "count-tokens": _count_tokens},
     event_text=event_text, usage_counts=usage_counts,
 ))

@@ -14,7 +14,6 @@ if TYPE_CHECKING:
 
 NAME = "openai-chat"
 PATH = "/v1/chat/completions"
-UNKNOWN_MODEL = "llmconform-no-such-model"
 TOOL_RESULT = '{"location": "Paris", "temperature_c": 18, "conditions": "cloudy"}'
 
 
@@ -97,13 +96,8 @@ def _tools_result(target: Target) -> Request:
     return replace(first, probe="tools-result", body=body)
 
 
-def _unknown_model(target: Target) -> Request:
-    basic = target.request(NAME, "basic")
-    return replace(basic, probe="unknown-model", body={**basic.body, "model": UNKNOWN_MODEL})
-
-
 SURFACE = register(Surface(
     name=NAME, path=PATH,
-    builders={**common_builders(NAME, PATH), "tools-result": _tools_result, "unknown-model": _unknown_model},
+    builders={**common_builders(NAME, PATH), "tools-result": _tools_result},
     event_text=event_text, usage_counts=usage_counts,
 ))

@@ -21,7 +21,6 @@ if TYPE_CHECKING:
 
 NAME = "openai-responses"
 PATH = "/v1/responses"
-UNKNOWN_MODEL = "llmconform-no-such-model"
 TOOL_OUTPUT = '{"location": "Paris", "temperature_c": 18, "conditions": "sunny"}'
 
 TERMINAL = ("response.completed", "response.incomplete", "response.failed")
@@ -378,14 +377,8 @@ def _function_call_output(target: Target) -> Request:
     return replace(first, probe="function-call-output", body=body)
 
 
-def _unknown_model(target: Target) -> Request:
-    basic = target.request(NAME, "basic")
-    return replace(basic, probe="unknown-model", body={**basic.body, "model": UNKNOWN_MODEL})
-
-
 SURFACE = register(Surface(
     name=NAME, path=PATH,
-    builders={**common_builders(NAME, PATH), "function-call-output": _function_call_output,
-              "unknown-model": _unknown_model},
+    builders={**common_builders(NAME, PATH), "function-call-output": _function_call_output,},
     event_text=event_text, usage_counts=usage_counts,
 ))
