@@ -12,8 +12,14 @@ th,td{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top}
 th{background:#f3f3f3} td.v{text-align:center;font-weight:600;white-space:nowrap}
 .pass{background:#d7f5d7}.fail{background:#f8c9c9}.warn{background:#fbeaba}
 .skip{background:#eee;color:#888}.error{background:#e3d3f5}
-code{font-size:12px} details{margin:.3em 0} pre{white-space:pre-wrap;background:#f7f7f7;padding:6px}
+code{font-size:12px} p.legend{color:#555}
+details{margin:.3em 0} pre{white-space:pre-wrap;background:#f7f7f7;padding:6px}
 """
+
+
+def undeclared(row: dict[str, Any]) -> bool:
+    """A skip because the profile does not claim the surface: not a finding, shown as a dash."""
+    return row["verdict"] == "skip" and "not declared by profile" in row["message"] and "surface" in row["message"]
 
 
 def score(results: list[dict[str, Any]], surface: str) -> str:
@@ -37,7 +43,10 @@ def matrix(reports: list[dict[str, Any]], title: str) -> str:
     for surface in surfaces:
         out.append(f"<tr><td>{escape(surface)}</td>"
                    + "".join(f"<td>{escape(score(r['results'], surface))}</td>" for r in reports) + "</tr>")
-    out.append("</table><h2>Checks</h2><table><tr><th>check</th>"
+    out.append("</table><h2>Checks</h2><p class='legend'>pass · <b>fail</b> breaks the claimed API · warn "
+               "tolerated departure or backend fingerprint · skip not applicable or not documented · "
+               "error undecided · – surface not claimed. Hover a cell for its message.</p>"
+               "<table><tr><th>check</th>"
                + "".join(f"<th>{escape(v)}</th>" for v in vendors) + "</tr>")
     for ident in ids:
         cells = []
@@ -47,7 +56,8 @@ def matrix(reports: list[dict[str, Any]], title: str) -> str:
                 cells.append("<td></td>")
                 continue
             tip = escape(row["message"][:300], quote=True)
-            cells.append(f"<td class='v {row['verdict']}' title='{tip}'>{row['verdict']}</td>")
+            shown = "–" if undeclared(row) else row["verdict"]
+            cells.append(f"<td class='v {row['verdict']}' title='{tip}'>{shown}</td>")
         out.append(f"<tr><td><code>{escape(ident)}</code></td>{''.join(cells)}</tr>")
     out.append("</table>")
     return "\n".join(out)
