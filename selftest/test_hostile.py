@@ -83,3 +83,22 @@ def test_requests_never_exceed_the_budget(fake):
     assert sent <= 7, f"{sent} requests sent with --budget-requests 7"
     reasons = [r for r in report["results"] if r["verdict"] == "error" and r["message"].startswith("budget")]
     assert reasons, "checks left after the budget is spent get error with reason budget"
+
+
+def test_a_recorded_run_replays_to_the_same_verdicts(fake, tmp_path):
+    """--record turns a live run into cassettes; --replay of them, offline, decides the same way."""
+    cassettes = ["--cassette-dir", str(tmp_path)]
+    with fake.faulty("chat.markup", "chat.stream-no-role"):
+        _, live, _ = run(fake.base_url, SURFACE, extra=["--record", *cassettes])
+        requests_before = fake.requests
+        _, replayed, out = run(fake.base_url, SURFACE, extra=["--replay", *cassettes])
+    assert fake.requests == requests_before, "a replay sent requests"
+    assert replayed["mode"] == "replay" and live["mode"] == "record"
+    live_verdicts = {r["id"]: r["verdict"] for r in live["results"]}
+    replay_verdicts = {r["id"]: r["verdict"] for r in replayed["results"]}
+    live_only = {i for i in live_verdicts if i.endswith(("fuzz-positive", "fuzz-negative"))}
+    differ = {i: (live_verdicts[i], replay_verdicts.get(i)) for i in live_verdicts
+              if i not in live_only and live_verdicts[i] != replay_verdicts.get(i)}
+    assert not differ, f"replayed verdicts differ from the recorded run: {differ}\n{out[-1500:]}"
+    assert live_verdicts["openai-chat/reasoning/no-markup"] == "fail"
+    assert live_verdicts["openai-chat/stream/first-role"] == "warn"
