@@ -56,6 +56,7 @@ test: install peers
 
 lint: install
 	$(VENV)/bin/ruff check src tests selftest conftest.py
+	$(VENV)/bin/mypy src --ignore-missing-imports
 
 bench: install
 	$(PY) -m selftest.bench

@@ -71,8 +71,8 @@ def main(argv: list[str] | None = None) -> int:
             committed = args.root / fresh.relative_to(scratch)
             if not committed.exists() or committed.read_text() != fresh.read_text():
                 stale.append(str(committed))
-    for path in stale:
-        print(f"stale: {path} (run python -m llmconform.documented)", file=sys.stderr)
+    for name in stale:
+        print(f"stale: {name} (run python -m llmconform.documented)", file=sys.stderr)
     return 1 if stale else 0
 
 

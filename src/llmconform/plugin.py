@@ -235,7 +235,7 @@ def _skip_reason(item: pytest.Item, target: Target, surface: str) -> str | None:
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
-    outcome = yield
+    outcome: Any = yield
     report: pytest.TestReport = outcome.get_result()
     target = _target_of(item)
     ident = check_id(item)

@@ -60,7 +60,7 @@ class Spec:
         self.surface = surface
         self.document = document
         uri = f"urn:llmconform:openapi:{surface}"
-        resource = Resource(contents=document, specification=DRAFT202012)
+        resource: Resource[Any] = DRAFT202012.create_resource(document)
         self._registry: Registry[Any] = Registry().with_resource(uri, resource)
         self._uri = uri
 

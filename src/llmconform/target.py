@@ -8,6 +8,7 @@ built from the exchanges they depend on.
 from __future__ import annotations
 
 import contextlib
+import functools
 import socket
 import threading
 from collections.abc import Callable, Iterable
@@ -101,7 +102,7 @@ class Target:
     def prefetch(self, probes: Iterable[tuple[str, str]]) -> None:
         """Send independent probes concurrently; the tests then read them from the cache."""
         for surface, name in dict.fromkeys(probes):
-            self._pool.submit(self._quiet(lambda s=surface, n=name: self.probe(s, n)))
+            self._pool.submit(self._quiet(functools.partial(self.probe, surface, name)))
 
     @staticmethod
     def _quiet(call: Callable[[], Any]) -> Callable[[], None]:

@@ -15,6 +15,12 @@ if TYPE_CHECKING:
 Builder = Callable[["Target"], Request]
 
 
+def sub(data: Any, key: str) -> dict[str, Any]:
+    """`data[key]` when both are JSON objects, else an empty one: answers are read defensively."""
+    value = data.get(key) if isinstance(data, dict) else None
+    return value if isinstance(value, dict) else {}
+
+
 @dataclass(frozen=True)
 class Surface:
     name: str

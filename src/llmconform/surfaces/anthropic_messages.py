@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from llmconform import spec
 from llmconform.exchange import Request
-from llmconform.surfaces import Surface, common_builders, register
+from llmconform.surfaces import Surface, common_builders, register, sub
 
 if TYPE_CHECKING:
     from llmconform.exchange import Exchange
@@ -104,11 +104,11 @@ def streamed_blocks(events: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
     for data in events:
         index = data.get("index")
         if data.get("type") == "content_block_start" and isinstance(index, int):
-            start = data.get("content_block") if isinstance(data.get("content_block"), dict) else {}
+            start = sub(data, "content_block")
             rebuilt[index] = {"start": start, "type": start.get("type"), "deltas": [], "text": "",
                               "thinking": "", "signature": "", "partial_json": "", "stopped": False}
         elif data.get("type") == "content_block_delta" and index in rebuilt:
-            delta = data.get("delta") if isinstance(data.get("delta"), dict) else {}
+            delta = sub(data, "delta")
             block = rebuilt[index]
             block["deltas"].append(delta.get("type"))
             for field in ("text", "thinking", "signature", "partial_json"):

@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from llmconform.exchange import Request
-from llmconform.surfaces import Surface, common_builders, register
+from llmconform.surfaces import Surface, common_builders, register, sub
 
 if TYPE_CHECKING:
     from llmconform.target import Target
@@ -51,7 +51,7 @@ def streamed_tool_calls(chunks: list[dict[str, Any]]) -> dict[int, dict[str, Any
     calls: dict[int, dict[str, Any]] = {}
     for chunk in chunks:
         for choice in _choices(chunk):
-            delta = choice.get("delta") if isinstance(choice.get("delta"), dict) else {}
+            delta = sub(choice, "delta")
             for item in delta.get("tool_calls") or []:
                 if not isinstance(item, dict):
                     continue
@@ -59,7 +59,7 @@ def streamed_tool_calls(chunks: list[dict[str, Any]]) -> dict[int, dict[str, Any
                                                                  "arguments": "", "first": item})
                 call["id"] = call["id"] or item.get("id")
                 call["type"] = call["type"] or item.get("type")
-                function = item.get("function") if isinstance(item.get("function"), dict) else {}
+                function = sub(item, "function")
                 call["name"] = call["name"] or function.get("name")
                 if isinstance(function.get("arguments"), str):
                     call["arguments"] += function["arguments"]

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from llmconform import spec
 from llmconform.exchange import Request
-from llmconform.surfaces import Surface, common_builders, register
+from llmconform.surfaces import Surface, common_builders, register, sub
 from llmconform.verdict import Error, expect, warn
 
 if TYPE_CHECKING:
@@ -220,7 +220,7 @@ def streamed_calls(payloads: list[dict[str, Any]]) -> dict[Any, dict[str, Any]]:
 
     for p in payloads:
         kind = p.get("type")
-        item = p.get("item") if isinstance(p.get("item"), dict) else {}
+        item = sub(p, "item")
         if kind == "response.output_item.added" and item.get("type") == "function_call":
             call(item.get("id"))["added"] = item
         elif kind == "response.function_call_arguments.delta" and isinstance(p.get("delta"), str):
@@ -297,7 +297,7 @@ def grammar_problem(payloads: list[dict[str, Any]]) -> str | None:
                 return f"{where} while output item {item.get('id')} is still open"
             if _index(p) not in (None, next_index):
                 return f"{where} with output_index {p.get('output_index')}, expected {next_index}"
-            item = p.get("item") if isinstance(p.get("item"), dict) else {}
+            item = sub(p, "item")
             part, part_text_done, args_done = None, False, False
             continue
         if item is None:
