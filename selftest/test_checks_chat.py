@@ -1,7 +1,7 @@
 """Every openai-chat check passes on the conforming fake and fails (or warns) on its violation."""
 
 
-from selftest.harness import check_table
+from selftest.harness import check_table, verdict_under
 
 SURFACE = "openai-chat"
 
@@ -76,3 +76,10 @@ VIOLATIONS = {
 
 (clean, test_every_check_passes_on_a_conforming_server, test_every_check_has_a_violation,
  test_check_catches_its_violation) = check_table(SURFACE, VIOLATIONS)
+
+
+def test_a_rejection_other_than_400_is_a_warning(fake):
+    """A framework's 422 refuses the invalid input, as the contract wants, with another status."""
+    result = verdict_under(fake, SURFACE, "openai-chat/invalid/temperature-range", "chat.reject-422")
+    assert result["verdict"] == "warn", result
+    assert "status 422" in result["message"]

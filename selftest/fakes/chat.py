@@ -114,7 +114,8 @@ def _reject(f: FakeRequest) -> Reply | None:
         return _envelope_error(400, "We could not parse the JSON body of your request.", "invalid_request_error", f)
     problems = spec.load("openai-chat").errors("CreateChatCompletionRequest", body)
     if problems and not f.has("chat.validation-off"):
-        return _envelope_error(400, f"Invalid request: {problems[0]}", "invalid_request_error", f)
+        status = 422 if f.has("chat.reject-422") else 400
+        return _envelope_error(status, f"Invalid request: {problems[0]}", "invalid_request_error", f)
     if isinstance(body, dict) and body.get("model") != MODEL and not f.has("chat.any-model"):
         return _envelope_error(404, f"The model `{body.get('model')}` does not exist", "invalid_request_error", f,
                                "model_not_found")

@@ -50,7 +50,8 @@ def error_envelope(exchange: Exchange, surface: str, statuses: tuple[int, ...] |
 
 
 def rejected(exchange: Exchange, surface: str, what: str) -> dict[str, Any]:
-    """Invalid input: a 4xx with the native envelope. A 2xx served it; a 5xx crashed on it."""
+    """Invalid input: a 400 with the native envelope. A 2xx served it and a 5xx crashed on it (F);
+    another 4xx, such as a framework's 422, is a rejection clients tolerate (W)."""
     exchange.complete()
     if exchange.status is not None and 200 <= exchange.status < 300:
         fail(f"{what} rejected with 400", f"status {exchange.status} (served): {exchange.excerpt()}",
@@ -58,7 +59,11 @@ def rejected(exchange: Exchange, surface: str, what: str) -> dict[str, Any]:
     if exchange.status is not None and exchange.status >= 500:
         fail(f"{what} rejected with 400", f"status {exchange.status} (a server error, not a rejection): "
              f"{exchange.excerpt()}", exchange=exchange)
-    return error_envelope(exchange, surface, range(400, 500), what)
+    body = error_envelope(exchange, surface, range(400, 500), what)
+    if exchange.status != 400:
+        warn(f"{what} rejected with 400, as the official API does", f"status {exchange.status}",
+             exchange=exchange)
+    return body
 
 
 def _statuses(statuses: tuple[int, ...] | range) -> str:
