@@ -102,3 +102,16 @@ def test_a_recorded_run_replays_to_the_same_verdicts(fake, tmp_path):
     assert not differ, f"replayed verdicts differ from the recorded run: {differ}\n{out[-1500:]}"
     assert live_verdicts["openai-chat/reasoning/no-markup"] == "fail"
     assert live_verdicts["openai-chat/stream/first-role"] == "warn"
+
+
+@pytest.mark.parametrize("salt", range(4))
+@pytest.mark.parametrize("surface", list(READS))
+def test_garbage_of_every_shape_never_breaks_the_suite(fake, surface, salt):
+    """Wrong statuses, content types and JSON of the wrong types in every exchange: each check
+    reaches a verdict of its own; none is a suite error."""
+    with fake.faulty(f"hostile.garbage-{salt}"):
+        code, report, out = run(fake.base_url, surface, timeouts=(1.5, 3))
+    assert code in (0, 1), out[-2000:]
+    broken = {r["id"]: r["message"] for r in report["results"] if "suite error" in r["message"]}
+    assert not broken, f"suite errors under garbage answers: {broken}"
+    assert sum(r["verdict"] == "fail" for r in report["results"]) > 10

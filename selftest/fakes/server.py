@@ -9,8 +9,10 @@ self-tests switch them on one at a time and check that the matching check fails.
 from __future__ import annotations
 
 import json
+import random
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -182,8 +184,39 @@ def _endless() -> Iterator[tuple[float, bytes]]:
         yield 0.05, b": still thinking\n\n"
 
 
+# JSON of the right syntax and the wrong types, where checks that trust shapes would crash.
+ODD_VALUES: list[Any] = [None, [], "text", 7, {}, [None], {"choices": "x"}, {"choices": [None, 3]},
+                         {"choices": [{"delta": None, "message": [], "index": "0"}], "usage": [1]},
+                         {"content": {"a": 1}, "type": 5, "usage": {"input_tokens": "many"}},
+                         {"output": [None, {"type": "message", "content": "x"}], "usage": None},
+                         {"type": "message", "content": [None, {"type": "text", "text": None}]},
+                         {"error": "plain string"}, {"error": {"message": 3}}, {"type": "error", "error": []}]
+GARBAGE_STATUS = [200, 200, 200, 200, 400, 401, 404, 500]
+GARBAGE_TYPES = ["application/json", "text/event-stream", "text/html", "application/octet-stream"]
+
+
+def _garbage(f: FakeRequest) -> Reply:
+    """A deterministic mix of statuses, content types and bodies of the wrong shape, per request."""
+    salt = next((x for x in f.faults if x.startswith("hostile.garbage")), "")
+    rnd = random.Random(zlib.crc32(salt.encode() + f.path.encode() + f.raw))
+    status, kind = rnd.choice(GARBAGE_STATUS), rnd.choice(GARBAGE_TYPES)
+    if kind == "text/event-stream":
+        events = [rnd.choice([sse_data(rnd.choice(ODD_VALUES)), sse_event(rnd.choice(["error", "x", "message_start",
+                                                                                         "response.completed"]),
+                                                                           rnd.choice(ODD_VALUES)),
+                              b"data: [DONE]\n\n", b"data: {\"trunc", b": c\n\n", bytes(rnd.randrange(256)
+                                                                                      for _ in range(20))])
+                  for _ in range(rnd.randrange(1, 8))]
+        return Reply(status=status, chunks=events, headers={"content-type": kind})
+    body = rnd.choice([json.dumps(rnd.choice(ODD_VALUES)).encode(), b"", b"\xff\xfe{", b"{\"a\": ",
+                       json.dumps(rnd.choice(ODD_VALUES))[:7].encode()])
+    return Reply(status=status, body=body, headers={"content-type": kind})
+
+
 def hostile(f: FakeRequest) -> Reply | None:
     """Failure modes of real relays, for any route. None when no hostile fault is on."""
+    if any(x.startswith("hostile.garbage") for x in f.faults):
+        return _garbage(f)
     wants_stream = b'"stream":true' in f.raw.replace(b" ", b"")
     if f.has("hostile.html-200"):
         return Reply(body=HTML, headers={"content-type": "text/html"})

@@ -3,6 +3,7 @@
 import pytest
 
 from llmconform import checks, spec
+from llmconform.surfaces import sub
 from llmconform.surfaces.anthropic_messages import text
 from llmconform.verdict import expect, warn
 
@@ -20,7 +21,7 @@ def test_max_tokens(max_tokens):
     """A long answer asked for with max_tokens 8: stop_reason `max_tokens` and output_tokens <= 8."""
     data = checks.ok_json(max_tokens)
     limit = max_tokens.request.body["max_tokens"]
-    checks.within_limit((data.get("usage") or {}).get("output_tokens"), limit, "max_tokens")
+    checks.within_limit(sub(data, "usage").get("output_tokens"), limit, "max_tokens")
     expect(data.get("stop_reason") == "max_tokens",
            f"stop_reason 'max_tokens' when max_tokens = {limit} cuts a long answer", data.get("stop_reason"))
 

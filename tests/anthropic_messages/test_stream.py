@@ -3,6 +3,7 @@
 import pytest
 
 from llmconform import checks, spec
+from llmconform.surfaces import sub
 from llmconform.surfaces.anthropic_messages import DELTA_TYPES, EVENT_SCHEMAS, event_text, streamed_blocks
 from llmconform.verdict import expect, fail, warn
 
@@ -114,8 +115,8 @@ def test_message_delta(stream):
     expect(positions[0] > last_stop, "message_delta after the last content_block_stop",
            f"message_delta at event {positions[0]}, a block closes at {last_stop}")
     delta = data[positions[0]]
-    expect((delta.get("delta") or {}).get("stop_reason"), "delta.stop_reason in message_delta", delta)
-    output = (delta.get("usage") or {}).get("output_tokens")
+    expect(sub(delta, "delta").get("stop_reason"), "delta.stop_reason in message_delta", delta)
+    output = sub(delta, "usage").get("output_tokens")
     expect(isinstance(output, int) and not isinstance(output, bool), "usage.output_tokens in message_delta",
            delta)
 
@@ -157,7 +158,7 @@ def test_usage(stream):
     integers; output_tokens never exceeds max_tokens."""
     data = _data(stream)
     start = next((d for d in data if d.get("type") == "message_start"), {})
-    usage = (start.get("message") or {}).get("usage") if isinstance(start.get("message"), dict) else None
+    usage = sub(start, "message").get("usage") if isinstance(start.get("message"), dict) else None
     expect(isinstance(usage, dict), "usage in message_start.message", start)
     checks.usage_numbers(usage, ("input_tokens",), None, ())
     final = [d["usage"] for d in data

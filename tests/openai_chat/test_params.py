@@ -5,14 +5,15 @@ import json
 import pytest
 
 from llmconform import checks, spec
-from llmconform.surfaces.openai_chat import content
+from llmconform.surfaces import sub
+from llmconform.surfaces.openai_chat import choices, content
 from llmconform.verdict import expect, fail, warn
 
 CHAT = spec.load("openai-chat")
 
 
 def _finish(data, index=0):
-    for choice in data.get("choices") or []:
+    for choice in choices(data):
         if isinstance(choice, dict) and choice.get("index", 0) == index:
             return choice.get("finish_reason")
     return None
@@ -21,7 +22,7 @@ def _finish(data, index=0):
 def _limit_honoured(exchange, name):
     data = checks.ok_json(exchange)
     limit = exchange.request.body[name]
-    checks.within_limit((data.get("usage") or {}).get("completion_tokens"), limit, name)
+    checks.within_limit(sub(data, "usage").get("completion_tokens"), limit, name)
     expect(_finish(data) == "length", f"finish_reason 'length' when {name} = {limit} cuts a long answer",
            _finish(data))
 
@@ -51,10 +52,10 @@ def test_n(n_choices):
     if n_choices.status is not None and 400 <= n_choices.status < 500:
         checks.error_envelope(n_choices, "openai-chat", range(400, 500), "n refused")
         return
-    choices = checks.ok_json(n_choices).get("choices") or []
-    if len(choices) == 1:
+    found = choices(checks.ok_json(n_choices))
+    if len(found) == 1:
         warn("2 choices for n: 2 (or a 400)", "1 choice: n silently ignored")
-    expect(len(choices) == 2, "2 choices for n: 2", len(choices))
+    expect(len(found) == 2, "2 choices for n: 2", len(found))
 
 
 def test_system(system):

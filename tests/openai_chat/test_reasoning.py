@@ -3,7 +3,7 @@
 import pytest
 
 from llmconform import checks
-from llmconform.surfaces.openai_chat import content, message
+from llmconform.surfaces.openai_chat import choices, content, message
 from llmconform.verdict import expect
 
 
@@ -38,7 +38,7 @@ def test_stream_placement(reasoning_stream):
     """Streamed, reasoning arrives in `delta.reasoning_content` (or `reasoning`), never in `delta.content`."""
     reasoning_text, visible = "", ""
     for _, chunk in reasoning_stream.data_events():
-        for choice in chunk.get("choices") or []:
+        for choice in choices(chunk):
             delta = choice.get("delta") or {}
             reasoning_text += delta.get("reasoning_content") or delta.get("reasoning") or ""
             visible += delta.get("content") or ""

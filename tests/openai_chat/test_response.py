@@ -1,7 +1,7 @@
 """A non-streaming chat completion: its shape, as the official API declares it."""
 
 from llmconform import checks, spec
-from llmconform.surfaces.openai_chat import message
+from llmconform.surfaces.openai_chat import choices, message
 from llmconform.verdict import expect
 
 CHAT = spec.load("openai-chat")
@@ -20,9 +20,10 @@ def test_content_type(basic):
 
 def test_choice_indexes(basic):
     """choices[].index runs 0..n-1, each once."""
-    choices = checks.ok_json(basic).get("choices") or []
-    indexes = [c.get("index") for c in choices if isinstance(c, dict)]
-    expect(indexes and sorted(indexes) == list(range(len(choices))), f"indexes 0..{len(choices) - 1}", indexes)
+    found = choices(checks.ok_json(basic))
+    indexes = [c.get("index") for c in found]
+    expect(indexes and all(isinstance(i, int) for i in indexes) and sorted(indexes) == list(range(len(found))),
+           f"indexes 0..{len(found) - 1}", indexes)
 
 
 def test_content_string(basic):

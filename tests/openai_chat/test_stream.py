@@ -3,7 +3,7 @@
 import pytest
 
 from llmconform import spec
-from llmconform.surfaces.openai_chat import event_text
+from llmconform.surfaces.openai_chat import choices, event_text
 from llmconform.verdict import expect, fail, warn
 
 pytestmark = pytest.mark.feature("stream")
@@ -73,7 +73,7 @@ def test_first_role(stream):
 def _finishes(chunks):
     seen = {}
     for position, chunk in enumerate(chunks):
-        for choice in chunk.get("choices") or []:
+        for choice in choices(chunk):
             if "finish_reason" in choice and choice["finish_reason"] is not None:
                 seen.setdefault(choice.get("index"), []).append((position, choice["finish_reason"]))
     return seen
@@ -87,7 +87,7 @@ def test_finish_reason_once(stream):
            f"{len(chunks)} chunks, none with a finish_reason")
     for index, found in finishes.items():
         expect(len(found) == 1, f"one finish_reason for choice {index}", found)
-        last = max(p for p, c in enumerate(chunks) for ch in c.get("choices") or [] if ch.get("index") == index)
+        last = max(p for p, c in enumerate(chunks) for ch in choices(c) if ch.get("index") == index)
         expect(found[0][0] == last, f"finish_reason in the last chunk of choice {index}",
                f"at chunk {found[0][0]}, choice continues to chunk {last}")
 
@@ -95,7 +95,7 @@ def test_finish_reason_once(stream):
 def test_finish_reason_not_empty(stream):
     """finish_reason is null or a documented value, never `""`."""
     for position, chunk in enumerate(_chunks(stream)):
-        for choice in chunk.get("choices") or []:
+        for choice in choices(chunk):
             expect(choice.get("finish_reason") != "", "finish_reason null or a value, never \"\"",
                    f"chunk {position}: {choice}")
 

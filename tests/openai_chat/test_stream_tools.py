@@ -2,7 +2,7 @@
 
 import pytest
 
-from llmconform.surfaces.openai_chat import parse_arguments, streamed_tool_calls
+from llmconform.surfaces.openai_chat import choices, parse_arguments, streamed_tool_calls
 from llmconform.verdict import expect
 
 pytestmark = [pytest.mark.feature("stream"), pytest.mark.feature("tools")]
@@ -42,5 +42,5 @@ def test_arguments(tools_stream):
 def test_finish_reason(tools_stream):
     """finish_reason `tool_calls` ends a stream that emitted calls (and only such a stream)."""
     chunks, _ = _calls(tools_stream)
-    reasons = [ch.get("finish_reason") for c in chunks for ch in c.get("choices") or [] if ch.get("finish_reason")]
+    reasons = [ch.get("finish_reason") for c in chunks for ch in choices(c) if ch.get("finish_reason")]
     expect(reasons and reasons[-1] == "tool_calls", "finish_reason 'tool_calls'", reasons)

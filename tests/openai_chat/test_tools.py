@@ -3,6 +3,7 @@
 import pytest
 
 from llmconform import checks, spec
+from llmconform.surfaces import sub
 from llmconform.surfaces.openai_chat import message, parse_arguments
 from llmconform.verdict import expect
 
@@ -19,7 +20,7 @@ def _calls(exchange):
 
 def test_forced_call(tools_forced):
     """tool_choice naming get_weather → a tool call of get_weather."""
-    names = [(c.get("function") or {}).get("name") for c in _calls(tools_forced)]
+    names = [sub(c, "function").get("name") for c in _calls(tools_forced)]
     expect("get_weather" in names, "a call of the requested function get_weather", names)
 
 
@@ -36,7 +37,7 @@ def test_call_ids(tools_forced):
 def test_arguments_json(tools_forced):
     """`function.arguments` is a JSON string that parses to an object."""
     for call in _calls(tools_forced):
-        arguments = (call.get("function") or {}).get("arguments")
+        arguments = sub(call, "function").get("arguments")
         expect(isinstance(parse_arguments(arguments), dict), "arguments: a JSON string of an object", arguments)
 
 

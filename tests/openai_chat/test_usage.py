@@ -1,6 +1,7 @@
 """Usage: the numbers a bill is computed from."""
 
 from llmconform import checks
+from llmconform.surfaces import sub
 from llmconform.surfaces.openai_chat import message
 from llmconform.verdict import warn
 
@@ -21,7 +22,7 @@ def test_details_consistent(basic):
     for detail, total in (("input_tokens", "prompt_tokens"), ("output_tokens", "completion_tokens")):
         if usage.get(detail) == 0 and (usage.get(total) or 0) > 0:
             contradictions.append(f"{detail}: 0 beside {total}: {usage.get(total)}")
-    reasoning_tokens = (usage.get("completion_tokens_details") or {}).get("reasoning_tokens")
+    reasoning_tokens = sub(usage, "completion_tokens_details").get("reasoning_tokens")
     msg = message(data)
     if reasoning_tokens == 0 and (msg.get("reasoning_content") or msg.get("reasoning")):
         contradictions.append("reasoning_tokens: 0 beside reasoning text")

@@ -1,6 +1,7 @@
 """Request parameters the provider must honour, not merely accept."""
 
 from llmconform import checks
+from llmconform.surfaces import sub
 from llmconform.surfaces.openai_responses import (
     answer_shape,
     cut_by_limit,
@@ -45,7 +46,7 @@ def test_max_output_tokens(max_output_tokens):
     and status `incomplete` with incomplete_details.reason `max_output_tokens`."""
     data = checks.ok_json(max_output_tokens)
     limit = max_output_tokens.request.body["max_output_tokens"]
-    checks.within_limit((data.get("usage") or {}).get("output_tokens"), limit, "max_output_tokens")
+    checks.within_limit(sub(data, "usage").get("output_tokens"), limit, "max_output_tokens")
     expect(cut_by_limit(data), f"status 'incomplete' with incomplete_details.reason 'max_output_tokens' when "
            f"max_output_tokens = {limit} cuts a long answer",
            {"status": data.get("status"), "incomplete_details": data.get("incomplete_details")})

@@ -3,6 +3,7 @@
 import pytest
 
 from llmconform import checks
+from llmconform.surfaces import sub
 from llmconform.surfaces.openai_responses import output_items, output_text, reasoning_text, reasoning_tokens
 from llmconform.verdict import expect, warn
 
@@ -31,7 +32,7 @@ def test_tokens(reasoning):
     """usage.output_tokens_details.reasoning_tokens is an integer no larger than output_tokens;
     `reasoning_tokens: 0` beside reasoning text contradicts itself (W)."""
     data = checks.ok_json(reasoning)
-    spent, output = reasoning_tokens(data), (data.get("usage") or {}).get("output_tokens")
+    spent, output = reasoning_tokens(data), sub(data, "usage").get("output_tokens")
     expect(isinstance(spent, int) and spent >= 0,
            "usage.output_tokens_details.reasoning_tokens a non-negative integer", data.get("usage"))
     expect(isinstance(output, int) and spent <= output, "reasoning_tokens <= output_tokens",

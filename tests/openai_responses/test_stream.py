@@ -3,6 +3,7 @@
 import pytest
 
 from llmconform import checks, spec
+from llmconform.surfaces import sub
 from llmconform.surfaces.openai_responses import (
     TERMINAL,
     grammar_problem,
@@ -172,7 +173,7 @@ def test_no_error_event(stream):
         kind = data.get("type") if isinstance(data, dict) else None
         expect(kind != "error" and event.event != "error", "no error event after status 200", event.raw)
         expect(kind != "response.failed", "no response.failed after status 200",
-               (data.get("response") or {}).get("error"))
+               sub(data, "response").get("error"))
 
 
 def test_usage(stream):

@@ -1,6 +1,7 @@
 """Usage: the numbers a bill is computed from."""
 
 from llmconform import checks
+from llmconform.surfaces import sub
 from llmconform.surfaces.openai_responses import output_items, reasoning_text, reasoning_tokens
 from llmconform.verdict import expect, warn
 
@@ -16,7 +17,7 @@ def test_reasoning_tokens(basic):
     """`output_tokens_details.reasoning_tokens` is a non-negative integer no larger than
     `output_tokens` (reasoning is part of the output)."""
     data = checks.ok_json(basic)
-    spent, output = reasoning_tokens(data), (data.get("usage") or {}).get("output_tokens")
+    spent, output = reasoning_tokens(data), sub(data, "usage").get("output_tokens")
     expect(isinstance(spent, int) and spent >= 0,
            "usage.output_tokens_details.reasoning_tokens a non-negative integer", data.get("usage"))
     expect(isinstance(output, int) and spent <= output, "reasoning_tokens <= output_tokens",
@@ -30,7 +31,7 @@ def test_details_consistent(basic):
     data = checks.ok_json(basic)
     usage = data.get("usage") or {}
     contradictions = []
-    cached = (usage.get("input_tokens_details") or {}).get("cached_tokens")
+    cached = sub(usage, "input_tokens_details").get("cached_tokens")
     inputs = usage.get("input_tokens")
     if isinstance(cached, int) and isinstance(inputs, int) and cached > inputs:
         contradictions.append(f"cached_tokens: {cached} beside input_tokens: {inputs}")

@@ -138,7 +138,7 @@ def native_error(exchange: Exchange, statuses: tuple[int, ...] | range, what: st
     from llmconform import checks
 
     body = checks.error_envelope(exchange, NAME, statuses, what)
-    checks.error_kind((body.get("error") or {}).get("type"), exchange.status, ERROR_TYPES,
+    checks.error_kind(sub(body, "error").get("type"), exchange.status, ERROR_TYPES,
                       f"{what}: error.type", exchange=exchange)
     return body
 
@@ -148,7 +148,7 @@ def native_rejected(exchange: Exchange, what: str) -> dict[str, Any]:
     from llmconform import checks
 
     body = checks.rejected(exchange, NAME, what)
-    checks.error_kind((body.get("error") or {}).get("type"), exchange.status, ERROR_TYPES,
+    checks.error_kind(sub(body, "error").get("type"), exchange.status, ERROR_TYPES,
                       f"{what}: error.type", exchange=exchange)
     return body
 

@@ -17,13 +17,14 @@ PATH = "/v1/chat/completions"
 TOOL_RESULT = '{"location": "Paris", "temperature_c": 18, "conditions": "cloudy"}'
 
 
-def _choices(data: Any) -> list[dict[str, Any]]:
+def choices(data: Any) -> list[dict[str, Any]]:
+    """The choice objects of a completion or chunk (anything else in the list is left out)."""
     choices = data.get("choices") if isinstance(data, dict) else None
     return [c for c in choices if isinstance(c, dict)] if isinstance(choices, list) else []
 
 
 def message(data: Any, index: int = 0) -> dict[str, Any]:
-    for choice in _choices(data):
+    for choice in choices(data):
         if choice.get("index", 0) == index and isinstance(choice.get("message"), dict):
             return choice["message"]
     return {}
@@ -35,7 +36,7 @@ def content(data: Any, index: int = 0) -> str:
 
 
 def event_text(data: Any) -> str:
-    return "".join(c["delta"]["content"] for c in _choices(data)
+    return "".join(c["delta"]["content"] for c in choices(data)
                    if isinstance(c.get("delta"), dict) and isinstance(c["delta"].get("content"), str))
 
 
@@ -50,7 +51,7 @@ def streamed_tool_calls(chunks: list[dict[str, Any]]) -> dict[int, dict[str, Any
     """Tool calls rebuilt from their deltas, by index: id, type, name and joined arguments."""
     calls: dict[int, dict[str, Any]] = {}
     for chunk in chunks:
-        for choice in _choices(chunk):
+        for choice in choices(chunk):
             delta = sub(choice, "delta")
             for item in delta.get("tool_calls") or []:
                 if not isinstance(item, dict):
