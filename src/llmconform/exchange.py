@@ -171,6 +171,10 @@ class Exchange:
             parsed.append((event, data))
         return parsed
 
+    def data_objects(self) -> list[dict[str, Any]]:
+        """The events' JSON-object payloads; other JSON values are left to the schema checks."""
+        return [data for _, data in self.data_events() if isinstance(data, dict)]
+
     # -- evidence -----------------------------------------------------------------------------
 
     def evidence(self) -> dict[str, Any]:

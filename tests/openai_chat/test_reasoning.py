@@ -37,7 +37,7 @@ def test_signature(reasoning):
 def test_stream_placement(reasoning_stream):
     """Streamed, reasoning arrives in `delta.reasoning_content` (or `reasoning`), never in `delta.content`."""
     reasoning_text, visible = "", ""
-    for _, chunk in reasoning_stream.data_events():
+    for chunk in reasoning_stream.data_objects():
         for choice in choices(chunk):
             delta = choice.get("delta") or {}
             reasoning_text += delta.get("reasoning_content") or delta.get("reasoning") or ""

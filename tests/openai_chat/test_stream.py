@@ -3,15 +3,12 @@
 import pytest
 
 from llmconform import spec
+from llmconform.surfaces import sub
 from llmconform.surfaces.openai_chat import choices, event_text
 from llmconform.verdict import expect, fail, warn
 
 pytestmark = pytest.mark.feature("stream")
 CHAT = spec.load("openai-chat")
-
-
-def _chunks(exchange):
-    return [chunk for _, chunk in exchange.data_events()]
 
 
 def test_content_type(stream):
@@ -54,7 +51,7 @@ def test_nothing_after_done(stream):
 
 def test_constant_fields(stream):
     """`id`, `created` and `model` are the same in every chunk."""
-    chunks = _chunks(stream)
+    chunks = stream.data_objects()
     expect(chunks, "at least one chunk", stream.excerpt())
     for name in ("id", "created", "model"):
         values = list(dict.fromkeys(str(c.get(name)) for c in chunks))
@@ -63,9 +60,9 @@ def test_constant_fields(stream):
 
 def test_first_role(stream):
     """The first delta carries `role: assistant` (W when missing)."""
-    chunks = [c for c in _chunks(stream) if c.get("choices")]
+    chunks = [c for c in stream.data_objects() if choices(c)]
     expect(chunks, "a chunk with choices", stream.excerpt())
-    delta = (chunks[0]["choices"][0] or {}).get("delta") or {}
+    delta = sub(choices(chunks[0])[0], "delta")
     if delta.get("role") != "assistant":
         warn("role 'assistant' in the first delta", delta)
 
@@ -81,7 +78,7 @@ def _finishes(chunks):
 
 def test_finish_reason_once(stream):
     """Exactly one non-null finish_reason per choice, in its last chunk; a stream without one was cut."""
-    chunks = _chunks(stream)
+    chunks = stream.data_objects()
     finishes = _finishes(chunks)
     expect(0 in finishes, "a finish_reason for choice 0 (a stream without one was truncated)",
            f"{len(chunks)} chunks, none with a finish_reason")
@@ -94,7 +91,7 @@ def test_finish_reason_once(stream):
 
 def test_finish_reason_not_empty(stream):
     """finish_reason is null or a documented value, never `""`."""
-    for position, chunk in enumerate(_chunks(stream)):
+    for position, chunk in enumerate(stream.data_objects()):
         for choice in choices(chunk):
             expect(choice.get("finish_reason") != "", "finish_reason null or a value, never \"\"",
                    f"chunk {position}: {choice}")
@@ -102,7 +99,7 @@ def test_finish_reason_not_empty(stream):
 
 def test_text_nonempty(stream):
     """The streamed text (the joined content deltas) is not empty."""
-    text = "".join(event_text(c) for c in _chunks(stream))
+    text = "".join(event_text(c) for c in stream.data_objects())
     expect(text.strip(), "non-empty streamed text", stream.excerpt())
 
 
@@ -115,7 +112,7 @@ def test_no_error_event(stream):
 
 def test_no_usage_without_option(stream):
     """Without stream_options.include_usage no chunk carries usage (W)."""
-    carrying = [i for i, c in enumerate(_chunks(stream)) if c.get("usage")]
+    carrying = [i for i, c in enumerate(stream.data_objects()) if c.get("usage")]
     if carrying:
         warn("no usage chunk without stream_options.include_usage", f"usage in chunk(s) {carrying[:5]}")
 
@@ -123,7 +120,7 @@ def test_no_usage_without_option(stream):
 def test_include_usage(stream_usage):
     """include_usage: exactly one extra chunk with `choices: []` and usage, just before [DONE];
     no other chunk carries usage."""
-    chunks = _chunks(stream_usage)
+    chunks = stream_usage.data_objects()
     carrying = [i for i, c in enumerate(chunks) if c.get("usage")]
     expect(len(carrying) == 1, "exactly one chunk with usage", f"usage in chunks {carrying[:6]} of {len(chunks)}")
     position = carrying[0]

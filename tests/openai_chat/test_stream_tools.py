@@ -9,7 +9,7 @@ pytestmark = [pytest.mark.feature("stream"), pytest.mark.feature("tools")]
 
 
 def _calls(exchange):
-    chunks = [chunk for _, chunk in exchange.data_events()]
+    chunks = exchange.data_objects()
     calls = streamed_tool_calls(chunks)
     expect(calls, "tool_calls deltas for the forced call", exchange.excerpt())
     return chunks, calls
