@@ -2,7 +2,8 @@
 
 import pytest
 
-from llmconform.surfaces.openai_chat import choices, parse_arguments, streamed_tool_calls
+from llmconform.surfaces import parse_arguments
+from llmconform.surfaces.openai_chat import choices, streamed_tool_calls
 from llmconform.verdict import expect
 
 pytestmark = [pytest.mark.feature("stream"), pytest.mark.feature("tools")]

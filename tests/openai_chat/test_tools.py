@@ -3,8 +3,8 @@
 import pytest
 
 from llmconform import checks, spec
-from llmconform.surfaces import sub
-from llmconform.surfaces.openai_chat import message, parse_arguments
+from llmconform.surfaces import parse_arguments, sub
+from llmconform.surfaces.openai_chat import message
 from llmconform.verdict import expect
 
 pytestmark = pytest.mark.feature("tools")

@@ -2,10 +2,10 @@
 
 import pytest
 
+from llmconform.surfaces import parse_arguments
 from llmconform.surfaces.openai_responses import (
     grammar_problem,
     output_items,
-    parse_arguments,
     streamed_calls,
     terminal_response,
 )

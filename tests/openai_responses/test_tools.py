@@ -3,7 +3,8 @@
 import pytest
 
 from llmconform import checks
-from llmconform.surfaces.openai_responses import answer_shape, output_items, parse_arguments
+from llmconform.surfaces import parse_arguments
+from llmconform.surfaces.openai_responses import answer_shape, output_items
 from llmconform.verdict import expect
 
 pytestmark = pytest.mark.feature("tools")

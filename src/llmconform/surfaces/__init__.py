@@ -3,6 +3,7 @@ text and usage sit in a response. Shapes are not here: they live in `openapi/`."
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
@@ -13,6 +14,16 @@ if TYPE_CHECKING:
     from llmconform.target import Target
 
 Builder = Callable[["Target"], Request]
+
+
+def parse_arguments(arguments: Any) -> Any:
+    """Tool-call arguments parsed from their JSON string; None when they are not JSON."""
+    if not isinstance(arguments, str):
+        return None
+    try:
+        return json.loads(arguments)
+    except ValueError:
+        return None
 
 
 def sub(data: Any, key: str) -> dict[str, Any]:

@@ -67,15 +67,6 @@ def streamed_tool_calls(chunks: list[dict[str, Any]]) -> dict[int, dict[str, Any
     return calls
 
 
-def parse_arguments(arguments: Any) -> Any:
-    """Tool-call arguments parsed from their JSON string; None when they are not JSON."""
-    if not isinstance(arguments, str):
-        return None
-    try:
-        return json.loads(arguments)
-    except ValueError:
-        return None
-
 
 def _tools_result(target: Target) -> Request:
     """The forced tool call answered: assistant turn with its tool_calls, then a role:tool turn."""

@@ -101,15 +101,6 @@ def limit_spent_on_reasoning(data: Any, limit: int | None) -> None:
                 status=data.get("status"), reasoning_tokens=spent, output_tokens=output)
 
 
-def parse_arguments(arguments: Any) -> Any:
-    """Function-call arguments parsed from their JSON string; None when they are not JSON."""
-    if not isinstance(arguments, str):
-        return None
-    try:
-        return json.loads(arguments)
-    except ValueError:
-        return None
-
 
 def extension_fields(schema: str, value: Any, what: str) -> None:
     """Fields beyond the official shape (W): undeclared ones, and those the spec declares only as
