@@ -14,7 +14,8 @@ MODEL ?=
 API_KEY_ENV ?=
 SURFACE ?= openai-chat
 ARGS ?=
-VENDORS := $(sort $(notdir $(wildcard cassettes/*)))
+# Vendors with cassettes and a profile (a run recorded from flags has no profile to replay with).
+VENDORS := $(sort $(filter $(basename $(notdir $(wildcard vendors/*.yaml))),$(notdir $(wildcard cassettes/*))))
 
 .PHONY: install conformance test lint bench record cassettes clean
 
