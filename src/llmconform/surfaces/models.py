@@ -1,0 +1,84 @@
+"""models: GET /v1/models, in the OpenAI flavour or (for an `x-api-key` provider) the Anthropic one.
+
+The requests carry no body, so they are built here rather than read from the spec's probes.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from llmconform import spec
+from llmconform.exchange import Exchange, Request
+from llmconform.surfaces import Surface, register, sub, with_auth
+from llmconform.verdict import expect
+
+if TYPE_CHECKING:
+    from llmconform.target import Target
+
+NAME = "models"
+PATH = "/v1/models"
+ANTHROPIC_VERSION = ("anthropic-version", "2023-06-01")
+
+OPENAI, ANTHROPIC = "openai", "anthropic"
+# flavour -> (list schema, error envelope schema) in openapi/models.yaml
+SCHEMAS = {
+    OPENAI: ("OpenAIModelList", "ErrorResponse"),
+    ANTHROPIC: ("AnthropicModelList", "AnthropicErrorResponse"),
+}
+
+
+def flavour(target: Target) -> str:
+    """The list a provider must answer: Anthropic's when it authenticates with `x-api-key`, else OpenAI's."""
+    return ANTHROPIC if target.profile.auth_style_for(NAME) == "x-api-key" else OPENAI
+
+
+def entries(data: Any) -> list[Any]:
+    """The `data` items of a list answer (any JSON values; an absent or odd `data` is empty)."""
+    items = data.get("data") if isinstance(data, dict) else None
+    return items if isinstance(items, list) else []
+
+
+def listed_ids(data: Any) -> list[str]:
+    return [item["id"] for item in entries(data)
+            if isinstance(item, dict) and isinstance(item.get("id"), str) and item["id"]]
+
+
+def declared_models(target: Target) -> list[str]:
+    """Every model the profile names, in any surface, each once."""
+    return list(dict.fromkeys(config.model for config in target.profile.surfaces.values()))
+
+
+def native_error(exchange: Exchange, target: Target, statuses: tuple[int, ...] | range,
+                 what: str) -> dict[str, Any]:
+    """One of `statuses`, as application/json, with the flavour's native error envelope (Anthropic's
+    with the `error.type` the official API pairs with the status)."""
+    # Imported here: checks imports report, which imports the surfaces.
+    from llmconform import checks
+    from llmconform.surfaces.anthropic_messages import ERROR_TYPES
+
+    kind = flavour(target)
+    exchange.complete()
+    expect(exchange.status in statuses, f"{what}: status {' or '.join(str(s) for s in statuses)}",
+           f"status {exchange.status}: {exchange.excerpt()}", exchange=exchange)
+    expect(exchange.content_type == "application/json", f"{what}: an application/json error body",
+           f"{exchange.headers.get('content-type', 'no content type')}: {exchange.excerpt()}", exchange=exchange)
+    body = exchange.json()
+    schema = SCHEMAS[kind][1]
+    spec.load(NAME).check(schema, body, what=f"{what}: the {kind} error envelope")
+    if kind == ANTHROPIC:
+        checks.error_kind(sub(body, "error").get("type"), exchange.status, ERROR_TYPES,
+                          f"{what}: error.type", exchange=exchange)
+    return body if isinstance(body, dict) else {}
+
+
+def _list(target: Target) -> Request:
+    """GET /v1/models with the profile's key, no body; the Anthropic flavour adds anthropic-version."""
+    headers = (ANTHROPIC_VERSION,) if flavour(target) == ANTHROPIC else ()
+    return Request(surface=NAME, probe="list", method="GET", path=PATH, body=None, headers=headers)
+
+
+SURFACE = register(Surface(
+    name=NAME, path=PATH,
+    builders={"list": _list, "auth-none": with_auth(NAME, "list", "none"),
+              "auth-wrong": with_auth(NAME, "list", "wrong")},
+))

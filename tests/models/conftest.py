@@ -1,0 +1,9 @@
+"""The exchanges the models checks read; each is sent once per run and shared."""
+
+from llmconform.plugin import probe
+
+SURFACE = "models"
+
+listing = probe(SURFACE, "list")
+auth_none = probe(SURFACE, "auth-none")
+auth_wrong = probe(SURFACE, "auth-wrong")
