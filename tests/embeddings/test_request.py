@@ -1,0 +1,9 @@
+"""What the provider is sent: parameters the API defines."""
+
+from llmconform import checks
+
+
+def test_unknown_params(basic):
+    """The request carries only parameters Embeddings defines (W: a typo such as `encodeing_format`
+    is silently ignored, and the caller never learns it)."""
+    checks.unknown_parameters("embeddings", "CreateEmbeddingRequest", basic.request.body)

@@ -1,0 +1,22 @@
+"""An embeddings answer: its shape, as the official API declares it."""
+
+from llmconform import checks, spec
+
+EMBEDDINGS = spec.load("embeddings")
+
+
+def test_schema(basic):
+    """The body is an embeddings `list` as the spec declares it: `data[]` of {`object` `embedding`,
+    `index`, `embedding`}, `model`, `usage`."""
+    EMBEDDINGS.check("CreateEmbeddingResponse", checks.ok_json(basic), what="the embeddings answer")
+
+
+def test_content_type(basic):
+    """A JSON answer says `Content-Type: application/json`."""
+    checks.status_ok(basic)
+    checks.json_content_type(basic)
+
+
+def test_model_echo(basic):
+    """`model` is the requested model or a dated snapshot of it (W: relays alias and substitute)."""
+    checks.model_echo(basic.request.body.get("model"), checks.ok_json(basic).get("model"))

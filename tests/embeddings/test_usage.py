@@ -1,0 +1,12 @@
+"""Usage: the numbers a bill is computed from."""
+
+from llmconform import checks
+from llmconform.verdict import expect
+
+
+def test_numbers(basic):
+    """usage.prompt_tokens and usage.total_tokens are non-negative integers; total ≥ prompt."""
+    usage = checks.ok_json(basic).get("usage")
+    numbers = checks.usage_numbers(usage, ("prompt_tokens", "total_tokens"), None, ())
+    expect(numbers["total_tokens"] >= numbers["prompt_tokens"], "usage.total_tokens >= usage.prompt_tokens",
+           numbers)
