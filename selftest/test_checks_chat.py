@@ -20,6 +20,7 @@ VIOLATIONS = {
     "openai-chat/fingerprint/id-prefix": ("chat.id-msg", "warn"),
     "openai-chat/fingerprint/usage-fields": ("chat.usage-new-api", "warn"),
     "openai-chat/fingerprint/persona": ("chat.persona", "warn"),
+    "openai-chat/fingerprint/hidden-prompt": ("chat.usage-inflated", "warn"),
     "openai-chat/params/max-tokens": ("chat.max-tokens-ignored", "fail"),
     "openai-chat/params/max-completion-tokens": ("chat.length-as-stop", "fail"),
     "openai-chat/params/stop": ("chat.stop-ignored", "fail"),

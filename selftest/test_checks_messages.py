@@ -25,6 +25,7 @@ VIOLATIONS = {
     A + "fingerprint/tool-id-prefix": ("messages.tool-id-bedrock", "warn"),
     A + "fingerprint/usage-fields": ("messages.usage-new-api", "warn"),
     A + "fingerprint/persona": ("messages.persona", "warn"),
+    A + "fingerprint/hidden-prompt": ("messages.usage-inflated", "warn"),
     A + "fingerprint/signature-length": ("messages.signature-short", "warn"),
     A + "params/max-tokens": ("messages.max-tokens-ignored", "fail"),
     A + "params/stop-sequences": ("messages.stop-ignored", "fail"),

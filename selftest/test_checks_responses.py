@@ -27,6 +27,7 @@ VIOLATIONS = {
     P + "fingerprint/extension-fields": ("responses.content-filters", "warn"),
     P + "fingerprint/usage-fields": ("responses.usage-extra", "warn"),
     P + "fingerprint/persona": ("responses.persona", "warn"),
+    P + "fingerprint/hidden-prompt": ("responses.usage-inflated", "warn"),
     P + "params/input-string": ("responses.string-input-rejected", "fail"),
     P + "params/input-messages": ("responses.message-input-rejected", "fail"),
     P + "params/instructions": ("responses.instructions-ignored", "warn"),

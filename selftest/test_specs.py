@@ -24,6 +24,8 @@ def test_spec_is_valid_openapi(path: Path):
 def test_probes_and_examples_validate(path: Path):
     surface = spec.load(path.stem)
     for operation in surface.operations():
+        if "requestBody" not in operation.definition:
+            continue  # a GET without a body (models): no request schema to hold probes against
         try:
             request_schema, response_schema = schema_names(path.stem, operation.path)
         except KeyError:

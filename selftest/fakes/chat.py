@@ -72,6 +72,8 @@ def _limit(body: dict[str, Any], text: str, f: FakeRequest) -> tuple[list[str], 
 
 def _usage(body: dict[str, Any], completion: int, f: FakeRequest) -> dict[str, Any]:
     prompt = sum(len(_text_of(m.get("content")).split()) for m in body["messages"]) + 3
+    if f.has("chat.usage-inflated"):
+        prompt += 5000
     usage: dict[str, Any] = {"prompt_tokens": prompt, "completion_tokens": completion,
                              "total_tokens": prompt + completion + (5 if f.has("chat.usage-sum-wrong") else 0)}
     if f.has("chat.usage-new-api"):

@@ -202,6 +202,8 @@ def _generate(body: dict[str, Any], f: FakeRequest) -> tuple[list[dict[str, Any]
 def _usage(body: dict[str, Any], output: int, f: FakeRequest) -> dict[str, Any]:
     prompt = sum(len(_text_of(m.get("content")).split()) for m in body.get("messages") or []
                  if isinstance(m, dict)) + len(_text_of(body.get("system")).split()) + 3
+    if f.has("messages.usage-inflated"):
+        prompt += 5000
     if f.has("messages.usage-over-limit"):
         output = int(body.get("max_tokens") or 0) + 5
     created_5m = 7 if f.has("messages.usage-cache-inconsistent") else 0

@@ -169,6 +169,8 @@ def _usage(answer: Answer, f: FakeRequest) -> dict[str, Any]:
     body = answer.body
     words = sum(len(_text_of(i.get("content", i.get("output", ""))).split()) for i in _items(body))
     words += len((body.get("instructions") or "").split())
+    if f.has("responses.usage-inflated"):
+        words += 5000
     spent = answer.reasoning_tokens
     if f.has("responses.reasoning-tokens-over"):
         spent += answer.output_tokens + 1

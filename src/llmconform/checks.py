@@ -6,6 +6,7 @@ Each raises Fail / Warn (llmconform.verdict) with what was expected and what arr
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -150,3 +151,21 @@ def error_kind(value: Any, status: int | None, kinds: dict[int, str], what: str,
     wanted = kinds.get(status) if status is not None else None
     if wanted is not None:
         expect(value == wanted, f"{what} {wanted!r} for status {status}", value, **context)
+
+
+HIDDEN_PROMPT_FLOOR = 200
+
+
+def input_tokens_plausible(request_body: Any, reported: Any) -> None:
+    """Input tokens far above what the request needs betray a prompt the provider added (W).
+
+    A generous bound, so that chat templates and tokenizers never trip it: five times a third of
+    the request's JSON length, and at least 200. An agent's injected system prompt is thousands.
+    """
+    if not isinstance(reported, int) or isinstance(reported, bool):
+        return  # the usage checks report a missing or mistyped count
+    estimate = len(json.dumps(request_body, ensure_ascii=False)) // 3
+    bound = max(HIDDEN_PROMPT_FLOOR, 5 * estimate)
+    if reported > bound:
+        warn(f"input tokens near what the request needs (at most {bound} for a {estimate}-token estimate)",
+             f"{reported} input tokens: a hidden system prompt?", reported=reported, bound=bound)

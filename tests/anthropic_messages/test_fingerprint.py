@@ -3,6 +3,7 @@
 import pytest
 
 from llmconform import checks
+from llmconform.surfaces import sub
 from llmconform.surfaces.anthropic_messages import blocks, text
 from llmconform.verdict import warn
 
@@ -46,3 +47,11 @@ def test_signature_length(thinking):
     short = [s for s in signatures if isinstance(s, str) and len(s) < SIGNATURE_MIN]
     if short:
         warn(f"thinking signatures of at least {SIGNATURE_MIN} characters", short[0])
+
+
+def test_hidden_prompt(basic):
+    """input tokens, cached ones included, stay near what the request needs (W: thousands for a
+    one-line question betray a system prompt the provider added, as agent relays do)."""
+    usage = sub(checks.ok_json(basic), "usage")
+    counts = [usage.get(k) for k in ("input_tokens", "cache_read_input_tokens", "cache_creation_input_tokens")]
+    checks.input_tokens_plausible(basic.request.body, sum(c for c in counts if isinstance(c, int)))

@@ -1,6 +1,7 @@
 """Backend fingerprints: reported as warnings, never as failures."""
 
 from llmconform import checks
+from llmconform.surfaces import sub
 from llmconform.surfaces.openai_chat import content
 
 
@@ -18,3 +19,9 @@ def test_usage_fields(basic):
 def test_persona(basic):
     """No agent persona nobody asked for ("I am Claude Code") (W: an injected system prompt)."""
     checks.no_persona(content(checks.ok_json(basic)))
+
+
+def test_hidden_prompt(basic):
+    """prompt_tokens stay near what the request needs (W: thousands for a one-line question betray
+    a system prompt the provider added)."""
+    checks.input_tokens_plausible(basic.request.body, sub(checks.ok_json(basic), "usage").get("prompt_tokens"))

@@ -3,6 +3,7 @@
 import pytest
 
 from llmconform import checks
+from llmconform.surfaces import sub
 from llmconform.surfaces.openai_responses import extension_fields, output_items, output_text
 from llmconform.verdict import warn
 
@@ -48,3 +49,9 @@ def test_usage_fields(basic):
 def test_persona(basic):
     """No agent persona nobody asked for ("I am Claude Code") (W: an injected system prompt)."""
     checks.no_persona(output_text(checks.ok_json(basic)))
+
+
+def test_hidden_prompt(basic):
+    """input_tokens stay near what the request needs (W: thousands for a one-line question betray
+    instructions the provider added)."""
+    checks.input_tokens_plausible(basic.request.body, sub(checks.ok_json(basic), "usage").get("input_tokens"))
