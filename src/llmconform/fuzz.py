@@ -42,7 +42,13 @@ def _operation(surface: str, path: str) -> Any:
     return schemathesis.openapi.from_dict(spec.load(surface).document)[path]["POST"]
 
 
-def _cheap(body: Any, model: str) -> Any:
+@functools.cache
+def _defined(surface: str, path: str) -> frozenset[str]:
+    """The parameters the surface's request defines: only those are added to a case."""
+    return frozenset(spec.load(surface).properties(schema_names(surface, path)[0]))
+
+
+def _cheap(body: Any, model: str, defined: frozenset[str]) -> Any:
     """The same request, made cheap: the profile's model, a small output limit, one choice, no stream."""
     if not isinstance(body, dict):
         return body
@@ -52,12 +58,13 @@ def _cheap(body: Any, model: str) -> Any:
     for name in _LIMIT_FIELDS:
         if name in body:
             body[name] = OUTPUT_CAP if name != "max_output_tokens" else 16
-    if not any(name in body for name in _LIMIT_FIELDS):
-        body["max_tokens" if "messages" in body else "max_output_tokens"] = (
-            OUTPUT_CAP if "messages" in body else 16)
+    limit = "max_tokens" if "messages" in body else "max_output_tokens"
+    if not any(name in body for name in _LIMIT_FIELDS) and limit in defined:
+        body[limit] = OUTPUT_CAP if limit == "max_tokens" else 16
     if "n" in body:
         body["n"] = 1
-    body["stream"] = False
+    if "stream" in defined:
+        body["stream"] = False
     return body
 
 
@@ -68,7 +75,7 @@ def examples(target: Target, surface: str, path: str) -> list[Request]:
     model = target.model(surface)
     requests = []
     for name, body in spec.load(surface).operation(path).examples.items():
-        variants = [(f"example:{name}", _cheap(body, model))]
+        variants = [(f"example:{name}", _cheap(body, model, _defined(surface, path)))]
         if target.mode == "replay" and name.startswith(f"{target.name}-"):
             variants.append((f"example:{name}:as-documented", body))
         requests += [Request(surface=surface, probe=probe, method="POST", path=path, body=variant,
@@ -98,7 +105,8 @@ def generated(target: Target, surface: str, path: str, *, negative: bool, count:
         if negative and (case.meta is None or case.meta.components.get(ParameterLocation.BODY) is None
                          or case.meta.components[ParameterLocation.BODY].mode != GenerationMode.NEGATIVE):
             return  # a negative header with a valid body is still a valid request
-        body = _cheap(case.body, target.model(surface)) if not negative else _bounded(case.body, target, surface)
+        body = (_bounded(case.body, target, surface, _defined(surface, path)) if negative
+                else _cheap(case.body, target.model(surface), _defined(surface, path)))
         try:
             json.dumps(body)
         except (TypeError, ValueError):
@@ -114,7 +122,7 @@ def generated(target: Target, surface: str, path: str, *, negative: bool, count:
                     headers=kind.default_headers, refusal_expected=negative) for i, body in enumerate(bodies)]
 
 
-def _bounded(body: Any, target: Target, surface: str) -> Any:
+def _bounded(body: Any, target: Target, surface: str, defined: frozenset[str]) -> Any:
     """An invalid body kept invalid but bounded in cost if a lax server serves it anyway: the
     profile's model, valid output limits made small, and streamed (the client stops reading a
     served stream after its first event)."""
@@ -126,7 +134,8 @@ def _bounded(body: Any, target: Target, surface: str) -> Any:
     for name in _LIMIT_FIELDS:
         if isinstance(body.get(name), int) and not isinstance(body[name], bool) and body[name] > 16:
             body[name] = 16
-    body.setdefault("stream", True)
+    if "stream" in defined:
+        body.setdefault("stream", True)
     return body
 
 
