@@ -20,9 +20,9 @@ LLAMA_KEY = "sk-llama-selftest-0001"
 # What each peer serves, and the features its profile declares.
 SERVED = {
     "llama-server": {"openai-chat": ["stream", "tools", "json-mode"], "openai-responses": ["stream", "tools"],
-                     "anthropic-messages": ["stream", "tools", "count_tokens"]},
+                     "anthropic-messages": ["stream", "tools", "count_tokens"], "models": []},
     "litellm": {"openai-chat": ["stream", "tools", "json-mode"], "openai-responses": ["stream", "tools"],
-                "anthropic-messages": ["stream", "tools", "count_tokens"]},
+                "anthropic-messages": ["stream", "tools", "count_tokens"], "models": []},
 }
 BUDGET_REQUESTS, BUDGET_TOKENS = 60, 3000
 
