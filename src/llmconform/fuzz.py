@@ -9,9 +9,11 @@ profile's, output limits are made small, `n` is 1, and each generated phase send
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import zlib
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from llmconform import spec
@@ -117,11 +119,35 @@ def generated(target: Target, surface: str, path: str, *, negative: bool, count:
         if valid != negative and body not in bodies:
             bodies.append(body)
 
-    collect()
+    with _no_local_constants():
+        collect()
     kind = target.surface(surface)
     label = "negative" if negative else "positive"
     return [Request(surface=surface, probe=f"{label}:{i}", method="POST", path=path, body=body,
                     headers=kind.default_headers, refusal_expected=negative) for i, body in enumerate(bodies)]
+
+
+@contextlib.contextmanager
+def _no_local_constants() -> Iterator[None]:
+    """Hypothesis mixes literals from the code it finds loaded (ours, the tests') into what it
+    draws, so the same seed gave other cases whenever code or the set of loaded modules changed.
+    Cases must depend on the spec and the seed alone: generate without them."""
+    try:
+        from hypothesis.internal.conjecture import providers
+        empty = type(providers._local_constants)(
+            integers=providers.SortedSet(), floats=providers.SortedSet(key=providers.float_to_int),
+            bytes=providers.SortedSet(), strings=providers.SortedSet())
+        original = providers._get_local_constants
+    except (ImportError, AttributeError, TypeError):
+        yield  # another hypothesis: cases may vary with the loaded code, nothing worse
+        return
+    providers.CONSTANTS_CACHE.cache.clear()
+    providers._get_local_constants = lambda: empty
+    try:
+        yield
+    finally:
+        providers._get_local_constants = original
+        providers.CONSTANTS_CACHE.cache.clear()
 
 
 def _bounded(body: Any, target: Target, surface: str, defined: frozenset[str]) -> Any:
