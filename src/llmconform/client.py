@@ -54,8 +54,16 @@ class Budget:
 
 
 def _usage_output_tokens(data: Any) -> int | None:
+    if isinstance(data, list):  # Gemini's stream as one JSON array: the last piece with usage
+        found = [value for value in (_usage_output_tokens(item) for item in data) if value is not None]
+        return found[-1] if found else None
     if not isinstance(data, dict):
         return None
+    gemini = data.get("usageMetadata")
+    if isinstance(gemini, dict) and isinstance(gemini.get("candidatesTokenCount"), int):
+        # Gemini bills thinking as output: both count against the output budget.
+        thoughts = gemini.get("thoughtsTokenCount")
+        return int(gemini["candidatesTokenCount"]) + (thoughts if isinstance(thoughts, int) else 0)
     for holder in (data.get("usage"), data.get("usageMetadata"), (data.get("response") or {}).get("usage")
                    if isinstance(data.get("response"), dict) else None,
                    (data.get("message") or {}).get("usage") if isinstance(data.get("message"), dict) else None):
@@ -122,7 +130,7 @@ class Client:
         if request.auth == "none":
             return {}, {}
         key = WRONG_KEY if request.auth == "wrong" else (self._key or "")
-        style = self.profile.auth_style_for(request.surface)
+        style = request.auth_style or self.profile.auth_style_for(request.surface)
         if style == "none" or not key:
             return {}, {}
         if style == "bearer":

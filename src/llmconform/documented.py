@@ -31,14 +31,16 @@ def documented_exchanges() -> dict[str, list[Exchange]]:
             responses = operation.definition.get("responses", {}).get("200", {}).get("content", {})
             answers = {name: (media, ex["value"]) for media, content in responses.items()
                        for name, ex in (content.get("examples") or {}).items() if "value" in ex}
+            paths = operation.example_paths
             for name, body in operation.examples.items():
                 if name not in answers:
                     continue
                 vendor, _, what = name.partition("-")
                 media, answer = answers[name]
                 raw = answer if isinstance(answer, str) else json.dumps(answer, ensure_ascii=False, indent=1)
+                # The URL the document sent it to, where the template leaves a part open (Gemini's model).
                 request = Request(surface=surface, probe=what, method=operation.method.upper(),
-                                  path=operation.path, body=body)
+                                  path=paths.get(name, operation.path), body=body)
                 found.setdefault(vendor, []).append(Exchange(
                     request=request, url=operation.path, sent_headers={}, status=200,
                     headers={"content-type": media}, body=raw.encode()))

@@ -47,6 +47,8 @@ class Request:
     # Requests that must be refused: once a 2xx stream shows it was served, stop reading, so a
     # lax server does not generate without limit at the run's expense.
     refusal_expected: bool = False
+    # Sent with this auth style instead of the profile's (Gemini takes a header or a ?key= query).
+    auth_style: str | None = None
 
     @property
     def content(self) -> bytes:
@@ -58,6 +60,8 @@ class Request:
 
     @property
     def stream(self) -> bool:
+        if ":streamGenerateContent" in self.path and "alt=sse" in self.path:
+            return True  # Gemini streams by endpoint and ?alt=sse, not by a body flag
         return isinstance(self.body, dict) and self.body.get("stream") is True
 
     @property
@@ -78,7 +82,7 @@ class Request:
     def key(self) -> str:
         """Identity for the session cache: the same request is sent once."""
         digest = hashlib.sha256()
-        for part in (self.method, self.path, self.auth, repr(self.headers)):
+        for part in (self.method, self.path, self.auth, repr(self.headers), self.auth_style or ""):
             digest.update(part.encode() + b"\0")
         digest.update(self.content)
         return digest.hexdigest()

@@ -25,7 +25,10 @@ if TYPE_CHECKING:
 
 OUTPUT_CAP = 8
 _FIXED_HEADERS = {"authorization": "Bearer generated", "x-api-key": "generated",
-                  "anthropic-version": "2023-06-01"}
+                  "anthropic-version": "2023-06-01", "x-goog-api-key": "generated"}
+# Gemini's request holds its output limit and candidate count in generationConfig.
+_GEMINI_CONFIG = ("generationConfig", "generation_config")
+GEMINI_OUTPUT_CAP = 16
 _LIMIT_FIELDS = ("max_tokens", "max_completion_tokens", "max_output_tokens")
 
 
@@ -67,6 +70,24 @@ def _cheap(body: Any, model: str, defined: frozenset[str]) -> Any:
         body["n"] = 1
     if "stream" in defined:
         body["stream"] = False
+    if "generationConfig" in defined:
+        body = _gemini_capped(body)
+    return body
+
+
+def _gemini_capped(body: dict[str, Any]) -> dict[str, Any]:
+    """A Gemini request with maxOutputTokens small and one candidate, in whichever spelling of
+    generationConfig it uses (both at once would be a different request)."""
+    name = next((n for n in _GEMINI_CONFIG if n in body), "generationConfig")
+    config = body.get(name)
+    if config is None or isinstance(config, dict):
+        config = dict(config or {})
+        limit = next((k for k in ("maxOutputTokens", "max_output_tokens") if k in config), "maxOutputTokens")
+        config[limit] = GEMINI_OUTPUT_CAP
+        for count in ("candidateCount", "candidate_count"):
+            if count in config:
+                config[count] = 1
+        body[name] = config
     return body
 
 
@@ -75,13 +96,15 @@ def examples(target: Target, surface: str, path: str) -> list[Request]:
     (its documents' cassette holds those, a recorded run's cassette the cheap ones)."""
     kind = target.surface(surface)
     model = target.model(surface)
+    operation = spec.load(surface).operation(path)
     requests = []
-    for name, body in spec.load(surface).operation(path).examples.items():
-        variants = [(f"example:{name}", _cheap(body, model, _defined(surface, path)))]
+    for name, body in operation.examples.items():
+        variants = [(f"example:{name}", _cheap(body, model, _defined(surface, path)), spec.fill_model(path, model))]
         if target.mode == "replay" and name.startswith(f"{target.name}-"):
-            variants.append((f"example:{name}:as-documented", body))
-        requests += [Request(surface=surface, probe=probe, method="POST", path=path, body=variant,
-                             headers=kind.default_headers) for probe, variant in variants]
+            documented = operation.example_paths.get(name, spec.fill_model(path, model))
+            variants.append((f"example:{name}:as-documented", body, documented))
+        requests += [Request(surface=surface, probe=probe, method="POST", path=sent_to, body=variant,
+                             headers=kind.default_headers) for probe, variant, sent_to in variants]
     return requests
 
 
@@ -123,7 +146,8 @@ def generated(target: Target, surface: str, path: str, *, negative: bool, count:
         collect()
     kind = target.surface(surface)
     label = "negative" if negative else "positive"
-    return [Request(surface=surface, probe=f"{label}:{i}", method="POST", path=path, body=body,
+    sent_to = spec.fill_model(path, target.model(surface))
+    return [Request(surface=surface, probe=f"{label}:{i}", method="POST", path=sent_to, body=body,
                     headers=kind.default_headers, refusal_expected=negative) for i, body in enumerate(bodies)]
 
 
@@ -164,6 +188,9 @@ def _bounded(body: Any, target: Target, surface: str, defined: frozenset[str]) -
             body[name] = 16
     if "stream" in defined:
         body.setdefault("stream", True)
+    config = body.get("generationConfig")
+    if isinstance(config, dict) and isinstance(config.get("maxOutputTokens"), int) and config["maxOutputTokens"] > 16:
+        body["generationConfig"] = {**config, "maxOutputTokens": GEMINI_OUTPUT_CAP}
     return body
 
 

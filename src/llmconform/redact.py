@@ -6,6 +6,7 @@ import io
 import re
 from collections.abc import Iterable
 from typing import Any, TextIO
+from urllib.parse import quote, quote_plus
 
 MASK = "<redacted>"
 SECRET_HEADERS = frozenset({"authorization", "x-api-key", "x-goog-api-key", "api-key", "cookie",
@@ -26,7 +27,8 @@ class Redactor:
     def add(self, secret: str | None) -> None:
         # Very short values would mask innocent text everywhere; no real key is that short.
         if secret and len(secret) >= 6:
-            self._secrets.add(secret)
+            # A key sent as the ?key= query parameter can be shown percent-encoded in a URL.
+            self._secrets.update({secret, quote(secret, safe=""), quote_plus(secret)})
 
     def text(self, value: str) -> str:
         for secret in sorted(self._secrets, key=len, reverse=True):

@@ -68,7 +68,7 @@ def to_vcr_request(request: Request) -> VcrRequest:
     headers = {k: v for k, v in headers.items() if k in _KEPT_REQUEST_HEADERS}
     if request.content:
         headers["content-type"] = "application/json"
-    headers[AUTH_MARKER] = request.auth
+    headers[AUTH_MARKER] = request.auth + (f":{request.auth_style}" if request.auth_style else "")
     headers[PROBE_MARKER] = f"{request.surface}:{request.probe}"
     return VcrRequest(request.method, canonical_uri(request.path), request.content or None, headers)
 

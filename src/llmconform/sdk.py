@@ -51,6 +51,17 @@ def anthropic_client(exchange: Exchange) -> Any:
                                http_client=http_client(exchange, http))
 
 
+def gemini_client(exchange: Exchange) -> Any:
+    """A google-genai client whose every request is answered with the recorded exchange."""
+    from google import genai
+    from google.genai import types
+
+    # An httpx client is handed in, so the SDK uses httpx (not httpx2) for it.
+    return genai.Client(api_key="sdk-lane", http_options=types.HttpOptions(
+        base_url=LANE, api_version="v1beta", httpx_client=http_client(exchange),
+        retry_options=types.HttpRetryOptions(attempts=1)))
+
+
 def consume(exchange: Exchange, sdk: str, call: Callable[[], Any]) -> Any:
     """Run an SDK call over the recorded answer; its exception becomes a Fail with evidence."""
     exchange.complete()

@@ -54,6 +54,14 @@ class Operation:
         content = (self.definition.get("requestBody") or {}).get("content", {}).get("application/json", {})
         return {name: ex["value"] for name, ex in (content.get("examples") or {}).items() if "value" in ex}
 
+    @property
+    def example_paths(self) -> dict[str, str]:
+        """The URL path a documented request was sent to (`x-llmconform-path`), where the path
+        names more than the operation's template does (Gemini's model, `?alt=sse`)."""
+        content = (self.definition.get("requestBody") or {}).get("content", {}).get("application/json", {})
+        return {name: ex["x-llmconform-path"] for name, ex in (content.get("examples") or {}).items()
+                if isinstance(ex.get("x-llmconform-path"), str)}
+
 
 class Spec:
     def __init__(self, surface: str, document: dict[str, Any]) -> None:

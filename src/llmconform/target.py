@@ -73,7 +73,9 @@ class Target:
             body = config.requests[probe]
         else:
             body = operation.probes[probe]["value"]
-        return Request(surface=surface, probe=probe, method="POST", path=kind.path,
+        # Gemini names the model in the path; other surfaces' paths carry no {model}.
+        path = spec.fill_model(kind.path, self.model(surface))
+        return Request(surface=surface, probe=probe, method="POST", path=path,
                        body=spec.fill_model(body, self.model(surface)), auth=auth,
                        headers=kind.default_headers, refusal_expected=probe.startswith("invalid:"))
 

@@ -1,0 +1,335 @@
+"""gemini: Google's own API — POST /v1beta/models/{model}:generateContent, :streamGenerateContent
+(?alt=sse, or a JSON array without it), :countTokens, GET /v1beta/models and /v1beta/models/{model}.
+
+Unlike the other surfaces the model is named in the path, not the body, and streaming is chosen by
+the endpoint and `alt=sse`, not by a body flag: the requests other than the plain probes are built
+here, from the spec's probes of each operation.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from llmconform import spec
+from llmconform.exchange import Request
+from llmconform.surfaces import UNKNOWN_MODEL, Surface, register, sub, with_auth
+
+if TYPE_CHECKING:
+    from llmconform.exchange import Exchange
+    from llmconform.target import Target
+
+NAME = "gemini"
+GENERATE = "/v1beta/models/{model}:generateContent"
+STREAM = "/v1beta/models/{model}:streamGenerateContent"
+COUNT_TOKENS = "/v1beta/models/{model}:countTokens"
+MODELS = "/v1beta/models"
+MODEL = "/v1beta/models/{model}"
+SSE = "?alt=sse"
+HEADER, QUERY = "x-goog-api-key", "query-key"
+FUNCTION = "get_weather"
+TOOL_RESULT = "18 degrees Celsius and sunny"
+
+# The canonical status names Google pairs with each HTTP status (google.rpc.Code's HTTP mapping).
+ERROR_STATUSES = {
+    400: ("INVALID_ARGUMENT", "FAILED_PRECONDITION", "OUT_OF_RANGE"),
+    401: ("UNAUTHENTICATED",),
+    403: ("PERMISSION_DENIED",),
+    404: ("NOT_FOUND",),
+    409: ("ABORTED", "ALREADY_EXISTS"),
+    429: ("RESOURCE_EXHAUSTED",),
+    499: ("CANCELLED",),
+    500: ("INTERNAL", "UNKNOWN", "DATA_LOSS"),
+    501: ("UNIMPLEMENTED",),
+    503: ("UNAVAILABLE",),
+    504: ("DEADLINE_EXCEEDED",),
+}
+# Top-level fields of OpenAI's answers (and LiteLLM's `text` convenience): a translated backend.
+OPENAI_FIELDS = ("id", "object", "created", "choices", "usage", "model", "text", "system_fingerprint")
+
+
+# -- reading answers ----------------------------------------------------------------------------
+
+def finish_reasons() -> tuple[str, ...]:
+    """The FinishReason values the spec declares."""
+    return tuple(spec.load(NAME).schemas["FinishReason"]["enum"])
+
+
+def candidates(data: Any) -> list[dict[str, Any]]:
+    found = data.get("candidates") if isinstance(data, dict) else None
+    return [c for c in found if isinstance(c, dict)] if isinstance(found, list) else []
+
+
+def parts(data: Any, index: int = 0) -> list[dict[str, Any]]:
+    """The parts of one candidate's content (the first by default)."""
+    found = candidates(data)
+    if len(found) <= index:
+        return []
+    content = sub(found[index], "content").get("parts")
+    return [p for p in content if isinstance(p, dict)] if isinstance(content, list) else []
+
+
+def text(data: Any, index: int = 0) -> str:
+    """The visible answer of a candidate: its text parts that are not thoughts, joined."""
+    return "".join(p["text"] for p in parts(data, index)
+                   if isinstance(p.get("text"), str) and p.get("thought") is not True)
+
+
+def thoughts(data: Any, index: int = 0) -> list[dict[str, Any]]:
+    return [p for p in parts(data, index) if p.get("thought") is True]
+
+
+def function_calls(data: Any, index: int = 0) -> list[dict[str, Any]]:
+    return [p["functionCall"] for p in parts(data, index) if isinstance(p.get("functionCall"), dict)]
+
+
+def finish_reason(data: Any, index: int = 0) -> Any:
+    found = candidates(data)
+    return found[index].get("finishReason") if len(found) > index else None
+
+
+def usage(data: Any) -> dict[str, Any]:
+    return sub(data, "usageMetadata")
+
+
+def pieces(data: Any) -> list[Any]:
+    """A stream's pieces: the payloads of its events, or the items of its JSON array."""
+    return data if isinstance(data, list) else [data]
+
+
+def event_text(data: Any) -> str:
+    return text(data)
+
+
+def _count(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def usage_counts(data: Any) -> tuple[int | None, int | None]:
+    """(input, output) of an answer or stream piece; output counts thinking too (billed as output).
+    For a JSON-array stream, the last piece that carries usage."""
+    if isinstance(data, list):
+        found: tuple[int | None, int | None] = (None, None)
+        for item in data:
+            counts = usage_counts(item)
+            if counts != (None, None):
+                found = counts
+        return found
+    meta = usage(data)
+    if not meta:
+        return None, None
+    output = _count(meta.get("candidatesTokenCount"))
+    thought = _count(meta.get("thoughtsTokenCount"))
+    if output is not None and thought is not None:
+        output += thought
+    return _count(meta.get("promptTokenCount")), output
+
+
+COUNTS = ("promptTokenCount", "cachedContentTokenCount", "candidatesTokenCount", "toolUsePromptTokenCount",
+          "thoughtsTokenCount", "totalTokenCount")
+# The counts totalTokenCount is the sum of, as the reference defines it (an absent count is zero).
+SUMMED = ("promptTokenCount", "candidatesTokenCount", "thoughtsTokenCount", "toolUsePromptTokenCount")
+
+
+def is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def usage_numbers(meta: dict[str, Any], served_text: bool) -> None:
+    """promptTokenCount and totalTokenCount (and candidatesTokenCount beside an answer) are there,
+    and every count given is a non-negative integer."""
+    from llmconform.verdict import expect
+
+    required = ["promptTokenCount", "totalTokenCount"] + (["candidatesTokenCount"] if served_text else [])
+    for name in required:
+        expect(is_count(meta.get(name)), f"usageMetadata.{name} a non-negative integer", meta.get(name))
+    for name in COUNTS:
+        if name in meta:
+            expect(is_count(meta[name]), f"usageMetadata.{name} a non-negative integer", meta[name])
+
+
+def usage_arithmetic(meta: dict[str, Any]) -> None:
+    """totalTokenCount = promptTokenCount + candidatesTokenCount + thoughtsTokenCount (+ toolUse…)."""
+    from llmconform.verdict import expect
+
+    values = {name: meta.get(name, 0) for name in SUMMED}
+    expect(all(is_count(v) for v in values.values()) and is_count(meta.get("totalTokenCount")),
+           "integer token counts", meta)
+    expect(meta["totalTokenCount"] == sum(values.values()),
+           "totalTokenCount = promptTokenCount + candidatesTokenCount + thoughtsTokenCount "
+           "(+ toolUsePromptTokenCount)", {"totalTokenCount": meta["totalTokenCount"], **values})
+
+
+def declared_functions(body: Any, allowed_only: bool = True) -> list[str]:
+    """The function names a request declares (with `allowed_only`, its allowedFunctionNames when it
+    lists them), in either spelling."""
+    names: list[str] = []
+    for tool in (body.get("tools") or []) if isinstance(body, dict) else []:
+        if isinstance(tool, dict):
+            for key in ("functionDeclarations", "function_declarations"):
+                found = tool.get(key)
+                declarations: list[Any] = found if isinstance(found, list) else []
+                names += [d["name"] for d in declarations if isinstance(d, dict) and isinstance(d.get("name"), str)]
+    if allowed_only and isinstance(body, dict):
+        config = sub(sub(body, "toolConfig") or sub(body, "tool_config"), "functionCallingConfig")
+        allowed = config.get("allowedFunctionNames")
+        if isinstance(allowed, list) and allowed:
+            return [n for n in allowed if isinstance(n, str)]
+    return names
+
+
+def model_names(data: Any) -> list[str]:
+    """The `name`s of a ListModelsResponse's models."""
+    found = data.get("models") if isinstance(data, dict) else None
+    return [m["name"] for m in found if isinstance(m, dict) and isinstance(m.get("name"), str)] \
+        if isinstance(found, list) else []
+
+
+def path_model(path: str) -> str:
+    """The model a request path names (/v1beta/models/<model>:method)."""
+    rest = path.split("/v1beta/models/", 1)[-1]
+    return rest.split(":", 1)[0].split("?", 1)[0]
+
+
+def model_of(request: Request) -> str:
+    return path_model(request.path)
+
+
+# -- error envelopes ----------------------------------------------------------------------------
+
+def _status_names(body: dict[str, Any], exchange: Exchange, what: str) -> None:
+    from llmconform.verdict import expect
+
+    error = sub(body, "error")
+    expect(error.get("code") == exchange.status, f"{what}: error.code {exchange.status} (the HTTP status)",
+           error.get("code"), exchange=exchange)
+    wanted = ERROR_STATUSES.get(exchange.status or 0)
+    if wanted:
+        expect(error.get("status") in wanted, f"{what}: error.status {' or '.join(wanted)} for status "
+               f"{exchange.status}", error.get("status"), exchange=exchange)
+
+
+def native_error(exchange: Exchange, statuses: tuple[int, ...] | range, what: str) -> dict[str, Any]:
+    """One of `statuses` with Google's `{"error": {"code", "message", "status"}}`, `code` the HTTP
+    status and `status` its canonical name."""
+    # Imported here: checks imports report, which imports the surfaces.
+    from llmconform import checks
+
+    body = checks.error_envelope(exchange, NAME, statuses, what)
+    _status_names(body, exchange, what)
+    return body
+
+
+def native_rejected(exchange: Exchange, what: str) -> dict[str, Any]:
+    """Invalid input refused with a 400 and the Google envelope — never served, never a 5xx."""
+    from llmconform import checks
+
+    body = checks.rejected(exchange, NAME, what)
+    _status_names(body, exchange, what)
+    return body
+
+
+# -- requests -----------------------------------------------------------------------------------
+
+def _spec_request(target: Target, name: str, template: str, query: str = "") -> Request:
+    """A probe of one operation (or the profile's documented request of that name), sent to the
+    operation's path with the profile's model."""
+    config = target.surface_config(NAME)
+    if config is not None and name in config.requests:
+        body = config.requests[name]
+    else:
+        body = spec.load(NAME).operation(template).probes[name]["value"]
+    path = spec.fill_model(template, target.model(NAME)) + query
+    return Request(surface=NAME, probe=name, method="POST", path=path, body=spec.fill_model(body, target.model(NAME)))
+
+
+def _answer(exchange: Exchange) -> dict[str, Any]:
+    if exchange.status is None or not 200 <= exchange.status < 300:
+        return {}
+    try:
+        data = json.loads(exchange.body)
+    except (ValueError, UnicodeDecodeError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _stream(target: Target) -> Request:
+    return _spec_request(target, "stream", STREAM, SSE)
+
+
+def _stream_json(target: Target) -> Request:
+    return _spec_request(target, "stream-json", STREAM)
+
+
+def _tools_stream(target: Target) -> Request:
+    return _spec_request(target, "tools-stream", STREAM, SSE)
+
+
+def _count_tokens(target: Target) -> Request:
+    return _spec_request(target, "count-tokens", COUNT_TOKENS)
+
+
+def _list_models(target: Target) -> Request:
+    return Request(surface=NAME, probe="models-list", method="GET", path=MODELS)
+
+
+def _get_model(target: Target) -> Request:
+    return Request(surface=NAME, probe="models-get", method="GET",
+                   path=spec.fill_model(MODEL, target.model(NAME)))
+
+
+def _function_response(target: Target) -> Request:
+    """The forced call answered: the model's functionCall turn sent back, then a user turn with a
+    functionResponse for it (the spec's fixed function-response probe when no call came back)."""
+    answer = _answer(target.probe(NAME, "tools-forced"))
+    calls = [c for c in function_calls(answer) if isinstance(c.get("name"), str) and c.get("name")]
+    config = target.surface_config(NAME)
+    if not calls or (config is not None and "function-response" in config.requests):
+        return _spec_request(target, "function-response", GENERATE)
+    first = target.request(NAME, "tools-forced")
+    call = calls[0]
+    response: dict[str, Any] = {"name": call["name"], "response": {"content": TOOL_RESULT}}
+    if isinstance(call.get("id"), str):
+        response["id"] = call["id"]
+    body = {k: v for k, v in first.body.items() if k != "toolConfig"}
+    body["contents"] = [*first.body["contents"],
+                        {"role": "model", "parts": [{"functionCall": call}]},
+                        {"role": "user", "parts": [{"functionResponse": response}]}]
+    return replace(first, probe="function-response", body=body)
+
+
+def _unknown_model(target: Target) -> Request:
+    basic = target.request(NAME, "basic")
+    return replace(basic, probe="unknown-model", path=spec.fill_model(GENERATE, UNKNOWN_MODEL))
+
+
+def _malformed_json(target: Target) -> Request:
+    raw = b'{"contents": [{"role": "user", "parts": [{"text": "hi"'
+    return Request(surface=NAME, probe="malformed-json", method="POST",
+                   path=spec.fill_model(GENERATE, target.model(NAME)), raw_body=raw)
+
+
+def _with_style(style: str) -> Any:
+    """The basic probe with the key sent in the given style (the profile's own style is the basic
+    probe itself: no second request)."""
+
+    def build(target: Target) -> Request:
+        basic = target.request(NAME, "basic")
+        if target.profile.auth_style_for(NAME) == style:
+            return basic
+        return replace(basic, probe=f"basic:{style}", auth_style=style)
+
+    return build
+
+
+SURFACE = register(Surface(
+    name=NAME, path=GENERATE,
+    builders={"auth-none": with_auth(NAME, "basic", "none"), "auth-wrong": with_auth(NAME, "basic", "wrong"),
+              "auth-header": _with_style(HEADER), "auth-query": _with_style(QUERY),
+              "malformed-json": _malformed_json, "unknown-model": _unknown_model,
+              "stream": _stream, "stream-json": _stream_json, "tools-stream": _tools_stream,
+              "count-tokens": _count_tokens, "models-list": _list_models, "models-get": _get_model,
+              "function-response": _function_response},
+    event_text=event_text, usage_counts=usage_counts,
+))

@@ -1,0 +1,49 @@
+"""Backend fingerprints: reported as warnings, never as failures."""
+
+import pytest
+
+from llmconform import checks
+from llmconform.surfaces.gemini import OPENAI_FIELDS, candidates, text, usage
+from llmconform.verdict import warn
+
+
+def _openai_fields(data):
+    found = [name for name in OPENAI_FIELDS if isinstance(data, dict) and name in data]
+    ident = data.get("id") if isinstance(data, dict) else None
+    return found, ident
+
+
+def test_openai_fields(basic):
+    """The answer has none of OpenAI's top-level fields — `id` (chatcmpl-…), `object`, `choices`,
+    `usage`, `model`, a top-level `text` (W: an OpenAI-shaped backend translated to Gemini's shape)."""
+    found, ident = _openai_fields(checks.ok_json(basic))
+    if found:
+        detail = ", ".join(found) + (f" (id {ident!r})" if ident else "")
+        warn("only GenerateContentResponse fields at the top level", f"OpenAI-shaped field(s) {detail}",
+             fields=found)
+
+
+@pytest.mark.feature("stream")
+def test_null_finish_reason(stream):
+    """Stream events leave finishReason out until the last (W: `"finishReason": null` in every event is
+    an OpenAI chunk's `finish_reason: null`, translated)."""
+    nulls = [i for i, piece in enumerate(stream.data_objects())
+             for c in candidates(piece) if "finishReason" in c and c["finishReason"] is None]
+    if nulls:
+        warn("no finishReason: null in stream events", f"null in event(s) {nulls[:6]}")
+
+
+def test_usage_fields(basic):
+    """usageMetadata holds only the counts the API declares (W: a relay's extras)."""
+    checks.undeclared_fields("gemini", "UsageMetadata", usage(checks.ok_json(basic)), "usageMetadata")
+
+
+def test_persona(basic):
+    """No agent persona nobody asked for ("I'm Claude Code") (W: an injected system prompt)."""
+    checks.no_persona(text(checks.ok_json(basic)))
+
+
+def test_hidden_prompt(basic):
+    """promptTokenCount stays near what the request needs (W: thousands for a one-line question betray a
+    system prompt the provider added)."""
+    checks.input_tokens_plausible(basic.request.body, usage(checks.ok_json(basic)).get("promptTokenCount"))

@@ -1,0 +1,35 @@
+"""GET /v1beta/models and GET /v1beta/models/{model}: Google's model list and model resource."""
+
+from llmconform import checks, spec
+from llmconform.surfaces.gemini import model_names
+from llmconform.verdict import expect, fail, warn
+
+GEMINI = spec.load("gemini")
+
+
+def test_list(models_list):
+    """A 2xx `application/json` ListModelsResponse: `{"models": [{"name": "models/…", …}],
+    "nextPageToken"}`, no name listed twice."""
+    data = checks.ok_json(models_list)
+    checks.json_content_type(models_list)
+    GEMINI.check("ListModelsResponse", data, what="the model list")
+    names = model_names(data)
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        fail("every model listed once", f"listed more than once: {', '.join(repeated)}")
+
+
+def test_declared_listed(models_list, llmconform_target):
+    """The profile's gemini model is listed as `models/<model>` (W: relays hide or alias models)."""
+    model = llmconform_target.model("gemini")
+    names = model_names(checks.ok_json(models_list))
+    if f"models/{model}" not in names:
+        warn(f"models/{model} in the model list", f"{len(names)} model(s) listed: {', '.join(names[:5])}")
+
+
+def test_get(models_get, llmconform_target):
+    """GET /v1beta/models/<model> answers the Model resource, named `models/<model>`."""
+    data = checks.ok_json(models_get)
+    GEMINI.check("Model", data, what="the model")
+    model = llmconform_target.model("gemini")
+    expect(data.get("name") == f"models/{model}", f"name 'models/{model}'", data.get("name"))

@@ -1,0 +1,72 @@
+"""Request parameters the provider must honour, not merely accept."""
+
+import json
+
+import pytest
+
+from llmconform import checks, spec
+from llmconform.surfaces.gemini import finish_reason, text, usage
+from llmconform.verdict import expect, warn
+
+GEMINI = spec.load("gemini")
+
+
+def _answered(exchange, what):
+    data = checks.ok_json(exchange)
+    GEMINI.check("GenerateContentResponse", data, what=f"the answer to {what}")
+    expect(text(data).strip(), f"a non-empty text answer to {what}", data.get("candidates"))
+    return data
+
+
+def test_max_output_tokens(max_tokens):
+    """A long answer asked for with maxOutputTokens 8: finishReason `MAX_TOKENS` and candidatesTokenCount
+    <= 8."""
+    data = checks.ok_json(max_tokens)
+    limit = max_tokens.request.body["generationConfig"]["maxOutputTokens"]
+    checks.within_limit(usage(data).get("candidatesTokenCount"), limit, "maxOutputTokens")
+    expect(finish_reason(data) == "MAX_TOKENS",
+           f"finishReason 'MAX_TOKENS' when maxOutputTokens = {limit} cuts a long answer", finish_reason(data))
+
+
+def test_stop_sequences(stop_sequences):
+    """Counting 1..6 with stopSequences ["4"]: the text stops before "4" and finishReason is `STOP`
+    (Gemini has no separate reason for a stop sequence). A model that never reached "4" within the
+    limit (MAX_TOKENS) cannot show it: skipped."""
+    data = checks.ok_json(stop_sequences)
+    sequences = stop_sequences.request.body["generationConfig"]["stopSequences"]
+    answer = text(data)
+    for sequence in sequences:
+        expect(sequence not in answer, f"no {sequence!r} in the text (it is a stop sequence)", answer)
+    if finish_reason(data) == "MAX_TOKENS":
+        pytest.skip("the answer hit maxOutputTokens before reaching the stop sequence: undecided")
+    expect(finish_reason(data) == "STOP", "finishReason 'STOP' at a stop sequence", finish_reason(data))
+
+
+def test_system_instruction(system_instruction):
+    """`systemInstruction` is accepted and steers the answer (W when the answer ignores it)."""
+    answer = text(_answered(system_instruction, "a systemInstruction"))
+    if "pong" not in answer.lower():
+        warn("the answer to follow the systemInstruction (reply pong)", answer)
+
+
+def test_multi_turn(multi_turn):
+    """A user / model / user conversation is accepted and its history used (W when not)."""
+    answer = text(_answered(multi_turn, "a multi-turn conversation"))
+    if "ada" not in answer.lower():
+        warn("the answer to use the earlier turns (the name Ada)", answer)
+
+
+@pytest.mark.feature("json-mode")
+def test_json_mime_type(json_mode):
+    """`responseMimeType: application/json` → the answer's text parses as JSON."""
+    answer = text(_answered(json_mode, "responseMimeType application/json"))
+    try:
+        json.loads(answer)
+    except ValueError:
+        expect(False, "text that parses as JSON (responseMimeType application/json)", answer)
+
+
+@pytest.mark.feature("vision")
+def test_image(image):
+    """An inlineData part (a base64 PNG) beside a text part is accepted and answered."""
+    _answered(image, "an image")

@@ -1,0 +1,9 @@
+"""What the provider is sent: parameters the API defines."""
+
+from llmconform import checks
+
+
+def test_unknown_params(basic):
+    """The request carries only fields GenerateContentRequest defines, in either spelling (W: a typo such
+    as `generation_confg` is silently ignored, and the caller never learns it)."""
+    checks.unknown_parameters("gemini", "GenerateContentRequest", basic.request.body)

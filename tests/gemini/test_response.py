@@ -1,0 +1,74 @@
+"""A generateContent answer: its shape, as Google's reference declares it."""
+
+import re
+
+from llmconform import checks, spec
+from llmconform.surfaces.gemini import candidates, finish_reasons, model_of, parts, text
+from llmconform.verdict import expect, warn
+
+GEMINI = spec.load("gemini")
+# Versions Google answers for a model alias: gemini-2.0-flash-001, gemini-2.5-flash-preview-05-20, ...
+VERSION_SUFFIX = re.compile(r"^-(\d{3}|latest|preview(-\d{2}-\d{2})?|exp(-\d{4})?|\d{2}-\d{4}|\d{2}-\d{2})$")
+
+
+def test_schema(basic):
+    """The body is a `GenerateContentResponse` as the spec declares it: `candidates[]` of {content
+    {role, parts[]}, finishReason, index, safetyRatings}, `usageMetadata`, `modelVersion`, `responseId`,
+    `promptFeedback`."""
+    GEMINI.check("GenerateContentResponse", checks.ok_json(basic), what="the answer")
+
+
+def test_content_type(basic):
+    """A JSON answer says `Content-Type: application/json`."""
+    checks.status_ok(basic)
+    checks.json_content_type(basic)
+
+
+def test_role_model(basic):
+    """Every candidate's content has `role: model` (not OpenAI's `assistant`)."""
+    found = candidates(checks.ok_json(basic))
+    expect(found, "at least one candidate", checks.ok_json(basic))
+    for index, candidate in enumerate(found):
+        content = candidate.get("content") if isinstance(candidate.get("content"), dict) else {}
+        expect(content.get("role") == "model", f"candidates[{index}].content.role 'model'", content.get("role"))
+
+
+def test_text_part(basic):
+    """The first candidate holds a non-empty `text` part (a plain question gets a text answer)."""
+    data = checks.ok_json(basic)
+    expect(text(data).strip(), "a non-empty text part in candidates[0].content.parts",
+           parts(data) or data.get("candidates"))
+
+
+def test_finish_reason(basic):
+    """Every candidate of a finished answer has a `finishReason` (STOP, MAX_TOKENS, SAFETY, ...), never
+    null or absent."""
+    for index, candidate in enumerate(candidates(checks.ok_json(basic))):
+        reason = candidate.get("finishReason")
+        expect(reason in finish_reasons(), f"candidates[{index}].finishReason one of STOP, MAX_TOKENS, SAFETY, …",
+               reason)
+
+
+def test_candidates(basic):
+    """One candidate when candidateCount is not set, and `index`, where given, counts 0, 1, 2…"""
+    found = candidates(checks.ok_json(basic))
+    expect(len(found) == 1, "exactly one candidate (no candidateCount in the request)", len(found))
+    indices = [c.get("index") for c in found if "index" in c]
+    expect(indices == list(range(len(indices))), "candidate indices 0..n-1", indices)
+
+
+def test_model_echo(basic):
+    """`modelVersion` names the requested model or a version of it (gemini-2.0-flash-001); another
+    model is W (relays alias and substitute), none at all F."""
+    requested = model_of(basic.request)
+    answered = checks.ok_json(basic).get("modelVersion")
+    if isinstance(answered, str) and answered.startswith(requested) and VERSION_SUFFIX.match(answered[len(requested):]):
+        return
+    checks.model_echo(requested, answered)
+
+
+def test_response_id(basic):
+    """The answer carries a non-empty `responseId` (W when missing: support asks for it, SDKs expose it)."""
+    value = checks.ok_json(basic).get("responseId")
+    if not (isinstance(value, str) and value):
+        warn("a non-empty responseId", value)

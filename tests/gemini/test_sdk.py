@@ -1,0 +1,61 @@
+"""The official `google-genai` SDK consumes the provider's answers (parsed and streamed).
+
+The SDK builds its own request from a stand-in prompt: the transport answers every request with the
+exchange the provider already served, so what is judged is whether the SDK can read that answer.
+"""
+
+import pytest
+
+from llmconform import sdk
+from llmconform.surfaces.gemini import model_of
+from llmconform.verdict import expect
+
+pytestmark = pytest.mark.skipif(not sdk.available("google.genai"),
+                                reason="the google-genai SDK is not installed (pip install 'llmconform[sdk]')")
+PROMPT = "llmconform sdk lane"
+
+
+def _models(exchange):
+    return sdk.gemini_client(exchange).models
+
+
+def test_parse(basic):
+    """`client.models.generate_content()` parses the answer into a GenerateContentResponse whose
+    `.text` is the answer."""
+    response = sdk.consume(basic, "google-genai",
+                           lambda: _models(basic).generate_content(model=model_of(basic.request), contents=PROMPT))
+    expect(type(response).__name__ == "GenerateContentResponse" and response.candidates,
+           "a GenerateContentResponse with candidates", response)
+    expect((response.text or "").strip(), "non-empty response.text", response)
+
+
+@pytest.mark.feature("stream")
+def test_stream(stream):
+    """Iterating `client.models.generate_content_stream()` over the alt=sse stream runs to the end; the
+    pieces' `.text` join to a non-empty answer and the last names a finish reason."""
+    def read():
+        return list(_models(stream).generate_content_stream(model=model_of(stream.request), contents=PROMPT))
+
+    pieces = sdk.consume(stream, "google-genai", read)
+    joined = "".join(piece.text or "" for piece in pieces)
+    expect(joined.strip(), "non-empty text from the SDK's stream", pieces[-1:] or pieces)
+    last = pieces[-1].candidates if pieces else None
+    expect(last and last[0].finish_reason, "a finish_reason in the SDK's last piece", pieces[-1:] or pieces)
+
+
+@pytest.mark.feature("tools")
+def test_tools(tools_forced):
+    """The forced call parses into `response.function_calls`, each with a name and dict args."""
+    response = sdk.consume(tools_forced, "google-genai", lambda: _models(tools_forced).generate_content(
+        model=model_of(tools_forced.request), contents=PROMPT))
+    calls = response.function_calls or []
+    expect(calls, "function_calls in the SDK's response", response)
+    expect(all(c.name and isinstance(c.args or {}, dict) for c in calls), "calls with a name and dict args", calls)
+
+
+@pytest.mark.feature("count_tokens")
+def test_count_tokens(count_tokens):
+    """`client.models.count_tokens()` parses the count into an integer `total_tokens`."""
+    response = sdk.consume(count_tokens, "google-genai", lambda: _models(count_tokens).count_tokens(
+        model=model_of(count_tokens.request), contents=PROMPT))
+    expect(isinstance(response.total_tokens, int), "an integer total_tokens", response)

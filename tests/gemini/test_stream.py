@@ -1,0 +1,128 @@
+"""streamGenerateContent?alt=sse: every event a GenerateContentResponse piece, the last one final."""
+
+import pytest
+
+from llmconform import checks, spec
+from llmconform.surfaces.gemini import (
+    candidates,
+    finish_reason,
+    finish_reasons,
+    text,
+    usage,
+    usage_arithmetic,
+    usage_numbers,
+)
+from llmconform.verdict import expect, fail, warn
+
+pytestmark = pytest.mark.feature("stream")
+GEMINI = spec.load("gemini")
+CUMULATIVE_MIN = 4  # joined text this long repeated at a piece's start is a snapshot, not a coincidence
+
+
+def _pieces(exchange):
+    pieces = exchange.data_objects()
+    expect(pieces, "at least one event", exchange.excerpt())
+    return pieces
+
+
+def test_content_type(stream):
+    """With `alt=sse` the answer is 200 with `Content-Type: text/event-stream`."""
+    stream.complete()
+    expect(stream.status == 200, "status 200", f"{stream.status}: {stream.excerpt()}")
+    expect(stream.content_type == "text/event-stream", "Content-Type text/event-stream",
+           f"{stream.headers.get('content-type', '(none)')}: {stream.excerpt()}")
+
+
+def test_utf8(stream):
+    """The stream is valid UTF-8 from the first byte to the last."""
+    stream.stream_events()
+    offset = stream.framing.invalid_utf8_at
+    expect(offset is None, "valid UTF-8 throughout", f"invalid UTF-8 at byte {offset}")
+
+
+def test_event_schema(stream):
+    """Every event is `data: <GenerateContentResponse>`: each payload validates against the spec."""
+    for event, data in stream.data_events():
+        GEMINI.check("GenerateContentResponse", data, what=f"event {event.index}")
+
+
+def test_no_done(stream):
+    """No `data: [DONE]` (that is OpenAI's sentinel; Gemini's stream just ends) and nothing half-written
+    after the last event."""
+    events = stream.stream_events()
+    done = [e.index for e in events if e.data.strip() == "[DONE]"]
+    expect(not done, "no data: [DONE] event", [events[i].raw for i in done][:2])
+    expect(not stream.framing.trailing, "nothing after the last event", stream.framing.trailing)
+
+
+def test_openai_chunks(stream):
+    """No OpenAI chunk shapes: no event with `object: chat.completion.chunk` or `choices`."""
+    for event, data in stream.data_events():
+        if isinstance(data, dict) and ("choices" in data or data.get("object") == "chat.completion.chunk"):
+            fail("GenerateContentResponse pieces, not OpenAI chunks", f"event {event.index}: {event.raw[:160]}")
+
+
+def test_final_event(stream):
+    """The last event carries the candidate's `finishReason` and the `usageMetadata`."""
+    last = _pieces(stream)[-1]
+    expect(finish_reason(last) in finish_reasons(), "a finishReason in the last event", last)
+    expect(usage(last), "usageMetadata in the last event", last)
+
+
+def test_early_finish_reason(stream):
+    """Events before the last carry no finishReason (W: the reference reads one as "the model stopped",
+    and clients that stop at the first lose the rest). Null is reported by fingerprint/null-finish-reason."""
+    early = [i for i, piece in enumerate(_pieces(stream)[:-1]) if finish_reason(piece) is not None]
+    if early:
+        warn("finishReason only in the last event", f"finishReason in event(s) {early[:6]} of "
+             f"{len(_pieces(stream))}")
+
+
+def test_usage(stream):
+    """The final usageMetadata is real: integer counts that add up, candidatesTokenCount above 0 after
+    streamed text (all zeros after a served answer fail), within maxOutputTokens."""
+    pieces = _pieces(stream)
+    meta = usage(pieces[-1])
+    expect(meta, "usageMetadata in the last event", pieces[-1])
+    streamed = "".join(text(p) for p in pieces)
+    usage_numbers(meta, bool(streamed))
+    usage_arithmetic(meta)
+    if streamed:
+        expect(meta.get("candidatesTokenCount", 0) > 0 and meta.get("promptTokenCount", 0) > 0,
+               "candidatesTokenCount and promptTokenCount above 0 after a streamed answer", meta)
+    limit = stream.request.body["generationConfig"]["maxOutputTokens"]
+    checks.within_limit(meta.get("candidatesTokenCount", 0), limit, "maxOutputTokens")
+
+
+def test_no_error_event(stream):
+    """Errors come before the stream starts: no event carrying an `error` object after status 200."""
+    for event, data in stream.data_events():
+        expect(not (isinstance(data, dict) and "error" in data), "no error event after status 200", event.raw)
+
+
+def test_text_nonempty(stream):
+    """The joined text of the events is not empty."""
+    streamed = "".join(text(p) for p in _pieces(stream))
+    expect(streamed.strip(), "non-empty streamed text", stream.excerpt())
+
+
+def test_role_model(stream):
+    """Every piece's candidate content says `role: model`."""
+    for index, piece in enumerate(_pieces(stream)):
+        for candidate in candidates(piece):
+            content = candidate.get("content") if isinstance(candidate.get("content"), dict) else None
+            if content is not None and "role" in content:
+                expect(content["role"] == "model", f"role 'model' in event {index}", content.get("role"))
+
+
+def test_increments(stream):
+    """Each event carries new text only: joined, the events give the answer once, in the form of a
+    non-stream answer (a relay that sends the whole text so far in every event, or repeats it in the
+    last, makes the SDKs show it twice)."""
+    joined = ""
+    for index, piece in enumerate(_pieces(stream)):
+        chunk = text(piece)
+        if len(joined) >= CUMULATIVE_MIN and chunk.startswith(joined):
+            fail("each event's text new (increments, not snapshots)",
+                 f"event {index} repeats the {len(joined)} characters streamed before it: {chunk[:80]!r}")
+        joined += chunk

@@ -1,0 +1,45 @@
+"""streamGenerateContent without alt=sse: one JSON array of GenerateContentResponse pieces."""
+
+import pytest
+
+from llmconform import checks, spec
+from llmconform.surfaces.gemini import finish_reason, finish_reasons, text, usage, usage_arithmetic, usage_numbers
+from llmconform.verdict import expect
+
+pytestmark = pytest.mark.feature("stream")
+GEMINI = spec.load("gemini")
+
+
+def _array(exchange):
+    checks.status_ok(exchange)
+    data = exchange.json()
+    expect(isinstance(data, list) and data, "a non-empty JSON array of GenerateContentResponse",
+           f"{type(data).__name__}: {exchange.excerpt()}")
+    return data
+
+
+def test_content_type(stream_json):
+    """Without `alt=sse` the stream is answered 200 as `application/json` (not an event stream)."""
+    checks.status_ok(stream_json)
+    checks.json_content_type(stream_json)
+
+
+def test_array(stream_json):
+    """The body is one JSON array (GenerateContentResponseArray) whose every item is a
+    GenerateContentResponse."""
+    GEMINI.check("GenerateContentResponseArray", _array(stream_json), what="the JSON stream")
+
+
+def test_final_piece(stream_json):
+    """The last item carries the finishReason and real usageMetadata (counts that add up, above 0 after
+    the text the items carry)."""
+    pieces = _array(stream_json)
+    last = pieces[-1] if isinstance(pieces[-1], dict) else {}
+    expect(finish_reason(last) in finish_reasons(), "a finishReason in the last item", last)
+    meta = usage(last)
+    expect(meta, "usageMetadata in the last item", last)
+    served = "".join(text(p) for p in pieces)
+    usage_numbers(meta, bool(served))
+    usage_arithmetic(meta)
+    if served:
+        expect(meta.get("candidatesTokenCount", 0) > 0, "candidatesTokenCount above 0 after streamed text", meta)

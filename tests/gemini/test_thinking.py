@@ -1,0 +1,40 @@
+"""Thinking: thoughts in parts marked `thought: true`, apart from the answer, and counted."""
+
+import pytest
+
+from llmconform import checks
+from llmconform.surfaces.gemini import parts, text, thoughts, usage
+from llmconform.verdict import expect
+
+thinking_feature = pytest.mark.feature("thinking")
+
+
+def test_no_markup(basic):
+    """The visible text carries no reasoning markup (`<think>`, `<thinking>`): thoughts belong in
+    parts marked `thought: true`."""
+    checks.no_reasoning_markup(text(checks.ok_json(basic)), "the text parts")
+
+
+@thinking_feature
+def test_thought_parts(thinking):
+    """`thinkingConfig.includeThoughts` → parts with `thought: true` before the answer, and a non-empty
+    answer in parts without it, free of reasoning markup."""
+    data = checks.ok_json(thinking)
+    found = parts(data)
+    flags = [p.get("thought") is True for p in found]
+    expect(any(flags), "a part with thought: true (includeThoughts was set)", found)
+    first_answer = next((i for i, p in enumerate(found) if p.get("thought") is not True and p.get("text")), len(found))
+    expect(any(flags[:first_answer]), "the thought parts before the answer", flags)
+    answer = text(data)
+    expect(answer.strip(), "a non-empty answer in parts without thought: true", found)
+    checks.no_reasoning_markup(answer, "the answer parts of a thinking answer")
+
+
+@thinking_feature
+def test_thoughts_token_count(thinking):
+    """Thinking is counted: usageMetadata.thoughtsTokenCount is an integer above 0 beside thought parts."""
+    data = checks.ok_json(thinking)
+    expect(thoughts(data), "thought parts to count (see thinking/thought-parts)", parts(data))
+    count = usage(data).get("thoughtsTokenCount")
+    expect(isinstance(count, int) and not isinstance(count, bool) and count > 0,
+           "usageMetadata.thoughtsTokenCount above 0", usage(data))

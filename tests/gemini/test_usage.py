@@ -1,0 +1,59 @@
+"""usageMetadata: the numbers a bill is computed from."""
+
+from llmconform import checks
+from llmconform.surfaces.gemini import is_count, text, thoughts, usage, usage_arithmetic, usage_numbers
+from llmconform.verdict import expect, warn
+
+
+def _count(value):
+    return is_count(value)
+
+
+def _usage(exchange):
+    meta = checks.ok_json(exchange).get("usageMetadata")
+    expect(isinstance(meta, dict), "a usageMetadata object", meta)
+    return meta
+
+
+def test_numbers(basic):
+    """promptTokenCount, candidatesTokenCount and totalTokenCount are non-negative integers; the optional
+    counts (thoughts, cached, tool use), where given, too."""
+    usage_numbers(_usage(basic), bool(text(checks.ok_json(basic))))
+
+
+def test_arithmetic(basic):
+    """totalTokenCount = promptTokenCount + candidatesTokenCount + thoughtsTokenCount (+
+    toolUsePromptTokenCount), as the reference defines it; an absent count is zero."""
+    usage_arithmetic(_usage(basic))
+
+
+def test_within_limit(basic):
+    """candidatesTokenCount never exceeds the request's generationConfig.maxOutputTokens."""
+    limit = basic.request.body["generationConfig"]["maxOutputTokens"]
+    checks.within_limit(_usage(basic).get("candidatesTokenCount"), limit, "maxOutputTokens")
+
+
+def test_details_consistent(basic):
+    """Detail counts agree with the totals (W): no candidatesTokenCount 0 beside a text answer, no
+    promptTokenCount 0 for a non-empty prompt, promptTokensDetails adding up to promptTokenCount,
+    cachedContentTokenCount within promptTokenCount, no thoughtsTokenCount 0 beside thought parts."""
+    data = checks.ok_json(basic)
+    meta = usage(data)
+    contradictions = []
+    if text(data) and not meta.get("candidatesTokenCount"):
+        contradictions.append(f"candidatesTokenCount {meta.get('candidatesTokenCount', 'absent')} beside a text answer")
+    if not meta.get("promptTokenCount"):
+        contradictions.append(f"promptTokenCount {meta.get('promptTokenCount', 'absent')} for a non-empty prompt")
+    details = meta.get("promptTokensDetails")
+    if isinstance(details, list) and details and _count(meta.get("promptTokenCount")):
+        total = sum(d.get("tokenCount", 0) for d in details if isinstance(d, dict) and _count(d.get("tokenCount", 0)))
+        if total != meta["promptTokenCount"]:
+            contradictions.append(f"promptTokensDetails add up to {total} beside promptTokenCount "
+                                  f"{meta['promptTokenCount']}")
+    cached, prompt = meta.get("cachedContentTokenCount"), meta.get("promptTokenCount")
+    if _count(cached) and _count(prompt) and cached > prompt:
+        contradictions.append(f"cachedContentTokenCount {cached} above promptTokenCount {prompt}")
+    if thoughts(data) and not meta.get("thoughtsTokenCount"):
+        contradictions.append("thoughtsTokenCount 0 beside thought parts")
+    if contradictions:
+        warn("usageMetadata details consistent with the totals", "; ".join(contradictions))
