@@ -67,6 +67,8 @@ def sse_event(name: str, data: Any) -> bytes:
 
 Handler = Callable[[FakeRequest], Reply]
 ROUTES: dict[str, Handler] = {}
+# Paths that carry a parameter (Gemini's /v1beta/models/{model}:method): routed by prefix.
+PREFIX_ROUTES: dict[str, Handler] = {}
 
 
 def route(path: str) -> Callable[[Handler], Handler]:
@@ -75,6 +77,18 @@ def route(path: str) -> Callable[[Handler], Handler]:
         return handler
 
     return register
+
+
+def route_prefix(prefix: str) -> Callable[[Handler], Handler]:
+    def register(handler: Handler) -> Handler:
+        PREFIX_ROUTES[prefix] = handler
+        return handler
+
+    return register
+
+
+def _handler(path: str) -> Handler | None:
+    return ROUTES.get(path) or next((h for prefix, h in PREFIX_ROUTES.items() if path.startswith(prefix)), None)
 
 
 class FakeProvider:
@@ -137,7 +151,7 @@ class FakeProvider:
                 request = FakeRequest(self.command, self.path, {k.lower(): v for k, v in self.headers.items()},
                                       raw, provider.faults)
                 provider._count(request)
-                handler = ROUTES.get(self.path.split("?")[0])
+                handler = _handler(self.path.split("?")[0])
                 reply = hostile(request) or (handler(request) if handler else Reply.json(
                     {"error": {"message": "no such path", "type": "not_found", "param": None, "code": None}}, 404))
                 self._write(reply)
@@ -217,7 +231,7 @@ def hostile(f: FakeRequest) -> Reply | None:
     """Failure modes of real relays, for any route. None when no hostile fault is on."""
     if any(x.startswith("hostile.garbage") for x in f.faults):
         return _garbage(f)
-    wants_stream = b'"stream":true' in f.raw.replace(b" ", b"")
+    wants_stream = b'"stream":true' in f.raw.replace(b" ", b"") or ":streamGenerateContent" in f.path
     if f.has("hostile.html-200"):
         return Reply(body=HTML, headers={"content-type": "text/html"})
     if f.has("hostile.html-json-200"):

@@ -1,0 +1,388 @@
+"""Gemini's /v1beta/models/... routes, conforming unless a `gemini.*` fault says otherwise."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from llmconform import spec
+from selftest.fakes.server import KEY, MODEL, FakeRequest, Reply, openai_error, route_prefix, sse_data
+
+ESSAY = ("The Roman Empire grew from a small city state on the Tiber into a power that ruled the whole "
+         "Mediterranean world for centuries, built roads and aqueducts, wrote laws that outlived it, and "
+         "finally split into an eastern and a western half")
+THOUGHT = "17 * 23 = 17 * 20 + 17 * 3 = 340 + 51 = 391."
+STATUS = {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND",
+          500: "INTERNAL"}
+
+
+# -- reading the request (both spellings, single objects for lists, as Google's parser takes them) ----
+
+def _field(body: Any, camel: str, snake: str) -> Any:
+    return body.get(camel, body.get(snake)) if isinstance(body, dict) else None
+
+
+def _listed(value: Any) -> list[Any]:
+    if isinstance(value, list):
+        return value
+    return [value] if isinstance(value, dict) else []
+
+
+def _parts(content: Any) -> list[dict[str, Any]]:
+    return [p for p in _listed(content.get("parts") if isinstance(content, dict) else None) if isinstance(p, dict)]
+
+
+def _text_of(content: Any) -> str:
+    return " ".join(str(p.get("text", "")) for p in _parts(content) if isinstance(p.get("text"), str))
+
+
+def _contents(body: Any) -> list[dict[str, Any]]:
+    return [c for c in _listed(body.get("contents") if isinstance(body, dict) else None) if isinstance(c, dict)]
+
+
+def _config(body: Any) -> dict[str, Any]:
+    config = _field(body, "generationConfig", "generation_config")
+    return config if isinstance(config, dict) else {}
+
+
+def _function_config(body: Any) -> dict[str, Any]:
+    tool_config = _field(body, "toolConfig", "tool_config")
+    config = _field(tool_config, "functionCallingConfig", "function_calling_config")
+    return config if isinstance(config, dict) else {}
+
+
+def _declared(body: Any) -> list[str]:
+    names = []
+    for tool in _listed(body.get("tools") if isinstance(body, dict) else None):
+        for declaration in _listed(_field(tool, "functionDeclarations", "function_declarations")):
+            if isinstance(declaration, dict) and isinstance(declaration.get("name"), str):
+                names.append(declaration["name"])
+    return names
+
+
+def _has_part(body: Any, kind: str) -> bool:
+    return any(kind in p for c in _contents(body) for p in _parts(c))
+
+
+# -- errors -------------------------------------------------------------------------------------
+
+def _error(status: int, message: str, f: FakeRequest) -> Reply:
+    if f.has("gemini.error-envelope-openai"):
+        return openai_error(status, message, "invalid_request_error")
+    name = "INTERNAL" if f.has("gemini.error-status-wrong") else STATUS.get(status, "UNKNOWN")
+    return Reply.json({"error": {"code": status, "message": message, "status": name}}, status)
+
+
+def _key(f: FakeRequest) -> str | None:
+    query = parse_qs(urlsplit(f.path).query)
+    header = None if f.has("gemini.header-key-ignored") else f.headers.get("x-goog-api-key")
+    from_query = None if f.has("gemini.query-key-ignored") else (query.get("key") or [None])[0]
+    return header or from_query
+
+
+def _refused(f: FakeRequest) -> Reply | None:
+    if f.has("gemini.auth-open"):
+        return None
+    key = _key(f)
+    if key is None:
+        return _error(403, "Method doesn't allow unregistered callers. Please use an API key.", f)
+    if key != KEY:
+        return _error(400, "API key not valid. Please pass a valid API key.", f)
+    return None
+
+
+def _snake_case(body: Any) -> bool:
+    """Google's REST examples' snake_case spellings (a relay that only knows lowerCamelCase trips on them)."""
+    if not isinstance(body, dict):
+        return False
+    tools = [t for t in _listed(body.get("tools")) if isinstance(t, dict)]
+    return any(k in body for k in ("system_instruction", "generation_config", "tool_config")) or any(
+        "function_declarations" in t for t in tools)
+
+
+def _body(f: FakeRequest, schema: str) -> tuple[Any, Reply | None]:
+    try:
+        body = f.json()
+    except ValueError:
+        if f.has("gemini.malformed-500"):
+            return None, Reply(status=500, body=b"<html><body>Internal Server Error</body></html>",
+                               headers={"content-type": "text/html"})
+        return None, _error(400, "Invalid JSON payload received.", f)
+    if f.has("gemini.snake-case-500") and _snake_case(body):
+        return None, _error(500, "Internal error encountered.", f)
+    problems = spec.load("gemini").errors(schema, body)
+    if problems and not f.has("gemini.validation-off"):
+        return None, _error(400, f"Invalid value: {problems[0]}", f)
+    if not isinstance(body, dict):
+        return None, _error(400, "The request must be a JSON object.", f)
+    if f.has("gemini.crash-on-odd-input") and any(not _text_of(c).isascii() or not _text_of(c).strip()
+                                                   for c in _contents(body)):
+        return None, _error(500, "Internal error encountered.", f)
+    return body, None
+
+
+# -- the answer ---------------------------------------------------------------------------------
+
+def _answer_text(body: dict[str, Any], f: FakeRequest) -> str:
+    contents = _contents(body)
+    last = _text_of(contents[-1]) if contents else ""
+    history = " ".join(_text_of(c) for c in contents[:-1])
+    system = _text_of(_field(body, "systemInstruction", "system_instruction"))
+    if contents and _has_part({"contents": contents[-1:]}, "functionResponse"):
+        return "It is 18 degrees Celsius and sunny in Paris."
+    if "pong" in system and not f.has("gemini.system-ignored"):
+        return "pong"
+    if "Ada" in history and not f.has("gemini.multi-turn-ignored"):
+        return "Ada"
+    if "17 * 23" in last:
+        return "391"
+    if "Count from 1 to 6" in last:
+        return "1, 2, 3, 4, 5, 6"
+    if "Roman Empire" in last:
+        return ESSAY
+    if "colour" in last:
+        return "Red."
+    if "JSON object" in last:
+        return "The city is Paris." if f.has("gemini.json-mode-ignored") else '{"city": "Paris"}'
+    if "weather" in last:
+        return "I cannot look up the weather, but Paris is often mild."
+    if f.has("gemini.persona"):
+        return "Hello! I'm Claude Code, Anthropic's official CLI for Claude."
+    if f.has("gemini.markup"):
+        return "<think>The user asks about France.</think>The capital of France is Paris."
+    return "The capital of France is Paris."
+
+
+def _words(text: str) -> list[str]:
+    tokens = [w + " " for w in text.split(" ")]
+    tokens[-1] = tokens[-1].rstrip()
+    return [t for t in tokens if t]
+
+
+def _call(body: dict[str, Any], f: FakeRequest) -> dict[str, Any] | None:
+    config = _function_config(body)
+    mode = str(config.get("mode", "AUTO")).upper()
+    declared = _declared(body)
+    if not declared or f.has("gemini.tool-config-ignored"):
+        return None
+    if mode == "NONE" and not f.has("gemini.mode-none-ignored"):
+        return None
+    if mode not in ("ANY", "NONE") and "weather" not in " ".join(_text_of(c) for c in _contents(body)[-1:]):
+        return None
+    if mode == "AUTO" and _has_part({"contents": _contents(body)[-1:]}, "functionResponse"):
+        return None
+    allowed = [n for n in config.get("allowedFunctionNames") or [] if n in declared] or declared
+    args: Any = {"location": "Paris"}
+    if f.has("gemini.args-string"):
+        args = json.dumps(args)
+    return {"name": allowed[0], "args": args}
+
+
+def _prompt_tokens(body: dict[str, Any], f: FakeRequest) -> int:
+    words = sum(len(_text_of(c).split()) for c in _contents(body))
+    words += len(_text_of(_field(body, "systemInstruction", "system_instruction")).split())
+    return words + 3 + (5000 if f.has("gemini.usage-inflated") else 0)
+
+
+def _generate(body: dict[str, Any], f: FakeRequest) -> tuple[list[dict[str, Any]], str, int, int]:
+    """(parts, finishReason, candidates tokens, thoughts tokens) for a request."""
+    config = _config(body)
+    limit = config.get("maxOutputTokens") if isinstance(config.get("maxOutputTokens"), int) else 8192
+    thinking = _field(config, "thinkingConfig", "thinking_config")
+    include = isinstance(thinking, dict) and thinking.get("includeThoughts") is True
+    parts: list[dict[str, Any]] = []
+    thought_tokens = len(THOUGHT.split()) if include else 0
+    call = _call(body, f)
+    if call:
+        return [{"functionCall": call}], "STOP", 6, thought_tokens
+    answer = _answer_text(body, f)
+    tokens, reason = _words(answer), "STOP"
+    sequences = [s for s in config.get("stopSequences") or [] if isinstance(s, str) and s]
+    if sequences and not f.has("gemini.stop-ignored"):
+        joined = "".join(tokens)
+        hits = [joined.find(s) for s in sequences if s in joined]
+        if hits:
+            tokens = _words(joined[:min(hits)]) if joined[:min(hits)] else []
+    room = max(limit - thought_tokens, 0)
+    if len(tokens) > room and not f.has("gemini.max-tokens-ignored"):
+        tokens, reason = tokens[:room], "MAX_TOKENS"
+    if include and f.has("gemini.thoughts-in-text"):
+        parts.append({"text": f"<thought>{THOUGHT}</thought>" + "".join(tokens)})
+    else:
+        if include:
+            parts.append({"text": THOUGHT, "thought": True})
+        if tokens and not f.has("gemini.parts-empty"):
+            parts.append({"text": "".join(tokens)})
+    if f.has("gemini.thoughts-uncounted"):
+        thought_tokens = 0
+    return parts, reason, len(tokens), thought_tokens
+
+
+def _usage(body: dict[str, Any], output: int, thoughts: int, f: FakeRequest) -> dict[str, Any]:
+    prompt = _prompt_tokens(body, f)
+    if f.has("gemini.usage-over-limit"):
+        output = int(_config(body).get("maxOutputTokens") or 0) + 5
+    meta: dict[str, Any] = {"promptTokenCount": prompt, "candidatesTokenCount": output,
+                            "totalTokenCount": prompt + output + thoughts,
+                            "promptTokensDetails": [{"modality": "TEXT", "tokenCount": prompt}]}
+    if thoughts:
+        meta["thoughtsTokenCount"] = thoughts
+    if f.has("gemini.usage-negative"):
+        meta["candidatesTokenCount"] = -1
+    if f.has("gemini.usage-total-wrong"):
+        meta["totalTokenCount"] += 1
+    if f.has("gemini.usage-details-inconsistent"):
+        meta["promptTokensDetails"] = [{"modality": "TEXT", "tokenCount": prompt + 7}]
+    if f.has("gemini.usage-extra"):
+        meta["claude_cache_creation_5_m_tokens"] = 0
+    return meta
+
+
+def _model_version(model: str, f: FakeRequest) -> str:
+    return "gemini-alias-model" if f.has("gemini.model-alias") else model
+
+
+def _response(body: dict[str, Any], model: str, f: FakeRequest) -> dict[str, Any]:
+    parts, reason, output, thoughts = _generate(body, f)
+    candidate: dict[str, Any] = {"content": {"parts": parts, "role": "assistant" if f.has("gemini.role-assistant")
+                                             else "model"}, "index": 0}
+    if not f.has("gemini.finish-reason-missing"):
+        candidate["finishReason"] = reason
+    data: dict[str, Any] = {"candidates": [candidate], "usageMetadata": _usage(body, output, thoughts, f),
+                            "modelVersion": _model_version(model, f)}
+    if f.has("gemini.two-candidates"):
+        data["candidates"].append({**candidate, "index": 1})
+    if f.has("gemini.schema-candidates-object"):
+        data["candidates"] = candidate
+    if not f.has("gemini.no-response-id"):
+        data["responseId"] = "fakeResponseId0001"
+    if f.has("gemini.openai-fields"):
+        data.update({"id": "chatcmpl-fake0001", "text": "".join(p.get("text", "") for p in parts)})
+    return data
+
+
+def _pieces(body: dict[str, Any], model: str, f: FakeRequest) -> list[dict[str, Any]]:
+    """The answer in pieces, as Google streams it: a few words per piece, every piece with the prompt
+    count, the last with the finishReason and the whole usage."""
+    whole = _response(body, model, f)
+    parts, reason = whole["candidates"][0]["content"]["parts"], whole["candidates"][0].get("finishReason")
+    meta = whole["usageMetadata"]
+    texts = [p["text"] for p in parts if isinstance(p.get("text"), str) and p.get("thought") is not True]
+    words = [] if f.has("gemini.stream-empty-text") else _words("".join(texts))
+    chunks: list[list[dict[str, Any]]] = [[p] for p in parts if "functionCall" in p]
+    if f.has("gemini.stream-args-split") and chunks:
+        arguments = json.dumps(chunks[0][0]["functionCall"]["args"])
+        chunks = [[{"functionCall": {"name": chunks[0][0]["functionCall"]["name"], "args": piece}}]
+                  for piece in (arguments[:6], arguments[6:])]
+    if f.has("gemini.stream-cumulative"):
+        chunks += [[{"text": "".join(words[:i + 2])}] for i in range(0, len(words), 2)]
+    else:
+        chunks += [[{"text": "".join(words[i:i + 2])}] for i in range(0, len(words), 2)]
+    chunks = chunks or [[{"text": ""}]]
+    role = "assistant" if f.has("gemini.stream-role-assistant") else "model"
+    pieces = []
+    for position, chunk in enumerate(chunks):
+        candidate: dict[str, Any] = {"content": {"parts": chunk, "role": role}, "index": 0}
+        last = position == len(chunks) - 1
+        if last or f.has("gemini.stream-finish-every"):
+            candidate["finishReason"] = reason
+        elif f.has("gemini.stream-null-finish"):
+            candidate["finishReason"] = None
+        piece: dict[str, Any] = {"candidates": [candidate], "modelVersion": whole["modelVersion"],
+                                 "responseId": "fakeStreamId0001"}
+        if last and not f.has("gemini.stream-no-final-usage"):
+            piece["usageMetadata"] = meta
+            if f.has("gemini.stream-usage-zeros"):
+                piece["usageMetadata"] = {"promptTokenCount": 0, "candidatesTokenCount": 0, "totalTokenCount": 0}
+        elif not last:
+            piece["usageMetadata"] = {"promptTokenCount": meta["promptTokenCount"],
+                                      "totalTokenCount": meta["promptTokenCount"]}
+        if f.has("gemini.stream-text-int") and position == 0:
+            chunk[0]["text"] = 5
+        pieces.append(piece)
+    return pieces
+
+
+def _stream(body: dict[str, Any], model: str, f: FakeRequest, sse: bool) -> Reply:
+    pieces = _pieces(body, model, f)
+    if not sse and not f.has("gemini.stream-json-as-sse"):
+        if f.has("gemini.stream-json-no-usage"):
+            pieces[-1].pop("usageMetadata", None)
+        return Reply.json(pieces[0] if f.has("gemini.stream-json-object") else pieces)
+    raw = [sse_data(p) for p in pieces]
+    if f.has("gemini.stream-openai-chunks"):
+        raw.insert(0, sse_data({"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 1, "model": model,
+                                "choices": [{"index": 0, "delta": {"role": "assistant"}, "finish_reason": None}]}))
+    if f.has("gemini.stream-error-event"):
+        overloaded = {"code": 503, "message": "The model is overloaded.", "status": "UNAVAILABLE"}
+        raw.insert(1, sse_data({"error": overloaded}))
+    if f.has("gemini.stream-not-json-event"):
+        raw.insert(1, b"data: {not json\n\n")
+    if f.has("gemini.stream-invalid-utf8"):
+        raw.insert(1, b'data: {"candidates": [], "bad": "\xff\xfe"}\n\n')
+    if f.has("gemini.stream-done"):
+        raw.append(sse_data("[DONE]"))
+    content_type = "application/json" if f.has("gemini.stream-content-type-json") else "text/event-stream"
+    return Reply(chunks=raw, headers={"content-type": content_type, "cache-control": "no-cache"})
+
+
+def _reject(body: dict[str, Any], f: FakeRequest) -> Reply | None:
+    """What the API refuses beyond the schema, and the faults that refuse what it accepts."""
+    if f.has("gemini.function-response-rejected") and _has_part(body, "functionResponse"):
+        return _error(400, "functionResponse is not supported", f)
+    if f.has("gemini.image-500") and any("inlineData" in p or "inline_data" in p
+                                         for c in _contents(body) for p in _parts(c)):
+        return _error(500, "Internal error encountered.", f)
+    return None
+
+
+def _models(model: str, f: FakeRequest) -> dict[str, Any]:
+    name = model if f.has("gemini.model-name-bare") else f"models/{model}"
+    return {"name": name, "version": "001", "displayName": "Fake model", "description": "A loopback fake",
+            "inputTokenLimit": 8192, "outputTokenLimit": 2048,
+            "supportedGenerationMethods": ["generateContent", "countTokens"], "temperature": 1, "topP": 0.95,
+            "topK": 40, "maxTemperature": 2, "thinking": True}
+
+
+@route_prefix("/v1beta/models")
+def gemini(f: FakeRequest) -> Reply:
+    path = urlsplit(f.path).path
+    sse = parse_qs(urlsplit(f.path).query).get("alt") == ["sse"]
+    refused = _refused(f)
+    if refused:
+        return refused
+    rest = path.removeprefix("/v1beta/models").lstrip("/")
+    model, _, method = rest.partition(":")
+    if f.method == "GET":
+        if f.has("gemini.models-404"):
+            return Reply.json({"detail": "Not Found"}, 404)
+        if not model:
+            listed = [] if f.has("gemini.models-hidden") else [_models(MODEL, f)]
+            return Reply.json({"models": [*listed, _models("fake-embedding-001", f)]})
+        if model != MODEL:
+            return _error(404, f"models/{model} is not found for API version v1beta", f)
+        return Reply.json(_models(model, f))
+    if model != MODEL and not f.has("gemini.any-model"):
+        return _error(404, f"models/{model} is not found for API version v1beta, or is not supported for "
+                      f"{method or 'this method'}.", f)
+    if method == "countTokens":
+        body, problem = _body(f, "CountTokensRequest")
+        if problem:
+            return problem
+        tokens = _prompt_tokens({"contents": body.get("contents")}, f) + (40 if f.has("gemini.count-tokens-far") else 0)
+        return Reply.json({"totalTokens": str(tokens) if f.has("gemini.count-tokens-string") else tokens})
+    if method not in ("generateContent", "streamGenerateContent"):
+        return _error(404, f"unknown method {method}", f)
+    body, problem = _body(f, "GenerateContentRequest")
+    if problem:
+        return problem
+    refused = _reject(body, f)
+    if refused:
+        return refused
+    if method == "streamGenerateContent":
+        return _stream(body, model, f, sse)
+    data = _response(body, model, f)
+    if f.has("gemini.content-type-text"):
+        return Reply(body=json.dumps(data).encode(), headers={"content-type": "text/plain"})
+    return Reply.json(data)
