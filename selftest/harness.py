@@ -31,11 +31,13 @@ def node_of(check: str) -> str:
 def run(base_url: str, surface: str, *, checks: list[str] | None = None, features: list[str] | None = None,
         requests: dict[str, Any] | None = None, extra: list[str] | None = None, key: str = KEY,
         model: str = MODEL, budget: int = 500, paths: list[str] | None = None,
-        timeouts: tuple[float, float] = (3, 8), fuzz_cases: int = 3) -> tuple[int, dict[str, Any], str]:
+        timeouts: tuple[float, float] = (3, 8), fuzz_cases: int = 3,
+        auth_style: str | None = None) -> tuple[int, dict[str, Any], str]:
     """(exit code, JSON report, terminal output) of one run."""
     os.environ[KEY_ENV] = key
     with tempfile.TemporaryDirectory() as scratch:
-        profile = {"name": "fake", "base_url": base_url, "auth": {"env": KEY_ENV},
+        auth = {"env": KEY_ENV, **({"style": auth_style} if auth_style else {})}
+        profile = {"name": "fake", "base_url": base_url, "auth": auth,
                    "surfaces": {surface: {"model": model, "features": features or ALL_FEATURES,
                                           **({"requests": requests} if requests else {})}},
                    "budget": {"max_requests": budget, "max_output_tokens": 100000}}

@@ -18,6 +18,7 @@ READS = {
     "openai-chat": ("response/schema", "stream/done-sentinel"),
     "anthropic-messages": ("response/schema", "stream/message-stop"),
     "openai-responses": ("response/schema", "stream/terminal"),
+    "gemini": ("response/schema", "stream/final-event"),
 }
 
 # fault -> (streamed?, the verdict, words its message must contain)
@@ -74,6 +75,28 @@ def test_the_key_appears_nowhere(fake, tmp_path):
     assert list(tmp_path.rglob("*.yaml")), "recording wrote no cassette"
     leaked = [t[max(t.find(KEY) - 80, 0):t.find(KEY) + 20] for t in texts if KEY in t]
     assert not leaked, f"the key leaked: {leaked}"
+
+
+@pytest.mark.parametrize("key", [KEY, KEY + "+/=&%"], ids=["served", "url-special"])
+def test_a_query_key_appears_nowhere(fake, tmp_path, key):
+    """Gemini's `?key=` puts the key in the URL: a canary key (served, and one with characters a URL
+    encodes) is absent, raw and percent-encoded, from report, reproductions, cassettes and output."""
+    from urllib.parse import quote, quote_plus
+
+    texts = []
+    for fault in ("", "hostile.html-200", "hostile.stream-reset", "gemini.auth-open"):
+        with fake.faulty(*([fault] if fault else [])):
+            _, report, out = run(fake.base_url, "gemini", key=key, auth_style="query-key", timeouts=(1.5, 3),
+                                 extra=["--record", "--cassette-dir", str(tmp_path)])
+        texts += [json.dumps(report), out]
+        assert report.get("results"), out[-1500:]
+    assert any("key=${LLMCONFORM_SELFTEST_KEY}" in r["reproduce"] for r in report["results"]), (
+        "reproductions name the variable in the query")
+    texts += [p.read_text(errors="replace") for p in tmp_path.rglob("*.yaml")]
+    assert list(tmp_path.rglob("*.yaml")), "recording wrote no cassette"
+    for form in {key, quote(key, safe=""), quote_plus(key)}:
+        leaked = [t[max(t.find(form) - 80, 0):t.find(form) + 20] for t in texts if form in t]
+        assert not leaked, f"the key leaked as {form!r}: {leaked}"
 
 
 def test_requests_never_exceed_the_budget(fake):
