@@ -86,6 +86,55 @@ def test_budget_stops_at_requests_and_at_tokens():
     assert not tokens.take_request()
 
 
+def test_budget_counts_gemini_usage_thinking_included():
+    """Gemini reports output as usageMetadata.candidatesTokenCount, thinking apart (billed as output);
+    a stream without alt=sse is one JSON array whose last piece holds the totals."""
+    from llmconform.client import output_tokens
+
+    request = Request(surface="gemini", probe="basic", method="POST",
+                      path="/v1beta/models/m:generateContent", body={"generationConfig": {"maxOutputTokens": 64}})
+    answer = {"candidates": [], "usageMetadata": {"promptTokenCount": 9, "candidatesTokenCount": 7,
+                                                  "thoughtsTokenCount": 30, "totalTokenCount": 46}}
+    exchange = Exchange(request=request, url="u", sent_headers={}, status=200, body=json.dumps(answer).encode())
+    assert output_tokens(exchange) == 37
+    pieces = [{"usageMetadata": {"promptTokenCount": 9}}, answer]
+    exchange.body = json.dumps(pieces).encode()
+    assert output_tokens(exchange) == 37
+    events, _ = parse(b"".join(b"data: " + json.dumps(p).encode() + b"\n\n" for p in pieces))
+    exchange.events = events
+    assert output_tokens(exchange) == 37
+    assert request.output_limit == 64
+
+
+def test_gemini_query_key_is_shown_as_its_variable():
+    """The `?key=` style: the URL a report shows masks the key (raw and percent-encoded), and the curl
+    line fills it from the variable."""
+    from llmconform.client import Client
+    from llmconform.profile import parse_profile as parse
+
+    special = KEY + "+/="
+    profile = parse({"name": "g", "base_url": "https://g.invalid", "auth": {"env": "G_KEY", "style": "query-key"},
+                     "surfaces": {"gemini": {"model": "m"}}})
+    redactor = Redactor([special])
+    client = Client(profile, key=special, mode="live", redactor=redactor)
+    request = Request(surface="gemini", probe="stream", method="POST",
+                      path="/v1beta/models/m:streamGenerateContent?alt=sse", body={"contents": []})
+    headers, params = client._auth(request)
+    url = client._url(request, params)
+    assert params == {"key": special} and not headers
+    shown, _ = client._shown(url, headers)
+    exchange = Exchange(request=request, url=shown, sent_headers={}, key_env="G_KEY")
+    line = exchange.curl()
+    for text in (shown, line, redactor.text(str(url))):
+        assert special not in text and "%2B%2F%3D" not in text, text
+    assert '"https://g.invalid/v1beta/models/m:streamGenerateContent?alt=sse&key=${G_KEY}"' in line
+    assert line.startswith("curl -sS -N ")  # a Gemini stream is chosen by its endpoint and ?alt=sse
+    header = Request(surface="gemini", probe="basic", method="POST", path="/v1beta/models/m:generateContent",
+                     body={}, auth_style="x-goog-api-key")
+    assert client._auth(header) == ({"x-goog-api-key": special}, {})
+    client.close()
+
+
 # -- profiles --------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("data", "says"), [
