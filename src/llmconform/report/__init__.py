@@ -146,7 +146,7 @@ def write_reports(reports: list[dict[str, Any]], *, json_path: str | None = None
     if reports:
         first = reports[0]
         for kind, path in (("json", json_path), ("md", md_path), ("html", html_path), ("xml", junit_path)):
-            if path:
+            if path and path != "-":  # "-": the CLI writes the JSON to stdout
                 outputs.append((first, kind, path))
     render = {"json": lambda r: json.dumps(r, indent=2, ensure_ascii=False) + "\n", "md": markdown.render,
               "html": html.render, "xml": junit.render}
