@@ -301,9 +301,11 @@ def run(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = N
     if settings.report_json == "-":
         stdout.write(json.dumps(plugin.reports[0] if len(plugin.reports) == 1 else plugin.reports,
                                 indent=2, ensure_ascii=False) + "\n")
+    ran = sum(len(r["results"]) for r in plugin.reports)
     decided = sum(r["summary"].get(v, 0) for r in plugin.reports for v in ("pass", "fail", "warn", "error"))
     if not decided:
-        print("llmconform: no check reached a verdict (every one skipped): see the skip reasons in the report",
+        print("llmconform: no check ran (the pytest options after -- left none)" if not ran else
+              "llmconform: no check reached a verdict (every one skipped): see the skip reasons in the report",
               file=stderr)
         return EXIT_USAGE
     return plugin.exit_code
@@ -313,8 +315,8 @@ def report_paths(settings: RunSettings, reports: list[dict[str, Any]]) -> list[s
     paths = [p for p in (settings.report_json, settings.report_md, settings.report_html, settings.junit)
              if p and p != "-"]
     if settings.report_dir:
-        paths += [str(Path(settings.report_dir) / f"{r['vendor']}.{ext}") for r in reports
-                  for ext in ("json", "md", "html", "xml")]
+        paths.append(f"{Path(settings.report_dir) / '<vendor>'}.{{json,md,html,xml}} for "
+                     + ", ".join(r["vendor"] for r in reports))
     return paths
 
 

@@ -107,7 +107,7 @@ class Console:
             self.line(line)
         for path in written:
             if self.verbosity >= 0:
-                self.line(f"report: {path}")
+                self.line(f"reports: {path}")
         checks = sum(total.values())
         self.line(f"llmconform: {checks} checks — " + ", ".join(f"{total.get(v, 0)} {v}" for v in VERDICTS)
                   + f" ({time.monotonic() - self.started:.1f} s)")
