@@ -87,6 +87,8 @@ def run_parser() -> argparse.ArgumentParser:
     budget.add_argument("--budget-tokens", type=int, metavar="N", help="cap on output tokens (overrides the profile)")
     budget.add_argument("--fuzz-cases", type=int, default=5, metavar="N",
                         help="schemathesis cases per generated phase, live only (default 5)")
+    budget.add_argument("--concurrency", type=int, default=4, metavar="N",
+                        help="requests in flight at once, at most (default 4: a small server is not flooded)")
     bounds = parser.add_argument_group("bounds")
     bounds.add_argument("--timeout-read", type=float, default=60.0, metavar="S", help="longest silence in an answer")
     bounds.add_argument("--timeout-total", type=float, default=120.0, metavar="S", help="cap on one exchange")
@@ -217,7 +219,7 @@ def build_targets(settings: RunSettings, found: list[Profile], notice: TextIO) -
             return build_target(profile, mode=settings.mode, limits=limits,
                                 cassette_root=cassette_root(profile, settings) if settings.mode != "live" else None,
                                 budget_requests=settings.budget_requests, budget_tokens=settings.budget_tokens,
-                                fuzz_cases=settings.fuzz_cases)
+                                fuzz_cases=settings.fuzz_cases, concurrency=settings.concurrency)
         except ValueError as exc:  # a cassette that cannot be read
             raise ProfileError(str(exc).splitlines()[0]) from None
 

@@ -105,8 +105,18 @@ class Plugin:
         if deselected:
             config.hook.pytest_deselected(items=deselected)
             items[:] = keep
-        self.console.start(len(items), self.targets)
-        # Every exchange the selected checks will read, sent concurrently before the first check runs.
+        plans = {}
+        for target in self.targets:
+            runs = [item for item in items if _target_of(item) is target and not item.get_closest_marker("skip")]
+            probes = [p for item in runs for p in probes_of(item) if target.surface_config(p[0]) is not None]
+            idents = [ident for _, ident in filter(None, (check_id(item) for item in runs))]
+            phases = [(ident.split("/")[0], ident.rsplit("/", 1)[1].removeprefix("fuzz-"))
+                      for ident in idents if "/schema/" in ident]
+            requests, tokens = target.plan(probes, phases)
+            target.client.budget.size(target.client.budget.requests + requests, tokens)
+            plans[target.name] = (requests, tokens)
+        self.console.start(len(items), self.targets, plans)
+        # Every exchange the selected checks will read, sent before the first check runs.
         for target in self.targets:
             target.prefetch(p for item in items if _target_of(item) is target and not item.get_closest_marker("skip")
                             for p in probes_of(item) if target.surface_config(p[0]) is not None)
