@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import fnmatch
 import io
 import json
 import os
@@ -169,20 +170,17 @@ def cassette_root(profile: Profile, settings: RunSettings) -> Path:
 
 
 def check_selection(settings: RunSettings) -> None:
+    if not settings.checks and not settings.select:
+        return
     from llmconform.catalogue import checks
 
     known = [ident for ident, _ in checks()]
     for ident in settings.checks:
         if ident not in known:
             raise ProfileError(f"no check {ident!r} (`llmconform checks` lists them)")
-    import fnmatch
-
     for glob in settings.select:
         if not any(fnmatch.fnmatchcase(ident, glob) for ident in known):
             raise ProfileError(f"--select {glob!r} matches no check (`llmconform checks` lists them)")
-    for surface in settings.surfaces:
-        if surface not in SURFACES:
-            raise ProfileError(f"unknown surface {surface!r} (known: {', '.join(SURFACES)})")
 
 
 def check_baseline(path: str, vendors: list[str]) -> None:
@@ -277,6 +275,9 @@ def run(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = N
         return EXIT_OK
     try:
         settings = parse_run(argv)
+        for surface in settings.surfaces:
+            if surface not in SURFACES:
+                raise ProfileError(f"unknown surface {surface!r} (known: {', '.join(SURFACES)})")
         found = profiles(settings)
         check_selection(settings)
         if settings.baseline:

@@ -11,11 +11,11 @@ import fnmatch
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from llmconform.checkid import check_id
 from llmconform.console import Console
 from llmconform.exchange import Exchange
 from llmconform.fixtures import TARGET_FIXTURE, exchanges_of, probes_of
@@ -33,17 +33,6 @@ class Row:
     message: str
     evidence: dict[str, Any] = field(default_factory=dict)
     reproduce: str = ""
-
-
-def check_id(item: pytest.Item) -> tuple[str, str] | None:
-    """(surface, surface/concern/name) from tests/<surface>/test_<concern>.py::test_<name>."""
-    path = Path(str(item.path))
-    if not path.name.startswith("test_"):
-        return None
-    surface = path.parent.name.replace("_", "-")
-    concern = path.stem.removeprefix("test_").replace("_", "-")
-    name = getattr(item, "originalname", item.name).removeprefix("test_").replace("_", "-")
-    return surface, f"{surface}/{concern}/{name}"
 
 
 def selected(ident: str, surface: str, settings: RunSettings) -> bool:
@@ -80,6 +69,7 @@ class Plugin:
     def pytest_configure(self, config: pytest.Config) -> None:
         config.addinivalue_line("markers", "feature(name): the check needs a feature the profile must declare")
         config.addinivalue_line("markers", "live_only: the check needs generated requests (no cassette can hold)")
+        config.addinivalue_line("markers", "check(id): the check's id, surface/concern/name")
 
     def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
         if TARGET_FIXTURE in metafunc.fixturenames:
