@@ -90,12 +90,14 @@ def assert_table_covers(clean: tuple[int, dict[str, Any], str], violations: dict
 
 
 def verdict_under(fake: Any, surface: str, check: str, violation: str | dict[str, Any]) -> dict[str, Any]:
-    """The check's report row with a fault switched on (`a+b` for several), or a request overridden."""
+    """The check's report row with a fault switched on (`a+b` for several; `fault@style` sends the
+    profile's key in that auth style), or a request overridden."""
     if isinstance(violation, dict):
         _, report, out = run(fake.base_url, surface, checks=[check], requests=violation)
     else:
-        with fake.faulty(*violation.split("+")):
-            _, report, out = run(fake.base_url, surface, checks=[check])
+        faults, _, style = violation.partition("@")
+        with fake.faulty(*faults.split("+")):
+            _, report, out = run(fake.base_url, surface, checks=[check], auth_style=style or None)
     result = row(report, check)
     result["output"] = out[-1500:]
     return result

@@ -60,7 +60,9 @@ VIOLATIONS = {
     G + "models/get": ("gemini.model-name-bare", "fail"),
     G + "auth/no-key": ("gemini.auth-open", "fail"),
     G + "auth/wrong-key": ("gemini.error-envelope-openai", "fail"),
-    G + "auth/header-key": ("gemini.header-key-ignored", "fail"),
+    # The profile sends ?key=, so the header form is the other request (with the header style, a
+    # provider refusing it refuses the first probe: the pre-flight's "key refused", exit 2).
+    G + "auth/header-key": ("gemini.header-key-ignored@query-key", "fail"),
     G + "auth/query-key": ("gemini.query-key-ignored", "fail"),
     G + "invalid/malformed-json": ("gemini.malformed-500", "fail"),
     G + "invalid/missing-contents": ("gemini.validation-off", "fail"),

@@ -116,7 +116,7 @@ def test_gemini_query_key_is_shown_as_its_variable():
     profile = parse({"name": "g", "base_url": "https://g.invalid", "auth": {"env": "G_KEY", "style": "query-key"},
                      "surfaces": {"gemini": {"model": "m"}}})
     redactor = Redactor([special])
-    client = Client(profile, key=special, mode="live", redactor=redactor)
+    client = Client(profile, keys={"G_KEY": special}, mode="live", redactor=redactor)
     request = Request(surface="gemini", probe="stream", method="POST",
                       path="/v1beta/models/m:streamGenerateContent?alt=sse", body={"contents": []})
     headers, params = client._auth(request)
