@@ -22,7 +22,10 @@ SERVED = {
     "llama-server": {"openai-chat": ["stream", "tools", "json-mode"], "openai-responses": ["stream", "tools"],
                      "anthropic-messages": ["stream", "tools", "count_tokens"], "models": []},
     "litellm": {"openai-chat": ["stream", "tools", "json-mode"], "openai-responses": ["stream", "tools"],
-                "anthropic-messages": ["stream", "tools", "count_tokens"], "models": []},
+                "anthropic-messages": ["stream", "tools", "count_tokens"], "models": [],
+                # LiteLLM's Google-format routes (/v1beta/models/{model}:generateContent, ...), translated
+                # to chat completions upstream; llama-server has no Gemini surface of its own.
+                "gemini": ["stream", "tools", "json-mode", "count_tokens"]},
 }
 BUDGET_REQUESTS, BUDGET_TOKENS = 60, 3000
 

@@ -76,6 +76,20 @@ def _cheap(body: Any, model: str, defined: frozenset[str]) -> Any:
     return body
 
 
+def _alias_spelled(body: Any, defined: frozenset[str]) -> bool:
+    """A generated body using the snake_case spelling of a field the API also names in lowerCamelCase
+    (Gemini's `generation_config`): a relay that reads only one spelling would not see the output cap
+    put there, and the case's cost would be unbounded. Such bodies are not sent; the documented
+    examples, which use that spelling, hold relays to it."""
+    if not isinstance(body, dict):
+        return False
+    for name in body:
+        head, *rest = str(name).split("_")
+        if rest and head + "".join(w.capitalize() for w in rest) in defined:
+            return True
+    return False
+
+
 def _gemini_capped(body: dict[str, Any]) -> dict[str, Any]:
     """A Gemini request with maxOutputTokens small and one candidate, in whichever spelling of
     generationConfig it uses (both at once would be a different request)."""
@@ -139,6 +153,8 @@ def generated(target: Target, surface: str, path: str, *, negative: bool, count:
             json.dumps(body)
         except (TypeError, ValueError):
             return  # not expressible as a JSON body
+        if _alias_spelled(body, _defined(surface, path)):
+            return
         valid = not definitions.errors(request_schema, body, limit=1)
         if valid != negative and body not in bodies:
             bodies.append(body)
