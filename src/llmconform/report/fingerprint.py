@@ -75,9 +75,13 @@ def fingerprints(exchanges: list[Exchange]) -> dict[str, Any]:
                 if match:
                     prefixes[match.group(1)] += 1
             usage.setdefault(exchange.request.surface, set()).update(_usage_keys(data))
-            if isinstance(data, dict) and isinstance(data.get("model"), str):
+            answered = data.get("model", data.get("modelVersion")) if isinstance(data, dict) else None
+            if isinstance(answered, str):
                 requested = exchange.request.body.get("model") if isinstance(exchange.request.body, dict) else None
-                models.setdefault(str(requested), set()).add(data["model"])
+                if requested is None and "/v1beta/models/" in exchange.request.path:
+                    # Gemini names the model in the path and answers its modelVersion.
+                    requested = exchange.request.path.split("/v1beta/models/", 1)[1].split(":", 1)[0]
+                models.setdefault(str(requested), set()).add(answered)
         text = exchange.body.decode("utf-8", errors="replace")
         personas.update(m.group(0).strip() for m in PERSONAS.finditer(text))
     return {
