@@ -34,25 +34,51 @@ def _run(argv: list[str]) -> int:
 
 
 def _compare(argv: list[str]) -> int:
-    from llmconform.report import (
-        load_report,
-        matrix,
-    )
+    import os.path
 
-    parser = argparse.ArgumentParser(prog="llmconform compare", description="one matrix from JSON reports")
-    parser.add_argument("reports", nargs="+", metavar="REPORT.json")
+    from llmconform.report import matrix
+    from llmconform.result import Report, ReportError, load, load_one
+
+    parser = argparse.ArgumentParser(prog="llmconform compare",
+                                     description="runs side by side (columns are runs: vendor, mode, date)")
+    parser.add_argument("reports", nargs="*", metavar="REPORT.json")
     parser.add_argument("--md", metavar="F", help="write the matrix as Markdown")
     parser.add_argument("--html", metavar="F", help="write the matrix as self-contained HTML")
+    parser.add_argument("--diff", nargs=2, metavar=("OLD.json", "NEW.json"),
+                        help="list what changed between two runs of one vendor")
     args = parser.parse_args(argv)
     try:
-        reports = [load_report(path) for path in args.reports]
-    except (OSError, ValueError) as exc:
+        if args.diff:
+            sys.stdout.write(matrix.diff(load_one(args.diff[0]), load_one(args.diff[1])))
+            return 0
+        if not args.reports:
+            parser.error("give the JSON reports to compare (or --diff OLD.json NEW.json)")
+        runs: list[tuple[Report, str]] = []
+        seen: set[tuple[str, str, str, str]] = set()
+        for path in args.reports:
+            for report in load(path):
+                if report.key not in seen:  # one run from its own file and a combined one is one column
+                    seen.add(report.key)
+                    runs.append((report, path))
+    except ReportError as exc:
         print(f"llmconform compare: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    for path, render in ((args.md, matrix.markdown), (args.html, matrix.html)):
-        if path:
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-            Path(path).write_text(render(reports), encoding="utf-8")
+    reports = [report for report, _ in runs]
+
+    def href(source: str, page: str) -> str | None:
+        # Each column links to the HTML report written beside its JSON (what --report-dir writes).
+        sibling = Path(source).with_suffix(".html")
+        if not sibling.exists():
+            return None
+        return os.path.relpath(os.path.abspath(sibling), os.path.dirname(os.path.abspath(page))).replace(os.sep, "/")
+
+    if args.md:
+        Path(args.md).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.md).write_text(matrix.markdown(reports), encoding="utf-8")
+    if args.html:
+        Path(args.html).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.html).write_text(matrix.html(reports, [href(source, args.html) for _, source in runs]),
+                                   encoding="utf-8")
     sys.stdout.write(matrix.text(reports))
     return 0
 
@@ -62,6 +88,7 @@ USAGE = """usage: llmconform run --profile vendors/NAME.yaml [--surface S ...] [
                       [--budget-requests N]
        llmconform run --base-url URL --api-key-env VAR --surface openai-chat --model M [...]
        llmconform compare REPORT.json REPORT.json ... [--md F] [--html F]
+       llmconform compare --diff OLD.json NEW.json
 
 `run` takes every pytest option too (-k, -x, -v); `llmconform run --help` lists them all.
 Exit codes: 0 no FAIL (or no regression against --baseline), 1 a FAIL or regression,

@@ -18,7 +18,11 @@ import pytest
 from llmconform.client import Limits
 from llmconform.exchange import Exchange
 from llmconform.profile import Profile, ProfileError, load_profile, profile_from_flags
-from llmconform.report import build_report, compare_baseline, write_reports
+from llmconform.report import build_report, write_reports
+from llmconform.report.baseline import compare as compare_baseline
+from llmconform.report.baseline import lines as baseline_lines
+from llmconform.report.baseline import load_baselines
+from llmconform.result import Report, ReportError, Row
 from llmconform.target import Target, build_target
 from llmconform.verdict import Verdict, excerpt
 
@@ -57,22 +61,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 @dataclass
-class Row:
-    id: str
-    surface: str
-    verdict: str
-    message: str
-    evidence: dict[str, Any] = field(default_factory=dict)
-    reproduce: str = ""
-
-
-@dataclass
 class RunState:
     config: pytest.Config
     targets: list[Target] | None = None
     rows: dict[str, list[Row]] = field(default_factory=dict)
     started: float = field(default_factory=time.time)
     regressions: list[str] = field(default_factory=list)
+    baselines: dict[str, Report] = field(default_factory=dict)  # vendor -> its --baseline report
+    written: list[str] = field(default_factory=list)  # report files written at the end
 
     def build_targets(self) -> list[Target]:
         if self.targets is None:
@@ -175,8 +171,11 @@ def pytest_configure(config: pytest.Config) -> None:
     if getattr(option, "profile", None) or getattr(option, "base_url", None):
         # A provider was named: refuse a bad profile, a missing key or a dead URL before collecting.
         try:
-            config.stash[STATE].build_targets()
-        except ProfileError as exc:
+            targets = config.stash[STATE].build_targets()
+            if getattr(option, "baseline", None):
+                # A baseline that is missing, garbage or another vendor's is refused before any request.
+                config.stash[STATE].baselines = load_baselines(option.baseline, [t.name for t in targets])
+        except (ProfileError, ReportError) as exc:
             raise pytest.UsageError(str(exc)) from None
     config.addinivalue_line("markers", "feature(name): the check needs a feature the profile must declare")
     config.addinivalue_line("markers", "live_only: the check needs generated requests (no cassette can hold)")
@@ -229,7 +228,12 @@ def _skip_reason(item: pytest.Item, target: Target, surface: str) -> str | None:
         if needed not in config.features:
             return f"feature '{needed}' not declared for {surface} by profile {target.name}"
     if item.get_closest_marker("live_only") and target.mode == "replay":
-        return "generated requests are sent live only (no cassette holds them)"
+        # A recorded live run holds its generated cases (positive:0.., negative:0..): those replay.
+        phase = getattr(item, "originalname", item.name).removeprefix("test_fuzz_")
+        held = target.cassettes.generated(surface) if target.cassettes is not None else set()
+        if phase not in held:
+            return (f"generated requests are sent live only: the cassettes of {target.name} hold no generated "
+                    f"{surface} {phase} case (a live run with --record writes them)")
     return None
 
 
@@ -272,6 +276,7 @@ def _row(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestRepo
         culprit = exc.context.get("exchange")
         if isinstance(culprit, Exchange):
             reproduce = redact(culprit.curl())
+            evidence["culprit"] = f"{culprit.request.surface}:{culprit.request.probe}"
         return Row(ident, surface, exc.verdict, redact(exc.message), evidence, reproduce)
     if isinstance(exc, AssertionError):
         return Row(ident, surface, "fail", redact(excerpt(str(exc), 400)), evidence, reproduce)
@@ -315,18 +320,21 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     option = session.config.option
     failed = False
     reports = []
+    rules = {ident[1]: " ".join((getattr(item, "obj", None).__doc__ or "").split())
+             for item in session.items if (ident := check_id(item)) and getattr(item, "obj", None) is not None}
     for target in state.targets:
-        rows = state.rows.get(target.name, [])
-        report = build_report(target, rows, started=state.started)
-        reports.append(report)
-        if option.baseline:
-            regressed, improved = compare_baseline(report, option.baseline)
-            state.regressions += [f"REGRESSED {r}" for r in regressed] + [f"IMPROVED  {r}" for r in improved]
-            failed |= bool(regressed)
+        report = build_report(target, state.rows.get(target.name, []), started=state.started, rules=rules)
+        baseline = state.baselines.get(target.name)
+        if baseline is not None:
+            report.baseline = compare_baseline(report, baseline, option.baseline)
+            state.regressions += baseline_lines(report)
+            failed |= bool(report.baseline.regressed)
         else:
-            failed |= report["summary"]["fail"] > 0
-    write_reports(reports, json_path=option.report_json, md_path=option.report_md, html_path=option.report_html,
-                  junit_path=option.junit, directory=option.report_dir)
+            failed |= report.summary["fail"] > 0
+        reports.append(report)
+    state.written = write_reports(reports, json_path=option.report_json, md_path=option.report_md,
+                                  html_path=option.report_html, junit_path=option.junit,
+                                  directory=option.report_dir)
     if exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         session.exitstatus = pytest.ExitCode.TESTS_FAILED if failed else pytest.ExitCode.OK
 
