@@ -147,9 +147,9 @@ def test_a_pass_that_became_a_skip_is_a_regression(offline, tmp_path):
 
 
 @pytest.mark.parametrize(("make", "says"), [
-    ("missing", "no such file or folder"),
-    ("garbage", "is not JSON"),
-    ("other-vendor", "is a report of vendor mixrouter, but this run checks fake"),
+    ("missing", "does not exist"),
+    ("garbage", "is not an llmconform JSON report"),
+    ("other-vendor", "is a report of 'mixrouter', not of 'fake'"),
     ("invalid", r"\$\.summary: 'fail' is a required property"),
 ])
 def test_an_unusable_baseline_is_refused_before_any_request(fake, offline, tmp_path, make, says):
@@ -161,6 +161,7 @@ def test_an_unusable_baseline_is_refused_before_any_request(fake, offline, tmp_p
     elif make == "invalid":
         data = json.loads((offline["dir"] / "mixrouter.json").read_text())
         data["summary"].pop("fail")
+        data["vendor"] = "fake"
         baseline.write_text(json.dumps(data))
     before = fake.requests
     done = _cli("run", "--profile", _profile(tmp_path, fake.base_url), "--baseline", baseline,

@@ -214,7 +214,14 @@ def _garbage(f: FakeRequest) -> Reply:
 
 
 def hostile(f: FakeRequest) -> Reply | None:
-    """Failure modes of real relays, for any route. None when no hostile fault is on."""
+    """Failure modes of real relays, on the API's POST routes (a GET of the model list stays sane,
+    as on a relay whose chat backend is broken). None when no hostile fault is on."""
+    if f.has("hostile.html-everywhere"):  # not an API at all: a web site's base URL
+        return Reply(body=HTML, headers={"content-type": "text/html"})
+    if f.has("hostile.key-refused"):  # the user's key is wrong, on every route
+        return openai_error(401, "Incorrect API key provided", "invalid_request_error", "invalid_api_key")
+    if f.method != "POST":
+        return None
     if any(x.startswith("hostile.garbage") for x in f.faults):
         return _garbage(f)
     wants_stream = b'"stream":true' in f.raw.replace(b" ", b"")

@@ -9,11 +9,12 @@ import ast
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from llmconform.paths import root, suite_dir
 
 
-def checks(tests: Path = ROOT / "tests") -> list[tuple[str, str]]:
+def checks(tests: Path | None = None) -> list[tuple[str, str]]:
     """(check id, first line of its docstring) for every test in tests/<surface>/test_<concern>.py."""
+    tests = tests or suite_dir()
     found = []
     for path in sorted(tests.glob("*/test_*.py")):
         surface = path.parent.name.replace("_", "-")
@@ -40,7 +41,7 @@ def render() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    target = ROOT / "CHECKS.md"
+    target = root() / "CHECKS.md"
     text = render()
     if "--check" in (argv if argv is not None else sys.argv[1:]):
         if not target.exists() or target.read_text(encoding="utf-8") != text:

@@ -93,7 +93,7 @@ def _retry_after(headers: httpx.Headers) -> float | None:
 
 
 class Client:
-    def __init__(self, profile: Profile, *, key: str | None, mode: str, redactor: Redactor,
+    def __init__(self, profile: Profile, *, keys: dict[str, str], mode: str, redactor: Redactor,
                  limits: Limits | None = None, budget: Budget | None = None,
                  cassettes: CassetteStore | None = None, transport: httpx.BaseTransport | None = None,
                  on_exchange: Callable[[Exchange], None] | None = None) -> None:
@@ -102,7 +102,7 @@ class Client:
         self.limits = limits or Limits()
         self.budget = budget or Budget(profile.budget.max_requests, profile.budget.max_output_tokens)
         self.cassettes = cassettes
-        self._key = key
+        self._keys = keys  # variable -> key
         self._redactor = redactor
         self._on_exchange = on_exchange
         self._http = httpx.Client(
@@ -121,9 +121,11 @@ class Client:
         """Headers and query parameters that authenticate the request as its probe wants."""
         if request.auth == "none":
             return {}, {}
+        variable = self.profile.key_env_for(request.surface)
         # A replay sends nothing, and may run without the key: the placeholder keeps the declared
         # auth header in the reproduction line (as ${VAR}), so the printed curl is the request sent live.
-        key = WRONG_KEY if request.auth == "wrong" else (self._key or (MASK if self.mode == "replay" else ""))
+        key = WRONG_KEY if request.auth == "wrong" else (
+            self._keys.get(variable or "", "") or (MASK if self.mode == "replay" else ""))
         style = self.profile.auth_style_for(request.surface)
         if style == "none" or not key:
             return {}, {}
@@ -159,7 +161,7 @@ class Client:
         url = self._url(request, params)
         shown_url, shown_headers = self._shown(url, headers, request.auth)
         exchange = Exchange(request=request, url=shown_url, sent_headers=shown_headers,
-                            key_env=self.profile.auth_env)
+                            key_env=self.profile.key_env_for(request.surface))
         if self.mode == "replay":
             self._replay(exchange)
         else:

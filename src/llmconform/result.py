@@ -410,7 +410,7 @@ def parse(data: Any, source: str = "report") -> list[Report]:
     """The reports in a parsed JSON document (one, or a combined report's several); refused with the
     first schema problem when it is no llmconform report."""
     if not isinstance(data, dict) or data.get("tool") != "llmconform":
-        raise ReportError(f"{source} is not an llmconform report (no \"tool\": \"llmconform\")")
+        raise ReportError(f"{source} is not an llmconform JSON report (no \"tool\": \"llmconform\")")
     if data.get("mode") == "sweep":
         raise ReportError(f"{source} is a sweep report (one row per model), not a run report")
     if data.get("schema_version") != SCHEMA_VERSION:
@@ -427,19 +427,23 @@ def parse(data: Any, source: str = "report") -> list[Report]:
 
 def load(path: str | Path) -> list[Report]:
     """Every report in a file (a combined report holds several); ReportError names the file."""
+    return parse(read(path), str(path))
+
+
+def read(path: str | Path) -> Any:
+    """A report file's JSON, not yet validated; ReportError names the file."""
     try:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ReportError(f"{path}: no such file") from None
+        raise ReportError(f"{path} does not exist") from None
     except IsADirectoryError:
         raise ReportError(f"{path} is a folder, not a report file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ReportError(f"{path} cannot be read ({getattr(exc, 'strerror', None) or exc})") from None
     try:
-        data = json.loads(text)
+        return json.loads(text)
     except ValueError as exc:
-        raise ReportError(f"{path} is not JSON ({exc})") from None
-    return parse(data, str(path))
+        raise ReportError(f"{path} is not an llmconform JSON report (not JSON: {exc})") from None
 
 
 def load_one(path: str | Path) -> Report:

@@ -132,15 +132,15 @@ def preflight(base_url: str, timeout: float = 5.0) -> None:
                            "check the address, or run offline with --replay") from None
 
 
-def build_target(profile: Profile, *, mode: str, cassette_root: Path, limits: Limits,
+def build_target(profile: Profile, *, mode: str, cassette_root: Path | None, limits: Limits,
                  budget_requests: int | None = None, budget_tokens: int | None = None,
                  fuzz_cases: int = 5) -> Target:
     if mode not in MODES:
         raise ProfileError(f"unknown mode {mode!r}")
-    key = profile.api_key(required=mode != "replay")
-    redactor = Redactor([key] if key else [])
+    keys = profile.api_keys(required=mode != "replay")
+    redactor = Redactor(keys.values())
     cassettes = None
-    if mode in ("replay", "record"):
+    if mode in ("replay", "record") and cassette_root is not None:
         cassettes = CassetteStore(cassette_root / profile.name, record=mode == "record", redactor=redactor)
     if mode != "replay":
         preflight(profile.base_url)
@@ -153,7 +153,7 @@ def build_target(profile: Profile, *, mode: str, cassette_root: Path, limits: Li
         with lock:
             exchanges.append(exchange)
 
-    client = Client(profile, key=key, mode=mode, redactor=redactor, limits=limits, budget=budget,
+    client = Client(profile, keys=keys, mode=mode, redactor=redactor, limits=limits, budget=budget,
                     cassettes=cassettes, on_exchange=remember)
     return Target(profile=profile, mode=mode, client=client, redactor=redactor, cassettes=cassettes,
                   fuzz_cases=fuzz_cases, exchanges=exchanges)

@@ -110,6 +110,14 @@ def build_report(target: Target, rows: list[Row], *, started: float, rules: dict
 COMBINED = "combined"  # --report-dir's name for the report of every vendor of a multi-vendor run
 
 
+def document(reports: list[Report]) -> Report | Combined:
+    """What a named JSON file holds: the one vendor's report, or the combined report of several."""
+    if len(reports) == 1:
+        return reports[0]
+    return Combined(reports, started_at=min(r.started_at for r in reports),
+                    duration_s=max(r.duration_s for r in reports))
+
+
 def write_reports(reports: list[Report], *, json_path: str | None = None, md_path: str | None = None,
                   html_path: str | None = None, junit_path: str | None = None,
                   directory: str | None = None) -> list[str]:
@@ -123,12 +131,10 @@ def write_reports(reports: list[Report], *, json_path: str | None = None, md_pat
 
     if not reports:
         return []
-    combined = Combined(reports, started_at=min(r.started_at for r in reports),
-                        duration_s=max(r.duration_s for r in reports))
 
     def render(kind: str, group: list[Report]) -> str:
         if kind == "json":
-            return dumps(group[0] if len(group) == 1 else combined)
+            return dumps(document(group))
         if kind == "md":
             return markdown.render(group)
         if kind == "html":
@@ -144,7 +150,7 @@ def write_reports(reports: list[Report], *, json_path: str | None = None, md_pat
             base = Path(directory) / COMBINED
             outputs += [(kind, reports, f"{base}.{kind}") for kind in ("json", "md", "html", "xml")]
     for kind, path in (("json", json_path), ("md", md_path), ("html", html_path), ("xml", junit_path)):
-        if path:
+        if path and path != "-":  # "-": the CLI writes the JSON to stdout
             outputs.append((kind, reports, path))
     written = []
     for kind, group, path in outputs:

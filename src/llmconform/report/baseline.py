@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from llmconform.result import Change, Comparison, Report, ReportError, distinct, load
+from llmconform.result import Change, Comparison, Report, ReportError, distinct, load, parse, read
 
 
 def load_baselines(path: str | Path, vendor_names: list[str]) -> dict[str, Report]:
@@ -25,9 +25,15 @@ def load_baselines(path: str | Path, vendor_names: list[str]) -> dict[str, Repor
                               "(give an earlier run's --report-dir, or a report file)")
         reports = [(file, report) for file in files for report in load(file)]
     elif where.exists():
-        reports = [(where, report) for report in load(where)]
+        data = read(where)
+        # Another vendor's report is said as such, before its shape is judged.
+        if isinstance(data, dict) and data.get("kind") != "combined" and len(vendor_names) == 1 \
+                and isinstance(data.get("vendor"), str) and data["vendor"] != vendor_names[0]:
+            raise ReportError(f"baseline {path} is a report of {data['vendor']!r}, not of {vendor_names[0]!r}: "
+                              "give that vendor's earlier report (or a folder with one per vendor)")
+        reports = [(where, report) for report in parse(data, str(where))]
     else:
-        raise ReportError(f"baseline {path}: no such file or folder")
+        raise ReportError(f"baseline {path} does not exist")
     by_vendor: dict[str, list[Report]] = {}
     files_of: dict[str, list[str]] = {}
     for file, report in reports:
@@ -39,8 +45,8 @@ def load_baselines(path: str | Path, vendor_names: list[str]) -> dict[str, Repor
         runs = distinct(by_vendor.get(vendor, []))
         if not runs:
             if len(by_vendor) == 1 and len(vendor_names) == 1:
-                raise ReportError(f"baseline {path} is a report of vendor {held}, but this run checks {vendor}: "
-                                  f"give {vendor}'s earlier report")
+                raise ReportError(f"baseline {path} is a report of {held!r}, not of {vendor!r}: give that "
+                                  "vendor's earlier report (or a folder with one per vendor)")
             if not where.is_dir() and len(vendor_names) > 1:
                 raise ReportError(f"baseline {path} holds no report of vendor {vendor} (it holds {held}): for a "
                                   "run of several vendors give a folder with one report each (an earlier "
