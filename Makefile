@@ -52,7 +52,7 @@ record: install
 cassettes: install
 	$(PY) -m llmconform.documented
 
-test: install peers
+test: install peers browser
 	$(PY) -m pytest selftest -q $(ARGS)
 
 lint: install
@@ -66,3 +66,4 @@ clean:
 	rm -rf $(REPORTS) $(REPORTS).log build *.egg-info src/*.egg-info
 
 -include mk/peers.mk
+-include mk/browser.mk

@@ -362,6 +362,7 @@ def test_markdown_puts_failures_first_and_fingerprints_as_text(offline):
     table = page[page.index("## All checks"):].splitlines()
     assert "**FAIL**" in table[4], table[:6]
     assert "authorization: Bearer ${MIXROUTER_API_KEY}" in findings
+    assert "- unknown: steam" in findings and "['" not in findings, "a check's context reads as text"
     prints = page[page.index("## Fingerprints"):]
     assert "- id prefixes: msg_ (1×)" in prints
     assert "{'" not in prints and "['" not in prints, prints

@@ -130,6 +130,18 @@ class Row:
                    rule=data.get("rule") or "")
 
 
+def readable(value: Any) -> str:
+    """A value of a check's context as a person reads it: lists joined, objects as JSON, never a repr."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list | tuple | set):
+        return ", ".join(readable(v) for v in value)
+    try:
+        return json.dumps(value, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):
+        return str(value)
+
+
 def summary_of(rows: list[Row]) -> dict[str, int]:
     return {verdict: sum(r.verdict == verdict for r in rows) for verdict in VERDICTS}
 

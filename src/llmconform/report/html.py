@@ -18,7 +18,7 @@ from collections.abc import Callable
 from html import escape
 from typing import Any
 
-from llmconform.result import FINDINGS, SEVERITY, Report, Row, Score
+from llmconform.result import FINDINGS, SEVERITY, Report, Row, Score, readable
 from llmconform.verdict import VERDICTS
 
 STYLE = """
@@ -39,6 +39,7 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}
 td.v{text-align:center;font-weight:600;white-space:nowrap;padding:0}
 td.v a{display:block;padding:3px 8px;color:inherit;text-decoration:none}
 td.v a:hover{outline:2px solid #1a57b8}
+table.checks td.v{padding:3px 8px}
 .good{background:#d7f5d7}.mid{background:#fbeaba}.bad{background:#f8c9c9}
 code,pre{font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 pre{white-space:pre-wrap;word-break:break-all;background:#f6f6f6;border:1px solid #e3e3e3;padding:6px 8px;margin:4px 0;
@@ -94,6 +95,8 @@ SCRIPT = """
     fv.addEventListener('change',function(){ if(fv.value==='skip') hide.checked=false; apply(); });
   }
   window.addEventListener('hashchange',reveal);
+  // After the browser's own jump to the fragment (done before the linked row was shown).
+  window.addEventListener('load',function(){ setTimeout(reveal,0); });
   apply(); reveal();
   document.querySelectorAll('button.copy').forEach(function(b){
     b.addEventListener('click',function(){
@@ -248,7 +251,7 @@ def finding(report: Report, row: Row, rules: dict[str, str]) -> str:
         if culprit.problem:
             pairs.append(("problem", _e(culprit.problem)))
     for key, value in row.details.items():
-        pairs.append((key.replace("_", " "), f"<code>{_e(_cut(str(value), 600))}</code>"))
+        pairs.append((key.replace("_", " "), f"<code>{_e(_cut(readable(value), 600))}</code>"))
     out = [f"<article class='finding f-{row.verdict}' id='{_e(anchor)}'>",
            f"<h3><span class='badge {row.verdict}'>{SHORT[row.verdict]}</span> {_check_link(row.id, rules)} "
            f"<span class='muted'>· {_e(report.vendor)} · <a href='#{_e(row_anchor(report.vendor, row.id))}'>row</a>"
@@ -267,12 +270,11 @@ def finding(report: Report, row: Row, rules: dict[str, str]) -> str:
 
 def findings(reports: list[Report], rules: dict[str, str]) -> str:
     out = ["<section id='findings'><h2>FAIL, ERROR and WARN, with evidence</h2>"]
-    any_found = False
-    for report in reports:
-        rows = report.findings()
-        any_found |= bool(rows)
-        out += [finding(report, row, rules) for row in rows]
-    if not any_found:
+    # Every FAIL of every run first, then the ERRORs, then the WARNs: the worst is on the first screen.
+    found = sorted(((SEVERITY[row.verdict], index, row.id, report, row) for index, report in enumerate(reports)
+                    for row in report.findings()), key=lambda entry: entry[:3])
+    out += [finding(report, row, rules) for *_, report, row in found]
+    if not found:
         out.append("<p>No FAIL, ERROR or WARN.</p>")
     out.append("</section>")
     return "\n".join(out)

@@ -3,7 +3,7 @@ their evidence (failures first), then every check, the baseline comparison and t
 
 from __future__ import annotations
 
-from llmconform.result import Report, Row, by_severity
+from llmconform.result import Report, Row, by_severity, readable
 from llmconform.verdict import VERDICTS
 
 ICON = {"pass": "pass", "fail": "**FAIL**", "warn": "WARN", "skip": "skip", "error": "*ERROR*"}
@@ -55,7 +55,7 @@ def finding(row: Row) -> list[str]:
                      f"{culprit.content_type or 'no content type'}"
                      + (f", problem {culprit.problem}" if culprit.problem else ""))
     for key, value in row.details.items():
-        lines.append(f"- {key}: {_cell(str(value), 300)}")
+        lines.append(f"- {key.replace('_', ' ')}: {_cell(readable(value), 300)}")
     lines.append("")
     if culprit is not None and culprit.body_excerpt:
         lines += ["Body (excerpt):", "", *_fence(culprit.body_excerpt), ""]
