@@ -212,10 +212,15 @@ def test_compare_columns_are_runs_not_vendor_names(offline, tmp_path):
     assert "| fail | 1 | 0 |" in md and "| warn | 4 | 4 |" in md
 
 
-def test_compare_counts_a_run_once_when_given_twice(offline):
-    done = _cli("compare", offline["dir"] / "combined.json", *sorted(offline["dir"].glob("*.json")))
+def test_compare_counts_a_run_once_when_given_twice(offline, tmp_path):
+    page = offline["dir"] / "twice.html"
+    done = _cli("compare", offline["dir"] / "combined.json", *sorted(offline["dir"].glob("*.json")), "--html", page)
     assert done.returncode == 0, done.stderr
     assert done.stdout.count(" · replay · ") == len(offline["vendors"])
+    html = page.read_text()
+    page.unlink()
+    for vendor in offline["vendors"]:  # each column links to the vendor's own report, not the combined one
+        assert f"<th class='run'><a href='{vendor}.html'>{vendor}</a>" in html
 
 
 def test_compare_diff_lists_what_changed(offline, tmp_path):

@@ -79,8 +79,11 @@ def run_parser() -> argparse.ArgumentParser:
     reports.add_argument("--report-md", metavar="F", help="Markdown report")
     reports.add_argument("--report-html", metavar="F", help="self-contained HTML report")
     reports.add_argument("--junit", metavar="F", help="JUnit XML (one testcase per check)")
-    reports.add_argument("--report-dir", metavar="DIR", help="<vendor>.{json,md,html,xml} for every provider")
-    reports.add_argument("--baseline", metavar="F", help="an earlier JSON report: exit 1 only for regressions")
+    reports.add_argument("--report-dir", metavar="DIR",
+                         help="<vendor>.{json,md,html,xml} for every provider (and combined.* for several)")
+    reports.add_argument("--baseline", metavar="FILE|DIR",
+                         help="an earlier report, or a folder of them (one per vendor, as --report-dir writes): "
+                              "exit 1 only for regressions (a pass that now fails, warns, errors or is skipped)")
     budget = parser.add_argument_group("budget")
     budget.add_argument("--budget-requests", type=int, metavar="N", help="cap on requests (overrides the profile)")
     budget.add_argument("--budget-tokens", type=int, metavar="N", help="cap on output tokens (overrides the profile)")
@@ -308,6 +311,8 @@ def report_paths(settings: RunSettings, reports: list[dict[str, Any]]) -> list[s
     if settings.report_dir:
         paths.append(f"{Path(settings.report_dir) / '<vendor>'}.{{json,md,html,xml}} for "
                      + ", ".join(r["vendor"] for r in reports))
+        if len(reports) > 1:
+            paths.append(f"{Path(settings.report_dir) / 'combined'}.{{json,md,html,xml}}: every vendor")
     return paths
 
 
@@ -337,10 +342,13 @@ def compare(argv: list[str]) -> int:
             sys.stdout.write(matrix.diff(old, new))
             return EXIT_OK
         for path in args.reports:
-            for report in load(path):
+            found = load(path)
+            for report in found:
                 if report.key not in seen:  # one run from its own file and a combined one is one column
                     seen.add(report.key)
                     runs.append((report, path))
+                elif len(found) == 1:  # the run's own file: its column links to the vendor's own page
+                    runs = [(r, path if r.key == report.key else source) for r, source in runs]
     except ReportError as exc:
         reason = str(exc).removeprefix(path).lstrip(": ") if path else str(exc)
         print(f"llmconform compare: cannot use {path}: {reason}" if path else f"llmconform compare: {reason}",
