@@ -41,7 +41,7 @@ def cli(*argv: str) -> tuple[int, str]:
 
 def run(base_url: str, surface: str, *, checks: list[str] | None = None, features: list[str] | None = None,
         requests: dict[str, Any] | None = None, extra: list[str] | None = None, key: str = KEY,
-        model: str = MODEL, budget: int = 500, paths: list[str] | None = None,
+        model: str = MODEL, budget: int | None = 500, paths: list[str] | None = None,
         timeouts: tuple[float, float] = (3, 8), fuzz_cases: int = 3) -> tuple[int, dict[str, Any], str]:
     """(exit code, JSON report, terminal output) of one run."""
     os.environ[KEY_ENV] = key
@@ -49,7 +49,7 @@ def run(base_url: str, surface: str, *, checks: list[str] | None = None, feature
         profile = {"name": "fake", "base_url": base_url, "auth": {"env": KEY_ENV},
                    "surfaces": {surface: {"model": model, "features": features or ALL_FEATURES,
                                           **({"requests": requests} if requests else {})}},
-                   "budget": {"max_requests": budget, "max_output_tokens": 100000}}
+                   **({"budget": {"max_requests": budget, "max_output_tokens": 100000}} if budget else {})}
         profile_path = Path(scratch) / "profile.yaml"
         profile_path.write_text(yaml.safe_dump(profile))
         report_path = Path(scratch) / "report.json"

@@ -8,6 +8,7 @@ self-tests switch them on one at a time and check that the matching check fails.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 import threading
@@ -83,6 +84,7 @@ class FakeProvider:
         self.requests = 0
         self.seen: list[FakeRequest] = []
         self._lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(4)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
         self._server.block_on_close = False  # a handler stalled on purpose must not hold up shutdown
@@ -137,10 +139,18 @@ class FakeProvider:
                 request = FakeRequest(self.command, self.path, {k.lower(): v for k, v in self.headers.items()},
                                       raw, provider.faults)
                 provider._count(request)
-                handler = ROUTES.get(self.path.split("?")[0])
-                reply = hostile(request) or (handler(request) if handler else Reply.json(
-                    {"error": {"message": "no such path", "type": "not_found", "param": None, "code": None}}, 404))
-                self._write(reply)
+                # "server.4-slots": a small server that handles four requests at a time, the rest queue.
+                slots = provider._slots if request.has("server.4-slots") else contextlib.nullcontext()
+                with slots:
+                    handler = ROUTES.get(self.path.split("?")[0])
+                    reply = hostile(request) or (handler(request) if handler else Reply.json(
+                        {"error": {"message": "no such path", "type": "not_found", "param": None, "code": None}},
+                        404))
+                    if request.has("server.no-answer") and request.method == "POST":
+                        time.sleep(5)  # longer than the self-test's read limit: no status, no byte
+                    if request.has("server.first-token-300ms"):
+                        reply = _first_token_after(reply, 0.3)
+                    self._write(reply)
 
             def _write(self, reply: Reply) -> None:
                 self.send_response(reply.status)
@@ -170,6 +180,19 @@ class FakeProvider:
                     self.close_connection = True
 
         return Handler
+
+
+def _first_token_after(reply: Reply, delay: float) -> Reply:
+    """The same reply, its first byte held back: a model that takes `delay` to start answering."""
+    if reply.chunks is None:
+        time.sleep(delay)
+        return reply
+    chunks = list(reply.chunks)
+    if chunks:
+        pause, first = chunks[0] if isinstance(chunks[0], tuple) else (0.0, chunks[0])
+        chunks[0] = (pause + delay, first)
+    return Reply(status=reply.status, body=reply.body, headers=reply.headers, chunks=chunks,
+                 reset_after=reply.reset_after)
 
 
 def openai_error(status: int, message: str, kind: str, code: str | None = None, param: str | None = None) -> Reply:

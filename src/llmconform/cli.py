@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import fnmatch
 import io
 import os
 import sys
@@ -89,6 +90,8 @@ def run_parser() -> argparse.ArgumentParser:
     budget.add_argument("--budget-tokens", type=int, metavar="N", help="cap on output tokens (overrides the profile)")
     budget.add_argument("--fuzz-cases", type=int, default=5, metavar="N",
                         help="schemathesis cases per generated phase, live only (default 5)")
+    budget.add_argument("--concurrency", type=int, default=4, metavar="N",
+                        help="requests in flight at once, at most (default 4: a small server is not flooded)")
     bounds = parser.add_argument_group("bounds")
     bounds.add_argument("--timeout-read", type=float, default=60.0, metavar="S", help="longest silence in an answer")
     bounds.add_argument("--timeout-total", type=float, default=120.0, metavar="S", help="cap on one exchange")
@@ -169,20 +172,17 @@ def cassette_root(profile: Profile, settings: RunSettings) -> Path:
 
 
 def check_selection(settings: RunSettings) -> None:
+    if not settings.checks and not settings.select:
+        return
     from llmconform.catalogue import checks
 
     known = [ident for ident, _ in checks()]
     for ident in settings.checks:
         if ident not in known:
             raise ProfileError(f"no check {ident!r} (`llmconform checks` lists them)")
-    import fnmatch
-
     for glob in settings.select:
         if not any(fnmatch.fnmatchcase(ident, glob) for ident in known):
             raise ProfileError(f"--select {glob!r} matches no check (`llmconform checks` lists them)")
-    for surface in settings.surfaces:
-        if surface not in SURFACES:
-            raise ProfileError(f"unknown surface {surface!r} (known: {', '.join(SURFACES)})")
 
 
 def check_baseline(path: str, vendors: list[str]) -> dict[str, Any]:
@@ -210,7 +210,7 @@ def build_targets(settings: RunSettings, found: list[Profile], notice: TextIO) -
             return build_target(profile, mode=settings.mode, limits=limits,
                                 cassette_root=cassette_root(profile, settings) if settings.mode != "live" else None,
                                 budget_requests=settings.budget_requests, budget_tokens=settings.budget_tokens,
-                                fuzz_cases=settings.fuzz_cases)
+                                fuzz_cases=settings.fuzz_cases, concurrency=settings.concurrency)
         except ValueError as exc:  # a cassette that cannot be read
             raise ProfileError(str(exc).splitlines()[0]) from None
 
@@ -268,6 +268,9 @@ def run(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = N
         return EXIT_OK
     try:
         settings = parse_run(argv)
+        for surface in settings.surfaces:
+            if surface not in SURFACES:
+                raise ProfileError(f"unknown surface {surface!r} (known: {', '.join(SURFACES)})")
         found = profiles(settings)
         check_selection(settings)
         baselines = check_baseline(settings.baseline, [p.name for p in found]) if settings.baseline else {}

@@ -40,12 +40,18 @@ class Console:
 
     # -- while it runs ----------------------------------------------------------------------
 
-    def start(self, total: int, targets: list[Target]) -> None:
+    def start(self, total: int, targets: list[Target], plans: dict[str, tuple[int, int]]) -> None:
         self.total, self.targets = total, targets
         vendors = ", ".join(f"{t.name} ({t.mode})" for t in targets)
         if self.verbosity >= 0:
             self.line(f"llmconform {__version__} · {vendors} · {total} checks")
         live = any(t.mode != "replay" for t in targets)
+        for target in targets:
+            if target.mode != "replay" and self.verbosity >= 0:
+                requests, tokens = plans[target.name]
+                budget = target.client.budget
+                self.line(f"plan for {target.name}: at most {requests} requests and {tokens} output tokens "
+                          f"(budget {budget.max_requests} requests, {budget.max_output_tokens} output tokens)")
         if live and self.verbosity >= 0 and self.stream.isatty():
             from rich.console import Console as RichConsole
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn

@@ -10,11 +10,11 @@ from __future__ import annotations
 import fnmatch
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from llmconform.checkid import check_id
 from llmconform.console import Console
 from llmconform.exchange import Exchange
 from llmconform.fixtures import TARGET_FIXTURE, exchanges_of, probes_of
@@ -25,17 +25,6 @@ from llmconform.result import Report, Row
 from llmconform.settings import RunSettings
 from llmconform.target import Target
 from llmconform.verdict import Verdict, excerpt
-
-
-def check_id(item: pytest.Item) -> tuple[str, str] | None:
-    """(surface, surface/concern/name) from tests/<surface>/test_<concern>.py::test_<name>."""
-    path = Path(str(item.path))
-    if not path.name.startswith("test_"):
-        return None
-    surface = path.parent.name.replace("_", "-")
-    concern = path.stem.removeprefix("test_").replace("_", "-")
-    name = getattr(item, "originalname", item.name).removeprefix("test_").replace("_", "-")
-    return surface, f"{surface}/{concern}/{name}"
 
 
 def selected(ident: str, surface: str, settings: RunSettings) -> bool:
@@ -76,6 +65,7 @@ class Plugin:
     def pytest_configure(self, config: pytest.Config) -> None:
         config.addinivalue_line("markers", "feature(name): the check needs a feature the profile must declare")
         config.addinivalue_line("markers", "live_only: the check needs generated requests (no cassette can hold)")
+        config.addinivalue_line("markers", "check(id): the check's id, surface/concern/name")
 
     def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
         if TARGET_FIXTURE in metafunc.fixturenames:
@@ -101,8 +91,18 @@ class Plugin:
         if deselected:
             config.hook.pytest_deselected(items=deselected)
             items[:] = keep
-        self.console.start(len(items), self.targets)
-        # Every exchange the selected checks will read, sent concurrently before the first check runs.
+        plans = {}
+        for target in self.targets:
+            runs = [item for item in items if _target_of(item) is target and not item.get_closest_marker("skip")]
+            probes = [p for item in runs for p in probes_of(item) if target.surface_config(p[0]) is not None]
+            idents = [ident for _, ident in filter(None, (check_id(item) for item in runs))]
+            phases = [(ident.split("/")[0], ident.rsplit("/", 1)[1].removeprefix("fuzz-"))
+                      for ident in idents if "/schema/" in ident]
+            requests, tokens = target.plan(probes, phases)
+            target.client.budget.size(target.client.budget.requests + requests, tokens)
+            plans[target.name] = (requests, tokens)
+        self.console.start(len(items), self.targets, plans)
+        # Every exchange the selected checks will read, sent before the first check runs.
         for target in self.targets:
             target.prefetch(p for item in items if _target_of(item) is target and not item.get_closest_marker("skip")
                             for p in probes_of(item) if target.surface_config(p[0]) is not None)

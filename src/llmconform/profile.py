@@ -67,8 +67,9 @@ class SurfaceConfig:
 
 @dataclass(frozen=True)
 class Budget:
-    max_requests: int = 80
-    max_output_tokens: int = 4000
+    # None: sized from the run's plan of probes, so a full run of what the profile declares fits.
+    max_requests: int | None = None
+    max_output_tokens: int | None = None
 
 
 @dataclass(frozen=True)

@@ -162,9 +162,11 @@ class Metrics:
     ttft_p50_ms: float | None = None
     ttft_p90_ms: float | None = None
     tokens_per_s_p50: float | None = None
+    timing: str | None = None  # how TTFT and tokens/s were measured
     extra: dict[str, Any] = field(default_factory=dict)  # fields newer than this model, kept as they came
 
-    _KNOWN = frozenset({"requests", "exchanges", "input_tokens", "output_tokens", "ttft_ms", "output_tokens_per_s"})
+    _KNOWN = frozenset({"requests", "exchanges", "input_tokens", "output_tokens", "ttft_ms", "output_tokens_per_s",
+                        "timing"})
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Metrics:
@@ -173,6 +175,7 @@ class Metrics:
         return cls(requests=int(data.get("requests") or 0), input_tokens=int(data.get("input_tokens") or 0),
                    output_tokens=int(data.get("output_tokens") or 0), exchanges=data.get("exchanges"),
                    ttft_p50_ms=ttft.get("p50"), ttft_p90_ms=ttft.get("p90"), tokens_per_s_p50=rate.get("p50"),
+                   timing=data.get("timing") if isinstance(data.get("timing"), str) else None,
                    extra={k: v for k, v in data.items() if k not in cls._KNOWN})
 
     def to_json(self) -> dict[str, Any]:
@@ -182,6 +185,8 @@ class Metrics:
         data.update({"input_tokens": self.input_tokens, "output_tokens": self.output_tokens,
                      "ttft_ms": {"p50": self.ttft_p50_ms, "p90": self.ttft_p90_ms},
                      "output_tokens_per_s": {"p50": self.tokens_per_s_p50}})
+        if self.timing is not None:
+            data["timing"] = self.timing
         data.update(self.extra)
         return data
 

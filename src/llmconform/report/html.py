@@ -192,7 +192,8 @@ def strip(report: Report) -> str:
     cells += "".join(f"<td class='n {_score_class(report.score(s))}'>{_e(report.score(s))}</td>" for s in surfaces)
     cells += f"<td class='n'>{report.metrics.requests} · {report.metrics.output_tokens}</td>"
     if report.metrics.ttft_p50_ms is not None:
-        cells += f"<td class='n'>{_e(report.metrics.ttft_p50_ms)} · {_e(report.metrics.ttft_p90_ms)} ms</td>"
+        cells += (f"<td class='n' title='{_e(report.metrics.timing or '')}'>{_e(report.metrics.ttft_p50_ms)} · "
+                  f"{_e(report.metrics.ttft_p90_ms)} ms</td>")
     return f"<table class='overview strip'><tr>{heads}</tr><tr class='count'>{cells}</tr></table>"
 
 

@@ -32,6 +32,8 @@ def _overview(reports: list[Report]) -> list[str]:
         ttft = f"{r.metrics.ttft_p50_ms} ms" if r.metrics.ttft_p50_ms is not None else "–"
         lines.append(f"| {_cell(r.label)} | {_cell(r.base_url)} | " + " | ".join(str(r.summary[v]) for v in VERDICTS)
                      + f" | {r.metrics.requests} | {r.metrics.output_tokens} | {ttft} |")
+    lines += [f"\nTiming ({r.vendor}): {r.metrics.timing}." for r in reports
+              if r.metrics.timing and r.metrics.ttft_p50_ms is not None]
     surfaces = sorted({s for r in reports for s in r.declared_surfaces()})
     if surfaces:
         lines += ["", "Score per surface (passed / decided):", "",
