@@ -58,6 +58,7 @@ def _rewrite(path, change):
 def test_the_report_schema_ships_in_the_package():
     assert result.schema()["$id"] == "urn:llmconform:report:1"
     assert '"schemas/*.json"' in (ROOT / "pyproject.toml").read_text(), "the schema must be package data"
+    assert "src/llmconform/schemas/*.json" in (ROOT / "MANIFEST.in").read_text(), "and in the sdist"
 
 
 def test_every_written_report_matches_the_schema(offline):
@@ -89,6 +90,15 @@ def test_named_report_files_hold_every_vendor(offline):
         assert "openai-chat/reasoning/no-markup" in page  # mixrouter's FAIL, not the first vendor's
     for vendor in vendors:
         assert [r.vendor for r in result.load(offline["dir"] / f"{vendor}.json")] == [vendor]
+
+
+def test_the_json_on_stdout_holds_every_vendor():
+    done = _cli("run", "--replay", *_vendor("toiotech"), *_vendor("mixrouter"), "--report-json", "-")
+    assert done.returncode == 1, done.stderr[-1500:]
+    data = json.loads(done.stdout)
+    assert data["kind"] == "combined" and [r["vendor"] for r in data["reports"]] == ["toiotech", "mixrouter"]
+    assert data["summary"]["fail"] == sum(r["summary"]["fail"] for r in data["reports"]) == 1
+    assert result.problems(data) == []
 
 
 def test_junit_holds_every_vendor_and_its_counts_equal_the_exit_status(offline):

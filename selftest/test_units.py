@@ -204,3 +204,32 @@ def test_cli_compare_refuses_what_is_not_a_report(tmp_path):
     junk = tmp_path / "junk.json"
     junk.write_text("[]")
     assert _cli("compare", str(junk)).returncode == 2
+
+
+def test_baseline_counts_lost_rows_and_errors_as_regressions_only_on_surfaces_run():
+    before = {**REPORT, "results": [*REPORT["results"],
+                                    {"id": "openai-chat/a/four", "surface": "openai-chat", "verdict": "pass",
+                                     "message": "", "evidence": {}, "reproduce": ""},
+                                    {"id": "embeddings/a/five", "surface": "embeddings", "verdict": "pass",
+                                     "message": "", "evidence": {}, "reproduce": ""}],
+              "summary": {"pass": 3, "fail": 1, "warn": 1, "skip": 0, "error": 0}}
+    now = json.loads(json.dumps(REPORT))
+    now["results"][0].update(verdict="error", message="timeout: no answer")
+    comparison = baseline.compare(_report(now), _report(before))
+    changes = {(c.id, c.was, c.now) for c in comparison.regressed}
+    # a pass turned error, a row gone from a surface still run; embeddings was not run at all this time
+    assert changes == {("openai-chat/a/one", "pass", "error"), ("openai-chat/a/four", "pass", "absent")}
+
+
+def test_junit_with_a_baseline_fails_only_the_regressions():
+    report = _report()
+    report.baseline = baseline.compare(report, _report({**REPORT, "results": [
+        {**r, "verdict": "pass"} for r in REPORT["results"]]}))
+    suite = ET.fromstring(junit.render([report]).split("\n", 1)[1]).find("testsuite")
+    failures = {c.get("name"): c.find("failure").get("type") for c in suite.iter("testcase")
+                if c.find("failure") is not None}
+    assert failures == {"openai-chat/a/two": "regression", "openai-chat/a/three": "regression"}
+    known = _report()
+    known.baseline = baseline.compare(known, _report())  # the FAIL was there before: known, not a regression
+    suite = ET.fromstring(junit.render([known]).split("\n", 1)[1]).find("testsuite")
+    assert suite.get("failures") == "0" and "known-failure" in junit.render([known])
