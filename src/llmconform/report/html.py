@@ -48,6 +48,7 @@ pre{white-space:pre-wrap;word-break:break-all;background:#f6f6f6;border:1px soli
 .finding.f-fail{border-left-color:#d93025}.finding.f-warn{border-left-color:#e0a800}
 .finding.f-error{border-left-color:#8e44ad}
 pre.body{max-height:8.5em}
+details.body summary{cursor:pointer}
 .finding dl{display:grid;grid-template-columns:max-content 1fr;gap:1px 12px;margin:6px 0}
 .finding dt{color:var(--muted)}.finding dd{margin:0;word-break:break-word}
 .repro{position:relative}.repro pre{padding-right:64px}.repro button{position:absolute;top:4px;right:4px}
@@ -95,6 +96,9 @@ SCRIPT = """
     fv.addEventListener('change',function(){ if(fv.value==='skip') hide.checked=false; apply(); });
   }
   window.addEventListener('hashchange',reveal);
+  // Printed, every body excerpt shows.
+  window.addEventListener('beforeprint',function(){
+    document.querySelectorAll('details').forEach(function(d){d.open=true;}); });
   // After the browser's own jump to the fragment (done before the linked row was shown).
   window.addEventListener('load',function(){ setTimeout(reveal,0); });
   apply(); reveal();
@@ -258,7 +262,10 @@ def finding(report: Report, row: Row, rules: dict[str, str]) -> str:
            f"<span class='muted'>· {_e(report.vendor)} · <a href='#{_e(row_anchor(report.vendor, row.id))}'>row</a>"
            f"</span></h3>", f"<p class='msg'>{_e(_cut(row.message, 1200))}</p>", _dl(pairs)]
     if culprit is not None and culprit.body_excerpt:
-        out.append(f"<div class='muted'>body excerpt</div><pre class='body'>{_e(culprit.body_excerpt)}</pre>")
+        # A FAIL or ERROR shows the body; a WARN keeps it one click away, so the list stays short.
+        shown = "" if row.verdict == "warn" else " open"
+        out.append(f"<details class='body'{shown}><summary class='muted'>body excerpt</summary>"
+                   f"<pre class='body'>{_e(culprit.body_excerpt)}</pre></details>")
     if row.reproduce:
         out.append("<div class='muted'>reproduce (the key as ${VAR})</div>")
         out.append(_repro(f"curl:{slug(report.vendor)}:{row.id}", row.reproduce[:6000], "curl"))
