@@ -88,8 +88,8 @@ def run_parser() -> argparse.ArgumentParser:
     budget.add_argument("--budget-tokens", type=int, metavar="N", help="cap on output tokens (overrides the profile)")
     budget.add_argument("--fuzz-cases", type=int, default=5, metavar="N",
                         help="schemathesis cases per generated phase, live only (default 5)")
-    budget.add_argument("--concurrency", type=int, default=4, metavar="N",
-                        help="requests in flight at once, at most (default 4: a small server is not flooded)")
+    budget.add_argument("--concurrency", type=int, default=2, metavar="N",
+                        help="requests in flight at once, at most (default 2: a small server is not flooded)")
     bounds = parser.add_argument_group("bounds")
     bounds.add_argument("--timeout-read", type=float, default=60.0, metavar="S", help="longest silence in an answer")
     bounds.add_argument("--timeout-total", type=float, default=120.0, metavar="S", help="cap on one exchange")
