@@ -44,7 +44,11 @@ def _compare(argv: list[str]) -> int:
     parser.add_argument("--md", metavar="F", help="write the matrix as Markdown")
     parser.add_argument("--html", metavar="F", help="write the matrix as self-contained HTML")
     args = parser.parse_args(argv)
+    from llmconform.sweep import compare as sweep_compare
+
     try:
+        if sweep_compare.claims(args.reports):  # sweep reports: the model x vendor matrix
+            return sweep_compare.main(args.reports, md=args.md, html_path=args.html)
         reports = [load_report(path) for path in args.reports]
     except (OSError, ValueError) as exc:
         print(f"llmconform compare: {exc}", file=sys.stderr)
@@ -62,6 +66,8 @@ USAGE = """usage: llmconform run --profile vendors/NAME.yaml [--surface S ...] [
                       [--budget-requests N]
        llmconform run --base-url URL --api-key-env VAR --surface openai-chat --model M [...]
        llmconform compare REPORT.json REPORT.json ... [--md F] [--html F]
+       llmconform sweep --profile P [--models listed|catalogue|all|a,b] [--plan] [--concurrency N]
+                        [--shard i/n] [--reference PROFILE] [--report-json F] [...]  (sweep --help)
 
 `run` takes every pytest option too (-k, -x, -v); `llmconform run --help` lists them all.
 Exit codes: 0 no FAIL (or no regression against --baseline), 1 a FAIL or regression,
@@ -78,6 +84,10 @@ def main(argv: list[str] | None = None) -> int:
         return _run(rest)
     if command == "compare":
         return _compare(rest)
+    if command == "sweep":
+        from llmconform.sweep.cli import main as sweep
+
+        return sweep(rest)
     print(f"llmconform: unknown command {command!r}\n\n{USAGE}", file=sys.stderr)
     return EXIT_USAGE
 
