@@ -78,7 +78,9 @@ def route(path: str) -> Callable[[Handler], Handler]:
 
 
 class FakeProvider:
-    def __init__(self) -> None:
+    def __init__(self, routes: dict[str, Handler] | None = None) -> None:
+        # The surfaces' routes by default; a fake of another shape (the sweep's relay) brings its own.
+        self.routes = ROUTES if routes is None else routes
         self.faults: frozenset[str] = frozenset()
         self.requests = 0
         self.seen: list[FakeRequest] = []
@@ -137,7 +139,7 @@ class FakeProvider:
                 request = FakeRequest(self.command, self.path, {k.lower(): v for k, v in self.headers.items()},
                                       raw, provider.faults)
                 provider._count(request)
-                handler = ROUTES.get(self.path.split("?")[0])
+                handler = provider.routes.get(self.path.split("?")[0])
                 reply = hostile(request) or (handler(request) if handler else Reply.json(
                     {"error": {"message": "no such path", "type": "not_found", "param": None, "code": None}}, 404))
                 self._write(reply)

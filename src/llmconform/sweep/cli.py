@@ -130,6 +130,9 @@ def _check(args: argparse.Namespace) -> tuple[Profile, str, list[str], tuple[int
             raise ProfileError(f"--{name.replace('_', '-')} takes a positive number of seconds")
     profile = resolve_profile(args.profile) if args.profile else flags_profile(args)
     source, names = sources.parse_models(args.models)
+    if source == "catalogue" and not profile.catalogue:
+        raise ProfileError(f"--models catalogue: profile {profile.name} has no catalogue: add `catalogue:` "
+                           "(kind -> model names) to it, or use --models listed")
     shard = sources.parse_shard(args.shard)
     planning.chat_surfaces(profile, args.surface)  # refuses a surface chat models cannot be probed on
     for path in (args.report_json, args.report_md, args.report_html):
