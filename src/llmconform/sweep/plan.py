@@ -186,7 +186,8 @@ def render(profile: Profile, items: list[Item], *, source: str, list_requests: i
         lines.append(f"  {surface} probe body: {probe_body(surface, 'sweep', '<model>')}")
     lines += [
         "",
-        f"  {len(items)} models ({len(probed)} probed, {len(items) - len(probed)} not probed); "
+        f"  {len({i.model for i in items})} models on {len(items)} rows ({len(probed)} probed, "
+        f"{len(items) - len(probed)} not probed); "
         f"{total_requests} requests and at most {total_tokens} output tokens; up to "
         f"{total_requests * (retries + 1)} requests if every one were retried ({retries} retries on 429/503).",
         f"  budget: {budget[0]} requests, {budget[1]} output tokens -> covers {fits} of {len(probed)} probed models"
