@@ -71,7 +71,8 @@ def standard_models() -> dict[str, Behaviour]:
         "llama-3.3-70b": Behaviour(),  # listed, not promised
         "o1": Behaviour(refusal=openai_refusal(403, "用户额度不足, 剩余额度: $0.00", "new_api_error",
                                                "insufficient_user_quota")),
-        "grok-4": Behaviour(refusal=openai_refusal(403, "该令牌无权访问模型 grok-4", "new_api_error"), reflect_key=True),
+        "grok-4": Behaviour(refusal=openai_refusal(403, "该令牌无权访问模型 grok-4", "new_api_error"),
+                            reflect_key=True),
         "ernie-x1-32k": Behaviour(refusal=openai_refusal(500, "upstream error: connection refused", "upstream_error")),
         "hunyuan-t1-latest": Behaviour(stall=4.0),
     }
