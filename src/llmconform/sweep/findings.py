@@ -263,10 +263,12 @@ def backend_signals(seen: Observation) -> list[dict[str, str]]:
                 found[(backend, f"id {ident[:24]}")] = None
         if surface == "openai-chat" and ident.startswith("msg_") and "_bdrk_" not in ident and "_vrtx_" not in ident:
             found[("anthropic", f"a Messages id on a chat completion: {ident[:24]}")] = None
+    prefixes: set[str] = set()
     for name, value in seen.exchange.headers.items():
         for prefix, backend in _HEADER_SIGNALS:
-            if name.startswith(prefix):
-                found[(backend, f"header {name}")] = None
+            if name.startswith(prefix) and prefix not in prefixes:  # one signal per header family
+                prefixes.add(prefix)
+                found[(backend, f"header {name}" if name == prefix else f"header {prefix}*")] = None
         if name == "server" and "llama.cpp" in value.lower():
             found[("llama.cpp", f"server: {value[:40]}")] = None
     if surface != "anthropic-messages":  # Anthropic's own usage fields are native there
