@@ -8,15 +8,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-from importlib import resources
 from pathlib import Path
 from typing import NoReturn
-from urllib.parse import urlsplit
 
 from llmconform.client import Limits
-from llmconform.profile import Profile, ProfileError, load_profile, parse_profile
+from llmconform.profile import Profile, ProfileError, load_profile, profile_from_flags, resolve_profile_path
 from llmconform.redact import RedactingStream, Redactor
 from llmconform.sweep import plan as planning
 from llmconform.sweep import render, sources
@@ -26,7 +23,10 @@ from llmconform.target import Target, build_target
 
 EXIT_USAGE = 2
 MAX_CONCURRENCY = 8  # the client's connection pool
-REPO_VENDORS = Path(__file__).resolve().parents[3] / "vendors"
+# Caps when neither the profile nor a flag sets one: a sweep's list may hold hundreds of names, so
+# its cost is bounded by default and the report says what the cap left out.
+DEFAULT_REQUESTS = 200
+DEFAULT_OUTPUT_TOKENS = 4000
 
 
 class UsageError(Exception):
@@ -79,40 +79,17 @@ def parser() -> argparse.ArgumentParser:
 
 # -- profiles -------------------------------------------------------------------------------------
 
-def bundled_vendors() -> dict[str, Path]:
-    """Vendor profiles shipped with the tool (in the package, or the checkout's vendors/)."""
-    found: dict[str, Path] = {}
-    packaged = resources.files("llmconform").joinpath("vendors")
-    for folder in (Path(str(packaged)), REPO_VENDORS):
-        if folder.is_dir():
-            for path in sorted(folder.glob("*.yaml")):
-                found.setdefault(path.stem, path)
-    return found
-
-
 def resolve_profile(value: str) -> Profile:
-    path = Path(value)
-    if path.exists() or "/" in value or value.endswith((".yaml", ".yml")):
-        return load_profile(path)
-    vendors = bundled_vendors()
-    if value in vendors:
-        return load_profile(vendors[value])
-    raise ProfileError(f"--profile {value}: no such file, and no bundled vendor of that name "
-                       f"(bundled: {', '.join(vendors) or 'none'})")
+    """A profile file, or a bundled vendor's name (`toiotech`)."""
+    return load_profile(resolve_profile_path(value))
 
 
 def flags_profile(args: argparse.Namespace) -> Profile:
-    surfaces = args.surface or ["openai-chat"]
-    env = args.api_key_env
-    if env is None:  # the SDKs' own variables, as `run` honours them
-        wanted = ["ANTHROPIC_API_KEY"] if surfaces == ["anthropic-messages"] else ["OPENAI_API_KEY"]
-        env = next((v for v in wanted if os.environ.get(v)), None)
-    return parse_profile({
-        "name": urlsplit(args.base_url).netloc or "provider",
-        "base_url": args.base_url,
-        "auth": {"env": env} if env else {"style": "none"},
-        "surfaces": {s: {"model": args.model or "(sweep)"} for s in surfaces},
-    })
+    """The provider from flags. The model list and embeddings are declared too, so that each surface
+    the sweep touches finds its key (the named variable, else its SDK's own)."""
+    chat = args.surface or ["openai-chat"]
+    return profile_from_flags(args.base_url, args.api_key_env, [*chat, "models", "embeddings"],
+                              args.model or "(sweep)")
 
 
 def _check(args: argparse.Namespace) -> tuple[Profile, str, list[str], tuple[int, int] | None]:
@@ -142,8 +119,8 @@ def _check(args: argparse.Namespace) -> tuple[Profile, str, list[str], tuple[int
 
 
 def _budgets(args: argparse.Namespace, profile: Profile) -> tuple[int, int]:
-    return (args.budget_requests or profile.budget.max_requests,
-            args.budget_tokens or profile.budget.max_output_tokens)
+    return (args.budget_requests or profile.budget.max_requests or DEFAULT_REQUESTS,
+            args.budget_tokens or profile.budget.max_output_tokens or DEFAULT_OUTPUT_TOKENS)
 
 
 # -- the command ----------------------------------------------------------------------------------------
@@ -173,6 +150,11 @@ def _write(report: dict[str, object], args: argparse.Namespace) -> None:
             Path(path).write_text(text, encoding="utf-8")
 
 
+def _in(profile: Profile) -> str:
+    variables = profile.key_envs()
+    return f" in {', '.join(variables)}" if variables else ""
+
+
 def _sweep(args: argparse.Namespace, profile: Profile, source: str, names: list[str],
            shard: tuple[int, int] | None) -> int:
     limits = Limits(connect_s=args.timeout_connect, read_s=args.timeout_read, total_s=args.timeout_total)
@@ -182,15 +164,17 @@ def _sweep(args: argparse.Namespace, profile: Profile, source: str, names: list[
         reference = None
         if args.reference:
             reference_profile = resolve_profile(args.reference)
-            reference = build_target(reference_profile, mode="live", cassette_root=Path("."), limits=limits)
+            reference = build_target(reference_profile, mode="live", cassette_root=None, limits=limits,
+                                     budget_requests=_budgets(args, reference_profile)[0],
+                                     budget_tokens=_budgets(args, reference_profile)[1],
+                                     concurrency=args.concurrency)
             targets.append(reference)
-        target = build_target(profile, mode="live", cassette_root=Path("."), limits=limits,
-                              budget_requests=requests, budget_tokens=tokens)
+        target = build_target(profile, mode="live", cassette_root=None, limits=limits,
+                              budget_requests=requests, budget_tokens=tokens, concurrency=args.concurrency)
         targets.append(target)
         listing = sources.fetch_listed(target)
         if listing.status in (401, 403):
-            raise ProfileError(f"{profile.name} refuses the key{' in ' + profile.auth_env if profile.auth_env else ''}"
-                               f": {listing.problem[:200]}")
+            raise ProfileError(f"{profile.name} refuses the key{_in(profile)}: {listing.problem[:200]}")
         items = planning.in_shard(planning.select(profile, listing, source, names, args.surface), shard)
         sweep = SweepRun(target=target, items=items, concurrency=args.concurrency, timing=not args.no_timing,
                          reference=reference)
@@ -208,8 +192,8 @@ def _sweep(args: argparse.Namespace, profile: Profile, source: str, names: list[
     terminal.write(render.text(report))
     refusals = [r["refusal"]["kind"] for r in rows if r["refusal"]]
     if refusals and not any(r["available"] for r in rows) and set(refusals) == {"auth"}:
-        print(f"llmconform sweep: {profile.name} refuses the key for every model"
-              f"{' (' + profile.auth_env + ')' if profile.auth_env else ''}: check the key", file=sys.stderr)
+        print(f"llmconform sweep: {profile.name} refuses the key{_in(profile)} for every model: check the key",
+              file=sys.stderr)
         return EXIT_USAGE
     return 2 if found else reporting.exit_code(report)
 
@@ -227,8 +211,7 @@ def main(argv: list[str] | None = None) -> int:
         profile, source, names, shard = _check(args)
         if args.plan:
             return _plan(args, profile, source, names, shard)
-        key = profile.api_key(required=False)
-        redactor = Redactor([key] if key else [])
+        redactor = Redactor(profile.api_keys(required=False).values())
         # Whatever is printed passes the redactor: an error body that echoes the key stays masked.
         sys.stdout, sys.stderr = RedactingStream(sys.stdout, redactor), RedactingStream(sys.stderr, redactor)  # type: ignore[assignment]
         try:
