@@ -40,6 +40,7 @@ class Behaviour:
     token_delay: float = 0.0  # seconds between tokens
     unstable: bool = False  # another answer on every try, temperature 0 or not
     stall: float = 0.0  # seconds of silence before any answer (beyond the sweep's time limit)
+    reasoning: bool = False  # refuses max_tokens and temperature 0, as OpenAI's reasoning models do
 
 
 def openai_refusal(status: int, message: str, kind: str, code: str | None = None) -> tuple[int, dict[str, Any]]:
@@ -75,6 +76,9 @@ def standard_models() -> dict[str, Behaviour]:
                             reflect_key=True),
         "ernie-x1-32k": Behaviour(refusal=openai_refusal(500, "upstream error: connection refused", "upstream_error")),
         "hunyuan-t1-latest": Behaviour(stall=4.0),
+        "o4-mini": Behaviour(reasoning=True),  # healthy, through the alternative probe
+        "gpt-4-vision-preview": Behaviour(refusal=openai_refusal(400, "messages[0].content: expected an array of "
+                                                                      "content parts", "invalid_request_error")),
     }
 
 
@@ -95,8 +99,9 @@ EXPECTED_FINDINGS = {
     "grok-4": {"sweep/available/auth"},
     "ernie-x1-32k": {"sweep/available/server-error"},
     "hunyuan-t1-latest": {"sweep/available/timeout"},
+    "gpt-4-vision-preview": {"sweep/available/rejected"},
 }
-HEALTHY = ("gpt-4o", "claude-sonnet-4-5", "deepseek-chat", "glm-4.6", "text-embedding-3-small", "dall-e-3")
+HEALTHY = ("gpt-4o", "claude-sonnet-4-5", "deepseek-chat", "glm-4.6", "text-embedding-3-small", "dall-e-3", "o4-mini")
 
 
 def catalogue(models: dict[str, Behaviour], *, unpromised: tuple[str, ...] = ("llama-3.3-70b",)) -> dict[str, Any]:
@@ -183,6 +188,12 @@ class RelayFake:
         refused = self._refused(f, behaviour)
         if refused:
             return refused
+        if behaviour.reasoning and "max_tokens" in body:
+            return openai_error(400, "Unsupported parameter: 'max_tokens' is not supported with this model. Use "
+                                "'max_completion_tokens' instead.", "invalid_request_error", "unsupported_parameter")
+        if behaviour.reasoning and body.get("temperature") not in (None, 1):
+            return openai_error(400, "Unsupported value: 'temperature' does not support 0 with this model. Only the "
+                                "default (1) value is supported.", "invalid_request_error", "unsupported_value")
         return body, str(model), behaviour
 
     def _answer(self, body: dict[str, Any], model: str, behaviour: Behaviour) -> tuple[list[str], int]:

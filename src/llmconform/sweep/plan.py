@@ -189,7 +189,8 @@ def render(profile: Profile, items: list[Item], *, source: str, list_requests: i
         f"  {len({i.model for i in items})} models on {len(items)} rows ({len(probed)} probed, "
         f"{len(items) - len(probed)} not probed); "
         f"{total_requests} requests and at most {total_tokens} output tokens; up to "
-        f"{total_requests * (retries + 1)} requests if every one were retried ({retries} retries on 429/503).",
+        f"{total_requests * (retries + 1)} requests if every one were retried ({retries} retries on 429/503); "
+        "a model refusing the probe's parameters (max_tokens, temperature 0) is asked once more.",
         f"  budget: {budget[0]} requests, {budget[1]} output tokens -> covers {fits} of {len(probed)} probed models"
         + (f"; {len(probed) - fits} left out unless refusals leave budget for them" if fits < len(probed) else ""),
     ]
