@@ -333,6 +333,14 @@ def compare(argv: list[str]) -> int:
     parser.add_argument("--md", metavar="F", help="write the matrix as Markdown")
     parser.add_argument("--html", metavar="F", help="write the matrix as self-contained HTML")
     args = parser.parse_args(argv)
+    from llmconform.sweep import compare as sweep_compare
+
+    try:
+        if sweep_compare.claims(args.reports):  # sweep reports: the model x vendor matrix
+            return sweep_compare.main(args.reports, md=args.md, html_path=args.html)
+    except ValueError as exc:
+        print(f"llmconform compare: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     reports = []
     for path in args.reports:
         try:
@@ -367,7 +375,13 @@ def checks(argv: list[str]) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"run": run, "compare": compare, "vendors": vendors, "checks": checks}
+def sweep(argv: list[str]) -> int:
+    from llmconform.sweep.cli import main as sweep_main
+
+    return sweep_main(argv)
+
+
+COMMANDS = {"run": run, "compare": compare, "sweep": sweep, "vendors": vendors, "checks": checks}
 USAGE = f"""usage: llmconform run (--profile NAME|FILE ... | --base-url URL --model M) [options] [-- PYTEST_ARGS]
        llmconform compare REPORT.json ... [--md F] [--html F]
        llmconform vendors       the bundled vendor profiles
