@@ -79,7 +79,9 @@ def route(path: str) -> Callable[[Handler], Handler]:
 
 
 class FakeProvider:
-    def __init__(self) -> None:
+    def __init__(self, routes: dict[str, Handler] | None = None) -> None:
+        # The surfaces' routes by default; a fake of another shape (the sweep's relay) brings its own.
+        self.routes = ROUTES if routes is None else routes
         self.faults: frozenset[str] = frozenset()
         self.requests = 0
         self.seen: list[FakeRequest] = []
@@ -142,7 +144,7 @@ class FakeProvider:
                 # "server.4-slots": a small server that handles four requests at a time, the rest queue.
                 slots = provider._slots if request.has("server.4-slots") else contextlib.nullcontext()
                 with slots:
-                    handler = ROUTES.get(self.path.split("?")[0])
+                    handler = provider.routes.get(self.path.split("?")[0])
                     reply = hostile(request) or (handler(request) if handler else Reply.json(
                         {"error": {"message": "no such path", "type": "not_found", "param": None, "code": None}},
                         404))

@@ -90,8 +90,8 @@ def run_parser() -> argparse.ArgumentParser:
     budget.add_argument("--budget-tokens", type=int, metavar="N", help="cap on output tokens (overrides the profile)")
     budget.add_argument("--fuzz-cases", type=int, default=5, metavar="N",
                         help="schemathesis cases per generated phase, live only (default 5)")
-    budget.add_argument("--concurrency", type=int, default=4, metavar="N",
-                        help="requests in flight at once, at most (default 4: a small server is not flooded)")
+    budget.add_argument("--concurrency", type=int, default=2, metavar="N",
+                        help="requests in flight at once, at most (default 2: a small server is not flooded)")
     bounds = parser.add_argument_group("bounds")
     bounds.add_argument("--timeout-read", type=float, default=60.0, metavar="S", help="longest silence in an answer")
     bounds.add_argument("--timeout-total", type=float, default=120.0, metavar="S", help="cap on one exchange")
@@ -335,6 +335,14 @@ def compare(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if not args.reports and not args.diff:
         parser.error("give the JSON reports to compare (or --diff OLD.json NEW.json)")
+    from llmconform.sweep import compare as sweep_compare
+
+    try:
+        if args.reports and sweep_compare.claims(args.reports):  # sweep reports: the model x vendor matrix
+            return sweep_compare.main(args.reports, md=args.md, html_path=args.html)
+    except ValueError as exc:
+        print(f"llmconform compare: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     runs: list[tuple[Report, str]] = []
     seen: set[tuple[str, str, str, str]] = set()
     path = ""
@@ -395,7 +403,13 @@ def checks(argv: list[str]) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"run": run, "compare": compare, "vendors": vendors, "checks": checks}
+def sweep(argv: list[str]) -> int:
+    from llmconform.sweep.cli import main as sweep_main
+
+    return sweep_main(argv)
+
+
+COMMANDS = {"run": run, "compare": compare, "sweep": sweep, "vendors": vendors, "checks": checks}
 USAGE = f"""usage: llmconform run (--profile NAME|FILE ... | --base-url URL --model M) [options] [-- PYTEST_ARGS]
        llmconform compare REPORT.json ... [--md F] [--html F]
        llmconform vendors       the bundled vendor profiles

@@ -107,7 +107,7 @@ class Client:
     def __init__(self, profile: Profile, *, keys: dict[str, str], mode: str, redactor: Redactor,
                  limits: Limits | None = None, budget: Budget | None = None,
                  cassettes: CassetteStore | None = None, transport: httpx.BaseTransport | None = None,
-                 on_exchange: Callable[[Exchange], None] | None = None, concurrency: int = 4) -> None:
+                 on_exchange: Callable[[Exchange], None] | None = None, concurrency: int = 2) -> None:
         self.profile = profile
         self.mode = mode  # live | replay | record
         self.limits = limits or Limits()
