@@ -287,19 +287,19 @@ def run(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = N
         for line in plugin.collect_errors:
             print(f"llmconform: suite error collecting {line}", file=stderr)
         return EXIT_USAGE
-    if code in (pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.INTERNAL_ERROR) or not plugin.reports:
+    if code in (pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.INTERNAL_ERROR) or not plugin.results:
         print(f"llmconform: the run did not complete (pytest exit {int(code)}): "
               f"{swallowed.getvalue().strip()[-400:] or 'see the options given after --'}", file=stderr)
         return EXIT_USAGE
-    written = report_paths(settings, plugin.reports)
-    console.summary(plugin.reports, plugin.regressions, written)
+    written = report_paths(settings, [r.vendor for r in plugin.results])
+    console.summary(plugin.results, plugin.regressions, written)
     if settings.report_json == "-":
         from llmconform.report import document
         from llmconform.result import dumps
 
         stdout.write(dumps(document(plugin.results)))
-    ran = sum(len(r["results"]) for r in plugin.reports)
-    decided = sum(r["summary"].get(v, 0) for r in plugin.reports for v in ("pass", "fail", "warn", "error"))
+    ran = sum(len(r.results) for r in plugin.results)
+    decided = sum(r.summary.get(v, 0) for r in plugin.results for v in ("pass", "fail", "warn", "error"))
     if not decided:
         print("llmconform: no check ran (the pytest options after -- left none)" if not ran else
               "llmconform: no check reached a verdict (every one skipped): see the skip reasons in the report",
@@ -308,13 +308,13 @@ def run(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = N
     return plugin.exit_code
 
 
-def report_paths(settings: RunSettings, reports: list[dict[str, Any]]) -> list[str]:
+def report_paths(settings: RunSettings, vendors: list[str]) -> list[str]:
     paths = [p for p in (settings.report_json, settings.report_md, settings.report_html, settings.junit)
              if p and p != "-"]
     if settings.report_dir:
         paths.append(f"{Path(settings.report_dir) / '<vendor>'}.{{json,md,html,xml}} for "
-                     + ", ".join(r["vendor"] for r in reports))
-        if len(reports) > 1:
+                     + ", ".join(vendors))
+        if len(vendors) > 1:
             paths.append(f"{Path(settings.report_dir) / 'combined'}.{{json,md,html,xml}}: every vendor")
     return paths
 
@@ -438,9 +438,12 @@ def entry() -> None:
     """The console script: main(), then straight out. A run leaves large object graphs behind (the
     SDKs' models, the specs); tearing them down costs a second and changes nothing, so, as mypy
     does, the process ends without it once its output is flushed."""
-    code = main()
-    sys.stdout.flush()
-    sys.stderr.flush()
+    try:
+        code = main()
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:  # `llmconform ... | head`: the reader left, which is no error of ours
+        code = EXIT_OK
     os._exit(code)
 
 

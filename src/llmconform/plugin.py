@@ -57,7 +57,6 @@ class Plugin:
         self.started = time.time()
         self.regressions: list[str] = []
         self.collect_errors: list[str] = []
-        self.reports: list[dict[str, Any]] = []
         self.exit_code = 0
 
     # -- collection -------------------------------------------------------------------------
@@ -141,7 +140,6 @@ class Plugin:
             else:
                 failed |= report.summary["fail"] > 0
             self.results.append(report)
-            self.reports.append(report.to_json())
         settings = self.settings
         self.written = write_reports(self.results, json_path=settings.report_json, md_path=settings.report_md,
                                      html_path=settings.report_html, junit_path=settings.junit,
