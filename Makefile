@@ -43,7 +43,7 @@ else
 	  if [ $$status -ge 2 ]; then cat $(REPORTS).log; exit $$status; fi; \
 	  tail -n +1 $(REPORTS).log | grep -E "^(FAIL|WARN|ERROR) |^--- |^llmconform:" || true
 	@$(LLMCONFORM) compare $(REPORTS)/*.json --md $(REPORTS)/matrix.md --html $(REPORTS)/matrix.html
-	@echo "reports: $(REPORTS)/<vendor>.{json,md,html,xml}, $(REPORTS)/matrix.{md,html}"
+	@echo "reports: $(REPORTS)/<vendor>.{json,md,html,xml}, $(REPORTS)/combined.{json,md,html,xml}, $(REPORTS)/matrix.{md,html}"
 endif
 
 record: install
@@ -52,7 +52,7 @@ record: install
 cassettes: install
 	$(PY) -m llmconform.documented
 
-test: install peers
+test: install peers browser
 	$(PY) -m pytest selftest -q $(ARGS)
 
 lint: install
@@ -66,3 +66,4 @@ clean:
 	rm -rf $(REPORTS) $(REPORTS).log build *.egg-info src/*.egg-info
 
 -include mk/peers.mk
+-include mk/browser.mk

@@ -87,3 +87,16 @@ def test_llmconform_runs_beside_those_plugins(installed):
     run = _sh(str(bin_dir / "llmconform"), "run", "--replay", "--profile", "toapis", "-q", cwd=empty)
     assert run.returncode in (0, 1), run.stdout[-2000:] + run.stderr[-2000:]
     assert run.stdout.startswith("llmconform:") and "checks —" in run.stdout
+
+
+def test_the_wheel_sweeps_with_its_schema(installed):
+    """`llmconform sweep` from the wheel: a bundled vendor's catalogue planned, and the report schema
+    shipped in the package (the sweep validates every report against it)."""
+    bin_dir, empty = installed
+    planned = _sh(str(bin_dir / "llmconform"), "sweep", "--profile", "toiotech", "--plan", "--models", "catalogue",
+                  cwd=empty)
+    assert planned.returncode == 0, planned.stderr
+    assert "153 models" in planned.stdout and "Nothing is sent" in planned.stdout
+    schema = _sh(str(bin_dir / "python"), "-c", "from llmconform.sweep import report; print(report.schema()['title'])",
+                 cwd=empty)
+    assert schema.returncode == 0 and "sweep report" in schema.stdout, schema.stderr

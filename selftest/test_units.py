@@ -8,11 +8,12 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
+from llmconform import result
 from llmconform.client import Budget
 from llmconform.exchange import Exchange, Request
 from llmconform.profile import ProfileError, parse_profile
 from llmconform.redact import Redactor
-from llmconform.report import compare_baseline, html, junit, markdown
+from llmconform.report import baseline, html, junit, markdown
 from llmconform.report.matrix import text as matrix_text
 from llmconform.sse import StreamParser, parse
 
@@ -162,8 +163,8 @@ def test_missing_key_variable_is_a_configuration_error(monkeypatch):
 # -- reports ---------------------------------------------------------------------------------
 
 REPORT = {
-    "tool": "llmconform", "version": "0", "vendor": "v", "base_url": "https://v.invalid", "mode": "replay",
-    "started_at": "2026-01-01T00:00:00+00:00", "duration_s": 1.0,
+    "tool": "llmconform", "schema_version": 1, "version": "0", "vendor": "v", "base_url": "https://v.invalid",
+    "mode": "replay", "started_at": "2026-01-01T00:00:00+00:00", "duration_s": 1.0,
     "results": [
         {"id": "openai-chat/a/one", "surface": "openai-chat", "verdict": "pass", "message": "", "evidence": {},
          "reproduce": ""},
@@ -179,41 +180,45 @@ REPORT = {
 }
 
 
+def _report(data=None):
+    return result.parse(json.loads(json.dumps(data or REPORT)))[0]
+
+
 def test_html_is_one_self_contained_page():
-    page = html.render(REPORT)
+    page = html.render([_report()])
     assert page.startswith("<!doctype html>") and "</html>" in page
     assert "src=" not in page and "<link" not in page and "http://" not in page.replace("https://v.invalid", "")
     assert "class='v fail'" in page and "&lt;x&gt;" in page
-    assert "50% (3 decided)" in page or "33%" in page
+    assert "33% (1/3)" in page
 
 
 def test_junit_has_one_testcase_per_check():
-    suite = ET.fromstring(junit.render(REPORT).split("\n", 1)[1])
+    root = ET.fromstring(junit.render([_report()]).split("\n", 1)[1])
+    suite = root.find("testsuite")
     assert suite.get("tests") == "3" and suite.get("failures") == "1"
     assert [c.get("name") for c in suite.iter("testcase")] == [r["id"] for r in REPORT["results"]]
 
 
 def test_markdown_lists_every_check_and_the_evidence():
-    page = markdown.render(REPORT)
+    page = markdown.render([_report()])
     assert all(f"`{r['id']}`" in page for r in REPORT["results"])
     assert "curl -sS https://v.invalid" in page
 
 
-def test_matrix_text_puts_vendors_side_by_side():
-    other = {**REPORT, "vendor": "w", "results": [{**r, "verdict": "pass"} for r in REPORT["results"]]}
-    table = matrix_text([REPORT, other])
-    assert "openai-chat/a/two" in table and "FAIL" in table and "w:" in table
+def test_matrix_text_puts_runs_side_by_side():
+    other = {**REPORT, "vendor": "w", "results": [{**r, "verdict": "pass"} for r in REPORT["results"]],
+             "summary": {"pass": 3, "fail": 0, "warn": 0, "skip": 0, "error": 0}}
+    table = matrix_text([_report(), _report(other)])
+    assert "openai-chat/a/two" in table and "FAIL" in table and "w · replay" in table
 
 
-def test_baseline_tells_regressions_from_improvements(tmp_path):
+def test_baseline_tells_regressions_from_improvements():
     before = {**REPORT, "results": [{**r, "verdict": v} for r, v in zip(REPORT["results"], ["fail", "pass", "pass"],
                                                                            strict=True)]}
-    path = tmp_path / "old.json"
-    path.write_text(json.dumps(before))
-    now = json.loads(json.dumps(REPORT))
-    regressed, improved = compare_baseline(now, path)
-    assert [r.split(":")[0] for r in regressed] == ["openai-chat/a/two"]
-    assert [r.split(":")[0] for r in improved] == ["openai-chat/a/one"]
+    comparison = baseline.compare(_report(), _report(before))
+    assert [c.id for c in comparison.regressed] == ["openai-chat/a/three", "openai-chat/a/two"]
+    assert [(c.was, c.now) for c in comparison.regressed] == [("pass", "warn"), ("pass", "fail")]
+    assert [c.id for c in comparison.improved] == ["openai-chat/a/one"]
 
 
 # -- command line ----------------------------------------------------------------------------
@@ -248,3 +253,32 @@ def test_cli_compare_refuses_what_is_not_a_report(tmp_path):
     junk = tmp_path / "junk.json"
     junk.write_text("[]")
     assert _cli("compare", str(junk)).returncode == 2
+
+
+def test_baseline_counts_lost_rows_and_errors_as_regressions_only_on_surfaces_run():
+    before = {**REPORT, "results": [*REPORT["results"],
+                                    {"id": "openai-chat/a/four", "surface": "openai-chat", "verdict": "pass",
+                                     "message": "", "evidence": {}, "reproduce": ""},
+                                    {"id": "embeddings/a/five", "surface": "embeddings", "verdict": "pass",
+                                     "message": "", "evidence": {}, "reproduce": ""}],
+              "summary": {"pass": 3, "fail": 1, "warn": 1, "skip": 0, "error": 0}}
+    now = json.loads(json.dumps(REPORT))
+    now["results"][0].update(verdict="error", message="timeout: no answer")
+    comparison = baseline.compare(_report(now), _report(before))
+    changes = {(c.id, c.was, c.now) for c in comparison.regressed}
+    # a pass turned error, a row gone from a surface still run; embeddings was not run at all this time
+    assert changes == {("openai-chat/a/one", "pass", "error"), ("openai-chat/a/four", "pass", "absent")}
+
+
+def test_junit_with_a_baseline_fails_only_the_regressions():
+    report = _report()
+    report.baseline = baseline.compare(report, _report({**REPORT, "results": [
+        {**r, "verdict": "pass"} for r in REPORT["results"]]}))
+    suite = ET.fromstring(junit.render([report]).split("\n", 1)[1]).find("testsuite")
+    failures = {c.get("name"): c.find("failure").get("type") for c in suite.iter("testcase")
+                if c.find("failure") is not None}
+    assert failures == {"openai-chat/a/two": "regression", "openai-chat/a/three": "regression"}
+    known = _report()
+    known.baseline = baseline.compare(known, _report())  # the FAIL was there before: known, not a regression
+    suite = ET.fromstring(junit.render([known]).split("\n", 1)[1]).find("testsuite")
+    assert suite.get("failures") == "0" and "known-failure" in junit.render([known])

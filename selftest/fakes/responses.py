@@ -183,6 +183,8 @@ def _usage(answer: Answer, f: FakeRequest) -> dict[str, Any]:
     }
     if f.has("responses.usage-extra"):
         usage.update({"prompt_tokens": 0, "completion_tokens": 0})
+    if f.has("responses.usage-details-missing"):
+        del usage["output_tokens_details"]
     return usage
 
 

@@ -88,12 +88,15 @@ def route_prefix(prefix: str) -> Callable[[Handler], Handler]:
     return register
 
 
-def _handler(path: str) -> Handler | None:
-    return ROUTES.get(path) or next((h for prefix, h in PREFIX_ROUTES.items() if path.startswith(prefix)), None)
+def _handler(path: str, routes: dict[str, Handler]) -> Handler | None:
+    prefixed = PREFIX_ROUTES if routes is ROUTES else {}  # a fake with routes of its own has no others
+    return routes.get(path) or next((h for prefix, h in prefixed.items() if path.startswith(prefix)), None)
 
 
 class FakeProvider:
-    def __init__(self) -> None:
+    def __init__(self, routes: dict[str, Handler] | None = None) -> None:
+        # The surfaces' routes by default; a fake of another shape (the sweep's relay) brings its own.
+        self.routes = ROUTES if routes is None else routes
         self.faults: frozenset[str] = frozenset()
         self.requests = 0
         self.seen: list[FakeRequest] = []
@@ -156,7 +159,7 @@ class FakeProvider:
                 # "server.4-slots": a small server that handles four requests at a time, the rest queue.
                 slots = provider._slots if request.has("server.4-slots") else contextlib.nullcontext()
                 with slots:
-                    handler = _handler(self.path.split("?")[0])
+                    handler = _handler(self.path.split("?")[0], provider.routes)
                     reply = hostile(request) or (handler(request) if handler else Reply.json(
                         {"error": {"message": "no such path", "type": "not_found", "param": None, "code": None}},
                         404))

@@ -11,7 +11,6 @@ import argparse
 import contextlib
 import fnmatch
 import io
-import json
 import os
 import sys
 from collections.abc import Iterator
@@ -81,15 +80,18 @@ def run_parser() -> argparse.ArgumentParser:
     reports.add_argument("--report-md", metavar="F", help="Markdown report")
     reports.add_argument("--report-html", metavar="F", help="self-contained HTML report")
     reports.add_argument("--junit", metavar="F", help="JUnit XML (one testcase per check)")
-    reports.add_argument("--report-dir", metavar="DIR", help="<vendor>.{json,md,html,xml} for every provider")
-    reports.add_argument("--baseline", metavar="F", help="an earlier JSON report: exit 1 only for regressions")
+    reports.add_argument("--report-dir", metavar="DIR",
+                         help="<vendor>.{json,md,html,xml} for every provider (and combined.* for several)")
+    reports.add_argument("--baseline", metavar="FILE|DIR",
+                         help="an earlier report, or a folder of them (one per vendor, as --report-dir writes): "
+                              "exit 1 only for regressions (a pass that now fails, warns, errors or is skipped)")
     budget = parser.add_argument_group("budget")
     budget.add_argument("--budget-requests", type=int, metavar="N", help="cap on requests (overrides the profile)")
     budget.add_argument("--budget-tokens", type=int, metavar="N", help="cap on output tokens (overrides the profile)")
     budget.add_argument("--fuzz-cases", type=int, default=5, metavar="N",
                         help="schemathesis cases per generated phase, live only (default 5)")
-    budget.add_argument("--concurrency", type=int, default=4, metavar="N",
-                        help="requests in flight at once, at most (default 4: a small server is not flooded)")
+    budget.add_argument("--concurrency", type=int, default=2, metavar="N",
+                        help="requests in flight at once, at most (default 2: a small server is not flooded)")
     bounds = parser.add_argument_group("bounds")
     bounds.add_argument("--timeout-read", type=float, default=60.0, metavar="S", help="longest silence in an answer")
     bounds.add_argument("--timeout-total", type=float, default=120.0, metavar="S", help="cap on one exchange")
@@ -183,25 +185,16 @@ def check_selection(settings: RunSettings) -> None:
             raise ProfileError(f"--select {glob!r} matches no check (`llmconform checks` lists them)")
 
 
-def check_baseline(path: str, vendors: list[str]) -> None:
-    """A baseline is an earlier report of the same vendor (a folder: one `<vendor>.json` each)."""
-    from llmconform.report import load_report
+def check_baseline(path: str, vendors: list[str]) -> dict[str, Any]:
+    """The baseline of every vendor (a report file, or a folder with one per vendor, matched by
+    name): missing, unreadable, garbage or another vendor's is a configuration error, before any request."""
+    from llmconform.report.baseline import load_baselines
+    from llmconform.result import ReportError
 
-    files = {v: Path(path) / f"{v}.json" for v in vendors} if Path(path).is_dir() else {v: Path(path) for v in vendors}
-    for vendor, file in files.items():
-        try:
-            report = load_report(file)
-        except FileNotFoundError:
-            raise ProfileError(f"baseline {file} does not exist") from None
-        except OSError as exc:
-            raise ProfileError(f"baseline {file} cannot be read: {exc.strerror}") from None
-        except ValueError as exc:
-            raise ProfileError(f"baseline {file} is not an llmconform JSON report "
-                               f"({str(exc).splitlines()[0][:120]})") from None
-        if report.get("vendor") != vendor and not (len(vendors) > 1 and not Path(path).is_dir()
-                                                   and report.get("vendor") in vendors):
-            raise ProfileError(f"baseline {file} is a report of {report.get('vendor')!r}, not of {vendor!r}: "
-                               "give that vendor's earlier report (or a folder with one per vendor)")
+    try:
+        return load_baselines(path, vendors)
+    except ReportError as exc:
+        raise ProfileError(str(exc)) from None
 
 
 def build_targets(settings: RunSettings, found: list[Profile], notice: TextIO) -> list[Any]:
@@ -280,32 +273,33 @@ def run(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = N
                 raise ProfileError(f"unknown surface {surface!r} (known: {', '.join(SURFACES)})")
         found = profiles(settings)
         check_selection(settings)
-        if settings.baseline:
-            check_baseline(settings.baseline, [p.name for p in found])
+        baselines = check_baseline(settings.baseline, [p.name for p in found]) if settings.baseline else {}
         targets = build_targets(settings, found, stderr)
     except (UsageError, ProfileError) as exc:
         print(f"llmconform: {exc}", file=stderr)
         return EXIT_USAGE
     # With the JSON report on stdout, everything else goes to stderr.
     console = Console(stderr if settings.report_json == "-" else stdout, settings.verbosity)
-    plugin = Plugin(settings, targets, console)
+    plugin = Plugin(settings, targets, console, baselines)
     with _no_autoload(), contextlib.redirect_stdout(io.StringIO()) as swallowed:
         code = pytest.main(pytest_args(settings), plugins=[plugin])
     if plugin.collect_errors:
         for line in plugin.collect_errors:
             print(f"llmconform: suite error collecting {line}", file=stderr)
         return EXIT_USAGE
-    if code in (pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.INTERNAL_ERROR) or not plugin.reports:
+    if code in (pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.INTERNAL_ERROR) or not plugin.results:
         print(f"llmconform: the run did not complete (pytest exit {int(code)}): "
               f"{swallowed.getvalue().strip()[-400:] or 'see the options given after --'}", file=stderr)
         return EXIT_USAGE
-    written = report_paths(settings, plugin.reports)
-    console.summary(plugin.reports, plugin.regressions, written)
+    written = report_paths(settings, [r.vendor for r in plugin.results])
+    console.summary(plugin.results, plugin.regressions, written)
     if settings.report_json == "-":
-        stdout.write(json.dumps(plugin.reports[0] if len(plugin.reports) == 1 else plugin.reports,
-                                indent=2, ensure_ascii=False) + "\n")
-    ran = sum(len(r["results"]) for r in plugin.reports)
-    decided = sum(r["summary"].get(v, 0) for r in plugin.reports for v in ("pass", "fail", "warn", "error"))
+        from llmconform.report import document
+        from llmconform.result import dumps
+
+        stdout.write(dumps(document(plugin.results)))
+    ran = sum(len(r.results) for r in plugin.results)
+    decided = sum(r.summary.get(v, 0) for r in plugin.results for v in ("pass", "fail", "warn", "error"))
     if not decided:
         print("llmconform: no check ran (the pytest options after -- left none)" if not ran else
               "llmconform: no check reached a verdict (every one skipped): see the skip reasons in the report",
@@ -314,37 +308,79 @@ def run(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = N
     return plugin.exit_code
 
 
-def report_paths(settings: RunSettings, reports: list[dict[str, Any]]) -> list[str]:
+def report_paths(settings: RunSettings, vendors: list[str]) -> list[str]:
     paths = [p for p in (settings.report_json, settings.report_md, settings.report_html, settings.junit)
              if p and p != "-"]
     if settings.report_dir:
         paths.append(f"{Path(settings.report_dir) / '<vendor>'}.{{json,md,html,xml}} for "
-                     + ", ".join(r["vendor"] for r in reports))
+                     + ", ".join(vendors))
+        if len(vendors) > 1:
+            paths.append(f"{Path(settings.report_dir) / 'combined'}.{{json,md,html,xml}}: every vendor")
     return paths
 
 
 # -- the other commands -------------------------------------------------------------------------
 
 def compare(argv: list[str]) -> int:
-    from llmconform.report import load_report, matrix
+    from llmconform.report import matrix
+    from llmconform.result import Report, ReportError, load, load_one
 
-    parser = argparse.ArgumentParser(prog="llmconform compare", description="one matrix from JSON reports")
-    parser.add_argument("reports", nargs="+", metavar="REPORT.json")
+    parser = argparse.ArgumentParser(prog="llmconform compare",
+                                     description="runs side by side (columns are runs: vendor, mode, date)")
+    parser.add_argument("reports", nargs="*", metavar="REPORT.json")
     parser.add_argument("--md", metavar="F", help="write the matrix as Markdown")
     parser.add_argument("--html", metavar="F", help="write the matrix as self-contained HTML")
+    parser.add_argument("--diff", nargs=2, metavar=("OLD.json", "NEW.json"),
+                        help="list what changed between two runs of one vendor")
     args = parser.parse_args(argv)
-    reports = []
-    for path in args.reports:
-        try:
-            reports.append(load_report(path))
-        except (OSError, ValueError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc).splitlines()[0][:160]
-            print(f"llmconform compare: cannot use {path}: {reason}", file=sys.stderr)
-            return EXIT_USAGE
-    for path, render in ((args.md, matrix.markdown), (args.html, matrix.html)):
-        if path:
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-            Path(path).write_text(render(reports), encoding="utf-8")
+    if not args.reports and not args.diff:
+        parser.error("give the JSON reports to compare (or --diff OLD.json NEW.json)")
+    from llmconform.sweep import compare as sweep_compare
+
+    try:
+        if args.reports and sweep_compare.claims(args.reports):  # sweep reports: the model x vendor matrix
+            return sweep_compare.main(args.reports, md=args.md, html_path=args.html)
+    except ValueError as exc:
+        print(f"llmconform compare: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    runs: list[tuple[Report, str]] = []
+    seen: set[tuple[str, str, str, str]] = set()
+    path = ""
+    try:
+        if args.diff:
+            old, new = (load_one(path := p) for p in args.diff)
+            path = ""
+            sys.stdout.write(matrix.diff(old, new))
+            return EXIT_OK
+        for path in args.reports:
+            found = load(path)
+            for report in found:
+                if report.key not in seen:  # one run from its own file and a combined one is one column
+                    seen.add(report.key)
+                    runs.append((report, path))
+                elif len(found) == 1:  # the run's own file: its column links to the vendor's own page
+                    runs = [(r, path if r.key == report.key else source) for r, source in runs]
+    except ReportError as exc:
+        reason = str(exc).removeprefix(path).lstrip(": ") if path else str(exc)
+        print(f"llmconform compare: cannot use {path}: {reason}" if path else f"llmconform compare: {reason}",
+              file=sys.stderr)
+        return EXIT_USAGE
+    reports = [report for report, _ in runs]
+
+    def href(source: str, page: str) -> str | None:
+        # Each column links to the HTML report written beside its JSON (what --report-dir writes).
+        sibling = Path(source).with_suffix(".html")
+        if not sibling.exists():
+            return None
+        return os.path.relpath(os.path.abspath(sibling), os.path.dirname(os.path.abspath(page))).replace(os.sep, "/")
+
+    if args.md:
+        Path(args.md).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.md).write_text(matrix.markdown(reports), encoding="utf-8")
+    if args.html:
+        Path(args.html).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.html).write_text(matrix.html(reports, [href(source, args.html) for _, source in runs]),
+                                   encoding="utf-8")
     sys.stdout.write(matrix.text(reports))
     return EXIT_OK
 
@@ -367,7 +403,13 @@ def checks(argv: list[str]) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"run": run, "compare": compare, "vendors": vendors, "checks": checks}
+def sweep(argv: list[str]) -> int:
+    from llmconform.sweep.cli import main as sweep_main
+
+    return sweep_main(argv)
+
+
+COMMANDS = {"run": run, "compare": compare, "sweep": sweep, "vendors": vendors, "checks": checks}
 USAGE = f"""usage: llmconform run (--profile NAME|FILE ... | --base-url URL --model M) [options] [-- PYTEST_ARGS]
        llmconform compare REPORT.json ... [--md F] [--html F]
        llmconform vendors       the bundled vendor profiles
@@ -396,9 +438,12 @@ def entry() -> None:
     """The console script: main(), then straight out. A run leaves large object graphs behind (the
     SDKs' models, the specs); tearing them down costs a second and changes nothing, so, as mypy
     does, the process ends without it once its output is flushed."""
-    code = main()
-    sys.stdout.flush()
-    sys.stderr.flush()
+    try:
+        code = main()
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:  # `llmconform ... | head`: the reader left, which is no error of ours
+        code = EXIT_OK
     os._exit(code)
 
 

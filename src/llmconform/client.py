@@ -115,7 +115,7 @@ class Client:
     def __init__(self, profile: Profile, *, keys: dict[str, str], mode: str, redactor: Redactor,
                  limits: Limits | None = None, budget: Budget | None = None,
                  cassettes: CassetteStore | None = None, transport: httpx.BaseTransport | None = None,
-                 on_exchange: Callable[[Exchange], None] | None = None, concurrency: int = 4) -> None:
+                 on_exchange: Callable[[Exchange], None] | None = None, concurrency: int = 2) -> None:
         self.profile = profile
         self.mode = mode  # live | replay | record
         self.limits = limits or Limits()
@@ -143,7 +143,10 @@ class Client:
         if request.auth == "none":
             return {}, {}
         variable = self.profile.key_env_for(request.surface)
-        key = WRONG_KEY if request.auth == "wrong" else self._keys.get(variable or "", "")
+        # A replay sends nothing, and may run without the key: the placeholder keeps the declared
+        # auth header in the reproduction line (as ${VAR}), so the printed curl is the request sent live.
+        key = WRONG_KEY if request.auth == "wrong" else (
+            self._keys.get(variable or "", "") or (MASK if self.mode == "replay" else ""))
         style = request.auth_style or self.profile.auth_style_for(request.surface)
         if style == "none" or not key:
             return {}, {}
@@ -157,10 +160,17 @@ class Client:
         url = httpx.URL(self.profile.base_url + request.path)
         return url.copy_merge_params(params) if params else url
 
-    def _shown(self, url: httpx.URL, headers: dict[str, str]) -> tuple[str, dict[str, str]]:
+    def _shown(self, url: httpx.URL, headers: dict[str, str], auth: str = "valid") -> tuple[str, dict[str, str]]:
         shown_url = str(url.copy_set_param("key", MASK)) if url.params.get("key") else str(url)
-        return self._redactor.text(shown_url).replace("%3Credacted%3E", MASK), self._redactor.headers(
-            headers.items())
+        shown_url = self._redactor.text(shown_url).replace("%3Credacted%3E", MASK)
+        shown_headers = self._redactor.headers(headers.items())
+        if auth == "wrong":
+            # The wrong key is no secret and is what the probe sent: a reproduction carries it
+            # literally, or, run as printed, it would send the good key from ${VAR}.
+            shown_url = shown_url.replace(MASK, WRONG_KEY)
+            shown_headers = {name: value.replace(MASK, WRONG_KEY) if headers.get(name, "").endswith(WRONG_KEY)
+                             else value for name, value in shown_headers.items()}
+        return shown_url, shown_headers
 
     # -- sending ------------------------------------------------------------------------------
 
@@ -170,7 +180,7 @@ class Client:
         if request.content:
             headers.setdefault("content-type", "application/json")
         url = self._url(request, params)
-        shown_url, shown_headers = self._shown(url, headers)
+        shown_url, shown_headers = self._shown(url, headers, request.auth)
         exchange = Exchange(request=request, url=shown_url, sent_headers=shown_headers,
                             key_env=self.profile.key_env_for(request.surface))
         if self.mode == "replay":

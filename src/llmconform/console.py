@@ -9,13 +9,19 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any, TextIO
 
 from llmconform import __version__
+from llmconform.result import by_severity
 from llmconform.verdict import VERDICTS, excerpt
 
 if TYPE_CHECKING:
+    from llmconform.result import Report
     from llmconform.target import Target
 
 PLAIN_PROGRESS_EVERY_S = 15.0
 _SHOWN = ("fail", "error", "warn")
+
+
+def _one_line(message: str) -> str:
+    return excerpt(" ".join(message.split()), 160)
 
 
 class Console:
@@ -73,7 +79,7 @@ class Console:
         self.done += 1
         self.surface = ident.split("/")[0]
         if self.verbosity >= 1:
-            shown = f" — {excerpt(message, 160)}" if message and verdict != "pass" else ""
+            shown = f" — {_one_line(message)}" if message and verdict != "pass" else ""
             self.line(f"{verdict.upper():5} {ident} [{vendor}]{shown}")
         if self._progress is not None:
             self._progress.update(self._task, completed=self.done, description=self._spent())
@@ -91,24 +97,21 @@ class Console:
 
     # -- at the end -------------------------------------------------------------------------
 
-    def summary(self, reports: list[dict[str, Any]], regressions: list[str], written: list[str]) -> None:
+    def summary(self, reports: list[Report], regressions: list[str], written: list[str]) -> None:
         self.stop()
         total: Counter[str] = Counter()
         for report in reports:
-            counts = report["summary"]
+            counts = report.summary
             total.update(counts)
-            if self.verbosity >= 0:
-                self.line(f"--- {report['vendor']} ({report['mode']}): "
-                          + ", ".join(f"{counts.get(v, 0)} {v}" for v in VERDICTS))
-                for verdict in _SHOWN:
-                    for result in report["results"]:
-                        if result["verdict"] == verdict and self.verbosity >= 0:
-                            self.line(f"{verdict.upper():5} {result['id']}: {excerpt(result['message'], 160)}")
-                metrics = report.get("metrics", {})
-                if report["mode"] != "replay":
-                    ttft = metrics.get("ttft_ms", {})
-                    self.line(f"spent: {metrics.get('requests', 0)} requests, {metrics.get('output_tokens', 0)} "
-                              f"output tokens; TTFT p50 {ttft.get('p50')} ms, p90 {ttft.get('p90')} ms")
+            if self.verbosity < 0:
+                continue
+            self.line(f"--- {report.vendor} ({report.mode}): " + ", ".join(f"{counts.get(v, 0)} {v}" for v in VERDICTS))
+            for row in by_severity([r for r in report.results if r.verdict in _SHOWN]):
+                self.line(f"{row.verdict.upper():5} {row.id}: {_one_line(row.message)}")
+            metrics = report.metrics
+            if report.mode != "replay":
+                self.line(f"spent: {metrics.requests} requests, {metrics.output_tokens} output tokens; "
+                          f"TTFT p50 {metrics.ttft_p50_ms} ms, p90 {metrics.ttft_p90_ms} ms (timing probes sent alone)")
         for line in regressions:
             self.line(line)
         for path in written:

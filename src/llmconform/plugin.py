@@ -10,7 +10,6 @@ from __future__ import annotations
 import fnmatch
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -19,20 +18,13 @@ from llmconform.checkid import check_id
 from llmconform.console import Console
 from llmconform.exchange import Exchange
 from llmconform.fixtures import TARGET_FIXTURE, exchanges_of, probes_of
-from llmconform.report import build_report, compare_baseline, write_reports
+from llmconform.report import build_report, write_reports
+from llmconform.report.baseline import compare as compare_baseline
+from llmconform.report.baseline import lines as baseline_lines
+from llmconform.result import Report, Row
 from llmconform.settings import RunSettings
 from llmconform.target import Target
 from llmconform.verdict import Verdict, excerpt
-
-
-@dataclass
-class Row:
-    id: str
-    surface: str
-    verdict: str
-    message: str
-    evidence: dict[str, Any] = field(default_factory=dict)
-    reproduce: str = ""
 
 
 def selected(ident: str, surface: str, settings: RunSettings) -> bool:
@@ -53,15 +45,18 @@ class Plugin:
     # The name it is registered under, which the suite's conftest looks for.
     __name__ = "llmconform"
 
-    def __init__(self, settings: RunSettings, targets: list[Target], console: Console) -> None:
+    def __init__(self, settings: RunSettings, targets: list[Target], console: Console,
+                 baselines: dict[str, Report] | None = None) -> None:
         self.settings = settings
+        self.baselines = baselines or {}  # vendor -> its --baseline report, read before any request
+        self.results: list[Report] = []  # the run's reports, as the result model reads them
+        self.written: list[str] = []  # the report files written
         self.targets = targets
         self.console = console
         self.rows: dict[str, list[Row]] = {t.name: [] for t in targets}
         self.started = time.time()
         self.regressions: list[str] = []
         self.collect_errors: list[str] = []
-        self.reports: list[dict[str, Any]] = []
         self.exit_code = 0
 
     # -- collection -------------------------------------------------------------------------
@@ -133,18 +128,22 @@ class Plugin:
         for target in self.targets:
             target.close()
         failed = False
+        rules = {ident[1]: " ".join((getattr(item, "obj", None).__doc__ or "").split())
+                 for item in session.items if (ident := check_id(item)) and getattr(item, "obj", None) is not None}
         for target in self.targets:
-            report = build_report(target, self.rows[target.name], started=self.started)
-            self.reports.append(report)
-            if self.settings.baseline:
-                regressed, improved = compare_baseline(report, self.settings.baseline)
-                self.regressions += [f"REGRESSED {r}" for r in regressed] + [f"IMPROVED  {r}" for r in improved]
-                failed |= bool(regressed)
+            report = build_report(target, self.rows[target.name], started=self.started, rules=rules)
+            baseline = self.baselines.get(target.name)
+            if baseline is not None:
+                report.baseline = compare_baseline(report, baseline, self.settings.baseline or "")
+                self.regressions += baseline_lines(report)
+                failed |= bool(report.baseline.regressed)
             else:
-                failed |= report["summary"]["fail"] > 0
+                failed |= report.summary["fail"] > 0
+            self.results.append(report)
         settings = self.settings
-        write_reports(self.reports, json_path=settings.report_json, md_path=settings.report_md,
-                      html_path=settings.report_html, junit_path=settings.junit, directory=settings.report_dir)
+        self.written = write_reports(self.results, json_path=settings.report_json, md_path=settings.report_md,
+                                     html_path=settings.report_html, junit_path=settings.junit,
+                                     directory=settings.report_dir)
         self.exit_code = 1 if failed else 0
 
     def pytest_unconfigure(self, config: pytest.Config) -> None:
@@ -161,7 +160,12 @@ def _skip_reason(item: pytest.Item, target: Target, surface: str) -> str | None:
         if needed not in config.features:
             return f"feature '{needed}' not declared for {surface} by profile {target.name}"
     if item.get_closest_marker("live_only") and target.mode == "replay":
-        return "generated requests are sent live only (no cassette holds them)"
+        # A recorded live run holds its generated cases (positive:0.., negative:0..): those replay.
+        phase = getattr(item, "originalname", item.name).removeprefix("test_fuzz_")
+        held = target.cassettes.generated(surface) if target.cassettes is not None else set()
+        if phase not in held:
+            return (f"generated requests are sent live only: the cassettes of {target.name} hold no generated "
+                    f"{surface} {phase} case (a live run with --record writes them)")
     return None
 
 
@@ -185,6 +189,7 @@ def _row(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestRepo
         culprit = exc.context.get("exchange")
         if isinstance(culprit, Exchange):
             reproduce = redact(culprit.curl())
+            evidence["culprit"] = f"{culprit.request.surface}:{culprit.request.probe}"
         return Row(ident, surface, exc.verdict, redact(exc.message), evidence, reproduce)
     if isinstance(exc, AssertionError):
         return Row(ident, surface, "fail", redact(excerpt(str(exc), 400)), evidence, reproduce)

@@ -82,6 +82,8 @@ class Profile:
     budget: Budget = Budget()
     headers: dict[str, str] = field(default_factory=dict)
     source: Path | None = None
+    # The models the provider promises, with their kind (`llmconform sweep`); parsed by parse_catalogue.
+    catalogue: tuple[CatalogueEntry, ...] = ()
 
     def auth_style_for(self, surface: str) -> str:
         config = self.surfaces.get(surface)
@@ -178,7 +180,8 @@ def parse_profile(data: Any, source: Path | None = None) -> Profile:
     if not isinstance(headers, dict):
         raise ProfileError(f"{where}: 'headers' must be a mapping")
     return Profile(name=name, base_url=base_url, auth_env=auth.get("env"), auth_style=style, surfaces=surfaces,
-                   budget=budget, headers={str(k): str(v) for k, v in headers.items()}, source=source)
+                   budget=budget, headers={str(k): str(v) for k, v in headers.items()}, source=source,
+                   catalogue=parse_catalogue(data.get("catalogue"), where))
 
 
 def _with_sdk_key_env(surfaces: dict[str, SurfaceConfig]) -> dict[str, SurfaceConfig]:
@@ -231,3 +234,66 @@ def profile_from_flags(base_url: str, api_key_env: str | None, surfaces: list[st
         "auth": {"env": api_key_env} if api_key_env else {},
         "surfaces": {s: {"model": model, **({"features": features} if features else {})} for s in surfaces},
     })
+
+
+# -- catalogue: the models a provider promises (read by `llmconform sweep`) -------------------------
+
+MODEL_KINDS = ("chat", "embeddings", "image", "video", "audio", "realtime")
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    model: str
+    kind: str
+    # Surfaces to probe it on when not the kind's default (a model served on /v1/responses only).
+    surfaces: tuple[str, ...] = ()
+    # Its temperature-0 answer is the same on every try (sweep/consistency/repeat holds it to that).
+    deterministic: bool = False
+
+
+def _catalogue_entry(item: Any, kind: str, where: str) -> CatalogueEntry:
+    if isinstance(item, str) and item.strip():
+        return CatalogueEntry(model=item.strip(), kind=kind)
+    if not isinstance(item, dict) or not isinstance(item.get("model"), str) or not item["model"].strip():
+        raise ProfileError(f"{where}: each entry is a model name or a mapping with 'model', got {item!r}")
+    surfaces = item.get("surfaces") or []
+    if not isinstance(surfaces, list) or any(s not in SURFACES for s in surfaces):
+        raise ProfileError(f"{where}.{item['model']}: 'surfaces' must list surfaces among {', '.join(SURFACES)}")
+    deterministic = item.get("deterministic", False)
+    if not isinstance(deterministic, bool):
+        raise ProfileError(f"{where}.{item['model']}: 'deterministic' must be true or false")
+    return CatalogueEntry(model=item["model"].strip(), kind=str(item.get("kind", kind)),
+                          surfaces=tuple(surfaces), deterministic=deterministic)
+
+
+def parse_catalogue(data: Any, where: str = "profile") -> tuple[CatalogueEntry, ...]:
+    """`catalogue:` as a mapping kind -> [model name | {model, surfaces, deterministic}], or as a
+    list of {model, kind, ...}. A model is listed once."""
+    if data is None:
+        return ()
+    where = f"{where}: catalogue"
+    entries: list[CatalogueEntry] = []
+    if isinstance(data, dict):
+        for kind, items in data.items():
+            if kind not in MODEL_KINDS:
+                raise ProfileError(f"{where}: unknown kind {kind!r} (known: {', '.join(MODEL_KINDS)})")
+            if not isinstance(items, list):
+                raise ProfileError(f"{where}.{kind}: must be a list of model names")
+            entries += [_catalogue_entry(item, kind, f"{where}.{kind}") for item in items]
+    elif isinstance(data, list):
+        for item in data:
+            kind = item.get("kind") if isinstance(item, dict) else None
+            if kind not in MODEL_KINDS:
+                raise ProfileError(f"{where}: each entry needs a kind among {', '.join(MODEL_KINDS)}, got {item!r}")
+            entries.append(_catalogue_entry(item, str(kind), where))
+    else:
+        raise ProfileError(f"{where}: a mapping of kind -> model names, or a list of {{model, kind}}")
+    for entry in entries:
+        if entry.kind not in MODEL_KINDS:
+            raise ProfileError(f"{where}.{entry.model}: unknown kind {entry.kind!r}")
+    seen: set[str] = set()
+    for entry in entries:
+        if entry.model in seen:
+            raise ProfileError(f"{where}: {entry.model} is listed twice")
+        seen.add(entry.model)
+    return tuple(entries)

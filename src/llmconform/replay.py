@@ -118,6 +118,14 @@ class CassetteStore:
     def __len__(self) -> int:
         return len(self._cassette)
 
+    def generated(self, surface: str) -> set[str]:
+        """The phases of generated cases (`positive`, `negative`) the cassettes hold for a surface."""
+        with self._lock:
+            probes = [r.headers.get(PROBE_MARKER, "") for r in self._cassette.requests]
+        return {probe.split(":")[1] for probe in probes
+                if probe.startswith(f"{surface}:") and probe.count(":") == 2
+                and probe.split(":")[1] in ("positive", "negative") and probe.split(":")[2].isdigit()}
+
     def play(self, request: Request) -> dict[str, Any] | None:
         with self._lock:
             try:

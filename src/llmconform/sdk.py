@@ -7,14 +7,19 @@ replay too. An answer the SDK cannot parse or stream fails with the SDK's own ex
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
-from collections.abc import Callable
+import os
+import re
+import threading
+import traceback
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
 
 from llmconform.exchange import Exchange
-from llmconform.verdict import Fail
+from llmconform.verdict import Fail, excerpt
 
 LANE = "http://sdk-lane.invalid"
 
@@ -23,12 +28,57 @@ def available(package: str) -> bool:
     return importlib.util.find_spec(package) is not None
 
 
+# The SDK call a check makes when it names none, per surface (the reproduction calls the same).
+DEFAULT_API = {"openai-chat": "chat.completions.create", "openai-responses": "responses.create",
+               "anthropic-messages": "messages.create", "gemini": "models.generate_content"}
+# The parameters each call takes by name; everything else of the request rides in extra_body.
+_REQUIRED = {"chat.completions.create": ("model", "messages"), "responses.create": ("model", "input"),
+             "responses.stream": ("model", "input"), "messages.create": ("model", "max_tokens", "messages"),
+             "messages.stream": ("model", "max_tokens", "messages")}
+_FINAL = {"responses.stream": "get_final_response", "messages.stream": "get_final_message"}
+_EVENT_END = re.compile(rb"\r\n\r\n|\n\n|\r\r")
+
+
+class _Progress(threading.local):
+    """How far the SDK got through a recorded stream: the chunks (one per event) it has read."""
+
+    def __init__(self) -> None:
+        self.read: list[bytes] | None = None
+        self.total = 0
+
+
+_PROGRESS = _Progress()
+
+
+def _event_chunks(body: bytes) -> list[bytes]:
+    """The body cut after each event's blank line, so the SDK reads it one event at a time."""
+    chunks, start = [], 0
+    for match in _EVENT_END.finditer(body):
+        chunks.append(body[start:match.end()])
+        start = match.end()
+    if start < len(body):
+        chunks.append(body[start:])
+    return chunks
+
+
+def _counted(chunks: list[bytes]) -> Iterator[bytes]:
+    for chunk in chunks:
+        if _PROGRESS.read is not None:
+            _PROGRESS.read.append(chunk)
+        yield chunk
+
+
 def http_client(exchange: Exchange, http: Any = httpx) -> Any:
-    """An HTTP client (of `http`, httpx or an httpx-like module) that answers with the recorded answer."""
+    """An HTTP client (of `http`, httpx or an httpx-like module) that answers with the recorded answer.
+    A stream is handed over event by event, so that a failure can name the event the SDK was on."""
     headers = {k: v for k, v in exchange.headers.items()
                if k not in ("content-length", "content-encoding", "transfer-encoding")}
 
     def answer(request: Any) -> Any:
+        if exchange.is_event_stream:
+            chunks = _event_chunks(exchange.body)
+            _PROGRESS.total = len(chunks)
+            return http.Response(exchange.status or 599, headers=headers, content=_counted(chunks))
         return http.Response(exchange.status or 599, headers=headers, content=exchange.body)
 
     return http.Client(transport=http.MockTransport(answer), base_url=LANE)
@@ -62,11 +112,102 @@ def gemini_client(exchange: Exchange) -> Any:
         retry_options=types.HttpRetryOptions(attempts=1)))
 
 
-def consume(exchange: Exchange, sdk: str, call: Callable[[], Any]) -> Any:
-    """Run an SDK call over the recorded answer; its exception becomes a Fail with evidence."""
+def _gemini_reproduction(exchange: Exchange, api: str, variable: str) -> str:
+    """The google-genai call for a Gemini request: the model from the path, the key in x-goog-api-key,
+    generationConfig and the other top-level fields as the SDK's config (it takes either spelling)."""
+    request = exchange.request
+    path = request.path.split("?", 1)[0]
+    url = exchange.url.split("?", 1)[0]
+    base = url[: -len(path)] if url.endswith(path) else url
+    model = path.split("/v1beta/models/", 1)[-1].split(":", 1)[0]
+    body = request.content.decode("utf-8", errors="replace")
+    call = f"client.models.{api.removeprefix('models.')}(model={model!r}, contents=body.pop('contents'), config=config)"
+    return "\n".join([
+        "import json, os",
+        "from google import genai",
+        f"client = genai.Client(api_key=os.environ[{variable!r}], http_options={{'base_url': {base!r}}})",
+        f"body = json.loads({body!r}); config = {{**body.pop('generationConfig', {{}}), **body}}",
+        f"for part in ({call} if {api.endswith('_stream')!r} else [{call}]): print(part)"])
+
+
+def reproduction(exchange: Exchange, sdk: str, api: str) -> str:
+    """Five lines of Python that make the same SDK call against the provider itself."""
+    request = exchange.request
+    url = exchange.url.split("?", 1)[0]
+    base = url[: -len(request.path)] if url.endswith(request.path) else url
+    variable = exchange.key_env or "API_KEY"
+    if sdk == "google-genai":
+        return _gemini_reproduction(exchange, api, variable)
+    bearer = any(name.lower() == "authorization" for name in exchange.sent_headers)
+    if sdk == "anthropic":
+        make = (f"anthropic.Anthropic(base_url={base!r}, {'auth_token' if bearer else 'api_key'}="
+                f"os.environ[{variable!r}], max_retries=0)")
+    else:
+        make = f"openai.OpenAI(base_url={(base + '/v1')!r}, api_key=os.environ[{variable!r}], max_retries=0)"
+    body = request.content.decode("utf-8", errors="replace")
+    named = "{k: body.pop(k) for k in " + repr(_REQUIRED.get(api, ("model",))) + "}"
+    lines = [f"import json, os, {sdk}", f"client = {make}",
+             f"body = json.loads({body!r}); stream = body.pop('stream', False)"]
+    if api in _FINAL:
+        lines += [f"with client.{api}(**{named}, extra_body=body) as events:",
+                  f"    print(*events, events.{_FINAL[api]}(), sep='\\n')"]
+    else:
+        lines += [f"answer = client.{api}(**{named}, stream=stream, extra_body=body)",
+                  "for part in (answer if stream else [answer]): print(part)"]
+    return "\n".join(lines)
+
+
+def _package_dir(sdk: str) -> str | None:
+    found = importlib.util.find_spec({"google-genai": "google.genai"}.get(sdk, sdk))
+    return os.path.dirname(found.origin) + os.sep if found and found.origin else None
+
+
+def _where(frame: Any, lineno: int, root: str | None) -> str:
+    name = frame.f_code.co_filename
+    shown = name[len(root) - len(os.path.basename(root.rstrip(os.sep))) - 1:] if root and name.startswith(root) \
+        else os.path.basename(name)
+    return f"{shown}:{lineno} in {getattr(frame.f_code, 'co_qualname', frame.f_code.co_name)}"
+
+
+def diagnosis(exc: BaseException, exchange: Exchange, sdk: str, api: str, read: list[bytes] | None,
+              total: int) -> dict[str, Any]:
+    """What broke the SDK: the call, the exception, the frame inside the SDK, and the event it was on."""
+    root = _package_dir(sdk)
+    frames = list(traceback.walk_tb(exc.__traceback__))
+    inside = [(f, n) for f, n in frames if root and f.f_code.co_filename.startswith(root)]
+    found: dict[str, Any] = {"sdk_call": f"{sdk}: client.{api}()", "sdk_exception": type(exc).__name__}
+    if inside:
+        found["sdk_frame"] = _where(*inside[-1], root)
+    if frames and (not inside or frames[-1] != inside[-1]):
+        found["frame"] = _where(*frames[-1], root)
+    cause = exc.__cause__ or exc.__context__
+    if cause is not None:
+        found["cause"] = f"{type(cause).__name__}: {excerpt(str(cause), 200)}"
+    errors = getattr(exc, "errors", None)
+    if callable(errors):  # pydantic: the fields that did not validate
+        with contextlib.suppress(Exception):
+            found["fields"] = [".".join(map(str, e.get("loc", ()))) for e in errors()[:5]]
+    if read:
+        found["sdk_event"] = (f"event {len(read)} of {total} (the last the SDK read): "
+                              f"{excerpt(read[-1].decode('utf-8', errors='replace').strip(), 300)}")
+    return found
+
+
+def consume(exchange: Exchange, sdk: str, call: Callable[[], Any], *, api: str | None = None) -> Any:
+    """Run an SDK call over the recorded answer; its exception becomes a Fail whose evidence names the
+    SDK call, the exception, the frame in the SDK that raised it, the event it was reading, and five
+    lines of Python that make the same call against the provider."""
     exchange.complete()
+    api = api or DEFAULT_API.get(exchange.request.surface, "create")
+    _PROGRESS.read, _PROGRESS.total = [], 0
     try:
         return call()
     except Exception as exc:  # any SDK exception is the evidence
-        raise Fail(f"the {sdk} SDK to consume the answer", f"{type(exc).__name__}: {exc}",
-                   sdk_exception=type(exc).__name__, exchange=exchange) from None
+        found = diagnosis(exc, exchange, sdk, api, _PROGRESS.read, _PROGRESS.total)
+        where = f" at {found['sdk_frame']}" if "sdk_frame" in found else ""
+        on = f", on {found['sdk_event'].split(' (')[0]}" if "sdk_event" in found else ""
+        raise Fail(f"the {sdk} SDK (client.{api}()) to consume the answer",
+                   f"{type(exc).__name__}: {exc}{where}{on}", exchange=exchange,
+                   python=reproduction(exchange, sdk, api), **found) from None
+    finally:
+        _PROGRESS.read = None

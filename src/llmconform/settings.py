@@ -32,7 +32,7 @@ class RunSettings:
     budget_requests: int | None = None
     budget_tokens: int | None = None
     fuzz_cases: int = 5
-    concurrency: int = 4
+    concurrency: int = 2
     # bounds
     timeout_read: float = 60.0
     timeout_total: float = 120.0

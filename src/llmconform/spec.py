@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
@@ -85,9 +86,15 @@ class Spec:
         return Draft202012Validator(schema, registry=self._registry)
 
     def errors(self, schema_name: str, instance: Any, limit: int = 5) -> list[str]:
-        """Violations of the named schema, each as `path: message`, most specific first."""
-        found = sorted(self.validator(schema_name).iter_errors(instance), key=lambda e: -len(e.absolute_path))
-        return [f"{e.json_path}: {excerpt(e.message, 160)}" for e in found[:limit]]
+        """Violations of the named schema, each as `path: message`, most specific first.
+
+        An anyOf / oneOf failure only says the value "is not valid under any of the given schemas";
+        its cause is in the branches' errors, so each is reported as jsonschema's best match among
+        them (the branch the value was meant for: `'output_tokens_details' is a required property`).
+        """
+        causes = [best_match([e]) or e for e in self.validator(schema_name).iter_errors(instance)]
+        found = sorted(causes, key=lambda e: -len(e.absolute_path))
+        return list(dict.fromkeys(f"{e.json_path}: {excerpt(e.message, 160)}" for e in found))[:limit]
 
     def check(self, schema_name: str, instance: Any, what: str = "") -> None:
         """Fail with every violation (up to a few) unless `instance` matches the named schema."""

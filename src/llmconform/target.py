@@ -177,7 +177,7 @@ def preflight(base_url: str, timeout: float = 5.0) -> None:
 
 def build_target(profile: Profile, *, mode: str, cassette_root: Path | None, limits: Limits,
                  budget_requests: int | None = None, budget_tokens: int | None = None,
-                 fuzz_cases: int = 5, concurrency: int = 4) -> Target:
+                 fuzz_cases: int = 5, concurrency: int = 2) -> Target:
     if mode not in MODES:
         raise ProfileError(f"unknown mode {mode!r}")
     keys = profile.api_keys(required=mode != "replay")

@@ -30,7 +30,7 @@ def _final(exchange):
                 pass
             return events.get_final_message()
 
-    return sdk.consume(exchange, "anthropic", read)
+    return sdk.consume(exchange, "anthropic", read, api="messages.stream")
 
 
 def test_parse(basic):

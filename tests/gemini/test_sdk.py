@@ -36,7 +36,7 @@ def test_stream(stream):
     def read():
         return list(_models(stream).generate_content_stream(model=model_of(stream.request), contents=PROMPT))
 
-    pieces = sdk.consume(stream, "google-genai", read)
+    pieces = sdk.consume(stream, "google-genai", read, api="models.generate_content_stream")
     joined = "".join(piece.text or "" for piece in pieces)
     expect(joined.strip(), "non-empty text from the SDK's stream", pieces[-1:] or pieces)
     last = pieces[-1].candidates if pieces else None
@@ -57,5 +57,5 @@ def test_tools(tools_forced):
 def test_count_tokens(count_tokens):
     """`client.models.count_tokens()` parses the count into an integer `total_tokens`."""
     response = sdk.consume(count_tokens, "google-genai", lambda: _models(count_tokens).count_tokens(
-        model=model_of(count_tokens.request), contents=PROMPT))
+        model=model_of(count_tokens.request), contents=PROMPT), api="models.count_tokens")
     expect(isinstance(response.total_tokens, int), "an integer total_tokens", response)

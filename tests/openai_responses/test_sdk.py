@@ -47,7 +47,7 @@ def test_stream(stream):
             final = None if stopped else events.get_final_response()
         return text, last, final
 
-    text, last, final = sdk.consume(stream, "openai", read)
+    text, last, final = sdk.consume(stream, "openai", read, api="responses.stream")
     if not text.strip() and last is not None and getattr(last, "response", None) is not None:
         limit_spent_on_reasoning(last.response.to_dict(), stream.request.output_limit)
     expect(text.strip(), "non-empty text from the SDK's stream", getattr(last, "type", None))

@@ -9,15 +9,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from llmconform import __version__
 from llmconform.report.fingerprint import fingerprints
+from llmconform.result import Combined, Fingerprints, Metrics, Report, Row, dumps
 
 if TYPE_CHECKING:
     from llmconform.exchange import Exchange
-    from llmconform.plugin import Row
     from llmconform.target import Target
-
-VERDICT_ORDER = ("pass", "fail", "warn", "skip", "error")
 
 
 def _percentile(values: list[float], q: float) -> float | None:
@@ -93,67 +90,75 @@ def metrics(target: Target) -> dict[str, Any]:
     }
 
 
-def build_report(target: Target, rows: list[Row], *, started: float) -> dict[str, Any]:
-    results = [{"id": r.id, "surface": r.surface, "verdict": r.verdict, "message": r.message,
-                "evidence": r.evidence, "reproduce": r.reproduce} for r in sorted(rows, key=lambda r: r.id)]
-    summary = {v: sum(r["verdict"] == v for r in results) for v in VERDICT_ORDER}
-    report = {
-        "tool": "llmconform",
-        "version": __version__,
-        "vendor": target.name,
-        "base_url": target.profile.base_url,
-        "mode": target.mode,
-        "started_at": datetime.fromtimestamp(started, UTC).isoformat(timespec="seconds"),
-        "duration_s": round(time.time() - started, 2),
-        "results": results,
-        "summary": summary,
-        "metrics": metrics(target),
-        "fingerprints": fingerprints(target.exchanges),
-    }
-    return target.redactor.data(report)
+def build_report(target: Target, rows: list[Row], *, started: float, rules: dict[str, str] | None = None) -> Report:
+    """The run's report for one target, redacted: the rows (with the rule each check holds), the
+    metrics and the fingerprints."""
+    rules = rules or {}
+    results = [Row(r.id, r.surface, r.verdict, r.message, r.evidence, r.reproduce, r.rule or rules.get(r.id, ""))
+               for r in sorted(rows, key=lambda r: r.id)]
+    report = Report(
+        vendor=target.name,
+        base_url=target.profile.base_url,
+        mode=target.mode,
+        started_at=datetime.fromtimestamp(started, UTC).isoformat(timespec="seconds"),
+        duration_s=round(time.time() - started, 2),
+        results=results,
+        metrics=Metrics.from_json(metrics(target)),
+        fingerprints=Fingerprints.from_json(fingerprints(target.exchanges)),
+    )
+    # Every text that leaves the process passes the redactor, the fingerprints' headers included.
+    return Report.from_json(target.redactor.data(report.to_json()))
 
 
-def load_report(path: str | Path) -> dict[str, Any]:
-    with Path(path).open(encoding="utf-8") as handle:
-        data = json.load(handle)
-    if not isinstance(data, dict) or data.get("tool") != "llmconform" or "results" not in data:
-        raise ValueError(f"{path} is not an llmconform JSON report")
-    return data
+COMBINED = "combined"  # --report-dir's name for the report of every vendor of a multi-vendor run
 
 
-def compare_baseline(report: dict[str, Any], baseline_path: str | Path) -> tuple[list[str], list[str]]:
-    """(regressed, improved): checks that passed before and fail now, and the other way round."""
-    before = {r["id"]: r["verdict"] for r in load_report(baseline_path)["results"]}
-    regressed, improved = [], []
-    for row in report["results"]:
-        was = before.get(row["id"])
-        if was == "pass" and row["verdict"] == "fail":
-            regressed.append(f"{row['id']}: pass -> fail ({row['message'][:120]})")
-        elif was == "fail" and row["verdict"] == "pass":
-            improved.append(f"{row['id']}: fail -> pass")
-    report["baseline"] = {"path": str(baseline_path), "regressed": regressed, "improved": improved}
-    return regressed, improved
+def document(reports: list[Report]) -> Report | Combined:
+    """What a named JSON file holds: the one vendor's report, or the combined report of several."""
+    if len(reports) == 1:
+        return reports[0]
+    return Combined(reports, started_at=min(r.started_at for r in reports),
+                    duration_s=max(r.duration_s for r in reports))
 
 
-def write_reports(reports: list[dict[str, Any]], *, json_path: str | None = None, md_path: str | None = None,
+def write_reports(reports: list[Report], *, json_path: str | None = None, md_path: str | None = None,
                   html_path: str | None = None, junit_path: str | None = None,
-                  directory: str | None = None) -> None:
+                  directory: str | None = None) -> list[str]:
+    """Write the reports; returns the paths written.
+
+    One vendor: each named file holds its report. Several: each named file holds every vendor (the
+    combined report; the JUnit file a testsuite per vendor), and `directory` gets one set of files
+    per vendor and the combined set as `combined.*`.
+    """
     from llmconform.report import html, junit, markdown
 
-    outputs: list[tuple[dict[str, Any], str, str]] = []
-    for report in reports:
-        if directory:
-            base = Path(directory) / report["vendor"]
-            outputs += [(report, "json", f"{base}.json"), (report, "md", f"{base}.md"),
-                        (report, "html", f"{base}.html"), (report, "xml", f"{base}.xml")]
-    if reports:
-        first = reports[0]
-        for kind, path in (("json", json_path), ("md", md_path), ("html", html_path), ("xml", junit_path)):
-            if path and path != "-":  # "-": the CLI writes the JSON to stdout
-                outputs.append((first, kind, path))
-    render = {"json": lambda r: json.dumps(r, indent=2, ensure_ascii=False) + "\n", "md": markdown.render,
-              "html": html.render, "xml": junit.render}
-    for report, kind, path in outputs:
-        target = Path(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(render[kind](report), encoding="utf-8")
+    if not reports:
+        return []
+
+    def render(kind: str, group: list[Report]) -> str:
+        if kind == "json":
+            return dumps(document(group))
+        if kind == "md":
+            return markdown.render(group)
+        if kind == "html":
+            return html.render(group)
+        return junit.render(group)
+
+    outputs: list[tuple[str, list[Report], str]] = []
+    if directory:
+        for report in reports:
+            base = Path(directory) / report.vendor
+            outputs += [(kind, [report], f"{base}.{kind}") for kind in ("json", "md", "html", "xml")]
+        if len(reports) > 1:
+            base = Path(directory) / COMBINED
+            outputs += [(kind, reports, f"{base}.{kind}") for kind in ("json", "md", "html", "xml")]
+    for kind, path in (("json", json_path), ("md", md_path), ("html", html_path), ("xml", junit_path)):
+        if path and path != "-":  # "-": the CLI writes the JSON to stdout
+            outputs.append((kind, reports, path))
+    written = []
+    for kind, group, path in outputs:
+        file = Path(path)
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_text(render(kind, group), encoding="utf-8")
+        written.append(str(file))
+    return written

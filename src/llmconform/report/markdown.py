@@ -1,50 +1,98 @@
-"""Markdown rendering of one report."""
+"""Markdown rendering of one or several vendors' reports: counts, scores, then the findings with
+their evidence (failures first), then every check, the baseline comparison and the fingerprints."""
 
 from __future__ import annotations
 
-from typing import Any
+from llmconform.result import Report, Row, by_severity, readable
+from llmconform.verdict import VERDICTS
 
-ICON = {"pass": "pass", "fail": "**FAIL**", "warn": "warn", "skip": "skip", "error": "*error*"}
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")[:240]
+ICON = {"pass": "pass", "fail": "**FAIL**", "warn": "WARN", "skip": "skip", "error": "*ERROR*"}
 
 
-def render(report: dict[str, Any]) -> str:
-    summary = report["summary"]
-    metrics = report["metrics"]
-    lines = [
-        f"# llmconform — {report['vendor']}",
-        "",
-        f"{report['base_url']} · mode **{report['mode']}** · {report['started_at']} · {report['duration_s']} s",
-        "",
-        " · ".join(f"{k} {v}" for k, v in summary.items()),
-        "",
-        f"Requests {metrics['requests']}, input tokens {metrics['input_tokens']}, output tokens "
-        f"{metrics['output_tokens']}, TTFT p50 {metrics['ttft_ms']['p50']} ms.",
-        "",
-        "| check | verdict | message |",
-        "|---|---|---|",
-    ]
-    for row in report["results"]:
-        lines.append(f"| `{row['id']}` | {ICON[row['verdict']]} | {_cell(row['message'])} |")
-    failing = [r for r in report["results"] if r["verdict"] in ("fail", "warn", "error")]
-    if failing:
-        lines += ["", "## Evidence", ""]
-        for row in failing:
-            lines += [f"### {row['id']} — {row['verdict']}", "", _cell(row["message"]), ""]
-            if row.get("reproduce"):
-                lines += ["```sh", row["reproduce"][:2000], "```", ""]
-    baseline = report.get("baseline")
-    if baseline:
-        lines += ["", "## Against the baseline", ""]
-        lines += [f"- regressed: {r}" for r in baseline["regressed"]] or ["- no regression"]
-        lines += [f"- improved: {r}" for r in baseline["improved"]]
-    fingerprints = report.get("fingerprints") or {}
-    if any(fingerprints.values()):
-        lines += ["", "## Fingerprints", ""]
-        for key, value in fingerprints.items():
-            if value:
-                lines.append(f"- {key}: `{_cell(str(value))}`")
-    return "\n".join(lines) + "\n"
+def _cell(text: str, limit: int = 240) -> str:
+    text = text.replace("|", "\\|").replace("\n", " ")
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _fence(text: str, lang: str = "") -> list[str]:
+    fence = "````" if "```" in text else "```"
+    return [fence + lang, text, fence]
+
+
+def _title(reports: list[Report]) -> str:
+    if len(reports) == 1:
+        return f"llmconform — {reports[0].vendor} ({reports[0].mode})"
+    return f"llmconform — {len(reports)} runs: {', '.join(r.vendor for r in reports)}"
+
+
+def _overview(reports: list[Report]) -> list[str]:
+    lines = ["| run | base URL | " + " | ".join(VERDICTS) + " | requests | output tokens | TTFT p50 |",
+             "|---|---|" + "---:|" * (len(VERDICTS) + 3)]
+    for r in reports:
+        ttft = f"{r.metrics.ttft_p50_ms} ms" if r.metrics.ttft_p50_ms is not None else "–"
+        lines.append(f"| {_cell(r.label)} | {_cell(r.base_url)} | " + " | ".join(str(r.summary[v]) for v in VERDICTS)
+                     + f" | {r.metrics.requests} | {r.metrics.output_tokens} | {ttft} |")
+    lines += [f"\nTiming ({r.vendor}): {r.metrics.timing}." for r in reports
+              if r.metrics.timing and r.metrics.ttft_p50_ms is not None]
+    surfaces = sorted({s for r in reports for s in r.declared_surfaces()})
+    if surfaces:
+        lines += ["", "Score per surface (passed / decided):", "",
+                  "| surface | " + " | ".join(_cell(r.label) for r in reports) + " |",
+                  "|---|" + "---|" * len(reports)]
+        lines += [f"| {s} | " + " | ".join(str(r.score(s)) for r in reports) + " |" for s in surfaces]
+    return lines
+
+
+def finding(row: Row) -> list[str]:
+    lines = [f"### {ICON[row.verdict]} `{row.id}`", "", _cell(row.message, 1000), ""]
+    if row.rule:
+        lines += [f"Rule: {row.rule}", ""]
+    if row.expected:
+        lines.append(f"- expected: {_cell(row.expected, 500)}")
+    if row.received:
+        lines.append(f"- received: {_cell(row.received, 500)}")
+    culprit = row.culprit
+    if culprit is not None:
+        lines.append(f"- exchange: `{culprit.probe}` — {_cell(culprit.request)} → status {culprit.status}, "
+                     f"{culprit.content_type or 'no content type'}"
+                     + (f", problem {culprit.problem}" if culprit.problem else ""))
+    for key, value in row.details.items():
+        lines.append(f"- {key.replace('_', ' ')}: {_cell(readable(value), 300)}")
+    lines.append("")
+    if culprit is not None and culprit.body_excerpt:
+        lines += ["Body (excerpt):", "", *_fence(culprit.body_excerpt), ""]
+    if row.reproduce:
+        lines += ["Reproduce:", "", *_fence(row.reproduce[:4000], "sh"), ""]
+    if row.python:
+        lines += ["With the SDK:", "", *_fence(row.python, "python"), ""]
+    return lines
+
+
+def render(reports: list[Report]) -> str:
+    lines = [f"# {_title(reports)}", "", *_overview(reports), ""]
+    for report in reports:
+        prefix = f" — {report.vendor}" if len(reports) > 1 else ""
+        findings = report.findings()
+        lines += [f"## Findings{prefix}", ""]
+        if not findings:
+            lines += ["No FAIL, WARN or ERROR.", ""]
+        for row in findings:
+            lines += finding(row)
+        if report.baseline is not None:
+            comparison = report.baseline
+            lines += [f"## Against the baseline{prefix}", "",
+                      f"{comparison.path} ({comparison.vendor}, {comparison.mode}, {comparison.started_at}): "
+                      f"{len(comparison.regressed)} regressed, {len(comparison.improved)} improved.", ""]
+            for change in comparison.regressed:
+                lines.append(f"- regressed `{change.id}`: {change.was} → {change.now}"
+                             + (f" — {_cell(change.message)}" if change.message else ""))
+            lines += [f"- improved `{change.id}`: {change.was} → {change.now}" for change in comparison.improved]
+            lines.append("")
+        lines += [f"## All checks{prefix}", "", "| check | verdict | message |", "|---|---|---|"]
+        lines += [f"| `{row.id}` | {ICON[row.verdict]} | {_cell(row.message)} |" for row in by_severity(report.results)]
+        fingerprints = report.fingerprints.lines()
+        if fingerprints:
+            lines += ["", f"## Fingerprints{prefix}", ""]
+            lines += [f"- {what}: {_cell(text, 600)}" for what, text in fingerprints]
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

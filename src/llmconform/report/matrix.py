@@ -1,51 +1,100 @@
-"""`llmconform compare`: one vendor x check matrix from several JSON reports."""
+"""`llmconform compare`: runs side by side. Columns are runs (vendor, mode, date), never vendor names
+alone, so two runs of one vendor (this week and last, live and replay) are two columns."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from llmconform.report.html import matrix as html_matrix
-from llmconform.report.html import score
+from llmconform.report import html as html_page
+from llmconform.result import FINDINGS, Report, ReportError
+from llmconform.verdict import VERDICTS
 
 SHORT = {"pass": "pass", "fail": "FAIL", "warn": "warn", "skip": "-", "error": "err"}
 
 
-def markdown(reports: list[dict[str, Any]]) -> str:
-    vendors = [r["vendor"] for r in reports]
-    by_vendor = {r["vendor"]: {row["id"]: row["verdict"] for row in r["results"]} for r in reports}
-    ids = sorted({row["id"] for r in reports for row in r["results"]})
-    surfaces = sorted({row["surface"] for r in reports for row in r["results"]})
-    lines = ["# llmconform — vendor x check matrix", "", "| surface | " + " | ".join(vendors) + " |",
-             "|---|" + "---|" * len(vendors)]
-    lines += [f"| {s} | " + " | ".join(score(r["results"], s) for r in reports) + " |" for s in surfaces]
-    lines += ["", "| check | " + " | ".join(vendors) + " |", "|---|" + "---|" * len(vendors)]
-    for ident in ids:
-        lines.append(f"| `{ident}` | " + " | ".join(SHORT.get(by_vendor[v].get(ident, ""), "")
-                                                     for v in vendors) + " |")
+def _ids(reports: list[Report]) -> list[str]:
+    return sorted({row.id for r in reports for row in r.results})
+
+
+def _surfaces(reports: list[Report]) -> list[str]:
+    return sorted({s for r in reports for s in r.declared_surfaces()})
+
+
+def _cell(report: Report, check: str) -> str:
+    row = report.row(check)
+    if row is None:
+        return ""
+    return "–" if row.undeclared else SHORT[row.verdict]
+
+
+def markdown(reports: list[Report]) -> str:
+    heads = [f"{r.vendor} ({r.mode}, {r.started_at.replace('T', ' ')[:16]})" for r in reports]
+    lines = ["# llmconform — vendor x check matrix", "", "| | " + " | ".join(heads) + " |",
+             "|---|" + "---|" * len(reports)]
+    lines += [f"| {v} | " + " | ".join(str(r.summary[v]) for r in reports) + " |" for v in ("fail", "warn", "error")]
+    lines += [f"| score {s} | " + " | ".join(str(r.score(s)) if s in r.declared_surfaces() else "–" for r in reports)
+              + " |" for s in _surfaces(reports)]
+    lines += ["", "| check | " + " | ".join(heads) + " |", "|---|" + "---|" * len(reports)]
+    lines += [f"| `{ident}` | " + " | ".join(_cell(r, ident) for r in reports) + " |" for ident in _ids(reports)]
     return "\n".join(lines) + "\n"
 
 
-def text(reports: list[dict[str, Any]]) -> str:
-    """The matrix for a terminal: checks no vendor got a decided verdict for are left out."""
-    vendors = [r["vendor"] for r in reports]
-    by_vendor = {r["vendor"]: {row["id"]: row["verdict"] for row in r["results"]} for r in reports}
-    ids = sorted({row["id"] for r in reports for row in r["results"]})
-    width = max([len(i) for i in ids] + [5])
-    cols = [max(len(v), 5) for v in vendors]
-    lines = ["check".ljust(width) + "  " + "  ".join(v.ljust(c) for v, c in zip(vendors, cols, strict=True))]
+def text(reports: list[Report]) -> str:
+    """The matrix for a terminal: checks no run got a decided verdict for are left out."""
+    heads = [f"[{i + 1}]" for i in range(len(reports))]
+    ids = _ids(reports)
+    width = max([len(i) for i in ids] + [24])
+    cols = [max(len(h), 5) for h in heads]
+
+    def line(label: str, cells: list[str]) -> str:
+        return label.ljust(width) + "  " + "  ".join(c.ljust(w) for c, w in zip(cells, cols, strict=True))
+
+    lines = [f"{h} {r.label}" for h, r in zip(heads, reports, strict=True)]
+    lines += ["", line("", heads)]
+    lines += [line(v.upper(), [str(r.summary[v]) for r in reports]) for v in ("fail", "warn", "error")]
+    lines += [line(f"score {s}", [f"{r.score(s).percent}%" if s in r.declared_surfaces()
+                                  and r.score(s).percent is not None else "–" for r in reports])
+              for s in _surfaces(reports)]
+    lines.append("")
+    skipped = 0
     for ident in ids:
-        verdicts = [by_vendor[v].get(ident, "") for v in vendors]
-        if all(v in ("skip", "") for v in verdicts):
+        rows = [r.row(ident) for r in reports]
+        if all(row is None or row.verdict == "skip" for row in rows):
+            skipped += 1
             continue
-        lines.append(ident.ljust(width) + "  " + "  ".join(SHORT.get(v, "").ljust(c)
-                                                           for v, c in zip(verdicts, cols, strict=True)))
-    skipped = sum(all(by_vendor[v].get(i, "skip") == "skip" for v in vendors) for i in ids)
-    totals = ["  ".join(f"{k} {r['summary'][k]}" for k in ("pass", "fail", "warn", "skip", "error"))
-              for r in reports]
-    lines += ["", f"({skipped} checks skipped for every vendor: not documented, not declared, or live only)"]
-    lines += [f"{v}: {t}" for v, t in zip(vendors, totals, strict=True)]
+        lines.append(line(ident, [_cell(r, ident) for r in reports]))
+    lines += ["", f"({skipped} checks skipped in every run: not documented, not declared, or live only)"]
+    lines += [f"{h} " + "  ".join(f"{k} {r.summary[k]}" for k in VERDICTS) for h, r in zip(heads, reports, strict=True)]
     return "\n".join(lines) + "\n"
 
 
-def html(reports: list[dict[str, Any]]) -> str:
-    return html_matrix(reports, "llmconform — vendor x check matrix") + "\n</body></html>\n"
+def html(reports: list[Report], hrefs: list[str | None] | None = None) -> str:
+    return html_page.matrix_page(reports, hrefs or [None] * len(reports))
+
+
+def diff(old: Report, new: Report) -> str:
+    """What changed between two runs of one vendor: every check whose verdict differs."""
+    if old.vendor != new.vendor:
+        raise ReportError(f"--diff compares two runs of one vendor, not {old.vendor} and {new.vendor}")
+    before, after = old.by_id(), new.by_id()
+    lines = [f"{old.label}  →  {new.label}"]
+    changed = 0
+    order = {v: i for i, v in enumerate(("fail", "error", "warn", "skip", "pass", "absent"))}
+    entries = []
+    for ident in sorted(set(before) | set(after)):
+        was = before[ident].verdict if ident in before else "absent"
+        now = after[ident].verdict if ident in after else "absent"
+        if was == now:
+            continue
+        changed += 1
+        if was == "pass" or (now in FINDINGS and was not in FINDINGS):
+            kind = "worse"
+        elif now == "pass" or (was in FINDINGS and now not in (*FINDINGS, "absent")):
+            kind = "better"
+        else:
+            kind = "other"
+        message = after[ident].message if ident in after else ""
+        entries.append((order.get(now, 9), ident, f"{kind:6} {ident}: {was} → {now}"
+                        + (f" — {message[:160]}" if message and now != "pass" else "")))
+    lines += [entry for _, _, entry in sorted(entries)]
+    lines.append(f"{changed} check(s) changed; " + ", ".join(
+        f"{v} {old.summary[v]} → {new.summary[v]}" for v in VERDICTS))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,481 @@
+"""The result model: what a run found, as every report writer reads it.
+
+The shape is declared once, in `schemas/report.schema.json` (shipped with the package); this module
+is its typed reading. The plugin builds `Row`s and a `Report`; the writers (Markdown, HTML, JUnit,
+the matrix, the baseline comparison) read these classes and nothing else, so a field cannot mean
+one thing in the JSON and another on the page. A report read back from disk (`load`) is validated
+against the schema first, so a garbage file is refused with the field that is wrong.
+
+This is the bottom layer: it imports nothing of the suite but the verdict vocabulary.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from llmconform import __version__
+from llmconform.verdict import VERDICTS
+
+SCHEMA_VERSION = 1
+DECIDED = ("pass", "fail", "warn")  # verdicts a score counts
+FINDINGS = ("fail", "error", "warn")  # what a reader must look at, most serious first
+SEVERITY = {verdict: rank for rank, verdict in enumerate(("fail", "error", "warn", "pass", "skip"))}
+
+
+class ReportError(ValueError):
+    """A report that cannot be used (unreadable, not JSON, not a report): one line naming the file."""
+
+
+# -- a check's row ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ExchangeEvidence:
+    """One exchange a check read, as the report keeps it."""
+
+    probe: str
+    request: str
+    status: int | None = None
+    content_type: str | None = None
+    problem: str | None = None
+    events: int | None = None
+    body_excerpt: str = ""
+    time_ms: float | None = None
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ExchangeEvidence:
+        return cls(probe=str(data.get("probe", "")), request=str(data.get("request", "")),
+                   status=data.get("status"), content_type=data.get("content_type"), problem=data.get("problem"),
+                   events=data.get("events"), body_excerpt=str(data.get("body_excerpt") or ""),
+                   time_ms=data.get("time_ms"))
+
+
+@dataclass
+class Row:
+    """One check's verdict, with what was expected, what arrived and how to send it again."""
+
+    id: str
+    surface: str
+    verdict: str
+    message: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+    reproduce: str = ""
+    rule: str = ""
+
+    def __post_init__(self) -> None:
+        if self.verdict not in VERDICTS:
+            raise ValueError(f"unknown verdict {self.verdict!r} for {self.id}")
+
+    @property
+    def is_finding(self) -> bool:
+        return self.verdict in FINDINGS
+
+    @property
+    def undeclared(self) -> bool:
+        """A skip because the profile does not claim the surface: no finding, shown as a dash."""
+        return self.verdict == "skip" and self.message.startswith(f"surface {self.surface} not declared")
+
+    @property
+    def expected(self) -> str | None:
+        value = self.evidence.get("expected")
+        return value if isinstance(value, str) else None
+
+    @property
+    def received(self) -> str | None:
+        value = self.evidence.get("received")
+        return value if isinstance(value, str) else None
+
+    @property
+    def python(self) -> str | None:
+        """A short Python reproduction with the official SDK (the SDK checks carry one)."""
+        value = self.evidence.get("python")
+        return value if isinstance(value, str) else None
+
+    @property
+    def exchanges(self) -> list[ExchangeEvidence]:
+        found = self.evidence.get("exchanges")
+        return [ExchangeEvidence.from_json(e) for e in found if isinstance(e, dict)] if isinstance(found, list) else []
+
+    @property
+    def culprit(self) -> ExchangeEvidence | None:
+        """The exchange the finding is about (the one `reproduce` sends): named, else the last read."""
+        exchanges = self.exchanges
+        named = self.evidence.get("culprit")
+        for exchange in exchanges:
+            if exchange.probe == named:
+                return exchange
+        return exchanges[-1] if exchanges else None
+
+    @property
+    def details(self) -> dict[str, Any]:
+        """Context a check attached beyond the common fields (e.g. `unknown`, `violations`, `sdk_frame`)."""
+        common = {"exchanges", "culprit", "expected", "received", "python"}
+        return {k: v for k, v in self.evidence.items() if k not in common and v not in (None, "", [], {})}
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": self.id, "surface": self.surface, "verdict": self.verdict,
+                                "message": self.message, "evidence": self.evidence, "reproduce": self.reproduce}
+        if self.rule:
+            data["rule"] = self.rule
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Row:
+        return cls(id=data["id"], surface=data["surface"], verdict=data["verdict"], message=data["message"],
+                   evidence=dict(data.get("evidence") or {}), reproduce=data.get("reproduce") or "",
+                   rule=data.get("rule") or "")
+
+
+def readable(value: Any) -> str:
+    """A value of a check's context as a person reads it: lists joined, objects as JSON, never a repr."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list | tuple | set):
+        return ", ".join(readable(v) for v in value)
+    try:
+        return json.dumps(value, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def summary_of(rows: list[Row]) -> dict[str, int]:
+    return {verdict: sum(r.verdict == verdict for r in rows) for verdict in VERDICTS}
+
+
+def by_severity(rows: list[Row]) -> list[Row]:
+    """Failures first, then errors, warnings, passes and skips; by id within each."""
+    return sorted(rows, key=lambda r: (SEVERITY[r.verdict], r.id))
+
+
+# -- metrics and fingerprints -----------------------------------------------------------------
+
+@dataclass
+class Metrics:
+    requests: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    exchanges: int | None = None
+    ttft_p50_ms: float | None = None
+    ttft_p90_ms: float | None = None
+    tokens_per_s_p50: float | None = None
+    timing: str | None = None  # how TTFT and tokens/s were measured
+    extra: dict[str, Any] = field(default_factory=dict)  # fields newer than this model, kept as they came
+
+    _KNOWN = frozenset({"requests", "exchanges", "input_tokens", "output_tokens", "ttft_ms", "output_tokens_per_s",
+                        "timing"})
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Metrics:
+        ttft = data.get("ttft_ms") or {}
+        rate = data.get("output_tokens_per_s") or {}
+        return cls(requests=int(data.get("requests") or 0), input_tokens=int(data.get("input_tokens") or 0),
+                   output_tokens=int(data.get("output_tokens") or 0), exchanges=data.get("exchanges"),
+                   ttft_p50_ms=ttft.get("p50"), ttft_p90_ms=ttft.get("p90"), tokens_per_s_p50=rate.get("p50"),
+                   timing=data.get("timing") if isinstance(data.get("timing"), str) else None,
+                   extra={k: v for k, v in data.items() if k not in cls._KNOWN})
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"requests": self.requests}
+        if self.exchanges is not None:
+            data["exchanges"] = self.exchanges
+        data.update({"input_tokens": self.input_tokens, "output_tokens": self.output_tokens,
+                     "ttft_ms": {"p50": self.ttft_p50_ms, "p90": self.ttft_p90_ms},
+                     "output_tokens_per_s": {"p50": self.tokens_per_s_p50}})
+        if self.timing is not None:
+            data["timing"] = self.timing
+        data.update(self.extra)
+        return data
+
+
+@dataclass
+class Fingerprints:
+    """What gives away the backend behind a relay (reported, not judged)."""
+
+    id_prefixes: dict[str, int] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+    usage_fields: dict[str, list[str]] = field(default_factory=dict)
+    personas: list[str] = field(default_factory=list)
+    models: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Fingerprints:
+        return cls(id_prefixes=dict(data.get("id_prefixes") or {}), headers=dict(data.get("headers") or {}),
+                   usage_fields={k: list(v) for k, v in (data.get("usage_fields") or {}).items()},
+                   personas=list(data.get("personas") or []),
+                   models={k: list(v) for k, v in (data.get("models") or {}).items()})
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id_prefixes": self.id_prefixes, "headers": self.headers, "usage_fields": self.usage_fields,
+                "personas": self.personas, "models": self.models}
+
+    def lines(self) -> list[tuple[str, str]]:
+        """(what, readable text) for every fingerprint found, for a person to read."""
+        out = []
+        if self.id_prefixes:
+            out.append(("id prefixes", ", ".join(f"{prefix} ({count}×)" for prefix, count in self.id_prefixes.items())))
+        if self.models:
+            out.append(("models", "; ".join(f"asked {asked} → answered {', '.join(answered) or '(none)'}"
+                                            for asked, answered in self.models.items())))
+        for surface, names in self.usage_fields.items():
+            out.append((f"usage fields ({surface})", ", ".join(names) or "(none)"))
+        if self.headers:
+            out.append(("headers", "; ".join(f"{name}: {value}" for name, value in self.headers.items())))
+        if self.personas:
+            out.append(("personas", "; ".join(f"“{p}”" for p in self.personas)))
+        return out
+
+
+# -- the baseline comparison ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Change:
+    """A check whose verdict differs from the baseline's (`absent` where one side has no row)."""
+
+    id: str
+    was: str
+    now: str
+    message: str = ""
+    expected: str | None = None
+    received: str | None = None
+    reproduce: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "was": self.was, "now": self.now, "message": self.message,
+                "expected": self.expected, "received": self.received, "reproduce": self.reproduce}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Change:
+        return cls(id=data["id"], was=data["was"], now=data["now"], message=data.get("message") or "",
+                   expected=data.get("expected"), received=data.get("received"),
+                   reproduce=data.get("reproduce") or "")
+
+
+@dataclass
+class Comparison:
+    path: str
+    vendor: str
+    mode: str = ""
+    started_at: str = ""
+    regressed: list[Change] = field(default_factory=list)
+    improved: list[Change] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": self.path, "vendor": self.vendor, "mode": self.mode, "started_at": self.started_at,
+                "regressed": [c.to_json() for c in self.regressed], "improved": [c.to_json() for c in self.improved]}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Comparison:
+        return cls(path=data["path"], vendor=data["vendor"], mode=data.get("mode") or "",
+                   started_at=data.get("started_at") or "",
+                   regressed=[Change.from_json(c) for c in data.get("regressed") or []],
+                   improved=[Change.from_json(c) for c in data.get("improved") or []])
+
+
+# -- one vendor's report ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Score:
+    passed: int
+    decided: int
+
+    @property
+    def percent(self) -> int | None:
+        return 100 * self.passed // self.decided if self.decided else None
+
+    def __str__(self) -> str:
+        return "–" if self.percent is None else f"{self.percent}% ({self.passed}/{self.decided})"
+
+
+@dataclass
+class Report:
+    """One vendor, one run."""
+
+    vendor: str
+    base_url: str
+    mode: str
+    started_at: str
+    duration_s: float
+    results: list[Row]
+    metrics: Metrics = field(default_factory=Metrics)
+    fingerprints: Fingerprints = field(default_factory=Fingerprints)
+    baseline: Comparison | None = None
+    version: str = __version__
+    tool: str = "llmconform"
+
+    @property
+    def summary(self) -> dict[str, int]:
+        return summary_of(self.results)
+
+    @property
+    def label(self) -> str:
+        """What tells this run from another of the same vendor: vendor, mode and start time."""
+        return f"{self.vendor} · {self.mode} · {self.started_at.replace('T', ' ')[:16]}"
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        """Identity of a run: the same run read from two files is one run."""
+        return (self.vendor, self.mode, self.started_at, self.base_url)
+
+    def row(self, check: str) -> Row | None:
+        return self.by_id().get(check)
+
+    def by_id(self) -> dict[str, Row]:
+        return {r.id: r for r in self.results}
+
+    def surfaces(self) -> list[str]:
+        return sorted({r.surface for r in self.results})
+
+    def declared_surfaces(self) -> list[str]:
+        """Surfaces with at least one row that is not `surface not declared`."""
+        return sorted({r.surface for r in self.results if not r.undeclared})
+
+    def score(self, surface: str) -> Score:
+        """Passed over decided (pass + fail + warn) for one surface."""
+        rows = [r for r in self.results if r.surface == surface and r.verdict in DECIDED]
+        return Score(sum(r.verdict == "pass" for r in rows), len(rows))
+
+    def findings(self) -> list[Row]:
+        """FAILs, then ERRORs, then WARNs: what a reader must look at."""
+        return [r for r in by_severity(self.results) if r.is_finding]
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "tool": self.tool, "schema_version": SCHEMA_VERSION, "version": self.version, "vendor": self.vendor,
+            "base_url": self.base_url, "mode": self.mode, "started_at": self.started_at,
+            "duration_s": self.duration_s, "results": [r.to_json() for r in self.results], "summary": self.summary,
+            "metrics": self.metrics.to_json(), "fingerprints": self.fingerprints.to_json(),
+        }
+        if self.baseline is not None:
+            data["baseline"] = self.baseline.to_json()
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Report:
+        baseline = data.get("baseline")
+        return cls(vendor=data["vendor"], base_url=data["base_url"], mode=data["mode"],
+                   started_at=data["started_at"], duration_s=float(data["duration_s"]),
+                   results=[Row.from_json(r) for r in data["results"]],
+                   metrics=Metrics.from_json(data.get("metrics") or {}),
+                   fingerprints=Fingerprints.from_json(data.get("fingerprints") or {}),
+                   baseline=Comparison.from_json(baseline) if isinstance(baseline, dict) else None,
+                   version=data.get("version") or "", tool=data.get("tool") or "llmconform")
+
+
+@dataclass
+class Combined:
+    """A multi-vendor run: every vendor's report in one document."""
+
+    reports: list[Report]
+    started_at: str
+    duration_s: float
+
+    @property
+    def summary(self) -> dict[str, int]:
+        return {v: sum(r.summary[v] for r in self.reports) for v in VERDICTS}
+
+    def to_json(self) -> dict[str, Any]:
+        return {"tool": "llmconform", "schema_version": SCHEMA_VERSION, "version": __version__, "kind": "combined",
+                "started_at": self.started_at, "duration_s": self.duration_s, "summary": self.summary,
+                "reports": [r.to_json() for r in self.reports]}
+
+
+def dumps(document: Report | Combined) -> str:
+    return json.dumps(document.to_json(), indent=2, ensure_ascii=False) + "\n"
+
+
+# -- the declared shape, and reading reports back ---------------------------------------------
+
+@functools.cache
+def schema() -> dict[str, Any]:
+    """The report's JSON Schema, as shipped in the package."""
+    text = resources.files("llmconform").joinpath("schemas/report.schema.json").read_text(encoding="utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+def problems(data: Any) -> list[str]:
+    """What makes `data` no report of this schema: `path: message`, the most specific cause of each."""
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import best_match
+
+    validator = Draft202012Validator(schema())
+    # The top-level oneOf (one vendor's report, or a combined one) would only say "not valid under
+    # any of the given schemas": hold the document to the branch it claims to be, field by field.
+    branch = 1 if isinstance(data, dict) and data.get("kind") == "combined" else 0
+    errors = []
+    for error in validator.iter_errors(data):
+        if not error.path and error.validator == "oneOf" and error.context:
+            errors += [e for e in error.context if e.relative_schema_path and e.relative_schema_path[0] == branch]
+        else:
+            errors.append(error)
+    found = []
+    for error in sorted(errors, key=lambda e: list(map(str, e.absolute_path))):
+        cause = best_match([error]) or error
+        found.append(f"{cause.json_path}: {_short(cause.message)}")
+    return list(dict.fromkeys(found))
+
+
+def _short(text: str, limit: int = 160) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def parse(data: Any, source: str = "report") -> list[Report]:
+    """The reports in a parsed JSON document (one, or a combined report's several); refused with the
+    first schema problem when it is no llmconform report."""
+    if not isinstance(data, dict) or data.get("tool") != "llmconform":
+        raise ReportError(f"{source} is not an llmconform JSON report (no \"tool\": \"llmconform\")")
+    if data.get("mode") == "sweep":
+        raise ReportError(f"{source} is a sweep report (one row per model), not a run report")
+    if data.get("schema_version") != SCHEMA_VERSION:
+        raise ReportError(f"{source} has report schema version {data.get('schema_version')!r}, this llmconform "
+                          f"reads {SCHEMA_VERSION}: write it again with llmconform {__version__}")
+    found = problems(data)
+    if found:
+        more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+        raise ReportError(f"{source} is not a valid llmconform report: {found[0]}{more}")
+    if data.get("kind") == "combined":
+        return [Report.from_json(r) for r in data["reports"]]
+    return [Report.from_json(data)]
+
+
+def load(path: str | Path) -> list[Report]:
+    """Every report in a file (a combined report holds several); ReportError names the file."""
+    return parse(read(path), str(path))
+
+
+def read(path: str | Path) -> Any:
+    """A report file's JSON, not yet validated; ReportError names the file."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ReportError(f"{path} does not exist") from None
+    except IsADirectoryError:
+        raise ReportError(f"{path} is a folder, not a report file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ReportError(f"{path} cannot be read ({getattr(exc, 'strerror', None) or exc})") from None
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise ReportError(f"{path} is not an llmconform JSON report (not JSON: {exc})") from None
+
+
+def load_one(path: str | Path) -> Report:
+    reports = load(path)
+    if len(reports) != 1:
+        raise ReportError(f"{path} is a combined report of {len(reports)} vendors; name one vendor's report")
+    return reports[0]
+
+
+def distinct(reports: list[Report]) -> list[Report]:
+    """Runs in order, each once (the same run can come from its own file and a combined one)."""
+    seen: set[tuple[str, str, str, str]] = set()
+    out = []
+    for report in reports:
+        if report.key not in seen:
+            seen.add(report.key)
+            out.append(report)
+    return out

@@ -1,0 +1,211 @@
+"""`llmconform compare` of sweep reports: the shards of one vendor merged into one report, then one
+model x vendor matrix (available, echo, TTFT, findings) — which vendors serve a model, and which
+serves it fastest. The HTML sorts by any column."""
+
+from __future__ import annotations
+
+import json
+import sys
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from llmconform.sweep import findings as fnd
+from llmconform.sweep import render
+from llmconform.sweep import report as reporting
+
+EXIT_USAGE = 2
+
+
+def claims(paths: list[str]) -> bool:
+    """True when every report is a sweep report; ValueError when sweep and run reports are mixed."""
+    kinds = set()
+    for path in paths:
+        try:
+            with Path(path).open(encoding="utf-8") as handle:
+                kinds.add(reporting.is_sweep(json.load(handle)))
+        except (OSError, ValueError):
+            kinds.add(False)  # the run report loader says what is wrong with it
+    if kinds == {True, False}:
+        raise ValueError("compare takes run reports or sweep reports, not both at once")
+    return kinds == {True}
+
+
+# -- merging shards ---------------------------------------------------------------------------------
+
+def merge(reports: list[dict[str, Any]], names: list[str] | None = None) -> list[dict[str, Any]]:
+    """One report per vendor (and base URL): the shards' rows joined, their costs added, the
+    cross-model findings (duplicates, hidden prompts) recomputed over every row."""
+    groups: dict[tuple[str, str], list[tuple[str, dict[str, Any]]]] = {}
+    for index, report in enumerate(reports):
+        name = names[index] if names else f"report {index + 1}"
+        groups.setdefault((report["vendor"], report["base_url"]), []).append((name, report))
+    merged = []
+    for members in groups.values():
+        if len(members) == 1:
+            merged.append(members[0][1])
+            continue
+        merged.append(_merge_group(members))
+    return merged
+
+
+def _merge_group(members: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+    first = members[0][1]
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    for _, report in members:
+        for row in report["models"]:
+            rows.setdefault((row["model"], row["surface"] or ""), json.loads(json.dumps(row)))
+    joined = list(rows.values())
+    fnd.apply_cross_model(joined)
+    shards = sorted({(r["shard"]["index"], r["shard"]["count"]) for _, r in members if r.get("shard")})
+    counts = {c for _, c in shards}
+    missing = sorted({i for c in counts for i in range(1, c + 1)} - {i for i, _ in shards})
+    metrics = {key: sum(r["metrics"].get(key, 0) for _, r in members)
+               for key in ("requests", "input_tokens", "output_tokens")}
+    ttfts = [r["ttft_ms"] for r in joined if isinstance(r["ttft_ms"], int | float)]
+    rates = [r["output_tokens_per_s"] for r in joined if isinstance(r["output_tokens_per_s"], int | float)]
+    left = [r["model"] for r in joined if r["outcome"] == "left-out"]
+    return {
+        **first,
+        "duration_s": max(r["duration_s"] for _, r in members),
+        "shard": None,
+        "source": {**first["source"], "listed": max((r["source"]["listed"] or 0 for _, r in members), default=0)
+                   if any(r["source"]["listed"] is not None for _, r in members) else None},
+        "left_out": {"count": len(left), "models": left[:50],
+                     "reason": "the shards' budgets were spent" if left else None},
+        "models": sorted(joined, key=lambda r: (r["model"], r["surface"] or "")),
+        "summary": reporting.summarise(joined),
+        "metrics": {**first["metrics"], **metrics,
+                    "wall_s": max(r["metrics"]["wall_s"] for _, r in members),
+                    "ttft_ms": {"p50": reporting._percentile(ttfts, 50), "p90": reporting._percentile(ttfts, 90)},
+                    "output_tokens_per_s": {"p50": reporting._percentile(rates, 50)}},
+        "provider": {"stack": reporting.provider_stack(joined)},
+        "merged_from": [name for name, _ in members]
+        + ([f"missing shard(s) {', '.join(map(str, missing))} of {max(counts)}"] if missing else []),
+    }
+
+
+# -- the matrix -------------------------------------------------------------------------------------
+
+def _label(report: dict[str, Any]) -> str:
+    return report["vendor"]
+
+
+def matrix(reports: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One entry per (model, kind): each vendor's cell, how many serve it, the fastest."""
+    vendors = [_label(r) for r in reports]
+    cells: dict[str, dict[str, dict[str, Any]]] = {}
+    kinds: dict[str, str] = {}
+    for vendor, report in zip(vendors, reports, strict=True):
+        for row in report["models"]:
+            cell = cells.setdefault(row["model"], {}).get(vendor)
+            kinds.setdefault(row["model"], row["kind"])
+            # A model probed on several surfaces: its best row (available first, then fastest).
+            if cell is None or (row["available"] and not cell["available"]) or (
+                    row["available"] and cell["available"] and (row["ttft_ms"] or 1e12) < (cell["ttft_ms"] or 1e12)):
+                cells[row["model"]][vendor] = row
+    out = []
+    for model in sorted(cells):
+        per = cells[model]
+        serving = [v for v in vendors if v in per and per[v]["available"]]
+        timed = [(per[v]["ttft_ms"], v) for v in serving if isinstance(per[v]["ttft_ms"], int | float)]
+        out.append({"model": model, "kind": kinds[model], "cells": per, "served_by": len(serving),
+                    "fastest": min(timed)[1] if timed else None})
+    return out
+
+
+def _short(row: dict[str, Any] | None) -> tuple[str, str, str, str]:
+    if row is None:
+        return "", "", "", ""
+    avail = {True: "yes", False: "no", None: "np" if row["outcome"] == "not-probed" else "left"}[row["available"]]
+    if row["available"] is False and row.get("refusal"):
+        avail = f"no ({row['refusal']['kind']})"
+    return avail, row["echo"] or "-", render.number(row["ttft_ms"]), str(len(row["findings"]))
+
+
+def text(reports: list[dict[str, Any]]) -> str:
+    vendors = [_label(r) for r in reports]
+    entries = matrix(reports)
+    header = ["model", *[f"{v}: avail/echo/ttft/findings" for v in vendors], "served", "fastest"]
+    lines = []
+    for entry in entries:
+        parts = [entry["model"]]
+        for vendor in vendors:
+            avail, echo, ttft, count = _short(entry["cells"].get(vendor))
+            parts.append(f"{avail} {echo} {ttft} {count}".strip() if avail else "")
+        parts += [str(entry["served_by"]), entry["fastest"] or "-"]
+        lines.append(parts)
+    widths = [max(len(h), *(len(p[i]) for p in lines)) if lines else len(h) for i, h in enumerate(header)]
+    out = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))]
+    out += ["  ".join(p.ljust(w) for p, w in zip(parts, widths, strict=True)).rstrip() for parts in lines]
+    out.append("")
+    for report in reports:
+        s = report["summary"]
+        merged = f" (merged: {', '.join(report['merged_from'])})" if report.get("merged_from") else ""
+        verdicts = s["verdicts"]
+        out.append(f"{_label(report)}: {s['available']}/{s['probed']} probed available, findings "
+                   f"{verdicts['fail']} fail / {verdicts['warn']} warn / {verdicts['error']} error{merged}")
+    return "\n".join(out) + "\n"
+
+
+def markdown(reports: list[dict[str, Any]]) -> str:
+    vendors = [_label(r) for r in reports]
+    out = ["# llmconform sweep — model x vendor matrix", "",
+           "Each cell: available · echo · TTFT ms · findings. TTFT is measured on a re-probe sent alone.", "",
+           "| model | kind | " + " | ".join(vendors) + " | served by | fastest |",
+           "|---|---|" + "---|" * len(vendors) + "---|---|"]
+    for entry in matrix(reports):
+        cells = []
+        for vendor in vendors:
+            avail, echo, ttft, count = _short(entry["cells"].get(vendor))
+            cells.append(f"{avail} · {echo} · {ttft} · {count}" if avail else "")
+        out.append(f"| {entry['model']} | {entry['kind']} | " + " | ".join(cells)
+                   + f" | {entry['served_by']} | {entry['fastest'] or '-'} |")
+    return "\n".join(out) + "\n"
+
+
+def html(reports: list[dict[str, Any]]) -> str:
+    vendors = [_label(r) for r in reports]
+    title = "llmconform sweep — model x vendor matrix"
+    out = [f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title>",
+           f"<style>{render.STYLE}</style></head><body><h1>{title}</h1>",
+           "<p class='legend'>Click any column to sort (e.g. a vendor's TTFT: who serves a model fastest). Per "
+           "vendor: available, echo (same / snapshot / other), TTFT ms (a re-probe sent alone), findings.</p>"]
+    for report in reports:
+        out.append(f"<p>{escape(render.headline(report)[1])} — {escape(_label(report))}</p>")
+    head = "<tr><th rowspan='2'>model</th><th rowspan='2'>kind</th>" + "".join(
+        f"<th colspan='4'>{escape(v)}</th>" for v in vendors) + "<th rowspan='2'>served by</th>" \
+        "<th rowspan='2'>fastest</th></tr><tr>" + "<th>avail</th><th>echo</th><th>TTFT</th><th>findings</th>" * len(
+        vendors) + "</tr>"
+    out.append(f"<table class='sortable'><thead>{head}</thead><tbody>")
+    for entry in matrix(reports):
+        row = [f"<td>{escape(entry['model'])}</td><td>{escape(entry['kind'])}</td>"]
+        for vendor in vendors:
+            cell = entry["cells"].get(vendor)
+            avail, echo, ttft, count = _short(cell)
+            css = "" if cell is None else ("np" if cell["available"] is None else "yes" if cell["available"] else "no")
+            tip = escape(" ".join(f["id"] for f in cell["findings"]), quote=True) if cell else ""
+            row.append(f"<td class='{css}'>{escape(avail)}</td><td class='{'warn' if echo == 'other' else ''}'>"
+                       f"{escape(echo)}</td><td class='n'>{escape(ttft)}</td>"
+                       f"<td class='n' title='{tip}'>{escape(count)}</td>")
+        row.append(f"<td class='n'>{entry['served_by']}</td><td>{escape(entry['fastest'] or '-')}</td>")
+        out.append("<tr>" + "".join(row) + "</tr>")
+    out.append("</tbody></table>")
+    out.append(render.SORT_JS)
+    out.append("</body></html>")
+    return "\n".join(out) + "\n"
+
+
+def main(paths: list[str], *, md: str | None = None, html_path: str | None = None) -> int:
+    try:
+        loaded = [reporting.load(path) for path in paths]
+    except (OSError, ValueError) as exc:
+        print(f"llmconform compare: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    reports = merge(loaded, paths)
+    for path, write in ((md, markdown), (html_path, html)):
+        if path:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            Path(path).write_text(write(reports), encoding="utf-8")
+    sys.stdout.write(text(reports))
+    return 0

@@ -1,0 +1,138 @@
+"""Where a sweep's model names come from, what kind each is, and which shard sweeps it.
+
+Three sources: the provider's own list (`GET /v1/models`, in the OpenAI or the Anthropic flavour),
+the profile's `catalogue:` (what the provider promises, with kinds), and names given on the command
+line. A listed model the catalogue does not name gets its kind guessed from its name, and says so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from llmconform.profile import MODEL_KINDS, ProfileError
+from llmconform.surfaces import models as models_surface
+
+if TYPE_CHECKING:
+    from llmconform.exchange import Exchange
+    from llmconform.target import Target
+
+SOURCES = ("listed", "catalogue", "all")
+# The Anthropic list pages (default 20 per page, at most 1000); a relay's list is one page. A cap on
+# pages keeps a hostile `has_more: true` forever from looping.
+ANTHROPIC_PAGE = 1000
+MAX_PAGES = 5
+
+# Kinds guessed from a name, first match wins; anything else is taken for a chat model. Only for
+# names the catalogue does not give a kind: the guess is reported as a guess.
+_KIND_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("realtime", re.compile(r"realtime|-live\b|live-preview", re.I)),
+    ("embeddings", re.compile(r"embed|^bge-|^e5-|^gte-|^m3e", re.I)),
+    ("image", re.compile(r"dall-e|gpt-image|imagen|flux|seedream|stable-diffusion|sdxl|midjourney|-image\b|"
+                         r"-image-|image-preview|kontext|imagine", re.I)),
+    ("video", re.compile(r"sora|^veo|kling|vidu|hailuo|^wan\d|t2v|i2v|seedance|pixverse|runway|hunyuan-video|"
+                         r"video", re.I)),
+    ("audio", re.compile(r"tts|whisper|transcribe|-audio|audio-|speech|eleven|suno|^gpt-audio", re.I)),
+    # No contract here at all (rerankers, moderation): never sent a chat probe they would refuse.
+    ("other", re.compile(r"rerank|moderation", re.I)),
+)
+# Every kind a row may carry: the catalogue's, and "other" for a guessed name no kind fits.
+ROW_KINDS = (*MODEL_KINDS, "other")
+
+
+def guess_kind(name: str) -> str:
+    for kind, pattern in _KIND_PATTERNS:
+        if pattern.search(name):
+            return kind
+    return "chat"
+
+
+def family(name: str) -> str:
+    """A model's family on a provider: its leading letters without a provider namespace
+    (`gpt-4o-mini` -> gpt, `anthropic/claude-3-haiku` -> claude, `qwen3-max` -> qwen)."""
+    base = name.rsplit("/", 1)[-1].lower()
+    match = re.match(r"[a-z]+", base)
+    return match.group(0) if match else base
+
+
+# -- the provider's list ----------------------------------------------------------------------------
+
+@dataclass
+class Listing:
+    """What `GET /v1/models` gave: the ids in order (None when no list could be read) and the entries."""
+
+    ids: list[str] | None
+    entries: dict[str, dict[str, Any]] = field(default_factory=dict)
+    exchanges: list[Exchange] = field(default_factory=list)
+    problem: str = ""  # why there is no list, for the report and the exit-2 line
+    status: int | None = None
+
+
+def fetch_listed(target: Target) -> Listing:
+    """The provider's model list, every page of it (up to MAX_PAGES)."""
+    first = models_surface.SURFACE.builders["list"](target)
+    anthropic = models_surface.flavour(target) == models_surface.ANTHROPIC
+    request = replace(first, path=f"{first.path}?limit={ANTHROPIC_PAGE}") if anthropic else first
+    listing = Listing(ids=[])
+    for page in range(MAX_PAGES):
+        exchange = target.client.send(request)
+        listing.exchanges.append(exchange)
+        listing.status = exchange.status
+        if exchange.problem or exchange.status is None or not 200 <= exchange.status < 300:
+            listing.ids = None if page == 0 else listing.ids
+            listing.problem = (f"GET {models_surface.PATH} answered "
+                               + (f"{exchange.status}: {exchange.excerpt()[:160]}" if exchange.status is not None
+                                  else f"nothing ({exchange.problem}: {exchange.problem_detail})"))
+            return listing
+        try:
+            data = json.loads(exchange.body)
+        except (ValueError, UnicodeDecodeError):
+            listing.ids = None if page == 0 else listing.ids
+            listing.problem = f"GET {models_surface.PATH} answered a body that is not JSON: {exchange.excerpt()[:160]}"
+            return listing
+        for item in models_surface.entries(data):
+            if isinstance(item, dict) and isinstance(item.get("id"), str) and item["id"]:
+                if item["id"] not in listing.entries:
+                    assert listing.ids is not None
+                    listing.ids.append(item["id"])
+                listing.entries[item["id"]] = item
+        more = isinstance(data, dict) and data.get("has_more") is True and isinstance(data.get("last_id"), str)
+        if not (anthropic and more):
+            break
+        request = replace(first, probe=f"list:page-{page + 2}",
+                          path=f"{first.path}?limit={ANTHROPIC_PAGE}&after_id={quote(data['last_id'])}")
+    return listing
+
+
+# -- command-line values ------------------------------------------------------------------------------
+
+def parse_models(value: str) -> tuple[str, list[str]]:
+    """`--models`: a source name, or comma-separated model names (source "names")."""
+    value = value.strip()
+    if value in SOURCES:
+        return value, []
+    names = list(dict.fromkeys(n.strip() for n in value.split(",") if n.strip()))
+    if not names:
+        raise ProfileError(f"--models takes listed, catalogue, all or model names separated by commas, got {value!r}")
+    return "names", names
+
+
+def parse_shard(value: str | None) -> tuple[int, int] | None:
+    """`--shard i/n`, 1 <= i <= n."""
+    if value is None:
+        return None
+    match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", value)
+    if not match or not 1 <= int(match.group(1)) <= int(match.group(2)):
+        raise ProfileError(f"--shard takes i/n with 1 <= i <= n (e.g. 1/4), got {value!r}")
+    return int(match.group(1)), int(match.group(2))
+
+
+def shard_of(model: str, count: int) -> int:
+    """The shard (1..count) a model belongs to: a hash of its name, so every job of a CI matrix agrees
+    without talking to the others, and adding a model moves no other one."""
+    digest = hashlib.sha256(model.encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") % count + 1
