@@ -121,13 +121,15 @@ def _gemini_reproduction(exchange: Exchange, api: str, variable: str) -> str:
     base = url[: -len(path)] if url.endswith(path) else url
     model = path.split("/v1beta/models/", 1)[-1].split(":", 1)[0]
     body = request.content.decode("utf-8", errors="replace")
-    call = f"client.models.{api.removeprefix('models.')}(model={model!r}, contents=body.pop('contents'), config=config)"
+    call = f"client.models.{api.removeprefix('models.')}(model={model!r}, contents=contents, config=config)"
     return "\n".join([
         "import json, os",
         "from google import genai",
-        f"client = genai.Client(api_key=os.environ[{variable!r}], http_options={{'base_url': {base!r}}})",
-        f"body = json.loads({body!r}); config = {{**body.pop('generationConfig', {{}}), **body}}",
-        f"for part in ({call} if {api.endswith('_stream')!r} else [{call}]): print(part)"])
+        f"options = {{'base_url': {base!r}, 'api_version': 'v1beta'}}",
+        f"client = genai.Client(api_key=os.environ[{variable!r}], http_options=options)",
+        f"body = json.loads({body!r}); contents = body.pop('contents', None)",
+        "config = {**body.pop('generationConfig', {}), **body}",
+        f"for part in {call}: print(part)" if api.endswith("_stream") else f"print({call})"])
 
 
 def reproduction(exchange: Exchange, sdk: str, api: str) -> str:
