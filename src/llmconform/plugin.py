@@ -18,9 +18,9 @@ import pytest
 from llmconform.client import Limits
 from llmconform.exchange import Exchange
 from llmconform.profile import Profile, ProfileError, load_profile, profile_from_flags
-from llmconform.report import build_report, compare_baseline, write_reports
+from llmconform.report import build_report, compare_baseline, root_causes, write_reports
 from llmconform.target import Target, build_target
-from llmconform.verdict import Verdict, excerpt
+from llmconform.verdict import Undelivered, Verdict, excerpt
 
 TARGET_FIXTURE = "llmconform_target"
 EXCHANGES = pytest.StashKey[list[Exchange]]()
@@ -64,6 +64,8 @@ class Row:
     message: str
     evidence: dict[str, Any] = field(default_factory=dict)
     reproduce: str = ""
+    cause: str = ""  # root-cause key of an undelivered exchange this row failed or erred on
+    rank: tuple[int, int] = (1, 0)  # which of several owners of one cause keeps the FAIL: lowest
 
 
 @dataclass
@@ -73,6 +75,11 @@ class RunState:
     rows: dict[str, list[Row]] = field(default_factory=dict)
     started: float = field(default_factory=time.time)
     regressions: list[str] = field(default_factory=list)
+    # (target, surface, probe) -> the selected checks reading it, in suite order; and its declared owners
+    readers: dict[tuple[str, str, str], list[str]] = field(default_factory=dict)
+    owners: dict[tuple[str, str, str], dict[str, str]] = field(default_factory=dict)
+    order: dict[str, int] = field(default_factory=dict)
+    primary: set[tuple[str, str, str]] = field(default_factory=set)
 
     def build_targets(self) -> list[Target]:
         if self.targets is None:
@@ -131,8 +138,15 @@ def _target_of(item: pytest.Item) -> Target | None:
 
 # -- probe fixtures ---------------------------------------------------------------------------
 
-def probe(surface: str, name: str) -> Any:
-    """A fixture yielding the exchange of one probe, shared by every check that reads it."""
+def probe(surface: str, name: str, owners: dict[str, str] | None = None, primary: bool = False) -> Any:
+    """A fixture yielding the exchange of one probe, shared by every check that reads it.
+
+    `owners` names the check that owns each way the exchange can fail to deliver (an outcome kind
+    such as `refused` or `cut`, or `*` for any), relative to the surface; undeclared, the first
+    check reading the probe owns it. The owner fails once; the other readers are left undecided.
+    A `primary` probe (the plain request, the stream) keeps the FAIL when the same problem (the
+    same refusal) meets several probes.
+    """
 
     def fixture(request: pytest.FixtureRequest, llmconform_target: Target) -> Exchange:
         if llmconform_target.surface_config(surface) is None:
@@ -143,6 +157,8 @@ def probe(surface: str, name: str) -> Any:
         return exchange
 
     fixture.llmconform_probe = (surface, name)  # type: ignore[attr-defined]
+    fixture.llmconform_owners = owners or {}  # type: ignore[attr-defined]
+    fixture.llmconform_primary = primary  # type: ignore[attr-defined]
     return pytest.fixture(fixture)
 
 
@@ -156,14 +172,80 @@ def record_exchange(item: pytest.Item, exchange: Exchange) -> None:
 
 
 def _probes_of(item: pytest.Item) -> list[tuple[str, str]]:
+    return [marker for marker, _, _ in _probe_fixtures(item)]
+
+
+def _probe_fixtures(item: pytest.Item) -> list[tuple[tuple[str, str], dict[str, str], bool]]:
     found = []
     fixtureinfo = getattr(item, "_fixtureinfo", None)
     for name in getattr(item, "fixturenames", []):
         for definition in (fixtureinfo.name2fixturedefs.get(name, ()) if fixtureinfo else ()):
             marker = getattr(definition.func, "llmconform_probe", None)
             if marker:
-                found.append(marker)
+                found.append((marker, getattr(definition.func, "llmconform_owners", {}),
+                              getattr(definition.func, "llmconform_primary", False)))
     return found
+
+
+def _note_readers(state: RunState, items: list[pytest.Item]) -> None:
+    """Which selected checks read which probe, in suite order: the owners of undelivered exchanges."""
+    for index, item in enumerate(items):
+        target, ident = _target_of(item), check_id(item)
+        if target is None or ident is None:
+            continue
+        state.order.setdefault(ident[1], index)
+        if item.get_closest_marker("skip"):
+            continue
+        for (surface, name), owners, primary in _probe_fixtures(item):
+            key = (target.name, surface, name)
+            state.readers.setdefault(key, []).append(ident[1])
+            if owners:
+                state.owners[key] = {kind: f"{surface}/{owner}" for kind, owner in owners.items()}
+            if primary:
+                state.primary.add(key)
+
+
+def _owner(state: RunState, target: Target, surface: str, ident: str, exc: Undelivered) -> tuple[str, bool]:
+    """(the check owning this undelivered exchange, whether its probe is a declared primary one)."""
+    exchange = exc.context.get("exchange")
+    probe_name = exchange.request.probe if isinstance(exchange, Exchange) else ""
+    key = (target.name, exchange.request.surface if isinstance(exchange, Exchange) else surface, probe_name)
+    readers = state.readers.get(key, [])
+    declared = state.owners.get(key, {})
+    primary = key in state.primary
+    if exc.owner:
+        wanted = exc.owner if exc.owner.count("/") == 2 else f"{surface}/{exc.owner}"
+        if wanted in state.order:
+            return wanted, primary
+    wanted = declared.get(exc.kind) or declared.get("*")
+    if wanted and wanted in readers:
+        return wanted, primary
+    return (readers[0] if readers else ident), primary
+
+
+def _merge_root_causes(rows: list[Row]) -> None:
+    """One FAIL per root cause: where several checks own the same cause (the same 500 to the stream
+    and to the tool stream), the one on the primary probe, or else the first, keeps it; the others
+    and every check pointing at them are left undecided, naming it."""
+    owners: dict[str, Row] = {}
+    for row in sorted((r for r in rows if r.verdict == "fail" and r.cause), key=lambda r: r.rank):
+        owners.setdefault(row.cause, row)
+    moved: dict[str, str] = {}
+    for row in rows:
+        keeper = owners.get(row.cause) if row.cause else None
+        if row.verdict == "fail" and keeper is not None and keeper is not row:
+            moved[row.id] = keeper.id
+            _point_at(row, keeper.id, keeper.evidence.get("root_cause", ""))
+    for row in rows:
+        see = row.evidence.get("see")
+        if row.verdict == "error" and see in moved:
+            _point_at(row, moved[see], row.evidence.get("root_cause", ""))
+
+
+def _point_at(row: Row, owner: str, summary: str) -> None:
+    row.verdict = "error"
+    row.message = f"{summary or 'undelivered'} (see {owner})"
+    row.evidence["see"] = owner
 
 
 # -- hooks ------------------------------------------------------------------------------------
@@ -180,6 +262,7 @@ def pytest_configure(config: pytest.Config) -> None:
             raise pytest.UsageError(str(exc)) from None
     config.addinivalue_line("markers", "feature(name): the check needs a feature the profile must declare")
     config.addinivalue_line("markers", "live_only: the check needs generated requests (no cassette can hold)")
+    config.addinivalue_line("markers", "after_all: the check reads every exchange of the run, so it runs last")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -214,6 +297,9 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = keep
+    # Checks over every exchange of a run (the error envelopes of all it saw) run after the others.
+    items.sort(key=lambda item: bool(item.get_closest_marker("after_all")))
+    _note_readers(state, items)
     # Every exchange the selected checks will read, sent concurrently before the first check runs.
     for target in state.targets:
         target.prefetch(p for item in items if _target_of(item) is target and not item.get_closest_marker("skip")
@@ -244,6 +330,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if report.when == "teardown" or (report.when == "setup" and report.passed):
         return
     row = _row(item, call, report, target, *ident)
+    row.rank = (row.rank[0], _state(item.config).order.get(row.id, 1 << 30))
     report.llmconform_verdict = row.verdict  # type: ignore[attr-defined]
     if row.verdict in ("fail", "warn", "error"):
         report.longrepr = f"{row.id}: {row.verdict.upper()} — {row.message}"
@@ -266,6 +353,19 @@ def _row(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestRepo
     if report.passed:
         return Row(ident, surface, "pass", "", evidence, reproduce)
     exc = call.excinfo.value if call.excinfo else None
+    if isinstance(exc, Undelivered):
+        evidence.update({"expected": exc.expected, "received": exc.received,
+                         "root_cause": redact(exc.summary)})
+        evidence.update(target.redactor.data({k: v for k, v in exc.context.items() if k != "exchange"}))
+        culprit = exc.context.get("exchange")
+        if isinstance(culprit, Exchange):
+            reproduce = redact(culprit.curl())
+        owner, primary = _owner(_state(item.config), target, surface, ident, exc)
+        if owner == ident:
+            return Row(ident, surface, "fail", redact(exc.message), evidence, reproduce, exc.cause,
+                       (0 if primary else 1, 0))
+        evidence["see"] = owner
+        return Row(ident, surface, "error", redact(f"{exc.summary} (see {owner})"), evidence, reproduce, exc.cause)
     if isinstance(exc, Verdict):
         evidence.update({"expected": exc.expected, "received": exc.received})
         evidence.update(target.redactor.data({k: v for k, v in exc.context.items() if k != "exchange"}))
@@ -296,8 +396,17 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         return
     write = terminalreporter.write_line
     for name, rows in state.rows.items():
+        _merge_root_causes(rows)
         counts = {v: sum(r.verdict == v for r in rows) for v in ("pass", "fail", "warn", "skip", "error")}
         terminalreporter.section(f"llmconform: {name}", sep="-")
+        causes = [c for c in root_causes(_results(rows)) if c["took_down"]]
+        if causes:
+            write("root causes (each took down the checks after it):")
+            for cause in causes:
+                head = f"{cause['check']}: " if cause["check"] else ""
+                write(f"  {head}{excerpt(cause['problem'], 140)}")
+                write(f"    took down {len(cause['took_down'])}: {', '.join(cause['took_down'][:8])}"
+                      + (" …" if len(cause["took_down"]) > 8 else ""))
         write("  ".join(f"{k} {v}" for k, v in counts.items()))
         for row in sorted(rows, key=lambda r: r.id):
             if row.verdict in ("fail", "warn", "error"):
@@ -317,6 +426,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     reports = []
     for target in state.targets:
         rows = state.rows.get(target.name, [])
+        _merge_root_causes(rows)
         report = build_report(target, rows, started=state.started)
         reports.append(report)
         if option.baseline:
@@ -329,6 +439,10 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
                   junit_path=option.junit, directory=option.report_dir)
     if exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         session.exitstatus = pytest.ExitCode.TESTS_FAILED if failed else pytest.ExitCode.OK
+
+
+def _results(rows: list[Row]) -> list[dict[str, Any]]:
+    return [{"id": r.id, "verdict": r.verdict, "message": r.message, "evidence": r.evidence} for r in rows]
 
 
 @pytest.hookimpl(trylast=True)
