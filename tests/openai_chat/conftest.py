@@ -8,7 +8,7 @@ SURFACE = "openai-chat"
 basic = probe(SURFACE, "basic", {"not-json": "response/schema", "*": "response/content-type"}, primary=True)
 stream = probe(SURFACE, "stream", {"refused": "stream/content-type", "not-a-stream": "stream/content-type",
                                    "*": "stream/terminates"}, primary=True)
-stream_usage = probe(SURFACE, "stream-usage")
+stream_usage = probe(SURFACE, "stream-usage", {"*": "stream/include-usage"})
 max_tokens = probe(SURFACE, "max-tokens")
 max_completion_tokens = probe(SURFACE, "max-completion-tokens")
 stop = probe(SURFACE, "stop")
