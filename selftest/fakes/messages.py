@@ -264,11 +264,12 @@ def _stream(body: dict[str, Any], f: FakeRequest) -> Reply:
     content, reason, matched, output = _generate(body, f)
     usage = _usage(body, output, f)
     events: list[tuple[str, dict[str, Any]]] = []
-    start_usage = {**usage, "output_tokens": 0 if f.has("messages.stream-usage-zero") else 1}
     if f.has("messages.stream-usage-zero"):
         usage, output = {**usage, "input_tokens": 0}, 0
+    start_usage = {**usage, "output_tokens": 0 if f.has("messages.stream-usage-zero") else 1}
     model = "claude-alias-model" if f.has("messages.stream-model-alias") else body.get("model")
-    message = {"id": "msg_01FakeStream0001", "type": "message", "role": "assistant", "model": model, "stop_reason": None, "stop_sequence": None, "usage": start_usage,
+    message = {"id": "msg_01FakeStream0001", "type": "message", "role": "assistant", "model": model,
+               "stop_reason": None, "stop_sequence": None, "usage": start_usage,
                "content": [{"type": "text", "text": "x"}] if f.has("messages.stream-start-content") else []}
     events.append(("message_start", {"type": "message_start", "message": message}))
     events.append(("ping", {"type": "ping"}))

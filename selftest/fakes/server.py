@@ -81,6 +81,7 @@ class FakeProvider:
     def __init__(self) -> None:
         self.faults: frozenset[str] = frozenset()
         self.requests = 0
+        self.arrivals = 0  # requests that reached a handler, for the fault that cuts on a newcomer
         self.seen: list[FakeRequest] = []
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -114,6 +115,7 @@ class FakeProvider:
     def _count(self, request: FakeRequest) -> None:
         with self._lock:
             self.requests += 1
+            self.arrivals += 1
             self.seen.append(request)
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
@@ -154,11 +156,20 @@ class FakeProvider:
                     return
                 self.send_header("transfer-encoding", "chunked")
                 self.end_headers()
+                # A single-slot server that drops the stream it is running when another request arrives.
+                cut_on_newcomer = "conn.cut-on-concurrent" in provider.faults
+                arrived = provider.arrivals
                 try:
                     for item in reply.chunks:
                         pause, chunk = item if isinstance(item, tuple) else (0.0, item)
+                        if cut_on_newcomer:
+                            pause = max(pause, 0.03)
                         if pause:
                             time.sleep(pause)
+                        if cut_on_newcomer and provider.arrivals > arrived:
+                            self.close_connection = True
+                            self.connection.shutdown(2)
+                            return
                         self.wfile.write(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
                         self.wfile.flush()
                     if reply.reset_after:

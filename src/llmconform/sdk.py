@@ -52,8 +52,14 @@ def anthropic_client(exchange: Exchange) -> Any:
 
 
 def consume(exchange: Exchange, sdk: str, call: Callable[[], Any]) -> Any:
-    """Run an SDK call over the recorded answer; its exception becomes a Fail with evidence."""
-    exchange.complete()
+    """Run an SDK call over the recorded answer; its exception becomes a Fail with evidence. An
+    answer that was refused, cut or not what was asked for is its owning check's to fail, once:
+    the SDK would only raise on it again."""
+    exchange.answered()
+    if exchange.request.stream:
+        exchange.stream_events()
+    else:
+        exchange.json()
     try:
         return call()
     except Exception as exc:  # any SDK exception is the evidence

@@ -1,0 +1,70 @@
+"""One problem, one FAIL: a broken exchange fails the check that owns it, once, with its evidence;
+every other check that needed it is left undecided (error) and names that owner. Held on loopback
+fakes of the failure modes seen on real servers and gateways."""
+
+import pytest
+
+from selftest.harness import run
+
+SURFACES = ("openai-chat", "anthropic-messages", "openai-responses")
+STREAM_500 = {"openai-chat": "chat.stream-500", "anthropic-messages": "messages.stream-500",
+              "openai-responses": "responses.stream-500"}
+
+
+def _read(row):
+    return row["evidence"].get("exchanges") or []
+
+
+def _assert_causes_agree(report):
+    """Every error naming an owner names one that failed; the report's root_causes say the same."""
+    rows = {r["id"]: r for r in report["results"]}
+    causes = {c["check"]: c for c in report["root_causes"] if c["check"]}
+    for row in rows.values():
+        see = row["evidence"].get("see")
+        if see:
+            assert row["verdict"] == "error", row
+            assert rows.get(see, {}).get("verdict") == "fail", f"{row['id']} names {see}, which did not fail"
+            assert row["id"] in causes[see]["took_down"], f"{row['id']} missing from root cause {see}"
+
+
+@pytest.mark.parametrize("surface", SURFACES)
+def test_a_stream_cut_by_a_second_request_fails_once_per_cut_exchange(fake, surface):
+    """A single-slot server drops the running stream whenever another request arrives: each cut
+    stream is one FAIL (its owning check), every other check that read it is error naming it."""
+    with fake.faulty("conn.cut-on-concurrent"):
+        code, report, out = run(fake.base_url, surface, timeouts=(3, 10))
+    assert code in (0, 1), out[-2000:]
+    cut = {e["probe"] for r in report["results"] for e in _read(r) if str(e.get("outcome")).startswith("cut")}
+    assert cut, f"the fake cut no stream: {out[-1500:]}"
+    fails = [r for r in report["results"] if r["verdict"] == "fail"]
+    owners = {}
+    for row in fails:
+        probes = {e["probe"] for e in _read(row)} & cut
+        if probes:
+            assert "cut" in row["evidence"].get("root_cause", ""), f"{row['id']} failed on a cut stream for " \
+                                                                    f"another reason: {row['message']}"
+            for probe in probes:
+                assert probe not in owners, f"two FAILs for the one cut of {probe}: {owners.get(probe)}, {row['id']}"
+                owners[probe] = row["id"]
+    assert set(owners) == cut, f"cut streams without their one FAIL: {sorted(cut - set(owners))}"
+    for row in report["results"]:
+        if row["id"] not in owners.values() and row["verdict"] == "error" and {e["probe"] for e in _read(row)} & cut:
+            assert row["evidence"].get("see") in owners.values(), row
+    _assert_causes_agree(report)
+
+
+@pytest.mark.parametrize("surface", SURFACES)
+def test_a_gateway_refusing_every_stream_fails_once(fake, surface):
+    """A gateway that answers 500 to every streamed request: one FAIL (stream/content-type, the
+    stream's owner), not one per check or per streamed probe; the rest name it."""
+    with fake.faulty(STREAM_500[surface]):
+        code, report, out = run(fake.base_url, surface)
+    assert code == 1, out[-2000:]
+    fails = [r for r in report["results"] if r["verdict"] == "fail"]
+    assert [r["id"] for r in fails] == [f"{surface}/stream/content-type"], [(r["id"], r["message"][:80]) for r in fails]
+    taken = [r["id"] for r in report["results"] if r["evidence"].get("see") == f"{surface}/stream/content-type"]
+    assert len(taken) >= 8, taken
+    first = report["root_causes"][0]
+    assert first["check"] == f"{surface}/stream/content-type" and sorted(first["took_down"]) == sorted(taken)
+    assert "root causes" in out and f"{surface}/stream/content-type" in out.split("root causes")[1][:400]
+    _assert_causes_agree(report)
