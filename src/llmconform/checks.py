@@ -228,6 +228,15 @@ def stream_answered(exchange: Exchange) -> None:
     expect(exchange.status == 200, "status 200", f"{exchange.status}: {exchange.excerpt()}", exchange=exchange)
 
 
+def stream_utf8(exchange: Exchange) -> None:
+    """Valid UTF-8 throughout. Bad bytes among those that arrived break the rule whatever came
+    after; with none, the rule needs the whole stream."""
+    exchange.require()
+    offset = exchange.framing.invalid_utf8_at if exchange.framing else None
+    expect(offset is None, "valid UTF-8 throughout", f"invalid UTF-8 at byte {offset}", exchange=exchange)
+    exchange.stream_events()
+
+
 # -- usage against what was answered -------------------------------------------------------------
 
 _PIECES = re.compile(r"[A-Za-z]+|\d|[^\sA-Za-z\d]")
