@@ -68,3 +68,75 @@ def test_a_gateway_refusing_every_stream_fails_once(fake, surface):
     assert first["check"] == f"{surface}/stream/content-type" and sorted(first["took_down"]) == sorted(taken)
     assert "root causes" in out and f"{surface}/stream/content-type" in out.split("root causes")[1][:400]
     _assert_causes_agree(report)
+
+
+def _client(fake, monkeypatch, budget):
+    from llmconform.client import Client
+    from llmconform.profile import profile_from_flags
+    from llmconform.redact import Redactor
+    from selftest.fakes import KEY
+
+    monkeypatch.setenv("LLMCONFORM_SELFTEST_KEY", KEY)
+    profile = profile_from_flags(fake.base_url, "LLMCONFORM_SELFTEST_KEY", ["openai-chat"], "fake-model")
+    return Client(profile, key=KEY, mode="live", redactor=Redactor([KEY]), budget=budget)
+
+
+def test_a_reset_on_a_reused_connection_is_retried_on_a_new_one(fake, monkeypatch):
+    """A server answers a request with 500, then closes the connection without `Connection: close`:
+    the next request sent on that kept-alive connection meets a closed socket. It is sent once more
+    on a new connection (counted in the budget), so its evidence is its own answer, never a reset
+    the server caused by the request before it."""
+    from llmconform.client import Budget
+    from llmconform.exchange import Request
+
+    budget = Budget(10, 1000)
+    client = _client(fake, monkeypatch, budget)
+    body = {"model": "fake-model", "messages": [{"role": "user", "content": "Say hello."}], "max_tokens": 8}
+    crash = Request(surface="openai-chat", probe="crash", method="POST", path="/v1/chat/completions", body=body)
+    after = Request(surface="openai-chat", probe="after", method="POST", path="/v1/chat/completions",
+                    body={**body, "max_tokens": 9})
+    try:
+        with fake.faulty("hostile.500", "conn.close-after-500"):
+            first = client.send(crash)
+        with fake.faulty("conn.close-after-500"):
+            second = client.send(after)
+    finally:
+        client.close()
+    assert first.status == 500
+    assert second.problem is None and second.status == 200, (second.problem, second.problem_detail)
+    assert second.attempts == 2 and "reused connection" in second.retried, second.evidence()
+    assert budget.requests == 3, "the retry is counted in the budget"
+
+
+def test_without_budget_the_reset_is_not_retried(fake, monkeypatch):
+    """The retry is a request like any other: with the budget spent, the reset stands, saying why."""
+    from llmconform.client import Budget
+    from llmconform.exchange import Request
+
+    client = _client(fake, monkeypatch, Budget(2, 1000))
+    body = {"model": "fake-model", "messages": [{"role": "user", "content": "Say hello."}], "max_tokens": 8}
+    try:
+        with fake.faulty("hostile.500", "conn.close-after-500"):
+            client.send(Request(surface="openai-chat", probe="a", method="POST", path="/v1/chat/completions",
+                                body=body))
+        with fake.faulty("conn.close-after-500"):
+            second = client.send(Request(surface="openai-chat", probe="b", method="POST",
+                                         path="/v1/chat/completions", body={**body, "n": 1}))
+    finally:
+        client.close()
+    assert second.problem == "reset" and "budget is spent" in second.problem_detail
+
+
+def test_a_suite_run_never_blames_a_probe_for_the_reset_the_request_before_caused(fake):
+    """The whole chat surface against a server that 500s on malformed JSON and then closes that
+    connection silently: malformed-json fails for its own 500, and no check reports a reset."""
+    with fake.faulty("chat.malformed-500", "conn.close-after-500"):
+        _, report, _ = run(fake.base_url, "openai-chat")
+    rows = {r["id"]: r for r in report["results"]}
+    assert rows["openai-chat/invalid/malformed-json"]["verdict"] == "fail"
+    exchanges = [e for r in report["results"] for e in r["evidence"].get("exchanges") or []]
+    resets = [(e["probe"], e["outcome"]) for e in exchanges if e.get("problem") == "reset"]
+    assert not resets, resets
+    bad = {i: r["message"] for i, r in rows.items()
+           if r["verdict"] == "fail" and i != "openai-chat/invalid/malformed-json"}
+    assert not bad, bad

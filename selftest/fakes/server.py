@@ -134,6 +134,12 @@ class FakeProvider:
                 self._serve()
 
             def _serve(self) -> None:
+                if getattr(self, "poisoned", False):
+                    # After its 500 this server closed the connection without `Connection: close`:
+                    # the next request on it is never served, only met with a closed socket.
+                    self.close_connection = True
+                    self.connection.shutdown(2)
+                    return
                 length = int(self.headers.get("content-length") or 0)
                 raw = self.rfile.read(length) if length else b""
                 request = FakeRequest(self.command, self.path, {k.lower(): v for k, v in self.headers.items()},
@@ -143,6 +149,8 @@ class FakeProvider:
                 reply = hostile(request) or (handler(request) if handler else Reply.json(
                     {"error": {"message": "no such path", "type": "not_found", "param": None, "code": None}}, 404))
                 self._write(reply)
+                if reply.status >= 500 and request.has("conn.close-after-500"):
+                    self.poisoned = True
 
             def _write(self, reply: Reply) -> None:
                 self.send_response(reply.status)

@@ -133,6 +133,7 @@ class Exchange:
     problem_detail: str = ""
     timings: Timings = field(default_factory=Timings)
     attempts: int = 0
+    retried: str = ""  # why the request was sent again on a new connection, if it was
     key_env: str | None = None  # the variable a reproduction line names instead of the key
 
     # -- what arrived -------------------------------------------------------------------------
@@ -286,6 +287,7 @@ class Exchange:
             "events": len(self.events) if self.events is not None else None,
             "body_excerpt": self.excerpt(),
             "time_ms": self.timings.total_ms,
+            **({"attempts": self.attempts, "retried": self.retried} if self.retried else {}),
         }
 
     def curl(self) -> str:
@@ -310,7 +312,7 @@ def signature(body: bytes) -> str:
     except ValueError:
         data = None
     if isinstance(data, dict):
-        inner = data.get("error") if isinstance(data.get("error"), dict) else data
+        inner: dict[str, Any] = data["error"] if isinstance(data.get("error"), dict) else data
         for name in ("message", "detail", "error", "msg"):
             if isinstance(inner.get(name), str):
                 text = inner[name]

@@ -217,9 +217,9 @@ def _owner(state: RunState, target: Target, surface: str, ident: str, exc: Undel
         wanted = exc.owner if exc.owner.count("/") == 2 else f"{surface}/{exc.owner}"
         if wanted in state.order:
             return wanted, primary
-    wanted = declared.get(exc.kind) or declared.get("*")
-    if wanted and wanted in readers:
-        return wanted, primary
+    declared_owner = declared.get(exc.kind) or declared.get("*")
+    if declared_owner and declared_owner in readers:
+        return declared_owner, primary
     return (readers[0] if readers else ident), primary
 
 
