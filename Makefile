@@ -41,7 +41,7 @@ else
 	@$(LLMCONFORM) run --replay $(foreach v,$(VENDORS),--profile vendors/$(v).yaml) --report-dir $(REPORTS) $(ARGS) \
 	  > $(REPORTS).log 2>&1; status=$$?; \
 	  if [ $$status -ge 2 ]; then cat $(REPORTS).log; exit $$status; fi; \
-	  tail -n +1 $(REPORTS).log | grep -E "^(FAIL|WARN|ERROR|pass [0-9])|^-+ llmconform" || true
+	  tail -n +1 $(REPORTS).log | grep -E "^(FAIL|WARN|ERROR) |^--- |^llmconform:" || true
 	@$(LLMCONFORM) compare $(REPORTS)/*.json --md $(REPORTS)/matrix.md --html $(REPORTS)/matrix.html
 	@echo "reports: $(REPORTS)/<vendor>.{json,md,html,xml}, $(REPORTS)/matrix.{md,html}"
 endif

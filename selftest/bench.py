@@ -41,8 +41,8 @@ def offline() -> dict[str, float]:
     with tempfile.TemporaryDirectory() as scratch:
         run = _timed([*LLMCONFORM, "run", "--replay", *profiles, "--report-dir", scratch])
         # The SDK lane imports the openai and anthropic SDKs (about a second): shown apart.
-        no_sdk = _timed([*LLMCONFORM, "run", "--replay", *profiles, "--report-dir", scratch, "-k", "not sdk"])
-    collect = _timed([PY, "-m", "pytest", "tests", "--collect-only", "-q", "--replay", *profiles])
+        no_sdk = _timed([*LLMCONFORM, "run", "--replay", *profiles, "--report-dir", scratch, "--", "-k", "not sdk"])
+    collect = _timed([*LLMCONFORM, "run", "--replay", *profiles, "--", "--collect-only"])
     return {"replay_s": round(run, 2), "replay_without_sdk_lane_s": round(no_sdk, 2),
             "collect_only_s": round(collect, 2), "ratio": round(run / collect, 2),
             "ratio_without_sdk_lane": round(no_sdk / collect, 2)}

@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 import yaml
 
+from llmconform.cli import main
+from llmconform.cli import run as cli_run
 from selftest.fakes import KEY, MODEL
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,16 +23,25 @@ KEY_ENV = "LLMCONFORM_SELFTEST_KEY"
 ALL_FEATURES = ["stream", "tools", "vision", "reasoning", "json-mode", "thinking", "count_tokens"]
 
 
-def node_of(check: str) -> str:
-    """tests/<surface>/test_<concern>.py::test_<name> for a check id."""
-    surface, concern, name = check.split("/")
-    return (f"{ROOT}/tests/{surface.replace('-', '_')}/test_{concern.replace('-', '_')}.py"
-            f"::test_{name.replace('-', '_')}")
+def select_of(surface: str, files: list[str]) -> list[str]:
+    """--select globs for test files of a surface (`test_stream.py` -> `openai-chat/stream/*`)."""
+    concerns = [f.removeprefix("test_").removesuffix(".py").replace("_", "-") for f in files]
+    return [arg for concern in concerns for arg in ("--select", f"{surface}/{concern}/*")]
+
+
+def cli(*argv: str) -> tuple[int, str]:
+    """(exit code, everything printed) of `llmconform ...`, run in-process as a user would."""
+    out = io.StringIO()
+    if argv[0] == "run":
+        return cli_run(list(argv[1:]), stdout=out, stderr=out), out.getvalue()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        code = main(list(argv))
+    return code, out.getvalue()
 
 
 def run(base_url: str, surface: str, *, checks: list[str] | None = None, features: list[str] | None = None,
         requests: dict[str, Any] | None = None, extra: list[str] | None = None, key: str = KEY,
-        model: str = MODEL, budget: int = 500, paths: list[str] | None = None,
+        model: str = MODEL, budget: int | None = 500, paths: list[str] | None = None,
         timeouts: tuple[float, float] = (3, 8), fuzz_cases: int = 3) -> tuple[int, dict[str, Any], str]:
     """(exit code, JSON report, terminal output) of one run."""
     os.environ[KEY_ENV] = key
@@ -38,22 +49,16 @@ def run(base_url: str, surface: str, *, checks: list[str] | None = None, feature
         profile = {"name": "fake", "base_url": base_url, "auth": {"env": KEY_ENV},
                    "surfaces": {surface: {"model": model, "features": features or ALL_FEATURES,
                                           **({"requests": requests} if requests else {})}},
-                   "budget": {"max_requests": budget, "max_output_tokens": 100000}}
+                   **({"budget": {"max_requests": budget, "max_output_tokens": 100000}} if budget else {})}
         profile_path = Path(scratch) / "profile.yaml"
         profile_path.write_text(yaml.safe_dump(profile))
         report_path = Path(scratch) / "report.json"
-        targets = [node_of(c) for c in checks] if checks else [
-            f"{ROOT}/tests/{surface.replace('-', '_')}/{p}" for p in paths or [""]]
-        args = [*targets, "--profile", str(profile_path), "--report-json", str(report_path),
-                "--timeout-read", str(timeouts[0]), "--timeout-total", str(timeouts[1]),
-                "--fuzz-cases", str(fuzz_cases),
-                "-p", "no:cacheprovider", "-q", "--no-header", "-W", "ignore::pytest.PytestAssertRewriteWarning",
-                "--rootdir", str(ROOT), "-c", str(ROOT / "pyproject.toml"), *(extra or [])]
-        out = io.StringIO()
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-            code = pytest.main(args)
+        selection = [a for c in checks or [] for a in ("--check", c)] + select_of(surface, paths or [])
+        code, out = cli("run", "--profile", str(profile_path), "--surface", surface, "--report-json", str(report_path),
+                        "--timeout-read", str(timeouts[0]), "--timeout-total", str(timeouts[1]),
+                        "--fuzz-cases", str(fuzz_cases), *selection, *(extra or []))
         report = json.loads(report_path.read_text()) if report_path.exists() else {}
-    return int(code), report, out.getvalue()
+    return int(code), report, out
 
 
 def verdicts(report: dict[str, Any]) -> dict[str, str]:

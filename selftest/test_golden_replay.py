@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from selftest.harness import ROOT
+from selftest.harness import ROOT, cli
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -29,13 +29,11 @@ def _golden() -> dict[str, dict[str, dict[str, str]]]:
 def replay(tmp_path_factory):
     vendors = sorted(p.name for p in (ROOT / "cassettes").iterdir() if p.is_dir())
     out = tmp_path_factory.mktemp("replay")
-    args = [str(ROOT / "tests"), "--replay", "--report-dir", str(out), "-q", "-p", "no:cacheprovider",
-            "--rootdir", str(ROOT), "-c", str(ROOT / "pyproject.toml"), "--block-network",
-            "-W", "ignore::pytest.PytestAssertRewriteWarning"]
+    args = ["run", "--replay", "--report-dir", str(out)]
     for vendor in vendors:
-        args += ["--profile", str(ROOT / "vendors" / f"{vendor}.yaml")]
-    code = pytest.main(args)
-    assert code in (0, 1), f"the replay itself broke (exit {code})"
+        args += ["--profile", vendor]
+    code, printed = cli(*args)
+    assert code in (0, 1), f"the replay itself broke (exit {code}):\n{printed[-2000:]}"
     return {vendor: json.loads((out / f"{vendor}.json").read_text()) for vendor in vendors}
 
 

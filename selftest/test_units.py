@@ -106,8 +106,8 @@ def test_missing_key_variable_is_a_configuration_error(monkeypatch):
     profile = parse_profile({"name": "x", "base_url": "https://x", "auth": {"env": "NO_SUCH_KEY_VAR"},
                              "surfaces": {"openai-chat": {"model": "m"}}})
     with pytest.raises(ProfileError, match="NO_SUCH_KEY_VAR is not set"):
-        profile.api_key(required=True)
-    assert profile.api_key(required=False) is None
+        profile.api_keys(required=True)
+    assert profile.api_keys(required=False) == {}
 
 
 # -- reports ---------------------------------------------------------------------------------

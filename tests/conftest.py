@@ -4,6 +4,11 @@
 import pytest
 
 
+def pytest_configure(config):
+    if config.pluginmanager.get_plugin("llmconform") is None:
+        raise pytest.UsageError("the conformance suite runs through `llmconform run` (see `llmconform run --help`)")
+
+
 @pytest.fixture(autouse=True)
 def _target(llmconform_target):
     return llmconform_target

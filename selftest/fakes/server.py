@@ -8,6 +8,7 @@ self-tests switch them on one at a time and check that the matching check fails.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 import threading
@@ -84,6 +85,7 @@ class FakeProvider:
         self.arrivals = 0  # requests that reached a handler, for the fault that cuts on a newcomer
         self.seen: list[FakeRequest] = []
         self._lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(4)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
         self._server.block_on_close = False  # a handler stalled on purpose must not hold up shutdown
@@ -145,10 +147,18 @@ class FakeProvider:
                 request = FakeRequest(self.command, self.path, {k.lower(): v for k, v in self.headers.items()},
                                       raw, provider.faults)
                 provider._count(request)
-                handler = ROUTES.get(self.path.split("?")[0])
-                reply = hostile(request) or (handler(request) if handler else Reply.json(
-                    {"error": {"message": "no such path", "type": "not_found", "param": None, "code": None}}, 404))
-                self._write(reply)
+                # "server.4-slots": a small server that handles four requests at a time, the rest queue.
+                slots = provider._slots if request.has("server.4-slots") else contextlib.nullcontext()
+                with slots:
+                    handler = ROUTES.get(self.path.split("?")[0])
+                    reply = hostile(request) or (handler(request) if handler else Reply.json(
+                        {"error": {"message": "no such path", "type": "not_found", "param": None, "code": None}},
+                        404))
+                    if request.has("server.no-answer") and request.method == "POST":
+                        time.sleep(5)  # longer than the self-test's read limit: no status, no byte
+                    if request.has("server.first-token-300ms"):
+                        reply = _first_token_after(reply, 0.3)
+                    self._write(reply)
                 if reply.status >= 500 and request.has("conn.close-after-500"):
                     self.poisoned = True
 
@@ -189,6 +199,19 @@ class FakeProvider:
                     self.close_connection = True
 
         return Handler
+
+
+def _first_token_after(reply: Reply, delay: float) -> Reply:
+    """The same reply, its first byte held back: a model that takes `delay` to start answering."""
+    if reply.chunks is None:
+        time.sleep(delay)
+        return reply
+    chunks = list(reply.chunks)
+    if chunks:
+        pause, first = chunks[0] if isinstance(chunks[0], tuple) else (0.0, chunks[0])
+        chunks[0] = (pause + delay, first)
+    return Reply(status=reply.status, body=reply.body, headers=reply.headers, chunks=chunks,
+                 reset_after=reply.reset_after)
 
 
 def openai_error(status: int, message: str, kind: str, code: str | None = None, param: str | None = None) -> Reply:
@@ -233,7 +256,14 @@ def _garbage(f: FakeRequest) -> Reply:
 
 
 def hostile(f: FakeRequest) -> Reply | None:
-    """Failure modes of real relays, for any route. None when no hostile fault is on."""
+    """Failure modes of real relays, on the API's POST routes (a GET of the model list stays sane,
+    as on a relay whose chat backend is broken). None when no hostile fault is on."""
+    if f.has("hostile.html-everywhere"):  # not an API at all: a web site's base URL
+        return Reply(body=HTML, headers={"content-type": "text/html"})
+    if f.has("hostile.key-refused"):  # the user's key is wrong, on every route
+        return openai_error(401, "Incorrect API key provided", "invalid_request_error", "invalid_api_key")
+    if f.method != "POST":
+        return None
     if any(x.startswith("hostile.garbage") for x in f.faults):
         return _garbage(f)
     wants_stream = b'"stream":true' in f.raw.replace(b" ", b"")

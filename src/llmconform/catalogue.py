@@ -1,35 +1,73 @@
-"""CHECKS.md, the catalogue of check ids, read from the suite's tests without running them.
+"""The catalogue of checks — `llmconform checks`, CHECKS.md and the README's count — made from
+what pytest collects, so a parametrized check counts once per case, as it does in a report.
 
-`python -m llmconform.catalogue` rewrites it; `--check` says whether it is current.
+`python -m llmconform.catalogue` rewrites CHECKS.md and the count; `--check` says whether both
+are current.
 """
 
 from __future__ import annotations
 
-import ast
+import contextlib
+import functools
+import io
+import os
+import re
 import sys
-from pathlib import Path
+from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
+import pytest
 
+from llmconform.checkid import check_id, rule_of
+from llmconform.paths import PACKAGE, root, suite_dir
 
-def checks(tests: Path = ROOT / "tests") -> list[tuple[str, str]]:
-    """(check id, first line of its docstring) for every test in tests/<surface>/test_<concern>.py."""
-    found = []
-    for path in sorted(tests.glob("*/test_*.py")):
-        surface = path.parent.name.replace("_", "-")
-        concern = path.stem.removeprefix("test_").replace("_", "-")
-        for node in ast.parse(path.read_text(encoding="utf-8")).body:
-            if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
-                doc = " ".join((ast.get_docstring(node) or "").split())
-                found.append((f"{surface}/{concern}/{node.name.removeprefix('test_').replace('_', '-')}", doc))
-    return found
+COUNT = re.compile(r"<!--checks-->\d+<!--/checks-->")
 
 
-def render() -> str:
-    rows = checks()
+class _Collector:
+    """A plugin that only collects: one placeholder target, every item's id and rule recorded."""
+
+    __name__ = "llmconform"
+
+    def __init__(self) -> None:
+        self.found: list[tuple[str, str]] = []
+
+    def pytest_configure(self, config: pytest.Config) -> None:
+        for line in ("feature(name): a feature the check needs", "live_only: generated requests",
+                     "check(id): the check's id"):
+            config.addinivalue_line("markers", line)
+
+    def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
+        if "llmconform_target" in metafunc.fixturenames:
+            metafunc.parametrize("llmconform_target", [None], ids=["catalogue"], scope="session")
+
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        for item in items:
+            ident = check_id(item)
+            if ident:
+                self.found.append((ident[1], rule_of(item)))
+
+
+@functools.cache
+def checks() -> list[tuple[str, str]]:
+    """(check id, the rule it holds), sorted by id."""
+    collector = _Collector()
+    args = [str(suite_dir()), "--collect-only", "--rootdir", str(root()), "-c", str(PACKAGE / "suite.ini"),
+            "-p", "no:terminal", "-p", "no:cacheprovider", "--import-mode=importlib"]
+    before = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            pytest.main(args, plugins=[collector])
+    finally:
+        if before is None:
+            os.environ.pop("PYTEST_DISABLE_PLUGIN_AUTOLOAD", None)
+    return sorted(collector.found)
+
+
+def render(rows: list[tuple[str, str]]) -> str:
     lines = ["# Checks", "", f"{len(rows)} checks, one per line: `surface/concern/name` and the rule it holds.",
-             "Generated from `tests/` by `python -m llmconform.catalogue`; the design is in "
-             "`../shared/design/CHECKS.md`.", ""]
+             "Generated from what pytest collects in `tests/` by `python -m llmconform.catalogue`; the design is "
+             "in `../shared/design/CHECKS.md`.", ""]
     surface = None
     for ident, doc in rows:
         if ident.split("/")[0] != surface:
@@ -39,16 +77,24 @@ def render() -> str:
     return "\n".join(lines) + "\n"
 
 
+def _files(rows: list[tuple[str, str]]) -> dict[Any, str]:
+    readme = root() / "README.md"
+    text = readme.read_text(encoding="utf-8") if readme.exists() else ""
+    return {root() / "CHECKS.md": render(rows), readme: COUNT.sub(f"<!--checks-->{len(rows)}<!--/checks-->", text)}
+
+
 def main(argv: list[str] | None = None) -> int:
-    target = ROOT / "CHECKS.md"
-    text = render()
+    rows = checks()
+    files = _files(rows)
     if "--check" in (argv if argv is not None else sys.argv[1:]):
-        if not target.exists() or target.read_text(encoding="utf-8") != text:
-            print("CHECKS.md is stale: run python -m llmconform.catalogue", file=sys.stderr)
+        stale = [p.name for p, text in files.items() if not p.exists() or p.read_text(encoding="utf-8") != text]
+        if stale:
+            print(f"{', '.join(stale)} stale: run python -m llmconform.catalogue", file=sys.stderr)
             return 1
         return 0
-    target.write_text(text, encoding="utf-8")
-    print(f"wrote {target.name}: {len(checks())} checks")
+    for path, text in files.items():
+        path.write_text(text, encoding="utf-8")
+    print(f"wrote CHECKS.md and the README's count: {len(rows)} checks")
     return 0
 
 

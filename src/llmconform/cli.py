@@ -1,85 +1,395 @@
-"""`llmconform run` (pytest with the plugin) and `llmconform compare` (one matrix from reports)."""
+"""The command line: `llmconform run | compare | vendors | checks | --version`.
+
+`run` parses its own options, settles everything the user could have got wrong (profile, key
+variable, cassettes, baseline, selection, the provider's answer to one probe) before the checks,
+then hands pytest only the suite's path, its rootdir and the options given after `--`.
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import fnmatch
+import io
+import json
 import os
 import sys
+from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
+from typing import Any, NoReturn, TextIO
 
-SUITE = Path(__file__).resolve().parents[2] / "tests"
-EXIT_USAGE = 2
+from llmconform import __version__
+from llmconform.paths import PACKAGE, bundled_vendors, cassettes_dir, root, suite_dir
+from llmconform.profile import (
+    SURFACES,
+    Profile,
+    ProfileError,
+    load_profile,
+    profile_from_flags,
+    sdk_base_url_env,
+)
+from llmconform.settings import RunSettings
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+EPILOG = """exit codes: 0 no FAIL (or no regression against --baseline) · 1 a FAIL or regression ·
+2 usage or configuration error, with one line saying what to fix, before any request is spent.
+Without --api-key-env or a profile's auth, OPENAI_API_KEY / ANTHROPIC_API_KEY are used for their
+surfaces; without --base-url or --profile, OPENAI_BASE_URL / ANTHROPIC_BASE_URL name the provider."""
 
 
-def _run(argv: list[str]) -> int:
+class UsageError(Exception):
+    """The user's mistake: printed as one line, exit 2."""
+
+
+# -- run: options ----------------------------------------------------------------------------
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (`{self.prog} --help` lists the options)")
+
+
+def run_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="llmconform run", add_help=False, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        usage="llmconform run (--profile NAME|FILE ... | --base-url URL --model M [--surface S ...]) [options] "
+              "[-- PYTEST_ARGS]",
+        description="Check a provider against the APIs it claims to speak, check by check.")
+    provider = parser.add_argument_group("provider")
+    provider.add_argument("--profile", dest="profiles", action="append", default=[], metavar="NAME|FILE",
+                          help="a bundled vendor (`llmconform vendors`) or a profile YAML; repeatable")
+    provider.add_argument("--base-url", metavar="URL", help="the part before /v1/... (instead of --profile)")
+    provider.add_argument("--api-key-env", metavar="VAR", help="the environment variable holding the key")
+    provider.add_argument("--surface", dest="surfaces", action="append", default=[], metavar="S",
+                          help=f"surface to check, repeatable: {', '.join(SURFACES)}")
+    provider.add_argument("--model", metavar="M", help="the model to request (with --base-url)")
+    provider.add_argument("--feature", dest="features", action="append", default=[], metavar="F",
+                          help="a feature the provider offers (stream, tools, vision, reasoning, thinking, ...)")
+    mode = parser.add_argument_group("mode").add_mutually_exclusive_group()
+    mode.add_argument("--replay", action="store_true", help="offline: replay cassettes, the network blocked")
+    mode.add_argument("--record", action="store_true", help="live, writing redacted cassettes")
+    parser._action_groups[-1].add_argument(
+        "--cassette-dir", metavar="DIR",
+        help="cassette root (replay: ./cassettes, then the bundled ones; record: ./cassettes)")
+    selection = parser.add_argument_group("selection")
+    selection.add_argument("--check", dest="checks", action="append", default=[], metavar="ID",
+                           help="run this check only, by its report id (openai-chat/stream/done-sentinel)")
+    selection.add_argument("--select", action="append", default=[], metavar="GLOB",
+                           help="run the checks whose id matches (openai-chat/stream/*)")
+    reports = parser.add_argument_group("reports")
+    reports.add_argument("--report-json", metavar="F", help="the JSON report; - writes it to stdout alone")
+    reports.add_argument("--report-md", metavar="F", help="Markdown report")
+    reports.add_argument("--report-html", metavar="F", help="self-contained HTML report")
+    reports.add_argument("--junit", metavar="F", help="JUnit XML (one testcase per check)")
+    reports.add_argument("--report-dir", metavar="DIR", help="<vendor>.{json,md,html,xml} for every provider")
+    reports.add_argument("--baseline", metavar="F", help="an earlier JSON report: exit 1 only for regressions")
+    budget = parser.add_argument_group("budget")
+    budget.add_argument("--budget-requests", type=int, metavar="N", help="cap on requests (overrides the profile)")
+    budget.add_argument("--budget-tokens", type=int, metavar="N", help="cap on output tokens (overrides the profile)")
+    budget.add_argument("--fuzz-cases", type=int, default=5, metavar="N",
+                        help="schemathesis cases per generated phase, live only (default 5)")
+    budget.add_argument("--concurrency", type=int, default=4, metavar="N",
+                        help="requests in flight at once, at most (default 4: a small server is not flooded)")
+    bounds = parser.add_argument_group("bounds")
+    bounds.add_argument("--timeout-read", type=float, default=60.0, metavar="S", help="longest silence in an answer")
+    bounds.add_argument("--timeout-total", type=float, default=120.0, metavar="S", help="cap on one exchange")
+    bounds.add_argument("--max-response-bytes", type=int, default=8 * 1024 * 1024, metavar="N",
+                        help="response size cap")
+    output = parser.add_argument_group("output")
+    output.add_argument("-v", "--verbose", action="count", default=0, help="a line per check")
+    output.add_argument("-q", "--quiet", action="count", default=0, help="only the closing line")
+    output.add_argument("-h", "--help", action="store_true", help="this help")
+    return parser
+
+
+def parse_run(argv: list[str]) -> RunSettings:
+    own, pytest_args = (argv[: argv.index("--")], argv[argv.index("--") + 1:]) if "--" in argv else (argv, [])
+    parser = run_parser()
+    args, unknown = parser.parse_known_args(own)
+    if unknown:
+        raise UsageError(f"unknown option {unknown[0]!r} (`llmconform run --help` lists them; pytest's own "
+                         "options go after --)")
+    values = vars(args)
+    values.pop("help")
+    verbosity = values.pop("verbose") - values.pop("quiet")
+    return RunSettings(**values, verbosity=verbosity, pytest_args=pytest_args)
+
+
+# -- run: what the user gave, settled before any request --------------------------------------
+
+def _from_env(settings: RunSettings) -> list[Profile]:
+    """Profiles from the SDKs' base-URL variables; their `/v1` is the SDKs' habit, so it is dropped."""
+    surfaces = settings.surfaces or [s for s in ("openai-chat", "anthropic-messages")
+                                     if os.environ.get(sdk_base_url_env(s))]
+    by_url: dict[str, list[str]] = {}
+    for surface in surfaces:
+        variable = sdk_base_url_env(surface)
+        url = os.environ.get(variable, "").rstrip("/")
+        if not url:
+            raise ProfileError(f"surface {surface} needs a base URL: --base-url URL, or set {variable}")
+        by_url.setdefault(url.removesuffix("/v1"), []).append(surface)
+    return [profile_from_flags(url, settings.api_key_env, group, settings.model, settings.features)
+            for url, group in by_url.items()]
+
+
+def profiles(settings: RunSettings) -> list[Profile]:
+    if settings.profiles and settings.base_url:
+        raise ProfileError("give --profile or --base-url, not both")
+    if settings.profiles:
+        loaded = [load_profile(p) for p in settings.profiles]
+        names = [p.name for p in loaded]
+        if len(set(names)) < len(names):
+            raise ProfileError(f"two profiles share the name {max(names, key=names.count)!r}: reports would collide")
+        return loaded
+    if settings.base_url:
+        return [profile_from_flags(settings.base_url, settings.api_key_env, settings.surfaces or ["openai-chat"],
+                                   settings.model, settings.features)]
+    from_env = _from_env(settings)
+    if from_env:
+        return from_env
+    raise ProfileError("no provider given: --profile NAME|FILE (`llmconform vendors` lists the bundled ones), "
+                       "or --base-url URL --model M [--surface S] [--api-key-env VAR], or set OPENAI_BASE_URL")
+
+
+def cassette_root(profile: Profile, settings: RunSettings) -> Path:
+    """Where this provider's cassettes are read (replay) or written (record)."""
+    if settings.record:
+        return Path(settings.cassette_dir or "cassettes")
+    searched = [Path(settings.cassette_dir)] if settings.cassette_dir else list(
+        dict.fromkeys([Path("cassettes").resolve(), cassettes_dir()]))
+    for folder in searched:
+        files = {p.stem for p in (folder / profile.name).glob("*.yaml")}
+        if files & set(profile.surfaces):
+            return folder
+        if files:
+            raise ProfileError(f"{folder / profile.name} holds cassettes for {', '.join(sorted(files))} only; "
+                               f"profile {profile.name} declares {', '.join(profile.surfaces)}")
+    held = sorted({p.name for folder in searched if folder.is_dir() for p in folder.iterdir() if p.is_dir()})
+    raise ProfileError(f"no cassette for provider {profile.name!r} in {', '.join(map(str, searched))} "
+                       f"(they hold: {', '.join(held) or 'nothing'}); record one with --record, or pass --cassette-dir")
+
+
+def check_selection(settings: RunSettings) -> None:
+    if not settings.checks and not settings.select:
+        return
+    from llmconform.catalogue import checks
+
+    known = [ident for ident, _ in checks()]
+    for ident in settings.checks:
+        if ident not in known:
+            raise ProfileError(f"no check {ident!r} (`llmconform checks` lists them)")
+    for glob in settings.select:
+        if not any(fnmatch.fnmatchcase(ident, glob) for ident in known):
+            raise ProfileError(f"--select {glob!r} matches no check (`llmconform checks` lists them)")
+
+
+def check_baseline(path: str, vendors: list[str]) -> None:
+    """A baseline is an earlier report of the same vendor (a folder: one `<vendor>.json` each)."""
+    from llmconform.report import load_report
+
+    files = {v: Path(path) / f"{v}.json" for v in vendors} if Path(path).is_dir() else {v: Path(path) for v in vendors}
+    for vendor, file in files.items():
+        try:
+            report = load_report(file)
+        except FileNotFoundError:
+            raise ProfileError(f"baseline {file} does not exist") from None
+        except OSError as exc:
+            raise ProfileError(f"baseline {file} cannot be read: {exc.strerror}") from None
+        except ValueError as exc:
+            raise ProfileError(f"baseline {file} is not an llmconform JSON report "
+                               f"({str(exc).splitlines()[0][:120]})") from None
+        if report.get("vendor") != vendor and not (len(vendors) > 1 and not Path(path).is_dir()
+                                                   and report.get("vendor") in vendors):
+            raise ProfileError(f"baseline {file} is a report of {report.get('vendor')!r}, not of {vendor!r}: "
+                               "give that vendor's earlier report (or a folder with one per vendor)")
+
+
+def build_targets(settings: RunSettings, found: list[Profile], notice: TextIO) -> list[Any]:
+    from llmconform import preflight
+    from llmconform.client import Limits
+    from llmconform.target import build_target
+
+    limits = Limits(read_s=settings.timeout_read, total_s=settings.timeout_total,
+                    max_bytes=settings.max_response_bytes)
+
+    def build(profile: Profile) -> Any:
+        try:
+            return build_target(profile, mode=settings.mode, limits=limits,
+                                cassette_root=cassette_root(profile, settings) if settings.mode != "live" else None,
+                                budget_requests=settings.budget_requests, budget_tokens=settings.budget_tokens,
+                                fuzz_cases=settings.fuzz_cases, concurrency=settings.concurrency)
+        except ValueError as exc:  # a cassette that cannot be read
+            raise ProfileError(str(exc).splitlines()[0]) from None
+
+    targets = []
+    for profile in found:
+        target = build(profile)
+        if settings.mode != "replay":
+            finding = preflight.check(target)
+            if finding.stripped_base_url:
+                target.close()
+                target = build(replace(profile, base_url=finding.stripped_base_url))
+                if preflight.check(target).stripped_base_url:
+                    raise ProfileError(f"404 from {profile.base_url} and from {finding.stripped_base_url}: "
+                                       "the base URL is the part before /v1/... of the provider's API")
+                print(f"llmconform: {profile.base_url} answered 404; its /v1 belongs to the paths, so the base URL "
+                      f"used is {finding.stripped_base_url}", file=notice)
+        targets.append(target)
+    return targets
+
+
+@contextlib.contextmanager
+def _no_autoload() -> Iterator[None]:
+    """The suite's pytest run loads only the plugins it names: others installed beside llmconform
+    (pytest-base-url, pytest-xdist, ...) stay out of it, as llmconform stays out of theirs."""
+    before = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("PYTEST_DISABLE_PLUGIN_AUTOLOAD", None)
+        else:
+            os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = before
+
+
+def pytest_args(settings: RunSettings) -> list[str]:
+    args = [str(suite_dir()), "--rootdir", str(root()), "-c", str(PACKAGE / "suite.ini"),
+            "-p", "no:terminal", "-p", "no:cacheprovider", "-p", "pytest_recording.plugin",
+            "--import-mode=importlib", "-W", "ignore::pytest.PytestAssertRewriteWarning"]
+    if settings.replay:
+        args.append("--block-network")  # pytest-recording: a replay must never reach the network
+    return args + settings.pytest_args
+
+
+def run(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
     import pytest
 
-    suite = [a for a in argv if not a.startswith("-") and Path(a.split("::")[0]).exists()]
-    args = [*argv, "-p", "no:cacheprovider", "-q", "-rN", "--tb=no", "--no-header",
-            "-W", "ignore::pytest.PytestAssertRewriteWarning", "--import-mode=importlib", "-p", "no:schemathesis",
-            "-p", "no:hypothesispytest"]
-    if "--replay" in argv and "--block-network" not in argv:
-        args.append("--block-network")  # pytest-recording: a replay must never reach the network
-    if not suite:
-        args.insert(0, str(SUITE))
-    code = pytest.main(args)
-    if code in (pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.INTERRUPTED):
+    from llmconform.console import Console
+    from llmconform.plugin import Plugin
+
+    stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
+    own = argv[: argv.index("--")] if "--" in argv else argv
+    if "-h" in own or "--help" in own:
+        stdout.write(run_parser().format_help())
+        return EXIT_OK
+    try:
+        settings = parse_run(argv)
+        for surface in settings.surfaces:
+            if surface not in SURFACES:
+                raise ProfileError(f"unknown surface {surface!r} (known: {', '.join(SURFACES)})")
+        found = profiles(settings)
+        check_selection(settings)
+        if settings.baseline:
+            check_baseline(settings.baseline, [p.name for p in found])
+        targets = build_targets(settings, found, stderr)
+    except (UsageError, ProfileError) as exc:
+        print(f"llmconform: {exc}", file=stderr)
         return EXIT_USAGE
-    if code == pytest.ExitCode.NO_TESTS_COLLECTED:
-        print("llmconform: no checks selected (check --surface and the test paths)", file=sys.stderr)
+    # With the JSON report on stdout, everything else goes to stderr.
+    console = Console(stderr if settings.report_json == "-" else stdout, settings.verbosity)
+    plugin = Plugin(settings, targets, console)
+    with _no_autoload(), contextlib.redirect_stdout(io.StringIO()) as swallowed:
+        code = pytest.main(pytest_args(settings), plugins=[plugin])
+    if plugin.collect_errors:
+        for line in plugin.collect_errors:
+            print(f"llmconform: suite error collecting {line}", file=stderr)
         return EXIT_USAGE
-    if code == pytest.ExitCode.INTERNAL_ERROR:
+    if code in (pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.INTERNAL_ERROR) or not plugin.reports:
+        print(f"llmconform: the run did not complete (pytest exit {int(code)}): "
+              f"{swallowed.getvalue().strip()[-400:] or 'see the options given after --'}", file=stderr)
         return EXIT_USAGE
-    return int(code)
+    written = report_paths(settings, plugin.reports)
+    console.summary(plugin.reports, plugin.regressions, written)
+    if settings.report_json == "-":
+        stdout.write(json.dumps(plugin.reports[0] if len(plugin.reports) == 1 else plugin.reports,
+                                indent=2, ensure_ascii=False) + "\n")
+    ran = sum(len(r["results"]) for r in plugin.reports)
+    decided = sum(r["summary"].get(v, 0) for r in plugin.reports for v in ("pass", "fail", "warn", "error"))
+    if not decided:
+        print("llmconform: no check ran (the pytest options after -- left none)" if not ran else
+              "llmconform: no check reached a verdict (every one skipped): see the skip reasons in the report",
+              file=stderr)
+        return EXIT_USAGE
+    return plugin.exit_code
 
 
-def _compare(argv: list[str]) -> int:
-    from llmconform.report import (
-        load_report,
-        matrix,
-    )
+def report_paths(settings: RunSettings, reports: list[dict[str, Any]]) -> list[str]:
+    paths = [p for p in (settings.report_json, settings.report_md, settings.report_html, settings.junit)
+             if p and p != "-"]
+    if settings.report_dir:
+        paths.append(f"{Path(settings.report_dir) / '<vendor>'}.{{json,md,html,xml}} for "
+                     + ", ".join(r["vendor"] for r in reports))
+    return paths
+
+
+# -- the other commands -------------------------------------------------------------------------
+
+def compare(argv: list[str]) -> int:
+    from llmconform.report import load_report, matrix
 
     parser = argparse.ArgumentParser(prog="llmconform compare", description="one matrix from JSON reports")
     parser.add_argument("reports", nargs="+", metavar="REPORT.json")
     parser.add_argument("--md", metavar="F", help="write the matrix as Markdown")
     parser.add_argument("--html", metavar="F", help="write the matrix as self-contained HTML")
     args = parser.parse_args(argv)
-    try:
-        reports = [load_report(path) for path in args.reports]
-    except (OSError, ValueError) as exc:
-        print(f"llmconform compare: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+    reports = []
+    for path in args.reports:
+        try:
+            reports.append(load_report(path))
+        except (OSError, ValueError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc).splitlines()[0][:160]
+            print(f"llmconform compare: cannot use {path}: {reason}", file=sys.stderr)
+            return EXIT_USAGE
     for path, render in ((args.md, matrix.markdown), (args.html, matrix.html)):
         if path:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             Path(path).write_text(render(reports), encoding="utf-8")
     sys.stdout.write(matrix.text(reports))
-    return 0
+    return EXIT_OK
 
 
-USAGE = """usage: llmconform run --profile vendors/NAME.yaml [--surface S ...] [--report-json F] [--report-md F]
-                      [--report-html F] [--junit F] [--baseline F] [--record | --replay]
-                      [--budget-requests N]
-       llmconform run --base-url URL --api-key-env VAR --surface openai-chat --model M [...]
-       llmconform compare REPORT.json REPORT.json ... [--md F] [--html F]
+def vendors(argv: list[str]) -> int:
+    for name, path in bundled_vendors().items():
+        try:
+            profile = load_profile(path)
+            print(f"{name:12} {profile.base_url:32} {', '.join(profile.surfaces)}")
+        except ProfileError as exc:
+            print(f"{name:12} (unusable: {exc})")
+    return EXIT_OK
 
-`run` takes every pytest option too (-k, -x, -v); `llmconform run --help` lists them all.
-Exit codes: 0 no FAIL (or no regression against --baseline), 1 a FAIL or regression,
-2 usage or configuration error."""
+
+def checks(argv: list[str]) -> int:
+    from llmconform.catalogue import checks as catalogue
+
+    for ident, rule in catalogue():
+        print(f"{ident}  {rule}" if "-v" in argv else ident)
+    return EXIT_OK
+
+
+COMMANDS = {"run": run, "compare": compare, "vendors": vendors, "checks": checks}
+USAGE = f"""usage: llmconform run (--profile NAME|FILE ... | --base-url URL --model M) [options] [-- PYTEST_ARGS]
+       llmconform compare REPORT.json ... [--md F] [--html F]
+       llmconform vendors       the bundled vendor profiles
+       llmconform checks [-v]   every check id (with its rule)
+       llmconform --version
+
+`llmconform run --help` lists run's options. {EPILOG}"""
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] in ("-h", "--help", "help"):
         print(USAGE)
-        return 0 if argv else EXIT_USAGE
-    command, rest = argv[0], argv[1:]
-    if command == "run":
-        return _run(rest)
-    if command == "compare":
-        return _compare(rest)
-    print(f"llmconform: unknown command {command!r}\n\n{USAGE}", file=sys.stderr)
-    return EXIT_USAGE
+        return EXIT_OK if argv else EXIT_USAGE
+    if argv[0] in ("--version", "-V", "version"):
+        print(f"llmconform {__version__}")
+        return EXIT_OK
+    command = COMMANDS.get(argv[0])
+    if command is None:
+        print(f"llmconform: unknown command {argv[0]!r}\n\n{USAGE}", file=sys.stderr)
+        return EXIT_USAGE
+    return command(argv[1:])
 
 
 def entry() -> None:

@@ -31,12 +31,16 @@ class Limits:
     max_retry_wait_s: float = 8.0
 
 
+UNSIZED = 10**9  # a cap not yet sized from the plan (only the pre-flight runs before that)
+
+
 class Budget:
     """Requests and output tokens a run may spend; once either is spent nothing more is sent."""
 
-    def __init__(self, max_requests: int, max_output_tokens: int) -> None:
-        self.max_requests = max_requests
-        self.max_output_tokens = max_output_tokens
+    def __init__(self, max_requests: int | None, max_output_tokens: int | None) -> None:
+        self.explicit = (max_requests is not None, max_output_tokens is not None)
+        self.max_requests = max_requests if max_requests is not None else UNSIZED
+        self.max_output_tokens = max_output_tokens if max_output_tokens is not None else UNSIZED
         self.requests = 0
         self.output_tokens = 0
         self._lock = threading.Lock()
@@ -47,6 +51,13 @@ class Budget:
                 return False
             self.requests += 1
             return True
+
+    def size(self, requests: int, output_tokens: int) -> None:
+        """Caps not set by the user become the plan's: what a full run of the profile spends."""
+        if not self.explicit[0]:
+            self.max_requests = requests
+        if not self.explicit[1]:
+            self.max_output_tokens = output_tokens
 
     def spend_tokens(self, tokens: int) -> None:
         with self._lock:
@@ -93,18 +104,20 @@ def _retry_after(headers: httpx.Headers) -> float | None:
 
 
 class Client:
-    def __init__(self, profile: Profile, *, key: str | None, mode: str, redactor: Redactor,
+    def __init__(self, profile: Profile, *, keys: dict[str, str], mode: str, redactor: Redactor,
                  limits: Limits | None = None, budget: Budget | None = None,
                  cassettes: CassetteStore | None = None, transport: httpx.BaseTransport | None = None,
-                 on_exchange: Callable[[Exchange], None] | None = None) -> None:
+                 on_exchange: Callable[[Exchange], None] | None = None, concurrency: int = 4) -> None:
         self.profile = profile
         self.mode = mode  # live | replay | record
         self.limits = limits or Limits()
         self.budget = budget or Budget(profile.budget.max_requests, profile.budget.max_output_tokens)
         self.cassettes = cassettes
-        self._key = key
+        self._keys = keys  # variable -> key
         self._redactor = redactor
         self._on_exchange = on_exchange
+        # The suite's own load stays small: a 4-slot server is not flooded into queueing timeouts.
+        self._in_flight = threading.BoundedSemaphore(max(concurrency, 1))
         self._transport = transport
         self._http = self._client(keepalive=4)
 
@@ -125,7 +138,8 @@ class Client:
         """Headers and query parameters that authenticate the request as its probe wants."""
         if request.auth == "none":
             return {}, {}
-        key = WRONG_KEY if request.auth == "wrong" else (self._key or "")
+        variable = self.profile.key_env_for(request.surface)
+        key = WRONG_KEY if request.auth == "wrong" else self._keys.get(variable or "", "")
         style = self.profile.auth_style_for(request.surface)
         if style == "none" or not key:
             return {}, {}
@@ -154,7 +168,7 @@ class Client:
         url = self._url(request, params)
         shown_url, shown_headers = self._shown(url, headers)
         exchange = Exchange(request=request, url=shown_url, sent_headers=shown_headers,
-                            key_env=self.profile.auth_env)
+                            key_env=self.profile.key_env_for(request.surface))
         if self.mode == "replay":
             self._replay(exchange)
         else:
@@ -191,7 +205,8 @@ class Client:
                 return
             exchange.attempts = attempt + 1
             fresh: dict[str, bool] = {}
-            wait = self._attempt(exchange, url, headers, fresh)
+            with self._in_flight:
+                wait = self._attempt(exchange, url, headers, fresh)
             if wait is None and self._reused_and_reset(exchange, fresh):
                 # The server had closed a kept-alive connection (after a 500, without saying so):
                 # this request never reached it. Once more on a new connection, within the budget,
@@ -201,7 +216,7 @@ class Client:
                     break
                 first = exchange.problem_detail
                 exchange.attempts += 1
-                with self._client(keepalive=0) as once:
+                with self._in_flight, self._client(keepalive=0) as once:
                     wait = self._attempt(exchange, url, headers, {}, http=once)
                 exchange.retried = f"reset on a reused connection ({first}); sent again on a new one"
             if wait is None:
@@ -268,7 +283,7 @@ class Client:
                         exchange.problem_detail = f"more than {self.limits.max_bytes} bytes"
                         break
                     if time.monotonic() > deadline:
-                        exchange.problem = "never-ended" if parser else "timeout"
+                        exchange.problem = "never-ended" if parser else "too-slow"
                         exchange.problem_detail = f"still arriving after {self.limits.total_s:.0f} s"
                         break
         except httpx.ConnectError as exc:

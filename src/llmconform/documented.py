@@ -16,6 +16,7 @@ from pathlib import Path
 
 from llmconform import spec
 from llmconform.exchange import Exchange, Request
+from llmconform.paths import cassettes_dir, spec_dir
 from llmconform.profile import SURFACES
 from llmconform.redact import Redactor
 from llmconform.replay import CassetteStore
@@ -25,7 +26,7 @@ def documented_exchanges() -> dict[str, list[Exchange]]:
     """Vendor -> its documented exchanges, across every spec in openapi/."""
     found: dict[str, list[Exchange]] = {}
     for surface in SURFACES:
-        if not (spec.spec_dir() / f"{surface}.yaml").exists():
+        if not (spec_dir() / f"{surface}.yaml").exists():
             continue
         for operation in spec.load(surface).operations():
             responses = operation.definition.get("responses", {}).get("200", {}).get("content", {})
@@ -58,7 +59,7 @@ def write(root: Path) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--root", default="cassettes", type=Path)
+    parser.add_argument("--root", default=cassettes_dir(), type=Path)
     parser.add_argument("--check", action="store_true", help="exit 1 when the committed cassettes are stale")
     args = parser.parse_args(argv)
     if not args.check:

@@ -16,15 +16,18 @@ from llmconform.verdict import Error, Fail, Undelivered, excerpt
 
 # Problems the provider caused: checks that read the exchange fail on them.
 PROVIDER_FAULTS = {
-    "timeout": "no answer within the time limit",
     "stalled": "the answer stopped arriving before it was complete",
     "never-ended": "the stream was still going when the exchange time cap ran out",
     "reset": "the connection broke before the answer was complete",
+    "too-slow": "the body was still arriving when the exchange time cap ran out",
     "too-large": "the answer exceeded the response size cap",
     "bad-encoding": "the body could not be decoded as its Content-Encoding says",
 }
 # Problems that leave the check undecided.
 UNDECIDED = {
+    # No answer at all within the limit: a busy server's queue, not a broken rule (a stream that
+    # starts and then stalls is the provider's fault, above).
+    "timeout": "no answer within the time limit",
     "budget": "the request budget was spent before this exchange",
     "rate-limited": "still rate-limited (429) after the bounded retries",
     "unreachable": "the base URL could not be reached",
@@ -135,6 +138,7 @@ class Exchange:
     attempts: int = 0
     retried: str = ""  # why the request was sent again on a new connection, if it was
     key_env: str | None = None  # the variable a reproduction line names instead of the key
+    alone: bool = False  # sent with nothing else in flight: its timings are the provider's own
 
     # -- what arrived -------------------------------------------------------------------------
 

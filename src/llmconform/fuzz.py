@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from llmconform import spec
 from llmconform.exchange import Exchange, Request
+from llmconform.fixtures import record_exchange
 from llmconform.verdict import Fail, Warn
 
 if TYPE_CHECKING:
@@ -217,8 +218,6 @@ def _envelope(exchange: Exchange, surface: str, what: str) -> list[str]:
 
 def run_phase(target: Target, surface: str, path: str, phase: str, node: Any) -> None:
     """One schemathesis phase as one check: every case sent, every answer held to the contract."""
-    from llmconform.plugin import record_exchange
-
     request_schema, response_schema = schema_names(surface, path)
     if phase == "examples":
         requests = examples(target, surface, path)

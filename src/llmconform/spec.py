@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import copy
 import functools
-import os
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -18,18 +16,11 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from llmconform.paths import spec_dir
 from llmconform.verdict import Fail, excerpt
 
 # libyaml's safe loader when present: the specs are read on every run.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def spec_dir() -> Path:
-    """`openapi/` of the checkout (or LLMCONFORM_OPENAPI_DIR)."""
-    configured = os.environ.get("LLMCONFORM_OPENAPI_DIR")
-    if configured:
-        return Path(configured)
-    return Path(__file__).resolve().parents[2] / "openapi"
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,9 @@ from llmconform.replay import CassetteStore
 from llmconform.surfaces import SURFACE_MODULES, Surface
 
 MODES = ("live", "replay", "record")
+TIMING_PROBE = "stream"  # the plain stream of each surface: TTFT and tokens/s are read from it
+FUZZ_OUTPUT_CAP = 16  # schemathesis cases ask for at most this many output tokens (fuzz._cheap)
+UNLIMITED_ESTIMATE = 256
 
 
 @dataclass
@@ -100,9 +103,47 @@ class Target:
         return self.send(self.request(surface, name))
 
     def prefetch(self, probes: Iterable[tuple[str, str]]) -> None:
-        """Send independent probes concurrently; the tests then read them from the cache."""
-        for surface, name in dict.fromkeys(probes):
+        """Send independent probes concurrently; the tests then read them from the cache.
+
+        The timing probes go first, one at a time, with nothing else in flight: their TTFT and
+        tokens/s measure the provider, not the suite's own requests queueing on it."""
+        wanted = list(dict.fromkeys(probes))
+        if self.mode != "replay":
+            for surface, name in wanted:
+                if name == TIMING_PROBE:
+                    with contextlib.suppress(Exception):
+                        self.probe(surface, name).alone = True
+        for surface, name in wanted:
             self._pool.submit(self._quiet(functools.partial(self.probe, surface, name)))
+
+    def plan(self, probes: Iterable[tuple[str, str]], phases: Iterable[tuple[str, str]]) -> tuple[int, int]:
+        """(requests, output tokens) that sending these probes and schemathesis phases spends at most."""
+        requests = tokens = 0
+        for surface, name in dict.fromkeys(probes):
+            requests += 1
+            tokens += self._output_limit(surface, name)
+        for surface, phase in dict.fromkeys(phases):
+            cases = self.fuzz_cases
+            if phase == "examples":
+                with contextlib.suppress(KeyError):
+                    cases = len(spec.load(surface).operation(self.surface(surface).path).examples)
+            elif self.mode == "replay":
+                continue
+            requests += cases
+            tokens += cases * FUZZ_OUTPUT_CAP
+        return requests, tokens
+
+    def _output_limit(self, surface: str, name: str) -> int:
+        """A probe's output-token limit, read without sending anything (a dependent probe's is its
+        basic probe's); a probe that sets none is counted at a generous estimate."""
+        try:
+            built = self.surface(surface).builders.get(name) is None
+            request = self.request(surface, name if built else "basic")
+        except (KeyError, ValueError):
+            return 0
+        if request.output_limit is not None:
+            return request.output_limit
+        return 0 if request.method == "GET" or request.refusal_expected else UNLIMITED_ESTIMATE
 
     @staticmethod
     def _quiet(call: Callable[[], Any]) -> Callable[[], None]:
@@ -132,15 +173,15 @@ def preflight(base_url: str, timeout: float = 5.0) -> None:
                            "check the address, or run offline with --replay") from None
 
 
-def build_target(profile: Profile, *, mode: str, cassette_root: Path, limits: Limits,
+def build_target(profile: Profile, *, mode: str, cassette_root: Path | None, limits: Limits,
                  budget_requests: int | None = None, budget_tokens: int | None = None,
-                 fuzz_cases: int = 5) -> Target:
+                 fuzz_cases: int = 5, concurrency: int = 4) -> Target:
     if mode not in MODES:
         raise ProfileError(f"unknown mode {mode!r}")
-    key = profile.api_key(required=mode != "replay")
-    redactor = Redactor([key] if key else [])
+    keys = profile.api_keys(required=mode != "replay")
+    redactor = Redactor(keys.values())
     cassettes = None
-    if mode in ("replay", "record"):
+    if mode in ("replay", "record") and cassette_root is not None:
         cassettes = CassetteStore(cassette_root / profile.name, record=mode == "record", redactor=redactor)
     if mode != "replay":
         preflight(profile.base_url)
@@ -153,7 +194,8 @@ def build_target(profile: Profile, *, mode: str, cassette_root: Path, limits: Li
         with lock:
             exchanges.append(exchange)
 
-    client = Client(profile, key=key, mode=mode, redactor=redactor, limits=limits, budget=budget,
-                    cassettes=cassettes, on_exchange=remember)
+    client = Client(profile, keys=keys, mode=mode, redactor=redactor, limits=limits, budget=budget,
+                    cassettes=cassettes, on_exchange=remember, concurrency=concurrency)
     return Target(profile=profile, mode=mode, client=client, redactor=redactor, cassettes=cassettes,
-                  fuzz_cases=fuzz_cases, exchanges=exchanges)
+                  fuzz_cases=fuzz_cases, exchanges=exchanges,
+                  _pool=ThreadPoolExecutor(max_workers=max(concurrency, 1)))

@@ -1,6 +1,6 @@
 """The exchanges the anthropic-messages checks read; each is sent once per run and shared."""
 
-from llmconform.plugin import probe
+from llmconform.fixtures import probe
 
 SURFACE = "anthropic-messages"
 

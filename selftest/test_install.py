@@ -1,0 +1,89 @@
+"""llmconform as other people get it: the wheel built from this checkout, installed into a fresh
+venv, runs the offline job from an empty directory with the checkout's verdicts, and changes
+nothing in an unrelated project's pytest run beside pytest-base-url and pytest-profiling."""
+
+import json
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+from selftest.harness import ROOT, cli
+
+VENDORS = sorted(p.name for p in (ROOT / "cassettes").iterdir() if p.is_dir())
+# Plugins whose options once clashed with the suite's (--base-url, --profile).
+NEIGHBOURS = ["pytest-base-url>=2,<3", "pytest-profiling>=1.7,<2"]
+UNRELATED_TEST = '''
+def test_base_url_fixture_is_pytest_base_urls(base_url):
+    assert base_url == "http://unrelated.invalid"
+
+
+def test_plain():
+    assert 1 + 1 == 2
+'''
+
+
+def _sh(*args: str, cwd: Path, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "LLMCONFORM", "OPENAI", "ANTHROPIC"))}
+    return subprocess.run(list(args), cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env)
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory):
+    """(bin folder of a fresh venv holding the wheel + the neighbours, an empty working folder)."""
+    scratch = tmp_path_factory.mktemp("wheel")
+    built = _sh(sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(scratch), str(ROOT), cwd=scratch)
+    assert built.returncode == 0, built.stderr[-2000:]
+    wheel = next(scratch.glob("llmconform-*.whl"))
+    venv.create(scratch / "venv", with_pip=True)
+    bin_dir = scratch / "venv" / "bin"
+    pip = _sh(str(bin_dir / "python"), "-m", "pip", "install", "-q", "--disable-pip-version-check",
+              f"{wheel}[sdk]", *NEIGHBOURS, cwd=scratch, timeout=900)
+    assert pip.returncode == 0, pip.stderr[-2000:]
+    empty = scratch / "empty"
+    empty.mkdir()
+    return bin_dir, empty
+
+
+def test_the_wheel_carries_the_suite(installed):
+    bin_dir, empty = installed
+    listed = _sh(str(bin_dir / "llmconform"), "vendors", cwd=empty)
+    assert listed.returncode == 0 and all(v in listed.stdout for v in VENDORS), listed.stdout + listed.stderr
+    checks = _sh(str(bin_dir / "llmconform"), "checks", cwd=empty)
+    assert "openai-chat/stream/done-sentinel" in checks.stdout
+
+
+def test_the_installed_offline_job_gives_the_checkouts_verdicts(installed, tmp_path):
+    bin_dir, empty = installed
+    profiles = [a for v in VENDORS for a in ("--profile", v)]
+    run = _sh(str(bin_dir / "llmconform"), "run", "--replay", *profiles, "--report-dir", "reports", cwd=empty)
+    assert run.returncode in (0, 1), run.stdout[-2000:] + run.stderr[-2000:]
+    code, out = cli("run", "--replay", *profiles, "--report-dir", str(tmp_path))
+    assert code == run.returncode, out[-1500:]
+    for vendor in VENDORS:
+        installed_rows = json.loads((empty / "reports" / f"{vendor}.json").read_text())["results"]
+        checkout_rows = json.loads((tmp_path / f"{vendor}.json").read_text())["results"]
+        assert {r["id"]: r["verdict"] for r in installed_rows} == {r["id"]: r["verdict"] for r in checkout_rows}
+    assert sorted(p.name for p in empty.iterdir()) == ["reports"], "nothing but the reports written to the cwd"
+
+
+def test_an_unrelated_project_beside_pytest_base_url_is_unaffected(installed):
+    bin_dir, empty = installed
+    project = empty.parent / "unrelated"
+    project.mkdir(exist_ok=True)
+    (project / "test_it.py").write_text(UNRELATED_TEST)
+    result = _sh(str(bin_dir / "python"), "-m", "pytest", "-q", "--base-url", "http://unrelated.invalid",
+                 "-p", "no:cacheprovider", cwd=project)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert "2 passed" in result.stdout
+    assert "llmconform" not in result.stdout + result.stderr
+
+
+def test_llmconform_runs_beside_those_plugins(installed):
+    bin_dir, empty = installed
+    run = _sh(str(bin_dir / "llmconform"), "run", "--replay", "--profile", "toapis", "-q", cwd=empty)
+    assert run.returncode in (0, 1), run.stdout[-2000:] + run.stderr[-2000:]
+    assert run.stdout.startswith("llmconform:") and "checks —" in run.stdout

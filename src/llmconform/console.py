@@ -1,0 +1,131 @@
+"""What a run prints while it runs and when it ends: a progress line (redrawn by rich on a
+terminal, plain periodic lines in a CI log), the findings, and a closing line that counts checks —
+the same counts as the report, never pytest's count of test items."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from typing import TYPE_CHECKING, Any, TextIO
+
+from llmconform import __version__
+from llmconform.verdict import VERDICTS, excerpt
+
+if TYPE_CHECKING:
+    from llmconform.target import Target
+
+PLAIN_PROGRESS_EVERY_S = 15.0
+_SHOWN = ("fail", "error", "warn")
+
+
+class Console:
+    def __init__(self, stream: TextIO, verbosity: int = 0) -> None:
+        self.stream = stream
+        self.verbosity = verbosity
+        self.total = 0
+        self.done = 0
+        self.targets: list[Target] = []
+        self.surface = ""
+        self.started = time.monotonic()
+        self._last_plain = self.started
+        self._progress: Any = None
+        self._task: Any = None
+
+    def line(self, text: str = "") -> None:
+        if self._progress is not None:
+            self._progress.console.print(text, markup=False, highlight=False, soft_wrap=True)
+        else:
+            self.stream.write(text + "\n")
+            self.stream.flush()
+
+    # -- while it runs ----------------------------------------------------------------------
+
+    def start(self, total: int, targets: list[Target], plans: dict[str, tuple[int, int]]) -> None:
+        self.total, self.targets = total, targets
+        vendors = ", ".join(f"{t.name} ({t.mode})" for t in targets)
+        if self.verbosity >= 0:
+            self.line(f"llmconform {__version__} · {vendors} · {total} checks")
+        live = any(t.mode != "replay" for t in targets)
+        for target in targets:
+            if target.mode != "replay" and self.verbosity >= 0:
+                requests, tokens = plans[target.name]
+                budget = target.client.budget
+                self.line(f"plan for {target.name}: at most {requests} requests and {tokens} output tokens "
+                          f"(budget {budget.max_requests} requests, {budget.max_output_tokens} output tokens)")
+        if live and self.verbosity >= 0 and self.stream.isatty():
+            from rich.console import Console as RichConsole
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self._progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                      TimeElapsedColumn(), console=RichConsole(file=self.stream), transient=True)
+            self._progress.start()
+            self._task = self._progress.add_task(self._spent(), total=total)
+
+    def _spent(self) -> str:
+        live = [t for t in self.targets if t.mode != "replay"]
+        requests = sum(t.client.budget.requests for t in live)
+        cap = sum(t.client.budget.max_requests for t in live)
+        tokens = sum(t.client.budget.output_tokens for t in live)
+        token_cap = sum(t.client.budget.max_output_tokens for t in live)
+        return f"{self.surface or 'starting'} · {requests}/{cap} requests · {tokens}/{token_cap} output tokens"
+
+    def row(self, vendor: str, ident: str, verdict: str, message: str) -> None:
+        self.done += 1
+        self.surface = ident.split("/")[0]
+        if self.verbosity >= 1:
+            shown = f" — {excerpt(message, 160)}" if message and verdict != "pass" else ""
+            self.line(f"{verdict.upper():5} {ident} [{vendor}]{shown}")
+        if self._progress is not None:
+            self._progress.update(self._task, completed=self.done, description=self._spent())
+        elif any(t.mode != "replay" for t in self.targets) and self.verbosity >= 0:
+            now = time.monotonic()
+            if now - self._last_plain >= PLAIN_PROGRESS_EVERY_S:
+                self._last_plain = now
+                self.line(f"progress: {self.done}/{self.total} checks · {self._spent()} · "
+                          f"{now - self.started:.0f} s")
+
+    def stop(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+            self._progress = None
+
+    # -- at the end -------------------------------------------------------------------------
+
+    def _root_causes(self, report: dict[str, Any]) -> None:
+        """First, the problems that took other checks down with them (the report's root_causes)."""
+        causes = [c for c in report.get("root_causes") or [] if c["took_down"]]
+        if causes:
+            self.line("root causes (each left the checks after it undecided):")
+        for cause in causes:
+            head = f"{cause['check']}: " if cause["check"] else ""
+            taken = cause["took_down"]
+            self.line(f"  {head}{excerpt(cause['problem'], 140)}")
+            self.line(f"    took down {len(taken)}: {', '.join(taken[:8])}" + (" …" if len(taken) > 8 else ""))
+
+    def summary(self, reports: list[dict[str, Any]], regressions: list[str], written: list[str]) -> None:
+        self.stop()
+        total: Counter[str] = Counter()
+        for report in reports:
+            counts = report["summary"]
+            total.update(counts)
+            if self.verbosity >= 0:
+                self.line(f"--- {report['vendor']} ({report['mode']}): "
+                          + ", ".join(f"{counts.get(v, 0)} {v}" for v in VERDICTS))
+                self._root_causes(report)
+                for verdict in _SHOWN:
+                    for result in report["results"]:
+                        if result["verdict"] == verdict and self.verbosity >= 0:
+                            self.line(f"{verdict.upper():5} {result['id']}: {excerpt(result['message'], 160)}")
+                metrics = report.get("metrics", {})
+                if report["mode"] != "replay":
+                    ttft = metrics.get("ttft_ms", {})
+                    self.line(f"spent: {metrics.get('requests', 0)} requests, {metrics.get('output_tokens', 0)} "
+                              f"output tokens; TTFT p50 {ttft.get('p50')} ms, p90 {ttft.get('p90')} ms")
+        for line in regressions:
+            self.line(line)
+        for path in written:
+            if self.verbosity >= 0:
+                self.line(f"reports: {path}")
+        checks = sum(total.values())
+        self.line(f"llmconform: {checks} checks — " + ", ".join(f"{total.get(v, 0)} {v}" for v in VERDICTS)
+                  + f" ({time.monotonic() - self.started:.1f} s)")

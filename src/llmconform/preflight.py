@@ -1,0 +1,70 @@
+"""Before any check: is what the user gave us usable? A refused key, a base URL with `/v1`, a web
+page instead of an API — the user's mistakes, answered with one line and exit 2, never turned
+into dozens of provider FAILs. The one probe it sends is the first check's, so nothing is wasted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from llmconform.exchange import Exchange, Request
+from llmconform.profile import ProfileError
+from llmconform.target import Target
+
+_API_SUFFIXES = ("/v1", "/v1beta")
+
+
+@dataclass(frozen=True)
+class Finding:
+    exchange: Exchange
+    stripped_base_url: str | None = None  # the base URL to try instead, when it ended in /v1
+
+
+def first_probe(target: Target) -> tuple[str, str]:
+    """(surface, probe): the basic probe of the first surface the profile declares."""
+    surface = next(iter(target.profile.surfaces))
+    return surface, "list" if "list" in target.surface(surface).builders else "basic"
+
+
+def _looks_like_html(exchange: Exchange) -> bool:
+    head = exchange.body.lstrip()[:64].lower()
+    return exchange.content_type == "text/html" or head.startswith((b"<!doctype html", b"<html"))
+
+
+def _without_api_suffix(base_url: str) -> str | None:
+    for suffix in _API_SUFFIXES:
+        if base_url.rstrip("/").endswith(suffix):
+            return base_url.rstrip("/")[: -len(suffix)]
+    return None
+
+
+def _model_list(target: Target, surface: str) -> Exchange:
+    """A second opinion: the model list, with the same key as the surface's probe."""
+    return target.send(Request(surface=surface, probe="preflight-models", method="GET", path="/v1/models"))
+
+
+def check(target: Target) -> Finding:
+    """Raise ProfileError for the user's mistakes; otherwise the exchange it made (already cached
+    for the checks that read it) and, for a 404 under a `/v1` base URL, the URL to use instead."""
+    surface, probe = first_probe(target)
+    exchange = target.probe(surface, probe)
+    status = exchange.status
+    where = f"{exchange.request.method} {exchange.url}"
+    if status in (401, 403) and _model_list(target, surface).status in (401, 403):
+        # Refused twice, on two routes: the key, not one endpoint's bug.
+        variable = target.profile.key_env_for(surface)
+        if variable:
+            raise ProfileError(f"the key in ${variable} was refused ({status} on {where}): check the key, "
+                               f"and that it is meant for {target.profile.base_url}")
+        raise ProfileError(f"{target.profile.base_url} wants a key ({status} on {where}): pass --api-key-env VAR "
+                           "naming the variable that holds it (or set auth.env in the profile)")
+    if status == 404:
+        stripped = _without_api_suffix(target.profile.base_url)
+        if stripped:
+            return Finding(exchange, stripped_base_url=stripped)
+    if status is not None and _looks_like_html(exchange):
+        models = _model_list(target, surface)
+        if models.status is None or _looks_like_html(models):
+            raise ProfileError(f"{target.profile.base_url} answers web pages, not an API (status {status}, "
+                               f"{exchange.content_type or 'no content type'}: {exchange.excerpt()[:80]}): "
+                               "check that it is the API's base URL, the part before /v1/...")
+    return Finding(exchange)

@@ -1,0 +1,46 @@
+"""What one `llmconform run` was asked to do, as parsed from its command line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class RunSettings:
+    # provider
+    profiles: list[str] = field(default_factory=list)
+    base_url: str | None = None
+    api_key_env: str | None = None
+    surfaces: list[str] = field(default_factory=list)
+    model: str | None = None
+    features: list[str] = field(default_factory=list)
+    # mode
+    replay: bool = False
+    record: bool = False
+    cassette_dir: str | None = None
+    # selection
+    checks: list[str] = field(default_factory=list)
+    select: list[str] = field(default_factory=list)
+    # reports
+    report_json: str | None = None
+    report_md: str | None = None
+    report_html: str | None = None
+    junit: str | None = None
+    report_dir: str | None = None
+    baseline: str | None = None
+    # budget
+    budget_requests: int | None = None
+    budget_tokens: int | None = None
+    fuzz_cases: int = 5
+    concurrency: int = 4
+    # bounds
+    timeout_read: float = 60.0
+    timeout_total: float = 120.0
+    max_response_bytes: int = 8 * 1024 * 1024
+    # output
+    verbosity: int = 0
+    pytest_args: list[str] = field(default_factory=list)
+
+    @property
+    def mode(self) -> str:
+        return "replay" if self.replay else "record" if self.record else "live"
