@@ -78,7 +78,7 @@ def _client(fake, monkeypatch, budget):
 
     monkeypatch.setenv("LLMCONFORM_SELFTEST_KEY", KEY)
     profile = profile_from_flags(fake.base_url, "LLMCONFORM_SELFTEST_KEY", ["openai-chat"], "fake-model")
-    return Client(profile, key=KEY, mode="live", redactor=Redactor([KEY]), budget=budget)
+    return Client(profile, keys={"LLMCONFORM_SELFTEST_KEY": KEY}, mode="live", redactor=Redactor([KEY]), budget=budget)
 
 
 def test_a_reset_on_a_reused_connection_is_retried_on_a_new_one(fake, monkeypatch):
