@@ -245,7 +245,7 @@ def test_a_weak_key_leaves_the_evidence_readable(fake):
     from selftest.harness import run
 
     with fake.faulty("chat.auth-open", "chat.any-model"):
-        _, report, out = run(fake.base_url, "openai-chat", key="upstream", model="upstream-model",
+        _, report, _ = run(fake.base_url, "openai-chat", key="upstream", model="upstream-model",
                              checks=["openai-chat/response/model-echo", "openai-chat/auth/no-key"])
     text = json.dumps(report)
     assert "upstream-model" in text and "<redacted>-model" not in text

@@ -21,7 +21,8 @@ _TOKEN_CHARS = "A-Za-z0-9_\\-"
 WEAK_LENGTH = 8
 # A weak key is still masked right after the words that introduce a key in an echo ("Incorrect API
 # key provided: upstream", "Bearer upstream"), never wherever its letters happen to occur.
-_KEY_WORDS = r"(?:api[ _-]?key|key|token|bearer|secret|password|authorization|x-api-key)[\s\"':=,]{1,4}(?:provided[:\s]+)?"
+_KEY_WORDS = (r"(?:api[ _-]?key|key|token|bearer|secret|password|authorization|x-api-key)"
+              r"[\s\"':=,]{1,4}(?:provided[:\s]+)?")
 
 
 def weak_reason(secret: str) -> str | None:
