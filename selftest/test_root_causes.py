@@ -140,3 +140,22 @@ def test_a_suite_run_never_blames_a_probe_for_the_reset_the_request_before_cause
     bad = {i: r["message"] for i, r in rows.items()
            if r["verdict"] == "fail" and i != "openai-chat/invalid/malformed-json"}
     assert not bad, bad
+
+
+def test_a_server_failing_everything_fails_once_and_two_invalid_inputs_crashing_stay_two(fake):
+    """A server that answers 500 to every request is one problem: the plain request's owner fails,
+    the invalid-input checks whose probes got the same 500 name it. Where the plain request is
+    served, two invalid inputs crashing with the same 500 are two rules broken: two FAILs."""
+    paths = ["test_response.py", "test_invalid.py"]
+    with fake.faulty("hostile.500"):
+        _, report, _ = run(fake.base_url, "openai-chat", paths=paths)
+    fails = sorted(r["id"] for r in report["results"] if r["verdict"] == "fail")
+    assert fails == ["openai-chat/response/content-type"], fails
+    invalid = [r for r in report["results"] if "/invalid/" in r["id"]]
+    assert invalid and all(r["evidence"].get("see") == "openai-chat/response/content-type" for r in invalid), \
+        [(r["id"], r["verdict"], r["message"][:80]) for r in invalid]
+    _assert_causes_agree(report)
+    with fake.faulty("chat.validation-500"):
+        _, report, _ = run(fake.base_url, "openai-chat", paths=paths)
+    crashed = sorted(r["id"] for r in report["results"] if r["verdict"] == "fail")
+    assert len(crashed) >= 4 and "openai-chat/response/content-type" not in crashed, crashed

@@ -126,6 +126,8 @@ def _reject(f: FakeRequest) -> Reply | None:
                          headers={"content-type": "text/html"})
         return _envelope_error(400, "We could not parse the JSON body of your request.", "invalid_request_error", f)
     problems = spec.load("openai-chat").errors("CreateChatCompletionRequest", body)
+    if problems and f.has("chat.validation-500"):  # every invalid input crashes the same way
+        return openai_error(500, "internal error", "server_error")
     if problems and not f.has("chat.validation-off"):
         status = 422 if f.has("chat.reject-422") else 400
         return _envelope_error(status, f"Invalid request: {problems[0]}", "invalid_request_error", f)

@@ -34,7 +34,7 @@ def need(condition: object, expected: str, received: Any = None, *, owner: str, 
         return
     request = exchange.request
     raise Undelivered(expected, received, cause=f"{request.surface}|need|{request.probe}|{expected}",
-                      summary=f"{request.surface} {request.probe}: no {expected}", owner=owner,
+                      summary=f"the {request.surface} {request.probe} answer lacks {expected}", owner=owner,
                       exchange=exchange, **context)
 
 
@@ -70,6 +70,8 @@ def error_envelope(exchange: Exchange, surface: str, statuses: tuple[int, ...] |
     """The answer is one of `statuses` and its body is the surface's native error envelope. Departures
     the SDKs tolerate warn here, or are added to `departures` for the caller to report."""
     exchange.complete()
+    if exchange.status not in statuses:
+        _server_error(exchange, f"{what}: status {_statuses(statuses)}")
     expect(exchange.status in statuses, f"{what}: status {_statuses(statuses)}",
            f"status {exchange.status}: {exchange.excerpt()}", exchange=exchange)
     expect(exchange.content_type == "application/json", f"{what}: an application/json error body",
@@ -84,6 +86,18 @@ def error_envelope(exchange: Exchange, surface: str, statuses: tuple[int, ...] |
     return body if isinstance(body, dict) else {}
 
 
+def _server_error(exchange: Exchange, expected: str) -> None:
+    """A 5xx where a refusal was expected is an answer-level outcome: the same 500 to a request that
+    should have succeeded is one problem with it. Two refusal probes crashing alike stay two (each
+    is its own rule): the cause names the probe after `#`, which the merge of root causes reads."""
+    if exchange.status is None or exchange.status < 500:
+        return
+    undelivered = exchange.undelivered(expected, f"status {exchange.status} (a server error, not a rejection): "
+                                       f"{exchange.excerpt()}", exchange.outcome)
+    undelivered.cause += f"#{exchange.request.probe}"
+    raise undelivered
+
+
 def rejected(exchange: Exchange, surface: str, what: str) -> dict[str, Any]:
     """Invalid input: a 400 with the native envelope. A 2xx served it and a 5xx crashed on it (F);
     another 4xx, such as a framework's 422, is a rejection clients tolerate (W), as is an envelope
@@ -92,10 +106,7 @@ def rejected(exchange: Exchange, surface: str, what: str) -> dict[str, Any]:
     if exchange.status is not None and 200 <= exchange.status < 300:
         fail(f"{what} rejected with 400", f"status {exchange.status} (served): {exchange.excerpt()}",
              exchange=exchange)
-    if exchange.status is not None and exchange.status >= 500:
-        # A server error is an answer-level outcome: the same 500 to the plain request is one problem.
-        raise exchange.undelivered(f"{what} rejected with 400", f"status {exchange.status} (a server error, "
-                                   f"not a rejection): {exchange.excerpt()}", exchange.outcome)
+    _server_error(exchange, f"{what} rejected with 400")
     departures: list[str] = []
     body = error_envelope(exchange, surface, range(400, 500), what, departures=departures)
     if exchange.status != 400:

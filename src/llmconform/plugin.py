@@ -90,7 +90,8 @@ def merge_root_causes(rows: list[Row]) -> None:
         keepers.setdefault(row.cause, row)
     moved: dict[str, str] = {}
     for row in rows:
-        keeper = keepers.get(row.cause) if row.cause else None
+        # `cause#probe` (a refusal probe's 500): one problem with the same 500 to a plain request only.
+        keeper = (keepers.get(row.cause.split("#")[0]) or keepers.get(row.cause)) if row.cause else None
         if row.verdict == "fail" and keeper is not None and keeper is not row:
             moved[row.id] = keeper.id
             _point_at(row, keeper.id, keeper.evidence.get("root_cause", ""))
