@@ -93,3 +93,27 @@ def test_a_rejection_other_than_400_is_a_warning(fake):
     result = verdict_under(fake, SURFACE, "openai-chat/invalid/temperature-range", "chat.reject-422")
     assert result["verdict"] == "warn", result
     assert "status 422" in result["message"]
+
+
+def test_usage_far_from_the_text_is_a_warning(fake):
+    """Ten times the tokens the text needs: W (a heuristic), on the plain answer and the stream alike."""
+    for check in ("openai-chat/usage/consistent", "openai-chat/stream/usage-consistent"):
+        result = verdict_under(fake, SURFACE, check, "chat.usage-tenfold")
+        assert result["verdict"] == "warn" and "estimate" in result["message"], result
+
+
+def test_forced_tool_choice_required_answered_with_text_fails(fake):
+    """tool_choice "required" answered with text fails, whatever the model; honoured, it passes."""
+    forced = {"tools-forced": {"model": "{model}", "max_tokens": 64, "tool_choice": "required",
+                               "messages": [{"role": "user", "content": "What is the weather in Paris?"}],
+                               "tools": [{"type": "function", "function": {
+                                   "name": "get_weather", "description": "Current weather in a city",
+                                   "parameters": {"type": "object", "properties": {"location": {"type": "string"}},
+                                                  "required": ["location"]}}}]}}
+    from selftest.harness import row, run
+
+    _, report, _ = run(fake.base_url, SURFACE, checks=["openai-chat/tools/forced-call"], requests=forced)
+    assert row(report, "openai-chat/tools/forced-call")["verdict"] == "pass"
+    with fake.faulty("chat.tool-choice-ignored"):
+        _, report, _ = run(fake.base_url, SURFACE, checks=["openai-chat/tools/forced-call"], requests=forced)
+    assert row(report, "openai-chat/tools/forced-call")["verdict"] == "fail"

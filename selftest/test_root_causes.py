@@ -67,6 +67,10 @@ def test_a_gateway_refusing_every_stream_fails_once(fake, surface):
     first = report["root_causes"][0]
     assert first["check"] == f"{surface}/stream/content-type" and sorted(first["took_down"]) == sorted(taken)
     assert "root causes" in out and f"{surface}/stream/content-type" in out.split("root causes")[1][:400]
+    # Invalid input and the negative cases go non-streamed: broken streaming is not judged there.
+    isolated = {r["id"]: r["verdict"] for r in report["results"]
+                if "/invalid/" in r["id"] or "fuzz-negative" in r["id"]}
+    assert isolated and set(isolated.values()) == {"pass"}, isolated
     _assert_causes_agree(report)
 
 
@@ -159,3 +163,17 @@ def test_a_server_failing_everything_fails_once_and_two_invalid_inputs_crashing_
         _, report, _ = run(fake.base_url, "openai-chat", paths=paths)
     crashed = sorted(r["id"] for r in report["results"] if r["verdict"] == "fail")
     assert len(crashed) >= 4 and "openai-chat/response/content-type" not in crashed, crashed
+
+
+@pytest.mark.parametrize("check", ["auth/no-key", "auth/wrong-key", "invalid/temperature-range"])
+def test_one_envelope_rule_on_every_openai_surface(fake, check):
+    """The same envelope (an integer `code`, no `param`) gets the same verdict on openai-chat and
+    openai-responses: a warning (the official envelope has a string or null code and a param; the
+    SDKs still read it), never a pass on one and a fail on the other."""
+    got = {}
+    for surface in ("openai-chat", "openai-responses"):
+        with fake.faulty("openai.error-code-int"):
+            _, report, _ = run(fake.base_url, surface, checks=[f"{surface}/{check}"])
+        got[surface] = report["results"][0]["verdict"], report["results"][0]["message"]
+    assert {v for v, _ in got.values()} == {"warn"}, got
+    assert all("code" in m for _, m in got.values()), got

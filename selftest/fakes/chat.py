@@ -106,6 +106,8 @@ def _tool_call(body: dict[str, Any], f: FakeRequest) -> dict[str, Any] | None:
 def _envelope_error(status: int, message: str, kind: str, f: FakeRequest, code: str | None = None) -> Reply:
     if f.has("chat.error-envelope-wrong"):
         return Reply.json({"detail": message}, status)
+    if f.has("openai.error-code-int"):  # llama-server's envelope: an integer code, no param
+        return Reply.json({"error": {"code": status, "message": message, "type": kind}}, status)
     return openai_error(status, message, kind, code)
 
 

@@ -83,6 +83,8 @@ def _envelope_error(status: int, message: str, kind: str, f: FakeRequest, code: 
                     param: str | None = None) -> Reply:
     if f.has("responses.error-envelope-wrong"):
         return Reply.json({"detail": message}, status)
+    if f.has("openai.error-code-int"):  # llama-server's envelope: an integer code, no param
+        return Reply.json({"error": {"code": status, "message": message, "type": kind}}, status)
     return openai_error(status, message, kind, code, param)
 
 
