@@ -41,6 +41,15 @@ VIOLATIONS = {
     "openai-chat/reasoning/signature": ("chat.signature-empty", "fail"),
     "openai-chat/reasoning/stream-placement": ("chat.stream-reasoning-in-content", "fail"),
     "openai-chat/stream/content-type": ("chat.stream-content-type-json", "fail"),
+    "openai-chat/stream/terminates": ("chat.stream-cut", "fail"),
+    "openai-chat/stream/model-echo": ("chat.stream-model-alias", "warn"),
+    "openai-chat/stream/usage-consistent": ("chat.stream-usage-zero", "fail"),
+    "openai-chat/usage/consistent": ("chat.usage-zero", "fail"),
+    "openai-chat/stream-tools/forced-call": ("chat.tool-choice-ignored", "fail"),
+    "openai-chat/invalid/empty-messages": ("chat.validation-off", "fail"),
+    "openai-chat/invalid/string-number": ("chat.validation-off", "fail"),
+    "openai-chat/errors/envelope": ("chat.detail-404", "fail"),
+    "openai-chat/errors/leaks-internals": ("chat.traceback-500", "warn"),
     "openai-chat/stream/chunk-schema": ("chat.stream-object-wrong", "fail"),
     "openai-chat/stream/utf8": ("chat.stream-invalid-utf8", "fail"),
     "openai-chat/stream/done-sentinel": ("chat.stream-no-done", "fail"),
@@ -84,3 +93,27 @@ def test_a_rejection_other_than_400_is_a_warning(fake):
     result = verdict_under(fake, SURFACE, "openai-chat/invalid/temperature-range", "chat.reject-422")
     assert result["verdict"] == "warn", result
     assert "status 422" in result["message"]
+
+
+def test_usage_far_from_the_text_is_a_warning(fake):
+    """Ten times the tokens the text needs: W (a heuristic), on the plain answer and the stream alike."""
+    for check in ("openai-chat/usage/consistent", "openai-chat/stream/usage-consistent"):
+        result = verdict_under(fake, SURFACE, check, "chat.usage-tenfold")
+        assert result["verdict"] == "warn" and "estimate" in result["message"], result
+
+
+def test_forced_tool_choice_required_answered_with_text_fails(fake):
+    """tool_choice "required" answered with text fails, whatever the model; honoured, it passes."""
+    forced = {"tools-forced": {"model": "{model}", "max_tokens": 64, "tool_choice": "required",
+                               "messages": [{"role": "user", "content": "What is the weather in Paris?"}],
+                               "tools": [{"type": "function", "function": {
+                                   "name": "get_weather", "description": "Current weather in a city",
+                                   "parameters": {"type": "object", "properties": {"location": {"type": "string"}},
+                                                  "required": ["location"]}}}]}}
+    from selftest.harness import row, run
+
+    _, report, _ = run(fake.base_url, SURFACE, checks=["openai-chat/tools/forced-call"], requests=forced)
+    assert row(report, "openai-chat/tools/forced-call")["verdict"] == "pass"
+    with fake.faulty("chat.tool-choice-ignored"):
+        _, report, _ = run(fake.base_url, SURFACE, checks=["openai-chat/tools/forced-call"], requests=forced)
+    assert row(report, "openai-chat/tools/forced-call")["verdict"] == "fail"

@@ -26,6 +26,8 @@ VIOLATIONS = {
     "embeddings/schema/examples": ("embeddings.object-wrong", "fail"),
     "embeddings/schema/fuzz-positive": ("embeddings.crash-on-odd-input", "fail"),
     "embeddings/schema/fuzz-negative": ("embeddings.validation-off", "fail"),
+    "embeddings/errors/envelope": ("embeddings.detail-404", "fail"),
+    "embeddings/errors/leaks-internals": ("embeddings.traceback-500", "warn"),
 }
 
 

@@ -35,6 +35,7 @@ VIOLATIONS = {
     G + "tools/mode-none": ("gemini.mode-none-ignored", "fail"),
     G + "tools/response-turn": ("gemini.function-response-rejected", "fail"),
     G + "stream/content-type": ("gemini.stream-content-type-json", "fail"),
+    G + "stream/terminates": ("hostile.stream-reset", "fail"),
     G + "stream/utf8": ("gemini.stream-invalid-utf8", "fail"),
     G + "stream/event-schema": ("gemini.stream-text-int", "fail"),
     G + "stream/no-done": ("gemini.stream-done", "fail"),

@@ -45,7 +45,16 @@ VIOLATIONS = {
     P + "stream/event-names": ("responses.stream-event-name-wrong", "fail"),
     P + "stream/sequence-numbers": ("responses.stream-sequence-repeat", "fail"),
     P + "stream/order": ("responses.stream-order", "fail"),
-    P + "stream/terminal": ("responses.stream-no-terminal", "fail"),
+    P + "stream/terminal": ("responses.stream-terminal-twice", "fail"),
+    P + "stream/terminates": ("responses.stream-cut", "fail"),
+    P + "stream/model-echo": ("responses.stream-model-alias", "warn"),
+    P + "stream/usage-consistent": ("responses.stream-usage-zero", "fail"),
+    P + "usage/consistent": ("responses.usage-zero", "fail"),
+    P + "stream-tools/forced-call": ("responses.tool-choice-ignored", "fail"),
+    P + "invalid/empty-input": ("responses.validation-off", "fail"),
+    P + "invalid/string-number": ("responses.validation-off", "fail"),
+    P + "errors/envelope": ("responses.detail-404", "fail"),
+    P + "errors/leaks-internals": ("responses.traceback-500", "warn"),
     P + "stream/no-done": ("responses.stream-done", "warn"),
     P + "stream/text-joins": ("responses.stream-done-text-differs", "fail"),
     P + "stream/terminal-output": ("responses.stream-terminal-output-empty", "fail"),
@@ -89,7 +98,9 @@ MORE_VIOLATIONS = [
     (P + "usage/details-consistent", "responses.usage-extra", "warn"),
     (P + "reasoning/tokens", "responses.reasoning-tokens-zero", "warn"),
     (P + "stream/event-names", "responses.stream-no-event-names", "warn"),
+    # Alone in a run, a check reading a cut stream owns the cut (with terminates run, it names it).
     (P + "stream/order", "responses.stream-no-terminal", "fail"),
+    (P + "stream/terminates", "responses.stream-no-terminal", "fail"),  # closed before its end
     (P + "stream/terminal", "responses.stream-done", "pass"),
     (P + "stream/order", "responses.stream-done", "pass"),
     (P + "stream/constant-ids", "responses.model-alias", "pass"),
@@ -114,8 +125,10 @@ def test_more_violations_name_known_checks():
 def test_check_judges_more_violations(fake, check, violation, expected):
     result = verdict_under(fake, SURFACE, check, violation)
     assert result["verdict"] == expected, f"{check} under {violation}: {result}"
-    if expected == "error":
+    if expected == "error" and "reasoning" in violation:
         assert "reasoning" in result["message"], "an undecided check says the limit went to reasoning"
+    elif expected == "error":
+        assert "(see " in result["message"], "an undecided check names the check that owns the problem"
 
 
 def test_function_call_output_answers_the_real_call(fake):

@@ -12,41 +12,36 @@ from selftest.harness import run
 SURFACE = "openai-chat"
 NON_STREAM = ["test_response.py", "test_usage.py"]
 STREAM = ["test_stream.py"]
-# A check that reads a plain answer and one that reads a stream, on every surface: the hostile
-# answers come from the transport, whatever the path.
-READS = {
-    "openai-chat": ("response/schema", "stream/done-sentinel"),
-    "anthropic-messages": ("response/schema", "stream/message-stop"),
-    "openai-responses": ("response/schema", "stream/terminal"),
-    "gemini": ("response/schema", "stream/final-event"),
-}
+READS = ("openai-chat", "anthropic-messages", "openai-responses", "gemini")
+# The checks owning a broken exchange, the same on every surface: the hostile answers come from the
+# transport, whatever the path. Every other check reading it is left undecided, naming the owner.
+STATUS, BODY, STREAM_OWNER = "response/content-type", "response/schema", "stream/terminates"
 
-# fault -> (streamed?, the verdict, words its message must contain)
+# fault -> (streamed?, the owning check, its verdict, words its message must contain, other FAILs)
 CASES = {
-    "hostile.html-200": (False, "fail", "<!DOCTYPE html>"),
-    "hostile.html-json-200": (False, "fail", "a JSON body"),
-    "hostile.html-502": (False, "fail", "status 502"),
-    "hostile.truncated-json": (False, "fail", "JSONDecodeError"),
-    "hostile.bad-encoding": (False, "fail", "Content-Encoding"),
-    "hostile.huge-body": (False, "fail", "size cap"),
-    "hostile.500": (False, "fail", "status 500"),
-    "hostile.429-storm": (False, "error", "rate-limited"),
-    "hostile.stream-stall": (True, "fail", "stopped arriving"),
-    "hostile.stream-endless": (True, "fail", "still going"),
-    "hostile.stream-reset": (True, "fail", "connection broke"),
-    "hostile.stream-invalid-utf8": (True, "fail", "UTF-8"),
+    "hostile.html-200": (False, BODY, "fail", "<!DOCTYPE html>", {STATUS}),  # not JSON, and says text/html
+    "hostile.html-json-200": (False, BODY, "fail", "a JSON body", set()),
+    "hostile.html-502": (False, STATUS, "fail", "status 502", set()),
+    "hostile.truncated-json": (False, BODY, "fail", "JSONDecodeError", set()),
+    "hostile.bad-encoding": (False, STATUS, "fail", "Content-Encoding", set()),
+    "hostile.huge-body": (False, STATUS, "fail", "size cap", set()),
+    "hostile.500": (False, STATUS, "fail", "status 500", set()),
+    "hostile.429-storm": (False, BODY, "error", "rate-limited", set()),
+    "hostile.stream-stall": (True, STREAM_OWNER, "fail", "stopped arriving", set()),
+    "hostile.stream-endless": (True, STREAM_OWNER, "fail", "still going", set()),
+    "hostile.stream-reset": (True, STREAM_OWNER, "fail", "connection broke", set()),
+    # A stream of odd chunks beyond its bad bytes: the other rules it breaks are its own problems.
+    "hostile.stream-invalid-utf8": (True, "stream/utf8", "fail", "UTF-8", None),
 }
 BOUND_S = 25
 
 
-@pytest.mark.parametrize("surface", list(READS))
+@pytest.mark.parametrize("surface", READS)
 @pytest.mark.parametrize("fault", list(CASES))
 def test_hostile_answer_becomes_a_clear_verdict(fake, fault, surface):
-    streamed, verdict, words = CASES[fault]
-    plain, stream = READS[surface]
-    check = f"{surface}/{stream if streamed else plain}"
-    if fault == "hostile.stream-invalid-utf8":
-        check = f"{surface}/stream/utf8"
+    """The owning check gives the verdict, once; no other check fails for the same broken answer."""
+    streamed, owner, verdict, words, also = CASES[fault]
+    check = f"{surface}/{owner}"
     started = time.monotonic()
     with fake.faulty(fault):
         code, report, out = run(fake.base_url, surface, paths=STREAM if streamed else NON_STREAM,
@@ -59,6 +54,22 @@ def test_hostile_answer_becomes_a_clear_verdict(fake, fault, surface):
     result = next(r for r in report["results"] if r["id"] == check)
     assert result["verdict"] == verdict, f"{check} under {fault}: {result}"
     assert words in result["message"], f"{check} under {fault} should say {words!r}: {result['message']}"
+    fails = {r["id"]: r for r in report["results"] if r["verdict"] == "fail"}
+    if also is None:
+        return
+    wanted = {check, *(f"{surface}/{c}" for c in also)} if verdict == "fail" else set()
+    extra = set(fails) - wanted
+    if streamed:  # every streamed exchange the fault broke is one root cause: one FAIL for each
+        probes = [fails[c]["evidence"].get("root_cause", "").split("(")[-1] for c in extra]
+        assert all(fails[c]["evidence"].get("root_cause") for c in extra) and len(set(probes)) == len(probes), (
+            f"under {fault}, FAILs beyond {sorted(wanted)} must each own a different broken stream: {sorted(extra)}")
+    else:
+        assert not extra and set(fails) >= wanted, (
+            f"under {fault} only {sorted(wanted)} may fail (one FAIL per root cause), got {sorted(fails)}")
+    for row in report["results"]:
+        see = row["evidence"].get("see")
+        if row["verdict"] == "error" and see:
+            assert see in fails or see == check, f"{row['id']} names {see}, which did not fail"
     assert elapsed < BOUND_S, f"{fault} took {elapsed:.1f} s (bound {BOUND_S} s)"
     assert "Traceback" not in out
 

@@ -282,3 +282,54 @@ def test_junit_with_a_baseline_fails_only_the_regressions():
     known.baseline = baseline.compare(known, _report())  # the FAIL was there before: known, not a regression
     suite = ET.fromstring(junit.render([known]).split("\n", 1)[1]).find("testsuite")
     assert suite.get("failures") == "0" and "known-failure" in junit.render([known])
+
+
+def test_redaction_is_by_whole_token_never_by_substring_of_ordinary_text():
+    """The key `upstream` (a local server's) must not turn every model name into <redacted>; a
+    real key is masked as a whole token wherever it is echoed."""
+    from llmconform.redact import Redactor
+
+    weak = Redactor(["upstream"])
+    assert weak.weak and "plain word" in weak.weak[0][1]
+    text = "model hosted_vllm/upstream-model answered; the upstream server said: Incorrect API key provided: upstream"
+    shown = weak.text(text)
+    assert "hosted_vllm/upstream-model" in shown and "the upstream server" in shown, shown
+    assert shown.endswith("key provided: <redacted>"), shown
+    assert weak.headers([("authorization", "Bearer upstream")]) == {"authorization": "Bearer <redacted>"}
+    strong = Redactor([KEY])
+    assert strong.text(f'echo "{KEY}", /{KEY}/ and {KEY}.') == 'echo "<redacted>", /<redacted>/ and <redacted>.'
+    assert strong.text("a model named sk-selftest") == "a model named sk-selftest"
+    short = Redactor(["abc12"])
+    assert "shorter than 8" in short.weak[0][1] and short.text("abc123 abc12") == "abc123 abc12"
+
+
+def test_a_weak_key_is_used_and_said_once(fake, monkeypatch, capsys):
+    from pathlib import Path
+
+    from llmconform.client import Limits
+    from llmconform.profile import parse_profile
+    from llmconform.target import build_target
+
+    monkeypatch.setenv("WEAK_KEY", "upstream")
+    profile = parse_profile({"name": "weak", "base_url": fake.base_url, "auth": {"env": "WEAK_KEY"},
+                             "surfaces": {"openai-chat": {"model": "upstream-model"}}})
+    target = build_target(profile, mode="live", cassette_root=Path("/nonexistent"), limits=Limits())
+    try:
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "WEAK_KEY is weak" in err and "upstream" not in err.replace("WEAK_KEY", "")
+        assert target.redactor.text("upstream-model") == "upstream-model"
+    finally:
+        target.close()
+
+
+def test_a_weak_key_leaves_the_evidence_readable(fake):
+    """A run with the key `upstream` and the model `upstream-model`: the model names survive in the
+    report, the key is masked where it was sent."""
+    from selftest.harness import run
+
+    with fake.faulty("chat.auth-open", "chat.any-model"):
+        _, report, _ = run(fake.base_url, "openai-chat", key="upstream", model="upstream-model",
+                             checks=["openai-chat/response/model-echo", "openai-chat/auth/no-key"])
+    text = json.dumps(report)
+    assert "upstream-model" in text and "<redacted>-model" not in text
+    assert "Bearer upstream" not in text

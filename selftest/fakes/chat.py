@@ -64,7 +64,9 @@ def _limit(body: dict[str, Any], text: str, f: FakeRequest) -> tuple[list[str], 
             tokens = [t + " " for t in joined[:cut].split(" ") if t]
             return tokens, "stop"
     limit = body.get("max_completion_tokens") or body.get("max_tokens")
-    if limit and len(tokens) > limit and not f.has("chat.max-tokens-ignored"):
+    if isinstance(limit, str) and limit.isdigit():
+        limit = int(limit)  # a lax server coerces "8" (validation-off)
+    if isinstance(limit, int) and len(tokens) > limit and not f.has("chat.max-tokens-ignored"):
         tokens = tokens[:limit]
         reason = "stop" if f.has("chat.length-as-stop") else "length"
     return tokens, reason
@@ -80,6 +82,10 @@ def _usage(body: dict[str, Any], completion: int, f: FakeRequest) -> dict[str, A
         usage.update({"input_tokens": 0, "output_tokens": 0, "claude_cache_creation_5_m_tokens": 0})
     if f.has("chat.usage-negative"):
         usage["completion_tokens"] = -1
+    if f.has("chat.usage-zero"):
+        usage.update({"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0})
+    if f.has("chat.usage-tenfold"):
+        usage.update({"completion_tokens": completion * 10, "total_tokens": prompt + completion * 10})
     return usage
 
 
@@ -100,10 +106,17 @@ def _tool_call(body: dict[str, Any], f: FakeRequest) -> dict[str, Any] | None:
 def _envelope_error(status: int, message: str, kind: str, f: FakeRequest, code: str | None = None) -> Reply:
     if f.has("chat.error-envelope-wrong"):
         return Reply.json({"detail": message}, status)
+    if f.has("openai.error-code-int"):  # llama-server's envelope: an integer code, no param
+        return Reply.json({"error": {"code": status, "message": message, "type": kind}}, status)
     return openai_error(status, message, kind, code)
 
 
 def _reject(f: FakeRequest) -> Reply | None:
+    if f.has("chat.detail-404"):  # a framework's own 404, not the API's envelope
+        return Reply.json({"detail": "Not Found"}, 404)
+    if f.has("chat.traceback-500"):
+        return openai_error(500, 'Traceback (most recent call last):\n  File "/srv/app/handlers.py", line 88, in '
+                            "chat\nKeyError: 'choices'", "server_error")
     auth = f.headers.get("authorization", "")
     if not f.has("chat.auth-open") and auth != f"Bearer {KEY}":
         return _envelope_error(401, "Incorrect API key provided", "invalid_request_error", f, "invalid_api_key")
@@ -115,6 +128,8 @@ def _reject(f: FakeRequest) -> Reply | None:
                          headers={"content-type": "text/html"})
         return _envelope_error(400, "We could not parse the JSON body of your request.", "invalid_request_error", f)
     problems = spec.load("openai-chat").errors("CreateChatCompletionRequest", body)
+    if problems and f.has("chat.validation-500"):  # every invalid input crashes the same way
+        return openai_error(500, "internal error", "server_error")
     if problems and not f.has("chat.validation-off"):
         status = 422 if f.has("chat.reject-422") else 400
         return _envelope_error(status, f"Invalid request: {problems[0]}", "invalid_request_error", f)
@@ -137,7 +152,7 @@ def chat(f: FakeRequest) -> Reply:
     if rejected:
         return rejected
     body = f.json()
-    if not isinstance(body, dict) or not isinstance(body.get("messages"), list):
+    if not isinstance(body, dict) or not isinstance(body.get("messages"), list) or not body["messages"]:
         return Reply.json({"id": "x", "object": "chat.completion", "created": 1, "model": MODEL, "choices": []})
     if body.get("stream"):
         return _stream(body, f)
@@ -187,7 +202,8 @@ def _complete(body: dict[str, Any], f: FakeRequest) -> Reply:
 def _stream(body: dict[str, Any], f: FakeRequest) -> Reply:
     created = int(time.time())
     call = _tool_call(body, f)
-    base = {"id": "chatcmpl-fake0002", "object": "chat.completion.chunk", "created": created, "model": body["model"]}
+    base = {"id": "chatcmpl-fake0002", "object": "chat.completion.chunk", "created": created,
+            "model": "gpt-4o-mini-alias" if f.has("chat.stream-model-alias") else body["model"]}
     include_usage = (body.get("stream_options") or {}).get("include_usage") and not f.has("chat.usage-chunk-missing")
     chunks: list[dict[str, Any]] = []
 
@@ -238,6 +254,8 @@ def _stream(body: dict[str, Any], f: FakeRequest) -> Reply:
         chunks[1]["object"] = "chat.completion"
     if include_usage:
         usage = _usage(body, completion, f)
+        if f.has("chat.stream-usage-zero"):
+            usage = {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}
         chunks.append({**base, "choices": [], "usage": usage})
         if f.has("chat.usage-chunk-twice"):
             chunks.append({**base, "choices": [], "usage": usage})
@@ -255,4 +273,10 @@ def _stream(body: dict[str, Any], f: FakeRequest) -> Reply:
         events.append(sse_data(chunks[-1]))
     if f.has("chat.stream-content-type-json"):
         return Reply(chunks=events, headers={"content-type": "application/json"})
+    if f.has("chat.stream-cut"):  # the connection dropped after three chunks
+        return Reply(chunks=events[:3], headers={"content-type": "text/event-stream"}, reset_after=True)
+    if f.has("chat.stream-closed-early"):  # a clean close after three chunks: no finish_reason, no [DONE]
+        return Reply.sse(events[:3])
+    if f.has("chat.stream-500"):
+        return openai_error(500, "upstream stream failed", "server_error")
     return Reply.sse(events)

@@ -43,6 +43,11 @@ def _error(status: int, message: str, f: FakeRequest, code: str | None = None, p
 
 
 def _reject(f: FakeRequest) -> Reply | None:
+    if f.has("embeddings.detail-404"):  # a framework's own 404, not the API's envelope
+        return Reply.json({"detail": "Not Found"}, 404)
+    if f.has("embeddings.traceback-500"):
+        return openai_error(500, "  File \"/usr/lib/python3/dist-packages/embed/model.py\", line 7, in encode",
+                            "server_error")
     if not f.has("embeddings.auth-open") and f.headers.get("authorization", "") != f"Bearer {KEY}":
         return _error(401, "Incorrect API key provided", f, "invalid_api_key")
     try:

@@ -56,6 +56,11 @@ def _error(status: int, kind: str, message: str, f: FakeRequest) -> Reply:
 
 
 def _reject(f: FakeRequest, schema: str) -> Reply | None:
+    if f.has("messages.detail-404"):  # a framework's own 404, not the API's envelope
+        return Reply.json({"detail": "Not Found"}, 404)
+    if f.has("messages.traceback-500"):
+        return _error(500, "api_error", 'Traceback (most recent call last):\n  File "/srv/app/messages.py", '
+                      "line 41, in create\nKeyError: 'content'", f)
     if not f.has("messages.auth-open") and f.headers.get("x-api-key") != KEY:
         return _error(401, "authentication_error", "invalid x-api-key", f)
     if not f.has("messages.version-optional") and "anthropic-version" not in f.headers:
@@ -214,6 +219,8 @@ def _usage(body: dict[str, Any], output: int, f: FakeRequest) -> dict[str, Any]:
     }
     if f.has("messages.usage-new-api"):
         usage["claude_cache_creation_5_m_tokens"] = 0
+    if f.has("messages.usage-zero"):
+        usage.update({"input_tokens": 0, "output_tokens": 0})
     return usage
 
 
@@ -227,6 +234,8 @@ def messages(f: FakeRequest) -> Reply:
     if refused:
         return refused
     if body.get("stream") is True:
+        if f.has("messages.stream-500"):
+            return _error(500, "api_error", "upstream stream failed", f)
         return _stream(body, f)
     content, reason, matched, output = _generate(body, f)
     if f.has("messages.stop-sequence-stray") and matched is None:
@@ -255,9 +264,12 @@ def _stream(body: dict[str, Any], f: FakeRequest) -> Reply:
     content, reason, matched, output = _generate(body, f)
     usage = _usage(body, output, f)
     events: list[tuple[str, dict[str, Any]]] = []
-    start_usage = {**usage, "output_tokens": 1}
-    message = {"id": "msg_01FakeStream0001", "type": "message", "role": "assistant",
-               "model": body.get("model"), "stop_reason": None, "stop_sequence": None, "usage": start_usage,
+    if f.has("messages.stream-usage-zero"):
+        usage, output = {**usage, "input_tokens": 0}, 0
+    start_usage = {**usage, "output_tokens": 0 if f.has("messages.stream-usage-zero") else 1}
+    model = "claude-alias-model" if f.has("messages.stream-model-alias") else body.get("model")
+    message = {"id": "msg_01FakeStream0001", "type": "message", "role": "assistant", "model": model,
+               "stop_reason": None, "stop_sequence": None, "usage": start_usage,
                "content": [{"type": "text", "text": "x"}] if f.has("messages.stream-start-content") else []}
     events.append(("message_start", {"type": "message_start", "message": message}))
     events.append(("ping", {"type": "ping"}))
@@ -314,6 +326,8 @@ def _stream(body: dict[str, Any], f: FakeRequest) -> Reply:
         raw.append(sse_data("[DONE]"))
     content_type = "application/json" if f.has("messages.stream-content-type-json") else "text/event-stream"
     headers = {"content-type": content_type, "cache-control": "no-cache", **_headers(f)}
+    if f.has("messages.stream-cut"):  # the connection dropped after four events
+        return Reply(chunks=raw[:4], headers=headers, reset_after=True)
     return Reply(chunks=raw, headers=headers)
 
 

@@ -83,10 +83,17 @@ def _envelope_error(status: int, message: str, kind: str, f: FakeRequest, code: 
                     param: str | None = None) -> Reply:
     if f.has("responses.error-envelope-wrong"):
         return Reply.json({"detail": message}, status)
+    if f.has("openai.error-code-int"):  # llama-server's envelope: an integer code, no param
+        return Reply.json({"error": {"code": status, "message": message, "type": kind}}, status)
     return openai_error(status, message, kind, code, param)
 
 
 def _reject(f: FakeRequest) -> Reply | None:
+    if f.has("responses.detail-404"):  # a framework's own 404, not the API's envelope
+        return Reply.json({"detail": "Not Found"}, 404)
+    if f.has("responses.traceback-500"):
+        return openai_error(500, 'Traceback (most recent call last):\n  File "/srv/app/responses.py", line 12, '
+                            "in create\nTypeError: 'NoneType' object is not subscriptable", "server_error")
     auth = f.headers.get("authorization", "")
     if not f.has("responses.auth-open") and auth != f"Bearer {KEY}":
         return _envelope_error(401, "Incorrect API key provided", "invalid_request_error", f,
@@ -185,6 +192,8 @@ def _usage(answer: Answer, f: FakeRequest) -> dict[str, Any]:
         usage.update({"prompt_tokens": 0, "completion_tokens": 0})
     if f.has("responses.usage-details-missing"):
         del usage["output_tokens_details"]
+    if f.has("responses.usage-zero"):
+        usage.update({"input_tokens": 0, "output_tokens": 0, "total_tokens": 0})
     return usage
 
 
@@ -260,6 +269,8 @@ def responses(f: FakeRequest) -> Reply:
     if rejected:
         return rejected
     body = f.json()
+    if body.get("stream") and f.has("responses.stream-500"):
+        return openai_error(500, "upstream stream failed", "server_error")
     answer = _produce(body, f)
     if body.get("stream"):
         return _stream(answer, f)
@@ -309,9 +320,18 @@ def _stream(answer: Answer, f: FakeRequest) -> Reply:
         final["output"] = []
     if f.has("responses.stream-usage-missing"):
         final["usage"] = None
+    if f.has("responses.stream-usage-zero"):
+        final["usage"] = {**final["usage"], "input_tokens": 0, "output_tokens": 0, "total_tokens": 0}
+    if f.has("responses.stream-model-alias"):
+        final["model"] = "gpt-4o-mini-alias"
+        for event in events:
+            if isinstance(event.get("response"), dict):
+                event["response"]["model"] = "gpt-4o-mini-alias"
     if f.has("responses.stream-id-changes"):
         final["id"] = "resp_other0002"
     if not f.has("responses.stream-no-terminal"):
+        emit(f"response.{final['status']}", response=final)
+    if f.has("responses.stream-terminal-twice"):
         emit(f"response.{final['status']}", response=final)
     if f.has("responses.stream-error-event"):
         events.insert(2, {"type": "error", "sequence_number": 2, "code": "server_error",
@@ -335,6 +355,8 @@ def _stream(answer: Answer, f: FakeRequest) -> Reply:
         frames.append(sse_data("[DONE]"))
     if f.has("responses.stream-content-type-json"):
         return Reply(chunks=frames, headers={"content-type": "application/json"})
+    if f.has("responses.stream-cut"):  # the connection dropped after five events
+        return Reply(chunks=frames[:5], headers={"content-type": "text/event-stream"}, reset_after=True)
     return Reply.sse(frames)
 
 

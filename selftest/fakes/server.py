@@ -99,6 +99,7 @@ class FakeProvider:
         self.routes = ROUTES if routes is None else routes
         self.faults: frozenset[str] = frozenset()
         self.requests = 0
+        self.arrivals = 0  # requests that reached a handler, for the fault that cuts on a newcomer
         self.seen: list[FakeRequest] = []
         self._lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(4)
@@ -133,6 +134,7 @@ class FakeProvider:
     def _count(self, request: FakeRequest) -> None:
         with self._lock:
             self.requests += 1
+            self.arrivals += 1
             self.seen.append(request)
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
@@ -151,6 +153,12 @@ class FakeProvider:
                 self._serve()
 
             def _serve(self) -> None:
+                if getattr(self, "poisoned", False):
+                    # After its 500 this server closed the connection without `Connection: close`:
+                    # the next request on it is never served, only met with a closed socket.
+                    self.close_connection = True
+                    self.connection.shutdown(2)
+                    return
                 length = int(self.headers.get("content-length") or 0)
                 raw = self.rfile.read(length) if length else b""
                 request = FakeRequest(self.command, self.path, {k.lower(): v for k, v in self.headers.items()},
@@ -168,6 +176,8 @@ class FakeProvider:
                     if request.has("server.first-token-300ms"):
                         reply = _first_token_after(reply, 0.3)
                     self._write(reply)
+                if reply.status >= 500 and request.has("conn.close-after-500"):
+                    self.poisoned = True
 
             def _write(self, reply: Reply) -> None:
                 self.send_response(reply.status)
@@ -181,11 +191,20 @@ class FakeProvider:
                     return
                 self.send_header("transfer-encoding", "chunked")
                 self.end_headers()
+                # A single-slot server that drops the stream it is running when another request arrives.
+                cut_on_newcomer = "conn.cut-on-concurrent" in provider.faults
+                arrived = provider.arrivals
                 try:
                     for item in reply.chunks:
                         pause, chunk = item if isinstance(item, tuple) else (0.0, item)
+                        if cut_on_newcomer:
+                            pause = max(pause, 0.03)
                         if pause:
                             time.sleep(pause)
+                        if cut_on_newcomer and provider.arrivals > arrived:
+                            self.close_connection = True
+                            self.connection.shutdown(2)
+                            return
                         self.wfile.write(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
                         self.wfile.flush()
                     if reply.reset_after:

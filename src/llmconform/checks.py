@@ -13,17 +13,29 @@ from typing import Any
 from llmconform import spec
 from llmconform.exchange import Exchange
 from llmconform.report.fingerprint import PERSONAS
-from llmconform.verdict import expect, fail, warn
+from llmconform.verdict import Fail, Undelivered, Warn, expect, fail, warn
 
 REASONING_MARKUP = re.compile(r"</?\s*(think|thinking|budget:thinking|reasoning|thought)\s*>", re.I)
 SNAPSHOT = re.compile(r"^-?(\d{4}-?\d{2}-?\d{2}|\d{4}|latest|v\d+(\.\d+)*)$")
 
 
 def status_ok(exchange: Exchange) -> None:
-    """A 2xx answer; anything else fails with its first bytes."""
-    exchange.complete()
-    expect(exchange.status is not None and 200 <= exchange.status < 300, "a 2xx answer",
-           f"status {exchange.status}: {exchange.excerpt()}", exchange=exchange)
+    """A complete 2xx answer. Anything else is the exchange's outcome (refused, cut, timed out),
+    owned by one check: the others reading this exchange are left undecided, naming it."""
+    exchange.answered()
+
+
+def need(condition: object, expected: str, received: Any = None, *, owner: str, exchange: Exchange,
+         **context: Any) -> None:
+    """What the rule reads is there (a tool call to inspect, a usage chunk to add up). When it is
+    not, `owner` (a check id below the surface, e.g. `tools/forced-call`) fails for it, once; any
+    other check that needs it is left undecided and names the owner."""
+    if condition:
+        return
+    request = exchange.request
+    raise Undelivered(expected, received, cause=f"{request.surface}|need|{request.probe}|{expected}",
+                      summary=f"the {request.surface} {request.probe} answer lacks {expected}", owner=owner,
+                      exchange=exchange, **context)
 
 
 def json_content_type(exchange: Exchange) -> None:
@@ -37,33 +49,71 @@ def ok_json(exchange: Exchange) -> dict[str, Any]:
     return exchange.json_object()
 
 
-def error_envelope(exchange: Exchange, surface: str, statuses: tuple[int, ...] | range,
-                   what: str) -> dict[str, Any]:
-    """The answer is one of `statuses` and its body is the surface's native error envelope."""
+def envelope_departures(surface: str, body: Any, what: str, schema: str = "ErrorResponse") -> list[str]:
+    """The one rule for an error body on a surface, as its spec declares it: `schema` is the
+    official envelope. A body that is not the envelope at all fails; one that departs from it in
+    ways the official SDKs still read (the spec's `<schema>Tolerated`: an integer `code`, no
+    `param`) returns those departures, for a warning."""
+    definitions = spec.load(surface)
+    problems = definitions.errors(schema, body)
+    if not problems:
+        return []
+    tolerated = f"{schema}Tolerated"
+    if tolerated in definitions.schemas and not definitions.errors(tolerated, body):
+        return problems
+    raise Fail(f"{what}: the {surface} error envelope ({schema})", "; ".join(problems), schema=schema,
+               violations=problems)
+
+
+def error_envelope(exchange: Exchange, surface: str, statuses: tuple[int, ...] | range, what: str, *,
+                   departures: list[str] | None = None, schema: str = "ErrorResponse") -> dict[str, Any]:
+    """The answer is one of `statuses` and its body is the surface's native error envelope. Departures
+    the SDKs tolerate warn here, or are added to `departures` for the caller to report."""
     exchange.complete()
+    if exchange.status not in statuses:
+        _server_error(exchange, f"{what}: status {_statuses(statuses)}")
     expect(exchange.status in statuses, f"{what}: status {_statuses(statuses)}",
            f"status {exchange.status}: {exchange.excerpt()}", exchange=exchange)
     expect(exchange.content_type == "application/json", f"{what}: an application/json error body",
            f"{exchange.headers.get('content-type', 'no content type')}: {exchange.excerpt()}", exchange=exchange)
     body = exchange.json()
-    spec.load(surface).check("ErrorResponse", body, what=f"{what}: the {surface} error envelope")
+    found = envelope_departures(surface, body, what, schema)
+    if found:
+        message = f"the official {surface} error envelope (code a string or null, param present)"
+        if departures is None:
+            raise Warn(f"{what}: {message}", "; ".join(found), violations=found, exchange=exchange)
+        departures += found
     return body if isinstance(body, dict) else {}
+
+
+def _server_error(exchange: Exchange, expected: str) -> None:
+    """A 5xx where a refusal was expected is an answer-level outcome: the same 500 to a request that
+    should have succeeded is one problem with it. Two refusal probes crashing alike stay two (each
+    is its own rule): the cause names the probe after `#`, which the merge of root causes reads."""
+    if exchange.status is None or exchange.status < 500:
+        return
+    undelivered = exchange.undelivered(expected, f"status {exchange.status} (a server error, not a rejection): "
+                                       f"{exchange.excerpt()}", exchange.outcome)
+    undelivered.cause += f"#{exchange.request.probe}"
+    raise undelivered
 
 
 def rejected(exchange: Exchange, surface: str, what: str) -> dict[str, Any]:
     """Invalid input: a 400 with the native envelope. A 2xx served it and a 5xx crashed on it (F);
-    another 4xx, such as a framework's 422, is a rejection clients tolerate (W)."""
+    another 4xx, such as a framework's 422, is a rejection clients tolerate (W), as is an envelope
+    that departs from the official one in ways the SDKs read."""
     exchange.complete()
     if exchange.status is not None and 200 <= exchange.status < 300:
         fail(f"{what} rejected with 400", f"status {exchange.status} (served): {exchange.excerpt()}",
              exchange=exchange)
-    if exchange.status is not None and exchange.status >= 500:
-        fail(f"{what} rejected with 400", f"status {exchange.status} (a server error, not a rejection): "
-             f"{exchange.excerpt()}", exchange=exchange)
-    body = error_envelope(exchange, surface, range(400, 500), what)
+    _server_error(exchange, f"{what} rejected with 400")
+    departures: list[str] = []
+    body = error_envelope(exchange, surface, range(400, 500), what, departures=departures)
     if exchange.status != 400:
-        warn(f"{what} rejected with 400, as the official API does", f"status {exchange.status}",
-             exchange=exchange)
+        departures.insert(0, f"status {exchange.status}")
+    if departures:
+        warn(f"{what} rejected with 400 and the official envelope, as the official API does",
+             "; ".join(departures), exchange=exchange)
     return body
 
 
@@ -169,3 +219,147 @@ def input_tokens_plausible(request_body: Any, reported: Any) -> None:
     if reported > bound:
         warn(f"input tokens near what the request needs (at most {bound} for a {estimate}-token estimate)",
              f"{reported} input tokens: a hidden system prompt?", reported=reported, bound=bound)
+
+
+def stream_answered(exchange: Exchange) -> None:
+    """A stream request answered 200 with `text/event-stream`, judged on what arrived first (status
+    and headers): a stream cut later still met this rule. Refused, or answered with something else
+    than a stream, is the exchange's outcome, owned here once."""
+    exchange.require()
+    outcome = exchange.outcome
+    if exchange.status is None:
+        raise exchange.undelivered("an answer", outcome.text, outcome)
+    if not 200 <= exchange.status < 300:
+        raise exchange.undelivered("status 200", f"{exchange.status}: {exchange.excerpt()}", outcome)
+    received = f"{exchange.headers.get('content-type', '(none)')}: {exchange.excerpt()}"
+    if not exchange.is_event_stream:
+        if outcome.kind == "not-a-stream":
+            raise exchange.undelivered("Content-Type text/event-stream", received, outcome)
+        fail("Content-Type text/event-stream", received, exchange=exchange)
+    expect(exchange.status == 200, "status 200", f"{exchange.status}: {exchange.excerpt()}", exchange=exchange)
+
+
+def stream_utf8(exchange: Exchange) -> None:
+    """Valid UTF-8 throughout. Bad bytes among those that arrived break the rule whatever came
+    after; with none, the rule needs the whole stream."""
+    exchange.require()
+    offset = exchange.framing.invalid_utf8_at if exchange.framing else None
+    expect(offset is None, "valid UTF-8 throughout", f"invalid UTF-8 at byte {offset}", exchange=exchange)
+    exchange.stream_events()
+
+
+# -- usage against what was answered -------------------------------------------------------------
+
+_PIECES = re.compile(r"[A-Za-z]+|\d|[^\sA-Za-z\d]")
+ESTIMATE_SLACK = 0.5  # ±50 %: tokenizers differ, the estimate is rough
+ESTIMATE_FLOOR = 4  # and a few tokens either way (end-of-turn, a template's markers)
+
+
+def estimate_tokens(text: str) -> int:
+    """A tokenizer-free estimate of the tokens of a text: a Latin word per six letters, every digit,
+    punctuation mark and non-Latin character one — near what BPE tokenizers give, for any model."""
+    count = 0
+    for piece in _PIECES.findall(text or ""):
+        count += -(-len(piece) // 6) if piece.isascii() and piece.isalpha() else 1
+    return count
+
+
+def usage_consistent(input_tokens: Any, output_tokens: Any, text: str, *, reasoning_tokens: Any = None,
+                     where: str = "usage") -> None:
+    """The one rule for usage against the answer, streamed or not: input tokens above 0 for a
+    prompt sent, output tokens above 0 when text came back (F); output tokens within ±50 % of the
+    text's estimate, reasoning tokens aside (W: a heuristic, as token counts are)."""
+    expect(isinstance(input_tokens, int) and not isinstance(input_tokens, bool) and input_tokens > 0,
+           f"{where}: input tokens above 0 for the prompt that was sent", input_tokens)
+    if not (text or "").strip():
+        return
+    expect(isinstance(output_tokens, int) and not isinstance(output_tokens, bool) and output_tokens > 0,
+           f"{where}: output tokens above 0 beside the text that came back", f"{output_tokens} beside {text[:80]!r}")
+    assert isinstance(output_tokens, int)
+    visible = output_tokens - (reasoning_tokens if isinstance(reasoning_tokens, int) else 0)
+    estimate = estimate_tokens(text)
+    low = int(estimate * (1 - ESTIMATE_SLACK)) - ESTIMATE_FLOOR
+    high = int(estimate * (1 + ESTIMATE_SLACK)) + ESTIMATE_FLOOR
+    if not low <= visible <= high:
+        warn(f"{where}: output tokens near the text's estimate ({low}..{high} for about {estimate})",
+             f"{visible} output tokens for {len(text)} characters: {text[:60]!r}", estimate=estimate,
+             reported=visible)
+
+
+# -- every error answer of a surface -------------------------------------------------------------
+
+_FUZZ_PROBES = ("positive:", "negative:", "example:")
+INTERNALS = re.compile("|".join((
+    r"Traceback \(most recent call last\)",
+    r"File \"[^\"]+\", line \d+",
+    r"\bat [\w.$<>]+\([\w$]+\.(?:java|kt|scala|cs):\d+\)",
+    r"goroutine \d+ \[\w+",
+    r"\bpanic: ",
+    r"Exception in thread \"",
+    r"(?:^|[\s\"'(=])(?:/usr|/home|/opt|/var|/srv|/app|/root|/tmp)/[\w.\-]+/[\w./\-]+",
+    r"[A-Za-z]:\\\\?[\w.\-]+\\\\?[\w.\-]+",
+    r"(?:site-packages|dist-packages|node_modules)/[\w./\-]+",
+    r"\b[\w\-/]+\.(?:py|js|ts|go|rb|php|java|rs|cpp|cc)(?::\d+|\", line \d+)",
+    r"'\w+' object (?:has no attribute|is not (?:iterable|subscriptable|callable))",
+    r"\w+\(\) (?:missing \d+ required positional argument|got an unexpected keyword argument)",
+)))
+
+
+def error_answers(exchanges: list[Exchange], surface: str, *, judged: bool) -> list[Exchange]:
+    """The answers with an error status (4xx/5xx) a run got on a surface: with `judged`, all of
+    them; without, only those no other check holds to the envelope (probes that must be refused and
+    the schemathesis cases judge their own)."""
+    found = []
+    for exchange in exchanges:
+        request = exchange.request
+        if request.surface != surface or exchange.status is None or exchange.status < 400:
+            continue
+        if not judged and (request.refusal_expected or request.probe.startswith(_FUZZ_PROBES)):
+            continue
+        found.append(exchange)
+    return found
+
+
+def native_envelopes(exchanges: list[Exchange], surface: str, schema: str = "ErrorResponse") -> None:
+    """Every error answer carries the surface's native envelope, whatever its status (F: a 404 of
+    `{"detail": …}`; W: a departure the SDKs read, as the one envelope rule says)."""
+    # None at all is the rule met: every request that should have succeeded did.
+    departures: list[str] = []
+    for exchange in exchanges:
+        where = f"status {exchange.status} to {exchange.request.probe}"
+        if exchange.content_type != "application/json":
+            fail(f"{where}: an application/json body with the {surface} error envelope",
+                 f"{exchange.headers.get('content-type', 'no content type')}: {exchange.excerpt()}", exchange=exchange)
+        try:
+            body = json.loads(exchange.body)
+        except (ValueError, UnicodeDecodeError):
+            fail(f"{where}: a JSON error envelope", exchange.excerpt(), exchange=exchange)
+        try:
+            departures += [f"{where}: {d}" for d in envelope_departures(surface, body, where, schema)]
+        except Fail as exc:
+            exc.context["exchange"] = exchange
+            raise
+    if departures:
+        warn(f"the official {surface} error envelope on every error answer", "; ".join(departures[:3]),
+             violations=departures)
+
+
+def no_internals(exchanges: list[Exchange]) -> None:
+    """No error body shows the server's insides: a stack trace, a source file path, a raw exception
+    of the language it is written in (W: an information leak, and a sign the error went unhandled)."""
+    if not exchanges:
+        _skip("no error answer in this run: nothing to read")
+    for exchange in exchanges:
+        text = exchange.body[:20000].decode("utf-8", errors="replace").replace("\\n", "\n").replace('\\"', '"')
+        match = INTERNALS.search(text)
+        if match:
+            start = max(match.start() - 40, 0)
+            warn("error bodies without stack traces, file paths or raw exceptions",
+                 f"status {exchange.status} to {exchange.request.probe}: …{text[start:match.end() + 60]}",
+                 exchange=exchange)
+
+
+def _skip(reason: str) -> None:
+    import pytest
+
+    pytest.skip(reason)

@@ -126,11 +126,15 @@ class Client:
         self._on_exchange = on_exchange
         # The suite's own load stays small: a 4-slot server is not flooded into queueing timeouts.
         self._in_flight = threading.BoundedSemaphore(max(concurrency, 1))
-        self._http = httpx.Client(
+        self._transport = transport
+        self._http = self._client(keepalive=4)
+
+    def _client(self, *, keepalive: int) -> httpx.Client:
+        return httpx.Client(
             timeout=httpx.Timeout(self.limits.read_s, connect=self.limits.connect_s),
-            follow_redirects=False, transport=transport,
+            follow_redirects=False, transport=self._transport,
             headers={"user-agent": f"llmconform/{__version__}"},
-            limits=httpx.Limits(max_connections=8, max_keepalive_connections=4),
+            limits=httpx.Limits(max_connections=8, max_keepalive_connections=keepalive),
         )
 
     def close(self) -> None:
@@ -218,8 +222,21 @@ class Client:
                         f"{self.budget.output_tokens}/{self.budget.max_output_tokens} output tokens spent")
                 return
             exchange.attempts = attempt + 1
+            fresh: dict[str, bool] = {}
             with self._in_flight:
-                wait = self._attempt(exchange, url, headers)
+                wait = self._attempt(exchange, url, headers, fresh)
+            if wait is None and self._reused_and_reset(exchange, fresh):
+                # The server had closed a kept-alive connection (after a 500, without saying so):
+                # this request never reached it. Once more on a new connection, within the budget,
+                # so the reset is never reported against a request the server did not receive.
+                if not self.budget.take_request():
+                    exchange.problem_detail += "; not retried: the budget is spent"
+                    break
+                first = exchange.problem_detail
+                exchange.attempts += 1
+                with self._in_flight, self._client(keepalive=0) as once:
+                    wait = self._attempt(exchange, url, headers, {}, http=once)
+                exchange.retried = f"reset on a reused connection ({first}); sent again on a new one"
             if wait is None:
                 break
             if attempt == self.limits.retries:
@@ -232,9 +249,21 @@ class Client:
             spent = output_tokens(exchange)
             self.budget.spend_tokens(spent if spent is not None else (request.output_limit or 0))
 
-    def _attempt(self, exchange: Exchange, url: httpx.URL, headers: dict[str, str]) -> float | None:
-        """One try; returns the wait before a retry, or None when the answer is final."""
+    @staticmethod
+    def _reused_and_reset(exchange: Exchange, fresh: dict[str, bool]) -> bool:
+        """The connection broke before any answer, and it was one kept alive from an earlier request."""
+        return exchange.problem == "reset" and exchange.status is None and not fresh.get("connected") \
+            and not exchange.retried
+
+    def _attempt(self, exchange: Exchange, url: httpx.URL, headers: dict[str, str], fresh: dict[str, bool],
+                 http: httpx.Client | None = None) -> float | None:
+        """One try; returns the wait before a retry, or None when the answer is final. `fresh`
+        learns whether this try opened a new connection (httpcore's trace says so)."""
         request = exchange.request
+
+        def trace(event: str, info: Any) -> None:
+            if event.startswith("connection.connect_tcp.complete"):
+                fresh["connected"] = True
         exchange.problem, exchange.problem_detail = None, ""
         start = time.monotonic()
         deadline = start + self.limits.total_s
@@ -245,7 +274,8 @@ class Client:
         body = bytearray()
         parser: StreamParser | None = None
         try:
-            with self._http.stream(request.method, url, headers=headers, content=request.content or None) as resp:
+            with (http or self._http).stream(request.method, url, headers=headers, content=request.content or None,
+                                             extensions={"trace": trace}) as resp:
                 exchange.status = resp.status_code
                 exchange.headers = {k.lower(): v for k, v in resp.headers.items()}
                 exchange.timings = Timings(headers_ms=elapsed_ms())

@@ -97,6 +97,17 @@ class Console:
 
     # -- at the end -------------------------------------------------------------------------
 
+    def _root_causes(self, report: Report) -> None:
+        """First, the problems that took other checks down with them (the report's root_causes)."""
+        causes = [c for c in report.root_causes if c["took_down"]]
+        if causes:
+            self.line("root causes (each left the checks after it undecided):")
+        for cause in causes:
+            head = f"{cause['check']}: " if cause["check"] else ""
+            taken = cause["took_down"]
+            self.line(f"  {head}{excerpt(cause['problem'], 140)}")
+            self.line(f"    took down {len(taken)}: {', '.join(taken[:8])}" + (" …" if len(taken) > 8 else ""))
+
     def summary(self, reports: list[Report], regressions: list[str], written: list[str]) -> None:
         self.stop()
         total: Counter[str] = Counter()
@@ -106,6 +117,7 @@ class Console:
             if self.verbosity < 0:
                 continue
             self.line(f"--- {report.vendor} ({report.mode}): " + ", ".join(f"{counts.get(v, 0)} {v}" for v in VERDICTS))
+            self._root_causes(report)
             for row in by_severity([r for r in report.results if r.verdict in _SHOWN]):
                 self.line(f"{row.verdict.upper():5} {row.id}: {_one_line(row.message)}")
             metrics = report.metrics

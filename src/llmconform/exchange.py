@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shlex
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from llmconform.redact import MASK
 from llmconform.sse import NOT_JSON, Event, Framing
-from llmconform.verdict import Error, Fail, excerpt
+from llmconform.verdict import Error, Fail, Undelivered, excerpt
 
 # Problems the provider caused: checks that read the exchange fail on them.
 PROVIDER_FAULTS = {
@@ -32,6 +34,32 @@ UNDECIDED = {
     "transport": "the request could not be sent",
 }
 NOT_RECORDED = "not-recorded"
+
+# Outcomes of an exchange: what it delivered, once, whatever check reads it.
+ANSWERED = "answered"
+# Problems of one exchange (a reset, a stall): each such exchange is its own root cause.
+TRANSPORT_OUTCOMES = ("cut", "timed-out", "reset")
+# Problems of the answer itself (a status, a body): the same answer to several requests is one.
+ANSWER_OUTCOMES = ("refused", "not-json", "not-a-stream")
+
+# How a surface's stream says it is over (chat: [DONE] or a finish_reason; Messages: message_stop;
+# Responses: a terminal event), registered by the surface modules: a stream that closed without it
+# was cut, however cleanly its connection ended.
+STREAM_ENDS: dict[str, Callable[[list[Event]], bool]] = {}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What an exchange delivered: answered, refused with status X, cut after N events, timed out,
+    reset, not JSON, not a stream — or undecided (budget, rate limit, unreachable, not recorded)."""
+
+    kind: str
+    detail: str = ""
+
+    @property
+    def text(self) -> str:
+        return f"{self.kind}: {self.detail}" if self.detail else self.kind
+
 
 AUTH_STATES = ("valid", "none", "wrong")
 WRONG_KEY = "llmconform-wrong-key-0000000000"
@@ -112,6 +140,7 @@ class Exchange:
     problem_detail: str = ""
     timings: Timings = field(default_factory=Timings)
     attempts: int = 0
+    retried: str = ""  # why the request was sent again on a new connection, if it was
     key_env: str | None = None  # the variable a reproduction line names instead of the key
     alone: bool = False  # sent with nothing else in flight: its timings are the provider's own
 
@@ -128,6 +157,55 @@ class Exchange:
     def excerpt(self) -> str:
         return excerpt(self.body)
 
+    @property
+    def outcome(self) -> Outcome:
+        """The one outcome of this exchange, from the transport, the status and the body."""
+        if self.problem == NOT_RECORDED or self.problem in UNDECIDED:
+            return Outcome("undecided", self.problem_detail or UNDECIDED.get(self.problem or "", "not recorded"))
+        if self.problem in PROVIDER_FAULTS:
+            if self.status is None:
+                kind = "reset" if self.problem == "reset" else "timed-out"
+                return Outcome(kind, f"{PROVIDER_FAULTS[self.problem]} ({self.problem_detail}), before any answer")
+            return Outcome("cut", f"{self._so_far()}: {PROVIDER_FAULTS[self.problem]} ({self.problem_detail})")
+        if self.status is None or not 200 <= self.status < 300:
+            return Outcome("refused", f"status {self.status}")
+        if self.request.stream and not self.request.refusal_expected:
+            if self.events is None:
+                return Outcome("not-a-stream", f"status {self.status}, {self.content_type or 'no content type'}")
+            ended = STREAM_ENDS.get(self.request.surface)
+            if ended is not None and not ended(self.events):
+                return Outcome("cut", f"{self._so_far()}: the stream closed without its end")
+        elif self.events is None and not self.request.stream:
+            try:
+                json.loads(self.body)
+            except (ValueError, UnicodeDecodeError) as exc:
+                return Outcome("not-json", f"{self.content_type or 'no content type'}, "
+                               f"{exc.__class__.__name__}: {str(exc)[:80]}")
+        return Outcome(ANSWERED)
+
+    def _so_far(self) -> str:
+        if self.events is not None:
+            return f"after {len(self.events)} event(s)"
+        return f"after {len(self.body)} byte(s)"
+
+    def cause(self, outcome: Outcome | None = None) -> str:
+        """The root-cause key of a failed outcome. A transport fault belongs to this exchange alone;
+        the same refusal (status and message) or the same unreadable body to several requests of a
+        surface, in the same mode, is one problem."""
+        outcome = outcome or self.outcome
+        mode = "stream" if self.request.stream else "plain"
+        if outcome.kind in TRANSPORT_OUTCOMES:
+            return f"{self.request.surface}|{outcome.kind}|{self.request.probe}|{self.request.key[:12]}"
+        if outcome.kind == "not-a-stream":
+            return f"{self.request.surface}|{mode}|not-a-stream|{self.status}|{self.content_type}"
+        return f"{self.request.surface}|{mode}|{outcome.kind}|{self.status}|{self.content_type}|{signature(self.body)}"
+
+    def undelivered(self, expected: str, received: str, outcome: Outcome) -> Undelivered:
+        mode = "streamed " if self.request.stream else ""
+        return Undelivered(expected, received, cause=self.cause(outcome), kind=outcome.kind,
+                           summary=f"{self.request.surface} {mode}request ({self.request.probe}) {outcome.text}",
+                           outcome=outcome.text, exchange=self)
+
     def require(self) -> None:
         """Stop a check that cannot be decided from this exchange: skip or error, never pass."""
         import pytest
@@ -138,20 +216,32 @@ class Exchange:
             raise Error(self.problem, self.problem_detail or UNDECIDED[self.problem])
 
     def complete(self) -> None:
-        """Fail when the provider broke off the answer (stall, reset, size cap, endless stream)."""
+        """The whole answer arrived: a stall, reset, size cap or endless stream is the provider's
+        failure, owned by one check; every other check reading this exchange is left undecided."""
         self.require()
-        if self.problem in PROVIDER_FAULTS:
-            raise Fail("a complete answer", f"{PROVIDER_FAULTS[self.problem]} ({self.problem_detail}); "
-                       f"first bytes: {self.excerpt() or '(none)'}", problem=self.problem)
+        outcome = self.outcome
+        if outcome.kind in TRANSPORT_OUTCOMES:
+            raise self.undelivered("a complete answer", f"{outcome.text}; first bytes: {self.excerpt() or '(none)'}",
+                                   outcome)
+
+    def answered(self) -> None:
+        """A request that must succeed got a complete 2xx answer (refused: owned by one check)."""
+        self.complete()
+        if self.status is None or not 200 <= self.status < 300:
+            raise self.undelivered("a 2xx answer", f"status {self.status}: {self.excerpt()}", self.outcome)
 
     def json(self) -> Any:
-        """The body as JSON; a body that is not (an HTML page, truncated JSON) fails with its first bytes."""
+        """The body as JSON; a 2xx body that is not (an HTML page, truncated JSON) is undelivered."""
         self.complete()
         try:
             return json.loads(self.body)
         except (ValueError, UnicodeDecodeError) as exc:
-            raise Fail("a JSON body", f"{self.content_type or 'no content type'}, {exc.__class__.__name__}: "
-                       f"{str(exc)[:80]}; first bytes: {self.excerpt() or '(empty)'}") from None
+            received = (f"{self.content_type or 'no content type'}, {exc.__class__.__name__}: "
+                        f"{str(exc)[:80]}; first bytes: {self.excerpt() or '(empty)'}")
+            outcome = self.outcome
+            if outcome.kind == "not-json":
+                raise self.undelivered("a JSON body", received, outcome) from None
+            raise Fail("a JSON body", received) from None
 
     def json_object(self) -> dict[str, Any]:
         data = self.json()
@@ -160,11 +250,20 @@ class Exchange:
         return data
 
     def stream_events(self) -> list[Event]:
-        """The events of a stream answer; fails when the answer is not an event stream."""
+        """The events of a whole stream answer: refused, not a stream, or cut is undelivered."""
         self.complete()
+        outcome = self.outcome
+        if outcome.kind == "refused" and not self.request.refusal_expected:
+            raise self.undelivered("a 200 event stream", f"status {self.status}: {self.excerpt() or '(empty)'}",
+                                   outcome)
         if self.events is None:
-            raise Fail("a text/event-stream answer", f"status {self.status}, {self.content_type or 'no content type'}: "
-                       f"{self.excerpt() or '(empty)'}")
+            received = f"status {self.status}, {self.content_type or 'no content type'}: {self.excerpt() or '(empty)'}"
+            if outcome.kind == "not-a-stream":
+                raise self.undelivered("a text/event-stream answer", received, outcome)
+            raise Fail("a text/event-stream answer", received)
+        if outcome.kind == "cut":
+            raise self.undelivered("a complete stream", f"{outcome.text}; last event: "
+                                   f"{self.events[-1].raw[:160] if self.events else '(none)'}", outcome)
         return self.events
 
     def data_events(self) -> list[tuple[Event, Any]]:
@@ -192,9 +291,11 @@ class Exchange:
             "status": self.status,
             "content_type": self.headers.get("content-type"),
             "problem": self.problem,
+            "outcome": self.outcome.text,
             "events": len(self.events) if self.events is not None else None,
             "body_excerpt": self.excerpt(),
             "time_ms": self.timings.total_ms,
+            **({"attempts": self.attempts, "retried": self.retried} if self.retried else {}),
         }
 
     def curl(self) -> str:
@@ -208,6 +309,25 @@ class Exchange:
         if self.request.content:
             line += " --data-raw " + _quote(self.request.content.decode("utf-8", errors="replace"), variable)
         return line
+
+
+def signature(body: bytes) -> str:
+    """What tells two error answers apart: the message of a JSON error (or the body's start), with
+    numbers, ids and quoted values blurred, so the same refusal to two requests matches."""
+    text = body[:2000].decode("utf-8", errors="replace")
+    try:
+        data = json.loads(text)
+    except ValueError:
+        data = None
+    if isinstance(data, dict):
+        inner: dict[str, Any] = data["error"] if isinstance(data.get("error"), dict) else data
+        for name in ("message", "detail", "error", "msg"):
+            if isinstance(inner.get(name), str):
+                text = inner[name]
+                break
+    text = re.sub(r"[`'\"][^`'\"]{0,80}[`'\"]", "?", text)
+    text = re.sub(r"[0-9a-fA-F-]{8,}|\d+", "#", text)
+    return " ".join(text.split())[:80]
 
 
 _UNINTERESTING_HEADERS = frozenset({"content-length", "host", "accept-encoding", "connection", "user-agent"})

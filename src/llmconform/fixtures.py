@@ -14,8 +14,15 @@ TARGET_FIXTURE = "llmconform_target"
 EXCHANGES = pytest.StashKey[list[Exchange]]()
 
 
-def probe(surface: str, name: str) -> Any:
-    """A fixture yielding the exchange of one probe, shared by every check that reads it."""
+def probe(surface: str, name: str, owners: dict[str, str] | None = None, primary: bool = False) -> Any:
+    """A fixture yielding the exchange of one probe, shared by every check that reads it.
+
+    `owners` names the check that owns each way the exchange can fail to deliver (an outcome kind
+    such as `refused` or `cut`, or `*` for any), relative to the surface; undeclared, the first
+    check reading the probe owns it. The owner fails once; the other readers are left undecided.
+    A `primary` probe (the plain request, the stream) keeps the FAIL when the same problem (the
+    same refusal) meets several probes.
+    """
 
     def fixture(request: pytest.FixtureRequest, llmconform_target: Target) -> Exchange:
         if llmconform_target.surface_config(surface) is None:
@@ -26,6 +33,8 @@ def probe(surface: str, name: str) -> Any:
         return exchange
 
     fixture.llmconform_probe = (surface, name)  # type: ignore[attr-defined]
+    fixture.llmconform_owners = owners or {}  # type: ignore[attr-defined]
+    fixture.llmconform_primary = primary  # type: ignore[attr-defined]
     return pytest.fixture(fixture)
 
 
@@ -40,11 +49,17 @@ def exchanges_of(item: pytest.Item) -> list[Exchange]:
 
 def probes_of(item: pytest.Item) -> list[tuple[str, str]]:
     """(surface, probe) of every probe fixture a check asks for."""
+    return [marker for marker, _, _ in probe_fixtures(item)]
+
+
+def probe_fixtures(item: pytest.Item) -> list[tuple[tuple[str, str], dict[str, str], bool]]:
+    """((surface, probe), declared owners, primary?) of every probe fixture a check asks for."""
     found = []
     fixtureinfo = getattr(item, "_fixtureinfo", None)
     for name in getattr(item, "fixturenames", []):
         for definition in (fixtureinfo.name2fixturedefs.get(name, ()) if fixtureinfo else ()):
             marker = getattr(definition.func, "llmconform_probe", None)
             if marker:
-                found.append(marker)
+                found.append((marker, getattr(definition.func, "llmconform_owners", {}),
+                              getattr(definition.func, "llmconform_primary", False)))
     return found

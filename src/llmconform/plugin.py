@@ -10,21 +10,108 @@ from __future__ import annotations
 import fnmatch
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 
-from llmconform.checkid import check_id
+from llmconform.checkid import check_id, rule_of
 from llmconform.console import Console
 from llmconform.exchange import Exchange
-from llmconform.fixtures import TARGET_FIXTURE, exchanges_of, probes_of
+from llmconform.fixtures import TARGET_FIXTURE, exchanges_of, probe_fixtures, probes_of
 from llmconform.report import build_report, write_reports
 from llmconform.report.baseline import compare as compare_baseline
 from llmconform.report.baseline import lines as baseline_lines
-from llmconform.result import Report, Row
+from llmconform.result import Report
 from llmconform.settings import RunSettings
 from llmconform.target import Target
-from llmconform.verdict import Verdict, excerpt
+from llmconform.verdict import Undelivered, Verdict, excerpt
+
+
+@dataclass
+class Row:
+    """A check's verdict while the run goes on: the report's row, plus what places it among the
+    owners of one root cause (merged into one FAIL at the end)."""
+
+    id: str
+    surface: str
+    verdict: str
+    message: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+    reproduce: str = ""
+    cause: str = ""  # root-cause key of an undelivered exchange this row failed or erred on
+    rank: tuple[int, int] = (1, 0)  # which of several owners of one cause keeps the FAIL: lowest
+    rule: str = ""
+
+
+@dataclass
+class Owners:
+    """Who owns an exchange that did not deliver: per (target, surface, probe), the selected checks
+    reading it in suite order and the owners its fixture declares (by outcome kind)."""
+
+    readers: dict[tuple[str, str, str], list[str]] = field(default_factory=dict)
+    declared: dict[tuple[str, str, str], dict[str, str]] = field(default_factory=dict)
+    primary: set[tuple[str, str, str]] = field(default_factory=set)
+    order: dict[str, int] = field(default_factory=dict)
+
+    def note(self, items: list[pytest.Item]) -> None:
+        for index, item in enumerate(items):
+            target, ident = _target_of(item), check_id(item)
+            if target is None or ident is None:
+                continue
+            self.order.setdefault(ident[1], index)
+            if item.get_closest_marker("skip"):
+                continue
+            for (surface, name), owners, primary in probe_fixtures(item):
+                key = (target.name, surface, name)
+                self.readers.setdefault(key, []).append(ident[1])
+                if owners:
+                    self.declared[key] = {kind: f"{surface}/{owner}" for kind, owner in owners.items()}
+                if primary:
+                    self.primary.add(key)
+
+    def of(self, target: Target, surface: str, ident: str, exc: Undelivered) -> tuple[str, bool]:
+        """(the check owning this undelivered exchange, whether its probe is a primary one)."""
+        exchange = exc.context.get("exchange")
+        request = exchange.request if isinstance(exchange, Exchange) else None
+        key = (target.name, request.surface if request else surface, request.probe if request else "")
+        readers = self.readers.get(key, [])
+        primary = key in self.primary
+        if exc.owner:
+            wanted = exc.owner if exc.owner.count("/") == 2 else f"{surface}/{exc.owner}"
+            if wanted in self.order:
+                return wanted, primary
+        declared = self.declared.get(key, {})
+        owner = declared.get(exc.kind) or declared.get("*")
+        if owner and owner in readers:
+            return owner, primary
+        return (readers[0] if readers else ident), primary
+
+
+def merge_root_causes(rows: list[Row]) -> None:
+    """One FAIL per root cause: where several checks own the same cause (the same 500 to the stream
+    and to the tool stream), the one on the primary probe, or else the first, keeps it; the others
+    and every check pointing at them are left undecided, naming it."""
+    keepers: dict[str, Row] = {}
+    for row in sorted((r for r in rows if r.verdict == "fail" and r.cause), key=lambda r: r.rank):
+        keepers.setdefault(row.cause, row)
+    moved: dict[str, str] = {}
+    for row in rows:
+        # `cause#probe` (a refusal probe's 500): one problem with the same 500 to a plain request only.
+        keeper = (keepers.get(row.cause.split("#")[0]) or keepers.get(row.cause)) if row.cause else None
+        if row.verdict == "fail" and keeper is not None and keeper is not row:
+            moved[row.id] = keeper.id
+            _point_at(row, keeper.id, keeper.evidence.get("root_cause", ""))
+    for row in rows:
+        see = row.evidence.get("see")
+        if row.verdict == "error" and see in moved:
+            _point_at(row, moved[see], row.evidence.get("root_cause", ""))
+
+
+def _point_at(row: Row, owner: str, summary: str) -> None:
+    row.verdict = "error"
+    row.message = f"{summary or 'undelivered'} (see {owner})"
+    row.evidence["see"] = owner
 
 
 def selected(ident: str, surface: str, settings: RunSettings) -> bool:
@@ -58,6 +145,7 @@ class Plugin:
         self.regressions: list[str] = []
         self.collect_errors: list[str] = []
         self.exit_code = 0
+        self.owners = Owners()
 
     # -- collection -------------------------------------------------------------------------
 
@@ -65,6 +153,7 @@ class Plugin:
         config.addinivalue_line("markers", "feature(name): the check needs a feature the profile must declare")
         config.addinivalue_line("markers", "live_only: the check needs generated requests (no cassette can hold)")
         config.addinivalue_line("markers", "check(id): the check's id, surface/concern/name")
+        config.addinivalue_line("markers", "after_all: the check reads every exchange of the run, so it runs last")
 
     def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
         if TARGET_FIXTURE in metafunc.fixturenames:
@@ -90,6 +179,9 @@ class Plugin:
         if deselected:
             config.hook.pytest_deselected(items=deselected)
             items[:] = keep
+        # Checks over every exchange of a run (the error envelopes of all it saw) run after the others.
+        items.sort(key=lambda item: bool(item.get_closest_marker("after_all")))
+        self.owners.note(items)
         plans = {}
         for target in self.targets:
             runs = [item for item in items if _target_of(item) is target and not item.get_closest_marker("skip")]
@@ -118,7 +210,7 @@ class Plugin:
             return
         if report.when == "teardown" or (report.when == "setup" and report.passed):
             return
-        row = _row(item, call, report, target, *ident)
+        row = _row(item, call, report, target, *ident, owners=self.owners)
         if row.verdict == "warn":
             report.outcome = "passed"
         self.rows[target.name].append(row)
@@ -128,9 +220,9 @@ class Plugin:
         for target in self.targets:
             target.close()
         failed = False
-        rules = {ident[1]: " ".join((getattr(item, "obj", None).__doc__ or "").split())
-                 for item in session.items if (ident := check_id(item)) and getattr(item, "obj", None) is not None}
+        rules = {ident[1]: rule_of(item) for item in session.items if (ident := check_id(item))}
         for target in self.targets:
+            merge_root_causes(self.rows[target.name])
             report = build_report(target, self.rows[target.name], started=self.started, rules=rules)
             baseline = self.baselines.get(target.name)
             if baseline is not None:
@@ -170,7 +262,7 @@ def _skip_reason(item: pytest.Item, target: Target, surface: str) -> str | None:
 
 
 def _row(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestReport, target: Target,
-         surface: str, ident: str) -> Row:
+         surface: str, ident: str, *, owners: Owners) -> Row:
     redact = target.redactor.text
     exchanges: list[Exchange] = exchanges_of(item)
     evidence: dict[str, Any] = {}
@@ -183,6 +275,20 @@ def _row(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestRepo
     if report.passed:
         return Row(ident, surface, "pass", "", evidence, reproduce)
     exc = call.excinfo.value if call.excinfo else None
+    if isinstance(exc, Undelivered):
+        # One problem, one FAIL: its owner fails with the evidence, the others name the owner.
+        evidence.update({"expected": exc.expected, "received": exc.received, "root_cause": redact(exc.summary)})
+        evidence.update(target.redactor.data({k: v for k, v in exc.context.items() if k != "exchange"}))
+        culprit = exc.context.get("exchange")
+        if isinstance(culprit, Exchange):
+            reproduce = redact(culprit.curl())
+        owner, primary = owners.of(target, surface, ident, exc)
+        rank = (0 if primary else 1, owners.order.get(ident, 1 << 30))
+        if owner == ident:
+            return Row(ident, surface, "fail", redact(exc.message), evidence, reproduce, exc.cause, rank)
+        evidence["see"] = owner
+        return Row(ident, surface, "error", redact(f"{exc.summary} (see {owner})"), evidence, reproduce,
+                   exc.cause, rank)
     if isinstance(exc, Verdict):
         evidence.update({"expected": exc.expected, "received": exc.received})
         evidence.update(target.redactor.data({k: v for k, v in exc.context.items() if k != "exchange"}))

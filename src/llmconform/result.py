@@ -303,6 +303,8 @@ class Report:
     metrics: Metrics = field(default_factory=Metrics)
     fingerprints: Fingerprints = field(default_factory=Fingerprints)
     baseline: Comparison | None = None
+    # The distinct problems, each with the checks it left undecided (see report.root_causes).
+    root_causes: list[dict[str, Any]] = field(default_factory=list)
     version: str = __version__
     tool: str = "llmconform"
 
@@ -351,6 +353,7 @@ class Report:
         }
         if self.baseline is not None:
             data["baseline"] = self.baseline.to_json()
+        data["root_causes"] = self.root_causes
         return data
 
     @classmethod
@@ -362,6 +365,7 @@ class Report:
                    metrics=Metrics.from_json(data.get("metrics") or {}),
                    fingerprints=Fingerprints.from_json(data.get("fingerprints") or {}),
                    baseline=Comparison.from_json(baseline) if isinstance(baseline, dict) else None,
+                   root_causes=[c for c in data.get("root_causes") or [] if isinstance(c, dict)],
                    version=data.get("version") or "", tool=data.get("tool") or "llmconform")
 
 

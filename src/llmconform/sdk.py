@@ -199,7 +199,13 @@ def consume(exchange: Exchange, sdk: str, call: Callable[[], Any], *, api: str |
     """Run an SDK call over the recorded answer; its exception becomes a Fail whose evidence names the
     SDK call, the exception, the frame in the SDK that raised it, the event it was reading, and five
     lines of Python that make the same call against the provider."""
-    exchange.complete()
+    # An answer that was refused, cut or not what was asked for is its owning check's to fail, once:
+    # the SDK would only raise on it again.
+    exchange.answered()
+    if exchange.request.stream:
+        exchange.stream_events()
+    else:
+        exchange.json()
     api = api or DEFAULT_API.get(exchange.request.surface, "create")
     _PROGRESS.read, _PROGRESS.total = [], 0
     try:

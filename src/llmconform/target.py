@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import socket
+import sys
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -22,7 +23,7 @@ from llmconform import spec
 from llmconform.client import Budget, Client, Limits
 from llmconform.exchange import Exchange, Request
 from llmconform.profile import Profile, ProfileError, SurfaceConfig
-from llmconform.redact import Redactor
+from llmconform.redact import Redactor, weak_reason
 from llmconform.replay import CassetteStore
 from llmconform.surfaces import SURFACE_MODULES, Surface
 
@@ -182,6 +183,11 @@ def build_target(profile: Profile, *, mode: str, cassette_root: Path | None, lim
         raise ProfileError(f"unknown mode {mode!r}")
     keys = profile.api_keys(required=mode != "replay")
     redactor = Redactor(keys.values())
+    for variable, key in keys.items():
+        why = weak_reason(key)
+        if why:  # used as given; said once, so that nobody mistakes it for a real key's protection
+            print(f"llmconform: the key in {variable} is weak ({why}): it is used, and masked only where it is "
+                  "sent or echoed as a key, not wherever its letters occur", file=sys.stderr)
     cassettes = None
     if mode in ("replay", "record") and cassette_root is not None:
         cassettes = CassetteStore(cassette_root / profile.name, record=mode == "record", redactor=redactor)

@@ -74,6 +74,26 @@ class Error(Verdict):
         return f"{self.reason}: {self.received}" if self.received else self.reason
 
 
+class Undelivered(Fail):
+    """The exchange did not deliver what a rule needs: refused, cut, not JSON, or without the part a
+    check reads (no tool call for a forced tool_choice). One problem, one FAIL: the check that owns
+    it fails with this evidence; every other check that needed the same thing is left undecided
+    (error) and names the owner, so a report shows the root cause once instead of a cascade.
+
+    `cause` identifies the problem: equal causes are one problem, wherever they were met. `owner`
+    is the owning check (relative to the surface, e.g. `tools/forced-call`), or None when the
+    exchange's own declared owner decides (the plugin knows which checks read which probe).
+    """
+
+    def __init__(self, expected: str, received: Any = None, *, cause: str, summary: str,
+                 owner: str | None = None, kind: str = "need", **context: Any) -> None:
+        self.cause = cause
+        self.summary = summary
+        self.owner = owner
+        self.kind = kind
+        super().__init__(expected, received, **context)
+
+
 def fail(expected: str, received: Any = None, **context: Any) -> NoReturn:
     raise Fail(expected, received, **context)
 

@@ -20,8 +20,7 @@ def test_tool_id_prefix(tools_forced):
     """tool_use ids start with `toolu_` (W: `tooluse_` says Amazon Bedrock answered, `call_` an OpenAI
     backend)."""
     uses = blocks(checks.ok_json(tools_forced), "tool_use")
-    if not uses:
-        pytest.skip("no tool_use block (see tools/forced-call)")
+    checks.need(uses, "a tool_use block for the forced tool", None, owner="tools/forced-call", exchange=tools_forced)
     for use in uses:
         checks.id_prefix(use.get("id"), ("toolu_",), "the tool_use id")
 

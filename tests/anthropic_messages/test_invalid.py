@@ -9,7 +9,8 @@ def test_malformed_json(malformed_json):
 
 
 def test_missing_max_tokens(missing_max_tokens):
-    """No `max_tokens` (required by the Messages API) → 400."""
+    """No `max_tokens` (required by the Messages API) → 400 (sent non-streamed: a relay whose
+    streaming is broken is not judged here)."""
     native_rejected(missing_max_tokens, "a request without max_tokens")
 
 
@@ -21,6 +22,17 @@ def test_missing_messages(missing_messages):
 def test_temperature_range(temperature_above_1):
     """temperature 1.5 (range 0..1) → 400."""
     native_rejected(temperature_above_1, "temperature 1.5")
+
+
+def test_empty_messages(empty_messages):
+    """An empty `messages` array (at least one message) → 400."""
+    native_rejected(empty_messages, "an empty messages array")
+
+
+def test_string_number(max_tokens_string):
+    """A number sent as a string (`max_tokens: "16"`) → 400: a server that coerces it hides the
+    caller's type bug, and the official API refuses it."""
+    native_rejected(max_tokens_string, 'max_tokens as the string "16"')
 
 
 def test_unknown_model(unknown_model):

@@ -2,6 +2,7 @@
 
 import pytest
 
+from llmconform import checks
 from llmconform.surfaces import sub
 from llmconform.surfaces.anthropic_messages import parse_json, streamed_blocks
 from llmconform.verdict import expect
@@ -16,8 +17,17 @@ def _data(exchange):
 def _tool_blocks(exchange):
     data = _data(exchange)
     found = {i: b for i, b in streamed_blocks(data).items() if b["type"] == "tool_use"}
-    expect(found, "a tool_use content block for the forced tool", [d.get("type") for d in data][:12])
+    checks.need(found, "a tool_use content block for the forced tool", [d.get("type") for d in data][:12],
+                owner="stream-tools/forced-call", exchange=exchange)
     return data, found
+
+
+def test_forced_call(tools_stream):
+    """Streamed, tool_choice `{type: tool, name: get_weather}` → a tool_use block naming get_weather;
+    streamed text instead fails, whatever the model."""
+    _, found = _tool_blocks(tools_stream)
+    names = [b["start"].get("name") for b in found.values()]
+    expect("get_weather" in names, "a streamed tool_use of the requested tool get_weather", names)
 
 
 def test_tool_block(tools_stream):

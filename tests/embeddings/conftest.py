@@ -4,7 +4,7 @@ from llmconform.fixtures import probe
 
 SURFACE = "embeddings"
 
-basic = probe(SURFACE, "basic")
+basic = probe(SURFACE, "basic", {"not-json": "response/schema", "*": "response/content-type"}, primary=True)
 batch = probe(SURFACE, "batch")
 base64_answer = probe(SURFACE, "base64")
 auth_none = probe(SURFACE, "auth-none")

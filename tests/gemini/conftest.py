@@ -4,20 +4,22 @@ from llmconform.fixtures import probe
 
 SURFACE = "gemini"
 
-basic = probe(SURFACE, "basic")
+# Who owns each way these fail to deliver: the others reading them are left undecided, naming it.
+basic = probe(SURFACE, "basic", {"not-json": "response/schema", "*": "response/content-type"}, primary=True)
 max_tokens = probe(SURFACE, "max-tokens")
 stop_sequences = probe(SURFACE, "stop-sequences")
 system_instruction = probe(SURFACE, "system-instruction")
 multi_turn = probe(SURFACE, "multi-turn")
 json_mode = probe(SURFACE, "json-mode")
 image = probe(SURFACE, "image")
-tools_forced = probe(SURFACE, "tools-forced")
+tools_forced = probe(SURFACE, "tools-forced", {"*": "tools/forced-call"})
 tools_none = probe(SURFACE, "tools-none")
 function_response = probe(SURFACE, "function-response")
 thinking = probe(SURFACE, "thinking")
-stream = probe(SURFACE, "stream")
-stream_json = probe(SURFACE, "stream-json")
-tools_stream = probe(SURFACE, "tools-stream")
+stream = probe(SURFACE, "stream", {"refused": "stream/content-type", "not-a-stream": "stream/content-type",
+                                   "*": "stream/terminates"}, primary=True)
+stream_json = probe(SURFACE, "stream-json", {"*": "stream-json/content-type"})
+tools_stream = probe(SURFACE, "tools-stream", {"*": "stream-tools/function-call"})
 count_tokens = probe(SURFACE, "count-tokens")
 models_list = probe(SURFACE, "models-list")
 models_get = probe(SURFACE, "models-get")

@@ -6,8 +6,8 @@ exchange the provider already served, so what is judged is whether the SDK can r
 
 import pytest
 
-from llmconform import sdk
-from llmconform.surfaces.gemini import model_of
+from llmconform import checks, sdk
+from llmconform.surfaces.gemini import function_calls, model_of
 from llmconform.verdict import expect
 
 pytestmark = pytest.mark.skipif(not sdk.available("google.genai"),
@@ -49,6 +49,8 @@ def test_tools(tools_forced):
     response = sdk.consume(tools_forced, "google-genai", lambda: _models(tools_forced).generate_content(
         model=model_of(tools_forced.request), contents=PROMPT))
     calls = response.function_calls or []
+    checks.need(function_calls(checks.ok_json(tools_forced)), "a functionCall part for the SDK to parse",
+                owner="tools/forced-call", exchange=tools_forced)
     expect(calls, "function_calls in the SDK's response", response)
     expect(all(c.name and isinstance(c.args or {}, dict) for c in calls), "calls with a name and dict args", calls)
 

@@ -33,6 +33,12 @@ def test_content_type(stream):
            f"{stream.headers.get('content-type', '(none)')}: {stream.excerpt()}")
 
 
+def test_terminates(stream):
+    """The stream arrives whole: not reset, stalled or endless. A cut stream fails here, once; the
+    checks that needed the rest of it are left undecided."""
+    stream.stream_events()
+
+
 def test_utf8(stream):
     """The stream is valid UTF-8 from the first byte to the last."""
     stream.stream_events()

@@ -40,6 +40,17 @@ def test_messages_type(messages_not_array):
     checks.rejected(messages_not_array, SURFACE, "messages as a string")
 
 
+def test_empty_messages(empty_messages):
+    """An empty `messages` array (at least one message) → 400."""
+    checks.rejected(empty_messages, SURFACE, "an empty messages array")
+
+
+def test_string_number(max_tokens_string):
+    """A number sent as a string (`max_tokens: "8"`) → 400: a server that coerces it hides the
+    caller's type bug, and the official API refuses it."""
+    checks.rejected(max_tokens_string, SURFACE, 'max_tokens as the string "8"')
+
+
 def test_unknown_model(unknown_model):
     """A model the provider does not serve → 400 or 404 with the OpenAI envelope."""
     checks.error_envelope(unknown_model, SURFACE, (400, 404), "an unknown model")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from llmconform import spec
+from llmconform import checks, spec
 from llmconform.surfaces import sub
 from llmconform.surfaces.openai_chat import choices, event_text
 from llmconform.verdict import expect, fail, warn
@@ -12,11 +12,16 @@ CHAT = spec.load("openai-chat")
 
 
 def test_content_type(stream):
-    """A stream answers 200 with `Content-Type: text/event-stream`."""
-    stream.complete()
-    expect(stream.status == 200, "status 200", f"{stream.status}: {stream.excerpt()}")
-    expect(stream.content_type == "text/event-stream", "Content-Type text/event-stream",
-           f"{stream.headers.get('content-type', '(none)')}: {stream.excerpt()}")
+    """A stream answers 200 with `Content-Type: text/event-stream` (a refused stream request fails
+    here, once)."""
+    checks.stream_answered(stream)
+
+
+def test_terminates(stream):
+    """The stream arrives whole: not reset, stalled or endless, and it closes only after its end
+    (`[DONE]` or a finish_reason). A cut stream fails here, once; the checks that needed the rest
+    of it are left undecided."""
+    stream.stream_events()
 
 
 def test_chunk_schema(stream):
@@ -26,10 +31,9 @@ def test_chunk_schema(stream):
 
 
 def test_utf8(stream):
-    """The stream is valid UTF-8 from the first byte to the last."""
-    stream.stream_events()
-    offset = stream.framing.invalid_utf8_at
-    expect(offset is None, "valid UTF-8 throughout", f"invalid UTF-8 at byte {offset}")
+    """The stream is valid UTF-8 from the first byte to the last (bad bytes fail even in a stream
+    that was cut later; a clean but cut stream is left to stream/terminates)."""
+    checks.stream_utf8(stream)
 
 
 def test_done_sentinel(stream):
@@ -115,6 +119,31 @@ def test_no_usage_without_option(stream):
     carrying = [i for i, c in enumerate(stream.data_objects()) if c.get("usage")]
     if carrying:
         warn("no usage chunk without stream_options.include_usage", f"usage in chunk(s) {carrying[:5]}")
+
+
+def test_model_echo(stream):
+    """The chunks' `model` is the requested model or a dated snapshot of it — the rule the plain
+    answer is held to (W: relays alias and substitute)."""
+    chunks = stream.data_objects()
+    checks.need(chunks, "at least one chunk", stream.excerpt(), owner="stream/constant-fields", exchange=stream)
+    checks.model_echo(stream.request.body.get("model"), chunks[0].get("model"))
+
+
+def test_usage_consistent(stream_usage):
+    """The usage chunk adds up and agrees with the stream — the rules the plain answer is held to:
+    total = prompt + completion; prompt_tokens above 0; completion_tokens above 0 when text was
+    streamed (F), and within ±50 % of the streamed text's estimate (W)."""
+    chunks = stream_usage.data_objects()
+    usage = [c["usage"] for c in chunks if isinstance(c.get("usage"), dict)]
+    checks.need(usage, "a usage chunk (stream_options.include_usage)", f"{len(chunks)} chunks",
+                owner="stream/include-usage", exchange=stream_usage)
+    numbers = checks.usage_numbers(usage[-1], ("prompt_tokens", "completion_tokens", "total_tokens"),
+                                   "total_tokens", ("prompt_tokens", "completion_tokens"))
+    text = "".join(event_text(c) for c in chunks)
+    reasoning = "".join(str(sub(ch, "delta").get("reasoning_content") or "") for c in chunks for ch in choices(c))
+    checks.usage_consistent(numbers["prompt_tokens"], numbers["completion_tokens"], text + reasoning,
+                            reasoning_tokens=sub(usage[-1], "completion_tokens_details").get("reasoning_tokens")
+                            if not reasoning else None, where="the streamed usage")
 
 
 def test_include_usage(stream_usage):

@@ -2,7 +2,8 @@
 
 import pytest
 
-from llmconform.surfaces import parse_arguments
+from llmconform import checks
+from llmconform.surfaces import parse_arguments, sub
 from llmconform.surfaces.openai_chat import choices, streamed_tool_calls
 from llmconform.verdict import expect
 
@@ -12,8 +13,17 @@ pytestmark = [pytest.mark.feature("stream"), pytest.mark.feature("tools")]
 def _calls(exchange):
     chunks = exchange.data_objects()
     calls = streamed_tool_calls(chunks)
-    expect(calls, "tool_calls deltas for the forced call", exchange.excerpt())
+    checks.need(calls, "tool_calls deltas for the forced call", exchange.excerpt(),
+                owner="stream-tools/forced-call", exchange=exchange)
     return chunks, calls
+
+
+def test_forced_call(tools_stream):
+    """Streamed, tool_choice naming get_weather → tool_calls deltas calling get_weather; streamed
+    text instead fails, whatever the model."""
+    _, calls = _calls(tools_stream)
+    names = [call["name"] or sub(call["first"], "function").get("name") for call in calls.values()]
+    expect("get_weather" in names, "a streamed call of the requested function get_weather", names)
 
 
 def test_indexes(tools_stream):

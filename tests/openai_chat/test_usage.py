@@ -2,7 +2,7 @@
 
 from llmconform import checks
 from llmconform.surfaces import sub
-from llmconform.surfaces.openai_chat import message
+from llmconform.surfaces.openai_chat import content, message
 from llmconform.verdict import warn
 
 
@@ -11,6 +11,19 @@ def test_arithmetic(basic):
     usage = checks.ok_json(basic).get("usage")
     checks.usage_numbers(usage, ("prompt_tokens", "completion_tokens", "total_tokens"), "total_tokens",
                          ("prompt_tokens", "completion_tokens"))
+
+
+def test_consistent(basic):
+    """Usage agrees with the answer — the rule streamed usage is held to: prompt_tokens above 0,
+    completion_tokens above 0 beside text (F), and within ±50 % of the text's estimate (W)."""
+    data = checks.ok_json(basic)
+    usage = sub(data, "usage")
+    msg = message(data)
+    reasoning = msg.get("reasoning_content") or msg.get("reasoning")
+    reasoning = reasoning if isinstance(reasoning, str) else ""
+    checks.usage_consistent(usage.get("prompt_tokens"), usage.get("completion_tokens"), content(data) + reasoning,
+                            reasoning_tokens=None if reasoning else
+                            sub(usage, "completion_tokens_details").get("reasoning_tokens"))
 
 
 def test_details_consistent(basic):

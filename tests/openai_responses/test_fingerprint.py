@@ -29,7 +29,10 @@ def test_item_ids(basic):
 def test_call_ids(tools_forced):
     """A function_call item's id starts with `fc_` and its call_id with `call_` (W: `toolu_` or
     `tooluse_` say a Claude backend behind the relay)."""
-    for item in output_items(checks.ok_json(tools_forced), "function_call"):
+    calls = output_items(checks.ok_json(tools_forced), "function_call")
+    checks.need(calls, "a function_call item for the forced tool", None, owner="tools/forced-call",
+                exchange=tools_forced)
+    for item in calls:
         checks.id_prefix(item.get("id"), ("fc_",), "the function_call item id")
         checks.id_prefix(item.get("call_id"), ("call_",), "the function_call call_id")
 

@@ -35,6 +35,17 @@ def test_max_output_tokens_minimum(max_output_tokens_below_16):
     checks.rejected(max_output_tokens_below_16, SURFACE, "max_output_tokens 8")
 
 
+def test_empty_input(empty_input):
+    """`input` as an empty list of items (at least one) → 400."""
+    checks.rejected(empty_input, SURFACE, "an empty input list")
+
+
+def test_string_number(max_output_tokens_string):
+    """A number sent as a string (`max_output_tokens: "16"`) → 400: a server that coerces it hides
+    the caller's type bug, and the official API refuses it."""
+    checks.rejected(max_output_tokens_string, SURFACE, 'max_output_tokens as the string "16"')
+
+
 def test_unknown_model(unknown_model):
     """A model the provider does not serve → 400 or 404 with the OpenAI envelope."""
     checks.error_envelope(unknown_model, SURFACE, (400, 404), "an unknown model")

@@ -20,7 +20,8 @@ def test_schema(basic):
 
 
 def test_content_type(basic):
-    """A JSON answer says `Content-Type: application/json`."""
+    """The plain request is answered 2xx, whole, saying `Content-Type: application/json` (a refused,
+    cut or timed-out answer fails here, once: the checks reading it are left undecided)."""
     checks.status_ok(basic)
     checks.json_content_type(basic)
 

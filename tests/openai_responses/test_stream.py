@@ -34,11 +34,39 @@ def _payloads(exchange):
 
 
 def test_content_type(stream):
-    """A stream answers 200 with `Content-Type: text/event-stream`."""
-    stream.complete()
-    expect(stream.status == 200, "status 200", f"{stream.status}: {stream.excerpt()}")
-    expect(stream.content_type == "text/event-stream", "Content-Type text/event-stream",
-           f"{stream.headers.get('content-type', '(none)')}: {stream.excerpt()}")
+    """A stream answers 200 with `Content-Type: text/event-stream` (a refused stream request fails
+    here, once)."""
+    checks.stream_answered(stream)
+
+
+def test_terminates(stream):
+    """The stream arrives whole: not reset, stalled or endless, and it closes only after its end (a
+    terminal event, or an error event). A cut stream fails here, once; the checks that needed the
+    rest of it are left undecided."""
+    stream.stream_events()
+
+
+def test_model_echo(stream):
+    """The streamed response's `model` is the requested model or a dated snapshot of it — the rule
+    the plain answer is held to (W: relays alias and substitute)."""
+    responses = [p["response"] for p in _payloads(stream) if isinstance(p.get("response"), dict)]
+    checks.need(responses, "events carrying the response", stream.excerpt(), owner="stream/constant-ids",
+                exchange=stream)
+    checks.model_echo(stream.request.body.get("model"), responses[-1].get("model"))
+
+
+def test_usage_consistent(stream):
+    """The terminal response's usage agrees with the stream — the rule the plain answer is held to:
+    input_tokens above 0; output_tokens above 0 when text was streamed (F), and within ±50 % of the
+    streamed text's estimate, reasoning tokens aside (W)."""
+    payloads = _payloads(stream)
+    usage = sub(terminal_response(payloads), "usage")
+    checks.need(usage, "usage in the terminal response", [p.get("type") for p in payloads][-3:],
+                owner="stream/usage", exchange=stream)
+    details = usage.get("output_tokens_details")
+    checks.usage_consistent(usage.get("input_tokens"), usage.get("output_tokens"), streamed_text(payloads),
+                            reasoning_tokens=details.get("reasoning_tokens") if isinstance(details, dict) else None,
+                            where="the streamed usage")
 
 
 def test_event_schema(stream):
@@ -195,7 +223,6 @@ def test_constant_ids(stream):
 
 
 def test_utf8(stream):
-    """The stream is valid UTF-8 from the first byte to the last."""
-    stream.stream_events()
-    offset = stream.framing.invalid_utf8_at
-    expect(offset is None, "valid UTF-8 throughout", f"invalid UTF-8 at byte {offset}")
+    """The stream is valid UTF-8 from the first byte to the last (bad bytes fail even in a stream
+    that was cut later; a clean but cut stream is left to stream/terminates)."""
+    checks.stream_utf8(stream)

@@ -2,6 +2,7 @@
 
 import pytest
 
+from llmconform import checks
 from llmconform.surfaces import parse_arguments
 from llmconform.surfaces.openai_responses import (
     grammar_problem,
@@ -23,8 +24,17 @@ def _payloads(exchange):
 def _calls(exchange):
     payloads = _payloads(exchange)
     calls = streamed_calls(payloads)
-    expect(calls, "a streamed function_call item for the forced tool", [p.get("type") for p in payloads][:12])
+    checks.need(calls, "a streamed function_call item for the forced tool", [p.get("type") for p in payloads][:12],
+                owner="stream-tools/forced-call", exchange=exchange)
     return payloads, calls
+
+
+def test_forced_call(tools_stream):
+    """Streamed, tool_choice naming get_weather → a function_call item calling get_weather;
+    streamed text instead fails, whatever the model."""
+    _, calls = _calls(tools_stream)
+    names = [(c["added"] or c["item_done"] or {}).get("name") for c in calls.values()]
+    expect("get_weather" in names, "a streamed call of the requested function get_weather", names)
 
 
 def test_call_item(tools_stream):

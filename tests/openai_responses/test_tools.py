@@ -13,13 +13,16 @@ pytestmark = pytest.mark.feature("tools")
 def _calls(exchange):
     data = checks.ok_json(exchange)
     calls = output_items(data, "function_call")
-    expect(calls, "a function_call item in output for the forced tool",
-           [i.get("type") for i in output_items(data)] or data.get("output"))
+    # Answered with text instead: forced-call fails (whatever the model), the rest cannot be judged.
+    checks.need(calls, "a function_call item in output for the forced tool",
+                [i.get("type") for i in output_items(data)] or data.get("output"), owner="tools/forced-call",
+                exchange=exchange)
     return calls
 
 
 def test_forced_call(tools_forced):
-    """tool_choice naming get_weather → a function_call item calling get_weather."""
+    """tool_choice naming get_weather → a function_call item calling get_weather; a text answer
+    fails, whatever the model."""
     names = [c.get("name") for c in _calls(tools_forced)]
     expect("get_weather" in names, "a call of the requested function get_weather", names)
 

@@ -2,7 +2,7 @@
 
 from llmconform import checks
 from llmconform.surfaces import sub
-from llmconform.surfaces.openai_responses import output_items, reasoning_text, reasoning_tokens
+from llmconform.surfaces.openai_responses import output_items, output_text, reasoning_text, reasoning_tokens
 from llmconform.verdict import expect, warn
 
 
@@ -22,6 +22,16 @@ def test_reasoning_tokens(basic):
            "usage.output_tokens_details.reasoning_tokens a non-negative integer", data.get("usage"))
     expect(isinstance(output, int) and spent <= output, "reasoning_tokens <= output_tokens",
            {"reasoning_tokens": spent, "output_tokens": output})
+
+
+def test_consistent(basic):
+    """Usage agrees with the answer — the rule streamed usage is held to: input_tokens above 0,
+    output_tokens above 0 beside text (F), and within ±50 % of the text's estimate, reasoning
+    tokens aside (W)."""
+    data = checks.ok_json(basic)
+    usage = sub(data, "usage")
+    checks.usage_consistent(usage.get("input_tokens"), usage.get("output_tokens"), output_text(data),
+                            reasoning_tokens=reasoning_tokens(data))
 
 
 def test_details_consistent(basic):

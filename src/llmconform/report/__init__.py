@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import statistics
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -90,7 +91,40 @@ def metrics(target: Target) -> dict[str, Any]:
     }
 
 
-def build_report(target: Target, rows: list[Row], *, started: float, rules: dict[str, str] | None = None) -> Report:
+def root_causes(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The report's `root_causes`: the distinct problems of a run, each with the checks it took down.
+
+    Every FAIL is one problem, `{"check", "verdict": "fail", "problem", "took_down": [ids]}`;
+    `took_down` lists the checks left undecided (error) because they needed what that failure did
+    not deliver (their evidence names it under `see`). Undecided checks with no failing owner are
+    grouped by what left them so (a spent budget, a rate limit): `{"check": null, "verdict":
+    "error", "problem", "took_down"}`. Most checks taken down first.
+    """
+    by_id = {r["id"]: r for r in results}
+    causes: dict[str, dict[str, Any]] = {}
+    for row in results:
+        if row["verdict"] == "fail":
+            causes[row["id"]] = {"check": row["id"], "verdict": "fail",
+                                 "problem": row.get("evidence", {}).get("root_cause") or row["message"],
+                                 "took_down": []}
+    for row in results:
+        if row["verdict"] != "error":
+            continue
+        see = (row.get("evidence") or {}).get("see")
+        if see:
+            owner = by_id.get(see)
+            entry = causes.setdefault(see, {"check": see, "verdict": owner["verdict"] if owner else None,
+                                            "problem": (row.get("evidence") or {}).get("root_cause")
+                                            or row["message"], "took_down": []})
+        else:
+            reason = row["message"].split(":", 1)[0]
+            entry = causes.setdefault(f"error:{reason}", {"check": None, "verdict": "error", "problem": reason,
+                                                          "took_down": []})
+        entry["took_down"].append(row["id"])
+    return sorted(causes.values(), key=lambda c: (-len(c["took_down"]), c["check"] or ""))
+
+
+def build_report(target: Target, rows: Sequence[Any], *, started: float, rules: dict[str, str] | None = None) -> Report:
     """The run's report for one target, redacted: the rows (with the rule each check holds), the
     metrics and the fingerprints."""
     rules = rules or {}
@@ -106,6 +140,7 @@ def build_report(target: Target, rows: list[Row], *, started: float, rules: dict
         metrics=Metrics.from_json(metrics(target)),
         fingerprints=Fingerprints.from_json(fingerprints(target.exchanges)),
     )
+    report.root_causes = root_causes([r.to_json() for r in results])
     # Every text that leaves the process passes the redactor, the fingerprints' headers included.
     return Report.from_json(target.redactor.data(report.to_json()))
 

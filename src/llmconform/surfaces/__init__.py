@@ -48,7 +48,9 @@ def with_auth(surface: str, probe: str, auth: str) -> Builder:
     """A probe sent again with no key or a wrong key."""
 
     def build(target: Target) -> Request:
-        return replace(target.request(surface, probe), probe=f"{probe}:auth-{auth}", auth=auth)
+        # Refused by design: the client judges it as such, never as a served answer's failure.
+        return replace(target.request(surface, probe), probe=f"{probe}:auth-{auth}", auth=auth,
+                       refusal_expected=True)
 
     return build
 
@@ -59,7 +61,7 @@ def malformed_json(surface: str, path: str, headers: tuple[tuple[str, str], ...]
     def build(target: Target) -> Request:
         raw = ('{"model": "' + target.model(surface) + '", "messages": [{"role": "user", "content": "hi"').encode()
         return Request(surface=surface, probe="malformed-json", method="POST", path=path, raw_body=raw,
-                       headers=headers)
+                       headers=headers, refusal_expected=True)
 
     return build
 
@@ -72,7 +74,8 @@ def unknown_model(surface: str) -> Builder:
 
     def build(target: Target) -> Request:
         basic = target.request(surface, "basic")
-        return replace(basic, probe="unknown-model", body={**basic.body, "model": UNKNOWN_MODEL})
+        return replace(basic, probe="unknown-model", body={**basic.body, "model": UNKNOWN_MODEL},
+                       refusal_expected=True)
 
     return build
 

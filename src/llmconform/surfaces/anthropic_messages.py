@@ -7,11 +7,12 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from llmconform import spec
-from llmconform.exchange import Request
+from llmconform.exchange import STREAM_ENDS, Request
 from llmconform.surfaces import Surface, common_builders, register, sub
 
 if TYPE_CHECKING:
     from llmconform.exchange import Exchange
+    from llmconform.sse import Event
     from llmconform.target import Target
 
 NAME = "anthropic-messages"
@@ -117,6 +118,17 @@ def streamed_blocks(events: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
         elif data.get("type") == "content_block_stop" and index in rebuilt:
             rebuilt[index]["stopped"] = True
     return rebuilt
+
+
+def stream_ended(events: list[Event]) -> bool:
+    """A Messages stream is over once it sent message_stop, message_delta (the stop reason) or an
+    error event: closed before any of them, it was cut."""
+    for event in events:
+        data = event.json()
+        kind = data.get("type") if isinstance(data, dict) else None
+        if kind in ("message_stop", "message_delta", "error") or event.event == "error":
+            return True
+    return False
 
 
 def parse_json(value: Any) -> Any:
@@ -239,6 +251,7 @@ def _count_tokens(target: Target) -> Request:
     return _spec_request(target, "count-tokens", COUNT_TOKENS_PATH)
 
 
+STREAM_ENDS[NAME] = stream_ended
 SURFACE = register(Surface(
     name=NAME, path=PATH, default_headers=HEADERS,
     builders={**common_builders(NAME, PATH, HEADERS), "thinking-roundtrip": _thinking_roundtrip,

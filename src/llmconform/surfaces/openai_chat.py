@@ -6,7 +6,8 @@ import json
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from llmconform.exchange import Request
+from llmconform.exchange import STREAM_ENDS, Request
+from llmconform.sse import Event
 from llmconform.surfaces import Surface, common_builders, register, sub
 
 if TYPE_CHECKING:
@@ -45,6 +46,18 @@ def usage_counts(data: Any) -> tuple[int | None, int | None]:
     if not isinstance(usage, dict):
         return None, None
     return usage.get("prompt_tokens"), usage.get("completion_tokens")
+
+
+def stream_ended(events: list[Event]) -> bool:
+    """A chat stream is over once it sent [DONE], a finish_reason, or an error: closed before any
+    of them, it was cut (what is missing after them is the checks' to judge)."""
+    for event in events:
+        data = event.json()
+        if event.data == "[DONE]" or (isinstance(data, dict) and "error" in data):
+            return True
+        if any(c.get("finish_reason") for c in choices(data)):
+            return True
+    return False
 
 
 def streamed_tool_calls(chunks: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
@@ -88,6 +101,7 @@ def _tools_result(target: Target) -> Request:
     return replace(first, probe="tools-result", body=body)
 
 
+STREAM_ENDS[NAME] = stream_ended
 SURFACE = register(Surface(
     name=NAME, path=PATH,
     builders={**common_builders(NAME, PATH), "tools-result": _tools_result},

@@ -12,11 +12,12 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from llmconform import spec
-from llmconform.exchange import Request
+from llmconform.exchange import STREAM_ENDS, Request
 from llmconform.surfaces import Surface, common_builders, register, sub
 from llmconform.verdict import Error, expect, warn
 
 if TYPE_CHECKING:
+    from llmconform.sse import Event
     from llmconform.target import Target
 
 NAME = "openai-responses"
@@ -142,6 +143,17 @@ def usage_counts(data: Any) -> tuple[int | None, int | None]:
     if not found:
         return None, None
     return found.get("input_tokens"), found.get("output_tokens")
+
+
+def stream_ended(events: list[Event]) -> bool:
+    """A Responses stream is over once it sent a terminal event (response.completed, .incomplete,
+    .failed) or an error event: closed before any of them, it was cut."""
+    for event in events:
+        data = event.json()
+        kind = data.get("type") if isinstance(data, dict) else None
+        if kind in (*TERMINAL, "error") or event.event == "error":
+            return True
+    return False
 
 
 def streamed_text(payloads: list[dict[str, Any]]) -> str:
@@ -368,6 +380,7 @@ def _function_call_output(target: Target) -> Request:
     return replace(first, probe="function-call-output", body=body)
 
 
+STREAM_ENDS[NAME] = stream_ended
 SURFACE = register(Surface(
     name=NAME, path=PATH,
     builders={**common_builders(NAME, PATH), "function-call-output": _function_call_output,},
