@@ -191,7 +191,7 @@ def _without(events, kind):
 ])
 def test_stream_grammar(events, problem):
     """The event grammar the order checks hold streams to, on the official shape and its breakages."""
-    from llmconform.surfaces.openai_responses import grammar_problem
+    from llmconform.surfaces.responses_stream import grammar_problem
 
     found = grammar_problem(events)
     if problem is None:

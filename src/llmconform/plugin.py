@@ -182,6 +182,8 @@ class Plugin:
         if deselected:
             config.hook.pytest_deselected(items=deselected)
             items[:] = keep
+        if self.collect_errors:
+            return  # the suite itself is broken: nothing is sent, the CLI reports it
         # Checks over every exchange of a run (the error envelopes of all it saw) run after the others.
         items.sort(key=lambda item: bool(item.get_closest_marker("after_all")))
         self.owners.note(items)

@@ -6,7 +6,6 @@ from llmconform import checks, spec
 from llmconform.surfaces import sub
 from llmconform.surfaces.openai_responses import (
     TERMINAL,
-    grammar_problem,
     limit_spent_on_reasoning,
     output_items,
     output_text,
@@ -15,6 +14,7 @@ from llmconform.surfaces.openai_responses import (
     terminal,
     terminal_response,
 )
+from llmconform.surfaces.responses_stream import grammar_problem
 from llmconform.verdict import expect, fail, warn
 
 pytestmark = pytest.mark.feature("stream")

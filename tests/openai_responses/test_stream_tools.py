@@ -5,11 +5,11 @@ import pytest
 from llmconform import checks
 from llmconform.surfaces import parse_arguments
 from llmconform.surfaces.openai_responses import (
-    grammar_problem,
     output_items,
     streamed_calls,
     terminal_response,
 )
+from llmconform.surfaces.responses_stream import grammar_problem
 from llmconform.verdict import expect
 
 pytestmark = [pytest.mark.feature("stream"), pytest.mark.feature("tools")]

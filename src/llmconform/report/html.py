@@ -246,8 +246,9 @@ def finding(report: Report, row: Row, rules: dict[str, str]) -> str:
     pairs: list[tuple[str, str]] = []
     if row.expected:
         pairs.append(("expected", _e(row.expected)))
-    if row.received:
-        pairs.append(("received", f"<code>{_e(row.received)}</code>"))
+    if row.expected or row.received:
+        # Said even when nothing arrived where the rule looked: an absence is what was received.
+        pairs.append(("received", f"<code>{_e(row.received)}</code>" if row.received else "(nothing)"))
     culprit = row.culprit
     if culprit is not None:
         pairs += [("status", _e(culprit.status if culprit.status is not None else "no answer")),
