@@ -8,6 +8,7 @@ import yaml
 from openapi_spec_validator import validate
 
 from llmconform import documented, spec
+from llmconform.checkid import ID
 from llmconform.fuzz import schema_names
 
 SPECS = sorted(spec.spec_dir().glob("*.yaml"))
@@ -68,5 +69,6 @@ def test_checks_catalogue_is_current():
     assert catalogue.main(["--check"]) == 0, "CHECKS.md is stale: run python -m llmconform.catalogue"
     ids = [ident for ident, _ in catalogue.checks()]
     assert len(ids) == len(set(ids)), "check ids are unique"
+    assert all(ID.match(i) for i in ids), [i for i in ids if not ID.match(i)]
     undocumented = [ident for ident, doc in catalogue.checks() if not doc]
     assert not undocumented, f"checks without a docstring stating their rule: {undocumented}"

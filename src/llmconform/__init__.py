@@ -1,3 +1,3 @@
 """llmconform: conformance and contract tests for LLM API providers and relays."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import re
-from pathlib import Path
 from typing import Any
 
 MARKER = "check"
@@ -26,20 +25,9 @@ def declared(item: Any) -> str | None:
 
 
 def check_id(item: Any) -> tuple[str, str] | None:
-    """(surface, id) of a test item; None for what is not a check."""
-    ident = declared(item) or _from_path(item)
+    """(surface, id) of a test item; None for one that declares no id (not a check)."""
+    ident = declared(item)
     return (surface_of(ident), ident) if ident else None
-
-
-def _from_path(item: Any) -> str | None:
-    # tests/<surface>/test_<concern>.py::test_<name>, for checks that declare no id yet.
-    path = Path(str(getattr(item, "path", "")))
-    if not path.name.startswith("test_"):
-        return None
-    surface = path.parent.name.replace("_", "-")
-    concern = path.stem.removeprefix("test_").replace("_", "-")
-    name = getattr(item, "originalname", getattr(item, "name", "")).removeprefix("test_").replace("_", "-")
-    return f"{surface}/{concern}/{name}"
 
 
 def surface_of(ident: str) -> str:

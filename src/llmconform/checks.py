@@ -12,7 +12,7 @@ from typing import Any
 
 from llmconform import spec
 from llmconform.exchange import Exchange
-from llmconform.report.fingerprint import PERSONAS
+from llmconform.fingerprint import PERSONAS
 from llmconform.verdict import Fail, Undelivered, Warn, expect, fail, warn
 
 REASONING_MARKUP = re.compile(r"</?\s*(think|thinking|budget:thinking|reasoning|thought)\s*>", re.I)

@@ -168,7 +168,10 @@ class Plugin:
         keep, deselected = [], []
         for item in items:
             ident = check_id(item)
-            if ident is None or not selected(ident[1], ident[0], self.settings):
+            if ident is None:
+                self.collect_errors.append(f"{item.nodeid}: declares no check id (@pytest.mark.check(\"s/c/n\"))")
+                continue
+            if not selected(ident[1], ident[0], self.settings):
                 deselected.append(item)
                 continue
             keep.append(item)

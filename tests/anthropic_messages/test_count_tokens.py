@@ -8,6 +8,7 @@ from llmconform.verdict import expect
 pytestmark = pytest.mark.feature("count_tokens")
 
 
+@pytest.mark.check("anthropic-messages/count-tokens/input-tokens")
 def test_input_tokens(count_tokens):
     """The count of a short request is `{"input_tokens": <integer>}` (CountTokensResponse), above 0."""
     data = checks.ok_json(count_tokens)

@@ -10,11 +10,13 @@ from llmconform.verdict import warn
 SIGNATURE_MIN = 100
 
 
+@pytest.mark.check("anthropic-messages/fingerprint/id-prefix")
 def test_id_prefix(basic):
     """The message id starts with `msg_` (W: `chatcmpl-` says an OpenAI-shaped backend answered)."""
     checks.id_prefix(checks.ok_json(basic).get("id"), ("msg_",), "the message id")
 
 
+@pytest.mark.check("anthropic-messages/fingerprint/tool-id-prefix")
 @pytest.mark.feature("tools")
 def test_tool_id_prefix(tools_forced):
     """tool_use ids start with `toolu_` (W: `tooluse_` says Amazon Bedrock answered, `call_` an OpenAI
@@ -25,17 +27,20 @@ def test_tool_id_prefix(tools_forced):
         checks.id_prefix(use.get("id"), ("toolu_",), "the tool_use id")
 
 
+@pytest.mark.check("anthropic-messages/fingerprint/usage-fields")
 def test_usage_fields(basic):
     """usage holds only the fields the API declares (W: `claude_cache_creation_5_m_tokens` and
     friends are new-api's)."""
     checks.undeclared_fields("anthropic-messages", "Usage", checks.ok_json(basic).get("usage"), "usage")
 
 
+@pytest.mark.check("anthropic-messages/fingerprint/persona")
 def test_persona(basic):
     """No agent persona nobody asked for ("I'm Claude Code") (W: an injected system prompt)."""
     checks.no_persona(text(checks.ok_json(basic)))
 
 
+@pytest.mark.check("anthropic-messages/fingerprint/signature-length")
 @pytest.mark.feature("thinking")
 def test_signature_length(thinking):
     """Thinking signatures are long opaque tokens (hundreds of characters); a short one (W) is a
@@ -48,6 +53,7 @@ def test_signature_length(thinking):
         warn(f"thinking signatures of at least {SIGNATURE_MIN} characters", short[0])
 
 
+@pytest.mark.check("anthropic-messages/fingerprint/hidden-prompt")
 def test_hidden_prompt(basic):
     """input tokens, cached ones included, stay near what the request needs (W: thousands for a
     one-line question betray a system prompt the provider added, as agent relays do)."""

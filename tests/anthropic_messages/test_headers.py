@@ -7,6 +7,7 @@ from llmconform.surfaces.anthropic_messages import native_error
 from llmconform.verdict import warn
 
 
+@pytest.mark.check("anthropic-messages/headers/version-required")
 def test_version_required(no_version):
     """A request without the `anthropic-version` header is refused with a 400 and the Anthropic
     envelope, as the official API refuses it (W when served: the relay pins a version silently)."""
@@ -16,6 +17,7 @@ def test_version_required(no_version):
     native_error(no_version, range(400, 500), "a request without anthropic-version")
 
 
+@pytest.mark.check("anthropic-messages/headers/request-id")
 def test_request_id(basic, llmconform_target):
     """The answer carries a `request-id` header, the id support asks for (W when missing)."""
     checks.status_ok(basic)

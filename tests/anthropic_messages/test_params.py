@@ -17,6 +17,7 @@ def _answered(exchange, what):
     return data
 
 
+@pytest.mark.check("anthropic-messages/params/max-tokens")
 def test_max_tokens(max_tokens):
     """A long answer asked for with max_tokens 8: stop_reason `max_tokens` and output_tokens <= 8."""
     data = checks.ok_json(max_tokens)
@@ -26,6 +27,7 @@ def test_max_tokens(max_tokens):
            f"stop_reason 'max_tokens' when max_tokens = {limit} cuts a long answer", data.get("stop_reason"))
 
 
+@pytest.mark.check("anthropic-messages/params/stop-sequences")
 def test_stop_sequences(stop_sequences):
     """Counting 1..6 with stop_sequences ["4"]: stop_reason `stop_sequence`, `stop_sequence` the matched
     string, and the text stops before it."""
@@ -39,6 +41,7 @@ def test_stop_sequences(stop_sequences):
            data.get("stop_sequence"))
 
 
+@pytest.mark.check("anthropic-messages/params/system-string")
 def test_system_string(system_string):
     """`system` as a string is accepted and steers the answer (W when the answer ignores it)."""
     answer = text(_answered(system_string, "a string system prompt"))
@@ -46,6 +49,7 @@ def test_system_string(system_string):
         warn("the answer to follow the system prompt (reply pong)", answer)
 
 
+@pytest.mark.check("anthropic-messages/params/system-blocks")
 def test_system_blocks(system_blocks):
     """`system` as an array of text blocks is accepted and steers the answer (W when ignored)."""
     answer = text(_answered(system_blocks, "a system prompt given as blocks"))
@@ -53,6 +57,7 @@ def test_system_blocks(system_blocks):
         warn("the answer to follow the system prompt given as blocks (reply pong)", answer)
 
 
+@pytest.mark.check("anthropic-messages/params/multi-turn")
 def test_multi_turn(multi_turn):
     """A user / assistant / user conversation is accepted and its history used (W when not)."""
     answer = text(_answered(multi_turn, "a multi-turn conversation"))
@@ -60,6 +65,7 @@ def test_multi_turn(multi_turn):
         warn("the answer to use the earlier turns (the name Ada)", answer)
 
 
+@pytest.mark.check("anthropic-messages/params/image")
 @pytest.mark.feature("vision")
 def test_image(image):
     """An image block (base64 PNG) beside a text block is accepted and answered."""

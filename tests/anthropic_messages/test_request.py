@@ -1,8 +1,11 @@
 """What the provider is sent: parameters the API defines."""
 
+import pytest
+
 from llmconform import checks
 
 
+@pytest.mark.check("anthropic-messages/request/unknown-params")
 def test_unknown_params(basic):
     """The request carries only parameters the Messages API defines (W: a typo is silently ignored,
     and the caller never learns it)."""

@@ -33,6 +33,7 @@ def _final(exchange):
     return sdk.consume(exchange, "anthropic", read, api="messages.stream")
 
 
+@pytest.mark.check("anthropic-messages/sdk/parse")
 def test_parse(basic):
     """`client.messages.create()` parses the answer into a Message with content."""
     message = sdk.consume(basic, "anthropic", lambda: _client(basic).messages.create(**_arguments(basic)))
@@ -40,6 +41,7 @@ def test_parse(basic):
            "a Message with content blocks", message)
 
 
+@pytest.mark.check("anthropic-messages/sdk/stream")
 @pytest.mark.feature("stream")
 def test_stream(stream):
     """`client.messages.stream()` runs to the end; its final Message holds the streamed text."""
@@ -49,6 +51,7 @@ def test_stream(stream):
     expect(message.stop_reason, "a stop_reason in the SDK's final message", message)
 
 
+@pytest.mark.check("anthropic-messages/sdk/stream-tools")
 @pytest.mark.feature("stream")
 @pytest.mark.feature("tools")
 def test_stream_tools(tools_stream):
@@ -62,6 +65,7 @@ def test_stream_tools(tools_stream):
            "tool_use blocks with an id and an input object", uses)
 
 
+@pytest.mark.check("anthropic-messages/sdk/stream-thinking")
 @pytest.mark.feature("stream")
 @pytest.mark.feature("thinking")
 def test_stream_thinking(thinking_stream):

@@ -19,12 +19,14 @@ def _types(exchange):
     return [d.get("type") for d in _data(exchange)]
 
 
+@pytest.mark.check("anthropic-messages/stream/content-type")
 def test_content_type(stream):
     """A stream answers 200 with `Content-Type: text/event-stream` (a refused stream request fails
     here, once)."""
     checks.stream_answered(stream)
 
 
+@pytest.mark.check("anthropic-messages/stream/terminates")
 def test_terminates(stream):
     """The stream arrives whole: not reset, stalled or endless, and it closes only after its end
     (message_stop, or at least message_delta). A cut stream fails here, once; the checks that needed
@@ -32,6 +34,7 @@ def test_terminates(stream):
     stream.stream_events()
 
 
+@pytest.mark.check("anthropic-messages/stream/model-echo")
 def test_model_echo(stream):
     """message_start's `model` is the requested model or a dated snapshot of it — the rule the plain
     answer is held to (W: relays alias and substitute)."""
@@ -40,6 +43,7 @@ def test_model_echo(stream):
     checks.model_echo(stream.request.body.get("model"), sub(start, "message").get("model"))
 
 
+@pytest.mark.check("anthropic-messages/stream/usage-consistent")
 def test_usage_consistent(stream):
     """The streamed usage agrees with the stream — the rule the plain answer is held to: input_tokens
     above 0; output_tokens above 0 when text was streamed (F), and within ±50 % of the streamed
@@ -56,12 +60,14 @@ def test_usage_consistent(stream):
                             where="the streamed usage")
 
 
+@pytest.mark.check("anthropic-messages/stream/utf8")
 def test_utf8(stream):
     """The stream is valid UTF-8 from the first byte to the last (bad bytes fail even in a stream
     that was cut later; a clean but cut stream is left to stream/terminates)."""
     checks.stream_utf8(stream)
 
 
+@pytest.mark.check("anthropic-messages/stream/event-schema")
 def test_event_schema(stream):
     """Every event's data validates against the schema of its `type` (MessageStartEvent,
     ContentBlockDeltaEvent, ...); an event type the API does not define is W."""
@@ -76,6 +82,7 @@ def test_event_schema(stream):
         warn("only the event types the Messages API defines", "; ".join(unknown[:3]))
 
 
+@pytest.mark.check("anthropic-messages/stream/event-names")
 def test_event_names(stream):
     """Every event has an `event:` line naming the same type as its data's `type` (the SDKs dispatch
     on the event name)."""
@@ -88,6 +95,7 @@ def test_event_names(stream):
                event.raw)
 
 
+@pytest.mark.check("anthropic-messages/stream/message-start")
 def test_message_start(stream):
     """The first event (pings aside) is `message_start`, once, carrying a message with empty content."""
     data = [d for d in _data(stream) if d.get("type") != "ping"]
@@ -99,6 +107,7 @@ def test_message_start(stream):
     expect(message.get("content") == [], "message_start.message.content empty ([])", message.get("content"))
 
 
+@pytest.mark.check("anthropic-messages/stream/block-order")
 def test_block_order(stream):
     """Content blocks are numbered 0, 1, 2…; each opens (content_block_start), streams its deltas and
     closes (content_block_stop) before the next opens; none is left open."""
@@ -121,6 +130,7 @@ def test_block_order(stream):
     expect(next_index > 0, "at least one content block", _types(stream))
 
 
+@pytest.mark.check("anthropic-messages/stream/delta-types")
 def test_delta_types(stream):
     """Each delta matches its block: text → text_delta, thinking → thinking_delta / signature_delta,
     tool_use → input_json_delta."""
@@ -133,6 +143,7 @@ def test_delta_types(stream):
                wrong)
 
 
+@pytest.mark.check("anthropic-messages/stream/message-delta")
 def test_message_delta(stream):
     """One `message_delta` after the last block closes, with `delta.stop_reason` and
     `usage.output_tokens`."""
@@ -149,6 +160,7 @@ def test_message_delta(stream):
            delta)
 
 
+@pytest.mark.check("anthropic-messages/stream/message-stop")
 def test_message_stop(stream):
     """`message_stop` ends the stream: exactly one, the last event (W: a `data: [DONE]` after it,
     which the official SDKs ignore)."""
@@ -168,6 +180,7 @@ def _type(event):
     return data.get("type") if isinstance(data, dict) else None
 
 
+@pytest.mark.check("anthropic-messages/stream/no-error-event")
 def test_no_error_event(stream):
     """Errors come before the stream starts: no `error` event after status 200."""
     for event in stream.stream_events():
@@ -175,12 +188,14 @@ def test_no_error_event(stream):
                event.raw)
 
 
+@pytest.mark.check("anthropic-messages/stream/text-nonempty")
 def test_text_nonempty(stream):
     """The streamed text (the joined text_delta texts) is not empty."""
     streamed = "".join(event_text(d) for d in _data(stream))
     expect(streamed.strip(), "non-empty streamed text", stream.excerpt())
 
 
+@pytest.mark.check("anthropic-messages/stream/usage")
 def test_usage(stream):
     """message_start.message.usage.input_tokens and the final usage.output_tokens are non-negative
     integers; output_tokens never exceeds max_tokens."""

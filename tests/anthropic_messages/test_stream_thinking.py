@@ -16,6 +16,7 @@ def _blocks(exchange):
     return rebuilt
 
 
+@pytest.mark.check("anthropic-messages/stream-thinking/block-order")
 def test_block_order(thinking_stream):
     """The thinking block opens before the first text block."""
     kinds = [b["type"] for _, b in sorted(_blocks(thinking_stream).items())]
@@ -24,6 +25,7 @@ def test_block_order(thinking_stream):
            "the thinking block before the text", kinds)
 
 
+@pytest.mark.check("anthropic-messages/stream-thinking/signature-delta")
 def test_signature_delta(thinking_stream):
     """A thinking block streams thinking_delta fragments, then exactly one non-empty signature_delta,
     its last delta."""

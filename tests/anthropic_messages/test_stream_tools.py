@@ -22,6 +22,7 @@ def _tool_blocks(exchange):
     return data, found
 
 
+@pytest.mark.check("anthropic-messages/stream-tools/forced-call")
 def test_forced_call(tools_stream):
     """Streamed, tool_choice `{type: tool, name: get_weather}` → a tool_use block naming get_weather;
     streamed text instead fails, whatever the model."""
@@ -30,6 +31,7 @@ def test_forced_call(tools_stream):
     expect("get_weather" in names, "a streamed tool_use of the requested tool get_weather", names)
 
 
+@pytest.mark.check("anthropic-messages/stream-tools/tool-block")
 def test_tool_block(tools_stream):
     """content_block_start opens the tool_use block with its `id`, the requested `name` and `input` {}."""
     _, found = _tool_blocks(tools_stream)
@@ -41,6 +43,7 @@ def test_tool_block(tools_stream):
         expect(isinstance(start.get("input"), dict), f"input an object in {where}", start)
 
 
+@pytest.mark.check("anthropic-messages/stream-tools/input-json")
 def test_input_json(tools_stream):
     """The joined `partial_json` of each tool_use block parses to a JSON object."""
     _, found = _tool_blocks(tools_stream)
@@ -50,6 +53,7 @@ def test_input_json(tools_stream):
         expect(isinstance(parsed, dict), f"joined partial_json of block {index}: a JSON object", joined)
 
 
+@pytest.mark.check("anthropic-messages/stream-tools/stop-reason")
 def test_stop_reason(tools_stream):
     """message_delta says stop_reason `tool_use`."""
     data, _ = _tool_blocks(tools_stream)

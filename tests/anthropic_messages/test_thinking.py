@@ -18,12 +18,14 @@ def _thinking_blocks(exchange):
     return data
 
 
+@pytest.mark.check("anthropic-messages/thinking/no-markup")
 def test_no_markup(basic):
     """The visible text carries no reasoning markup (`<think>`, `<thinking>`, `<budget:thinking>`):
     reasoning belongs in thinking blocks."""
     checks.no_reasoning_markup(text(checks.ok_json(basic)), "the text blocks")
 
 
+@pytest.mark.check("anthropic-messages/thinking/block-order")
 @thinking_feature
 def test_block_order(thinking):
     """`thinking: {type: enabled, budget_tokens}` → a `thinking` block before the first text block."""
@@ -34,6 +36,7 @@ def test_block_order(thinking):
            "the thinking block before the text", kinds)
 
 
+@pytest.mark.check("anthropic-messages/thinking/signature")
 @thinking_feature
 def test_signature(thinking):
     """Every thinking block carries a non-empty `signature` (clients send it back unchanged)."""
@@ -44,6 +47,7 @@ def test_signature(thinking):
                f"a non-empty signature on thinking block {position}", signature)
 
 
+@pytest.mark.check("anthropic-messages/thinking/text-without-markup")
 @thinking_feature
 def test_text_without_markup(thinking):
     """With thinking enabled, the thinking stays in its block: the text carries no reasoning markup."""
@@ -51,12 +55,14 @@ def test_text_without_markup(thinking):
     checks.no_reasoning_markup(text(data), "the text blocks of a thinking answer")
 
 
+@pytest.mark.check("anthropic-messages/thinking/budget-minimum")
 @thinking_feature
 def test_budget_minimum(budget_below_1024):
     """thinking.budget_tokens 512 (the minimum is 1024) → 400."""
     native_rejected(budget_below_1024, "budget_tokens 512")
 
 
+@pytest.mark.check("anthropic-messages/thinking/budget-below-max-tokens")
 @thinking_feature
 def test_budget_below_max_tokens(budget_not_below_max_tokens):
     """budget_tokens 2048 with max_tokens 1024, without the interleaved-thinking beta header → 400
@@ -64,6 +70,7 @@ def test_budget_below_max_tokens(budget_not_below_max_tokens):
     native_rejected(budget_not_below_max_tokens, "budget_tokens 2048 >= max_tokens 1024 without the beta")
 
 
+@pytest.mark.check("anthropic-messages/thinking/interleaved-budget")
 @thinking_feature
 def test_interleaved_budget(interleaved):
     """With `anthropic-beta: interleaved-thinking-2025-05-14` the budget may exceed max_tokens: the
@@ -75,6 +82,7 @@ def test_interleaved_budget(interleaved):
     MESSAGES.check("Message", checks.ok_json(interleaved), what="the answer with the interleaved beta")
 
 
+@pytest.mark.check("anthropic-messages/thinking/roundtrip")
 @thinking_feature
 def test_roundtrip(thinking, thinking_roundtrip):
     """The thinking answer sent back as the assistant turn, thinking block and signature unchanged,

@@ -19,6 +19,7 @@ def _uses(exchange):
     return uses
 
 
+@pytest.mark.check("anthropic-messages/tools/forced-call")
 def test_forced_call(tools_forced):
     """tool_choice `{type: tool, name: get_weather}` → a tool_use block naming get_weather; a text
     answer fails, whatever the model."""
@@ -26,6 +27,7 @@ def test_forced_call(tools_forced):
     expect("get_weather" in names, "a tool_use of the requested tool get_weather", names)
 
 
+@pytest.mark.check("anthropic-messages/tools/tool-use-block")
 def test_tool_use_block(tools_forced):
     """Every tool_use block has a non-empty unique `id`, a `name`, and an `input` object."""
     uses = _uses(tools_forced)
@@ -37,6 +39,7 @@ def test_tool_use_block(tools_forced):
         expect(isinstance(use.get("input"), dict), "input a JSON object (not a string)", use.get("input"))
 
 
+@pytest.mark.check("anthropic-messages/tools/stop-reason")
 def test_stop_reason(tools_forced):
     """A forced tool call ends with stop_reason `tool_use`."""
     _uses(tools_forced)
@@ -44,6 +47,7 @@ def test_stop_reason(tools_forced):
     expect(data.get("stop_reason") == "tool_use", "stop_reason 'tool_use'", data.get("stop_reason"))
 
 
+@pytest.mark.check("anthropic-messages/tools/result-turn")
 def test_result_turn(tool_result):
     """The tool_use answered by a user turn with a `tool_result` block for its id is accepted and
     answered."""

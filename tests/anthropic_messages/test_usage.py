@@ -1,5 +1,7 @@
 """Usage: the numbers a bill is computed from."""
 
+import pytest
+
 from llmconform import checks
 from llmconform.surfaces.anthropic_messages import blocks, text
 from llmconform.verdict import expect, warn
@@ -13,6 +15,7 @@ def _usage(exchange):
     return usage
 
 
+@pytest.mark.check("anthropic-messages/usage/numbers")
 def test_numbers(basic):
     """input_tokens and output_tokens are non-negative integers; the cache fields, where given, are
     null or non-negative integers."""
@@ -27,11 +30,13 @@ def test_numbers(basic):
                f"usage.cache_creation.{name} a non-negative integer", value)
 
 
+@pytest.mark.check("anthropic-messages/usage/within-limit")
 def test_within_limit(basic):
     """output_tokens never exceeds the request's max_tokens."""
     checks.within_limit(_usage(basic).get("output_tokens"), basic.request.body["max_tokens"], "max_tokens")
 
 
+@pytest.mark.check("anthropic-messages/usage/consistent")
 def test_consistent(basic):
     """Usage agrees with the answer — the rule streamed usage is held to: input tokens (cached ones
     included) above 0, output_tokens above 0 beside text (F), and within ±50 % of the text's
@@ -45,6 +50,7 @@ def test_consistent(basic):
                             usage.get("output_tokens"), text(data) + thought)
 
 
+@pytest.mark.check("anthropic-messages/usage/details-consistent")
 def test_details_consistent(basic):
     """Detail fields agree with the totals (W): the cache_creation breakdown adds up to
     cache_creation_input_tokens. (Zero counts beside an answer are usage/consistent's.)"""

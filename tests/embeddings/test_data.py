@@ -1,10 +1,13 @@
 """The vectors: one per input, in order, of one length, encoded as asked."""
 
+import pytest
+
 from llmconform import checks
 from llmconform.surfaces.embeddings import decode_base64, is_float_vector, items, vectors
 from llmconform.verdict import expect
 
 
+@pytest.mark.check("embeddings/data/one-per-input")
 def test_one_per_input(batch):
     """Three inputs → three `data[]` entries with `index` 0, 1, 2 in that order."""
     found = items(checks.ok_json(batch))
@@ -14,6 +17,7 @@ def test_one_per_input(batch):
     expect(indexes == list(range(wanted)), f"indexes {list(range(wanted))} in order", indexes)
 
 
+@pytest.mark.check("embeddings/data/one-length")
 def test_one_length(basic, batch):
     """Every vector is a non-empty array of finite numbers, and all have the same length (one model,
     one dimension)."""
@@ -26,6 +30,7 @@ def test_one_length(basic, batch):
     expect(len(set(lengths)) == 1, "every vector of one length", lengths)
 
 
+@pytest.mark.check("embeddings/data/base64")
 def test_base64(base64_answer, basic):
     """`encoding_format: base64` → every embedding a base64 string that decodes to little-endian
     float32 values, as many as the float answer's vectors have."""

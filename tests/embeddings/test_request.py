@@ -1,8 +1,11 @@
 """What the provider is sent: parameters the API defines."""
 
+import pytest
+
 from llmconform import checks
 
 
+@pytest.mark.check("embeddings/request/unknown-params")
 def test_unknown_params(basic):
     """The request carries only parameters Embeddings defines (W: a typo such as `encodeing_format`
     is silently ignored, and the caller never learns it)."""

@@ -1,9 +1,12 @@
 """Usage: the numbers a bill is computed from."""
 
+import pytest
+
 from llmconform import checks
 from llmconform.verdict import expect
 
 
+@pytest.mark.check("embeddings/usage/numbers")
 def test_numbers(basic):
     """usage.prompt_tokens and usage.total_tokens are non-negative integers; total ≥ prompt."""
     usage = checks.ok_json(basic).get("usage")

@@ -10,6 +10,7 @@ pytestmark = pytest.mark.feature("count_tokens")
 SLACK = 8  # tokens a template may add or a count may round, before "near" no longer holds
 
 
+@pytest.mark.check("gemini/count-tokens/total-tokens")
 def test_total_tokens(count_tokens):
     """The count of a short prompt is `{"totalTokens": <integer>}` (CountTokensResponse), above 0."""
     data = checks.ok_json(count_tokens)
@@ -17,6 +18,7 @@ def test_total_tokens(count_tokens):
     expect(data["totalTokens"] > 0, "totalTokens above 0 for a non-empty prompt", data["totalTokens"])
 
 
+@pytest.mark.check("gemini/count-tokens/near-prompt")
 def test_near_prompt(count_tokens, basic):
     """The count is near the promptTokenCount the generate call reports for the same contents (W: far
     off says the provider counts with another tokenizer, or bills a prompt it adds)."""

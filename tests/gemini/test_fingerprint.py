@@ -13,6 +13,7 @@ def _openai_fields(data):
     return found, ident
 
 
+@pytest.mark.check("gemini/fingerprint/openai-fields")
 def test_openai_fields(basic):
     """The answer has none of OpenAI's top-level fields — `id` (chatcmpl-…), `object`, `choices`,
     `usage`, `model`, a top-level `text` (W: an OpenAI-shaped backend translated to Gemini's shape)."""
@@ -23,6 +24,7 @@ def test_openai_fields(basic):
              fields=found)
 
 
+@pytest.mark.check("gemini/fingerprint/null-finish-reason")
 @pytest.mark.feature("stream")
 def test_null_finish_reason(stream):
     """Stream events leave finishReason out until the last (W: `"finishReason": null` in every event is
@@ -33,16 +35,19 @@ def test_null_finish_reason(stream):
         warn("no finishReason: null in stream events", f"null in event(s) {nulls[:6]}")
 
 
+@pytest.mark.check("gemini/fingerprint/usage-fields")
 def test_usage_fields(basic):
     """usageMetadata holds only the counts the API declares (W: a relay's extras)."""
     checks.undeclared_fields("gemini", "UsageMetadata", usage(checks.ok_json(basic)), "usageMetadata")
 
 
+@pytest.mark.check("gemini/fingerprint/persona")
 def test_persona(basic):
     """No agent persona nobody asked for ("I'm Claude Code") (W: an injected system prompt)."""
     checks.no_persona(text(checks.ok_json(basic)))
 
 
+@pytest.mark.check("gemini/fingerprint/hidden-prompt")
 def test_hidden_prompt(basic):
     """promptTokenCount stays near what the request needs (W: thousands for a one-line question betray a
     system prompt the provider added)."""

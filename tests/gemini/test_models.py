@@ -1,5 +1,7 @@
 """GET /v1beta/models and GET /v1beta/models/{model}: Google's model list and model resource."""
 
+import pytest
+
 from llmconform import checks, spec
 from llmconform.surfaces.gemini import model_names
 from llmconform.verdict import expect, fail, warn
@@ -7,6 +9,7 @@ from llmconform.verdict import expect, fail, warn
 GEMINI = spec.load("gemini")
 
 
+@pytest.mark.check("gemini/models/list")
 def test_list(models_list):
     """A 2xx `application/json` ListModelsResponse: `{"models": [{"name": "models/…", …}],
     "nextPageToken"}`, no name listed twice."""
@@ -19,6 +22,7 @@ def test_list(models_list):
         fail("every model listed once", f"listed more than once: {', '.join(repeated)}")
 
 
+@pytest.mark.check("gemini/models/declared-listed")
 def test_declared_listed(models_list, llmconform_target):
     """The profile's gemini model is listed as `models/<model>` (W: relays hide or alias models)."""
     model = llmconform_target.model("gemini")
@@ -27,6 +31,7 @@ def test_declared_listed(models_list, llmconform_target):
         warn(f"models/{model} in the model list", f"{len(names)} model(s) listed: {', '.join(names[:5])}")
 
 
+@pytest.mark.check("gemini/models/get")
 def test_get(models_get, llmconform_target):
     """GET /v1beta/models/<model> answers the Model resource, named `models/<model>`."""
     data = checks.ok_json(models_get)

@@ -18,6 +18,7 @@ def _answered(exchange, what):
     return data
 
 
+@pytest.mark.check("gemini/params/max-output-tokens")
 def test_max_output_tokens(max_tokens):
     """A long answer asked for with maxOutputTokens 8: finishReason `MAX_TOKENS` and candidatesTokenCount
     <= 8."""
@@ -28,6 +29,7 @@ def test_max_output_tokens(max_tokens):
            f"finishReason 'MAX_TOKENS' when maxOutputTokens = {limit} cuts a long answer", finish_reason(data))
 
 
+@pytest.mark.check("gemini/params/stop-sequences")
 def test_stop_sequences(stop_sequences):
     """Counting 1..6 with stopSequences ["4"]: the text stops before "4" and finishReason is `STOP`
     (Gemini has no separate reason for a stop sequence). A model that never reached "4" within the
@@ -43,6 +45,7 @@ def test_stop_sequences(stop_sequences):
     expect(finish_reason(data) == "STOP", "finishReason 'STOP' at a stop sequence", finish_reason(data))
 
 
+@pytest.mark.check("gemini/params/system-instruction")
 def test_system_instruction(system_instruction):
     """`systemInstruction` is accepted and steers the answer (W when the answer ignores it; a documented
     request in its place is only held to being answered)."""
@@ -51,6 +54,7 @@ def test_system_instruction(system_instruction):
         warn("the answer to follow the systemInstruction (reply pong)", answer)
 
 
+@pytest.mark.check("gemini/params/multi-turn")
 def test_multi_turn(multi_turn):
     """A user / model / user conversation is accepted and its history used (W when not)."""
     answer = text(_answered(multi_turn, "a multi-turn conversation"))
@@ -58,6 +62,7 @@ def test_multi_turn(multi_turn):
         warn("the answer to use the earlier turns (the name Ada)", answer)
 
 
+@pytest.mark.check("gemini/params/json-mime-type")
 @pytest.mark.feature("json-mode")
 def test_json_mime_type(json_mode):
     """`responseMimeType: application/json` → the answer's text parses as JSON."""
@@ -68,6 +73,7 @@ def test_json_mime_type(json_mode):
         expect(False, "text that parses as JSON (responseMimeType application/json)", answer)
 
 
+@pytest.mark.check("gemini/params/image")
 @pytest.mark.feature("vision")
 def test_image(image):
     """An inlineData part (a base64 PNG) beside a text part is accepted and answered."""

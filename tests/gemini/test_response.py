@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from llmconform import checks, spec
 from llmconform.surfaces.gemini import candidates, finish_reasons, model_of, parts, text
 from llmconform.verdict import expect, warn
@@ -11,6 +13,7 @@ GEMINI = spec.load("gemini")
 VERSION_SUFFIX = re.compile(r"^-(\d{3}|latest|preview(-\d{2}-\d{2})?|exp(-\d{4})?|\d{2}-\d{4}|\d{2}-\d{2})$")
 
 
+@pytest.mark.check("gemini/response/schema")
 def test_schema(basic):
     """The body is a `GenerateContentResponse` as the spec declares it: `candidates[]` of {content
     {role, parts[]}, finishReason, index, safetyRatings}, `usageMetadata`, `modelVersion`, `responseId`,
@@ -18,12 +21,14 @@ def test_schema(basic):
     GEMINI.check("GenerateContentResponse", checks.ok_json(basic), what="the answer")
 
 
+@pytest.mark.check("gemini/response/content-type")
 def test_content_type(basic):
     """A JSON answer says `Content-Type: application/json`."""
     checks.status_ok(basic)
     checks.json_content_type(basic)
 
 
+@pytest.mark.check("gemini/response/role-model")
 def test_role_model(basic):
     """Every candidate's content has `role: model` (not OpenAI's `assistant`)."""
     found = candidates(checks.ok_json(basic))
@@ -33,6 +38,7 @@ def test_role_model(basic):
         expect(content.get("role") == "model", f"candidates[{index}].content.role 'model'", content.get("role"))
 
 
+@pytest.mark.check("gemini/response/text-part")
 def test_text_part(basic):
     """The first candidate holds a non-empty `text` part (a plain question gets a text answer)."""
     data = checks.ok_json(basic)
@@ -40,6 +46,7 @@ def test_text_part(basic):
            parts(data) or data.get("candidates"))
 
 
+@pytest.mark.check("gemini/response/finish-reason")
 def test_finish_reason(basic):
     """Every candidate of a finished answer has a `finishReason` (STOP, MAX_TOKENS, SAFETY, ...), never
     null or absent."""
@@ -49,6 +56,7 @@ def test_finish_reason(basic):
                reason)
 
 
+@pytest.mark.check("gemini/response/candidates")
 def test_candidates(basic):
     """One candidate when candidateCount is not set, and `index`, where given, counts 0, 1, 2…"""
     found = candidates(checks.ok_json(basic))
@@ -57,6 +65,7 @@ def test_candidates(basic):
     expect(indices == list(range(len(indices))), "candidate indices 0..n-1", indices)
 
 
+@pytest.mark.check("gemini/response/model-echo")
 def test_model_echo(basic):
     """`modelVersion` names the requested model or a version of it (gemini-2.0-flash-001); another
     model is W (relays alias and substitute), none at all F."""
@@ -67,6 +76,7 @@ def test_model_echo(basic):
     checks.model_echo(requested, answered)
 
 
+@pytest.mark.check("gemini/response/response-id")
 def test_response_id(basic):
     """The answer carries a non-empty `responseId` (W when missing: support asks for it, SDKs expose it)."""
     value = checks.ok_json(basic).get("responseId")

@@ -19,6 +19,7 @@ def _models(exchange):
     return sdk.gemini_client(exchange).models
 
 
+@pytest.mark.check("gemini/sdk/parse")
 def test_parse(basic):
     """`client.models.generate_content()` parses the answer into a GenerateContentResponse whose
     `.text` is the answer."""
@@ -29,6 +30,7 @@ def test_parse(basic):
     expect((response.text or "").strip(), "non-empty response.text", response)
 
 
+@pytest.mark.check("gemini/sdk/stream")
 @pytest.mark.feature("stream")
 def test_stream(stream):
     """Iterating `client.models.generate_content_stream()` over the alt=sse stream runs to the end; the
@@ -43,6 +45,7 @@ def test_stream(stream):
     expect(last and last[0].finish_reason, "a finish_reason in the SDK's last piece", pieces[-1:] or pieces)
 
 
+@pytest.mark.check("gemini/sdk/tools")
 @pytest.mark.feature("tools")
 def test_tools(tools_forced):
     """The forced call parses into `response.function_calls`, each with a name and dict args."""
@@ -55,6 +58,7 @@ def test_tools(tools_forced):
     expect(all(c.name and isinstance(c.args or {}, dict) for c in calls), "calls with a name and dict args", calls)
 
 
+@pytest.mark.check("gemini/sdk/count-tokens")
 @pytest.mark.feature("count_tokens")
 def test_count_tokens(count_tokens):
     """`client.models.count_tokens()` parses the count into an integer `total_tokens`."""

@@ -25,6 +25,7 @@ def _pieces(exchange):
     return pieces
 
 
+@pytest.mark.check("gemini/stream/content-type")
 def test_content_type(stream):
     """With `alt=sse` the answer is 200 with `Content-Type: text/event-stream`."""
     stream.complete()
@@ -33,12 +34,14 @@ def test_content_type(stream):
            f"{stream.headers.get('content-type', '(none)')}: {stream.excerpt()}")
 
 
+@pytest.mark.check("gemini/stream/terminates")
 def test_terminates(stream):
     """The stream arrives whole: not reset, stalled or endless. A cut stream fails here, once; the
     checks that needed the rest of it are left undecided."""
     stream.stream_events()
 
 
+@pytest.mark.check("gemini/stream/utf8")
 def test_utf8(stream):
     """The stream is valid UTF-8 from the first byte to the last."""
     stream.stream_events()
@@ -46,12 +49,14 @@ def test_utf8(stream):
     expect(offset is None, "valid UTF-8 throughout", f"invalid UTF-8 at byte {offset}")
 
 
+@pytest.mark.check("gemini/stream/event-schema")
 def test_event_schema(stream):
     """Every event is `data: <GenerateContentResponse>`: each payload validates against the spec."""
     for event, data in stream.data_events():
         GEMINI.check("GenerateContentResponse", data, what=f"event {event.index}")
 
 
+@pytest.mark.check("gemini/stream/no-done")
 def test_no_done(stream):
     """No `data: [DONE]` (that is OpenAI's sentinel; Gemini's stream just ends) and nothing half-written
     after the last event."""
@@ -61,6 +66,7 @@ def test_no_done(stream):
     expect(not stream.framing.trailing, "nothing after the last event", stream.framing.trailing)
 
 
+@pytest.mark.check("gemini/stream/openai-chunks")
 def test_openai_chunks(stream):
     """No OpenAI chunk shapes: no event with `object: chat.completion.chunk` or `choices`."""
     for event, data in stream.data_events():
@@ -68,6 +74,7 @@ def test_openai_chunks(stream):
             fail("GenerateContentResponse pieces, not OpenAI chunks", f"event {event.index}: {event.raw[:160]}")
 
 
+@pytest.mark.check("gemini/stream/final-event")
 def test_final_event(stream):
     """The last event carries the candidate's `finishReason` and the `usageMetadata`."""
     last = _pieces(stream)[-1]
@@ -75,6 +82,7 @@ def test_final_event(stream):
     expect(usage(last), "usageMetadata in the last event", last)
 
 
+@pytest.mark.check("gemini/stream/early-finish-reason")
 def test_early_finish_reason(stream):
     """Events before the last carry no finishReason (W: the reference reads one as "the model stopped",
     and clients that stop at the first lose the rest). Null is reported by fingerprint/null-finish-reason."""
@@ -84,6 +92,7 @@ def test_early_finish_reason(stream):
              f"{len(_pieces(stream))}")
 
 
+@pytest.mark.check("gemini/stream/usage")
 def test_usage(stream):
     """The final usageMetadata is real: integer counts that add up, candidatesTokenCount above 0 after
     streamed text (all zeros after a served answer fail), within maxOutputTokens."""
@@ -100,18 +109,21 @@ def test_usage(stream):
         checks.within_limit(meta.get("candidatesTokenCount", 0), stream.request.output_limit, "maxOutputTokens")
 
 
+@pytest.mark.check("gemini/stream/no-error-event")
 def test_no_error_event(stream):
     """Errors come before the stream starts: no event carrying an `error` object after status 200."""
     for event, data in stream.data_events():
         expect(not (isinstance(data, dict) and "error" in data), "no error event after status 200", event.raw)
 
 
+@pytest.mark.check("gemini/stream/text-nonempty")
 def test_text_nonempty(stream):
     """The joined text of the events is not empty."""
     streamed = "".join(text(p) for p in _pieces(stream))
     expect(streamed.strip(), "non-empty streamed text", stream.excerpt())
 
 
+@pytest.mark.check("gemini/stream/role-model")
 def test_role_model(stream):
     """Every piece's candidate content says `role: model`."""
     for index, piece in enumerate(_pieces(stream)):
@@ -121,6 +133,7 @@ def test_role_model(stream):
                 expect(content["role"] == "model", f"role 'model' in event {index}", content.get("role"))
 
 
+@pytest.mark.check("gemini/stream/increments")
 def test_increments(stream):
     """Each event carries new text only: joined, the events give the answer once, in the form of a
     non-stream answer (a relay that sends the whole text so far in every event, or repeats it in the

@@ -8,6 +8,7 @@ from llmconform.verdict import expect
 pytestmark = [pytest.mark.feature("stream"), pytest.mark.feature("tools")]
 
 
+@pytest.mark.check("gemini/stream-tools/function-call")
 def test_function_call(tools_stream):
     """The forced call arrives as a whole functionCall part in one event (Gemini does not split a call
     across events): an allowed function's `name` and `args` as an object."""

@@ -9,12 +9,14 @@ from llmconform.verdict import expect
 thinking_feature = pytest.mark.feature("thinking")
 
 
+@pytest.mark.check("gemini/thinking/no-markup")
 def test_no_markup(basic):
     """The visible text carries no reasoning markup (`<think>`, `<thinking>`): thoughts belong in
     parts marked `thought: true`."""
     checks.no_reasoning_markup(text(checks.ok_json(basic)), "the text parts")
 
 
+@pytest.mark.check("gemini/thinking/thought-parts")
 @thinking_feature
 def test_thought_parts(thinking):
     """`thinkingConfig.includeThoughts` → parts with `thought: true` before the answer, and a non-empty
@@ -30,6 +32,7 @@ def test_thought_parts(thinking):
     checks.no_reasoning_markup(answer, "the answer parts of a thinking answer")
 
 
+@pytest.mark.check("gemini/thinking/thoughts-token-count")
 @thinking_feature
 def test_thoughts_token_count(thinking):
     """Thinking is counted: usageMetadata.thoughtsTokenCount is an integer above 0 beside thought parts."""

@@ -19,6 +19,7 @@ def _calls(exchange):
     return calls
 
 
+@pytest.mark.check("gemini/tools/forced-call")
 def test_forced_call(tools_forced):
     """toolConfig `{functionCallingConfig: {mode: ANY, allowedFunctionNames: [get_weather]}}` → a
     functionCall part naming an allowed (or, without a list, a declared) function."""
@@ -27,6 +28,7 @@ def test_forced_call(tools_forced):
     expect(any(n in allowed for n in names), f"a functionCall of {' or '.join(allowed)}", names)
 
 
+@pytest.mark.check("gemini/tools/function-call-part")
 def test_function_call_part(tools_forced):
     """Every functionCall has a declared `name` and `args` as a JSON object (not a JSON string, as
     OpenAI sends arguments); an `id`, where given, is a non-empty string."""
@@ -38,6 +40,7 @@ def test_function_call_part(tools_forced):
             expect(isinstance(call["id"], str) and call["id"], "functionCall.id a non-empty string", call)
 
 
+@pytest.mark.check("gemini/tools/mode-none")
 def test_mode_none(tools_none):
     """toolConfig mode `NONE` with the function declared → a text answer and no functionCall."""
     data = checks.ok_json(tools_none)
@@ -45,6 +48,7 @@ def test_mode_none(tools_none):
     expect(text(data).strip(), "a text answer with mode NONE", parts(data) or data.get("candidates"))
 
 
+@pytest.mark.check("gemini/tools/response-turn")
 def test_response_turn(function_response):
     """The functionCall answered by a user turn with a `functionResponse` part for it is accepted and
     answered."""

@@ -17,18 +17,21 @@ def _usage(exchange):
     return meta
 
 
+@pytest.mark.check("gemini/usage/numbers")
 def test_numbers(basic):
     """promptTokenCount, candidatesTokenCount and totalTokenCount are non-negative integers; the optional
     counts (thoughts, cached, tool use), where given, too."""
     usage_numbers(_usage(basic), bool(text(checks.ok_json(basic))))
 
 
+@pytest.mark.check("gemini/usage/arithmetic")
 def test_arithmetic(basic):
     """totalTokenCount = promptTokenCount + candidatesTokenCount + thoughtsTokenCount (+
     toolUsePromptTokenCount), as the reference defines it; an absent count is zero."""
     usage_arithmetic(_usage(basic))
 
 
+@pytest.mark.check("gemini/usage/within-limit")
 def test_within_limit(basic):
     """candidatesTokenCount never exceeds the request's generationConfig.maxOutputTokens."""
     limit = basic.request.output_limit
@@ -37,6 +40,7 @@ def test_within_limit(basic):
     checks.within_limit(_usage(basic).get("candidatesTokenCount"), limit, "maxOutputTokens")
 
 
+@pytest.mark.check("gemini/usage/details-consistent")
 def test_details_consistent(basic):
     """Detail counts agree with the totals (W): no candidatesTokenCount 0 beside a text answer, no
     promptTokenCount 0 for a non-empty prompt, promptTokensDetails adding up to promptTokenCount,

@@ -1,10 +1,13 @@
 """GET /v1/models: the list in the provider's flavour (OpenAI, or Anthropic for an x-api-key provider)."""
 
+import pytest
+
 from llmconform import checks, spec
 from llmconform.surfaces.models import NAME, SCHEMAS, declared_models, entries, flavour, listed_ids
 from llmconform.verdict import expect, fail, warn
 
 
+@pytest.mark.check("models/list/schema")
 def test_schema(listing, llmconform_target):
     """A 2xx list of the flavour: OpenAI `{"object": "list", "data": [{"id", "object": "model",
     "created", "owned_by"}]}`; Anthropic `{"data": [{"type": "model", "id", "display_name",
@@ -14,12 +17,14 @@ def test_schema(listing, llmconform_target):
     spec.load(NAME).check(SCHEMAS[kind][0], body, what=f"the {kind} model list")
 
 
+@pytest.mark.check("models/list/content-type")
 def test_content_type(listing):
     """The list is served as `application/json`."""
     checks.status_ok(listing)
     checks.json_content_type(listing)
 
 
+@pytest.mark.check("models/list/ids-unique")
 def test_ids_unique(listing):
     """Every `data` entry is an object with a non-empty string `id`, and no id is listed twice."""
     body = checks.ok_json(listing)
@@ -35,6 +40,7 @@ def test_ids_unique(listing):
              exchange=listing)
 
 
+@pytest.mark.check("models/list/declared-models")
 def test_declared_models(listing, llmconform_target):
     """Every model the profile names (in any surface) is listed; a missing one is W with its name —
     relays alias models or hide them from the list."""

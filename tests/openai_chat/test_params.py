@@ -27,16 +27,19 @@ def _limit_honoured(exchange, name):
            _finish(data))
 
 
+@pytest.mark.check("openai-chat/params/max-tokens")
 def test_max_tokens(max_tokens):
     """A long answer asked for with max_tokens 8: completion_tokens <= 8 and finish_reason `length`."""
     _limit_honoured(max_tokens, "max_tokens")
 
 
+@pytest.mark.check("openai-chat/params/max-completion-tokens")
 def test_max_completion_tokens(max_completion_tokens):
     """The same with max_completion_tokens."""
     _limit_honoured(max_completion_tokens, "max_completion_tokens")
 
 
+@pytest.mark.check("openai-chat/params/stop")
 def test_stop(stop):
     """The text never contains the stop string; the answer ends with finish_reason `stop`."""
     data = checks.ok_json(stop)
@@ -46,6 +49,7 @@ def test_stop(stop):
     expect(_finish(data) == "stop", "finish_reason 'stop'", _finish(data))
 
 
+@pytest.mark.check("openai-chat/params/n")
 def test_n(n_choices):
     """n: 2 gives two choices, or a 400 for a provider that does not offer n (W: silently one)."""
     n_choices.complete()
@@ -58,6 +62,7 @@ def test_n(n_choices):
     expect(len(found) == 2, "2 choices for n: 2", len(found))
 
 
+@pytest.mark.check("openai-chat/params/system")
 def test_system(system):
     """A system message is accepted and steers the answer (W when the answer ignores it)."""
     data = checks.ok_json(system)
@@ -68,6 +73,7 @@ def test_system(system):
         warn("the answer to follow the system prompt (say BANANA)", text)
 
 
+@pytest.mark.check("openai-chat/params/multi-turn")
 def test_multi_turn(multi_turn):
     """A user / assistant / user conversation is accepted and its history used (W when not)."""
     data = checks.ok_json(multi_turn)
@@ -78,6 +84,7 @@ def test_multi_turn(multi_turn):
         warn("the answer to use the earlier turns (the name Ada)", text)
 
 
+@pytest.mark.check("openai-chat/params/content-parts")
 def test_content_parts(content_parts):
     """User content given as an array of text parts is accepted and answered."""
     data = checks.ok_json(content_parts)
@@ -85,6 +92,7 @@ def test_content_parts(content_parts):
     expect(content(data).strip(), "a non-empty answer", data)
 
 
+@pytest.mark.check("openai-chat/params/image")
 @pytest.mark.feature("vision")
 def test_image(image):
     """A text part beside an image_url part (a data URL) is accepted and answered."""
@@ -105,12 +113,14 @@ def _json_answer(exchange, what):
     return parsed
 
 
+@pytest.mark.check("openai-chat/params/json-object")
 @pytest.mark.feature("json-mode")
 def test_json_object(json_object):
     """response_format json_object: the content parses as JSON."""
     _json_answer(json_object, "response_format json_object")
 
 
+@pytest.mark.check("openai-chat/params/json-schema")
 @pytest.mark.feature("json-mode")
 def test_json_schema(json_schema):
     """response_format json_schema: the content parses as JSON and matches the schema's required keys."""

@@ -7,11 +7,13 @@ from llmconform.surfaces.openai_chat import choices, content, message
 from llmconform.verdict import expect
 
 
+@pytest.mark.check("openai-chat/reasoning/no-markup")
 def test_no_markup(basic):
     """The visible content carries no reasoning markup (`<think>`, `<thinking>`, `<budget:thinking>`)."""
     checks.no_reasoning_markup(content(checks.ok_json(basic)), "message.content")
 
 
+@pytest.mark.check("openai-chat/reasoning/placement")
 @pytest.mark.feature("reasoning")
 def test_placement(reasoning):
     """With reasoning asked for, its text sits in `reasoning_content` (or `reasoning`), not in content."""
@@ -22,6 +24,7 @@ def test_placement(reasoning):
            {k: v for k, v in msg.items() if k != "content"})
 
 
+@pytest.mark.check("openai-chat/reasoning/signature")
 @pytest.mark.feature("reasoning")
 def test_signature(reasoning):
     """A thinking `signature`, where the relay passes one through, is a non-empty string."""
@@ -32,6 +35,7 @@ def test_signature(reasoning):
            msg["signature"])
 
 
+@pytest.mark.check("openai-chat/reasoning/stream-placement")
 @pytest.mark.feature("reasoning")
 @pytest.mark.feature("stream")
 def test_stream_placement(reasoning_stream):

@@ -1,8 +1,11 @@
 """What the provider is sent: parameters the API defines."""
 
+import pytest
+
 from llmconform import checks
 
 
+@pytest.mark.check("openai-chat/request/unknown-params")
 def test_unknown_params(basic):
     """The request carries only parameters Chat Completions defines (W: a typo such as `steam` is
     silently ignored, and the caller never learns it)."""

@@ -1,5 +1,7 @@
 """A non-streaming chat completion: its shape, as the official API declares it."""
 
+import pytest
+
 from llmconform import checks, spec
 from llmconform.surfaces.openai_chat import choices, message
 from llmconform.verdict import expect
@@ -7,11 +9,13 @@ from llmconform.verdict import expect
 CHAT = spec.load("openai-chat")
 
 
+@pytest.mark.check("openai-chat/response/schema")
 def test_schema(basic):
     """The body is a `chat.completion` as the spec declares it (id, created, model, choices, ...)."""
     CHAT.check("ChatCompletion", checks.ok_json(basic), what="the chat completion")
 
 
+@pytest.mark.check("openai-chat/response/content-type")
 def test_content_type(basic):
     """The plain request is answered 2xx, whole, saying `Content-Type: application/json` (a refused,
     cut or timed-out answer fails here, once: the checks reading it are left undecided)."""
@@ -19,6 +23,7 @@ def test_content_type(basic):
     checks.json_content_type(basic)
 
 
+@pytest.mark.check("openai-chat/response/choice-indexes")
 def test_choice_indexes(basic):
     """choices[].index runs 0..n-1, each once."""
     found = choices(checks.ok_json(basic))
@@ -27,6 +32,7 @@ def test_choice_indexes(basic):
            f"indexes 0..{len(found) - 1}", indexes)
 
 
+@pytest.mark.check("openai-chat/response/content-string")
 def test_content_string(basic):
     """message.content is a string; null only beside tool_calls or a refusal."""
     msg = message(checks.ok_json(basic))
@@ -37,12 +43,14 @@ def test_content_string(basic):
         expect(isinstance(content, str), "message.content a string", content)
 
 
+@pytest.mark.check("openai-chat/response/usage-present")
 def test_usage_present(basic):
     """The answer reports usage."""
     data = checks.ok_json(basic)
     expect(isinstance(data.get("usage"), dict), "a usage object", data.get("usage"))
 
 
+@pytest.mark.check("openai-chat/response/model-echo")
 def test_model_echo(basic):
     """`model` is the requested model or a dated snapshot of it (W: relays alias and substitute)."""
     checks.model_echo(basic.request.body.get("model"), checks.ok_json(basic).get("model"))

@@ -21,6 +21,7 @@ def _create(exchange, **kwargs):
                                                      extra_body=body, **kwargs)
 
 
+@pytest.mark.check("openai-chat/sdk/parse")
 def test_parse(basic):
     """`client.chat.completions.create()` parses the answer into a ChatCompletion with a message."""
     completion = sdk.consume(basic, "openai", lambda: _create(basic))
@@ -29,6 +30,7 @@ def test_parse(basic):
            "a ChatCompletion with choices[0].message", completion)
 
 
+@pytest.mark.check("openai-chat/sdk/stream")
 @pytest.mark.feature("stream")
 def test_stream(stream):
     """Iterating `create(stream=True)` yields chunks to the end and the joined text is not empty."""

@@ -11,12 +11,14 @@ pytestmark = pytest.mark.feature("stream")
 CHAT = spec.load("openai-chat")
 
 
+@pytest.mark.check("openai-chat/stream/content-type")
 def test_content_type(stream):
     """A stream answers 200 with `Content-Type: text/event-stream` (a refused stream request fails
     here, once)."""
     checks.stream_answered(stream)
 
 
+@pytest.mark.check("openai-chat/stream/terminates")
 def test_terminates(stream):
     """The stream arrives whole: not reset, stalled or endless, and it closes only after its end
     (`[DONE]` or a finish_reason). A cut stream fails here, once; the checks that needed the rest
@@ -24,18 +26,21 @@ def test_terminates(stream):
     stream.stream_events()
 
 
+@pytest.mark.check("openai-chat/stream/chunk-schema")
 def test_chunk_schema(stream):
     """Every event is `data: <json>` of a `chat.completion.chunk` as the spec declares it."""
     for event, chunk in stream.data_events():
         CHAT.check("ChatCompletionChunk", chunk, what=f"event {event.index}")
 
 
+@pytest.mark.check("openai-chat/stream/utf8")
 def test_utf8(stream):
     """The stream is valid UTF-8 from the first byte to the last (bad bytes fail even in a stream
     that was cut later; a clean but cut stream is left to stream/terminates)."""
     checks.stream_utf8(stream)
 
 
+@pytest.mark.check("openai-chat/stream/done-sentinel")
 def test_done_sentinel(stream):
     """The last event is `data: [DONE]`."""
     events = stream.stream_events()
@@ -43,6 +48,7 @@ def test_done_sentinel(stream):
            events[-1].raw if events else "no events")
 
 
+@pytest.mark.check("openai-chat/stream/nothing-after-done")
 def test_nothing_after_done(stream):
     """Nothing follows `[DONE]`: no event, no half-written event."""
     events = stream.stream_events()
@@ -53,6 +59,7 @@ def test_nothing_after_done(stream):
            "[DONE] as the very last event", [e.raw for e in events[done[0] + 1:]] or stream.framing.trailing)
 
 
+@pytest.mark.check("openai-chat/stream/constant-fields")
 def test_constant_fields(stream):
     """`id`, `created` and `model` are the same in every chunk."""
     chunks = stream.data_objects()
@@ -62,6 +69,7 @@ def test_constant_fields(stream):
         expect(len(values) == 1, f"one {name} across the stream", values[:4])
 
 
+@pytest.mark.check("openai-chat/stream/first-role")
 def test_first_role(stream):
     """The first delta carries `role: assistant` (W when missing)."""
     chunks = [c for c in stream.data_objects() if choices(c)]
@@ -80,6 +88,7 @@ def _finishes(chunks):
     return seen
 
 
+@pytest.mark.check("openai-chat/stream/finish-reason-once")
 def test_finish_reason_once(stream):
     """Exactly one non-null finish_reason per choice, in its last chunk; a stream without one was cut."""
     chunks = stream.data_objects()
@@ -93,6 +102,7 @@ def test_finish_reason_once(stream):
                f"at chunk {found[0][0]}, choice continues to chunk {last}")
 
 
+@pytest.mark.check("openai-chat/stream/finish-reason-not-empty")
 def test_finish_reason_not_empty(stream):
     """finish_reason is null or a documented value, never `""`."""
     for position, chunk in enumerate(stream.data_objects()):
@@ -101,12 +111,14 @@ def test_finish_reason_not_empty(stream):
                    f"chunk {position}: {choice}")
 
 
+@pytest.mark.check("openai-chat/stream/text-nonempty")
 def test_text_nonempty(stream):
     """The streamed text (the joined content deltas) is not empty."""
     text = "".join(event_text(c) for c in stream.data_objects())
     expect(text.strip(), "non-empty streamed text", stream.excerpt())
 
 
+@pytest.mark.check("openai-chat/stream/no-error-event")
 def test_no_error_event(stream):
     """Errors come before the stream starts: no error object inside a 200 stream."""
     for event, chunk in stream.data_events():
@@ -114,6 +126,7 @@ def test_no_error_event(stream):
                event.raw)
 
 
+@pytest.mark.check("openai-chat/stream/no-usage-without-option")
 def test_no_usage_without_option(stream):
     """Without stream_options.include_usage no chunk carries usage (W)."""
     carrying = [i for i, c in enumerate(stream.data_objects()) if c.get("usage")]
@@ -121,6 +134,7 @@ def test_no_usage_without_option(stream):
         warn("no usage chunk without stream_options.include_usage", f"usage in chunk(s) {carrying[:5]}")
 
 
+@pytest.mark.check("openai-chat/stream/model-echo")
 def test_model_echo(stream):
     """The chunks' `model` is the requested model or a dated snapshot of it — the rule the plain
     answer is held to (W: relays alias and substitute)."""
@@ -129,6 +143,7 @@ def test_model_echo(stream):
     checks.model_echo(stream.request.body.get("model"), chunks[0].get("model"))
 
 
+@pytest.mark.check("openai-chat/stream/usage-consistent")
 def test_usage_consistent(stream_usage):
     """The usage chunk adds up and agrees with the stream — the rules the plain answer is held to:
     total = prompt + completion; prompt_tokens above 0; completion_tokens above 0 when text was
@@ -146,6 +161,7 @@ def test_usage_consistent(stream_usage):
                             if not reasoning else None, where="the streamed usage")
 
 
+@pytest.mark.check("openai-chat/stream/include-usage")
 def test_include_usage(stream_usage):
     """include_usage: exactly one extra chunk with `choices: []` and usage, just before [DONE];
     no other chunk carries usage."""

@@ -18,6 +18,7 @@ def _calls(exchange):
     return chunks, calls
 
 
+@pytest.mark.check("openai-chat/stream-tools/forced-call")
 def test_forced_call(tools_stream):
     """Streamed, tool_choice naming get_weather → tool_calls deltas calling get_weather; streamed
     text instead fails, whatever the model."""
@@ -26,12 +27,14 @@ def test_forced_call(tools_stream):
     expect("get_weather" in names, "a streamed call of the requested function get_weather", names)
 
 
+@pytest.mark.check("openai-chat/stream-tools/indexes")
 def test_indexes(tools_stream):
     """Every tool_calls delta has an `index`, 0-based and dense."""
     _, calls = _calls(tools_stream)
     expect(sorted(calls) == list(range(len(calls))), "indexes 0..n-1", sorted(calls, key=str))
 
 
+@pytest.mark.check("openai-chat/stream-tools/first-delta")
 def test_first_delta(tools_stream):
     """The first delta of each index carries `id`, `type: function` and `function.name`."""
     _, calls = _calls(tools_stream)
@@ -42,6 +45,7 @@ def test_first_delta(tools_stream):
                f"id, type and function.name in the first delta of call {index}", first)
 
 
+@pytest.mark.check("openai-chat/stream-tools/arguments")
 def test_arguments(tools_stream):
     """The joined `arguments` of each call parse as a JSON object."""
     _, calls = _calls(tools_stream)
@@ -50,6 +54,7 @@ def test_arguments(tools_stream):
                f"joined arguments of call {index}: a JSON object", call["arguments"])
 
 
+@pytest.mark.check("openai-chat/stream-tools/finish-reason")
 def test_finish_reason(tools_stream):
     """finish_reason `tool_calls` ends a stream that emitted calls (and only such a stream)."""
     chunks, _ = _calls(tools_stream)

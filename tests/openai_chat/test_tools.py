@@ -20,6 +20,7 @@ def _calls(exchange):
     return calls
 
 
+@pytest.mark.check("openai-chat/tools/forced-call")
 def test_forced_call(tools_forced):
     """tool_choice naming get_weather → a tool call of get_weather; a text answer fails, whatever
     the model (the provider must honour tool_choice or refuse the request)."""
@@ -27,6 +28,7 @@ def test_forced_call(tools_forced):
     expect("get_weather" in names, "a call of the requested function get_weather", names)
 
 
+@pytest.mark.check("openai-chat/tools/call-ids")
 def test_call_ids(tools_forced):
     """Every tool call has a non-empty, unique `id` and `type: function`."""
     calls = _calls(tools_forced)
@@ -37,6 +39,7 @@ def test_call_ids(tools_forced):
     expect(all(t == "function" for t in types), "type 'function' on every call", types)
 
 
+@pytest.mark.check("openai-chat/tools/arguments-json")
 def test_arguments_json(tools_forced):
     """`function.arguments` is a JSON string that parses to an object."""
     for call in _calls(tools_forced):
@@ -44,6 +47,7 @@ def test_arguments_json(tools_forced):
         expect(isinstance(parse_arguments(arguments), dict), "arguments: a JSON string of an object", arguments)
 
 
+@pytest.mark.check("openai-chat/tools/finish-reason")
 def test_finish_reason(tools_forced):
     """A forced call ends with finish_reason `tool_calls`."""
     _calls(tools_forced)
@@ -52,6 +56,7 @@ def test_finish_reason(tools_forced):
            choices[0].get("finish_reason"))
 
 
+@pytest.mark.check("openai-chat/tools/result-turn")
 def test_result_turn(tools_result):
     """The call answered by a `role: tool` message with its `tool_call_id` is accepted and answered."""
     data = checks.ok_json(tools_result)

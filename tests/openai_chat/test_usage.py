@@ -1,11 +1,14 @@
 """Usage: the numbers a bill is computed from."""
 
+import pytest
+
 from llmconform import checks
 from llmconform.surfaces import sub
 from llmconform.surfaces.openai_chat import content, message
 from llmconform.verdict import warn
 
 
+@pytest.mark.check("openai-chat/usage/arithmetic")
 def test_arithmetic(basic):
     """prompt, completion and total tokens are non-negative integers; total = prompt + completion."""
     usage = checks.ok_json(basic).get("usage")
@@ -13,6 +16,7 @@ def test_arithmetic(basic):
                          ("prompt_tokens", "completion_tokens"))
 
 
+@pytest.mark.check("openai-chat/usage/consistent")
 def test_consistent(basic):
     """Usage agrees with the answer — the rule streamed usage is held to: prompt_tokens above 0,
     completion_tokens above 0 beside text (F), and within ±50 % of the text's estimate (W)."""
@@ -26,6 +30,7 @@ def test_consistent(basic):
                             sub(usage, "completion_tokens_details").get("reasoning_tokens"))
 
 
+@pytest.mark.check("openai-chat/usage/details-consistent")
 def test_details_consistent(basic):
     """Detail fields agree with the totals (W): no `input_tokens: 0` beside `prompt_tokens: 21`,
     no `reasoning_tokens: 0` beside reasoning text."""

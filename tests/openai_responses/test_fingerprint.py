@@ -10,11 +10,13 @@ from llmconform.verdict import warn
 ITEM_PREFIXES = {"message": "msg_", "reasoning": "rs_", "function_call": "fc_"}
 
 
+@pytest.mark.check("openai-responses/fingerprint/id-prefix")
 def test_id_prefix(basic):
     """The response id starts with `resp_` (W: `chatcmpl-` or `msg_` says another API's backend)."""
     checks.id_prefix(checks.ok_json(basic).get("id"), ("resp_",), "the response id")
 
 
+@pytest.mark.check("openai-responses/fingerprint/item-ids")
 def test_item_ids(basic):
     """Output item ids carry their official prefixes: `msg_` messages, `rs_` reasoning, `fc_`
     function calls (W: other prefixes say a translating relay)."""
@@ -25,6 +27,7 @@ def test_item_ids(basic):
         warn("item ids msg_ (message), rs_ (reasoning), fc_ (function_call)", "; ".join(odd))
 
 
+@pytest.mark.check("openai-responses/fingerprint/call-ids")
 @pytest.mark.feature("tools")
 def test_call_ids(tools_forced):
     """A function_call item's id starts with `fc_` and its call_id with `call_` (W: `toolu_` or
@@ -37,23 +40,27 @@ def test_call_ids(tools_forced):
         checks.id_prefix(item.get("call_id"), ("call_",), "the function_call call_id")
 
 
+@pytest.mark.check("openai-responses/fingerprint/extension-fields")
 def test_extension_fields(basic):
     """The response holds only the fields of the official Response (W: `content_filters` says an
     Azure OpenAI backend; other extra fields name their relay)."""
     extension_fields("Response", checks.ok_json(basic), "the response")
 
 
+@pytest.mark.check("openai-responses/fingerprint/usage-fields")
 def test_usage_fields(basic):
     """usage holds only the fields the API declares (W: `prompt_tokens` and friends are a
     Chat-Completions-translating relay's)."""
     extension_fields("ResponseUsage", checks.ok_json(basic).get("usage"), "usage")
 
 
+@pytest.mark.check("openai-responses/fingerprint/persona")
 def test_persona(basic):
     """No agent persona nobody asked for ("I am Claude Code") (W: an injected system prompt)."""
     checks.no_persona(output_text(checks.ok_json(basic)))
 
 
+@pytest.mark.check("openai-responses/fingerprint/hidden-prompt")
 def test_hidden_prompt(basic):
     """input_tokens stay near what the request needs (W: thousands for a one-line question betray
     instructions the provider added)."""

@@ -1,5 +1,7 @@
 """Request parameters the provider must honour, not merely accept."""
 
+import pytest
+
 from llmconform import checks
 from llmconform.surfaces import sub
 from llmconform.surfaces.openai_responses import (
@@ -21,11 +23,13 @@ def _answer(exchange, what):
     return text
 
 
+@pytest.mark.check("openai-responses/params/input-string")
 def test_input_string(basic):
     """`input` given as a plain string is accepted and answered."""
     _answer(basic, "a string input")
 
 
+@pytest.mark.check("openai-responses/params/input-messages")
 def test_input_messages(input_messages):
     """`input` given as a list of messages (a developer message, then a user message of
     input_text parts) is accepted and answered; the developer message steers it (W when not)."""
@@ -34,6 +38,7 @@ def test_input_messages(input_messages):
         warn("the answer to follow the developer message (reply pong)", text)
 
 
+@pytest.mark.check("openai-responses/params/instructions")
 def test_instructions(instructions):
     """`instructions` is accepted and steers the answer like a system prompt (W when ignored)."""
     text = _answer(instructions, "a request with instructions")
@@ -41,6 +46,7 @@ def test_instructions(instructions):
         warn("the answer to follow the instructions (reply pong)", text)
 
 
+@pytest.mark.check("openai-responses/params/max-output-tokens")
 def test_max_output_tokens(max_output_tokens):
     """A long essay asked for with max_output_tokens 16: output_tokens <= 16 (reasoning included),
     and status `incomplete` with incomplete_details.reason `max_output_tokens`."""

@@ -8,11 +8,13 @@ from llmconform.surfaces.openai_responses import output_items, output_text, reas
 from llmconform.verdict import expect, warn
 
 
+@pytest.mark.check("openai-responses/reasoning/no-markup")
 def test_no_markup(basic):
     """The visible output_text carries no reasoning markup (`<think>`, `<thinking>`, `<budget:thinking>`)."""
     checks.no_reasoning_markup(output_text(checks.ok_json(basic)), "output_text")
 
 
+@pytest.mark.check("openai-responses/reasoning/item")
 @pytest.mark.feature("reasoning")
 def test_item(reasoning):
     """With `reasoning` asked for, the output holds a `reasoning` item (id, summary array) before the
@@ -27,6 +29,7 @@ def test_item(reasoning):
                kinds)
 
 
+@pytest.mark.check("openai-responses/reasoning/tokens")
 @pytest.mark.feature("reasoning")
 def test_tokens(reasoning):
     """usage.output_tokens_details.reasoning_tokens is an integer no larger than output_tokens;
@@ -43,6 +46,7 @@ def test_tokens(reasoning):
              f"reasoning_tokens: 0 beside {thought[:120]!r}")
 
 
+@pytest.mark.check("openai-responses/reasoning/placement")
 @pytest.mark.feature("reasoning")
 def test_placement(reasoning):
     """Reasoning stays in its item: the answer's output_text carries no reasoning markup."""

@@ -1,6 +1,8 @@
 """A non-streaming response: its shape, its status and its output items, as the official API
 declares them."""
 
+import pytest
+
 from llmconform import checks, spec
 from llmconform.surfaces.openai_responses import (
     cut_by_limit,
@@ -13,12 +15,14 @@ from llmconform.verdict import expect, fail
 RESPONSES = spec.load("openai-responses")
 
 
+@pytest.mark.check("openai-responses/response/schema")
 def test_schema(basic):
     """The body is a `response` as the spec declares it (id, object, created_at, status, model,
     output items, usage)."""
     RESPONSES.check("Response", checks.ok_json(basic), what="the response")
 
 
+@pytest.mark.check("openai-responses/response/content-type")
 def test_content_type(basic):
     """The plain request is answered 2xx, whole, saying `Content-Type: application/json` (a refused,
     cut or timed-out answer fails here, once: the checks reading it are left undecided)."""
@@ -26,6 +30,7 @@ def test_content_type(basic):
     checks.json_content_type(basic)
 
 
+@pytest.mark.check("openai-responses/response/status")
 def test_status(basic):
     """`status` is `completed` with `incomplete_details` null — or `incomplete` with
     `incomplete_details.reason` `max_output_tokens`, when the request's max_output_tokens stopped
@@ -46,6 +51,7 @@ def test_status(basic):
            data.get("incomplete_details"))
 
 
+@pytest.mark.check("openai-responses/response/message")
 def test_message(basic):
     """The output holds a `message` item with role `assistant` whose `output_text` carries the
     answer (undecided, not failed, when a reasoning model spent the whole limit on reasoning)."""
@@ -59,6 +65,7 @@ def test_message(basic):
     expect(output_text(data).strip(), "non-empty output_text in the message", messages)
 
 
+@pytest.mark.check("openai-responses/response/output-text-parts")
 def test_output_text_parts(basic):
     """Every content part of a message item is `output_text` with a string `text` and an
     `annotations` array (or a `refusal` with its string)."""
@@ -78,12 +85,14 @@ def test_output_text_parts(basic):
                 fail(f"message {n}: parts of type output_text or refusal", part)
 
 
+@pytest.mark.check("openai-responses/response/usage-present")
 def test_usage_present(basic):
     """The answer reports usage."""
     data = checks.ok_json(basic)
     expect(isinstance(data.get("usage"), dict), "a usage object", data.get("usage"))
 
 
+@pytest.mark.check("openai-responses/response/model-echo")
 def test_model_echo(basic):
     """`model` is the requested model or a dated snapshot of it (W: relays alias and substitute)."""
     checks.model_echo(basic.request.body.get("model"), checks.ok_json(basic).get("model"))

@@ -23,6 +23,7 @@ def _arguments(exchange):
     return {"model": body.pop("model"), "input": body.pop("input"), "extra_body": body}
 
 
+@pytest.mark.check("openai-responses/sdk/parse")
 def test_parse(basic):
     """`client.responses.create()` parses the answer into a Response whose `output_text` reads."""
     response = sdk.consume(basic, "openai", lambda: _client(basic).responses.create(**_arguments(basic)))
@@ -31,6 +32,7 @@ def test_parse(basic):
            "a Response with an output list and output_text", response)
 
 
+@pytest.mark.check("openai-responses/sdk/stream")
 @pytest.mark.feature("stream")
 def test_stream(stream):
     """`client.responses.stream()` reads the events to the end and `get_final_response()` gives the

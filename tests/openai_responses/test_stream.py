@@ -33,12 +33,14 @@ def _payloads(exchange):
     return payloads
 
 
+@pytest.mark.check("openai-responses/stream/content-type")
 def test_content_type(stream):
     """A stream answers 200 with `Content-Type: text/event-stream` (a refused stream request fails
     here, once)."""
     checks.stream_answered(stream)
 
 
+@pytest.mark.check("openai-responses/stream/terminates")
 def test_terminates(stream):
     """The stream arrives whole: not reset, stalled or endless, and it closes only after its end (a
     terminal event, or an error event). A cut stream fails here, once; the checks that needed the
@@ -46,6 +48,7 @@ def test_terminates(stream):
     stream.stream_events()
 
 
+@pytest.mark.check("openai-responses/stream/model-echo")
 def test_model_echo(stream):
     """The streamed response's `model` is the requested model or a dated snapshot of it — the rule
     the plain answer is held to (W: relays alias and substitute)."""
@@ -55,6 +58,7 @@ def test_model_echo(stream):
     checks.model_echo(stream.request.body.get("model"), responses[-1].get("model"))
 
 
+@pytest.mark.check("openai-responses/stream/usage-consistent")
 def test_usage_consistent(stream):
     """The terminal response's usage agrees with the stream — the rule the plain answer is held to:
     input_tokens above 0; output_tokens above 0 when text was streamed (F), and within ±50 % of the
@@ -69,6 +73,7 @@ def test_usage_consistent(stream):
                             where="the streamed usage")
 
 
+@pytest.mark.check("openai-responses/stream/event-schema")
 def test_event_schema(stream):
     """Every event's data is a documented event type and matches that type's own schema
     (response.created → ResponseCreatedEvent, ...)."""
@@ -80,6 +85,7 @@ def test_event_schema(stream):
         RESPONSES.check(EVENT_SCHEMAS[kind], data, what=f"event {event.index} ({kind})")
 
 
+@pytest.mark.check("openai-responses/stream/event-names")
 def test_event_names(stream):
     """The SSE `event:` name equals `data.type` (W when the line is missing: the official SDKs read
     data.type, other clients dispatch on the event name)."""
@@ -96,6 +102,7 @@ def test_event_names(stream):
              f"{unnamed[:5]}")
 
 
+@pytest.mark.check("openai-responses/stream/sequence-numbers")
 def test_sequence_numbers(stream):
     """Every event carries an integer `sequence_number`, strictly increasing through the stream."""
     previous = None
@@ -108,6 +115,7 @@ def test_sequence_numbers(stream):
         previous = number
 
 
+@pytest.mark.check("openai-responses/stream/order")
 def test_order(stream):
     """response.created → response.in_progress → output_item.added → content_part.added →
     output_text.delta* → output_text.done → content_part.done → output_item.done (per item) →
@@ -116,6 +124,7 @@ def test_order(stream):
     expect(problem is None, "the Responses event order", problem)
 
 
+@pytest.mark.check("openai-responses/stream/terminal")
 def test_terminal(stream):
     """The stream ends with exactly one terminal event — response.completed, .incomplete or
     .failed — whose response.status matches it; a stream without one was cut."""
@@ -132,6 +141,7 @@ def test_terminal(stream):
     expect(status == wanted, f"response.status {wanted!r} in {kind}", status)
 
 
+@pytest.mark.check("openai-responses/stream/no-done")
 def test_no_done(stream):
     """No `data: [DONE]`: a Responses stream ends with its terminal event (W: the official SDKs stop
     at [DONE], but clients that parse every data line as an event choke on it)."""
@@ -141,6 +151,7 @@ def test_no_done(stream):
              f"[DONE] at event(s) {done}")
 
 
+@pytest.mark.check("openai-responses/stream/text-joins")
 def test_text_joins(stream):
     """The output_text deltas of each content part join to its output_text.done `text`, its
     content_part.done part and its output_item.done message."""
@@ -170,6 +181,7 @@ def _part_text(item, index):
     return "".join(p["text"] for p in content if isinstance(p, dict) and isinstance(p.get("text"), str))
 
 
+@pytest.mark.check("openai-responses/stream/terminal-output")
 def test_terminal_output(stream):
     """The terminal event's `response.output` holds the streamed text — never empty when text was
     streamed."""
@@ -184,6 +196,7 @@ def test_terminal_output(stream):
            {"deltas": text, "terminal": final})
 
 
+@pytest.mark.check("openai-responses/stream/text-nonempty")
 def test_text_nonempty(stream):
     """The streamed text (the joined output_text deltas) is not empty (undecided, not failed, when a
     reasoning model spent the whole limit on reasoning)."""
@@ -194,6 +207,7 @@ def test_text_nonempty(stream):
            [p.get("type") for p in payloads][:12])
 
 
+@pytest.mark.check("openai-responses/stream/no-error-event")
 def test_no_error_event(stream):
     """Errors come before the stream starts: no `error` event, and no `response.failed`, after
     status 200."""
@@ -204,6 +218,7 @@ def test_no_error_event(stream):
                sub(data, "response").get("error"))
 
 
+@pytest.mark.check("openai-responses/stream/usage")
 def test_usage(stream):
     """The terminal response carries usage: non-negative integers, total = input + output."""
     response = terminal_response(_payloads(stream))
@@ -212,6 +227,7 @@ def test_usage(stream):
                          "total_tokens", ("input_tokens", "output_tokens"))
 
 
+@pytest.mark.check("openai-responses/stream/constant-ids")
 def test_constant_ids(stream):
     """The response `id` and `model` are the same in every event that carries the response (a
     missing one is event-schema's to judge)."""
@@ -222,6 +238,7 @@ def test_constant_ids(stream):
         expect(len(values) == 1, f"one response {name} across the stream", values[:4])
 
 
+@pytest.mark.check("openai-responses/stream/utf8")
 def test_utf8(stream):
     """The stream is valid UTF-8 from the first byte to the last (bad bytes fail even in a stream
     that was cut later; a clean but cut stream is left to stream/terminates)."""

@@ -29,6 +29,7 @@ def _calls(exchange):
     return payloads, calls
 
 
+@pytest.mark.check("openai-responses/stream-tools/forced-call")
 def test_forced_call(tools_stream):
     """Streamed, tool_choice naming get_weather → a function_call item calling get_weather;
     streamed text instead fails, whatever the model."""
@@ -37,6 +38,7 @@ def test_forced_call(tools_stream):
     expect("get_weather" in names, "a streamed call of the requested function get_weather", names)
 
 
+@pytest.mark.check("openai-responses/stream-tools/call-item")
 def test_call_item(tools_stream):
     """response.output_item.added carries a function_call item with its id, a `call_id` and the
     requested name get_weather."""
@@ -51,6 +53,7 @@ def test_call_item(tools_stream):
     expect("get_weather" in names, "a call of the requested function get_weather", names)
 
 
+@pytest.mark.check("openai-responses/stream-tools/arguments")
 def test_arguments(tools_stream):
     """The function_call_arguments deltas join to the `.done` arguments, which parse as a JSON object."""
     _, calls = _calls(tools_stream)
@@ -63,6 +66,7 @@ def test_arguments(tools_stream):
                joined)
 
 
+@pytest.mark.check("openai-responses/stream-tools/item-done")
 def test_item_done(tools_stream):
     """output_item.done and the terminal response.output carry each call with its full arguments."""
     payloads, calls = _calls(tools_stream)
@@ -78,6 +82,7 @@ def test_item_done(tools_stream):
                {"deltas": joined, "terminal": final.get(item_id) or sorted(final, key=str)})
 
 
+@pytest.mark.check("openai-responses/stream-tools/order")
 def test_order(tools_stream):
     """response.created → response.in_progress → output_item.added (function_call) →
     function_call_arguments.delta* → function_call_arguments.done → output_item.done → terminal."""

@@ -20,6 +20,7 @@ def _calls(exchange):
     return calls
 
 
+@pytest.mark.check("openai-responses/tools/forced-call")
 def test_forced_call(tools_forced):
     """tool_choice naming get_weather → a function_call item calling get_weather; a text answer
     fails, whatever the model."""
@@ -27,6 +28,7 @@ def test_forced_call(tools_forced):
     expect("get_weather" in names, "a call of the requested function get_weather", names)
 
 
+@pytest.mark.check("openai-responses/tools/call-fields")
 def test_call_fields(tools_forced):
     """Every function_call item has a non-empty, unique `call_id`, a `name` and string `arguments`."""
     calls = _calls(tools_forced)
@@ -38,6 +40,7 @@ def test_call_fields(tools_forced):
         expect(isinstance(call.get("arguments"), str), "arguments a string (JSON-encoded)", call)
 
 
+@pytest.mark.check("openai-responses/tools/arguments-json")
 def test_arguments_json(tools_forced):
     """`arguments` is a JSON string that parses to an object."""
     for call in _calls(tools_forced):
@@ -45,6 +48,7 @@ def test_arguments_json(tools_forced):
                "arguments: a JSON string of an object", call.get("arguments"))
 
 
+@pytest.mark.check("openai-responses/tools/output-turn")
 def test_output_turn(function_call_output):
     """The call passed back as input, answered by a `function_call_output` item with its call_id,
     is accepted and answered with a response."""

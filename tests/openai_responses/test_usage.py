@@ -1,11 +1,14 @@
 """Usage: the numbers a bill is computed from."""
 
+import pytest
+
 from llmconform import checks
 from llmconform.surfaces import sub
 from llmconform.surfaces.openai_responses import output_items, output_text, reasoning_text, reasoning_tokens
 from llmconform.verdict import expect, warn
 
 
+@pytest.mark.check("openai-responses/usage/arithmetic")
 def test_arithmetic(basic):
     """input, output and total tokens are non-negative integers; total = input + output."""
     checks.usage_numbers(checks.ok_json(basic).get("usage"),
@@ -13,6 +16,7 @@ def test_arithmetic(basic):
                          ("input_tokens", "output_tokens"))
 
 
+@pytest.mark.check("openai-responses/usage/reasoning-tokens")
 def test_reasoning_tokens(basic):
     """`output_tokens_details.reasoning_tokens` is a non-negative integer no larger than
     `output_tokens` (reasoning is part of the output)."""
@@ -24,6 +28,7 @@ def test_reasoning_tokens(basic):
            {"reasoning_tokens": spent, "output_tokens": output})
 
 
+@pytest.mark.check("openai-responses/usage/consistent")
 def test_consistent(basic):
     """Usage agrees with the answer — the rule streamed usage is held to: input_tokens above 0,
     output_tokens above 0 beside text (F), and within ±50 % of the text's estimate, reasoning
@@ -34,6 +39,7 @@ def test_consistent(basic):
                             reasoning_tokens=reasoning_tokens(data))
 
 
+@pytest.mark.check("openai-responses/usage/details-consistent")
 def test_details_consistent(basic):
     """Detail fields agree with the totals (W): cached_tokens no more than input_tokens, no
     `reasoning_tokens: 0` beside reasoning text, Chat-style counts (prompt_tokens,

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from llmconform.report.fingerprint import fingerprints
+from llmconform.fingerprint import fingerprints
 from llmconform.result import Combined, Fingerprints, Metrics, Report, Row, dumps
 
 if TYPE_CHECKING:

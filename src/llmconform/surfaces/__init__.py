@@ -6,14 +6,30 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from llmconform.exchange import Request
 
 if TYPE_CHECKING:
-    from llmconform.target import Target
+    from llmconform.exchange import Exchange
+    from llmconform.profile import Profile, SurfaceConfig
 
-Builder = Callable[["Target"], Request]
+class Probing(Protocol):
+    """What a builder may ask of the run resolving it (the target, one layer up, implements it):
+    the profile, the model, another probe's request or exchange. Surfaces never import the target."""
+
+    profile: Profile
+
+    def model(self, surface: str) -> str: ...
+
+    def surface_config(self, surface: str) -> SurfaceConfig | None: ...
+
+    def request(self, surface: str, probe: str, *, auth: str = "valid") -> Request: ...
+
+    def probe(self, surface: str, name: str) -> Exchange: ...
+
+
+Builder = Callable[[Probing], Request]
 
 
 def parse_arguments(arguments: Any) -> Any:
@@ -47,7 +63,7 @@ class Surface:
 def with_auth(surface: str, probe: str, auth: str) -> Builder:
     """A probe sent again with no key or a wrong key."""
 
-    def build(target: Target) -> Request:
+    def build(target: Probing) -> Request:
         # Refused by design: the client judges it as such, never as a served answer's failure.
         return replace(target.request(surface, probe), probe=f"{probe}:auth-{auth}", auth=auth,
                        refusal_expected=True)
@@ -58,7 +74,7 @@ def with_auth(surface: str, probe: str, auth: str) -> Builder:
 def malformed_json(surface: str, path: str, headers: tuple[tuple[str, str], ...] = ()) -> Builder:
     """Half a JSON body, cut inside the messages: must be answered 400, never 500."""
 
-    def build(target: Target) -> Request:
+    def build(target: Probing) -> Request:
         raw = ('{"model": "' + target.model(surface) + '", "messages": [{"role": "user", "content": "hi"').encode()
         return Request(surface=surface, probe="malformed-json", method="POST", path=path, raw_body=raw,
                        headers=headers, refusal_expected=True)
@@ -72,7 +88,7 @@ UNKNOWN_MODEL = "llmconform-no-such-model"
 def unknown_model(surface: str) -> Builder:
     """The basic probe asking for a model no provider serves."""
 
-    def build(target: Target) -> Request:
+    def build(target: Probing) -> Request:
         basic = target.request(surface, "basic")
         return replace(basic, probe="unknown-model", body={**basic.body, "model": UNKNOWN_MODEL},
                        refusal_expected=True)

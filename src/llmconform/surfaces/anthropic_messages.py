@@ -13,7 +13,7 @@ from llmconform.surfaces import Surface, common_builders, register, sub
 if TYPE_CHECKING:
     from llmconform.exchange import Exchange
     from llmconform.sse import Event
-    from llmconform.target import Target
+    from llmconform.surfaces import Probing
 
 NAME = "anthropic-messages"
 PATH = "/v1/messages"
@@ -167,7 +167,7 @@ def native_rejected(exchange: Exchange, what: str) -> dict[str, Any]:
 
 # -- dependent probes ---------------------------------------------------------------------------
 
-def _spec_request(target: Target, name: str, path: str = PATH,
+def _spec_request(target: Probing, name: str, path: str = PATH,
                   headers: tuple[tuple[str, str], ...] = HEADERS) -> Request:
     """A spec probe (or the profile's documented request of that name), sent with `headers`."""
     config = target.surface_config(NAME)
@@ -205,7 +205,7 @@ def as_param(block: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
-def _thinking_roundtrip(target: Target) -> Request:
+def _thinking_roundtrip(target: Probing) -> Request:
     """The thinking answer sent back as the assistant turn (thinking block and signature unchanged),
     followed by a new user turn."""
     first = target.request(NAME, "thinking")
@@ -219,7 +219,7 @@ def _thinking_roundtrip(target: Target) -> Request:
     return replace(first, probe="thinking-roundtrip", body=body)
 
 
-def _tool_result(target: Target) -> Request:
+def _tool_result(target: Probing) -> Request:
     """The forced tool call answered: the assistant's tool_use turn, then a user tool_result turn for
     its id (the spec's fixed tool-result probe when no tool_use came back)."""
     answer = _answer(target.probe(NAME, "tools-forced"))
@@ -236,18 +236,18 @@ def _tool_result(target: Target) -> Request:
     return replace(first, probe="tool-result", body=body)
 
 
-def _no_version(target: Target) -> Request:
+def _no_version(target: Probing) -> Request:
     """A plain request without the anthropic-version header (its own body, so that no cassette
     answer recorded for a request with the header can stand in for it)."""
     return _spec_request(target, "no-version", headers=())
 
 
-def _interleaved(target: Target) -> Request:
+def _interleaved(target: Probing) -> Request:
     """budget_tokens above max_tokens, with the interleaved-thinking beta header that allows it."""
     return _spec_request(target, "interleaved", headers=(*HEADERS, ("anthropic-beta", INTERLEAVED_BETA)))
 
 
-def _count_tokens(target: Target) -> Request:
+def _count_tokens(target: Probing) -> Request:
     return _spec_request(target, "count-tokens", COUNT_TOKENS_PATH)
 
 

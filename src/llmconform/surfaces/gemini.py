@@ -18,7 +18,7 @@ from llmconform.surfaces import UNKNOWN_MODEL, Surface, register, sub, with_auth
 
 if TYPE_CHECKING:
     from llmconform.exchange import Exchange
-    from llmconform.target import Target
+    from llmconform.surfaces import Probing
 
 NAME = "gemini"
 GENERATE = "/v1beta/models/{model}:generateContent"
@@ -232,7 +232,7 @@ def native_rejected(exchange: Exchange, what: str) -> dict[str, Any]:
 
 # -- requests -----------------------------------------------------------------------------------
 
-def _spec_request(target: Target, name: str, template: str, query: str = "") -> Request:
+def _spec_request(target: Probing, name: str, template: str, query: str = "") -> Request:
     """A probe of one operation (or the profile's documented request of that name), sent to the
     operation's path with the profile's model."""
     config = target.surface_config(NAME)
@@ -254,32 +254,32 @@ def _answer(exchange: Exchange) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _stream(target: Target) -> Request:
+def _stream(target: Probing) -> Request:
     return _spec_request(target, "stream", STREAM, SSE)
 
 
-def _stream_json(target: Target) -> Request:
+def _stream_json(target: Probing) -> Request:
     return _spec_request(target, "stream-json", STREAM)
 
 
-def _tools_stream(target: Target) -> Request:
+def _tools_stream(target: Probing) -> Request:
     return _spec_request(target, "tools-stream", STREAM, SSE)
 
 
-def _count_tokens(target: Target) -> Request:
+def _count_tokens(target: Probing) -> Request:
     return _spec_request(target, "count-tokens", COUNT_TOKENS)
 
 
-def _list_models(target: Target) -> Request:
+def _list_models(target: Probing) -> Request:
     return Request(surface=NAME, probe="models-list", method="GET", path=MODELS)
 
 
-def _get_model(target: Target) -> Request:
+def _get_model(target: Probing) -> Request:
     return Request(surface=NAME, probe="models-get", method="GET",
                    path=spec.fill_model(MODEL, target.model(NAME)))
 
 
-def _function_response(target: Target) -> Request:
+def _function_response(target: Probing) -> Request:
     """The forced call answered: the model's functionCall turn sent back, then a user turn with a
     functionResponse for it (the spec's fixed function-response probe when no call came back)."""
     answer = _answer(target.probe(NAME, "tools-forced"))
@@ -299,12 +299,12 @@ def _function_response(target: Target) -> Request:
     return replace(first, probe="function-response", body=body)
 
 
-def _unknown_model(target: Target) -> Request:
+def _unknown_model(target: Probing) -> Request:
     basic = target.request(NAME, "basic")
     return replace(basic, probe="unknown-model", path=spec.fill_model(GENERATE, UNKNOWN_MODEL))
 
 
-def _malformed_json(target: Target) -> Request:
+def _malformed_json(target: Probing) -> Request:
     raw = b'{"contents": [{"role": "user", "parts": [{"text": "hi"'
     return Request(surface=NAME, probe="malformed-json", method="POST",
                    path=spec.fill_model(GENERATE, target.model(NAME)), raw_body=raw)
@@ -314,7 +314,7 @@ def _with_style(style: str) -> Any:
     """The basic probe with the key sent in the given style (the profile's own style is the basic
     probe itself: no second request)."""
 
-    def build(target: Target) -> Request:
+    def build(target: Probing) -> Request:
         basic = target.request(NAME, "basic")
         if target.profile.auth_style_for(NAME) == style:
             return basic

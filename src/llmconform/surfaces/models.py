@@ -11,7 +11,7 @@ from llmconform.exchange import Exchange, Request
 from llmconform.surfaces import Surface, register, sub, with_auth
 
 if TYPE_CHECKING:
-    from llmconform.target import Target
+    from llmconform.surfaces import Probing
 
 NAME = "models"
 PATH = "/v1/models"
@@ -25,7 +25,7 @@ SCHEMAS = {
 }
 
 
-def flavour(target: Target) -> str:
+def flavour(target: Probing) -> str:
     """The list a provider must answer: Anthropic's when it authenticates with `x-api-key`, else OpenAI's."""
     return ANTHROPIC if target.profile.auth_style_for(NAME) == "x-api-key" else OPENAI
 
@@ -41,12 +41,12 @@ def listed_ids(data: Any) -> list[str]:
             if isinstance(item, dict) and isinstance(item.get("id"), str) and item["id"]]
 
 
-def declared_models(target: Target) -> list[str]:
+def declared_models(target: Probing) -> list[str]:
     """Every model the profile names, in any surface, each once."""
     return list(dict.fromkeys(config.model for config in target.profile.surfaces.values()))
 
 
-def native_error(exchange: Exchange, target: Target, statuses: tuple[int, ...] | range,
+def native_error(exchange: Exchange, target: Probing, statuses: tuple[int, ...] | range,
                  what: str) -> dict[str, Any]:
     """One of `statuses`, as application/json, with the flavour's native error envelope (Anthropic's
     with the `error.type` the official API pairs with the status)."""
@@ -64,7 +64,7 @@ def native_error(exchange: Exchange, target: Target, statuses: tuple[int, ...] |
     return body if isinstance(body, dict) else {}
 
 
-def _list(target: Target) -> Request:
+def _list(target: Probing) -> Request:
     """GET /v1/models with the profile's key, no body; the Anthropic flavour adds anthropic-version."""
     headers = (ANTHROPIC_VERSION,) if flavour(target) == ANTHROPIC else ()
     return Request(surface=NAME, probe="list", method="GET", path=PATH, body=None, headers=headers)

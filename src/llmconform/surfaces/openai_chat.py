@@ -11,7 +11,7 @@ from llmconform.sse import Event
 from llmconform.surfaces import Surface, common_builders, register, sub
 
 if TYPE_CHECKING:
-    from llmconform.target import Target
+    from llmconform.surfaces import Probing
 
 NAME = "openai-chat"
 PATH = "/v1/chat/completions"
@@ -81,7 +81,7 @@ def streamed_tool_calls(chunks: list[dict[str, Any]]) -> dict[int, dict[str, Any
 
 
 
-def _tools_result(target: Target) -> Request:
+def _tools_result(target: Probing) -> Request:
     """The forced tool call answered: assistant turn with its tool_calls, then a role:tool turn."""
     forced = target.probe(NAME, "tools-forced")
     first = target.request(NAME, "tools-forced")

@@ -18,7 +18,7 @@ from llmconform.verdict import Error, expect, warn
 
 if TYPE_CHECKING:
     from llmconform.sse import Event
-    from llmconform.target import Target
+    from llmconform.surfaces import Probing
 
 NAME = "openai-responses"
 PATH = "/v1/responses"
@@ -357,7 +357,7 @@ def _as_items(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list) else []
 
 
-def _function_call_output(target: Target) -> Request:
+def _function_call_output(target: Probing) -> Request:
     """The forced call answered: the original input, the function_call item the provider returned,
     and a function_call_output with its call_id."""
     forced = target.probe(NAME, "tools-forced")

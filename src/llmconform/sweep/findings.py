@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from llmconform.exchange import PROVIDER_FAULTS
-from llmconform.report.fingerprint import PERSONAS
+from llmconform.fingerprint import PERSONAS
 from llmconform.sweep.probes import Observation
 from llmconform.sweep.sources import family
 from llmconform.verdict import excerpt

@@ -10,8 +10,8 @@ from typing import Any
 
 from llmconform.client import Client
 from llmconform.exchange import Exchange, Request
+from llmconform.fingerprint import _ids, _usage_keys
 from llmconform.report import first_token_ms
-from llmconform.report.fingerprint import _ids, _usage_keys
 from llmconform.sse import NOT_JSON
 from llmconform.surfaces import SURFACE_MODULES, anthropic_messages, openai_chat, openai_responses
 from llmconform.sweep.plan import probe_body

@@ -1,0 +1,32 @@
+"""Every error answer the run saw on a surface, whatever probe or status it came from: one rule,
+written once for every surface whose errors come in an envelope its spec declares."""
+
+import pytest
+
+from llmconform import checks
+
+SURFACES = ["openai-chat", "openai-responses", "anthropic-messages", "embeddings"]
+pytestmark = [pytest.mark.after_all, pytest.mark.parametrize("surface", SURFACES)]
+
+
+def _basic(target, surface):
+    # The surface's plain probe was sent (or, offline, documented): otherwise nothing is decided.
+    target.probe(surface, "basic").require()
+
+
+@pytest.mark.check("{surface}/errors/envelope")
+def test_envelope(surface, llmconform_target):
+    """Every error answer (4xx/5xx) to a request that should have succeeded carries {surface}'s
+    native envelope (its spec's ErrorResponse), whatever its status (F: a 404 of `{{"detail": …}}`,
+    another API's envelope, a text/plain 500; W: a departure the SDKs read, such as an OpenAI
+    envelope's integer `code` or missing `param`). Refusals are judged by their own checks."""
+    _basic(llmconform_target, surface)
+    checks.native_envelopes(checks.error_answers(llmconform_target.exchanges, surface, judged=False), surface)
+
+
+@pytest.mark.check("{surface}/errors/leaks-internals")
+def test_leaks_internals(surface, llmconform_target):
+    """No error body on {surface} shows a stack trace, a source file path or a raw exception of the
+    server's language (W: an information leak, and a sign the error went unhandled)."""
+    _basic(llmconform_target, surface)
+    checks.no_internals(checks.error_answers(llmconform_target.exchanges, surface, judged=True))
