@@ -108,6 +108,21 @@ def test_refused_key_is_one_line_naming_the_variable(fake, key):
     assert sent == 2, f"the pre-flight sent {sent} requests (the probe, and the model list to confirm)"
 
 
+def test_a_wrong_gemini_key_is_googles_400_and_still_the_users_mistake(fake, key):
+    with fake.faulty("hostile.google-key-refused"):
+        code, out = cli("run", "--base-url", fake.base_url, "--api-key-env", key, "--surface", "gemini",
+                        "--model", MODEL)
+    assert code == 2 and f"the key in ${key} was refused (400" in one_line(out)
+
+
+def test_a_server_error_is_the_providers_fail_not_a_usage_error(fake, key):
+    """Only a refused key stops the run: a 500 to every request is the provider's, judged by the checks."""
+    with fake.faulty("hostile.500"):
+        code, out = cli("run", "--base-url", fake.base_url, "--api-key-env", key, *CHAT,
+                        "--check", "openai-chat/response/schema")
+    assert code == 1, out[-1500:]
+
+
 def test_base_url_with_v1_is_stripped_and_said(fake, key, tmp_path):
     report = tmp_path / "r.json"
     code, out = cli("run", "--base-url", fake.base_url + "/v1", "--api-key-env", key, *CHAT,

@@ -277,6 +277,11 @@ def hostile(f: FakeRequest) -> Reply | None:
     as on a relay whose chat backend is broken). None when no hostile fault is on."""
     if f.has("hostile.html-everywhere"):  # not an API at all: a web site's base URL
         return Reply(body=HTML, headers={"content-type": "text/html"})
+    if f.has("hostile.google-key-refused"):  # the Gemini API's answer to a wrong key, on every route
+        return Reply.json({"error": {"code": 400, "message": "API key not valid. Please pass a valid API key.",
+                                     "status": "INVALID_ARGUMENT", "details": [
+                                         {"@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                                          "reason": "API_KEY_INVALID", "domain": "googleapis.com"}]}}, 400)
     if f.has("hostile.key-refused"):  # the user's key is wrong, on every route
         return openai_error(401, "Incorrect API key provided", "invalid_request_error", "invalid_api_key")
     if f.method != "POST":

@@ -43,6 +43,14 @@ def _model_list(target: Target, surface: str) -> Exchange:
     return target.send(Request(surface=surface, probe="preflight-models", method="GET", path=path))
 
 
+def _refused(exchange: Exchange) -> bool:
+    """A key refused: 401/403, or Google's 400 whose reason is API_KEY_INVALID (how the Gemini API
+    answers a wrong key)."""
+    if exchange.status in (401, 403):
+        return True
+    return exchange.status == 400 and (b"API_KEY_INVALID" in exchange.body or b"API key not valid" in exchange.body)
+
+
 def check(target: Target) -> Finding:
     """Raise ProfileError for the user's mistakes; otherwise the exchange it made (already cached
     for the checks that read it) and, for a 404 under a `/v1` base URL, the URL to use instead."""
@@ -50,7 +58,7 @@ def check(target: Target) -> Finding:
     exchange = target.probe(surface, probe)
     status = exchange.status
     where = f"{exchange.request.method} {exchange.url}"
-    if status in (401, 403) and _model_list(target, surface).status in (401, 403):
+    if _refused(exchange) and _refused(_model_list(target, surface)):
         # Refused twice, on two routes: the key, not one endpoint's bug.
         variable = target.profile.key_env_for(surface)
         if variable:
