@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from llmconform import result
 from llmconform.checkid import check_id, rule_of
 from llmconform.console import Console
 from llmconform.exchange import Exchange
@@ -29,19 +30,12 @@ from llmconform.verdict import Undelivered, Verdict, excerpt
 
 
 @dataclass
-class Row:
+class Row(result.Row):
     """A check's verdict while the run goes on: the report's row, plus what places it among the
     owners of one root cause (merged into one FAIL at the end)."""
 
-    id: str
-    surface: str
-    verdict: str
-    message: str
-    evidence: dict[str, Any] = field(default_factory=dict)
-    reproduce: str = ""
     cause: str = ""  # root-cause key of an undelivered exchange this row failed or erred on
     rank: tuple[int, int] = (1, 0)  # which of several owners of one cause keeps the FAIL: lowest
-    rule: str = ""
 
 
 @dataclass
@@ -290,10 +284,10 @@ def _row(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestRepo
         owner, primary = owners.of(target, surface, ident, exc)
         rank = (0 if primary else 1, owners.order.get(ident, 1 << 30))
         if owner == ident:
-            return Row(ident, surface, "fail", redact(exc.message), evidence, reproduce, exc.cause, rank)
+            return Row(ident, surface, "fail", redact(exc.message), evidence, reproduce, cause=exc.cause, rank=rank)
         evidence["see"] = owner
         return Row(ident, surface, "error", redact(f"{exc.summary} (see {owner})"), evidence, reproduce,
-                   exc.cause, rank)
+                   cause=exc.cause, rank=rank)
     if isinstance(exc, Verdict):
         evidence.update({"expected": exc.expected, "received": exc.received})
         evidence.update(target.redactor.data({k: v for k, v in exc.context.items() if k != "exchange"}))
