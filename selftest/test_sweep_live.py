@@ -10,42 +10,18 @@ import json
 import os
 from pathlib import Path
 
-import pytest
 import yaml
 
 from llmconform.sweep import compare
 from llmconform.sweep import report as reporting
-from selftest.peers import PeerStartError, find_gguf, find_litellm, find_llama_server, litellm_proxy, llama_server
+from selftest.peers.fixtures import peer_fixtures
 from selftest.test_sweep import rows_by_model, sweep
 
 LLAMA_KEY = "sk-llama-sweep-selftest-0001"
 BUDGET = 40
 
 
-def _absent(what: str) -> None:
-    message = f"{what} is not installed: run `make peers`"
-    if os.environ.get("CI"):
-        pytest.fail(message + " (CI installs it in .ci/run)")
-    pytest.skip(message)
-
-
-@pytest.fixture(scope="module")
-def llama():
-    if find_llama_server() is None or find_gguf() is None:
-        _absent("llama-server (llama-cpp-python built with the server) or the SmolLM2 GGUF")
-    try:
-        with llama_server(api_key=LLAMA_KEY) as peer:
-            yield peer
-    except PeerStartError as exc:
-        pytest.fail(str(exc))
-
-
-@pytest.fixture(scope="module")
-def litellm(llama):
-    if find_litellm() is None:
-        _absent("the LiteLLM proxy")
-    with litellm_proxy(llama) as peer:
-        yield peer
+llama, litellm = peer_fixtures(LLAMA_KEY)
 
 
 def profile_for(tmp_path, peer, name, *, env):
