@@ -12,35 +12,35 @@ def test_malformed_json(malformed_json):
 
 
 @pytest.mark.check("anthropic-messages/invalid/missing-max-tokens")
-def test_missing_max_tokens(missing_max_tokens):
+def test_missing_max_tokens(invalid_missing_max_tokens):
     """No `max_tokens` (required by the Messages API) → 400 (sent non-streamed: a relay whose
     streaming is broken is not judged here)."""
-    native_rejected(missing_max_tokens, "a request without max_tokens")
+    native_rejected(invalid_missing_max_tokens, "a request without max_tokens")
 
 
 @pytest.mark.check("anthropic-messages/invalid/missing-messages")
-def test_missing_messages(missing_messages):
+def test_missing_messages(invalid_missing_messages):
     """No `messages` → 400."""
-    native_rejected(missing_messages, "a request without messages")
+    native_rejected(invalid_missing_messages, "a request without messages")
 
 
 @pytest.mark.check("anthropic-messages/invalid/temperature-range")
-def test_temperature_range(temperature_above_1):
+def test_temperature_range(invalid_temperature_above_1):
     """temperature 1.5 (range 0..1) → 400."""
-    native_rejected(temperature_above_1, "temperature 1.5")
+    native_rejected(invalid_temperature_above_1, "temperature 1.5")
 
 
 @pytest.mark.check("anthropic-messages/invalid/empty-messages")
-def test_empty_messages(empty_messages):
+def test_empty_messages(invalid_empty_messages):
     """An empty `messages` array (at least one message) → 400."""
-    native_rejected(empty_messages, "an empty messages array")
+    native_rejected(invalid_empty_messages, "an empty messages array")
 
 
 @pytest.mark.check("anthropic-messages/invalid/string-number")
-def test_string_number(max_tokens_string):
+def test_string_number(invalid_max_tokens_string):
     """A number sent as a string (`max_tokens: "16"`) → 400: a server that coerces it hides the
     caller's type bug, and the official API refuses it."""
-    native_rejected(max_tokens_string, 'max_tokens as the string "16"')
+    native_rejected(invalid_max_tokens_string, 'max_tokens as the string "16"')
 
 
 @pytest.mark.check("anthropic-messages/invalid/unknown-model")

@@ -57,17 +57,17 @@ def test_text_without_markup(thinking):
 
 @pytest.mark.check("anthropic-messages/thinking/budget-minimum")
 @thinking_feature
-def test_budget_minimum(budget_below_1024):
+def test_budget_minimum(invalid_budget_below_1024):
     """thinking.budget_tokens 512 (the minimum is 1024) → 400."""
-    native_rejected(budget_below_1024, "budget_tokens 512")
+    native_rejected(invalid_budget_below_1024, "budget_tokens 512")
 
 
 @pytest.mark.check("anthropic-messages/thinking/budget-below-max-tokens")
 @thinking_feature
-def test_budget_below_max_tokens(budget_not_below_max_tokens):
+def test_budget_below_max_tokens(invalid_budget_not_below_max_tokens):
     """budget_tokens 2048 with max_tokens 1024, without the interleaved-thinking beta header → 400
     (the budget must be below max_tokens)."""
-    native_rejected(budget_not_below_max_tokens, "budget_tokens 2048 >= max_tokens 1024 without the beta")
+    native_rejected(invalid_budget_not_below_max_tokens, "budget_tokens 2048 >= max_tokens 1024 without the beta")
 
 
 @pytest.mark.check("anthropic-messages/thinking/interleaved-budget")

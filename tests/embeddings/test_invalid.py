@@ -14,21 +14,21 @@ def test_malformed_json(malformed_json):
 
 
 @pytest.mark.check("embeddings/invalid/missing-input")
-def test_missing_input(missing_input):
+def test_missing_input(invalid_missing_input):
     """No `input` → 400."""
-    checks.rejected(missing_input, SURFACE, "a request without input")
+    checks.rejected(invalid_missing_input, SURFACE, "a request without input")
 
 
 @pytest.mark.check("embeddings/invalid/missing-model")
-def test_missing_model(missing_model):
+def test_missing_model(invalid_missing_model):
     """No `model` → 400."""
-    checks.rejected(missing_model, SURFACE, "a request without model")
+    checks.rejected(invalid_missing_model, SURFACE, "a request without model")
 
 
 @pytest.mark.check("embeddings/invalid/encoding-format")
-def test_encoding_format(encoding_format_wrong):
+def test_encoding_format(invalid_encoding_format_wrong):
     """`encoding_format: "hex"` (float or base64 only) → 400."""
-    checks.rejected(encoding_format_wrong, SURFACE, 'encoding_format "hex"')
+    checks.rejected(invalid_encoding_format_wrong, SURFACE, 'encoding_format "hex"')
 
 
 @pytest.mark.check("embeddings/invalid/unknown-model")

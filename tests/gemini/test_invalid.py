@@ -12,33 +12,33 @@ def test_malformed_json(malformed_json):
 
 
 @pytest.mark.check("gemini/invalid/missing-contents")
-def test_missing_contents(missing_contents):
+def test_missing_contents(invalid_missing_contents):
     """No `contents` → 400."""
-    native_rejected(missing_contents, "a request without contents")
+    native_rejected(invalid_missing_contents, "a request without contents")
 
 
 @pytest.mark.check("gemini/invalid/temperature-range")
-def test_temperature_range(temperature_above_2):
+def test_temperature_range(invalid_temperature_above_2):
     """generationConfig.temperature 3 (range 0..2) → 400."""
-    native_rejected(temperature_above_2, "temperature 3")
+    native_rejected(invalid_temperature_above_2, "temperature 3")
 
 
 @pytest.mark.check("gemini/invalid/max-output-tokens-negative")
-def test_max_output_tokens_negative(max_output_tokens_negative):
+def test_max_output_tokens_negative(invalid_max_output_tokens_negative):
     """generationConfig.maxOutputTokens -1 → 400."""
-    native_rejected(max_output_tokens_negative, "maxOutputTokens -1")
+    native_rejected(invalid_max_output_tokens_negative, "maxOutputTokens -1")
 
 
 @pytest.mark.check("gemini/invalid/too-many-stop-sequences")
-def test_too_many_stop_sequences(too_many_stop_sequences):
+def test_too_many_stop_sequences(invalid_too_many_stop_sequences):
     """Six stopSequences (at most 5) → 400."""
-    native_rejected(too_many_stop_sequences, "6 stopSequences")
+    native_rejected(invalid_too_many_stop_sequences, "6 stopSequences")
 
 
 @pytest.mark.check("gemini/invalid/role-assistant")
-def test_role_assistant(role_assistant):
+def test_role_assistant(invalid_role_assistant):
     """A turn with OpenAI's role `assistant` (Gemini's roles are user and model) → 400."""
-    native_rejected(role_assistant, "role assistant")
+    native_rejected(invalid_role_assistant, "role assistant")
 
 
 @pytest.mark.check("gemini/invalid/unknown-model")

@@ -50,13 +50,13 @@ def test_stop(stop):
 
 
 @pytest.mark.check("openai-chat/params/n")
-def test_n(n_choices):
+def test_n(n):
     """n: 2 gives two choices, or a 400 for a provider that does not offer n (W: silently one)."""
-    n_choices.complete()
-    if n_choices.status is not None and 400 <= n_choices.status < 500:
-        checks.error_envelope(n_choices, "openai-chat", range(400, 500), "n refused")
+    n.complete()
+    if n.status is not None and 400 <= n.status < 500:
+        checks.error_envelope(n, "openai-chat", range(400, 500), "n refused")
         return
-    found = choices(checks.ok_json(n_choices))
+    found = choices(checks.ok_json(n))
     if len(found) == 1:
         warn("2 choices for n: 2 (or a 400)", "1 choice: n silently ignored")
     expect(len(found) == 2, "2 choices for n: 2", len(found))

@@ -14,46 +14,46 @@ def test_malformed_json(malformed_json):
 
 
 @pytest.mark.check("openai-responses/invalid/missing-model")
-def test_missing_model(missing_model):
+def test_missing_model(invalid_missing_model):
     """No `model` → 400."""
-    checks.rejected(missing_model, SURFACE, "a request without model")
+    checks.rejected(invalid_missing_model, SURFACE, "a request without model")
 
 
 @pytest.mark.check("openai-responses/invalid/temperature-range")
-def test_temperature_range(temperature_above_2):
+def test_temperature_range(invalid_temperature_above_2):
     """temperature 3 (range 0..2) → 400."""
-    checks.rejected(temperature_above_2, SURFACE, "temperature 3")
+    checks.rejected(invalid_temperature_above_2, SURFACE, "temperature 3")
 
 
 @pytest.mark.check("openai-responses/invalid/top-p-range")
-def test_top_p_range(top_p_above_1):
+def test_top_p_range(invalid_top_p_above_1):
     """top_p 2 (range 0..1) → 400."""
-    checks.rejected(top_p_above_1, SURFACE, "top_p 2")
+    checks.rejected(invalid_top_p_above_1, SURFACE, "top_p 2")
 
 
 @pytest.mark.check("openai-responses/invalid/input-type")
-def test_input_type(input_wrong_type):
+def test_input_type(invalid_input_wrong_type):
     """`input` as a number (a string or a list of items) → 400."""
-    checks.rejected(input_wrong_type, SURFACE, "input as a number")
+    checks.rejected(invalid_input_wrong_type, SURFACE, "input as a number")
 
 
 @pytest.mark.check("openai-responses/invalid/max-output-tokens-minimum")
-def test_max_output_tokens_minimum(max_output_tokens_below_16):
+def test_max_output_tokens_minimum(invalid_max_output_tokens_below_16):
     """max_output_tokens 8 (the API's minimum is 16) → 400."""
-    checks.rejected(max_output_tokens_below_16, SURFACE, "max_output_tokens 8")
+    checks.rejected(invalid_max_output_tokens_below_16, SURFACE, "max_output_tokens 8")
 
 
 @pytest.mark.check("openai-responses/invalid/empty-input")
-def test_empty_input(empty_input):
+def test_empty_input(invalid_empty_input):
     """`input` as an empty list of items (at least one) → 400."""
-    checks.rejected(empty_input, SURFACE, "an empty input list")
+    checks.rejected(invalid_empty_input, SURFACE, "an empty input list")
 
 
 @pytest.mark.check("openai-responses/invalid/string-number")
-def test_string_number(max_output_tokens_string):
+def test_string_number(invalid_max_output_tokens_string):
     """A number sent as a string (`max_output_tokens: "16"`) → 400: a server that coerces it hides
     the caller's type bug, and the official API refuses it."""
-    checks.rejected(max_output_tokens_string, SURFACE, 'max_output_tokens as the string "16"')
+    checks.rejected(invalid_max_output_tokens_string, SURFACE, 'max_output_tokens as the string "16"')
 
 
 @pytest.mark.check("openai-responses/invalid/unknown-model")
