@@ -12,6 +12,7 @@ from __future__ import annotations
 import builtins
 import functools
 import keyword
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -57,6 +58,34 @@ def for_surface(surface: str) -> dict[str, Any]:
     takes them all (`globals().update(for_surface(SURFACE))`)."""
     return {fixture_name(name): probe(surface, name, *owners_of(surface, name))
             for name in declared_probes(surface)}
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """One invalid-input check its spec declares on an `x-llmconform-invalid` entry: the probe it
+    reads, its id below the surface (`check`), the rule it holds and how its verdict names the
+    request (`what`)."""
+
+    probe: str
+    check: str
+    rule: str
+    what: str
+
+    def __str__(self) -> str:
+        return self.check
+
+
+def invalid_cases(surfaces: list[str]) -> list[Any]:
+    """A pytest case `(surface, Invalid)` per invalid probe of these surfaces that names its check;
+    one whose entry names a `feature` needs it declared by the profile."""
+    cases = []
+    for surface in surfaces:
+        for name, entry in declared_probes(surface).items():
+            if name.startswith(INVALID) and entry.get("check"):
+                case = Invalid(name, entry["check"], " ".join(entry["rule"].split()), entry["what"])
+                marks = [pytest.mark.feature(entry["feature"])] if entry.get("feature") else []
+                cases.append(pytest.param(surface, case, id=f"{surface}-{case.check}", marks=marks))
+    return cases
 
 
 def probe(surface: str, name: str, owners: dict[str, str] | None = None, primary: bool = False) -> Any:
