@@ -18,13 +18,6 @@ def _thinking_blocks(exchange):
     return data
 
 
-@pytest.mark.check("anthropic-messages/thinking/no-markup")
-def test_no_markup(basic):
-    """The visible text carries no reasoning markup (`<think>`, `<thinking>`, `<budget:thinking>`):
-    reasoning belongs in thinking blocks."""
-    checks.no_reasoning_markup(text(checks.ok_json(basic)), "the text blocks")
-
-
 @pytest.mark.check("anthropic-messages/thinking/block-order")
 @thinking_feature
 def test_block_order(thinking):
