@@ -13,7 +13,6 @@ from typing import Any
 from llmconform import spec
 from llmconform.exchange import Exchange
 from llmconform.fingerprint import PERSONAS
-from llmconform.surfaces import Probing, anthropic_messages, gemini, models
 from llmconform.verdict import Fail, Undelivered, Warn, expect, fail, warn
 
 REASONING_MARKUP = re.compile(r"</?\s*(think|thinking|budget:thinking|reasoning|thought)\s*>", re.I)
@@ -116,28 +115,6 @@ def rejected(exchange: Exchange, surface: str, what: str) -> dict[str, Any]:
         warn(f"{what} rejected with 400 and the official envelope, as the official API does",
              "; ".join(departures), exchange=exchange)
     return body
-
-
-def native_error(exchange: Exchange, surface: str, statuses: tuple[int, ...] | range, what: str,
-                 target: Probing | None = None) -> dict[str, Any]:
-    """The one refusal rule of every surface: one of `statuses` with the surface's native error
-    envelope, and where its API pairs an error kind with the status (Anthropic's `error.type`,
-    Google's `status`), that kind. The models list answers in its provider's flavour (the target's)."""
-    if surface == models.NAME and target is not None:
-        return models.native_error(exchange, target, statuses, what)
-    native = _NATIVE_ERROR.get(surface)
-    return native(exchange, statuses, what) if native else error_envelope(exchange, surface, statuses, what)
-
-
-def native_rejected(exchange: Exchange, surface: str, what: str) -> dict[str, Any]:
-    """Invalid input rejected as `rejected` says, with the surface's native envelope and error kind."""
-    native = _NATIVE_REJECTED.get(surface)
-    return native(exchange, what) if native else rejected(exchange, surface, what)
-
-
-# The surfaces whose envelope names an error kind beside the status; the others' is OpenAI's.
-_NATIVE_ERROR = {anthropic_messages.NAME: anthropic_messages.native_error, gemini.NAME: gemini.native_error}
-_NATIVE_REJECTED = {anthropic_messages.NAME: anthropic_messages.native_rejected, gemini.NAME: gemini.native_rejected}
 
 
 def _statuses(statuses: tuple[int, ...] | range) -> str:

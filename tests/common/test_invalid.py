@@ -3,8 +3,7 @@
 
 import pytest
 
-from llmconform import checks
-from llmconform.fixtures import invalid_cases
+from llmconform.fixtures import invalid_cases, native_error, native_rejected
 
 SURFACES = ["anthropic-messages", "embeddings", "gemini", "openai-chat", "openai-responses"]
 
@@ -16,14 +15,14 @@ def test_invalid(surface, case, invalid):
 
     The case is an `x-llmconform-invalid` entry of the surface's spec: its `check`, `rule` and
     `what` say what is sent, and the answer must be the surface's native refusal."""
-    checks.native_rejected(invalid, surface, case.what)
+    native_rejected(invalid, surface, case.what)
 
 
 @pytest.mark.check("{surface}/invalid/malformed-json")
 @pytest.mark.parametrize("surface", SURFACES)
 def test_malformed_json(surface, malformed_json):
     """Half a JSON body → 400 with the {surface} error envelope (a 500 fails)."""
-    checks.native_rejected(malformed_json, surface, "malformed JSON")
+    native_rejected(malformed_json, surface, "malformed JSON")
 
 
 @pytest.mark.check("{surface}/invalid/unknown-model")
@@ -31,4 +30,4 @@ def test_malformed_json(surface, malformed_json):
 def test_unknown_model(surface, unknown_model):
     """A model the provider does not serve → 400 or 404 with the {surface} error envelope, its error
     kind (where the API names one) the one paired with the status."""
-    checks.native_error(unknown_model, surface, (400, 404), "an unknown model")
+    native_error(unknown_model, surface, (400, 404), "an unknown model")
