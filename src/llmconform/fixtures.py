@@ -1,17 +1,115 @@
 """What the checks in `tests/` ask pytest for: probe fixtures, and the exchanges a check read
-(its evidence). The plugin reads them back when it turns a test's outcome into a report row."""
+(its evidence). The plugin reads them back when it turns a test's outcome into a report row.
+
+A probe has one name, the one its spec declares (`x-llmconform-probes`, `x-llmconform-invalid` as
+`invalid:NAME`) or its surface's builder makes (`auth-none`, `malformed-json`, …); its fixture is
+named after it by one rule (`fixture_name`), and who owns its delivery failures is declared with it
+(`owners`, `primary` on the spec's probe entry).
+"""
 
 from __future__ import annotations
 
+import builtins
+import functools
+import keyword
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
+from llmconform import checks, spec
 from llmconform.exchange import Exchange
+from llmconform.surfaces import SURFACE_MODULES, anthropic_messages, gemini, models
 from llmconform.target import Target
 
 TARGET_FIXTURE = "llmconform_target"
 EXCHANGES = pytest.StashKey[list[Exchange]]()
+INVALID = "invalid:"
+
+
+def fixture_name(probe_name: str) -> str:
+    """The fixture of a probe: `invalid:temperature-above-2` → `invalid_temperature_above_2`, and a
+    name Python already means something by gets PEP 8's trailing underscore (`list` → `list_`)."""
+    name = probe_name.replace(":", "_").replace("-", "_")
+    return f"{name}_" if keyword.iskeyword(name) or hasattr(builtins, name) else name
+
+
+@functools.cache
+def declared_probes(surface: str) -> dict[str, dict[str, Any]]:
+    """Every probe of a surface by name, with its spec entry (empty for a probe only a builder makes):
+    the probes of each of its operations, their invalid ones as `invalid:NAME`, and the builders'."""
+    found: dict[str, dict[str, Any]] = {}
+    for operation in spec.load(surface).operations():
+        found.update(operation.probes)
+        found.update({INVALID + name: entry for name, entry in operation.invalid.items()})
+    for name in SURFACE_MODULES[surface].builders:
+        found.setdefault(name, {})
+    return found
+
+
+def owners_of(surface: str, name: str) -> tuple[dict[str, str], bool]:
+    """(owners, primary?) a probe's spec entry declares; none for a probe it does not list."""
+    entry = declared_probes(surface).get(name) or {}
+    return dict(entry.get("owners") or {}), bool(entry.get("primary", False))
+
+
+def for_surface(surface: str) -> dict[str, Any]:
+    """One fixture per probe of a surface, by its fixture name: a `tests/<surface>/conftest.py`
+    takes them all (`globals().update(for_surface(SURFACE))`)."""
+    return {fixture_name(name): probe(surface, name, *owners_of(surface, name))
+            for name in declared_probes(surface)}
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """One invalid-input check its spec declares on an `x-llmconform-invalid` entry: the probe it
+    reads, its id below the surface (`check`), the rule it holds and how its verdict names the
+    request (`what`)."""
+
+    probe: str
+    check: str
+    rule: str
+    what: str
+
+    def __str__(self) -> str:
+        return self.check
+
+
+def invalid_cases(surfaces: list[str]) -> list[Any]:
+    """A pytest case `(surface, Invalid)` per invalid probe of these surfaces that names its check;
+    one whose entry names a `feature` needs it declared by the profile."""
+    cases = []
+    for surface in surfaces:
+        for name, entry in declared_probes(surface).items():
+            if name.startswith(INVALID) and entry.get("check"):
+                case = Invalid(name, entry["check"], " ".join(entry["rule"].split()), entry["what"])
+                marks = [pytest.mark.feature(entry["feature"])] if entry.get("feature") else []
+                cases.append(pytest.param(surface, case, id=f"{surface}-{case.check}", marks=marks))
+    return cases
+
+
+# -- the refusal a check written once for every surface holds each one to -----------------------
+
+def native_error(exchange: Exchange, surface: str, statuses: tuple[int, ...] | range, what: str,
+                 target: Target | None = None) -> dict[str, Any]:
+    """The one refusal rule of every surface: one of `statuses` with the surface's native error
+    envelope, and where its API pairs an error kind with the status (Anthropic's `error.type`,
+    Google's `status`), that kind. The models list answers in its provider's flavour (the target's)."""
+    if surface == models.NAME and target is not None:
+        return models.native_error(exchange, target, statuses, what)
+    native = _NATIVE_ERROR.get(surface)
+    return native(exchange, statuses, what) if native else checks.error_envelope(exchange, surface, statuses, what)
+
+
+def native_rejected(exchange: Exchange, surface: str, what: str) -> dict[str, Any]:
+    """Invalid input rejected as `rejected` says, with the surface's native envelope and error kind."""
+    native = _NATIVE_REJECTED.get(surface)
+    return native(exchange, what) if native else checks.rejected(exchange, surface, what)
+
+
+# The surfaces whose envelope names an error kind beside the status; the others' is OpenAI's.
+_NATIVE_ERROR = {anthropic_messages.NAME: anthropic_messages.native_error, gemini.NAME: gemini.native_error}
+_NATIVE_REJECTED = {anthropic_messages.NAME: anthropic_messages.native_rejected, gemini.NAME: gemini.native_rejected}
 
 
 def probe(surface: str, name: str, owners: dict[str, str] | None = None, primary: bool = False) -> Any:
@@ -22,12 +120,17 @@ def probe(surface: str, name: str, owners: dict[str, str] | None = None, primary
     check reading the probe owns it. The owner fails once; the other readers are left undecided.
     A `primary` probe (the plain request, the stream) keeps the FAIL when the same problem (the
     same refusal) meets several probes.
+
+    For a check written once for several surfaces, `surface` and `name` may be templates filled
+    from the check's parameters, as its id is (`probe("{surface}", "basic")`); the owners are then
+    the ones the spec declares for the probe each case reads.
     """
 
     def fixture(request: pytest.FixtureRequest, llmconform_target: Target) -> Exchange:
-        if llmconform_target.surface_config(surface) is None:
-            pytest.skip(f"surface {surface} not declared by profile {llmconform_target.name}")
-        exchange = llmconform_target.probe(surface, name)
+        wanted, which = resolved((surface, name), request.node)
+        if llmconform_target.surface_config(wanted) is None:
+            pytest.skip(f"surface {wanted} not declared by profile {llmconform_target.name}")
+        exchange = llmconform_target.probe(wanted, which)
         record_exchange(request.node, exchange)
         exchange.require()
         return exchange
@@ -36,6 +139,15 @@ def probe(surface: str, name: str, owners: dict[str, str] | None = None, primary
     fixture.llmconform_owners = owners or {}  # type: ignore[attr-defined]
     fixture.llmconform_primary = primary  # type: ignore[attr-defined]
     return pytest.fixture(fixture)
+
+
+def resolved(marker: tuple[str, str], item: Any) -> tuple[str, str]:
+    """(surface, probe) of a probe fixture for one check, its templates filled from its parameters."""
+    if "{" not in marker[0] + marker[1]:
+        return marker
+    callspec = getattr(item, "callspec", None)
+    params = {k: v for k, v in (callspec.params.items() if callspec else ()) if k != TARGET_FIXTURE}
+    return marker[0].format(**params), marker[1].format(**params)
 
 
 def record_exchange(item: pytest.Item, exchange: Exchange) -> None:
@@ -57,9 +169,15 @@ def probe_fixtures(item: pytest.Item) -> list[tuple[tuple[str, str], dict[str, s
     found = []
     fixtureinfo = getattr(item, "_fixtureinfo", None)
     for name in getattr(item, "fixturenames", []):
-        for definition in (fixtureinfo.name2fixturedefs.get(name, ()) if fixtureinfo else ()):
+        # The definition the check gets: the closest one (a folder's conftest overrides the root's).
+        for definition in (fixtureinfo.name2fixturedefs.get(name, ())[-1:] if fixtureinfo else ()):
             marker = getattr(definition.func, "llmconform_probe", None)
-            if marker:
+            if not marker:
+                continue
+            wanted = resolved(marker, item)
+            if wanted != marker:  # a template: what the spec declares for the probe this case reads
+                found.append((wanted, *owners_of(*wanted)))
+            else:
                 found.append((marker, getattr(definition.func, "llmconform_owners", {}),
                               getattr(definition.func, "llmconform_primary", False)))
     return found

@@ -4,7 +4,7 @@ import pytest
 
 from llmconform import checks
 from llmconform.surfaces import sub
-from llmconform.surfaces.anthropic_messages import blocks, text
+from llmconform.surfaces.anthropic_messages import blocks
 from llmconform.verdict import warn
 
 SIGNATURE_MIN = 100
@@ -25,19 +25,6 @@ def test_tool_id_prefix(tools_forced):
     checks.need(uses, "a tool_use block for the forced tool", None, owner="tools/forced-call", exchange=tools_forced)
     for use in uses:
         checks.id_prefix(use.get("id"), ("toolu_",), "the tool_use id")
-
-
-@pytest.mark.check("anthropic-messages/fingerprint/usage-fields")
-def test_usage_fields(basic):
-    """usage holds only the fields the API declares (W: `claude_cache_creation_5_m_tokens` and
-    friends are new-api's)."""
-    checks.undeclared_fields("anthropic-messages", "Usage", checks.ok_json(basic).get("usage"), "usage")
-
-
-@pytest.mark.check("anthropic-messages/fingerprint/persona")
-def test_persona(basic):
-    """No agent persona nobody asked for ("I'm Claude Code") (W: an injected system prompt)."""
-    checks.no_persona(text(checks.ok_json(basic)))
 
 
 @pytest.mark.check("anthropic-messages/fingerprint/signature-length")

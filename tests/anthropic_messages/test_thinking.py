@@ -3,7 +3,7 @@
 import pytest
 
 from llmconform import checks, spec
-from llmconform.surfaces.anthropic_messages import blocks, native_rejected, text
+from llmconform.surfaces.anthropic_messages import blocks, text
 from llmconform.verdict import expect, warn
 
 MESSAGES = spec.load("anthropic-messages")
@@ -16,13 +16,6 @@ def _thinking_blocks(exchange):
     expect(found, "a thinking block in content (thinking was enabled)",
            [b.get("type") for b in blocks(data)] or data.get("content"))
     return data
-
-
-@pytest.mark.check("anthropic-messages/thinking/no-markup")
-def test_no_markup(basic):
-    """The visible text carries no reasoning markup (`<think>`, `<thinking>`, `<budget:thinking>`):
-    reasoning belongs in thinking blocks."""
-    checks.no_reasoning_markup(text(checks.ok_json(basic)), "the text blocks")
 
 
 @pytest.mark.check("anthropic-messages/thinking/block-order")
@@ -53,21 +46,6 @@ def test_text_without_markup(thinking):
     """With thinking enabled, the thinking stays in its block: the text carries no reasoning markup."""
     data = checks.ok_json(thinking)
     checks.no_reasoning_markup(text(data), "the text blocks of a thinking answer")
-
-
-@pytest.mark.check("anthropic-messages/thinking/budget-minimum")
-@thinking_feature
-def test_budget_minimum(budget_below_1024):
-    """thinking.budget_tokens 512 (the minimum is 1024) → 400."""
-    native_rejected(budget_below_1024, "budget_tokens 512")
-
-
-@pytest.mark.check("anthropic-messages/thinking/budget-below-max-tokens")
-@thinking_feature
-def test_budget_below_max_tokens(budget_not_below_max_tokens):
-    """budget_tokens 2048 with max_tokens 1024, without the interleaved-thinking beta header → 400
-    (the budget must be below max_tokens)."""
-    native_rejected(budget_not_below_max_tokens, "budget_tokens 2048 >= max_tokens 1024 without the beta")
 
 
 @pytest.mark.check("anthropic-messages/thinking/interleaved-budget")

@@ -31,10 +31,10 @@ def test_one_length(basic, batch):
 
 
 @pytest.mark.check("embeddings/data/base64")
-def test_base64(base64_answer, basic):
+def test_base64(base64, basic):
     """`encoding_format: base64` → every embedding a base64 string that decodes to little-endian
     float32 values, as many as the float answer's vectors have."""
-    found = vectors(checks.ok_json(base64_answer))
+    found = vectors(checks.ok_json(base64))
     expect(found, "embeddings in the base64 answer", found)
     floats = [v for v in vectors(checks.ok_json(basic)) if isinstance(v, list)]
     expect(floats, "a float vector in the basic answer to compare with", vectors(checks.ok_json(basic)))

@@ -3,7 +3,7 @@
 import pytest
 
 from llmconform import checks
-from llmconform.surfaces.gemini import OPENAI_FIELDS, candidates, text, usage
+from llmconform.surfaces.gemini import OPENAI_FIELDS, candidates, usage
 from llmconform.verdict import warn
 
 
@@ -39,12 +39,6 @@ def test_null_finish_reason(stream):
 def test_usage_fields(basic):
     """usageMetadata holds only the counts the API declares (W: a relay's extras)."""
     checks.undeclared_fields("gemini", "UsageMetadata", usage(checks.ok_json(basic)), "usageMetadata")
-
-
-@pytest.mark.check("gemini/fingerprint/persona")
-def test_persona(basic):
-    """No agent persona nobody asked for ("I'm Claude Code") (W: an injected system prompt)."""
-    checks.no_persona(text(checks.ok_json(basic)))
 
 
 @pytest.mark.check("gemini/fingerprint/hidden-prompt")

@@ -9,13 +9,6 @@ from llmconform.verdict import expect
 thinking_feature = pytest.mark.feature("thinking")
 
 
-@pytest.mark.check("gemini/thinking/no-markup")
-def test_no_markup(basic):
-    """The visible text carries no reasoning markup (`<think>`, `<thinking>`): thoughts belong in
-    parts marked `thought: true`."""
-    checks.no_reasoning_markup(text(checks.ok_json(basic)), "the text parts")
-
-
 @pytest.mark.check("gemini/thinking/thought-parts")
 @thinking_feature
 def test_thought_parts(thinking):

@@ -1,9 +1,6 @@
-"""The exchanges the models checks read; each is sent once per run and shared."""
+"""The exchanges the models checks read: a fixture per probe its spec declares or its surface builds,
+named after the probe (`llmconform.fixtures.fixture_name`); each is sent once per run and shared."""
 
-from llmconform.fixtures import probe
+from llmconform.fixtures import for_surface
 
-SURFACE = "models"
-
-listing = probe(SURFACE, "list", {"not-json": "list/schema", "*": "list/content-type"}, primary=True)
-auth_none = probe(SURFACE, "auth-none")
-auth_wrong = probe(SURFACE, "auth-wrong")
+globals().update(for_surface("models"))

@@ -8,45 +8,45 @@ from llmconform.verdict import expect, fail, warn
 
 
 @pytest.mark.check("models/list/schema")
-def test_schema(listing, llmconform_target):
+def test_schema(list_, llmconform_target):
     """A 2xx list of the flavour: OpenAI `{"object": "list", "data": [{"id", "object": "model",
     "created", "owned_by"}]}`; Anthropic `{"data": [{"type": "model", "id", "display_name",
     "created_at"}], "has_more", "first_id", "last_id"}`."""
     kind = flavour(llmconform_target)
-    body = checks.ok_json(listing)
+    body = checks.ok_json(list_)
     spec.load(NAME).check(SCHEMAS[kind][0], body, what=f"the {kind} model list")
 
 
 @pytest.mark.check("models/list/content-type")
-def test_content_type(listing):
+def test_content_type(list_):
     """The list is served as `application/json`."""
-    checks.status_ok(listing)
-    checks.json_content_type(listing)
+    checks.status_ok(list_)
+    checks.json_content_type(list_)
 
 
 @pytest.mark.check("models/list/ids-unique")
-def test_ids_unique(listing):
+def test_ids_unique(list_):
     """Every `data` entry is an object with a non-empty string `id`, and no id is listed twice."""
-    body = checks.ok_json(listing)
+    body = checks.ok_json(list_)
     items = entries(body)
-    expect(isinstance(body.get("data"), list), "a `data` array", body.get("data"), exchange=listing)
+    expect(isinstance(body.get("data"), list), "a `data` array", body.get("data"), exchange=list_)
     for index, item in enumerate(items):
         expect(isinstance(item, dict) and isinstance(item.get("id"), str) and item["id"],
-               f"data[{index}] an object with a non-empty string id", item, exchange=listing)
+               f"data[{index}] an object with a non-empty string id", item, exchange=list_)
     ids = listed_ids(body)
     repeated = sorted({i for i in ids if ids.count(i) > 1})
     if repeated:
         fail("every model id listed once", f"listed more than once: {', '.join(repeated)}", repeated=repeated,
-             exchange=listing)
+             exchange=list_)
 
 
 @pytest.mark.check("models/list/declared-models")
-def test_declared_models(listing, llmconform_target):
+def test_declared_models(list_, llmconform_target):
     """Every model the profile names (in any surface) is listed; a missing one is W with its name —
     relays alias models or hide them from the list."""
-    body = checks.ok_json(listing)
+    body = checks.ok_json(list_)
     listed = set(listed_ids(body))
     missing = [m for m in declared_models(llmconform_target) if m not in listed]
     if missing:
         warn("every model the profile names listed by /v1/models", f"not listed: {', '.join(missing)} "
-             f"({len(listed)} model(s) listed)", missing=missing, exchange=listing)
+             f"({len(listed)} model(s) listed)", missing=missing, exchange=list_)

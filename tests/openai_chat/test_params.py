@@ -27,6 +27,15 @@ def _limit_honoured(exchange, name):
            _finish(data))
 
 
+def _answered(exchange, what):
+    """The text of an answer that must be a whole chat completion with a non-empty answer."""
+    data = checks.ok_json(exchange)
+    CHAT.check("ChatCompletion", data, what=f"the answer to {what}")
+    text = content(data)
+    expect(text.strip(), "a non-empty answer", data)
+    return text
+
+
 @pytest.mark.check("openai-chat/params/max-tokens")
 def test_max_tokens(max_tokens):
     """A long answer asked for with max_tokens 8: completion_tokens <= 8 and finish_reason `length`."""
@@ -50,13 +59,13 @@ def test_stop(stop):
 
 
 @pytest.mark.check("openai-chat/params/n")
-def test_n(n_choices):
+def test_n(n):
     """n: 2 gives two choices, or a 400 for a provider that does not offer n (W: silently one)."""
-    n_choices.complete()
-    if n_choices.status is not None and 400 <= n_choices.status < 500:
-        checks.error_envelope(n_choices, "openai-chat", range(400, 500), "n refused")
+    n.complete()
+    if n.status is not None and 400 <= n.status < 500:
+        checks.error_envelope(n, "openai-chat", range(400, 500), "n refused")
         return
-    found = choices(checks.ok_json(n_choices))
+    found = choices(checks.ok_json(n))
     if len(found) == 1:
         warn("2 choices for n: 2 (or a 400)", "1 choice: n silently ignored")
     expect(len(found) == 2, "2 choices for n: 2", len(found))
@@ -65,10 +74,7 @@ def test_n(n_choices):
 @pytest.mark.check("openai-chat/params/system")
 def test_system(system):
     """A system message is accepted and steers the answer (W when the answer ignores it)."""
-    data = checks.ok_json(system)
-    CHAT.check("ChatCompletion", data, what="the answer to a system + user conversation")
-    text = content(data)
-    expect(text.strip(), "a non-empty answer", data)
+    text = _answered(system, "a system + user conversation")
     if "banana" not in text.lower():
         warn("the answer to follow the system prompt (say BANANA)", text)
 
@@ -76,10 +82,7 @@ def test_system(system):
 @pytest.mark.check("openai-chat/params/multi-turn")
 def test_multi_turn(multi_turn):
     """A user / assistant / user conversation is accepted and its history used (W when not)."""
-    data = checks.ok_json(multi_turn)
-    CHAT.check("ChatCompletion", data, what="the answer to a multi-turn conversation")
-    text = content(data)
-    expect(text.strip(), "a non-empty answer", data)
+    text = _answered(multi_turn, "a multi-turn conversation")
     if "ada" not in text.lower():
         warn("the answer to use the earlier turns (the name Ada)", text)
 
@@ -87,18 +90,14 @@ def test_multi_turn(multi_turn):
 @pytest.mark.check("openai-chat/params/content-parts")
 def test_content_parts(content_parts):
     """User content given as an array of text parts is accepted and answered."""
-    data = checks.ok_json(content_parts)
-    CHAT.check("ChatCompletion", data, what="the answer to content parts")
-    expect(content(data).strip(), "a non-empty answer", data)
+    _answered(content_parts, "content parts")
 
 
 @pytest.mark.check("openai-chat/params/image")
 @pytest.mark.feature("vision")
 def test_image(image):
     """A text part beside an image_url part (a data URL) is accepted and answered."""
-    data = checks.ok_json(image)
-    CHAT.check("ChatCompletion", data, what="the answer to an image")
-    expect(content(data).strip(), "a non-empty answer", data)
+    _answered(image, "an image")
 
 
 def _json_answer(exchange, what):

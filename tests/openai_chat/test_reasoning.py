@@ -3,14 +3,8 @@
 import pytest
 
 from llmconform import checks
-from llmconform.surfaces.openai_chat import choices, content, message
+from llmconform.surfaces.openai_chat import choices, message
 from llmconform.verdict import expect
-
-
-@pytest.mark.check("openai-chat/reasoning/no-markup")
-def test_no_markup(basic):
-    """The visible content carries no reasoning markup (`<think>`, `<thinking>`, `<budget:thinking>`)."""
-    checks.no_reasoning_markup(content(checks.ok_json(basic)), "message.content")
 
 
 @pytest.mark.check("openai-chat/reasoning/placement")

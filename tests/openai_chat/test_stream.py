@@ -11,33 +11,11 @@ pytestmark = pytest.mark.feature("stream")
 CHAT = spec.load("openai-chat")
 
 
-@pytest.mark.check("openai-chat/stream/content-type")
-def test_content_type(stream):
-    """A stream answers 200 with `Content-Type: text/event-stream` (a refused stream request fails
-    here, once)."""
-    checks.stream_answered(stream)
-
-
-@pytest.mark.check("openai-chat/stream/terminates")
-def test_terminates(stream):
-    """The stream arrives whole: not reset, stalled or endless, and it closes only after its end
-    (`[DONE]` or a finish_reason). A cut stream fails here, once; the checks that needed the rest
-    of it are left undecided."""
-    stream.stream_events()
-
-
 @pytest.mark.check("openai-chat/stream/chunk-schema")
 def test_chunk_schema(stream):
     """Every event is `data: <json>` of a `chat.completion.chunk` as the spec declares it."""
     for event, chunk in stream.data_events():
         CHAT.check("ChatCompletionChunk", chunk, what=f"event {event.index}")
-
-
-@pytest.mark.check("openai-chat/stream/utf8")
-def test_utf8(stream):
-    """The stream is valid UTF-8 from the first byte to the last (bad bytes fail even in a stream
-    that was cut later; a clean but cut stream is left to stream/terminates)."""
-    checks.stream_utf8(stream)
 
 
 @pytest.mark.check("openai-chat/stream/done-sentinel")

@@ -4,7 +4,7 @@ import pytest
 
 from llmconform import checks
 from llmconform.surfaces import sub
-from llmconform.surfaces.openai_responses import extension_fields, output_items, output_text
+from llmconform.surfaces.openai_responses import extension_fields, output_items
 from llmconform.verdict import warn
 
 ITEM_PREFIXES = {"message": "msg_", "reasoning": "rs_", "function_call": "fc_"}
@@ -52,12 +52,6 @@ def test_usage_fields(basic):
     """usage holds only the fields the API declares (W: `prompt_tokens` and friends are a
     Chat-Completions-translating relay's)."""
     extension_fields("ResponseUsage", checks.ok_json(basic).get("usage"), "usage")
-
-
-@pytest.mark.check("openai-responses/fingerprint/persona")
-def test_persona(basic):
-    """No agent persona nobody asked for ("I am Claude Code") (W: an injected system prompt)."""
-    checks.no_persona(output_text(checks.ok_json(basic)))
 
 
 @pytest.mark.check("openai-responses/fingerprint/hidden-prompt")

@@ -8,12 +8,6 @@ from llmconform.surfaces.openai_responses import output_items, output_text, reas
 from llmconform.verdict import expect, warn
 
 
-@pytest.mark.check("openai-responses/reasoning/no-markup")
-def test_no_markup(basic):
-    """The visible output_text carries no reasoning markup (`<think>`, `<thinking>`, `<budget:thinking>`)."""
-    checks.no_reasoning_markup(output_text(checks.ok_json(basic)), "output_text")
-
-
 @pytest.mark.check("openai-responses/reasoning/item")
 @pytest.mark.feature("reasoning")
 def test_item(reasoning):

@@ -1,0 +1,9 @@
+"""The exchanges the rules written once read: each case's probe, of the surface it names, with the
+fixture name and the owners every surface's own checks see it under."""
+
+from llmconform.fixtures import fixture_name, probe
+
+READ = ("basic", "stream", "auth-none", "auth-wrong", "malformed-json", "unknown-model")
+globals().update({fixture_name(name): probe("{surface}", name) for name in READ})
+# An invalid-input case reads the probe its spec entry declares it on.
+invalid = probe("{surface}", "{case.probe}")

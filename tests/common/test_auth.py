@@ -1,0 +1,24 @@
+"""Authentication: a missing or wrong key is refused with the surface's native error envelope, one
+rule for every surface whose refusal is a 401 (Gemini's, answered 400 or 403 by Google, are its own)."""
+
+import pytest
+
+from llmconform.fixtures import native_error
+
+SURFACES = ["anthropic-messages", "embeddings", "models", "openai-chat", "openai-responses"]
+pytestmark = pytest.mark.parametrize("surface", SURFACES)
+
+
+@pytest.mark.check("{surface}/auth/no-key")
+def test_no_key(surface, auth_none, llmconform_target):
+    """No key → 401 with the native {surface} error envelope; another API's envelope fails.
+
+    The model list answers in the flavour of the provider's auth style: OpenAI's envelope, or
+    Anthropic's (with its `error.type`) for an x-api-key provider."""
+    native_error(auth_none, surface, (401,), "no key", llmconform_target)
+
+
+@pytest.mark.check("{surface}/auth/wrong-key")
+def test_wrong_key(surface, auth_wrong, llmconform_target):
+    """A wrong key → 401 or 403 with the native {surface} error envelope; another API's envelope fails."""
+    native_error(auth_wrong, surface, (401, 403), "a wrong key", llmconform_target)

@@ -1,0 +1,13 @@
+"""Backend fingerprints in the usage of the plain answer: reported as warnings, never as failures."""
+
+import pytest
+
+from llmconform import checks
+
+
+@pytest.mark.check("{surface}/fingerprint/usage-fields")
+@pytest.mark.parametrize("surface", ["anthropic-messages", "openai-chat"])
+def test_usage_fields(surface, basic):
+    """usage holds only the fields the API declares (W: `claude_cache_creation_5_m_tokens` and
+    friends are new-api's)."""
+    checks.undeclared_fields(surface, "Usage", checks.ok_json(basic).get("usage"), "usage")

@@ -1,0 +1,37 @@
+"""A non-streaming answer: its shape, its content type and the model it names, one rule for every
+surface that answers a plain request."""
+
+import pytest
+
+from llmconform import checks, fuzz, spec
+from llmconform.surfaces import SURFACE_MODULES
+
+SURFACES = ["anthropic-messages", "embeddings", "gemini", "openai-chat", "openai-responses"]
+# How a verdict names each surface's answer.
+ANSWER = {"anthropic-messages": "the message", "embeddings": "the embeddings answer", "gemini": "the answer",
+          "openai-chat": "the chat completion", "openai-responses": "the response"}
+
+
+@pytest.mark.check("{surface}/response/schema")
+@pytest.mark.parametrize("surface", SURFACES)
+def test_schema(surface, basic):
+    """The body of the plain {surface} request's answer is the 200 response its spec declares, field
+    by field."""
+    _, schema = fuzz.schema_names(surface, SURFACE_MODULES[surface].path)
+    spec.load(surface).check(schema, checks.ok_json(basic), what=ANSWER[surface])
+
+
+@pytest.mark.check("{surface}/response/content-type")
+@pytest.mark.parametrize("surface", SURFACES)
+def test_content_type(surface, basic):
+    """The plain {surface} request is answered 2xx, whole, saying `Content-Type: application/json` (a
+    refused, cut or timed-out answer fails here, once: the checks reading it are left undecided)."""
+    checks.status_ok(basic)
+    checks.json_content_type(basic)
+
+
+@pytest.mark.check("{surface}/response/model-echo")
+@pytest.mark.parametrize("surface", [s for s in SURFACES if s != "gemini"])  # Gemini: its modelVersion
+def test_model_echo(surface, basic):
+    """`model` is the requested model or a dated snapshot of it (W: relays alias and substitute)."""
+    checks.model_echo(basic.request.body.get("model"), checks.ok_json(basic).get("model"))

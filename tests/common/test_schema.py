@@ -1,0 +1,37 @@
+"""Schemathesis on each surface's spec: documented examples, generated valid and invalid requests,
+one rule for every surface whose requests its spec declares."""
+
+import pytest
+
+from llmconform import fuzz
+from llmconform.surfaces import SURFACE_MODULES
+
+SURFACES = ["anthropic-messages", "embeddings", "gemini", "openai-chat", "openai-responses"]
+pytestmark = pytest.mark.parametrize("surface", SURFACES)
+
+
+def _phase(target, surface, phase, item):
+    fuzz.run_phase(target, surface, SURFACE_MODULES[surface].path, phase, item)
+
+
+@pytest.mark.check("{surface}/schema/examples")
+def test_examples(surface, llmconform_target, request):
+    """The {surface} spec's documented requests are answered per the contract: no 5xx, a 2xx answer
+    matching the spec's schema, or a 4xx with the {surface} error envelope."""
+    _phase(llmconform_target, surface, "examples", request.node)
+
+
+@pytest.mark.check("{surface}/schema/fuzz-positive")
+@pytest.mark.live_only
+def test_fuzz_positive(surface, llmconform_target, request):
+    """Generated valid {surface} requests (model forced, output capped): never a 5xx; 2xx bodies match
+    the schema; a 4xx refusal carries the {surface} error envelope."""
+    _phase(llmconform_target, surface, "positive", request.node)
+
+
+@pytest.mark.check("{surface}/schema/fuzz-negative")
+@pytest.mark.live_only
+def test_fuzz_negative(surface, llmconform_target, request):
+    """Generated invalid {surface} requests are rejected with a 4xx and the {surface} error envelope —
+    never served."""
+    _phase(llmconform_target, surface, "negative", request.node)
