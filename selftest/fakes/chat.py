@@ -132,11 +132,9 @@ def _reject(f: FakeRequest) -> Reply | None:
     return None
 
 
-@route("/v1/chat/completions")
+@route("/v1/chat/completions", reject=_reject)
 def chat(f: FakeRequest) -> Reply:
-    body, refused = server.accepted(f, _reject)
-    if refused:
-        return refused
+    body = f.json()
     if not isinstance(body, dict) or not isinstance(body.get("messages"), list) or not body["messages"]:
         return Reply.json({"id": "x", "object": "chat.completion", "created": 1, "model": MODEL, "choices": []})
     if body.get("stream"):

@@ -57,11 +57,9 @@ def _reject(f: FakeRequest) -> Reply | None:
     return None
 
 
-@route("/v1/embeddings")
+@route("/v1/embeddings", reject=_reject)
 def embeddings(f: FakeRequest) -> Reply:
-    body, refused = server.accepted(f, _reject)
-    if refused:
-        return refused
+    body = f.json()
     if not isinstance(body, dict):
         return Reply.json({"object": "list", "data": [], "model": MODEL, "usage": {"prompt_tokens": 0,
                                                                                   "total_tokens": 0}})

@@ -248,11 +248,9 @@ def _response(answer: Answer, f: FakeRequest, *, status: str | None = None, usag
     return data
 
 
-@route("/v1/responses")
+@route("/v1/responses", reject=_reject)
 def responses(f: FakeRequest) -> Reply:
-    body, refused = server.accepted(f, _reject)
-    if refused:
-        return refused
+    body = f.json()
     if body.get("stream") and f.has("responses.stream-500"):
         return openai_error(500, "upstream stream failed", "server_error")
     answer = _produce(body, f)

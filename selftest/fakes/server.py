@@ -72,9 +72,16 @@ ROUTES: dict[str, Handler] = {}
 PREFIX_ROUTES: dict[str, Handler] = {}
 
 
-def route(path: str) -> Callable[[Handler], Handler]:
+def route(path: str, reject: Callable[[FakeRequest], Reply | None] | None = None) -> Callable[[Handler], Handler]:
+    """Register the handler of a path; `reject` answers first what the API refuses before the
+    handler sees the request (the key, the JSON, the schema), the handler the rest."""
+
     def register(handler: Handler) -> Handler:
-        ROUTES[path] = handler
+        def gated(f: FakeRequest) -> Reply:
+            refused = reject(f) if reject else None
+            return refused or handler(f)
+
+        ROUTES[path] = gated
         return handler
 
     return register
@@ -242,11 +249,6 @@ def parsed(f: FakeRequest, surface: str, refuse: Callable[[], Reply]) -> tuple[A
                                headers={"content-type": "text/html"})
         return None, refuse()
 
-
-def accepted(f: FakeRequest, reject: Callable[[FakeRequest], Reply | None]) -> tuple[Any, Reply | None]:
-    """The request's body, once the API's own refusals (`reject`) have let it through."""
-    refused = reject(f)
-    return (None, refused) if refused else (f.json(), None)
 
 
 def framework_fault(f: FakeRequest, surface: str, traceback: Callable[[], Reply]) -> Reply | None:
