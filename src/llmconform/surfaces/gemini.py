@@ -8,13 +8,12 @@ here, from the spec's probes of each operation.
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from llmconform import spec
 from llmconform.exchange import Request
-from llmconform.surfaces import UNKNOWN_MODEL, Surface, register, sub, with_auth
+from llmconform.surfaces import UNKNOWN_MODEL, Surface, answer_json, malformed_json, register, sub, with_auth
 
 if TYPE_CHECKING:
     from llmconform.exchange import Exchange
@@ -31,22 +30,9 @@ HEADER, QUERY = "x-goog-api-key", "query-key"
 FUNCTION = "get_weather"
 TOOL_RESULT = "18 degrees Celsius and sunny"
 
-# The canonical status names Google pairs with each HTTP status (google.rpc.Code's HTTP mapping).
-ERROR_STATUSES = {
-    400: ("INVALID_ARGUMENT", "FAILED_PRECONDITION", "OUT_OF_RANGE"),
-    401: ("UNAUTHENTICATED",),
-    403: ("PERMISSION_DENIED",),
-    404: ("NOT_FOUND",),
-    409: ("ABORTED", "ALREADY_EXISTS"),
-    429: ("RESOURCE_EXHAUSTED",),
-    499: ("CANCELLED",),
-    500: ("INTERNAL", "UNKNOWN", "DATA_LOSS"),
-    501: ("UNIMPLEMENTED",),
-    503: ("UNAVAILABLE",),
-    504: ("DEADLINE_EXCEEDED",),
-}
+SPEC = spec.load(NAME)
 # Top-level fields of OpenAI's answers (and LiteLLM's `text` convenience): a translated backend.
-OPENAI_FIELDS = ("id", "object", "created", "choices", "usage", "model", "text", "system_fingerprint")
+OPENAI_FIELDS = SPEC.listed("GenerateContentResponse", "openai-fields")
 
 
 # -- reading answers ----------------------------------------------------------------------------
@@ -102,34 +88,11 @@ def event_text(data: Any) -> str:
     return text(data)
 
 
-def _count(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def usage_counts(data: Any) -> tuple[int | None, int | None]:
-    """(input, output) of an answer or stream piece; output counts thinking too (billed as output).
-    For a JSON-array stream, the last piece that carries usage."""
-    if isinstance(data, list):
-        found: tuple[int | None, int | None] = (None, None)
-        for item in data:
-            counts = usage_counts(item)
-            if counts != (None, None):
-                found = counts
-        return found
-    meta = usage(data)
-    if not meta:
-        return None, None
-    output = _count(meta.get("candidatesTokenCount"))
-    thought = _count(meta.get("thoughtsTokenCount"))
-    if output is not None and thought is not None:
-        output += thought
-    return _count(meta.get("promptTokenCount")), output
-
-
-COUNTS = ("promptTokenCount", "cachedContentTokenCount", "candidatesTokenCount", "toolUsePromptTokenCount",
-          "thoughtsTokenCount", "totalTokenCount")
-# The counts totalTokenCount is the sum of, as the reference defines it (an absent count is zero).
-SUMMED = ("promptTokenCount", "candidatesTokenCount", "thoughtsTokenCount", "toolUsePromptTokenCount")
+# The counts usageMetadata may give (its properties that are token counts), and those
+# totalTokenCount is the sum of, as the reference defines it (an absent count is zero).
+COUNTS = tuple(name for name, prop in SPEC.schema("UsageMetadata")["properties"].items()
+               if str(prop.get("$ref", "")).endswith("/TokenCount"))
+SUMMED = SPEC.listed("UsageMetadata", "summed")
 
 
 def is_count(value: Any) -> bool:
@@ -199,15 +162,13 @@ def model_of(request: Request) -> str:
 # -- error envelopes ----------------------------------------------------------------------------
 
 def _status_names(body: dict[str, Any], exchange: Exchange, what: str) -> None:
+    from llmconform import checks
     from llmconform.verdict import expect
 
     error = sub(body, "error")
     expect(error.get("code") == exchange.status, f"{what}: error.code {exchange.status} (the HTTP status)",
            error.get("code"), exchange=exchange)
-    wanted = ERROR_STATUSES.get(exchange.status or 0)
-    if wanted:
-        expect(error.get("status") in wanted, f"{what}: error.status {' or '.join(wanted)} for status "
-               f"{exchange.status}", error.get("status"), exchange=exchange)
+    checks.error_kind(body, exchange.status, NAME, what, exchange=exchange)
 
 
 def native_error(exchange: Exchange, statuses: tuple[int, ...] | range, what: str) -> dict[str, Any]:
@@ -244,16 +205,6 @@ def _spec_request(target: Probing, name: str, template: str, query: str = "") ->
     return Request(surface=NAME, probe=name, method="POST", path=path, body=spec.fill_model(body, target.model(NAME)))
 
 
-def _answer(exchange: Exchange) -> dict[str, Any]:
-    if exchange.status is None or not 200 <= exchange.status < 300:
-        return {}
-    try:
-        data = json.loads(exchange.body)
-    except (ValueError, UnicodeDecodeError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 def _stream(target: Probing) -> Request:
     return _spec_request(target, "stream", STREAM, SSE)
 
@@ -282,7 +233,7 @@ def _get_model(target: Probing) -> Request:
 def _function_response(target: Probing) -> Request:
     """The forced call answered: the model's functionCall turn sent back, then a user turn with a
     functionResponse for it (the spec's fixed function-response probe when no call came back)."""
-    answer = _answer(target.probe(NAME, "tools-forced"))
+    answer = answer_json(target.probe(NAME, "tools-forced"))
     calls = [c for c in function_calls(answer) if isinstance(c.get("name"), str) and c.get("name")]
     config = target.surface_config(NAME)
     if not calls or (config is not None and "function-response" in config.requests):
@@ -304,12 +255,6 @@ def _unknown_model(target: Probing) -> Request:
     return replace(basic, probe="unknown-model", path=spec.fill_model(GENERATE, UNKNOWN_MODEL))
 
 
-def _malformed_json(target: Probing) -> Request:
-    raw = b'{"contents": [{"role": "user", "parts": [{"text": "hi"'
-    return Request(surface=NAME, probe="malformed-json", method="POST",
-                   path=spec.fill_model(GENERATE, target.model(NAME)), raw_body=raw)
-
-
 def _with_style(style: str) -> Any:
     """The basic probe with the key sent in the given style (the profile's own style is the basic
     probe itself: no second request)."""
@@ -327,9 +272,9 @@ SURFACE = register(Surface(
     name=NAME, path=GENERATE,
     builders={"auth-none": with_auth(NAME, "basic", "none"), "auth-wrong": with_auth(NAME, "basic", "wrong"),
               "auth-header": _with_style(HEADER), "auth-query": _with_style(QUERY),
-              "malformed-json": _malformed_json, "unknown-model": _unknown_model,
+              "malformed-json": malformed_json(NAME), "unknown-model": _unknown_model,
               "stream": _stream, "stream-json": _stream_json, "tools-stream": _tools_stream,
               "count-tokens": _count_tokens, "models-list": _list_models, "models-get": _get_model,
               "function-response": _function_response},
-    event_text=event_text, usage_counts=usage_counts,
+    event_text=event_text,
 ))
