@@ -17,7 +17,7 @@ ARGS ?=
 # Vendors with cassettes and a profile (a run recorded from flags has no profile to replay with).
 VENDORS := $(sort $(filter $(basename $(notdir $(wildcard vendors/*.yaml))),$(notdir $(wildcard cassettes/*))))
 
-.PHONY: install conformance test lint bench record cassettes clean
+.PHONY: install conformance test goldens goldens-live lint bench record cassettes clean
 
 install: $(STAMP)
 
@@ -35,7 +35,7 @@ else ifneq ($(BASE_URL),)
 	  $(if $(API_KEY_ENV),--api-key-env $(API_KEY_ENV)) --report-dir $(REPORTS) $(ARGS)
 else
 	@# Offline: every vendor with cassettes, replayed with the network blocked. The documents'
-	@# own departures are FAIL rows (reviewed in selftest/golden/replay.json), so only a usage or
+	@# own departures are FAIL rows (reviewed in selftest/golden/<vendor>.<surface>.json), so only a usage or
 	@# suite error (exit 2) fails this target.
 	@rm -f $(REPORTS)/*.json
 	@$(LLMCONFORM) run --replay $(foreach v,$(VENDORS),--profile vendors/$(v).yaml) --report-dir $(REPORTS) $(ARGS) \
@@ -54,6 +54,14 @@ cassettes: install
 
 test: install peers browser
 	$(PY) -m pytest selftest -q $(ARGS)
+
+# The goldens (selftest/golden/): the reviewed departures, rewritten from a run; the change is printed
+# for review, and a new or changed verdict is marked UNREVIEWED until its reason is written.
+goldens: install
+	$(PY) -m selftest.goldens --write
+
+goldens-live: install peers
+	$(PY) -m selftest.goldens --live --write
 
 lint: install
 	$(VENV)/bin/ruff check src tests selftest conftest.py
