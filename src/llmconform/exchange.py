@@ -99,14 +99,7 @@ class Request:
     @property
     def output_limit(self) -> int | None:
         """The output-token limit the request sets, in the field its surface's spec names."""
-        if not isinstance(self.body, dict):
-            return None
-        for limit in spec.output_limits(self.surface):
-            for name in (limit.field, *limit.also):
-                value = spec.count(spec.dig(self.body, name))
-                if value is not None:
-                    return value
-        return None
+        return spec.output_limit_of(self.surface, self.body)
 
     @property
     def key(self) -> str:

@@ -345,6 +345,17 @@ def load(surface: str) -> Spec:
         return Spec(surface, yaml.load(handle, Loader=_LOADER))
 
 
+@functools.cache
+def header_names() -> tuple[str, ...]:
+    """Every header parameter any spec's operations declare (anthropic-version, x-goog-api-key, ...)."""
+    names: list[str] = []
+    for path in sorted(spec_dir().glob("*.yaml")):
+        definitions = load(path.stem)
+        for operation in definitions.operations():
+            names += [str(p["name"]).lower() for p in operation.header_parameters(definitions.document)]
+    return tuple(dict.fromkeys(names))
+
+
 def usage(surface: str) -> Usage:
     """The surface's usage reader; none for a name no spec is written for (nothing is read)."""
     return load(surface).usage if (spec_dir() / f"{surface}.yaml").is_file() else Usage()
@@ -356,6 +367,18 @@ def output_limits(surface: str) -> tuple[OutputLimit, ...]:
         return ()
     found = [op.output_limit for op in load(surface).operations()]
     return tuple(dict.fromkeys(limit for limit in found if limit is not None))
+
+
+def output_limit_of(surface: str, body: Any) -> int | None:
+    """The output-token limit a request body sets, in the field its surface's spec names."""
+    if not isinstance(body, dict):
+        return None
+    for limit in output_limits(surface):
+        for name in (limit.field, *limit.also):
+            value = count(dig(body, name))
+            if value is not None:
+                return value
+    return None
 
 
 def fill_model(value: Any, model: str) -> Any:
