@@ -88,11 +88,12 @@ def event_text(data: Any) -> str:
     return text(data)
 
 
-# The counts usageMetadata may give (its properties that are token counts), and those
-# totalTokenCount is the sum of, as the reference defines it (an absent count is zero).
+# The counts usageMetadata may give (its properties that are token counts); the total, and the
+# counts it is the sum of, as the reference defines it (an absent count is zero).
 COUNTS = tuple(name for name, prop in SPEC.schema("UsageMetadata")["properties"].items()
                if str(prop.get("$ref", "")).endswith("/TokenCount"))
-SUMMED = SPEC.listed("UsageMetadata", "summed")
+TOTAL = str(SPEC.schema("UsageMetadata")["x-llmconform-total"]["field"])
+SUMMED = tuple(str(n) for n in SPEC.schema("UsageMetadata")["x-llmconform-total"]["of"])
 
 
 def is_count(value: Any) -> bool:
@@ -100,11 +101,12 @@ def is_count(value: Any) -> bool:
 
 
 def usage_numbers(meta: dict[str, Any], served_text: bool) -> None:
-    """promptTokenCount and totalTokenCount (and candidatesTokenCount beside an answer) are there,
-    and every count given is a non-negative integer."""
+    """The input count and the total (and the output count beside an answer) are there, and every
+    count given is a non-negative integer."""
     from llmconform.verdict import expect
 
-    required = ["promptTokenCount", "totalTokenCount"] + (["candidatesTokenCount"] if served_text else [])
+    usage = SPEC.usage
+    required = [usage.input[0], TOTAL] + ([usage.output[0]] if served_text else [])
     for name in required:
         expect(is_count(meta.get(name)), f"usageMetadata.{name} a non-negative integer", meta.get(name))
     for name in COUNTS:
@@ -117,11 +119,9 @@ def usage_arithmetic(meta: dict[str, Any]) -> None:
     from llmconform.verdict import expect
 
     values = {name: meta.get(name, 0) for name in SUMMED}
-    expect(all(is_count(v) for v in values.values()) and is_count(meta.get("totalTokenCount")),
-           "integer token counts", meta)
-    expect(meta["totalTokenCount"] == sum(values.values()),
-           "totalTokenCount = promptTokenCount + candidatesTokenCount + thoughtsTokenCount "
-           "(+ toolUsePromptTokenCount)", {"totalTokenCount": meta["totalTokenCount"], **values})
+    expect(all(is_count(v) for v in values.values()) and is_count(meta.get(TOTAL)), "integer token counts", meta)
+    expect(meta[TOTAL] == sum(values.values()),
+           f"{TOTAL} = {' + '.join(SUMMED[:-1])} (+ {SUMMED[-1]})", {TOTAL: meta[TOTAL], **values})
 
 
 def declared_functions(body: Any, allowed_only: bool = True) -> list[str]:
