@@ -76,7 +76,8 @@ def finish_reason(data: Any, index: int = 0) -> Any:
 
 
 def usage(data: Any) -> dict[str, Any]:
-    return sub(data, "usageMetadata")
+    """The usage object of an answer or stream piece, where the spec's usage reader finds it."""
+    return SPEC.usage.holder(data)
 
 
 def pieces(data: Any) -> list[Any]:
