@@ -11,7 +11,6 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 
 from llmconform.cli import main
@@ -83,12 +82,6 @@ def assert_all_pass(clean: tuple[int, dict[str, Any], str]) -> None:
     assert code == 0, out[-2000:]
 
 
-def assert_table_covers(clean: tuple[int, dict[str, Any], str], violations: dict[str, Any]) -> None:
-    reported = set(verdicts(clean[1]))
-    assert reported == set(violations), (f"checks without a self-test: {sorted(reported - set(violations))}; "
-                                         f"self-tests of no check: {sorted(set(violations) - reported)}")
-
-
 def verdict_under(fake: Any, surface: str, check: str, violation: str | dict[str, Any]) -> dict[str, Any]:
     """The check's report row with a fault switched on (`a+b` for several; `fault@style` sends the
     profile's key in that auth style), or a request overridden."""
@@ -109,26 +102,3 @@ def assert_caught(fake: Any, surface: str, check: str, violation: str | dict[str
     if expected != "pass":
         assert result["message"], "a non-pass verdict says what was expected and what arrived"
         assert result["reproduce"].startswith("curl "), "a non-pass verdict carries a reproduction line"
-
-
-def check_table(surface: str, violations: dict[str, tuple[Any, str]]) -> tuple[Any, ...]:
-    """The tests every surface's table gets: all pass on the conforming fake, the table covers every
-    check, and each check gives its verdict under its violation. A test module unpacks them."""
-
-    @pytest.fixture(scope="module")
-    def clean(fake: Any) -> tuple[int, dict[str, Any], str]:
-        return run(fake.base_url, surface)
-
-    def test_every_check_passes_on_a_conforming_server(clean: Any) -> None:
-        assert_all_pass(clean)
-
-    def test_every_check_has_a_violation(clean: Any) -> None:
-        assert_table_covers(clean, violations)
-
-    @pytest.mark.parametrize(("check", "violation", "expected"),
-                             [(c, v, e) for c, (v, e) in violations.items()], ids=list(violations))
-    def test_check_catches_its_violation(fake: Any, check: str, violation: Any, expected: str) -> None:
-        assert_caught(fake, surface, check, violation, expected)
-
-    return (clean, test_every_check_passes_on_a_conforming_server, test_every_check_has_a_violation,
-            test_check_catches_its_violation)

@@ -1,35 +1,7 @@
-"""Every models check passes on the conforming fake and fails (or warns) on its violation."""
-
-from selftest.harness import check_table, verdict_under
+"""What the models checks must tell apart beyond their row in `selftest/violations.py`: finer
+verdicts, messages, and what was sent."""
 
 SURFACE = "models"
-
-# check id -> fault on the fake, and the verdict it must give.
-VIOLATIONS = {
-    "models/list/schema": ("models.object-wrong", "fail"),
-    "models/list/content-type": ("models.content-type-text", "fail"),
-    "models/list/ids-unique": ("models.id-duplicate", "fail"),
-    "models/list/declared-models": ("models.hide-model", "warn"),
-    "models/auth/no-key": ("models.auth-open", "fail"),
-    "models/auth/wrong-key": ("models.any-key", "fail"),
-}
-
-
-(clean, test_every_check_passes_on_a_conforming_server, test_every_check_has_a_violation,
- test_check_catches_its_violation) = check_table(SURFACE, VIOLATIONS)
-
-
-def test_an_entry_without_an_id_fails(fake):
-    """An entry with no id cannot be told apart from the others."""
-    result = verdict_under(fake, SURFACE, "models/list/ids-unique", "models.id-missing")
-    assert result["verdict"] == "fail", result
-    assert "data[3]" in result["message"]
-
-
-def test_a_hidden_model_is_named(fake):
-    """The warning names the declared model the list leaves out."""
-    result = verdict_under(fake, SURFACE, "models/list/declared-models", "models.hide-model")
-    assert "fake-model" in result["message"], result
 
 
 def test_the_flavour_follows_the_auth_style():

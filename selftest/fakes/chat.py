@@ -7,7 +7,8 @@ import time
 from typing import Any
 
 from llmconform import spec
-from selftest.fakes.server import KEY, MODEL, FakeRequest, Reply, openai_error, route, sse_data
+from selftest.fakes import server
+from selftest.fakes.server import MODEL, FakeRequest, Reply, openai_error, route, sse_data
 
 STORY_TEXT = ("Once upon a time a lighthouse keeper watched the sea every night and wrote down each ship "
               "that passed the rocks below his tower until the winter storms came")
@@ -104,29 +105,14 @@ def _tool_call(body: dict[str, Any], f: FakeRequest) -> dict[str, Any] | None:
 
 
 def _envelope_error(status: int, message: str, kind: str, f: FakeRequest, code: str | None = None) -> Reply:
-    if f.has("chat.error-envelope-wrong"):
-        return Reply.json({"detail": message}, status)
-    if f.has("openai.error-code-int"):  # llama-server's envelope: an integer code, no param
-        return Reply.json({"error": {"code": status, "message": message, "type": kind}}, status)
-    return openai_error(status, message, kind, code)
+    return server.openai_envelope(status, message, kind, f, "chat", code)
 
 
 def _reject(f: FakeRequest) -> Reply | None:
-    if f.has("chat.detail-404"):  # a framework's own 404, not the API's envelope
-        return Reply.json({"detail": "Not Found"}, 404)
-    if f.has("chat.traceback-500"):
-        return openai_error(500, 'Traceback (most recent call last):\n  File "/srv/app/handlers.py", line 88, in '
-                            "chat\nKeyError: 'choices'", "server_error")
-    auth = f.headers.get("authorization", "")
-    if not f.has("chat.auth-open") and auth != f"Bearer {KEY}":
-        return _envelope_error(401, "Incorrect API key provided", "invalid_request_error", f, "invalid_api_key")
-    try:
-        body = f.json()
-    except ValueError:
-        if f.has("chat.malformed-500"):
-            return Reply(status=500, body=b"<html><body>Internal Server Error</body></html>",
-                         headers={"content-type": "text/html"})
-        return _envelope_error(400, "We could not parse the JSON body of your request.", "invalid_request_error", f)
+    body, refused = server.openai_request(f, "chat", 'Traceback (most recent call last):\n  File '
+                                          '"/srv/app/handlers.py", line 88, in chat\nKeyError: "choices"')
+    if refused:
+        return refused
     problems = spec.load("openai-chat").errors("CreateChatCompletionRequest", body)
     if problems and f.has("chat.validation-500"):  # every invalid input crashes the same way
         return openai_error(500, "internal error", "server_error")
@@ -148,10 +134,9 @@ def _reject(f: FakeRequest) -> Reply | None:
 
 @route("/v1/chat/completions")
 def chat(f: FakeRequest) -> Reply:
-    rejected = _reject(f)
-    if rejected:
-        return rejected
-    body = f.json()
+    body, refused = server.accepted(f, _reject)
+    if refused:
+        return refused
     if not isinstance(body, dict) or not isinstance(body.get("messages"), list) or not body["messages"]:
         return Reply.json({"id": "x", "object": "chat.completion", "created": 1, "model": MODEL, "choices": []})
     if body.get("stream"):

@@ -9,7 +9,8 @@ import struct
 from typing import Any
 
 from llmconform import spec
-from selftest.fakes.server import KEY, MODEL, FakeRequest, Reply, openai_error, route
+from selftest.fakes import server
+from selftest.fakes.server import MODEL, FakeRequest, Reply, openai_error, route
 
 DIMENSIONS = 8
 
@@ -37,26 +38,14 @@ def _tokens(item: Any) -> int:
 
 
 def _error(status: int, message: str, f: FakeRequest, code: str | None = None, param: str | None = None) -> Reply:
-    if f.has("embeddings.error-envelope-wrong"):
-        return Reply.json({"detail": message}, status)
-    return openai_error(status, message, "invalid_request_error", code, param)
+    return server.openai_envelope(status, message, "invalid_request_error", f, "embeddings", code, param)
 
 
 def _reject(f: FakeRequest) -> Reply | None:
-    if f.has("embeddings.detail-404"):  # a framework's own 404, not the API's envelope
-        return Reply.json({"detail": "Not Found"}, 404)
-    if f.has("embeddings.traceback-500"):
-        return openai_error(500, "  File \"/usr/lib/python3/dist-packages/embed/model.py\", line 7, in encode",
-                            "server_error")
-    if not f.has("embeddings.auth-open") and f.headers.get("authorization", "") != f"Bearer {KEY}":
-        return _error(401, "Incorrect API key provided", f, "invalid_api_key")
-    try:
-        body = f.json()
-    except ValueError:
-        if f.has("embeddings.malformed-500"):
-            return Reply(status=500, body=b"<html><body>Internal Server Error</body></html>",
-                         headers={"content-type": "text/html"})
-        return _error(400, "We could not parse the JSON body of your request.", f)
+    body, refused = server.openai_request(f, "embeddings", '  File "/usr/lib/python3/dist-packages/embed/model.py", '
+                                          "line 7, in encode")
+    if refused:
+        return refused
     problems = spec.load("embeddings").errors("CreateEmbeddingRequest", body)
     if problems and not f.has("embeddings.validation-off"):
         return _error(400, f"Invalid request: {problems[0]}", f)
@@ -70,10 +59,9 @@ def _reject(f: FakeRequest) -> Reply | None:
 
 @route("/v1/embeddings")
 def embeddings(f: FakeRequest) -> Reply:
-    rejected = _reject(f)
-    if rejected:
-        return rejected
-    body = f.json()
+    body, refused = server.accepted(f, _reject)
+    if refused:
+        return refused
     if not isinstance(body, dict):
         return Reply.json({"object": "list", "data": [], "model": MODEL, "usage": {"prompt_tokens": 0,
                                                                                   "total_tokens": 0}})

@@ -7,11 +7,10 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from llmconform import spec
+from selftest.fakes import server
+from selftest.fakes.replies import canned, words
 from selftest.fakes.server import KEY, MODEL, FakeRequest, Reply, openai_error, route_prefix, sse_data
 
-ESSAY = ("The Roman Empire grew from a small city state on the Tiber into a power that ruled the whole "
-         "Mediterranean world for centuries, built roads and aqueducts, wrote laws that outlived it, and "
-         "finally split into an eastern and a western half")
 THOUGHT = "17 * 23 = 17 * 20 + 17 * 3 = 340 + 51 = 391."
 STATUS = {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND",
           500: "INTERNAL"}
@@ -102,13 +101,9 @@ def _snake_case(body: Any) -> bool:
 
 
 def _body(f: FakeRequest, schema: str) -> tuple[Any, Reply | None]:
-    try:
-        body = f.json()
-    except ValueError:
-        if f.has("gemini.malformed-500"):
-            return None, Reply(status=500, body=b"<html><body>Internal Server Error</body></html>",
-                               headers={"content-type": "text/html"})
-        return None, _error(400, "Invalid JSON payload received.", f)
+    body, refused = server.parsed(f, "gemini", lambda: _error(400, "Invalid JSON payload received.", f))
+    if refused:
+        return None, refused
     if f.has("gemini.snake-case-500") and _snake_case(body):
         return None, _error(500, "Internal error encountered.", f)
     problems = spec.load("gemini").errors(schema, body)
@@ -131,33 +126,12 @@ def _answer_text(body: dict[str, Any], f: FakeRequest) -> str:
     system = _text_of(_field(body, "systemInstruction", "system_instruction"))
     if contents and _has_part({"contents": contents[-1:]}, "functionResponse"):
         return "It is 18 degrees Celsius and sunny in Paris."
-    if "pong" in system and not f.has("gemini.system-ignored"):
-        return "pong"
-    if "Ada" in history and not f.has("gemini.multi-turn-ignored"):
-        return "Ada"
-    if "17 * 23" in last:
-        return "391"
-    if "Count from 1 to 6" in last:
-        return "1, 2, 3, 4, 5, 6"
-    if "Roman Empire" in last:
-        return ESSAY
-    if "colour" in last:
-        return "Red."
     if "JSON object" in last:
         return "The city is Paris." if f.has("gemini.json-mode-ignored") else '{"city": "Paris"}'
     if "weather" in last:
         return "I cannot look up the weather, but Paris is often mild."
-    if f.has("gemini.persona"):
-        return "Hello! I'm Claude Code, Anthropic's official CLI for Claude."
-    if f.has("gemini.markup"):
-        return "<think>The user asks about France.</think>The capital of France is Paris."
-    return "The capital of France is Paris."
+    return canned(last, history, system, f, "gemini", "think")
 
-
-def _words(text: str) -> list[str]:
-    tokens = [w + " " for w in text.split(" ")]
-    tokens[-1] = tokens[-1].rstrip()
-    return [t for t in tokens if t]
 
 
 def _call(body: dict[str, Any], f: FakeRequest) -> dict[str, Any] | None:
@@ -180,9 +154,9 @@ def _call(body: dict[str, Any], f: FakeRequest) -> dict[str, Any] | None:
 
 
 def _prompt_tokens(body: dict[str, Any], f: FakeRequest) -> int:
-    words = sum(len(_text_of(c).split()) for c in _contents(body))
-    words += len(_text_of(_field(body, "systemInstruction", "system_instruction")).split())
-    return words + 3 + (5000 if f.has("gemini.usage-inflated") else 0)
+    count = sum(len(_text_of(c).split()) for c in _contents(body))
+    count += len(_text_of(_field(body, "systemInstruction", "system_instruction")).split())
+    return count + 3 + (5000 if f.has("gemini.usage-inflated") else 0)
 
 
 def _generate(body: dict[str, Any], f: FakeRequest) -> tuple[list[dict[str, Any]], str, int, int]:
@@ -197,13 +171,13 @@ def _generate(body: dict[str, Any], f: FakeRequest) -> tuple[list[dict[str, Any]
     if call:
         return [{"functionCall": call}], "STOP", 6, thought_tokens
     answer = _answer_text(body, f)
-    tokens, reason = _words(answer), "STOP"
+    tokens, reason = words(answer), "STOP"
     sequences = [s for s in config.get("stopSequences") or [] if isinstance(s, str) and s]
     if sequences and not f.has("gemini.stop-ignored"):
         joined = "".join(tokens)
         hits = [joined.find(s) for s in sequences if s in joined]
         if hits:
-            tokens = _words(joined[:min(hits)]) if joined[:min(hits)] else []
+            tokens = words(joined[:min(hits)]) if joined[:min(hits)] else []
     room = max(limit - thought_tokens, 0)
     if len(tokens) > room and not f.has("gemini.max-tokens-ignored"):
         tokens, reason = tokens[:room], "MAX_TOKENS"
@@ -269,16 +243,16 @@ def _pieces(body: dict[str, Any], model: str, f: FakeRequest) -> list[dict[str, 
     parts, reason = whole["candidates"][0]["content"]["parts"], whole["candidates"][0].get("finishReason")
     meta = whole["usageMetadata"]
     texts = [p["text"] for p in parts if isinstance(p.get("text"), str) and p.get("thought") is not True]
-    words = [] if f.has("gemini.stream-empty-text") else _words("".join(texts))
+    pieces = [] if f.has("gemini.stream-empty-text") else words("".join(texts))
     chunks: list[list[dict[str, Any]]] = [[p] for p in parts if "functionCall" in p]
     if f.has("gemini.stream-args-split") and chunks:
         arguments = json.dumps(chunks[0][0]["functionCall"]["args"])
         chunks = [[{"functionCall": {"name": chunks[0][0]["functionCall"]["name"], "args": piece}}]
                   for piece in (arguments[:6], arguments[6:])]
     if f.has("gemini.stream-cumulative"):
-        chunks += [[{"text": "".join(words[:i + 2])}] for i in range(0, len(words), 2)]
+        chunks += [[{"text": "".join(pieces[:i + 2])}] for i in range(0, len(pieces), 2)]
     else:
-        chunks += [[{"text": "".join(words[i:i + 2])}] for i in range(0, len(words), 2)]
+        chunks += [[{"text": "".join(pieces[i:i + 2])}] for i in range(0, len(pieces), 2)]
     chunks = chunks or [[{"text": ""}]]
     role = "assistant" if f.has("gemini.stream-role-assistant") else "model"
     pieces = []

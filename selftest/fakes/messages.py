@@ -7,14 +7,13 @@ import uuid
 from typing import Any
 
 from llmconform import spec
+from selftest.fakes import server
+from selftest.fakes.replies import canned, words
 from selftest.fakes.server import KEY, MODEL, FakeRequest, Reply, openai_error, route, sse_data, sse_event
 
 INTERLEAVED = "interleaved-thinking-2025-05-14"
 # Long and opaque, as the official signatures are (hundreds of base64 characters).
 SIGNATURE = "EqQBCkYIBxgCKkB" + "fakeSignatureLlmconformSelftest0123456789+/" * 5 + "GAE="
-ESSAY = ("The Roman Empire grew from a small city state on the Tiber into a power that ruled the whole "
-         "Mediterranean world for centuries, built roads and aqueducts, wrote laws that outlived it, and "
-         "finally split into an eastern and a western half")
 THOUGHT = "17 * 23 = 17 * 20 + 17 * 3 = 340 + 51 = 391. The answer is 391."
 
 
@@ -56,22 +55,19 @@ def _error(status: int, kind: str, message: str, f: FakeRequest) -> Reply:
 
 
 def _reject(f: FakeRequest, schema: str) -> Reply | None:
-    if f.has("messages.detail-404"):  # a framework's own 404, not the API's envelope
-        return Reply.json({"detail": "Not Found"}, 404)
-    if f.has("messages.traceback-500"):
-        return _error(500, "api_error", 'Traceback (most recent call last):\n  File "/srv/app/messages.py", '
-                      "line 41, in create\nKeyError: 'content'", f)
+    fault = server.framework_fault(f, "messages", lambda: _error(
+        500, "api_error", 'Traceback (most recent call last):\n  File "/srv/app/messages.py", line 41, in create\n'
+        "KeyError: 'content'", f))
+    if fault:
+        return fault
     if not f.has("messages.auth-open") and f.headers.get("x-api-key") != KEY:
         return _error(401, "authentication_error", "invalid x-api-key", f)
     if not f.has("messages.version-optional") and "anthropic-version" not in f.headers:
         return _error(400, "invalid_request_error", "anthropic-version: header is required", f)
-    try:
-        body = f.json()
-    except ValueError:
-        if f.has("messages.malformed-500"):
-            return Reply(status=500, body=b"<html><body>Internal Server Error</body></html>",
-                         headers={"content-type": "text/html"})
-        return _error(400, "invalid_request_error", "The request body is not valid JSON.", f)
+    body, refused = server.parsed(f, "messages", lambda: _error(400, "invalid_request_error",
+                                                         "The request body is not valid JSON.", f))
+    if refused:
+        return refused
     problems = spec.load("anthropic-messages").errors(schema, body)
     if problems and not f.has("messages.validation-off"):
         return _error(400, "invalid_request_error", problems[0], f)
@@ -125,27 +121,11 @@ def _text(body: dict[str, Any], f: FakeRequest) -> str:
     system = _text_of(body.get("system"))
     if messages and _has_block({"messages": messages[-1:]}, "tool_result"):
         return "It is 18 degrees Celsius and sunny in Paris."
-    if "pong" in system and not f.has("messages.system-ignored"):
-        return "pong"
-    if "Ada" in history and not f.has("messages.multi-turn-ignored"):
-        return "Ada"
     if "plus 1" in last:
         return "392"
-    if "17 * 23" in last:
-        return "391"
-    if "Count from 1 to 6" in last:
-        return "1, 2, 3, 4, 5, 6"
-    if "Roman Empire" in last:
-        return ESSAY
-    if "colour" in last:
-        return "Red."
     if "Italy" in last:
         return "Rome."
-    if f.has("messages.persona"):
-        return "Hello! I'm Claude Code, Anthropic's official CLI for Claude."
-    if f.has("messages.markup"):
-        return "<thinking>The user asks about France.</thinking>The capital of France is Paris."
-    return "The capital of France is Paris."
+    return canned(last, history, system, f, "messages", "thinking")
 
 
 def _tool_use(body: dict[str, Any], f: FakeRequest) -> dict[str, Any] | None:
@@ -160,11 +140,6 @@ def _tool_use(body: dict[str, Any], f: FakeRequest) -> dict[str, Any] | None:
     prefix = "tooluse_" if f.has("messages.tool-id-bedrock") else "toolu_"
     return {"type": "tool_use", "id": f"{prefix}01FakeWeatherCall0001", "name": name, "input": arguments}
 
-
-def _words(text: str) -> list[str]:
-    tokens = [w + " " for w in text.split(" ")]
-    tokens[-1] = tokens[-1].rstrip()
-    return [t for t in tokens if t]
 
 
 def _generate(body: dict[str, Any], f: FakeRequest) -> tuple[list[dict[str, Any]], str, str | None, int]:
@@ -186,14 +161,14 @@ def _generate(body: dict[str, Any], f: FakeRequest) -> tuple[list[dict[str, Any]
     answer = _text(body, f)
     if _thinking_on(body) and f.has("messages.thinking-in-text"):
         answer = f"<thinking>{THOUGHT}</thinking>{answer}"
-    tokens, reason, matched = _words(answer), "end_turn", None
+    tokens, reason, matched = words(answer), "end_turn", None
     sequences = [s for s in body.get("stop_sequences") or [] if isinstance(s, str) and s]
     if sequences and not f.has("messages.stop-ignored"):
         joined = "".join(tokens)
         hits = [(joined.find(s), s) for s in sequences if s in joined]
         if hits:
             cut, matched = min(hits)
-            tokens, reason = _words(joined[:cut]) if joined[:cut] else [], "stop_sequence"
+            tokens, reason = words(joined[:cut]) if joined[:cut] else [], "stop_sequence"
     room = max(limit - spent, 0)
     if len(tokens) > room and not f.has("messages.max-tokens-ignored"):
         tokens, reason, matched = tokens[:room], "max_tokens", None
@@ -300,7 +275,7 @@ def _stream(body: dict[str, Any], f: FakeRequest) -> Reply:
             start = {"type": "text", "text": ""}
             kind_of = "thinking_delta" if f.has("messages.stream-delta-type-wrong") else "text_delta"
             field = "thinking" if kind_of == "thinking_delta" else "text"
-            tokens = [] if f.has("messages.stream-empty-text") else _words(block["text"])
+            tokens = [] if f.has("messages.stream-empty-text") else words(block["text"])
             deltas = [{"type": kind_of, field: t} for t in tokens]
             if f.has("messages.stream-delta-text-int") and deltas:
                 deltas[0] = {"type": "text_delta", "text": 5}

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from llmconform import spec
-from selftest.fakes.server import KEY, MODEL, FakeRequest, Reply, openai_error, route, sse_data
+from selftest.fakes import server
+from selftest.fakes.server import MODEL, FakeRequest, Reply, openai_error, route, sse_data
 
 ESSAY = ("The Roman Empire grew from a small city state on the Tiber into a power that ruled the "
          "whole Mediterranean world for centuries through its legions roads laws and a long line of "
@@ -81,31 +82,15 @@ def _tool_call(body: dict[str, Any], f: FakeRequest) -> dict[str, Any] | None:
 
 def _envelope_error(status: int, message: str, kind: str, f: FakeRequest, code: str | None = None,
                     param: str | None = None) -> Reply:
-    if f.has("responses.error-envelope-wrong"):
-        return Reply.json({"detail": message}, status)
-    if f.has("openai.error-code-int"):  # llama-server's envelope: an integer code, no param
-        return Reply.json({"error": {"code": status, "message": message, "type": kind}}, status)
-    return openai_error(status, message, kind, code, param)
+    return server.openai_envelope(status, message, kind, f, "responses", code, param)
 
 
 def _reject(f: FakeRequest) -> Reply | None:
-    if f.has("responses.detail-404"):  # a framework's own 404, not the API's envelope
-        return Reply.json({"detail": "Not Found"}, 404)
-    if f.has("responses.traceback-500"):
-        return openai_error(500, 'Traceback (most recent call last):\n  File "/srv/app/responses.py", line 12, '
-                            "in create\nTypeError: 'NoneType' object is not subscriptable", "server_error")
-    auth = f.headers.get("authorization", "")
-    if not f.has("responses.auth-open") and auth != f"Bearer {KEY}":
-        return _envelope_error(401, "Incorrect API key provided", "invalid_request_error", f,
-                               "invalid_api_key")
-    try:
-        body = f.json()
-    except ValueError:
-        if f.has("responses.malformed-500"):
-            return Reply(status=500, body=b"<html><body>Internal Server Error</body></html>",
-                         headers={"content-type": "text/html"})
-        return _envelope_error(400, "We could not parse the JSON body of your request.",
-                               "invalid_request_error", f)
+    body, refused = server.openai_request(f, "responses", 'Traceback (most recent call last):\n  File '
+                                          '"/srv/app/responses.py", line 12, in create\n'
+                                          "TypeError: 'NoneType' object is not subscriptable")
+    if refused:
+        return refused
     problems = spec.load("openai-responses").errors("CreateResponseRequest", body)
     if problems and not f.has("responses.validation-off"):
         return _envelope_error(400, f"Invalid request: {problems[0]}", "invalid_request_error", f)
@@ -265,10 +250,9 @@ def _response(answer: Answer, f: FakeRequest, *, status: str | None = None, usag
 
 @route("/v1/responses")
 def responses(f: FakeRequest) -> Reply:
-    rejected = _reject(f)
-    if rejected:
-        return rejected
-    body = f.json()
+    body, refused = server.accepted(f, _reject)
+    if refused:
+        return refused
     if body.get("stream") and f.has("responses.stream-500"):
         return openai_error(500, "upstream stream failed", "server_error")
     answer = _produce(body, f)

@@ -231,6 +231,59 @@ def _first_token_after(reply: Reply, delay: float) -> Reply:
                  reset_after=reply.reset_after)
 
 
+def parsed(f: FakeRequest, surface: str, refuse: Callable[[], Reply]) -> tuple[Any, Reply | None]:
+    """The request's JSON body, or the answer to a body that is not JSON: the API's refusal, or,
+    under `<surface>.malformed-500`, the HTML 500 of a web server that never reached the API."""
+    try:
+        return f.json(), None
+    except ValueError:
+        if f.has(f"{surface}.malformed-500"):
+            return None, Reply(status=500, body=b"<html><body>Internal Server Error</body></html>",
+                               headers={"content-type": "text/html"})
+        return None, refuse()
+
+
+def accepted(f: FakeRequest, reject: Callable[[FakeRequest], Reply | None]) -> tuple[Any, Reply | None]:
+    """The request's body, once the API's own refusals (`reject`) have let it through."""
+    refused = reject(f)
+    return (None, refused) if refused else (f.json(), None)
+
+
+def framework_fault(f: FakeRequest, surface: str, traceback: Callable[[], Reply]) -> Reply | None:
+    """The answers of a framework around the API: its own 404 (`<surface>.detail-404`), or an
+    unhandled exception shown to the caller (`<surface>.traceback-500`)."""
+    if f.has(f"{surface}.detail-404"):
+        return Reply.json({"detail": "Not Found"}, 404)
+    if f.has(f"{surface}.traceback-500"):
+        return traceback()
+    return None
+
+
+def openai_envelope(status: int, message: str, kind: str, f: FakeRequest, surface: str, code: str | None = None,
+                    param: str | None = None) -> Reply:
+    """An OpenAI-style error, or under a fault the departures relays show: a framework's
+    `{"detail": ...}` (`<surface>.error-envelope-wrong`), llama-server's integer code without param."""
+    if f.has(f"{surface}.error-envelope-wrong"):
+        return Reply.json({"detail": message}, status)
+    if f.has("openai.error-code-int"):
+        return Reply.json({"error": {"code": status, "message": message, "type": kind}}, status)
+    return openai_error(status, message, kind, code, param)
+
+
+def openai_request(f: FakeRequest, surface: str, traceback: str) -> tuple[Any, Reply | None]:
+    """The body of an OpenAI-style request, or what the server answers before reading it: a
+    framework's fault (`traceback` is the unhandled exception it shows), a missing or wrong bearer
+    key, a body that is not JSON."""
+    fault = framework_fault(f, surface, lambda: openai_error(500, traceback, "server_error"))
+    if fault:
+        return None, fault
+    if not f.has(f"{surface}.auth-open") and f.headers.get("authorization", "") != f"Bearer {KEY}":
+        return None, openai_envelope(401, "Incorrect API key provided", "invalid_request_error", f, surface,
+                                     "invalid_api_key")
+    return parsed(f, surface, lambda: openai_envelope(400, "We could not parse the JSON body of your request.",
+                                                      "invalid_request_error", f, surface))
+
+
 def openai_error(status: int, message: str, kind: str, code: str | None = None, param: str | None = None) -> Reply:
     return Reply.json({"error": {"message": message, "type": kind, "param": param, "code": code}}, status)
 

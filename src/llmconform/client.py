@@ -3,6 +3,7 @@ timings, recording and replay."""
 
 from __future__ import annotations
 
+import dataclasses
 import email.utils
 import threading
 import time
@@ -16,8 +17,8 @@ from llmconform import __version__, spec
 from llmconform.exchange import NOT_RECORDED, WRONG_KEY, Exchange, Request, Timings
 from llmconform.profile import Profile
 from llmconform.redact import MASK, Redactor
-from llmconform.replay import CassetteStore, recorded_body, recorded_headers
-from llmconform.sse import StreamParser, parse
+from llmconform.replay import PROBE_EXTENSION, CassetteStore, NotRecorded, ReplayTransport
+from llmconform.sse import StreamParser
 
 
 @dataclass(frozen=True)
@@ -83,13 +84,20 @@ def _retry_after(headers: httpx.Headers) -> float | None:
 class Client:
     def __init__(self, profile: Profile, *, keys: dict[str, str], mode: str, redactor: Redactor,
                  limits: Limits | None = None, budget: Budget | None = None,
-                 cassettes: CassetteStore | None = None, transport: httpx.BaseTransport | None = None,
+                 cassettes: CassetteStore | None = None,
                  on_exchange: Callable[[Exchange], None] | None = None, concurrency: int = 2) -> None:
         self.profile = profile
         self.mode = mode  # live | replay | record
         self.limits = limits or Limits()
         self.budget = budget or Budget(profile.budget.max_requests, profile.budget.max_output_tokens)
         self.cassettes = cassettes
+        transport: httpx.BaseTransport | None = None
+        if mode == "replay":
+            # The cassette answers through httpx's transport seam; a replay costs nothing and a
+            # recorded 429 is the answer, not a reason to wait and ask again.
+            transport = ReplayTransport(cassettes)
+            self.budget = Budget(UNSIZED, UNSIZED)
+            self.limits = dataclasses.replace(self.limits, retries=0)
         self._keys = keys  # variable -> key
         self._redactor = redactor
         self._on_exchange = on_exchange
@@ -156,30 +164,14 @@ class Client:
         shown_url, shown_headers = self._shown(url, headers, request.auth)
         exchange = Exchange(request=request, url=shown_url, sent_headers=shown_headers,
                             key_env=self.profile.key_env_for(request.surface))
-        if self.mode == "replay":
-            self._replay(exchange)
-        else:
-            self._live(exchange, url, headers)
-            if self.mode == "record" and self.cassettes is not None and exchange.status is not None:
-                self.cassettes.record(exchange)
+        self._exchange(exchange, url, headers)
+        if self.mode == "record" and self.cassettes is not None and exchange.status is not None:
+            self.cassettes.record(exchange)
         if self._on_exchange:
             self._on_exchange(exchange)
         return exchange
 
-    def _replay(self, exchange: Exchange) -> None:
-        recorded = self.cassettes.play(exchange.request) if self.cassettes else None
-        if recorded is None:
-            exchange.problem = NOT_RECORDED
-            return
-        exchange.status = int(recorded["status"]["code"])
-        exchange.headers = recorded_headers(recorded)
-        exchange.body = recorded_body(recorded)
-        exchange.attempts = 1
-        exchange.timings = Timings(0.0, 0.0, 0.0)
-        if exchange.is_event_stream:
-            exchange.events, exchange.framing = parse(exchange.body)
-
-    def _live(self, exchange: Exchange, url: httpx.URL, headers: dict[str, str]) -> None:
+    def _exchange(self, exchange: Exchange, url: httpx.URL, headers: dict[str, str]) -> None:
         request = exchange.request
         for attempt in range(self.limits.retries + 1):
             if not self.budget.take_request():
@@ -244,7 +236,7 @@ class Client:
         parser: StreamParser | None = None
         try:
             with (http or self._http).stream(request.method, url, headers=headers, content=request.content or None,
-                                             extensions={"trace": trace}) as resp:
+                                             extensions={"trace": trace, PROBE_EXTENSION: request}) as resp:
                 exchange.status = resp.status_code
                 exchange.headers = {k.lower(): v for k, v in resp.headers.items()}
                 exchange.timings = Timings(headers_ms=elapsed_ms())
@@ -273,6 +265,8 @@ class Client:
                         exchange.problem = "never-ended" if parser else "too-slow"
                         exchange.problem_detail = f"still arriving after {self.limits.total_s:.0f} s"
                         break
+        except NotRecorded:
+            exchange.problem = NOT_RECORDED
         except httpx.ConnectError as exc:
             exchange.problem, exchange.problem_detail = "unreachable", self._redactor.text(str(exc))[:200]
         except httpx.ConnectTimeout:

@@ -62,7 +62,6 @@ class Outcome:
         return f"{self.kind}: {self.detail}" if self.detail else self.kind
 
 
-AUTH_STATES = ("valid", "none", "wrong")
 WRONG_KEY = "llmconform-wrong-key-0000000000"
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+import httpx
 from vcr import matchers
 from vcr.cassette import Cassette
 from vcr.errors import UnhandledHTTPRequestError
@@ -32,6 +33,8 @@ from llmconform.exchange import Exchange, Request
 from llmconform.redact import SECRET_HEADERS, SECRET_QUERY_KEYS, Redactor
 
 CANONICAL_HOST = "https://provider.invalid"
+# The httpx request extension carrying the suite's Request: a cassette matches on its probe's auth state.
+PROBE_EXTENSION = "llmconform.request"
 AUTH_MARKER = "x-llmconform-auth"
 PROBE_MARKER = "x-llmconform-probe"
 # What a cassette keeps of a request's headers: those the specs declare (anthropic-version,
@@ -166,3 +169,24 @@ def recorded_body(response: dict[str, Any]) -> bytes:
 
 def recorded_headers(response: dict[str, Any]) -> dict[str, str]:
     return {k.lower(): (v[0] if isinstance(v, list) else str(v)) for k, v in response.get("headers", {}).items()}
+
+
+class NotRecorded(httpx.TransportError):
+    """The cassette holds no answer to this request: the vendor's documents do not show it."""
+
+
+class ReplayTransport(httpx.BaseTransport):
+    """httpx's own seam for replay: the vendor's cassette answers, and nothing is sent. The client
+    sends through it exactly as it sends live, so a replayed exchange is read by the same code."""
+
+    def __init__(self, cassettes: CassetteStore | None) -> None:
+        self._cassettes = cassettes
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        probe = request.extensions.get(PROBE_EXTENSION)
+        recorded = self._cassettes.play(probe) if self._cassettes and isinstance(probe, Request) else None
+        if recorded is None:
+            raise NotRecorded("no recorded exchange", request=request)
+        # A stream, not `content=`: httpx would add a Content-Length the recording never had.
+        return httpx.Response(int(recorded["status"]["code"]), headers=recorded_headers(recorded),
+                              stream=httpx.ByteStream(recorded_body(recorded)), request=request)

@@ -1,0 +1,35 @@
+"""What the fakes' model says: canned answers to the suite's own prompts, the same on every
+surface, with the faults that make a model ignore its instructions or show its markup."""
+
+from __future__ import annotations
+
+from selftest.fakes.server import FakeRequest
+
+ESSAY = ("The Roman Empire grew from a small city state on the Tiber into a power that ruled the whole "
+         "Mediterranean world for centuries, built roads and aqueducts, wrote laws that outlived it, and "
+         "finally split into an eastern and a western half")
+
+
+def words(text: str) -> list[str]:
+    """The text as the fake streams and counts it: words with their following space."""
+    tokens = [w + " " for w in text.split(" ")]
+    tokens[-1] = tokens[-1].rstrip()
+    return [t for t in tokens if t]
+
+
+def canned(last: str, history: str, system: str, f: FakeRequest, surface: str, markup: str) -> str:
+    """The answer to the last turn, given the earlier turns and the system text; `surface` names
+    the faults (`<surface>.system-ignored`, ...), `markup` the reasoning tag a leaking model shows."""
+    if "pong" in system and not f.has(f"{surface}.system-ignored"):
+        return "pong"
+    if "Ada" in history and not f.has(f"{surface}.multi-turn-ignored"):
+        return "Ada"
+    answers = {"17 * 23": "391", "Count from 1 to 6": "1, 2, 3, 4, 5, 6", "Roman Empire": ESSAY, "colour": "Red."}
+    for prompt, answer in answers.items():
+        if prompt in last:
+            return answer
+    if f.has(f"{surface}.persona"):
+        return "Hello! I'm Claude Code, Anthropic's official CLI for Claude."
+    if f.has(f"{surface}.markup"):
+        return f"<{markup}>The user asks about France.</{markup}>The capital of France is Paris."
+    return "The capital of France is Paris."
