@@ -72,3 +72,117 @@ def test_checks_catalogue_is_current():
     assert all(ID.match(i) for i in ids), [i for i in ids if not ID.match(i)]
     undocumented = [ident for ident, doc in catalogue.checks() if not doc]
     assert not undocumented, f"checks without a docstring stating their rule: {undocumented}"
+
+
+# -- shapes live in openapi/ only ------------------------------------------------------------------
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "llmconform"
+
+
+def _vocabulary() -> dict[str, str]:
+    """Every name the specs declare for the code to read — stream event and delta types, error
+    kinds by status, official id prefixes, required header values — each with where it is declared.
+    Plain lowercase words (`error`, `ping`) are left out: they are also ordinary field names."""
+    found: dict[str, str] = {}
+    for name in [p.stem for p in SPECS]:
+        definitions = spec.load(name)
+
+        def add(values, where, name=name):
+            for value in values:
+                found.setdefault(str(value), f"{name}: {where}")
+
+        for schema_name, schema in definitions.schemas.items():
+            if "x-llmconform-events" in schema:
+                add(definitions.vocabulary(schema_name).types(), f"{schema_name} x-llmconform-events")
+                add(definitions.mapping(schema_name), f"{schema_name} discriminator")
+            for table in ("delta-types",):
+                if f"x-llmconform-{table}" in schema:
+                    add({v for vs in definitions.table(schema_name, table).values() for v in vs},
+                        f"{schema_name} x-llmconform-{table}")
+            try:
+                _, kinds = definitions.by_status(schema_name)
+            except KeyError:
+                kinds = {}
+            add({k for ks in kinds.values() for k in ks}, f"{schema_name} x-llmconform-by-status")
+        for node in _nodes(definitions.document):
+            if "x-llmconform-id-prefix" in node:
+                prefix = node["x-llmconform-id-prefix"]
+                add([prefix] if isinstance(prefix, str) else prefix, "x-llmconform-id-prefix")
+        for operation in definitions.operations():
+            add([value for _, value in definitions.header_defaults(operation.path, operation.method,
+                                                                   required=False)], "header default")
+    return {value: where for value, where in found.items() if not value.isalpha() or not value.islower()}
+
+
+def _nodes(value):
+    if isinstance(value, dict):
+        yield value
+        for item in value.values():
+            yield from _nodes(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _nodes(item)
+
+
+def test_no_module_declares_a_name_the_specs_declare():
+    """No module under src/ spells out an event type, delta type, error kind, id prefix or header
+    value that a spec declares: the code names a role and reads the value through spec.py."""
+    import ast
+
+    vocabulary = _vocabulary()
+    assert {"content_block_delta", "text_delta", "response.output_text.delta", "invalid_request_error",
+            "INVALID_ARGUMENT", "chatcmpl-", "resp_", "toolu_", "2023-06-01"} <= set(vocabulary)
+    found = []
+    for path in sorted(SRC.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in vocabulary:
+                found.append(f"{path.relative_to(SRC)}:{node.lineno} {node.value!r} ({vocabulary[node.value]})")
+    assert not found, "names the specs declare, spelled out in Python:\n" + "\n".join(found)
+
+
+def test_every_surface_spec_declares_what_the_code_reads():
+    """What the code reads from a spec is there, and consistent with the spec's own schemas: each
+    role of a stream vocabulary is one of the stream's types, delta types are the delta union's,
+    error kinds by status are the kind's enum; a surface that counts output tokens declares where
+    its request caps them (a field of its request schema)."""
+    from llmconform.surfaces import SURFACE_MODULES
+
+    for name, surface in SURFACE_MODULES.items():
+        definitions = spec.load(name)
+        assert surface.usage == definitions.usage
+        if name != "models":
+            assert definitions.usage.at and definitions.usage.input, f"{name}: no x-llmconform-usage"
+        if definitions.usage.output:
+            limit = definitions.operation(surface.path).output_limit
+            assert limit is not None, f"{name} {surface.path}: no x-llmconform-output-limit"
+            request_schema = schema_names(name, surface.path)[0]
+            definitions.node(request_schema, limit.field)  # raises when the request has no such field
+        for schema_name, schema in definitions.schemas.items():
+            if "x-llmconform-events" in schema:
+                types = set(definitions.mapping(schema_name))
+                vocabulary = definitions.vocabulary(schema_name)
+                roles = {role: vocabulary.all(role) for role in schema["x-llmconform-events"]
+                         if not isinstance(schema["x-llmconform-events"][role], dict)}
+                delta_types = {t for s in definitions.schemas for t in
+                               _delta_union(definitions, s)}
+                for role, values in roles.items():
+                    assert set(values) <= types | delta_types, f"{name} {schema_name} {role}: {values}"
+            if "x-llmconform-delta-types" in schema:
+                deltas = set(definitions.mapping(schema_name, "delta"))
+                for block, allowed in definitions.table(schema_name, "delta-types").items():
+                    assert set(allowed) <= deltas, f"{name}: {block} streams {allowed}"
+            try:
+                path, kinds = definitions.by_status(schema_name)
+            except KeyError:
+                continue
+            enum = set(definitions.node(schema_name, path).get("enum") or [])
+            assert {k for ks in kinds.values() for k in ks} <= enum, f"{name} {schema_name}.{path}"
+    assert spec.load("models").by_status("AnthropicErrorResponse") == \
+        spec.load("anthropic-messages").by_status("ErrorResponse")
+
+
+def _delta_union(definitions, schema_name):
+    try:
+        return definitions.mapping(schema_name, "delta")
+    except KeyError:
+        return {}

@@ -195,12 +195,22 @@ def id_prefix(value: Any, prefixes: tuple[str, ...], what: str) -> None:
         warn(f"{what} starting with {' or '.join(prefixes)}", value)
 
 
-def error_kind(value: Any, status: int | None, kinds: dict[int, str], what: str, **context: Any) -> None:
-    """An error's kind (Anthropic `error.type`, Gemini `error.status`) is the one the API pairs with
-    the HTTP status; statuses the table does not list are not judged."""
-    wanted = kinds.get(status) if status is not None else None
-    if wanted is not None:
-        expect(value == wanted, f"{what} {wanted!r} for status {status}", value, **context)
+def error_kind(body: Any, status: int | None, surface: str, what: str, *, schema: str = "ErrorResponse",
+               **context: Any) -> None:
+    """An error's kind (Anthropic `error.type`, Gemini `error.status`) is one the API pairs with
+    the HTTP status, as the surface's error schema declares (`x-llmconform-by-status`); statuses
+    the table does not list are not judged."""
+    path, table = spec.load(surface).by_status(schema)
+    wanted = table.get(status) if status is not None else None
+    if wanted:
+        shown = repr(wanted[0]) if len(wanted) == 1 else " or ".join(wanted)
+        value = spec.dig(body, path)
+        expect(value in wanted, f"{what}: {path} {shown} for status {status}", value, **context)
+
+
+def official_id(value: Any, surface: str, schema: str, what: str, field: str = "id") -> None:
+    """`id_prefix` with the prefixes the spec gives the id (`x-llmconform-id-prefix`)."""
+    id_prefix(value, spec.load(surface).id_prefixes(schema, field), what)
 
 
 HIDDEN_PROMPT_FLOOR = 200

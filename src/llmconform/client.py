@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import email.utils
-import json
 import threading
 import time
 from collections.abc import Callable
@@ -14,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from llmconform import __version__
+from llmconform import __version__, spec
 from llmconform.exchange import NOT_RECORDED, WRONG_KEY, Exchange, Request, Timings
 from llmconform.profile import Profile
 from llmconform.redact import MASK, Redactor
@@ -65,40 +64,10 @@ class Budget:
             self.output_tokens += max(tokens, 0)
 
 
-def _usage_output_tokens(data: Any) -> int | None:
-    if isinstance(data, list):  # Gemini's stream as one JSON array: the last piece with usage
-        found = [value for value in (_usage_output_tokens(item) for item in data) if value is not None]
-        return found[-1] if found else None
-    if not isinstance(data, dict):
-        return None
-    gemini = data.get("usageMetadata")
-    if isinstance(gemini, dict) and isinstance(gemini.get("candidatesTokenCount"), int):
-        # Gemini bills thinking as output: both count against the output budget.
-        thoughts = gemini.get("thoughtsTokenCount")
-        return int(gemini["candidatesTokenCount"]) + (thoughts if isinstance(thoughts, int) else 0)
-    for holder in (data.get("usage"), data.get("usageMetadata"), (data.get("response") or {}).get("usage")
-                   if isinstance(data.get("response"), dict) else None,
-                   (data.get("message") or {}).get("usage") if isinstance(data.get("message"), dict) else None):
-        if isinstance(holder, dict):
-            for name in ("completion_tokens", "output_tokens", "candidatesTokenCount"):
-                if isinstance(holder.get(name), int):
-                    return int(holder[name])
-    return None
-
-
 def output_tokens(exchange: Exchange) -> int | None:
-    """Output tokens the provider reports for an exchange, whatever the surface."""
-    if exchange.events is not None:
-        found = None
-        for event in exchange.events:
-            value = _usage_output_tokens(event.json())
-            if value is not None:
-                found = value
-        return found
-    try:
-        return _usage_output_tokens(json.loads(exchange.body))
-    except (ValueError, UnicodeDecodeError):
-        return None
+    """Output tokens the provider reports for an exchange, read where its surface's spec says
+    usage sits (the last count a stream gave; a JSON-array stream's last piece with usage)."""
+    return spec.usage(exchange.request.surface).last(exchange.payloads())[1]
 
 
 def _retry_after(headers: httpx.Headers) -> float | None:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from llmconform import spec
 from llmconform.redact import MASK
 from llmconform.sse import NOT_JSON, Event, Framing
 from llmconform.verdict import Error, Fail, Undelivered, excerpt
@@ -96,17 +97,8 @@ class Request:
 
     @property
     def output_limit(self) -> int | None:
-        """The output-token limit the request sets, whatever the surface calls it."""
-        if not isinstance(self.body, dict):
-            return None
-        for name in ("max_tokens", "max_completion_tokens", "max_output_tokens"):
-            value = self.body.get(name)
-            if isinstance(value, int):
-                return value
-        config = self.body.get("generationConfig")
-        if isinstance(config, dict) and isinstance(config.get("maxOutputTokens"), int):
-            return int(config["maxOutputTokens"])
-        return None
+        """The output-token limit the request sets, in the field its surface's spec names."""
+        return spec.output_limit_of(self.surface, self.body)
 
     @property
     def key(self) -> str:
@@ -276,6 +268,16 @@ class Exchange:
                 raise Fail("every event's data to be JSON", f"event {event.index}: {event.raw}")
             parsed.append((event, data))
         return parsed
+
+    def payloads(self) -> list[Any]:
+        """What arrived, read defensively (never raises): every stream event's data, or the body
+        parsed as JSON; nothing when it is not JSON."""
+        if self.events is not None:
+            return [event.json() for event in self.events]
+        try:
+            return [json.loads(self.body)]
+        except (ValueError, UnicodeDecodeError):
+            return []
 
     def data_objects(self) -> list[dict[str, Any]]:
         """The events' JSON-object payloads; other JSON values are left to the schema checks."""

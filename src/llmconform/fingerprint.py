@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from typing import TYPE_CHECKING, Any
+
+from llmconform import spec
 
 if TYPE_CHECKING:
     from llmconform.exchange import Exchange
@@ -37,24 +38,9 @@ def _ids(data: Any) -> list[str]:
     return found
 
 
-def _bodies(exchange: Exchange) -> list[Any]:
-    if exchange.events is not None:
-        return [event.json() for event in exchange.events]
-    try:
-        return [json.loads(exchange.body)]
-    except (ValueError, UnicodeDecodeError):
-        return []
-
-
-def _usage_keys(data: Any) -> set[str]:
-    keys: set[str] = set()
-    if isinstance(data, dict):
-        for key, value in data.items():
-            if key in ("usage", "usageMetadata") and isinstance(value, dict):
-                keys.update(value)
-            else:
-                keys |= _usage_keys(value)
-    return keys
+def usage_keys(surface: str, data: Any) -> set[str]:
+    """The names a body's (or an event's) usage object gives, where the surface's spec says it sits."""
+    return set(spec.usage(surface).holder(data))
 
 
 def fingerprints(exchanges: list[Exchange]) -> dict[str, Any]:
@@ -69,12 +55,12 @@ def fingerprints(exchanges: list[Exchange]) -> dict[str, Any]:
         for name, value in exchange.headers.items():
             if name not in _ORDINARY_HEADERS and not name.startswith("x-ratelimit"):
                 headers.setdefault(name, value[:80])
-        for data in _bodies(exchange):
+        for data in exchange.payloads():
             for ident in _ids(data):
                 match = ID_PREFIX.match(ident)
                 if match:
                     prefixes[match.group(1)] += 1
-            usage.setdefault(exchange.request.surface, set()).update(_usage_keys(data))
+            usage.setdefault(exchange.request.surface, set()).update(usage_keys(exchange.request.surface, data))
             answered = data.get("model", data.get("modelVersion")) if isinstance(data, dict) else None
             if isinstance(answered, str):
                 requested = exchange.request.body.get("model") if isinstance(exchange.request.body, dict) else None

@@ -24,13 +24,10 @@ from llmconform.verdict import Fail, Warn
 if TYPE_CHECKING:
     from llmconform.target import Target
 
-OUTPUT_CAP = 8
-_FIXED_HEADERS = {"authorization": "Bearer generated", "x-api-key": "generated",
-                  "anthropic-version": "2023-06-01", "x-goog-api-key": "generated"}
-# Gemini's request holds its output limit and candidate count in generationConfig.
-_GEMINI_CONFIG = ("generationConfig", "generation_config")
-GEMINI_OUTPUT_CAP = 16
-_LIMIT_FIELDS = ("max_tokens", "max_completion_tokens", "max_output_tokens")
+# The most output an invalid case served anyway may ask for.
+BOUND = 16
+# What a generated case's key header holds: only the body is sent as generated.
+_KEY = "generated"
 
 
 def schema_names(surface: str, path: str) -> tuple[str, str]:
@@ -54,25 +51,48 @@ def _defined(surface: str, path: str) -> frozenset[str]:
     return frozenset(spec.load(surface).properties(schema_names(surface, path)[0]))
 
 
-def _cheap(body: Any, model: str, defined: frozenset[str]) -> Any:
-    """The same request, made cheap: the profile's model, a small output limit, one choice, no stream."""
+@functools.cache
+def fixed_headers(surface: str, path: str) -> dict[str, str]:
+    """The header parameters of an operation, fixed (the key's as a placeholder, the others at
+    their spec default): only the body is sent as generated, so only the body should vary."""
+    definitions = spec.load(surface)
+    headers = {}
+    for param in definitions.operation(path).header_parameters(definitions.document):
+        default = (param.get("schema") or {}).get("default")
+        headers[str(param["name"])] = str(default) if default is not None else _KEY
+    for scheme in definitions.document.get("components", {}).get("securitySchemes", {}).values():
+        if scheme.get("type") == "http" and scheme.get("scheme") == "bearer":
+            headers["authorization"] = f"Bearer {_KEY}"
+        elif scheme.get("type") == "apiKey" and scheme.get("in") == "header":
+            headers[str(scheme["name"])] = _KEY
+    return headers
+
+
+def _limit(surface: str, path: str) -> spec.OutputLimit | None:
+    return spec.load(surface).operation(path).output_limit
+
+
+def _cheap(body: Any, model: str, defined: frozenset[str], limit: spec.OutputLimit | None) -> Any:
+    """The same request, made cheap: the profile's model, a small output limit (in the field the
+    operation's spec names), one choice, no stream."""
     if not isinstance(body, dict):
         return body
     body = dict(body)
     if isinstance(body.get("model"), str) or "model" in body:
         body["model"] = model
-    for name in _LIMIT_FIELDS:
-        if name in body:
-            body[name] = OUTPUT_CAP if name != "max_output_tokens" else 16
-    limit = "max_tokens" if "messages" in body else "max_output_tokens"
-    if not any(name in body for name in _LIMIT_FIELDS) and limit in defined:
-        body[limit] = OUTPUT_CAP if limit == "max_tokens" else 16
+    if limit is not None and "." in limit.field:
+        body = _nested_capped(body, limit)
+    elif limit is not None:
+        names = (limit.field, *limit.also)
+        for name in names:
+            if name in body:
+                body[name] = limit.cap
+        if not any(name in body for name in names) and limit.field in defined:
+            body[limit.field] = limit.cap
     if "n" in body:
         body["n"] = 1
     if "stream" in defined:
         body["stream"] = False
-    if "generationConfig" in defined:
-        body = _gemini_capped(body)
     return body
 
 
@@ -90,15 +110,22 @@ def _alias_spelled(body: Any, defined: frozenset[str]) -> bool:
     return False
 
 
-def _gemini_capped(body: dict[str, Any]) -> dict[str, Any]:
-    """A Gemini request with maxOutputTokens small and one candidate, in whichever spelling of
-    generationConfig it uses (both at once would be a different request)."""
-    name = next((n for n in _GEMINI_CONFIG if n in body), "generationConfig")
+def _spellings(limit: spec.OutputLimit) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A nested limit's object names and field names, in each spelling the spec gives
+    (Gemini: generationConfig / generation_config, maxOutputTokens / max_output_tokens)."""
+    pairs = [name.split(".", 1) for name in (limit.field, *limit.also)]
+    return tuple(dict.fromkeys(p[0] for p in pairs)), tuple(dict.fromkeys(p[1] for p in pairs))
+
+
+def _nested_capped(body: dict[str, Any], limit: spec.OutputLimit) -> dict[str, Any]:
+    """A request whose limit sits in an object (Gemini's generationConfig) with the limit small and
+    one candidate, in whichever spelling it uses (both at once would be a different request)."""
+    holders, fields = _spellings(limit)
+    name = next((n for n in holders if n in body), holders[0])
     config = body.get(name)
     if config is None or isinstance(config, dict):
         config = dict(config or {})
-        limit = next((k for k in ("maxOutputTokens", "max_output_tokens") if k in config), "maxOutputTokens")
-        config[limit] = GEMINI_OUTPUT_CAP
+        config[next((k for k in fields if k in config), fields[0])] = limit.cap
         for count in ("candidateCount", "candidate_count"):
             if count in config:
                 config[count] = 1
@@ -114,7 +141,8 @@ def examples(target: Target, surface: str, path: str) -> list[Request]:
     operation = spec.load(surface).operation(path)
     requests = []
     for name, body in operation.examples.items():
-        variants = [(f"example:{name}", _cheap(body, model, _defined(surface, path)), spec.fill_model(path, model))]
+        variants = [(f"example:{name}", _cheap(body, model, _defined(surface, path), _limit(surface, path)),
+                     spec.fill_model(path, model))]
         if target.mode == "replay" and name.startswith(f"{target.name}-"):
             documented = operation.example_paths.get(name, spec.fill_model(path, model))
             variants.append((f"example:{name}:as-documented", body, documented))
@@ -140,15 +168,15 @@ def generated(target: Target, surface: str, path: str, *, negative: bool, count:
     @settings(max_examples=max(count * 4, 8), phases=[Phase.generate], database=None, deadline=None,
               suppress_health_check=list(HealthCheck))
     # Headers fixed: only the body is sent as generated, so only the body should vary.
-    @given(operation.as_strategy(generation_mode=mode, headers=_FIXED_HEADERS))
+    @given(operation.as_strategy(generation_mode=mode, headers=fixed_headers(surface, path)))
     def collect(case: Any) -> None:
         if len(bodies) >= count:
             return
         if negative and (case.meta is None or case.meta.components.get(ParameterLocation.BODY) is None
                          or case.meta.components[ParameterLocation.BODY].mode != GenerationMode.NEGATIVE):
             return  # a negative header with a valid body is still a valid request
-        body = (_bounded(case.body, target, surface, _defined(surface, path)) if negative
-                else _cheap(case.body, target.model(surface), _defined(surface, path)))
+        body = (_bounded(case.body, target, surface, _defined(surface, path), _limit(surface, path)) if negative
+                else _cheap(case.body, target.model(surface), _defined(surface, path), _limit(surface, path)))
         try:
             json.dumps(body)
         except (TypeError, ValueError):
@@ -191,7 +219,8 @@ def _no_local_constants() -> Iterator[None]:
         providers.CONSTANTS_CACHE.cache.clear()
 
 
-def _bounded(body: Any, target: Target, surface: str, defined: frozenset[str]) -> Any:
+def _bounded(body: Any, target: Target, surface: str, defined: frozenset[str],
+             limit: spec.OutputLimit | None) -> Any:
     """An invalid body kept invalid but bounded in cost if a lax server serves it anyway: the
     profile's model, valid output limits made small (a small one added where the surface defines
     one and the case has none). Sent non-streamed unless the case itself streams: a relay whose
@@ -201,18 +230,20 @@ def _bounded(body: Any, target: Target, surface: str, defined: frozenset[str]) -
     body = dict(body)
     if isinstance(body.get("model"), str):
         body["model"] = target.model(surface)
-    for name in _LIMIT_FIELDS:
-        if isinstance(body.get(name), int) and not isinstance(body[name], bool) and body[name] > 16:
-            body[name] = 16
-    if not any(name in body for name in _LIMIT_FIELDS):
-        limit = next((name for name in _LIMIT_FIELDS if name in defined), None)
-        if limit is not None:
-            body[limit] = 16
+    if limit is not None and "." in limit.field:
+        holder, field = limit.field.split(".", 1)
+        config = body.get(holder)
+        if isinstance(config, dict) and spec.count(config.get(field)) is not None and config[field] > BOUND:
+            body[holder] = {**config, field: BOUND}
+    elif limit is not None:
+        names = (limit.field, *limit.also)
+        for name in names:
+            if spec.count(body.get(name)) is not None and body[name] > BOUND:
+                body[name] = BOUND
+        if not any(name in body for name in names) and limit.field in defined:
+            body[limit.field] = BOUND
     if "stream" in defined and body.get("stream") is not True:
         body["stream"] = False
-    config = body.get("generationConfig")
-    if isinstance(config, dict) and isinstance(config.get("maxOutputTokens"), int) and config["maxOutputTokens"] > 16:
-        body["generationConfig"] = {**config, "maxOutputTokens": GEMINI_OUTPUT_CAP}
     return body
 
 

@@ -28,6 +28,7 @@ from vcr.request import Request as VcrRequest
 from vcr.serialize import deserialize, serialize
 from vcr.serializers import yamlserializer
 
+from llmconform import spec
 from llmconform.exchange import Exchange, Request
 from llmconform.redact import SECRET_HEADERS, SECRET_QUERY_KEYS, Redactor
 
@@ -36,7 +37,10 @@ CANONICAL_HOST = "https://provider.invalid"
 PROBE_EXTENSION = "llmconform.request"
 AUTH_MARKER = "x-llmconform-auth"
 PROBE_MARKER = "x-llmconform-probe"
-_KEPT_REQUEST_HEADERS = ("content-type", "anthropic-version", "anthropic-beta", AUTH_MARKER, PROBE_MARKER)
+# What a cassette keeps of a request's headers: those the specs declare (anthropic-version,
+# anthropic-beta), never a key's, and the suite's own markers.
+_KEPT_REQUEST_HEADERS = ("content-type", *(h for h in spec.header_names() if h not in SECRET_HEADERS),
+                         AUTH_MARKER, PROBE_MARKER)
 
 
 def canonical_uri(path: str) -> str:

@@ -1,7 +1,13 @@
-"""The OpenAPI specs in `openapi/`: the only place shapes are declared.
+"""The OpenAPI specs in `openapi/`: the only place shapes are declared, and this module the one
+reader of them.
 
 Checks validate bodies and stream events against `components.schemas` by name, and take the
-requests they send from the operation's `x-llmconform-probes` / `x-llmconform-invalid`.
+requests they send from the operation's `x-llmconform-probes` / `x-llmconform-invalid`. What the
+code reads beyond schemas is data in the specs too, read here through small typed accessors:
+discriminator mappings, a stream's vocabulary by role (`x-llmconform-events`), the error kind
+each status is paired with (`x-llmconform-by-status`), official id prefixes
+(`x-llmconform-id-prefix`), where usage sits (`x-llmconform-usage`), an operation's output limit
+(`x-llmconform-output-limit`) and the headers it requires.
 """
 
 from __future__ import annotations
@@ -54,6 +60,134 @@ class Operation:
         return {name: ex["x-llmconform-path"] for name, ex in (content.get("examples") or {}).items()
                 if isinstance(ex.get("x-llmconform-path"), str)}
 
+    @property
+    def output_limit(self) -> OutputLimit | None:
+        """The request field that caps the answer's length (`x-llmconform-output-limit`)."""
+        found = self.definition.get("x-llmconform-output-limit")
+        if not isinstance(found, dict):
+            return None
+        return OutputLimit(field=str(found["field"]), cap=int(found["cap"]),
+                           also=tuple(str(n) for n in found.get("also") or ()))
+
+    def header_parameters(self, document: dict[str, Any]) -> list[dict[str, Any]]:
+        """The operation's header parameters, their $refs resolved against `document`."""
+        found = []
+        for param in self.definition.get("parameters") or []:
+            if "$ref" in param:
+                param = document["components"]["parameters"][param["$ref"].rsplit("/", 1)[-1]]
+            if param.get("in") == "header":
+                found.append(param)
+        return found
+
+
+@dataclass(frozen=True)
+class OutputLimit:
+    """`field` caps the answer (`generationConfig.maxOutputTokens`: a dotted path), set to `cap`
+    when a cheap request is wanted; `also` are other spellings of the same limit a body may use."""
+
+    field: str
+    cap: int
+    also: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Usage:
+    """Where a surface's token counts sit (`x-llmconform-usage`): the usage object at the first
+    of `at` (dotted paths) that holds one, in a body or a stream event; each count is the first
+    name of its list, the others added when present (Gemini's output counts thinking too)."""
+
+    at: tuple[str, ...] = ()
+    input: tuple[str, ...] = ()
+    output: tuple[str, ...] = ()
+    cached_input: tuple[str, ...] = ()
+
+    def holder(self, data: Any) -> dict[str, Any]:
+        for path in self.at:
+            found = dig(data, path)
+            if isinstance(found, dict) and found:
+                return found
+        return {}
+
+    @staticmethod
+    def _sum(holder: dict[str, Any], names: tuple[str, ...]) -> int | None:
+        first = count(holder.get(names[0])) if names else None
+        if first is None:
+            return None
+        return first + sum(c for n in names[1:] if (c := count(holder.get(n))) is not None)
+
+    def counts(self, data: Any) -> tuple[int | None, int | None]:
+        """(input, output) of a body or one stream event; of a JSON-array stream, the last piece
+        that carries usage."""
+        if isinstance(data, list):
+            found: tuple[int | None, int | None] = (None, None)
+            for item in data:
+                counts = self.counts(item)
+                if counts != (None, None):
+                    found = counts
+            return found
+        holder = self.holder(data)
+        return self._sum(holder, self.input), self._sum(holder, self.output)
+
+    def cached(self, data: Any) -> int:
+        """Input counted apart from the input count (Anthropic's cache writes and reads)."""
+        holder = self.holder(data)
+        return sum(c for n in self.cached_input if (c := count(holder.get(n))) is not None)
+
+    def last(self, payloads: list[Any]) -> tuple[int | None, int | None]:
+        """(input, output) of what an exchange delivered (`Exchange.payloads`): a body's, or for a
+        stream each count as last seen."""
+        found: tuple[int | None, int | None] = (None, None)
+        for payload in payloads:
+            counts = self.counts(payload)
+            found = (counts[0] if counts[0] is not None else found[0],
+                     counts[1] if counts[1] is not None else found[1])
+        return found
+
+
+def count(value: Any) -> int | None:
+    """A token count: an integer (a boolean is not one)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def dig(data: Any, path: str) -> Any:
+    """The value at a dotted path of JSON objects; None where the path leaves them."""
+    for key in path.split("."):
+        data = data.get(key) if isinstance(data, dict) else None
+    return data
+
+
+class Vocabulary:
+    """A stream's event (and delta) types by the role the readers give them (`x-llmconform-events`),
+    so that the code names roles and the spec the types."""
+
+    def __init__(self, where: str, table: dict[str, Any]) -> None:
+        self._where, self._table = where, table
+
+    def _get(self, role: str) -> Any:
+        try:
+            return self._table[role]
+        except KeyError:
+            raise KeyError(f"{self._where} names no event for the role {role!r}") from None
+
+    def __getitem__(self, role: str) -> str:
+        return str(self._get(role))
+
+    def all(self, role: str) -> tuple[str, ...]:
+        value = self._get(role)
+        return (str(value),) if isinstance(value, str) else tuple(str(v) for v in value)
+
+    def table(self, role: str) -> dict[str, tuple[str, ...]]:
+        return {str(k): tuple(str(v) for v in (vs or ())) for k, vs in self._get(role).items()}
+
+    def types(self) -> set[str]:
+        """Every type the vocabulary names."""
+        found: set[str] = set()
+        for value in self._table.values():
+            values = value.values() if isinstance(value, dict) else [value]
+            for v in values:
+                found.update([v] if isinstance(v, str) else v or ())
+        return found
+
 
 class Spec:
     def __init__(self, surface: str, document: dict[str, Any]) -> None:
@@ -103,6 +237,94 @@ class Spec:
             raise Fail(f"{what or 'a body'} matching {self.surface} schema {schema_name}", "; ".join(problems),
                        schema=schema_name, violations=problems)
 
+    def schema(self, name: str) -> dict[str, Any]:
+        try:
+            return dict(self.schemas[name])
+        except KeyError:
+            raise KeyError(f"{self.surface} spec declares no schema {name}") from None
+
+    def node(self, schema_name: str, path: str = "") -> dict[str, Any]:
+        """A schema, or the property at a dotted path inside it ($refs and allOf followed)."""
+        node = self.schema(schema_name)
+        for key in [k for k in path.split(".") if k]:
+            node = self._resolved(node)
+            found = node.get("properties", {}).get(key)
+            for part in node.get("allOf", []):
+                found = found or self._resolved(part).get("properties", {}).get(key)
+            if found is None:
+                raise KeyError(f"{self.surface} schema {schema_name} has no property {path}")
+            node = found
+        return self._resolved(node)
+
+    def _resolved(self, node: dict[str, Any]) -> dict[str, Any]:
+        while "$ref" in node:
+            node = {**self.schemas[node["$ref"].rsplit("/", 1)[-1]],
+                    **{k: v for k, v in node.items() if k != "$ref"}}
+        return node
+
+    def mapping(self, schema_name: str, path: str = "") -> dict[str, str]:
+        """A discriminator's mapping, value -> schema name (of the schema, or of its property at `path`)."""
+        found = (self.node(schema_name, path).get("discriminator") or {}).get("mapping")
+        if not isinstance(found, dict):
+            raise KeyError(f"{self.surface} schema {schema_name} {path} has no discriminator mapping")
+        return {str(k): str(v).rsplit("/", 1)[-1] for k, v in found.items()}
+
+    def table(self, schema_name: str, name: str) -> dict[str, tuple[str, ...]]:
+        """A schema's `x-llmconform-<name>` table, key -> names (delta types by block type, ...)."""
+        found = self.schema(schema_name).get(f"x-llmconform-{name}")
+        if not isinstance(found, dict):
+            raise KeyError(f"{self.surface} schema {schema_name} declares no x-llmconform-{name}")
+        return {str(k): tuple(str(v) for v in (vs or ())) for k, vs in found.items()}
+
+    def listed(self, schema_name: str, name: str) -> tuple[str, ...]:
+        """A schema's `x-llmconform-<name>` list."""
+        found = self.schema(schema_name).get(f"x-llmconform-{name}")
+        if not isinstance(found, list):
+            raise KeyError(f"{self.surface} schema {schema_name} declares no x-llmconform-{name} list")
+        return tuple(str(v) for v in found)
+
+    def vocabulary(self, schema_name: str) -> Vocabulary:
+        return Vocabulary(f"{self.surface} {schema_name}", self.schema(schema_name).get("x-llmconform-events") or {})
+
+    def by_status(self, schema_name: str) -> tuple[str, dict[int, tuple[str, ...]]]:
+        """(dotted path, status -> kinds) of the error kind the API pairs with each HTTP status: the
+        property of the error schema that carries `x-llmconform-by-status` (`error.type`, `error.status`)."""
+        stack: list[tuple[str, dict[str, Any]]] = [("", self.node(schema_name))]
+        while stack:
+            path, node = stack.pop()
+            table = node.get("x-llmconform-by-status")
+            if isinstance(table, dict):
+                return path, {int(k): (v,) if isinstance(v, str) else tuple(v) for k, v in table.items()}
+            for name, prop in (node.get("properties") or {}).items():
+                stack.append((f"{path}.{name}".lstrip("."), self._resolved(prop)))
+        raise KeyError(f"{self.surface} schema {schema_name} declares no x-llmconform-by-status")
+
+    def id_prefixes(self, schema_name: str, field: str = "id") -> tuple[str, ...]:
+        """The prefixes the official API gives an id (`x-llmconform-id-prefix` on the property)."""
+        found = self.node(schema_name, field).get("x-llmconform-id-prefix")
+        if not found:
+            raise KeyError(f"{self.surface} schema {schema_name}.{field} declares no x-llmconform-id-prefix")
+        return (found,) if isinstance(found, str) else tuple(found)
+
+    @functools.cached_property
+    def usage(self) -> Usage:
+        found = self.document.get("x-llmconform-usage") or {}
+
+        def names(key: str) -> tuple[str, ...]:
+            value = found.get(key) or ()
+            return (value,) if isinstance(value, str) else tuple(value)
+
+        return Usage(at=names("at"), input=names("input"), output=names("output"),
+                     cached_input=names("cached-input"))
+
+    def header_defaults(self, path: str, method: str = "post", *,
+                        required: bool = True) -> tuple[tuple[str, str], ...]:
+        """The headers an operation requires (any it declares, with `required=False`) that have a
+        default value, with it (anthropic-version); the key's own header is the client's."""
+        return tuple((str(p["name"]), str(p["schema"]["default"])) for p in
+                     self.operation(path, method).header_parameters(self.document)
+                     if (p.get("required") or not required) and "default" in (p.get("schema") or {}))
+
     def properties(self, schema_name: str) -> set[str]:
         """The property names a schema declares (following allOf and $ref)."""
         names: set[str] = set()
@@ -121,6 +343,42 @@ def load(surface: str) -> Spec:
     path = spec_dir() / f"{surface}.yaml"
     with path.open(encoding="utf-8") as handle:
         return Spec(surface, yaml.load(handle, Loader=_LOADER))
+
+
+@functools.cache
+def header_names() -> tuple[str, ...]:
+    """Every header parameter any spec's operations declare (anthropic-version, x-goog-api-key, ...)."""
+    names: list[str] = []
+    for path in sorted(spec_dir().glob("*.yaml")):
+        definitions = load(path.stem)
+        for operation in definitions.operations():
+            names += [str(p["name"]).lower() for p in operation.header_parameters(definitions.document)]
+    return tuple(dict.fromkeys(names))
+
+
+def usage(surface: str) -> Usage:
+    """The surface's usage reader; none for a name no spec is written for (nothing is read)."""
+    return load(surface).usage if (spec_dir() / f"{surface}.yaml").is_file() else Usage()
+
+
+def output_limits(surface: str) -> tuple[OutputLimit, ...]:
+    """The output limits a surface's operations declare (none for a name without a spec)."""
+    if not (spec_dir() / f"{surface}.yaml").is_file():
+        return ()
+    found = [op.output_limit for op in load(surface).operations()]
+    return tuple(dict.fromkeys(limit for limit in found if limit is not None))
+
+
+def output_limit_of(surface: str, body: Any) -> int | None:
+    """The output-token limit a request body sets, in the field its surface's spec names."""
+    if not isinstance(body, dict):
+        return None
+    for limit in output_limits(surface):
+        for name in (limit.field, *limit.also):
+            value = count(dig(body, name))
+            if value is not None:
+                return value
+    return None
 
 
 def fill_model(value: Any, model: str) -> Any:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import statistics
 import time
 from collections.abc import Sequence
@@ -37,17 +36,7 @@ def _usage(exchange: Exchange) -> tuple[int | None, int | None]:
     surface = _surface(exchange.request.surface)
     if surface is None or exchange.status is None or not 200 <= exchange.status < 300:
         return None, None
-    if exchange.events is not None:
-        found: tuple[int | None, int | None] = (None, None)
-        for event in exchange.events:
-            counts = surface.usage_counts(event.json())
-            found = (counts[0] if counts[0] is not None else found[0],
-                     counts[1] if counts[1] is not None else found[1])
-        return found
-    try:
-        return surface.usage_counts(json.loads(exchange.body))
-    except (ValueError, UnicodeDecodeError):
-        return None, None
+    return surface.usage.last(exchange.payloads())
 
 
 def first_token_ms(exchange: Exchange) -> float | None:

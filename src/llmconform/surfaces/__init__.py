@@ -8,11 +8,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
+from llmconform import spec
 from llmconform.exchange import Request
 
 if TYPE_CHECKING:
     from llmconform.exchange import Exchange
     from llmconform.profile import Profile, SurfaceConfig
+    from llmconform.sse import Event
 
 class Probing(Protocol):
     """What a builder may ask of the run resolving it (the target, one layer up, implements it):
@@ -42,6 +44,28 @@ def parse_arguments(arguments: Any) -> Any:
         return None
 
 
+def answer_json(exchange: Exchange) -> dict[str, Any]:
+    """The JSON object a 2xx exchange answered; empty for anything else (a dependent probe then
+    falls back to the spec's own request)."""
+    if exchange.status is None or not 200 <= exchange.status < 300:
+        return {}
+    try:
+        data = json.loads(exchange.body)
+    except (ValueError, UnicodeDecodeError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def ends_with(events: list[Event], ends: tuple[str, ...]) -> bool:
+    """A stream is over once one event's `type` is among `ends` (its spec's), or an SSE event is
+    named `error`: closed before that, it was cut."""
+    for event in events:
+        data = event.json()
+        if (isinstance(data, dict) and data.get("type") in ends) or event.event == "error":
+            return True
+    return False
+
+
 def sub(data: Any, key: str) -> dict[str, Any]:
     """`data[key]` when both are JSON objects, else an empty one: answers are read defensively."""
     value = data.get(key) if isinstance(data, dict) else None
@@ -56,8 +80,16 @@ class Surface:
     builders: dict[str, Builder] = field(default_factory=dict)
     # The visible text one stream event carries (for time-to-first-token and joins).
     event_text: Callable[[Any], str] = lambda data: ""
-    # Usage counts (input, output) of a non-stream body or the last usage seen in a stream.
-    usage_counts: Callable[[Any], tuple[int | None, int | None]] = lambda data: (None, None)
+
+    @property
+    def usage(self) -> spec.Usage:
+        """The one usage reader of the surface, declared by its spec (`x-llmconform-usage`): the
+        budget, the report, the sweep and the checks all read usage through it."""
+        return spec.usage(self.name)
+
+    def usage_counts(self, data: Any) -> tuple[int | None, int | None]:
+        """Usage counts (input, output) of a body, a stream event, or a JSON-array stream."""
+        return self.usage.counts(data)
 
 
 def with_auth(surface: str, probe: str, auth: str) -> Builder:
@@ -71,13 +103,15 @@ def with_auth(surface: str, probe: str, auth: str) -> Builder:
     return build
 
 
-def malformed_json(surface: str, path: str, headers: tuple[tuple[str, str], ...] = ()) -> Builder:
-    """Half a JSON body, cut inside the messages: must be answered 400, never 500."""
+def malformed_json(surface: str) -> Builder:
+    """The surface's own basic request with its JSON body cut in half (a JSON object is not whole
+    before its last byte, so it is never JSON): must be answered 400, never 500."""
 
     def build(target: Probing) -> Request:
-        raw = ('{"model": "' + target.model(surface) + '", "messages": [{"role": "user", "content": "hi"').encode()
-        return Request(surface=surface, probe="malformed-json", method="POST", path=path, raw_body=raw,
-                       headers=headers, refusal_expected=True)
+        basic = target.request(surface, "basic")
+        content = basic.content
+        return replace(basic, probe="malformed-json", body=None, raw_body=content[: len(content) // 2],
+                       refusal_expected=True)
 
     return build
 
@@ -96,11 +130,11 @@ def unknown_model(surface: str) -> Builder:
     return build
 
 
-def common_builders(surface: str, path: str, headers: tuple[tuple[str, str], ...] = ()) -> dict[str, Builder]:
+def common_builders(surface: str) -> dict[str, Builder]:
     return {
         "auth-none": with_auth(surface, "basic", "none"),
         "auth-wrong": with_auth(surface, "basic", "wrong"),
-        "malformed-json": malformed_json(surface, path, headers),
+        "malformed-json": malformed_json(surface),
         "unknown-model": unknown_model(surface),
     }
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from llmconform import spec
 from llmconform.exchange import STREAM_ENDS, Request
-from llmconform.surfaces import Surface, common_builders, register, sub
+from llmconform.surfaces import Surface, answer_json, common_builders, ends_with, parse_arguments, register, sub
 
 if TYPE_CHECKING:
     from llmconform.exchange import Exchange
@@ -18,46 +17,19 @@ if TYPE_CHECKING:
 NAME = "anthropic-messages"
 PATH = "/v1/messages"
 COUNT_TOKENS_PATH = "/v1/messages/count_tokens"
-VERSION = ("anthropic-version", "2023-06-01")
-HEADERS = (VERSION,)
-INTERLEAVED_BETA = "interleaved-thinking-2025-05-14"
+SPEC = spec.load(NAME)
+# anthropic-version, at the value the spec gives it by default.
+HEADERS = SPEC.header_defaults(PATH)
+INTERLEAVED_BETA = str(SPEC.document["components"]["parameters"]["AnthropicBeta"]["example"])
 TOOL_RESULT = "18 degrees Celsius and sunny"
 FOLLOW_UP = "What is that number plus 1? Answer with the number only."
 
-# error.type by HTTP status, as the official API pairs them.
-ERROR_TYPES = {
-    400: "invalid_request_error",
-    401: "authentication_error",
-    402: "billing_error",
-    403: "permission_error",
-    404: "not_found_error",
-    413: "request_too_large",
-    429: "rate_limit_error",
-    500: "api_error",
-    504: "timeout_error",
-    529: "overloaded_error",
-}
-
-# The schema each stream event's data is validated against, by its `type`.
-EVENT_SCHEMAS = {
-    "message_start": "MessageStartEvent",
-    "content_block_start": "ContentBlockStartEvent",
-    "content_block_delta": "ContentBlockDeltaEvent",
-    "content_block_stop": "ContentBlockStopEvent",
-    "message_delta": "MessageDeltaEvent",
-    "message_stop": "MessageStopEvent",
-    "ping": "PingEvent",
-    "error": "ErrorEvent",
-}
-
+# The stream's types by the role the readers give them (openapi: MessageStreamEvent).
+EVENTS = SPEC.vocabulary("MessageStreamEvent")
+# The schema each stream event's data is validated against, by its `type` (the discriminator).
+EVENT_SCHEMAS = SPEC.mapping("MessageStreamEvent")
 # The delta types each content block type may stream.
-DELTA_TYPES = {
-    "text": ("text_delta", "citations_delta"),
-    "thinking": ("thinking_delta", "signature_delta"),
-    "redacted_thinking": (),
-    "tool_use": ("input_json_delta",),
-    "server_tool_use": ("input_json_delta",),
-}
+DELTA_TYPES = SPEC.table("ContentBlockDeltaEvent", "delta-types")
 
 
 # -- reading answers ----------------------------------------------------------------------------
@@ -75,27 +47,12 @@ def text(data: Any) -> str:
 
 
 def event_text(data: Any) -> str:
-    if not isinstance(data, dict) or data.get("type") != "content_block_delta":
+    if not isinstance(data, dict) or data.get("type") != EVENTS["block-delta"]:
         return ""
     delta = data.get("delta")
-    if isinstance(delta, dict) and delta.get("type") == "text_delta" and isinstance(delta.get("text"), str):
+    if isinstance(delta, dict) and delta.get("type") == EVENTS["text-delta"] and isinstance(delta.get("text"), str):
         return str(delta["text"])
     return ""
-
-
-def usage_counts(data: Any) -> tuple[int | None, int | None]:
-    """(input, output) of a Message, or of a stream's message_start / message_delta event."""
-    if not isinstance(data, dict):
-        return None, None
-    holder = data.get("message") if data.get("type") == "message_start" else data
-    usage = holder.get("usage") if isinstance(holder, dict) else None
-    if not isinstance(usage, dict):
-        return None, None
-    found = []
-    for name in ("input_tokens", "output_tokens"):
-        value = usage.get(name)
-        found.append(value if isinstance(value, int) and not isinstance(value, bool) else None)
-    return found[0], found[1]
 
 
 def streamed_blocks(events: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
@@ -104,18 +61,18 @@ def streamed_blocks(events: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
     rebuilt: dict[int, dict[str, Any]] = {}
     for data in events:
         index = data.get("index")
-        if data.get("type") == "content_block_start" and isinstance(index, int):
+        if data.get("type") == EVENTS["block-start"] and isinstance(index, int):
             start = sub(data, "content_block")
             rebuilt[index] = {"start": start, "type": start.get("type"), "deltas": [], "text": "",
                               "thinking": "", "signature": "", "partial_json": "", "stopped": False}
-        elif data.get("type") == "content_block_delta" and index in rebuilt:
+        elif data.get("type") == EVENTS["block-delta"] and index in rebuilt:
             delta = sub(data, "delta")
             block = rebuilt[index]
             block["deltas"].append(delta.get("type"))
             for field in ("text", "thinking", "signature", "partial_json"):
                 if isinstance(delta.get(field), str):
                     block[field] += delta[field]
-        elif data.get("type") == "content_block_stop" and index in rebuilt:
+        elif data.get("type") == EVENTS["block-stop"] and index in rebuilt:
             rebuilt[index]["stopped"] = True
     return rebuilt
 
@@ -123,22 +80,11 @@ def streamed_blocks(events: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
 def stream_ended(events: list[Event]) -> bool:
     """A Messages stream is over once it sent message_stop, message_delta (the stop reason) or an
     error event: closed before any of them, it was cut."""
-    for event in events:
-        data = event.json()
-        kind = data.get("type") if isinstance(data, dict) else None
-        if kind in ("message_stop", "message_delta", "error") or event.event == "error":
-            return True
-    return False
+    return ends_with(events, EVENTS.all("ends"))
 
 
-def parse_json(value: Any) -> Any:
-    """A JSON text parsed; None when it is not JSON."""
-    if not isinstance(value, str):
-        return None
-    try:
-        return json.loads(value)
-    except ValueError:
-        return None
+# A JSON text parsed (None when it is not JSON): the tool-call arguments' reader.
+parse_json = parse_arguments
 
 
 # -- error envelopes ----------------------------------------------------------------------------
@@ -150,8 +96,7 @@ def native_error(exchange: Exchange, statuses: tuple[int, ...] | range, what: st
     from llmconform import checks
 
     body = checks.error_envelope(exchange, NAME, statuses, what)
-    checks.error_kind(sub(body, "error").get("type"), exchange.status, ERROR_TYPES,
-                      f"{what}: error.type", exchange=exchange)
+    checks.error_kind(body, exchange.status, NAME, what, exchange=exchange)
     return body
 
 
@@ -160,8 +105,7 @@ def native_rejected(exchange: Exchange, what: str) -> dict[str, Any]:
     from llmconform import checks
 
     body = checks.rejected(exchange, NAME, what)
-    checks.error_kind(sub(body, "error").get("type"), exchange.status, ERROR_TYPES,
-                      f"{what}: error.type", exchange=exchange)
+    checks.error_kind(body, exchange.status, NAME, what, exchange=exchange)
     return body
 
 
@@ -177,16 +121,6 @@ def _spec_request(target: Probing, name: str, path: str = PATH,
         body = spec.load(NAME).operation(path).probes[name]["value"]
     return Request(surface=NAME, probe=name, method="POST", path=path,
                    body=spec.fill_model(body, target.model(NAME)), headers=headers)
-
-
-def _answer(exchange: Exchange) -> dict[str, Any]:
-    if exchange.status is None or not 200 <= exchange.status < 300:
-        return {}
-    try:
-        data = json.loads(exchange.body)
-    except (ValueError, UnicodeDecodeError):
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 def as_param(block: dict[str, Any]) -> dict[str, Any] | None:
@@ -209,7 +143,7 @@ def _thinking_roundtrip(target: Probing) -> Request:
     """The thinking answer sent back as the assistant turn (thinking block and signature unchanged),
     followed by a new user turn."""
     first = target.request(NAME, "thinking")
-    answer = _answer(target.probe(NAME, "thinking"))
+    answer = answer_json(target.probe(NAME, "thinking"))
     turn = [p for p in (as_param(b) for b in blocks(answer)) if p is not None]
     if not turn:
         turn = [{"type": "text", "text": "391"}]
@@ -222,7 +156,7 @@ def _thinking_roundtrip(target: Probing) -> Request:
 def _tool_result(target: Probing) -> Request:
     """The forced tool call answered: the assistant's tool_use turn, then a user tool_result turn for
     its id (the spec's fixed tool-result probe when no tool_use came back)."""
-    answer = _answer(target.probe(NAME, "tools-forced"))
+    answer = answer_json(target.probe(NAME, "tools-forced"))
     uses = [b for b in blocks(answer, "tool_use") if isinstance(b.get("id"), str) and b.get("id")]
     if not uses:
         return _spec_request(target, "tool-result")
@@ -254,8 +188,8 @@ def _count_tokens(target: Probing) -> Request:
 STREAM_ENDS[NAME] = stream_ended
 SURFACE = register(Surface(
     name=NAME, path=PATH, default_headers=HEADERS,
-    builders={**common_builders(NAME, PATH, HEADERS), "thinking-roundtrip": _thinking_roundtrip,
+    builders={**common_builders(NAME), "thinking-roundtrip": _thinking_roundtrip,
               "tool-result": _tool_result, "no-version": _no_version,
               "interleaved": _interleaved, "count-tokens": _count_tokens},
-    event_text=event_text, usage_counts=usage_counts,
+    event_text=event_text,
 ))

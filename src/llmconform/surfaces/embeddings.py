@@ -44,11 +44,4 @@ def decode_base64(value: Any) -> list[float] | None:
     return list(struct.unpack(f"<{len(raw) // 4}f", raw))
 
 
-def usage_counts(data: Any) -> tuple[int | None, int | None]:
-    usage = data.get("usage") if isinstance(data, dict) else None
-    if not isinstance(usage, dict):
-        return None, None
-    return usage.get("prompt_tokens"), None
-
-
-SURFACE = register(Surface(name=NAME, path=PATH, builders=common_builders(NAME, PATH), usage_counts=usage_counts))
+SURFACE = register(Surface(name=NAME, path=PATH, builders=common_builders(NAME)))

@@ -8,13 +8,12 @@ here, from the spec's probes of each operation.
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from llmconform import spec
 from llmconform.exchange import Request
-from llmconform.surfaces import UNKNOWN_MODEL, Surface, register, sub, with_auth
+from llmconform.surfaces import UNKNOWN_MODEL, Surface, answer_json, malformed_json, register, sub, with_auth
 
 if TYPE_CHECKING:
     from llmconform.exchange import Exchange
@@ -31,22 +30,9 @@ HEADER, QUERY = "x-goog-api-key", "query-key"
 FUNCTION = "get_weather"
 TOOL_RESULT = "18 degrees Celsius and sunny"
 
-# The canonical status names Google pairs with each HTTP status (google.rpc.Code's HTTP mapping).
-ERROR_STATUSES = {
-    400: ("INVALID_ARGUMENT", "FAILED_PRECONDITION", "OUT_OF_RANGE"),
-    401: ("UNAUTHENTICATED",),
-    403: ("PERMISSION_DENIED",),
-    404: ("NOT_FOUND",),
-    409: ("ABORTED", "ALREADY_EXISTS"),
-    429: ("RESOURCE_EXHAUSTED",),
-    499: ("CANCELLED",),
-    500: ("INTERNAL", "UNKNOWN", "DATA_LOSS"),
-    501: ("UNIMPLEMENTED",),
-    503: ("UNAVAILABLE",),
-    504: ("DEADLINE_EXCEEDED",),
-}
+SPEC = spec.load(NAME)
 # Top-level fields of OpenAI's answers (and LiteLLM's `text` convenience): a translated backend.
-OPENAI_FIELDS = ("id", "object", "created", "choices", "usage", "model", "text", "system_fingerprint")
+OPENAI_FIELDS = SPEC.listed("GenerateContentResponse", "openai-fields")
 
 
 # -- reading answers ----------------------------------------------------------------------------
@@ -90,7 +76,8 @@ def finish_reason(data: Any, index: int = 0) -> Any:
 
 
 def usage(data: Any) -> dict[str, Any]:
-    return sub(data, "usageMetadata")
+    """The usage object of an answer or stream piece, where the spec's usage reader finds it."""
+    return SPEC.usage.holder(data)
 
 
 def pieces(data: Any) -> list[Any]:
@@ -102,34 +89,12 @@ def event_text(data: Any) -> str:
     return text(data)
 
 
-def _count(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def usage_counts(data: Any) -> tuple[int | None, int | None]:
-    """(input, output) of an answer or stream piece; output counts thinking too (billed as output).
-    For a JSON-array stream, the last piece that carries usage."""
-    if isinstance(data, list):
-        found: tuple[int | None, int | None] = (None, None)
-        for item in data:
-            counts = usage_counts(item)
-            if counts != (None, None):
-                found = counts
-        return found
-    meta = usage(data)
-    if not meta:
-        return None, None
-    output = _count(meta.get("candidatesTokenCount"))
-    thought = _count(meta.get("thoughtsTokenCount"))
-    if output is not None and thought is not None:
-        output += thought
-    return _count(meta.get("promptTokenCount")), output
-
-
-COUNTS = ("promptTokenCount", "cachedContentTokenCount", "candidatesTokenCount", "toolUsePromptTokenCount",
-          "thoughtsTokenCount", "totalTokenCount")
-# The counts totalTokenCount is the sum of, as the reference defines it (an absent count is zero).
-SUMMED = ("promptTokenCount", "candidatesTokenCount", "thoughtsTokenCount", "toolUsePromptTokenCount")
+# The counts usageMetadata may give (its properties that are token counts); the total, and the
+# counts it is the sum of, as the reference defines it (an absent count is zero).
+COUNTS = tuple(name for name, prop in SPEC.schema("UsageMetadata")["properties"].items()
+               if str(prop.get("$ref", "")).endswith("/TokenCount"))
+TOTAL = str(SPEC.schema("UsageMetadata")["x-llmconform-total"]["field"])
+SUMMED = tuple(str(n) for n in SPEC.schema("UsageMetadata")["x-llmconform-total"]["of"])
 
 
 def is_count(value: Any) -> bool:
@@ -137,11 +102,12 @@ def is_count(value: Any) -> bool:
 
 
 def usage_numbers(meta: dict[str, Any], served_text: bool) -> None:
-    """promptTokenCount and totalTokenCount (and candidatesTokenCount beside an answer) are there,
-    and every count given is a non-negative integer."""
+    """The input count and the total (and the output count beside an answer) are there, and every
+    count given is a non-negative integer."""
     from llmconform.verdict import expect
 
-    required = ["promptTokenCount", "totalTokenCount"] + (["candidatesTokenCount"] if served_text else [])
+    usage = SPEC.usage
+    required = [usage.input[0], TOTAL] + ([usage.output[0]] if served_text else [])
     for name in required:
         expect(is_count(meta.get(name)), f"usageMetadata.{name} a non-negative integer", meta.get(name))
     for name in COUNTS:
@@ -154,11 +120,9 @@ def usage_arithmetic(meta: dict[str, Any]) -> None:
     from llmconform.verdict import expect
 
     values = {name: meta.get(name, 0) for name in SUMMED}
-    expect(all(is_count(v) for v in values.values()) and is_count(meta.get("totalTokenCount")),
-           "integer token counts", meta)
-    expect(meta["totalTokenCount"] == sum(values.values()),
-           "totalTokenCount = promptTokenCount + candidatesTokenCount + thoughtsTokenCount "
-           "(+ toolUsePromptTokenCount)", {"totalTokenCount": meta["totalTokenCount"], **values})
+    expect(all(is_count(v) for v in values.values()) and is_count(meta.get(TOTAL)), "integer token counts", meta)
+    expect(meta[TOTAL] == sum(values.values()),
+           f"{TOTAL} = {' + '.join(SUMMED[:-1])} (+ {SUMMED[-1]})", {TOTAL: meta[TOTAL], **values})
 
 
 def declared_functions(body: Any, allowed_only: bool = True) -> list[str]:
@@ -199,15 +163,13 @@ def model_of(request: Request) -> str:
 # -- error envelopes ----------------------------------------------------------------------------
 
 def _status_names(body: dict[str, Any], exchange: Exchange, what: str) -> None:
+    from llmconform import checks
     from llmconform.verdict import expect
 
     error = sub(body, "error")
     expect(error.get("code") == exchange.status, f"{what}: error.code {exchange.status} (the HTTP status)",
            error.get("code"), exchange=exchange)
-    wanted = ERROR_STATUSES.get(exchange.status or 0)
-    if wanted:
-        expect(error.get("status") in wanted, f"{what}: error.status {' or '.join(wanted)} for status "
-               f"{exchange.status}", error.get("status"), exchange=exchange)
+    checks.error_kind(body, exchange.status, NAME, what, exchange=exchange)
 
 
 def native_error(exchange: Exchange, statuses: tuple[int, ...] | range, what: str) -> dict[str, Any]:
@@ -244,16 +206,6 @@ def _spec_request(target: Probing, name: str, template: str, query: str = "") ->
     return Request(surface=NAME, probe=name, method="POST", path=path, body=spec.fill_model(body, target.model(NAME)))
 
 
-def _answer(exchange: Exchange) -> dict[str, Any]:
-    if exchange.status is None or not 200 <= exchange.status < 300:
-        return {}
-    try:
-        data = json.loads(exchange.body)
-    except (ValueError, UnicodeDecodeError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 def _stream(target: Probing) -> Request:
     return _spec_request(target, "stream", STREAM, SSE)
 
@@ -282,7 +234,7 @@ def _get_model(target: Probing) -> Request:
 def _function_response(target: Probing) -> Request:
     """The forced call answered: the model's functionCall turn sent back, then a user turn with a
     functionResponse for it (the spec's fixed function-response probe when no call came back)."""
-    answer = _answer(target.probe(NAME, "tools-forced"))
+    answer = answer_json(target.probe(NAME, "tools-forced"))
     calls = [c for c in function_calls(answer) if isinstance(c.get("name"), str) and c.get("name")]
     config = target.surface_config(NAME)
     if not calls or (config is not None and "function-response" in config.requests):
@@ -304,12 +256,6 @@ def _unknown_model(target: Probing) -> Request:
     return replace(basic, probe="unknown-model", path=spec.fill_model(GENERATE, UNKNOWN_MODEL))
 
 
-def _malformed_json(target: Probing) -> Request:
-    raw = b'{"contents": [{"role": "user", "parts": [{"text": "hi"'
-    return Request(surface=NAME, probe="malformed-json", method="POST",
-                   path=spec.fill_model(GENERATE, target.model(NAME)), raw_body=raw)
-
-
 def _with_style(style: str) -> Any:
     """The basic probe with the key sent in the given style (the profile's own style is the basic
     probe itself: no second request)."""
@@ -327,9 +273,9 @@ SURFACE = register(Surface(
     name=NAME, path=GENERATE,
     builders={"auth-none": with_auth(NAME, "basic", "none"), "auth-wrong": with_auth(NAME, "basic", "wrong"),
               "auth-header": _with_style(HEADER), "auth-query": _with_style(QUERY),
-              "malformed-json": _malformed_json, "unknown-model": _unknown_model,
+              "malformed-json": malformed_json(NAME), "unknown-model": _unknown_model,
               "stream": _stream, "stream-json": _stream_json, "tools-stream": _tools_stream,
               "count-tokens": _count_tokens, "models-list": _list_models, "models-get": _get_model,
               "function-response": _function_response},
-    event_text=event_text, usage_counts=usage_counts,
+    event_text=event_text,
 ))

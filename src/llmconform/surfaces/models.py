@@ -7,15 +7,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from llmconform import spec
 from llmconform.exchange import Exchange, Request
-from llmconform.surfaces import Surface, register, sub, with_auth
+from llmconform.surfaces import Surface, register, with_auth
 
 if TYPE_CHECKING:
     from llmconform.surfaces import Probing
 
 NAME = "models"
 PATH = "/v1/models"
-ANTHROPIC_VERSION = ("anthropic-version", "2023-06-01")
 
 OPENAI, ANTHROPIC = "openai", "anthropic"
 # flavour -> (list schema, error envelope schema) in openapi/models.yaml
@@ -52,21 +52,19 @@ def native_error(exchange: Exchange, target: Probing, statuses: tuple[int, ...] 
     with the `error.type` the official API pairs with the status)."""
     # Imported here: checks imports report, which imports the surfaces.
     from llmconform import checks
-    from llmconform.surfaces.anthropic_messages import ERROR_TYPES
 
     kind = flavour(target)
     # The one envelope rule of every surface (a departure the SDKs read warns; the Anthropic
     # flavour declares none it tolerates).
     body = checks.error_envelope(exchange, NAME, statuses, what, schema=SCHEMAS[kind][1])
     if kind == ANTHROPIC:
-        checks.error_kind(sub(body, "error").get("type"), exchange.status, ERROR_TYPES,
-                          f"{what}: error.type", exchange=exchange)
+        checks.error_kind(body, exchange.status, NAME, what, schema=SCHEMAS[kind][1], exchange=exchange)
     return body if isinstance(body, dict) else {}
 
 
 def _list(target: Probing) -> Request:
     """GET /v1/models with the profile's key, no body; the Anthropic flavour adds anthropic-version."""
-    headers = (ANTHROPIC_VERSION,) if flavour(target) == ANTHROPIC else ()
+    headers = spec.load(NAME).header_defaults(PATH, "get", required=False) if flavour(target) == ANTHROPIC else ()
     return Request(surface=NAME, probe="list", method="GET", path=PATH, body=None, headers=headers)
 
 

@@ -41,13 +41,6 @@ def event_text(data: Any) -> str:
                    if isinstance(c.get("delta"), dict) and isinstance(c["delta"].get("content"), str))
 
 
-def usage_counts(data: Any) -> tuple[int | None, int | None]:
-    usage = data.get("usage") if isinstance(data, dict) else None
-    if not isinstance(usage, dict):
-        return None, None
-    return usage.get("prompt_tokens"), usage.get("completion_tokens")
-
-
 def stream_ended(events: list[Event]) -> bool:
     """A chat stream is over once it sent [DONE], a finish_reason, or an error: closed before any
     of them, it was cut (what is missing after them is the checks' to judge)."""
@@ -104,6 +97,6 @@ def _tools_result(target: Probing) -> Request:
 STREAM_ENDS[NAME] = stream_ended
 SURFACE = register(Surface(
     name=NAME, path=PATH,
-    builders={**common_builders(NAME, PATH), "tools-result": _tools_result},
-    event_text=event_text, usage_counts=usage_counts,
+    builders={**common_builders(NAME), "tools-result": _tools_result},
+    event_text=event_text,
 ))

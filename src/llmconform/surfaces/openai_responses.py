@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from llmconform import spec
 from llmconform.exchange import STREAM_ENDS, Request
-from llmconform.surfaces import Surface, common_builders, register, sub
-from llmconform.surfaces.responses_stream import TERMINAL, TEXT_DELTA
+from llmconform.surfaces import Surface, common_builders, ends_with, register, sub
+from llmconform.surfaces.responses_stream import EVENTS, TERMINAL, TEXT_DELTA
 from llmconform.verdict import Error, expect, warn
 
 if TYPE_CHECKING:
@@ -134,25 +134,10 @@ def event_text(data: Any) -> str:
     return ""
 
 
-def usage_counts(data: Any) -> tuple[int | None, int | None]:
-    """(input_tokens, output_tokens) of a Response body, or of the response a terminal event carries."""
-    if not isinstance(data, dict):
-        return None, None
-    found = usage(data) or usage(data.get("response"))
-    if not found:
-        return None, None
-    return found.get("input_tokens"), found.get("output_tokens")
-
-
 def stream_ended(events: list[Event]) -> bool:
     """A Responses stream is over once it sent a terminal event (response.completed, .incomplete,
     .failed) or an error event: closed before any of them, it was cut."""
-    for event in events:
-        data = event.json()
-        kind = data.get("type") if isinstance(data, dict) else None
-        if kind in (*TERMINAL, "error") or event.event == "error":
-            return True
-    return False
+    return ends_with(events, EVENTS.all("ends"))
 
 
 def streamed_text(payloads: list[dict[str, Any]]) -> str:
@@ -201,12 +186,12 @@ def streamed_parts(payloads: list[dict[str, Any]]) -> dict[tuple[Any, Any], Stre
         kind = p.get("type")
         if kind == TEXT_DELTA and isinstance(p.get("delta"), str):
             part(p).deltas.append(p["delta"])
-        elif kind == "response.output_text.done":
+        elif kind == EVENTS["text-done"]:
             part(p).done_text = p.get("text")
-        elif kind == "response.content_part.done" and isinstance(p.get("part"), dict) \
+        elif kind == EVENTS["part-done"] and isinstance(p.get("part"), dict) \
                 and p["part"].get("type") == "output_text":
             part(p).part_done_text = p["part"].get("text")
-        elif kind == "response.content_part.added" and isinstance(p.get("part"), dict) \
+        elif kind == EVENTS["part-added"] and isinstance(p.get("part"), dict) \
                 and p["part"].get("type") == "output_text":
             part(p)
     return parts
@@ -223,13 +208,13 @@ def streamed_calls(payloads: list[dict[str, Any]]) -> dict[Any, dict[str, Any]]:
     for p in payloads:
         kind = p.get("type")
         item = sub(p, "item")
-        if kind == "response.output_item.added" and item.get("type") == "function_call":
+        if kind == EVENTS["item-added"] and item.get("type") == "function_call":
             call(item.get("id"))["added"] = item
-        elif kind == "response.function_call_arguments.delta" and isinstance(p.get("delta"), str):
+        elif kind == EVENTS["arguments-delta"] and isinstance(p.get("delta"), str):
             call(p.get("item_id"))["deltas"].append(p["delta"])
-        elif kind == "response.function_call_arguments.done":
+        elif kind == EVENTS["arguments-done"]:
             call(p.get("item_id"))["done"] = p.get("arguments")
-        elif kind == "response.output_item.done" and item.get("type") == "function_call":
+        elif kind == EVENTS["item-done"] and item.get("type") == "function_call":
             call(item.get("id"))["item_done"] = item
     return calls
 
@@ -267,6 +252,6 @@ def _function_call_output(target: Probing) -> Request:
 STREAM_ENDS[NAME] = stream_ended
 SURFACE = register(Surface(
     name=NAME, path=PATH,
-    builders={**common_builders(NAME, PATH), "function-call-output": _function_call_output,},
-    event_text=event_text, usage_counts=usage_counts,
+    builders={**common_builders(NAME), "function-call-output": _function_call_output,},
+    event_text=event_text,
 ))

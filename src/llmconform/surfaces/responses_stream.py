@@ -5,26 +5,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from llmconform import spec
 from llmconform.surfaces import sub
 
-TERMINAL = ("response.completed", "response.incomplete", "response.failed")
-TEXT_DELTA = "response.output_text.delta"
-
-# The events allowed inside an output item of each type, between output_item.added and .done.
-_IN_ITEM = {
-    "message": ("response.content_part.added", "response.content_part.done", TEXT_DELTA,
-                "response.output_text.done", "response.output_text.annotation.added",
-                "response.refusal.delta", "response.refusal.done"),
-    "function_call": ("response.function_call_arguments.delta", "response.function_call_arguments.done"),
-    "reasoning": ("response.reasoning_summary_part.added", "response.reasoning_summary_part.done",
-                  "response.reasoning_summary_text.delta", "response.reasoning_summary_text.done",
-                  "response.reasoning_text.delta", "response.reasoning_text.done",
-                  "response.content_part.added", "response.content_part.done"),
-}
-_PART_EVENTS = (TEXT_DELTA, "response.output_text.done", "response.output_text.annotation.added",
-                "response.refusal.delta", "response.refusal.done")
-_GRAMMAR = {"response.created", "response.queued", "response.in_progress", "response.output_item.added",
-            "response.output_item.done", *TERMINAL, *(e for events in _IN_ITEM.values() for e in events)}
+# The stream's event types by role (openapi: ResponseStreamEvent's x-llmconform-events).
+EVENTS = spec.load("openai-responses").vocabulary("ResponseStreamEvent")
+TERMINAL = EVENTS.all("terminal")
+TEXT_DELTA = EVENTS["text-delta"]
+_CREATED, _QUEUED, _IN_PROGRESS = EVENTS["created"], EVENTS["queued"], EVENTS["in-progress"]
+_ITEM_ADDED, _ITEM_DONE = EVENTS["item-added"], EVENTS["item-done"]
+_PART_ADDED, _PART_DONE = EVENTS["part-added"], EVENTS["part-done"]
+_ARGS_DONE = EVENTS["arguments-done"]
+# The events that close a content part's text.
+_TEXT_DONE = (EVENTS["text-done"], EVENTS["refusal-done"])
+_IN_ITEM = EVENTS.table("in-item")
+_PART_EVENTS = EVENTS.all("in-part")
+_GRAMMAR = {_CREATED, _QUEUED, _IN_PROGRESS, _ITEM_ADDED, _ITEM_DONE, *TERMINAL,
+            *(e for events in _IN_ITEM.values() for e in events)}
 
 
 def _index(p: dict[str, Any]) -> Any:
@@ -47,13 +44,11 @@ def grammar_problem(payloads: list[dict[str, Any]]) -> str | None:
     kinds = [p.get("type") for _, p in events]
     if not kinds:
         return "no Responses lifecycle event at all"
-    opening = ["response.created", "response.in_progress"]
-    if kinds[:1] != opening[:1]:
-        return f"response.created first, got {kinds[0]} (event {events[0][0]})"
-    position = 2 if kinds[1:2] == ["response.in_progress"] else 3 if kinds[1:3] == [
-        "response.queued", "response.in_progress"] else None
+    if kinds[:1] != [_CREATED]:
+        return f"{_CREATED} first, got {kinds[0]} (event {events[0][0]})"
+    position = 2 if kinds[1:2] == [_IN_PROGRESS] else 3 if kinds[1:3] == [_QUEUED, _IN_PROGRESS] else None
     if position is None:
-        return f"response.in_progress right after response.created, got {kinds[1:3]}"
+        return f"{_IN_PROGRESS} right after {_CREATED}, got {kinds[1:3]}"
     item: dict[str, Any] | None = None
     next_index = 0
     part: Any = None  # content_index of the open content part
@@ -68,9 +63,9 @@ def grammar_problem(payloads: list[dict[str, Any]]) -> str | None:
             if n != events[-1][0]:
                 return f"{where} is not the last event: {events[-1][1].get('type')} follows"
             return None
-        if kind in ("response.created", "response.queued", "response.in_progress"):
+        if kind in (_CREATED, _QUEUED, _IN_PROGRESS):
             return f"{where} after the stream had started"
-        if kind == "response.output_item.added":
+        if kind == _ITEM_ADDED:
             if item is not None:
                 return f"{where} while output item {item.get('id')} is still open"
             if _index(p) not in (None, next_index):
@@ -80,13 +75,13 @@ def grammar_problem(payloads: list[dict[str, Any]]) -> str | None:
             continue
         if item is None:
             return f"{where} outside an output item (no output_item.added before it)"
-        if kind == "response.output_item.done":
+        if kind == _ITEM_DONE:
             if _index(p) not in (None, next_index):
                 return f"{where} with output_index {p.get('output_index')}, expected {next_index}"
             if part is not None:
                 return f"{where} while content part {part} is still open (no content_part.done)"
             if item.get("type") == "function_call" and not args_done:
-                return f"{where} before response.function_call_arguments.done"
+                return f"{where} before {_ARGS_DONE}"
             item, next_index = None, next_index + 1
             continue
         allowed = _IN_ITEM.get(str(item.get("type")))
@@ -97,26 +92,26 @@ def grammar_problem(payloads: list[dict[str, Any]]) -> str | None:
         if "item_id" in p and "id" in item and p.get("item_id") != item.get("id"):
             return f"{where} for item {p.get('item_id')} inside item {item.get('id')}"
         if item.get("type") == "message":
-            if kind == "response.content_part.added":
+            if kind == _PART_ADDED:
                 if part is not None:
                     return f"{where} while content part {part} is still open"
                 part, part_text_done = p.get("content_index"), False
-            elif kind == "response.content_part.done":
+            elif kind == _PART_DONE:
                 if part is None or p.get("content_index") != part:
                     return f"{where} for content part {p.get('content_index')}, which was never added"
                 if not part_text_done:
-                    return f"{where} before response.output_text.done (or refusal.done) of its part"
+                    return f"{where} before {_TEXT_DONE[0]} (or {_TEXT_DONE[1]}) of its part"
                 part = None
             elif kind in _PART_EVENTS:
                 if part is None or p.get("content_index") != part:
                     return f"{where} outside content part {p.get('content_index')} (no content_part.added)"
                 if part_text_done:
                     return f"{where} after the part's text was done"
-                part_text_done = kind in ("response.output_text.done", "response.refusal.done")
+                part_text_done = kind in _TEXT_DONE
         elif item.get("type") == "function_call":
             if args_done:
-                return f"{where} after response.function_call_arguments.done"
-            args_done = kind == "response.function_call_arguments.done"
+                return f"{where} after {_ARGS_DONE}"
+            args_done = kind == _ARGS_DONE
     if item is not None:
         return f"output item {item.get('id')} never done, and no terminal event"
     return "no terminal event (response.completed, .incomplete or .failed): the stream was cut"

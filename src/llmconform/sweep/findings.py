@@ -14,6 +14,7 @@ import statistics
 from typing import Any
 from urllib.parse import urlsplit
 
+from llmconform import spec
 from llmconform.exchange import PROVIDER_FAULTS
 from llmconform.fingerprint import PERSONAS
 from llmconform.sweep.probes import Observation
@@ -248,6 +249,10 @@ _USAGE_SIGNALS = (("cache_creation_input_tokens", "anthropic"), ("cache_read_inp
                   ("is_byok", "openrouter"), ("claude_cache_creation_5_m_tokens", "new-api"))
 
 
+# The official prefix of an Anthropic Messages id: on a chat completion, a Messages backend.
+_MESSAGES_ID = spec.load("anthropic-messages").id_prefixes("Message")
+
+
 def first_party(model: str) -> str | None:
     tail = _tail(model)
     return next((vendor for pattern, vendor in FIRST_PARTY if pattern.search(tail)), None)
@@ -261,7 +266,8 @@ def backend_signals(seen: Observation) -> list[dict[str, str]]:
         for pattern, backend in _ID_SIGNALS:
             if pattern.search(ident):
                 found[(backend, f"id {ident[:24]}")] = None
-        if surface == "openai-chat" and ident.startswith("msg_") and "_bdrk_" not in ident and "_vrtx_" not in ident:
+        if surface == "openai-chat" and ident.startswith(_MESSAGES_ID) and "_bdrk_" not in ident \
+                and "_vrtx_" not in ident:
             found[("anthropic", f"a Messages id on a chat completion: {ident[:24]}")] = None
     prefixes: set[str] = set()
     for name, value in seen.exchange.headers.items():

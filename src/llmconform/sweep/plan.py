@@ -118,11 +118,8 @@ def probe_body(surface: str, probe: str, model: str) -> dict[str, Any]:
 
 
 def output_cap(surface: str, probe: str) -> int:
-    body = probe_body(surface, probe, "m")
-    for name in ("max_tokens", "max_completion_tokens", "max_output_tokens"):
-        if isinstance(body.get(name), int):
-            return int(body[name])
-    return 0  # embeddings: no output tokens
+    limit = spec.output_limit_of(surface, probe_body(surface, probe, "m"))
+    return limit if limit is not None else 0  # embeddings: no output tokens
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from typing import Any
 
 from llmconform.client import Client
 from llmconform.exchange import Exchange, Request
-from llmconform.fingerprint import _ids, _usage_keys
+from llmconform.fingerprint import _ids, usage_keys
 from llmconform.report import first_token_ms
 from llmconform.sse import NOT_JSON
 from llmconform.surfaces import SURFACE_MODULES, anthropic_messages, openai_chat, openai_responses
@@ -53,17 +53,6 @@ def _model_of(data: Any) -> str | None:
         if isinstance(holder, dict) and isinstance(holder.get("model"), str) and holder["model"]:
             return str(holder["model"])
     return None
-
-
-def _anthropic_cache(data: Any) -> int:
-    """Input Anthropic counts apart from input_tokens (cache writes and reads): a hidden prompt that
-    was cached still came in."""
-    holder = data.get("message") if isinstance(data, dict) and data.get("type") == "message_start" else data
-    usage = holder.get("usage") if isinstance(holder, dict) else None
-    if not isinstance(usage, dict):
-        return 0
-    return sum(v for k in ("cache_creation_input_tokens", "cache_read_input_tokens")
-               if isinstance(v := usage.get(k), int) and not isinstance(v, bool))
 
 
 @dataclass
@@ -132,10 +121,10 @@ def observe(exchange: Exchange) -> Observation:
         tokens_in, tokens_out = reader.usage_counts(payload) if isinstance(payload, dict) else (None, None)
         seen.input_tokens = _count(tokens_in) if _count(tokens_in) is not None else seen.input_tokens
         seen.output_tokens = _count(tokens_out) if _count(tokens_out) is not None else seen.output_tokens
-        if surface == "anthropic-messages":
-            cache = max(cache, _anthropic_cache(payload))
+        # Input counted apart (Anthropic's cache writes and reads): a hidden prompt that was cached still came in.
+        cache = max(cache, reader.usage.cached(payload))
         seen.ids += _ids(payload)
-        seen.usage_keys |= _usage_keys(payload)
+        seen.usage_keys |= usage_keys(surface, payload)
     if seen.input_tokens is not None and cache:
         seen.input_tokens += cache
     seen.ids = list(dict.fromkeys(seen.ids))
