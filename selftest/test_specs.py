@@ -76,7 +76,10 @@ def test_checks_catalogue_is_current():
 
 # -- shapes live in openapi/ only ------------------------------------------------------------------
 
-SRC = Path(__file__).resolve().parents[1] / "src" / "llmconform"
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "src" / "llmconform"
+# The checks too: they read names through the surfaces modules and spec.py, as the library does.
+SCANNED = (SRC, ROOT / "tests")
 
 
 def _vocabulary() -> dict[str, str]:
@@ -125,18 +128,18 @@ def _nodes(value):
 
 
 def test_no_module_declares_a_name_the_specs_declare():
-    """No module under src/ spells out an event type, delta type, error kind, id prefix or header
-    value that a spec declares: the code names a role and reads the value through spec.py."""
+    """No module under src/ or tests/ spells out an event type, delta type, error kind, id prefix or
+    header value that a spec declares: the code names a role and reads the value through spec.py."""
     import ast
 
     vocabulary = _vocabulary()
     assert {"content_block_delta", "text_delta", "response.output_text.delta", "invalid_request_error",
             "INVALID_ARGUMENT", "chatcmpl-", "resp_", "toolu_", "2023-06-01"} <= set(vocabulary)
     found = []
-    for path in sorted(SRC.rglob("*.py")):
+    for path in sorted(p for root in SCANNED for p in root.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in vocabulary:
-                found.append(f"{path.relative_to(SRC)}:{node.lineno} {node.value!r} ({vocabulary[node.value]})")
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.value!r} ({vocabulary[node.value]})")
     assert not found, "names the specs declare, spelled out in Python:\n" + "\n".join(found)
 
 

@@ -13,7 +13,7 @@ SIGNATURE_MIN = 100
 @pytest.mark.check("anthropic-messages/fingerprint/id-prefix")
 def test_id_prefix(basic):
     """The message id starts with `msg_` (W: `chatcmpl-` says an OpenAI-shaped backend answered)."""
-    checks.id_prefix(checks.ok_json(basic).get("id"), ("msg_",), "the message id")
+    checks.official_id(checks.ok_json(basic).get("id"), "anthropic-messages", "Message", "the message id")
 
 
 @pytest.mark.check("anthropic-messages/fingerprint/tool-id-prefix")
@@ -24,7 +24,7 @@ def test_tool_id_prefix(tools_forced):
     uses = blocks(checks.ok_json(tools_forced), "tool_use")
     checks.need(uses, "a tool_use block for the forced tool", None, owner="tools/forced-call", exchange=tools_forced)
     for use in uses:
-        checks.id_prefix(use.get("id"), ("toolu_",), "the tool_use id")
+        checks.official_id(use.get("id"), "anthropic-messages", "ToolUseBlock", "the tool_use id")
 
 
 @pytest.mark.check("anthropic-messages/fingerprint/signature-length")

@@ -4,11 +4,14 @@ import pytest
 
 from llmconform import checks, spec
 from llmconform.surfaces import sub
-from llmconform.surfaces.anthropic_messages import DELTA_TYPES, EVENT_SCHEMAS, event_text, streamed_blocks
+from llmconform.surfaces.anthropic_messages import DELTA_TYPES, EVENT_SCHEMAS, EVENTS, event_text, streamed_blocks
 from llmconform.verdict import expect, fail, warn
 
 pytestmark = pytest.mark.feature("stream")
 MESSAGES = spec.load("anthropic-messages")
+# The event types the grammar names, read from the spec (MessageStreamEvent's x-llmconform-events).
+START, MESSAGE_DELTA, STOP = EVENTS["start"], EVENTS["message-delta"], EVENTS["stop"]
+BLOCK_START, BLOCK_DELTA, BLOCK_STOP = EVENTS["block-start"], EVENTS["block-delta"], EVENTS["block-stop"]
 
 
 def _data(exchange):
@@ -23,8 +26,8 @@ def _types(exchange):
 def test_model_echo(stream):
     """message_start's `model` is the requested model or a dated snapshot of it — the rule the plain
     answer is held to (W: relays alias and substitute)."""
-    start = next((d for d in _data(stream) if d.get("type") == "message_start"), None)
-    checks.need(start, "a message_start event", _types(stream)[:4], owner="stream/message-start", exchange=stream)
+    start = next((d for d in _data(stream) if d.get("type") == START), None)
+    checks.need(start, f"a {START} event", _types(stream)[:4], owner="stream/message-start", exchange=stream)
     checks.model_echo(stream.request.body.get("model"), sub(start, "message").get("model"))
 
 
@@ -34,11 +37,11 @@ def test_usage_consistent(stream):
     above 0; output_tokens above 0 when text was streamed (F), and within ±50 % of the streamed
     text's estimate (W)."""
     data = _data(stream)
-    start = next((d for d in data if d.get("type") == "message_start"), {})
-    final = [d["usage"] for d in data if d.get("type") == "message_delta" and isinstance(d.get("usage"), dict)]
-    checks.need(final, "usage in message_delta", _types(stream)[-4:], owner="stream/usage", exchange=stream)
+    start = next((d for d in data if d.get("type") == START), {})
+    final = [d["usage"] for d in data if d.get("type") == MESSAGE_DELTA and isinstance(d.get("usage"), dict)]
+    checks.need(final, f"usage in {MESSAGE_DELTA}", _types(stream)[-4:], owner="stream/usage", exchange=stream)
     thought = "".join(str(sub(d, "delta").get("thinking") or "") for d in data
-                      if d.get("type") == "content_block_delta")
+                      if d.get("type") == BLOCK_DELTA)
     # message_delta's counts are cumulative: where it repeats input_tokens, that is the final count.
     inputs = final[-1].get("input_tokens", sub(sub(start, "message"), "usage").get("input_tokens"))
     checks.usage_consistent(inputs, final[-1].get("output_tokens"), "".join(event_text(d) for d in data) + thought,
@@ -77,12 +80,12 @@ def test_event_names(stream):
 def test_message_start(stream):
     """The first event (pings aside) is `message_start`, once, carrying a message with empty content."""
     data = [d for d in _data(stream) if d.get("type") != "ping"]
-    expect(data and data[0].get("type") == "message_start", "message_start as the first event",
+    expect(data and data[0].get("type") == START, f"{START} as the first event",
            [d.get("type") for d in data[:3]])
-    starts = [d for d in data if d.get("type") == "message_start"]
-    expect(len(starts) == 1, "exactly one message_start", len(starts))
+    starts = [d for d in data if d.get("type") == START]
+    expect(len(starts) == 1, f"exactly one {START}", len(starts))
     message = data[0].get("message") if isinstance(data[0].get("message"), dict) else {}
-    expect(message.get("content") == [], "message_start.message.content empty ([])", message.get("content"))
+    expect(message.get("content") == [], f"{START}.message.content empty ([])", message.get("content"))
 
 
 @pytest.mark.check("anthropic-messages/stream/block-order")
@@ -93,18 +96,18 @@ def test_block_order(stream):
     for position, data in enumerate(_data(stream)):
         kind, index = data.get("type"), data.get("index")
         where = f"event {position} ({kind}, index {index})"
-        if kind == "content_block_start":
+        if kind == BLOCK_START:
             expect(open_index is None, f"block {open_index} closed before the next opens", where)
             expect(index == next_index, f"the next block index {next_index}", where)
             open_index = index
-        elif kind in ("content_block_delta", "content_block_stop"):
+        elif kind in (BLOCK_DELTA, BLOCK_STOP):
             expect(open_index is not None and index == open_index,
                    f"{kind} of the open block ({open_index})", where)
-            if kind == "content_block_stop":
+            if kind == BLOCK_STOP:
                 open_index, next_index = None, next_index + 1
-        elif kind in ("message_delta", "message_stop"):
+        elif kind in (MESSAGE_DELTA, STOP):
             expect(open_index is None, f"block {open_index} closed before {kind}", where)
-    expect(open_index is None, f"block {open_index} closed before the stream ends", "no content_block_stop")
+    expect(open_index is None, f"block {open_index} closed before the stream ends", f"no {BLOCK_STOP}")
     expect(next_index > 0, "at least one content block", _types(stream))
 
 
@@ -126,15 +129,15 @@ def test_message_delta(stream):
     """One `message_delta` after the last block closes, with `delta.stop_reason` and
     `usage.output_tokens`."""
     data = _data(stream)
-    positions = [i for i, d in enumerate(data) if d.get("type") == "message_delta"]
-    expect(len(positions) == 1, "exactly one message_delta", f"{len(positions)} in {_types(stream)}")
-    last_stop = max((i for i, d in enumerate(data) if d.get("type") == "content_block_stop"), default=-1)
-    expect(positions[0] > last_stop, "message_delta after the last content_block_stop",
-           f"message_delta at event {positions[0]}, a block closes at {last_stop}")
+    positions = [i for i, d in enumerate(data) if d.get("type") == MESSAGE_DELTA]
+    expect(len(positions) == 1, f"exactly one {MESSAGE_DELTA}", f"{len(positions)} in {_types(stream)}")
+    last_stop = max((i for i, d in enumerate(data) if d.get("type") == BLOCK_STOP), default=-1)
+    expect(positions[0] > last_stop, f"{MESSAGE_DELTA} after the last {BLOCK_STOP}",
+           f"{MESSAGE_DELTA} at event {positions[0]}, a block closes at {last_stop}")
     delta = data[positions[0]]
-    expect(sub(delta, "delta").get("stop_reason"), "delta.stop_reason in message_delta", delta)
+    expect(sub(delta, "delta").get("stop_reason"), f"delta.stop_reason in {MESSAGE_DELTA}", delta)
     output = sub(delta, "usage").get("output_tokens")
-    expect(isinstance(output, int) and not isinstance(output, bool), "usage.output_tokens in message_delta",
+    expect(isinstance(output, int) and not isinstance(output, bool), f"usage.output_tokens in {MESSAGE_DELTA}",
            delta)
 
 
@@ -143,14 +146,14 @@ def test_message_stop(stream):
     """`message_stop` ends the stream: exactly one, the last event (W: a `data: [DONE]` after it,
     which the official SDKs ignore)."""
     events = stream.stream_events()
-    stops = [e.index for e in events if _type(e) == "message_stop"]
-    expect(len(stops) == 1, "exactly one message_stop", f"{len(stops)}: {[_type(e) for e in events][-4:]}")
+    stops = [e.index for e in events if _type(e) == STOP]
+    expect(len(stops) == 1, f"exactly one {STOP}", f"{len(stops)}: {[_type(e) for e in events][-4:]}")
     after = events[stops[0] + 1:]
-    expect(not stream.framing.trailing, "nothing after message_stop", stream.framing.trailing)
+    expect(not stream.framing.trailing, f"nothing after {STOP}", stream.framing.trailing)
     if any(e.data != "[DONE]" for e in after):
-        fail("message_stop as the last event", [e.raw for e in after][:3])
+        fail(f"{STOP} as the last event", [e.raw for e in after][:3])
     if after:
-        warn("message_stop as the last event (no [DONE]: that is OpenAI's)", [e.raw for e in after][:3])
+        warn(f"{STOP} as the last event (no [DONE]: that is OpenAI's)", [e.raw for e in after][:3])
 
 
 def _type(event):
@@ -178,12 +181,12 @@ def test_usage(stream):
     """message_start.message.usage.input_tokens and the final usage.output_tokens are non-negative
     integers; output_tokens never exceeds max_tokens."""
     data = _data(stream)
-    start = next((d for d in data if d.get("type") == "message_start"), {})
+    start = next((d for d in data if d.get("type") == START), {})
     usage = sub(start, "message").get("usage") if isinstance(start.get("message"), dict) else None
-    expect(isinstance(usage, dict), "usage in message_start.message", start)
+    expect(isinstance(usage, dict), f"usage in {START}.message", start)
     checks.usage_numbers(usage, ("input_tokens",), None, ())
     final = [d["usage"] for d in data
-             if d.get("type") == "message_delta" and isinstance(d.get("usage"), dict)]
-    expect(final, "usage in message_delta", _types(stream))
+             if d.get("type") == MESSAGE_DELTA and isinstance(d.get("usage"), dict)]
+    expect(final, f"usage in {MESSAGE_DELTA}", _types(stream))
     checks.usage_numbers(final[-1], ("output_tokens",), None, ())
     checks.within_limit(final[-1]["output_tokens"], stream.request.body["max_tokens"], "max_tokens")

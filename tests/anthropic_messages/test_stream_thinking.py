@@ -2,10 +2,11 @@
 
 import pytest
 
-from llmconform.surfaces.anthropic_messages import streamed_blocks
+from llmconform.surfaces.anthropic_messages import EVENTS, streamed_blocks
 from llmconform.verdict import expect
 
 pytestmark = [pytest.mark.feature("stream"), pytest.mark.feature("thinking")]
+THINKING_DELTA, SIGNATURE_DELTA = EVENTS["thinking-delta"], EVENTS["signature-delta"]
 
 
 def _blocks(exchange):
@@ -33,8 +34,8 @@ def test_signature_delta(thinking_stream):
         if block["type"] != "thinking":
             continue
         deltas = block["deltas"]
-        expect(deltas.count("signature_delta") == 1, f"exactly one signature_delta in thinking block {index}",
+        expect(deltas.count(SIGNATURE_DELTA) == 1, f"exactly one {SIGNATURE_DELTA} in thinking block {index}",
                deltas)
-        expect(deltas[-1] == "signature_delta", f"the signature_delta last in thinking block {index}", deltas)
+        expect(deltas[-1] == SIGNATURE_DELTA, f"the {SIGNATURE_DELTA} last in thinking block {index}", deltas)
         expect(block["signature"], f"a non-empty signature in thinking block {index}", block["signature"])
-        expect("thinking_delta" in deltas, f"thinking_delta fragments in thinking block {index}", deltas)
+        expect(THINKING_DELTA in deltas, f"{THINKING_DELTA} fragments in thinking block {index}", deltas)

@@ -4,7 +4,7 @@ import pytest
 
 from llmconform import checks
 from llmconform.surfaces import sub
-from llmconform.surfaces.anthropic_messages import parse_json, streamed_blocks
+from llmconform.surfaces.anthropic_messages import EVENTS, parse_json, streamed_blocks
 from llmconform.verdict import expect
 
 pytestmark = [pytest.mark.feature("stream"), pytest.mark.feature("tools")]
@@ -57,5 +57,6 @@ def test_input_json(tools_stream):
 def test_stop_reason(tools_stream):
     """message_delta says stop_reason `tool_use`."""
     data, _ = _tool_blocks(tools_stream)
-    reasons = [sub(d, "delta").get("stop_reason") for d in data if d.get("type") == "message_delta"]
-    expect(reasons and reasons[-1] == "tool_use", "stop_reason 'tool_use' in message_delta", reasons)
+    message_delta = EVENTS["message-delta"]
+    reasons = [sub(d, "delta").get("stop_reason") for d in data if d.get("type") == message_delta]
+    expect(reasons and reasons[-1] == "tool_use", f"stop_reason 'tool_use' in {message_delta}", reasons)

@@ -9,7 +9,7 @@ from llmconform.surfaces import sub
 @pytest.mark.check("openai-chat/fingerprint/id-prefix")
 def test_id_prefix(basic):
     """The completion id starts with `chatcmpl-` (W: `msg_` says a Claude backend answered)."""
-    checks.id_prefix(checks.ok_json(basic).get("id"), ("chatcmpl-",), "the completion id")
+    checks.official_id(checks.ok_json(basic).get("id"), "openai-chat", "ChatCompletion", "the completion id")
 
 
 @pytest.mark.check("openai-chat/fingerprint/hidden-prompt")

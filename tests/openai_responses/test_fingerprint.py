@@ -4,16 +4,17 @@ import pytest
 
 from llmconform import checks
 from llmconform.surfaces import sub
-from llmconform.surfaces.openai_responses import extension_fields, output_items
+from llmconform.surfaces.openai_responses import extension_fields, item_id_prefixes, output_items
 from llmconform.verdict import warn
 
-ITEM_PREFIXES = {"message": "msg_", "reasoning": "rs_", "function_call": "fc_"}
+# The official id prefix of each output item type (x-llmconform-id-prefix on the item schemas).
+ITEM_PREFIXES = item_id_prefixes()
 
 
 @pytest.mark.check("openai-responses/fingerprint/id-prefix")
 def test_id_prefix(basic):
     """The response id starts with `resp_` (W: `chatcmpl-` or `msg_` says another API's backend)."""
-    checks.id_prefix(checks.ok_json(basic).get("id"), ("resp_",), "the response id")
+    checks.official_id(checks.ok_json(basic).get("id"), "openai-responses", "Response", "the response id")
 
 
 @pytest.mark.check("openai-responses/fingerprint/item-ids")
@@ -24,7 +25,7 @@ def test_item_ids(basic):
     odd = [f"{i['type']} {i.get('id')!r}" for i in items
            if not str(i.get("id", "")).startswith(ITEM_PREFIXES[i["type"]])]
     if odd:
-        warn("item ids msg_ (message), rs_ (reasoning), fc_ (function_call)", "; ".join(odd))
+        warn("item ids " + ", ".join(f"{prefix} ({kind})" for kind, prefix in ITEM_PREFIXES.items()), "; ".join(odd))
 
 
 @pytest.mark.check("openai-responses/fingerprint/call-ids")
@@ -36,8 +37,9 @@ def test_call_ids(tools_forced):
     checks.need(calls, "a function_call item for the forced tool", None, owner="tools/forced-call",
                 exchange=tools_forced)
     for item in calls:
-        checks.id_prefix(item.get("id"), ("fc_",), "the function_call item id")
-        checks.id_prefix(item.get("call_id"), ("call_",), "the function_call call_id")
+        checks.official_id(item.get("id"), "openai-responses", "FunctionCallItem", "the function_call item id")
+        checks.official_id(item.get("call_id"), "openai-responses", "FunctionCallItem", "the function_call call_id",
+                           field="call_id")
 
 
 @pytest.mark.check("openai-responses/fingerprint/extension-fields")

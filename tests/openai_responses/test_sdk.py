@@ -4,7 +4,7 @@
 import pytest
 
 from llmconform import sdk
-from llmconform.surfaces.openai_responses import TEXT_DELTA, limit_spent_on_reasoning
+from llmconform.surfaces.openai_responses import EVENTS, TEXT_DELTA, limit_spent_on_reasoning
 from llmconform.verdict import expect
 
 pytestmark = pytest.mark.skipif(not sdk.available("openai"),
@@ -45,7 +45,7 @@ def test_stream(stream):
                 last = event
             # The helper keeps a final response for response.completed only; a stream that ends
             # without a terminal event makes get_final_response() raise, as it does in an app.
-            stopped = last is not None and last.type in ("response.incomplete", "response.failed")
+            stopped = last is not None and last.type in (EVENTS["incomplete"], EVENTS["failed"])
             final = None if stopped else events.get_final_response()
         return text, last, final
 

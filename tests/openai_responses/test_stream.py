@@ -5,6 +5,7 @@ import pytest
 from llmconform import checks, spec
 from llmconform.surfaces import sub
 from llmconform.surfaces.openai_responses import (
+    EVENTS,
     TERMINAL,
     limit_spent_on_reasoning,
     output_items,
@@ -142,7 +143,7 @@ def test_text_joins(stream):
     content_part.done part and its output_item.done message."""
     payloads = _payloads(stream)
     items = {p["item"].get("id"): p["item"] for p in payloads
-             if p.get("type") == "response.output_item.done" and isinstance(p.get("item"), dict)}
+             if p.get("type") == EVENTS["item-done"] and isinstance(p.get("item"), dict)}
     for (item_id, index), part in streamed_parts(payloads).items():
         where = f"item {item_id} part {index}"
         expect(part.done_text == part.joined, f"{where}: output_text.done text equal to the joined deltas",
@@ -199,7 +200,7 @@ def test_no_error_event(stream):
     for event, data in stream.data_events():
         kind = data.get("type") if isinstance(data, dict) else None
         expect(kind != "error" and event.event != "error", "no error event after status 200", event.raw)
-        expect(kind != "response.failed", "no response.failed after status 200",
+        expect(kind != EVENTS["failed"], f"no {EVENTS['failed']} after status 200",
                sub(data, "response").get("error"))
 
 

@@ -119,6 +119,21 @@ def extension_fields(schema: str, value: Any, what: str) -> None:
         warn(f"only the fields the official {schema} has in {what}", received, extra=extra)
 
 
+def item_id_prefixes() -> dict[str, str]:
+    """The official id prefix of each output item type, in the order OutputItem lists them: each
+    branch whose `type` is a const and whose `id` declares `x-llmconform-id-prefix`."""
+    definitions = spec.load(NAME)
+    found: dict[str, str] = {}
+    for branch in definitions.node("OutputItem").get("oneOf", []):
+        name = str(branch.get("$ref", "")).rsplit("/", 1)[-1]
+        kind = definitions.node(name, "type").get("const")
+        prefix = definitions.node(name, "id").get("x-llmconform-id-prefix") \
+            if "id" in definitions.properties(name) else None
+        if isinstance(kind, str) and isinstance(prefix, str):
+            found[kind] = prefix
+    return found
+
+
 def _who_adds(prop: dict[str, Any]) -> str:
     lines = str(prop.get("description", "")).strip().splitlines() or [""]
     return lines[0].removeprefix("Relay extension").lstrip(" ,:;—-")[:100]
