@@ -169,13 +169,6 @@ def test_no_error_event(stream):
                event.raw)
 
 
-@pytest.mark.check("anthropic-messages/stream/text-nonempty")
-def test_text_nonempty(stream):
-    """The streamed text (the joined text_delta texts) is not empty."""
-    streamed = "".join(event_text(d) for d in _data(stream))
-    expect(streamed.strip(), "non-empty streamed text", stream.excerpt())
-
-
 @pytest.mark.check("anthropic-messages/stream/usage")
 def test_usage(stream):
     """message_start.message.usage.input_tokens and the final usage.output_tokens are non-negative

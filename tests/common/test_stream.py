@@ -1,15 +1,29 @@
 """A streamed answer's delivery: answered as a stream, whole, valid UTF-8 — one rule for every
-surface that streams server-sent events after a 200 (Gemini's, sent with `alt=sse`, are its own)."""
+surface that streams server-sent events after a 200 (Gemini's, sent with `alt=sse`, are its own) —
+and what every stream holds: events of the declared shape, and text."""
 
 import pytest
 
-from llmconform import checks
+from llmconform import checks, spec
+from llmconform.exchange import Exchange
+from llmconform.surfaces import SURFACE_MODULES, gemini
+from llmconform.verdict import expect
 
 SURFACES = ["anthropic-messages", "openai-chat", "openai-responses"]
-pytestmark = [pytest.mark.feature("stream"), pytest.mark.parametrize("surface", SURFACES)]
+pytestmark = pytest.mark.feature("stream")
+# The streams whose every event is one object of a single schema (no `type` to dispatch on), by
+# the name their check has always had.
+ONE_SCHEMA = [("gemini", "event-schema", "GenerateContentResponse"),
+              ("openai-chat", "chunk-schema", "ChatCompletionChunk")]
+# Where a stream's pieces are read from: its events' JSON objects; Gemini's stream has no end event,
+# so an empty one is judged by the checks reading its pieces (at least one).
+PIECES = {"gemini": gemini.streamed_pieces}
+# The Responses stream's text is its own rule (a reasoning model may spend the limit before it).
+TEXT_SURFACES = ["anthropic-messages", "gemini", "openai-chat"]
 
 
 @pytest.mark.check("{surface}/stream/content-type")
+@pytest.mark.parametrize("surface", SURFACES)
 def test_content_type(surface, stream):
     """A stream answers 200 with `Content-Type: text/event-stream` (a refused stream request fails
     here, once)."""
@@ -17,6 +31,7 @@ def test_content_type(surface, stream):
 
 
 @pytest.mark.check("{surface}/stream/terminates")
+@pytest.mark.parametrize("surface", SURFACES)
 def test_terminates(surface, stream):
     """The {surface} stream arrives whole: not reset, stalled or endless, and it closes only after
     its end (the surface's terminal event). A cut stream fails here, once; the checks that needed the
@@ -25,7 +40,26 @@ def test_terminates(surface, stream):
 
 
 @pytest.mark.check("{surface}/stream/utf8")
+@pytest.mark.parametrize("surface", SURFACES)
 def test_utf8(surface, stream):
     """The stream is valid UTF-8 from the first byte to the last (bad bytes fail even in a stream
     that was cut later; a clean but cut stream is left to stream/terminates)."""
     checks.stream_utf8(stream)
+
+
+@pytest.mark.check("{surface}/stream/{name}")
+@pytest.mark.parametrize(("surface", "name", "schema"), ONE_SCHEMA)
+def test_event_schema(surface, name, schema, stream):
+    """Every event of the {surface} stream is `data: <{schema}>`: each payload validates against the
+    spec."""
+    for event, data in stream.data_events():
+        spec.load(surface).check(schema, data, what=f"event {event.index}")
+
+
+@pytest.mark.check("{surface}/stream/text-nonempty")
+@pytest.mark.parametrize("surface", TEXT_SURFACES)
+def test_text_nonempty(surface, stream):
+    """The streamed text of the {surface} answer (the text its events carry, joined) is not empty."""
+    pieces = PIECES.get(surface, Exchange.data_objects)(stream)
+    streamed = "".join(SURFACE_MODULES[surface].event_text(p) for p in pieces)
+    expect(streamed.strip(), "non-empty streamed text", stream.excerpt())

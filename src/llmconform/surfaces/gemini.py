@@ -89,6 +89,16 @@ def event_text(data: Any) -> str:
     return text(data)
 
 
+def streamed_pieces(exchange: Exchange) -> list[dict[str, Any]]:
+    """The pieces a `?alt=sse` stream delivered (its events' JSON objects), at least one: the stream
+    has no end event of its own, so one that closes with none arrived whole yet holds no answer."""
+    from llmconform.verdict import expect
+
+    found = exchange.data_objects()
+    expect(found, "at least one event", exchange.excerpt())
+    return found
+
+
 # The counts usageMetadata may give (its properties that are token counts); the total, and the
 # counts it is the sum of, as the reference defines it (an absent count is zero).
 COUNTS = tuple(name for name, prop in SPEC.schema("UsageMetadata")["properties"].items()
