@@ -36,6 +36,16 @@ _REQUIRED = {"chat.completions.create": ("model", "messages"), "responses.create
              "responses.stream": ("model", "input"), "messages.create": ("model", "max_tokens", "messages"),
              "messages.stream": ("model", "max_tokens", "messages")}
 _FINAL = {"responses.stream": "get_final_response", "messages.stream": "get_final_message"}
+
+
+def arguments(exchange: Exchange, api: str) -> dict[str, Any]:
+    """The keyword arguments that replay the exchange's request through the SDK call `api`: the
+    parameters it takes by name, everything else in `extra_body` — the request as sent, typos
+    included. `stream` is left to the call (a stream helper streams by itself)."""
+    body = dict(exchange.request.body)
+    body.pop("stream", None)
+    named = {name: body.pop(name) for name in _REQUIRED[api]}
+    return {**named, "extra_body": body}
 _EVENT_END = re.compile(rb"\r\n\r\n|\n\n|\r\r")
 
 

@@ -14,12 +14,7 @@ def _client(exchange):
 
 
 def _arguments(exchange):
-    # Everything beyond the three required parameters rides in extra_body: the request is replayed
-    # as sent, typos included.
-    body = dict(exchange.request.body)
-    body.pop("stream", None)
-    return {"model": body.pop("model"), "max_tokens": body.pop("max_tokens"),
-            "messages": body.pop("messages"), "extra_body": body}
+    return sdk.arguments(exchange, "messages.create")
 
 
 def _final(exchange):
@@ -31,6 +26,11 @@ def _final(exchange):
             return events.get_final_message()
 
     return sdk.consume(exchange, "anthropic", read, api="messages.stream")
+
+
+def _blocks(message, kind):
+    """The SDK message's content blocks of one type."""
+    return [b for b in message.content if b.type == kind]
 
 
 @pytest.mark.check("anthropic-messages/sdk/parse")
@@ -46,7 +46,7 @@ def test_parse(basic):
 def test_stream(stream):
     """`client.messages.stream()` runs to the end; its final Message holds the streamed text."""
     message = _final(stream)
-    text = "".join(b.text for b in message.content if b.type == "text")
+    text = "".join(b.text for b in _blocks(message, "text"))
     expect(text.strip(), "non-empty text in the SDK's final message", message)
     expect(message.stop_reason, "a stop_reason in the SDK's final message", message)
 
@@ -57,7 +57,7 @@ def test_stream(stream):
 def test_stream_tools(tools_stream):
     """Streamed, the forced tool call accumulates into a tool_use block with an id and an input object."""
     message = _final(tools_stream)
-    uses = [b for b in message.content if b.type == "tool_use"]
+    uses = _blocks(message, "tool_use")
     # No tool call streamed at all is stream-tools/forced-call's to judge, once.
     checks.need(uses, "a tool_use block in the SDK's final message", message, owner="stream-tools/forced-call",
                 exchange=tools_stream)
@@ -71,6 +71,6 @@ def test_stream_tools(tools_stream):
 def test_stream_thinking(thinking_stream):
     """Streamed, thinking accumulates into a thinking block with its signature, before the text."""
     message = _final(thinking_stream)
-    thinking = [b for b in message.content if b.type == "thinking"]
+    thinking = _blocks(message, "thinking")
     expect(thinking and all(getattr(b, "signature", None) for b in thinking),
            "a thinking block with its signature in the SDK's final message", message)

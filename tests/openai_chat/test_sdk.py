@@ -14,11 +14,8 @@ def _client(exchange):
 
 
 def _create(exchange, **kwargs):
-    # Parameters ride in extra_body: the request is replayed as sent, typos included.
-    body = dict(exchange.request.body)
-    body.pop("stream", None)
-    return _client(exchange).chat.completions.create(model=body.pop("model"), messages=body.pop("messages"),
-                                                     extra_body=body, **kwargs)
+    return _client(exchange).chat.completions.create(**sdk.arguments(exchange, "chat.completions.create"),
+                                                     **kwargs)
 
 
 @pytest.mark.check("openai-chat/sdk/parse")

@@ -15,12 +15,8 @@ def _client(exchange):
     return sdk.openai_client(exchange)
 
 
-
 def _arguments(exchange):
-    # Parameters ride in extra_body: the request is replayed as sent, typos included.
-    body = dict(exchange.request.body)
-    body.pop("stream", None)
-    return {"model": body.pop("model"), "input": body.pop("input"), "extra_body": body}
+    return sdk.arguments(exchange, "responses.create")
 
 
 @pytest.mark.check("openai-responses/sdk/parse")
