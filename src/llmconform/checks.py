@@ -141,6 +141,15 @@ def model_echo(requested: Any, answered: Any) -> None:
          answered=answered)
 
 
+def usage_object(exchange: Exchange, surface: str) -> dict[str, Any]:
+    """The usage object of a 200 answer, at the field its spec names first (`x-llmconform-usage`
+    `at`: `usage`, Gemini's `usageMetadata`)."""
+    field = spec.usage(surface).at[0]
+    found = spec.dig(ok_json(exchange), field)
+    expect(isinstance(found, dict), f"a {field} object", found)
+    return dict(found)
+
+
 def usage_numbers(usage: Any, fields: tuple[str, ...], total: str | None, parts: tuple[str, ...]) -> dict[str, int]:
     """Non-negative integers, and the total equal to the sum of its parts."""
     expect(isinstance(usage, dict), "a usage object", usage)

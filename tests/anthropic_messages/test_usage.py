@@ -10,9 +10,7 @@ CACHE_FIELDS = ("cache_creation_input_tokens", "cache_read_input_tokens")
 
 
 def _usage(exchange):
-    usage = checks.ok_json(exchange).get("usage")
-    expect(isinstance(usage, dict), "a usage object", usage)
-    return usage
+    return checks.usage_object(exchange, "anthropic-messages")
 
 
 @pytest.mark.check("anthropic-messages/usage/numbers")

@@ -4,7 +4,7 @@ import pytest
 
 from llmconform import checks
 from llmconform.surfaces.gemini import is_count, text, thoughts, usage, usage_arithmetic, usage_numbers
-from llmconform.verdict import expect, warn
+from llmconform.verdict import warn
 
 
 def _count(value):
@@ -12,9 +12,7 @@ def _count(value):
 
 
 def _usage(exchange):
-    meta = checks.ok_json(exchange).get("usageMetadata")
-    expect(isinstance(meta, dict), "a usageMetadata object", meta)
-    return meta
+    return checks.usage_object(exchange, "gemini")
 
 
 @pytest.mark.check("gemini/usage/numbers")

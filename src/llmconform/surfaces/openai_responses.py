@@ -71,6 +71,17 @@ def reasoning_tokens(data: Any) -> Any:
     return details.get("reasoning_tokens") if isinstance(details, dict) else None
 
 
+def reasoning_within_output(data: Any) -> int:
+    """`output_tokens_details.reasoning_tokens`, held to being a non-negative integer no larger
+    than `output_tokens` (reasoning is part of the output), the rule every answer's usage keeps."""
+    spent, output = reasoning_tokens(data), usage(data).get("output_tokens")
+    expect(isinstance(spent, int) and spent >= 0,
+           "usage.output_tokens_details.reasoning_tokens a non-negative integer", data.get("usage"))
+    expect(isinstance(output, int) and spent <= output, "reasoning_tokens <= output_tokens",
+           {"reasoning_tokens": spent, "output_tokens": output})
+    return int(spent)
+
+
 def reasoning_text(item: Any) -> str:
     """The readable text a reasoning item carries (its summary and content parts)."""
     if not isinstance(item, dict):
