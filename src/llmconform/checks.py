@@ -141,6 +141,11 @@ def model_echo(requested: Any, answered: Any) -> None:
          answered=answered)
 
 
+def unique_ids(ids: list[Any], what: str) -> None:
+    """Ids a client matches answers by (tool call ids, listed ids): non-empty strings, none twice."""
+    expect(all(isinstance(i, str) and i for i in ids) and len(set(ids)) == len(ids), f"non-empty unique {what}", ids)
+
+
 def usage_object(exchange: Exchange, surface: str) -> dict[str, Any]:
     """The usage object of a 200 answer, at the field its spec names first (`x-llmconform-usage`
     `at`: `usage`, Gemini's `usageMetadata`)."""

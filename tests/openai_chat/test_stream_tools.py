@@ -2,42 +2,24 @@
 
 import pytest
 
-from llmconform import checks
-from llmconform.surfaces import parse_arguments, sub
-from llmconform.surfaces.openai_chat import choices, streamed_tool_calls
+from llmconform.surfaces import parse_arguments
+from llmconform.surfaces.openai_chat import choices, streamed_forced_calls
 from llmconform.verdict import expect
 
 pytestmark = [pytest.mark.feature("stream"), pytest.mark.feature("tools")]
 
 
-def _calls(exchange):
-    chunks = exchange.data_objects()
-    calls = streamed_tool_calls(chunks)
-    checks.need(calls, "tool_calls deltas for the forced call", exchange.excerpt(),
-                owner="stream-tools/forced-call", exchange=exchange)
-    return chunks, calls
-
-
-@pytest.mark.check("openai-chat/stream-tools/forced-call")
-def test_forced_call(tools_stream):
-    """Streamed, tool_choice naming get_weather → tool_calls deltas calling get_weather; streamed
-    text instead fails, whatever the model."""
-    _, calls = _calls(tools_stream)
-    names = [call["name"] or sub(call["first"], "function").get("name") for call in calls.values()]
-    expect("get_weather" in names, "a streamed call of the requested function get_weather", names)
-
-
 @pytest.mark.check("openai-chat/stream-tools/indexes")
 def test_indexes(tools_stream):
     """Every tool_calls delta has an `index`, 0-based and dense."""
-    _, calls = _calls(tools_stream)
+    _, calls = streamed_forced_calls(tools_stream)
     expect(sorted(calls) == list(range(len(calls))), "indexes 0..n-1", sorted(calls, key=str))
 
 
 @pytest.mark.check("openai-chat/stream-tools/first-delta")
 def test_first_delta(tools_stream):
     """The first delta of each index carries `id`, `type: function` and `function.name`."""
-    _, calls = _calls(tools_stream)
+    _, calls = streamed_forced_calls(tools_stream)
     for index, call in calls.items():
         first = call["first"]
         function = first.get("function") or {}
@@ -48,7 +30,7 @@ def test_first_delta(tools_stream):
 @pytest.mark.check("openai-chat/stream-tools/arguments")
 def test_arguments(tools_stream):
     """The joined `arguments` of each call parse as a JSON object."""
-    _, calls = _calls(tools_stream)
+    _, calls = streamed_forced_calls(tools_stream)
     for index, call in calls.items():
         expect(isinstance(parse_arguments(call["arguments"]), dict),
                f"joined arguments of call {index}: a JSON object", call["arguments"])
@@ -57,6 +39,6 @@ def test_arguments(tools_stream):
 @pytest.mark.check("openai-chat/stream-tools/finish-reason")
 def test_finish_reason(tools_stream):
     """finish_reason `tool_calls` ends a stream that emitted calls (and only such a stream)."""
-    chunks, _ = _calls(tools_stream)
+    chunks, _ = streamed_forced_calls(tools_stream)
     reasons = [ch.get("finish_reason") for c in chunks for ch in choices(c) if ch.get("finish_reason")]
     expect(reasons and reasons[-1] == "tool_calls", "finish_reason 'tool_calls'", reasons)

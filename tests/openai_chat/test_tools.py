@@ -4,37 +4,18 @@ import pytest
 
 from llmconform import checks, spec
 from llmconform.surfaces import parse_arguments, sub
-from llmconform.surfaces.openai_chat import message
+from llmconform.surfaces.openai_chat import forced_calls
 from llmconform.verdict import expect
 
 pytestmark = pytest.mark.feature("tools")
 CHAT = spec.load("openai-chat")
 
 
-def _calls(exchange):
-    msg = message(checks.ok_json(exchange))
-    calls = msg.get("tool_calls")
-    # Answered with text instead: forced-call fails (whatever the model), the rest cannot be judged.
-    checks.need(isinstance(calls, list) and calls, "message.tool_calls with the forced call", msg,
-                owner="tools/forced-call", exchange=exchange)
-    return calls
-
-
-@pytest.mark.check("openai-chat/tools/forced-call")
-def test_forced_call(tools_forced):
-    """tool_choice naming get_weather → a tool call of get_weather; a text answer fails, whatever
-    the model (the provider must honour tool_choice or refuse the request)."""
-    names = [sub(c, "function").get("name") for c in _calls(tools_forced)]
-    expect("get_weather" in names, "a call of the requested function get_weather", names)
-
-
 @pytest.mark.check("openai-chat/tools/call-ids")
 def test_call_ids(tools_forced):
     """Every tool call has a non-empty, unique `id` and `type: function`."""
-    calls = _calls(tools_forced)
-    ids = [c.get("id") for c in calls]
-    expect(all(isinstance(i, str) and i for i in ids) and len(set(ids)) == len(ids),
-           "non-empty unique tool call ids", ids)
+    calls = forced_calls(tools_forced)
+    checks.unique_ids([c.get("id") for c in calls], "tool call ids")
     types = [c.get("type") for c in calls]
     expect(all(t == "function" for t in types), "type 'function' on every call", types)
 
@@ -42,7 +23,7 @@ def test_call_ids(tools_forced):
 @pytest.mark.check("openai-chat/tools/arguments-json")
 def test_arguments_json(tools_forced):
     """`function.arguments` is a JSON string that parses to an object."""
-    for call in _calls(tools_forced):
+    for call in forced_calls(tools_forced):
         arguments = sub(call, "function").get("arguments")
         expect(isinstance(parse_arguments(arguments), dict), "arguments: a JSON string of an object", arguments)
 
@@ -50,7 +31,7 @@ def test_arguments_json(tools_forced):
 @pytest.mark.check("openai-chat/tools/finish-reason")
 def test_finish_reason(tools_forced):
     """A forced call ends with finish_reason `tool_calls`."""
-    _calls(tools_forced)
+    forced_calls(tools_forced)
     choices = checks.ok_json(tools_forced).get("choices") or [{}]
     expect(choices[0].get("finish_reason") == "tool_calls", "finish_reason 'tool_calls'",
            choices[0].get("finish_reason"))

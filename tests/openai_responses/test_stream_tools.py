@@ -2,13 +2,8 @@
 
 import pytest
 
-from llmconform import checks
 from llmconform.surfaces import parse_arguments
-from llmconform.surfaces.openai_responses import (
-    output_items,
-    streamed_calls,
-    terminal_response,
-)
+from llmconform.surfaces.openai_responses import output_items, streamed_forced_calls, terminal_response
 from llmconform.surfaces.responses_stream import grammar_problem
 from llmconform.verdict import expect
 
@@ -21,28 +16,11 @@ def _payloads(exchange):
     return payloads
 
 
-def _calls(exchange):
-    payloads = _payloads(exchange)
-    calls = streamed_calls(payloads)
-    checks.need(calls, "a streamed function_call item for the forced tool", [p.get("type") for p in payloads][:12],
-                owner="stream-tools/forced-call", exchange=exchange)
-    return payloads, calls
-
-
-@pytest.mark.check("openai-responses/stream-tools/forced-call")
-def test_forced_call(tools_stream):
-    """Streamed, tool_choice naming get_weather → a function_call item calling get_weather;
-    streamed text instead fails, whatever the model."""
-    _, calls = _calls(tools_stream)
-    names = [(c["added"] or c["item_done"] or {}).get("name") for c in calls.values()]
-    expect("get_weather" in names, "a streamed call of the requested function get_weather", names)
-
-
 @pytest.mark.check("openai-responses/stream-tools/call-item")
 def test_call_item(tools_stream):
     """response.output_item.added carries a function_call item with its id, a `call_id` and the
     requested name get_weather."""
-    _, calls = _calls(tools_stream)
+    _, calls = streamed_forced_calls(tools_stream)
     for item_id, call in calls.items():
         added = call["added"]
         expect(isinstance(added, dict), f"response.output_item.added for function call {item_id}",
@@ -56,7 +34,7 @@ def test_call_item(tools_stream):
 @pytest.mark.check("openai-responses/stream-tools/arguments")
 def test_arguments(tools_stream):
     """The function_call_arguments deltas join to the `.done` arguments, which parse as a JSON object."""
-    _, calls = _calls(tools_stream)
+    _, calls = streamed_forced_calls(tools_stream)
     for item_id, call in calls.items():
         joined = "".join(call["deltas"])
         expect(call["done"] == joined,
@@ -69,7 +47,7 @@ def test_arguments(tools_stream):
 @pytest.mark.check("openai-responses/stream-tools/item-done")
 def test_item_done(tools_stream):
     """output_item.done and the terminal response.output carry each call with its full arguments."""
-    payloads, calls = _calls(tools_stream)
+    payloads, calls = streamed_forced_calls(tools_stream)
     final = {i.get("id"): i for i in output_items(terminal_response(payloads), "function_call")}
     for item_id, call in calls.items():
         joined = "".join(call["deltas"])

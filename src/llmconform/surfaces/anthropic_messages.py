@@ -87,6 +87,40 @@ def stream_ended(events: list[Event]) -> bool:
 parse_json = parse_arguments
 
 
+# -- the forced tool call -------------------------------------------------------------------------
+# Answered with text instead of the call, the forced-call check fails (whatever the model); the
+# other checks reading the call are left undecided.
+
+def forced_calls(exchange: Exchange) -> list[dict[str, Any]]:
+    """The tool_use blocks of the answer to a forced tool call."""
+    from llmconform import checks
+
+    data = checks.ok_json(exchange)
+    uses = blocks(data, "tool_use")
+    checks.need(uses, "a tool_use block for the forced tool", [b.get("type") for b in blocks(data)] or data,
+                owner="tools/forced-call", exchange=exchange)
+    return uses
+
+
+def streamed_forced_calls(exchange: Exchange) -> tuple[list[dict[str, Any]], dict[int, dict[str, Any]]]:
+    """(every event's data, the tool_use blocks rebuilt by index) of a streamed forced tool call."""
+    from llmconform import checks
+
+    data = [d if isinstance(d, dict) else {} for _, d in exchange.data_events()]
+    found = {i: b for i, b in streamed_blocks(data).items() if b["type"] == "tool_use"}
+    checks.need(found, "a tool_use content block for the forced tool", [d.get("type") for d in data][:12],
+                owner="stream-tools/forced-call", exchange=exchange)
+    return data, found
+
+
+def forced_call_names(exchange: Exchange) -> list[Any]:
+    return [u.get("name") for u in forced_calls(exchange)]
+
+
+def streamed_call_names(exchange: Exchange) -> list[Any]:
+    return [b["start"].get("name") for b in streamed_forced_calls(exchange)[1].values()]
+
+
 # -- error envelopes ----------------------------------------------------------------------------
 
 def native_error(exchange: Exchange, statuses: tuple[int, ...] | range, what: str) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from llmconform.sse import Event
 from llmconform.surfaces import Surface, common_builders, register, sub
 
 if TYPE_CHECKING:
+    from llmconform.exchange import Exchange
     from llmconform.surfaces import Probing
 
 NAME = "openai-chat"
@@ -71,6 +72,41 @@ def streamed_tool_calls(chunks: list[dict[str, Any]]) -> dict[int, dict[str, Any
                 if isinstance(function.get("arguments"), str):
                     call["arguments"] += function["arguments"]
     return calls
+
+
+# -- the forced tool call -------------------------------------------------------------------------
+# Answered with text instead of the call, the forced-call check fails (whatever the model); the
+# other checks reading the call are left undecided.
+
+def forced_calls(exchange: Exchange) -> list[Any]:
+    """message.tool_calls of the answer to a forced tool call."""
+    from llmconform import checks
+
+    msg = message(checks.ok_json(exchange))
+    calls = msg.get("tool_calls")
+    checks.need(isinstance(calls, list) and calls, "message.tool_calls with the forced call", msg,
+                owner="tools/forced-call", exchange=exchange)
+    return list(calls) if isinstance(calls, list) else []
+
+
+def streamed_forced_calls(exchange: Exchange) -> tuple[list[dict[str, Any]], dict[int, dict[str, Any]]]:
+    """(the chunks, the tool calls rebuilt by index) of a streamed forced tool call."""
+    from llmconform import checks
+
+    chunks = exchange.data_objects()
+    calls = streamed_tool_calls(chunks)
+    checks.need(calls, "tool_calls deltas for the forced call", exchange.excerpt(),
+                owner="stream-tools/forced-call", exchange=exchange)
+    return chunks, calls
+
+
+def forced_call_names(exchange: Exchange) -> list[Any]:
+    return [sub(c, "function").get("name") for c in forced_calls(exchange)]
+
+
+def streamed_call_names(exchange: Exchange) -> list[Any]:
+    return [call["name"] or sub(call["first"], "function").get("name")
+            for call in streamed_forced_calls(exchange)[1].values()]
 
 
 

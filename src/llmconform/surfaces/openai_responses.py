@@ -18,6 +18,7 @@ from llmconform.surfaces.responses_stream import EVENTS, TERMINAL, TEXT_DELTA
 from llmconform.verdict import Error, expect, warn
 
 if TYPE_CHECKING:
+    from llmconform.exchange import Exchange
     from llmconform.sse import Event
     from llmconform.surfaces import Probing
 
@@ -243,6 +244,43 @@ def streamed_calls(payloads: list[dict[str, Any]]) -> dict[Any, dict[str, Any]]:
         elif kind == EVENTS["item-done"] and item.get("type") == "function_call":
             call(item.get("id"))["item_done"] = item
     return calls
+
+
+# -- the forced tool call -------------------------------------------------------------------------
+# Answered with text instead of the call, the forced-call check fails (whatever the model); the
+# other checks reading the call are left undecided.
+
+def forced_calls(exchange: Exchange) -> list[dict[str, Any]]:
+    """The function_call items of the answer to a forced tool call."""
+    from llmconform import checks
+
+    data = checks.ok_json(exchange)
+    calls = output_items(data, "function_call")
+    checks.need(calls, "a function_call item in output for the forced tool",
+                [i.get("type") for i in output_items(data)] or data.get("output"), owner="tools/forced-call",
+                exchange=exchange)
+    return calls
+
+
+def streamed_forced_calls(exchange: Exchange) -> tuple[list[dict[str, Any]], dict[Any, dict[str, Any]]]:
+    """(the events' payloads, at least one; the function calls rebuilt by item id) of a streamed
+    forced tool call."""
+    from llmconform import checks
+
+    payloads = [data for _, data in exchange.data_events() if isinstance(data, dict)]
+    expect(payloads, "at least one event", exchange.excerpt())
+    calls = streamed_calls(payloads)
+    checks.need(calls, "a streamed function_call item for the forced tool", [p.get("type") for p in payloads][:12],
+                owner="stream-tools/forced-call", exchange=exchange)
+    return payloads, calls
+
+
+def forced_call_names(exchange: Exchange) -> list[Any]:
+    return [c.get("name") for c in forced_calls(exchange)]
+
+
+def streamed_call_names(exchange: Exchange) -> list[Any]:
+    return [(c["added"] or c["item_done"] or {}).get("name") for c in streamed_forced_calls(exchange)[1].values()]
 
 
 def _as_items(value: Any) -> list[Any]:
