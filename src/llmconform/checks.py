@@ -141,6 +141,13 @@ def model_echo(requested: Any, answered: Any) -> None:
          answered=answered)
 
 
+def follows(answer: str, word: str, expected: str) -> None:
+    """A prompt that asks for `word` (a system prompt, the earlier turns) steers the answer: W when
+    the answer ignores it — accepted is not honoured, and a small model may still miss it."""
+    if word not in answer.lower():
+        warn(expected, answer)
+
+
 def unique_ids(ids: list[Any], what: str) -> None:
     """Ids a client matches answers by (tool call ids, listed ids): non-empty strings, none twice."""
     expect(all(isinstance(i, str) and i for i in ids) and len(set(ids)) == len(ids), f"non-empty unique {what}", ids)

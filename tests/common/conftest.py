@@ -4,7 +4,7 @@ fixture name and the owners every surface's own checks see it under."""
 from llmconform.fixtures import fixture_name, probe
 
 READ = ("basic", "stream", "auth-none", "auth-wrong", "malformed-json", "unknown-model", "tools-forced",
-        "tools-stream")
+        "tools-stream", "multi-turn", "image")
 globals().update({fixture_name(name): probe("{surface}", name) for name in READ})
 # An invalid-input case reads the probe its spec entry declares it on.
 invalid = probe("{surface}", "{case.probe}")

@@ -4,46 +4,29 @@ import pytest
 
 from llmconform import checks
 from llmconform.surfaces import sub
-from llmconform.surfaces.openai_responses import (
-    answer_shape,
-    cut_by_limit,
-    limit_spent_on_reasoning,
-    output_text,
-)
-from llmconform.verdict import expect, warn
-
-
-def _answer(exchange, what):
-    """The text of an answer that must succeed: a response whose output items hold text."""
-    data = checks.ok_json(exchange)
-    answer_shape(data, what)
-    limit_spent_on_reasoning(data, exchange.request.output_limit)
-    text = output_text(data)
-    expect(text.strip(), f"a non-empty answer to {what}", data.get("output"))
-    return text
+from llmconform.surfaces.openai_responses import answered_text, cut_by_limit
+from llmconform.verdict import expect
 
 
 @pytest.mark.check("openai-responses/params/input-string")
 def test_input_string(basic):
     """`input` given as a plain string is accepted and answered."""
-    _answer(basic, "a string input")
+    answered_text(basic, "a string input")
 
 
 @pytest.mark.check("openai-responses/params/input-messages")
 def test_input_messages(input_messages):
     """`input` given as a list of messages (a developer message, then a user message of
     input_text parts) is accepted and answered; the developer message steers it (W when not)."""
-    text = _answer(input_messages, "a message-list input")
-    if "pong" not in text.lower():
-        warn("the answer to follow the developer message (reply pong)", text)
+    checks.follows(answered_text(input_messages, "a message-list input"), "pong",
+                   "the answer to follow the developer message (reply pong)")
 
 
 @pytest.mark.check("openai-responses/params/instructions")
 def test_instructions(instructions):
     """`instructions` is accepted and steers the answer like a system prompt (W when ignored)."""
-    text = _answer(instructions, "a request with instructions")
-    if "pong" not in text.lower():
-        warn("the answer to follow the instructions (reply pong)", text)
+    checks.follows(answered_text(instructions, "a request with instructions"), "pong",
+                   "the answer to follow the instructions (reply pong)")
 
 
 @pytest.mark.check("openai-responses/params/max-output-tokens")

@@ -46,6 +46,18 @@ def text(data: Any) -> str:
     return "".join(b["text"] for b in blocks(data, "text") if isinstance(b.get("text"), str))
 
 
+def answered_text(exchange: Exchange, what: str) -> str:
+    """The visible text of an answer that must be whole: a Message with non-empty text (the
+    request is described as `what` in the verdicts)."""
+    from llmconform import checks
+    from llmconform.verdict import expect
+
+    data = checks.ok_json(exchange)
+    SPEC.check("Message", data, what=f"the answer to {what}")
+    expect(text(data).strip(), f"a non-empty text answer to {what}", data.get("content"))
+    return text(data)
+
+
 def event_text(data: Any) -> str:
     if not isinstance(data, dict) or data.get("type") != EVENTS["block-delta"]:
         return ""

@@ -62,6 +62,18 @@ def text(data: Any, index: int = 0) -> str:
                    if isinstance(p.get("text"), str) and p.get("thought") is not True)
 
 
+def answered_text(exchange: Exchange, what: str) -> str:
+    """The visible text of an answer that must be whole: a GenerateContentResponse with non-empty text (the
+    request is described as `what` in the verdicts)."""
+    from llmconform import checks
+    from llmconform.verdict import expect
+
+    data = checks.ok_json(exchange)
+    SPEC.check("GenerateContentResponse", data, what=f"the answer to {what}")
+    expect(text(data).strip(), f"a non-empty text answer to {what}", data.get("candidates"))
+    return text(data)
+
+
 def thoughts(data: Any, index: int = 0) -> list[dict[str, Any]]:
     return [p for p in parts(data, index) if p.get("thought") is True]
 

@@ -37,6 +37,19 @@ def content(data: Any, index: int = 0) -> str:
     return value if isinstance(value, str) else ""
 
 
+def answered_text(exchange: Exchange, what: str) -> str:
+    """The visible text of an answer that must be whole: a ChatCompletion with non-empty text (the
+    request is described as `what` in the verdicts)."""
+    from llmconform import checks, spec
+    from llmconform.verdict import expect
+
+    data = checks.ok_json(exchange)
+    spec.load(NAME).check("ChatCompletion", data, what=f"the answer to {what}")
+    found = content(data)
+    expect(found.strip(), "a non-empty answer", data)
+    return found
+
+
 def event_text(data: Any) -> str:
     return "".join(c["delta"]["content"] for c in choices(data)
                    if isinstance(c.get("delta"), dict) and isinstance(c["delta"].get("content"), str))

@@ -62,6 +62,19 @@ def answer_shape(data: Any, what: str) -> None:
         spec.load(NAME).check("OutputItem", item, what=f"output item {n} of the answer to {what}")
 
 
+def answered_text(exchange: Exchange, what: str) -> str:
+    """The visible text of an answer that must succeed: a response whose output items hold text, not
+    a limit spent on reasoning (the request is described as `what` in the verdicts)."""
+    from llmconform import checks
+
+    data = checks.ok_json(exchange)
+    answer_shape(data, what)
+    limit_spent_on_reasoning(data, exchange.request.output_limit)
+    found = output_text(data)
+    expect(found.strip(), f"a non-empty answer to {what}", data.get("output"))
+    return found
+
+
 def usage(data: Any) -> dict[str, Any]:
     value = data.get("usage") if isinstance(data, dict) else None
     return value if isinstance(value, dict) else {}
