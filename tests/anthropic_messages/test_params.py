@@ -4,7 +4,7 @@ import pytest
 
 from llmconform import checks
 from llmconform.surfaces import sub
-from llmconform.surfaces.anthropic_messages import answered_text, text
+from llmconform.surfaces.anthropic_messages import text
 from llmconform.verdict import expect
 
 
@@ -30,17 +30,3 @@ def test_stop_sequences(stop_sequences):
     expect(data.get("stop_reason") == "stop_sequence", "stop_reason 'stop_sequence'", data.get("stop_reason"))
     expect(data.get("stop_sequence") in sequences, f"stop_sequence the matched string, one of {sequences}",
            data.get("stop_sequence"))
-
-
-@pytest.mark.check("anthropic-messages/params/system-string")
-def test_system_string(system_string):
-    """`system` as a string is accepted and steers the answer (W when the answer ignores it)."""
-    checks.follows(answered_text(system_string, "a string system prompt"), "pong",
-                   "the answer to follow the system prompt (reply pong)")
-
-
-@pytest.mark.check("anthropic-messages/params/system-blocks")
-def test_system_blocks(system_blocks):
-    """`system` as an array of text blocks is accepted and steers the answer (W when ignored)."""
-    checks.follows(answered_text(system_blocks, "a system prompt given as blocks"), "pong",
-                   "the answer to follow the system prompt given as blocks (reply pong)")

@@ -8,3 +8,5 @@ READ = ("basic", "stream", "auth-none", "auth-wrong", "malformed-json", "unknown
 globals().update({fixture_name(name): probe("{surface}", name) for name in READ})
 # An invalid-input case reads the probe its spec entry declares it on.
 invalid = probe("{surface}", "{case.probe}")
+# A check whose probe is named as the check is (`params/system` reads `system`).
+steered = probe("{surface}", "{name}")

@@ -62,13 +62,6 @@ def test_n(n):
     expect(len(found) == 2, "2 choices for n: 2", len(found))
 
 
-@pytest.mark.check("openai-chat/params/system")
-def test_system(system):
-    """A system message is accepted and steers the answer (W when the answer ignores it)."""
-    checks.follows(answered_text(system, "a system + user conversation"), "banana",
-                   "the answer to follow the system prompt (say BANANA)")
-
-
 @pytest.mark.check("openai-chat/params/content-parts")
 def test_content_parts(content_parts):
     """User content given as an array of text parts is accepted and answered."""

@@ -14,21 +14,6 @@ def test_input_string(basic):
     answered_text(basic, "a string input")
 
 
-@pytest.mark.check("openai-responses/params/input-messages")
-def test_input_messages(input_messages):
-    """`input` given as a list of messages (a developer message, then a user message of
-    input_text parts) is accepted and answered; the developer message steers it (W when not)."""
-    checks.follows(answered_text(input_messages, "a message-list input"), "pong",
-                   "the answer to follow the developer message (reply pong)")
-
-
-@pytest.mark.check("openai-responses/params/instructions")
-def test_instructions(instructions):
-    """`instructions` is accepted and steers the answer like a system prompt (W when ignored)."""
-    checks.follows(answered_text(instructions, "a request with instructions"), "pong",
-                   "the answer to follow the instructions (reply pong)")
-
-
 @pytest.mark.check("openai-responses/params/max-output-tokens")
 def test_max_output_tokens(max_output_tokens):
     """A long essay asked for with max_output_tokens 16: output_tokens <= 16 (reasoning included),
