@@ -10,3 +10,4 @@ globals().update({fixture_name(name): probe("{surface}", name) for name in READ}
 invalid = probe("{surface}", "{case.probe}")
 # A check whose probe is named as the check is (`params/system` reads `system`).
 steered = probe("{surface}", "{name}")
+answered = probe("{surface}", "{read}")

@@ -21,13 +21,22 @@ def test_schema(surface, basic):
     spec.load(surface).check(schema, checks.ok_json(basic), what=ANSWER[surface])
 
 
-@pytest.mark.check("{surface}/response/content-type")
-@pytest.mark.parametrize("surface", SURFACES)
-def test_content_type(surface, basic):
-    """The plain {surface} request is answered 2xx, whole, saying `Content-Type: application/json` (a
-    refused, cut or timed-out answer fails here, once: the checks reading it are left undecided)."""
-    checks.status_ok(basic)
-    checks.json_content_type(basic)
+# The requests answered with one JSON body: (surface, concern, probe, how the rule names it). The
+# plain request on every surface; Gemini's stream without `alt=sse` (a JSON array, not an event
+# stream); the model list.
+JSON_ANSWERS = [*[(s, "response", "basic", f"plain {s} request") for s in SURFACES],
+                pytest.param("gemini", "stream-json", "stream-json", "gemini stream without `alt=sse`",
+                             marks=pytest.mark.feature("stream")),
+                ("models", "list", "list", "models list")]
+
+
+@pytest.mark.check("{surface}/{concern}/content-type")
+@pytest.mark.parametrize(("surface", "concern", "read", "what"), JSON_ANSWERS)
+def test_content_type(surface, concern, read, what, answered):
+    """The {what} is answered 2xx, whole, saying `Content-Type: application/json` (a refused, cut or
+    timed-out answer fails here, once: the checks reading it are left undecided)."""
+    checks.status_ok(answered)
+    checks.json_content_type(answered)
 
 
 @pytest.mark.check("{surface}/response/model-echo")

@@ -18,13 +18,6 @@ def _array(exchange):
     return data
 
 
-@pytest.mark.check("gemini/stream-json/content-type")
-def test_content_type(stream_json):
-    """Without `alt=sse` the stream is answered 200 as `application/json` (not an event stream)."""
-    checks.status_ok(stream_json)
-    checks.json_content_type(stream_json)
-
-
 @pytest.mark.check("gemini/stream-json/array")
 def test_array(stream_json):
     """The body is one JSON array (GenerateContentResponseArray) whose every item is a

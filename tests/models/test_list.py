@@ -17,13 +17,6 @@ def test_schema(list_, llmconform_target):
     spec.load(NAME).check(SCHEMAS[kind][0], body, what=f"the {kind} model list")
 
 
-@pytest.mark.check("models/list/content-type")
-def test_content_type(list_):
-    """The list is served as `application/json`."""
-    checks.status_ok(list_)
-    checks.json_content_type(list_)
-
-
 @pytest.mark.check("models/list/ids-unique")
 def test_ids_unique(list_):
     """Every `data` entry is an object with a non-empty string `id`, and no id is listed twice."""
