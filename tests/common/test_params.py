@@ -19,7 +19,7 @@ STEERS = [
      "the answer to follow the system prompt (reply pong)"),
     ("anthropic-messages", "system-blocks", "`system` as an array of text blocks", "a system prompt given as blocks",
      "pong", "the answer to follow the system prompt given as blocks (reply pong)"),
-    ("openai-chat", "system", "a system message", "a system + user conversation", "banana",
+    ("openai-chat", "system", "A system message", "a system + user conversation", "banana",
      "the answer to follow the system prompt (say BANANA)"),
     ("openai-responses", "instructions", "`instructions`", "a request with instructions", "pong",
      "the answer to follow the instructions (reply pong)"),
@@ -30,7 +30,8 @@ STEERS = [
 
 
 @pytest.mark.check("{surface}/params/{name}")
-@pytest.mark.parametrize(("surface", "name", "prompt", "what", "word", "steer"), STEERS)
+@pytest.mark.parametrize(("surface", "name", "prompt", "what", "word", "steer"), STEERS,
+                         ids=[f"{case[0]}-{case[1]}" for case in STEERS])
 def test_system_prompt(surface, name, prompt, what, word, steer, steered):
     """{prompt} is accepted, answered and steers the {surface} answer (W when the answer ignores
     it)."""
