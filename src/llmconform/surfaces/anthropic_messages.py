@@ -7,7 +7,16 @@ from typing import TYPE_CHECKING, Any
 
 from llmconform import spec
 from llmconform.exchange import STREAM_ENDS, Request
-from llmconform.surfaces import Surface, answer_json, common_builders, ends_with, parse_arguments, register, sub
+from llmconform.surfaces import (
+    Dependent,
+    Surface,
+    answer_json,
+    common_builders,
+    ends_with,
+    parse_arguments,
+    register,
+    sub,
+)
 
 if TYPE_CHECKING:
     from llmconform.exchange import Exchange
@@ -139,11 +148,10 @@ def as_param(block: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
-def _thinking_roundtrip(target: Probing) -> Request:
+def _thinking_roundtrip(first: Request, thinking: Exchange) -> Request:
     """The thinking answer sent back as the assistant turn (thinking block and signature unchanged),
     followed by a new user turn."""
-    first = target.request(NAME, "thinking")
-    answer = answer_json(target.probe(NAME, "thinking"))
+    answer = answer_json(thinking)
     turn = [p for p in (as_param(b) for b in blocks(answer)) if p is not None]
     if not turn:
         turn = [{"type": "text", "text": "391"}]
@@ -153,14 +161,13 @@ def _thinking_roundtrip(target: Probing) -> Request:
     return replace(first, probe="thinking-roundtrip", body=body)
 
 
-def _tool_result(target: Probing) -> Request:
+def _tool_result(first: Request, forced: Exchange) -> Request | None:
     """The forced tool call answered: the assistant's tool_use turn, then a user tool_result turn for
-    its id (the spec's fixed tool-result probe when no tool_use came back)."""
-    answer = answer_json(target.probe(NAME, "tools-forced"))
+    its id (none without a tool_use: the spec's fixed tool-result conversation is sent instead)."""
+    answer = answer_json(forced)
     uses = [b for b in blocks(answer, "tool_use") if isinstance(b.get("id"), str) and b.get("id")]
     if not uses:
-        return _spec_request(target, "tool-result")
-    first = target.request(NAME, "tools-forced")
+        return None
     turn = [p for p in (as_param(b) for b in blocks(answer)) if p is not None]
     body = dict(first.body)
     body.pop("tool_choice", None)
@@ -188,8 +195,9 @@ def _count_tokens(target: Probing) -> Request:
 STREAM_ENDS[NAME] = stream_ended
 SURFACE = register(Surface(
     name=NAME, path=PATH, default_headers=HEADERS,
-    builders={**common_builders(NAME), "thinking-roundtrip": _thinking_roundtrip,
-              "tool-result": _tool_result, "no-version": _no_version,
+    builders={**common_builders(NAME), "thinking-roundtrip": Dependent("thinking", _thinking_roundtrip),
+              "tool-result": Dependent("tools-forced", _tool_result, lambda t: _spec_request(t, "tool-result")),
+              "no-version": _no_version,
               "interleaved": _interleaved, "count-tokens": _count_tokens},
     event_text=event_text,
 ))

@@ -13,7 +13,16 @@ from typing import TYPE_CHECKING, Any
 
 from llmconform import spec
 from llmconform.exchange import Request
-from llmconform.surfaces import UNKNOWN_MODEL, Surface, answer_json, malformed_json, register, sub, with_auth
+from llmconform.surfaces import (
+    UNKNOWN_MODEL,
+    Dependent,
+    Surface,
+    answer_json,
+    malformed_json,
+    register,
+    sub,
+    with_auth,
+)
 
 if TYPE_CHECKING:
     from llmconform.exchange import Exchange
@@ -231,15 +240,12 @@ def _get_model(target: Probing) -> Request:
                    path=spec.fill_model(MODEL, target.model(NAME)))
 
 
-def _function_response(target: Probing) -> Request:
+def _function_response(first: Request, forced: Exchange) -> Request | None:
     """The forced call answered: the model's functionCall turn sent back, then a user turn with a
-    functionResponse for it (the spec's fixed function-response probe when no call came back)."""
-    answer = answer_json(target.probe(NAME, "tools-forced"))
-    calls = [c for c in function_calls(answer) if isinstance(c.get("name"), str) and c.get("name")]
-    config = target.surface_config(NAME)
-    if not calls or (config is not None and "function-response" in config.requests):
-        return _spec_request(target, "function-response", GENERATE)
-    first = target.request(NAME, "tools-forced")
+    functionResponse for it (none when no call came back: the spec's fixed conversation is sent)."""
+    calls = [c for c in function_calls(answer_json(forced)) if isinstance(c.get("name"), str) and c.get("name")]
+    if not calls:
+        return None
     call = calls[0]
     response: dict[str, Any] = {"name": call["name"], "response": {"content": TOOL_RESULT}}
     if isinstance(call.get("id"), str):
@@ -276,6 +282,7 @@ SURFACE = register(Surface(
               "malformed-json": malformed_json(NAME), "unknown-model": _unknown_model,
               "stream": _stream, "stream-json": _stream_json, "tools-stream": _tools_stream,
               "count-tokens": _count_tokens, "models-list": _list_models, "models-get": _get_model,
-              "function-response": _function_response},
+              "function-response": Dependent("tools-forced", _function_response,
+                                             lambda t: _spec_request(t, "function-response", GENERATE))},
     event_text=event_text,
 ))

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from llmconform.exchange import STREAM_ENDS, Request
+from llmconform.exchange import STREAM_ENDS, Exchange, Request
 from llmconform.sse import Event
-from llmconform.surfaces import Surface, common_builders, register, sub
-
-if TYPE_CHECKING:
-    from llmconform.surfaces import Probing
+from llmconform.surfaces import Dependent, Surface, common_builders, register, sub
 
 NAME = "openai-chat"
 PATH = "/v1/chat/completions"
@@ -74,10 +71,8 @@ def streamed_tool_calls(chunks: list[dict[str, Any]]) -> dict[int, dict[str, Any
 
 
 
-def _tools_result(target: Probing) -> Request:
+def _tools_result(first: Request, forced: Exchange) -> Request:
     """The forced tool call answered: assistant turn with its tool_calls, then a role:tool turn."""
-    forced = target.probe(NAME, "tools-forced")
-    first = target.request(NAME, "tools-forced")
     try:
         assistant = message(json.loads(forced.body))
     except ValueError:
@@ -97,6 +92,6 @@ def _tools_result(target: Probing) -> Request:
 STREAM_ENDS[NAME] = stream_ended
 SURFACE = register(Surface(
     name=NAME, path=PATH,
-    builders={**common_builders(NAME), "tools-result": _tools_result},
+    builders={**common_builders(NAME), "tools-result": Dependent("tools-forced", _tools_result)},
     event_text=event_text,
 ))
