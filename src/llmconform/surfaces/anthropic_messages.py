@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from llmconform import spec
+from llmconform import checks, spec
 from llmconform.exchange import STREAM_ENDS, Request
 from llmconform.surfaces import (
     Dependent,
@@ -101,9 +101,6 @@ parse_json = parse_arguments
 def native_error(exchange: Exchange, statuses: tuple[int, ...] | range, what: str) -> dict[str, Any]:
     """One of `statuses` with `{"type": "error", "error": {"type", "message"}}`, error.type the one
     the official API pairs with the status."""
-    # Imported here: checks imports report, which imports the surfaces.
-    from llmconform import checks
-
     body = checks.error_envelope(exchange, NAME, statuses, what)
     checks.error_kind(body, exchange.status, NAME, what, exchange=exchange)
     return body
@@ -111,8 +108,6 @@ def native_error(exchange: Exchange, statuses: tuple[int, ...] | range, what: st
 
 def native_rejected(exchange: Exchange, what: str) -> dict[str, Any]:
     """Invalid input refused with a 4xx and the Anthropic envelope — never served, never a 5xx."""
-    from llmconform import checks
-
     body = checks.rejected(exchange, NAME, what)
     checks.error_kind(body, exchange.status, NAME, what, exchange=exchange)
     return body

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from llmconform import spec
+from llmconform import checks, spec
 from llmconform.exchange import Request
 from llmconform.surfaces import (
     UNKNOWN_MODEL,
@@ -23,6 +23,7 @@ from llmconform.surfaces import (
     sub,
     with_auth,
 )
+from llmconform.verdict import expect
 
 if TYPE_CHECKING:
     from llmconform.exchange import Exchange
@@ -113,8 +114,6 @@ def is_count(value: Any) -> bool:
 def usage_numbers(meta: dict[str, Any], served_text: bool) -> None:
     """The input count and the total (and the output count beside an answer) are there, and every
     count given is a non-negative integer."""
-    from llmconform.verdict import expect
-
     usage = SPEC.usage
     required = [usage.input[0], TOTAL] + ([usage.output[0]] if served_text else [])
     for name in required:
@@ -126,8 +125,6 @@ def usage_numbers(meta: dict[str, Any], served_text: bool) -> None:
 
 def usage_arithmetic(meta: dict[str, Any]) -> None:
     """totalTokenCount = promptTokenCount + candidatesTokenCount + thoughtsTokenCount (+ toolUse…)."""
-    from llmconform.verdict import expect
-
     values = {name: meta.get(name, 0) for name in SUMMED}
     expect(all(is_count(v) for v in values.values()) and is_count(meta.get(TOTAL)), "integer token counts", meta)
     expect(meta[TOTAL] == sum(values.values()),
@@ -172,8 +169,6 @@ def model_of(request: Request) -> str:
 # -- error envelopes ----------------------------------------------------------------------------
 
 def _status_names(body: dict[str, Any], exchange: Exchange, what: str) -> None:
-    from llmconform import checks
-    from llmconform.verdict import expect
 
     error = sub(body, "error")
     expect(error.get("code") == exchange.status, f"{what}: error.code {exchange.status} (the HTTP status)",
@@ -184,9 +179,6 @@ def _status_names(body: dict[str, Any], exchange: Exchange, what: str) -> None:
 def native_error(exchange: Exchange, statuses: tuple[int, ...] | range, what: str) -> dict[str, Any]:
     """One of `statuses` with Google's `{"error": {"code", "message", "status"}}`, `code` the HTTP
     status and `status` its canonical name."""
-    # Imported here: checks imports report, which imports the surfaces.
-    from llmconform import checks
-
     body = checks.error_envelope(exchange, NAME, statuses, what)
     _status_names(body, exchange, what)
     return body
@@ -194,8 +186,6 @@ def native_error(exchange: Exchange, statuses: tuple[int, ...] | range, what: st
 
 def native_rejected(exchange: Exchange, what: str) -> dict[str, Any]:
     """Invalid input refused with a 400 and the Google envelope — never served, never a 5xx."""
-    from llmconform import checks
-
     body = checks.rejected(exchange, NAME, what)
     _status_names(body, exchange, what)
     return body
