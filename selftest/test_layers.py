@@ -15,8 +15,8 @@ LAYERS = [
     ("client", ["client"]),
     ("surfaces", ["surfaces", "surfaces.*"]),
     ("target", ["target", "documented"]),
-    ("checks' fixtures, schemathesis, pre-flight, reports", ["fixtures", "fuzz", "preflight", "report", "report.*",
-                                                            "console"]),
+    ("checks' fixtures, schemathesis, pre-flight, reports", ["fixtures", "rows", "fuzz", "preflight", "report",
+                                                            "report.*", "console"]),
     ("plugin and sweep", ["plugin", "sweep", "sweep.*"]),
     ("command line", ["cli"]),
 ]
