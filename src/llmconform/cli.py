@@ -299,7 +299,7 @@ def run(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = N
 
         stdout.write(dumps(document(plugin.results)))
     ran = sum(len(r.results) for r in plugin.results)
-    decided = sum(r.summary.get(v, 0) for r in plugin.results for v in ("pass", "fail", "warn", "error"))
+    decided = sum(n for r in plugin.results for v, n in r.summary.items() if v != "skip")
     if not decided:
         print("llmconform: no check ran (the pytest options after -- left none)" if not ran else
               "llmconform: no check reached a verdict (every one skipped): see the skip reasons in the report",

@@ -16,7 +16,7 @@ import zlib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from llmconform import spec
+from llmconform import checks, spec
 from llmconform.exchange import Exchange, Request
 from llmconform.fixtures import record_exchange
 from llmconform.verdict import Fail, Warn
@@ -280,8 +280,6 @@ def rejected_per_contract(exchange: Exchange, surface: str, what: str) -> list[s
 
 def _envelope(exchange: Exchange, surface: str, what: str) -> list[str]:
     """The one envelope rule (checks.envelope_departures), with this case's exchange as evidence."""
-    from llmconform import checks
-
     try:
         return [f"{what}: {d}" for d in checks.envelope_departures(surface, exchange.json(), what)]
     except Fail as exc:

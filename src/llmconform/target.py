@@ -25,7 +25,7 @@ from llmconform.exchange import Exchange, Request
 from llmconform.profile import Profile, ProfileError, SurfaceConfig
 from llmconform.redact import Redactor, weak_reason
 from llmconform.replay import CassetteStore
-from llmconform.surfaces import SURFACE_MODULES, Surface
+from llmconform.surfaces import SURFACE_MODULES, Dependent, Surface
 
 MODES = ("live", "replay", "record")
 TIMING_PROBE = "stream"  # the plain stream of each surface: TTFT and tokens/s are read from it
@@ -67,9 +67,12 @@ class Target:
     def request(self, surface: str, probe: str, *, auth: str = "valid") -> Request:
         """The request a probe sends: a builder's, the profile's documented one, or the spec's."""
         kind = self.surface(surface)
-        if probe in kind.builders:
-            return kind.builders[probe](self)
         config = self.surface_config(surface)
+        builder = kind.builders.get(probe)
+        if isinstance(builder, Dependent):
+            return self._continued(surface, probe, builder)
+        if builder is not None:
+            return builder(self)
         operation = spec.load(surface).operation(kind.path)
         if probe.startswith("invalid:"):
             body = operation.invalid[probe.split(":", 1)[1]]["value"]
@@ -82,6 +85,21 @@ class Target:
         return Request(surface=surface, probe=probe, method="POST", path=path,
                        body=spec.fill_model(body, self.model(surface)), auth=auth,
                        headers=kind.default_headers, refusal_expected=probe.startswith("invalid:"))
+
+    def _continued(self, surface: str, probe: str, dependent: Dependent) -> Request:
+        """A dependent probe's request: built from the answer to the probe it continues, or its
+        fallback where that answer gives nothing to continue or the profile documents this request
+        (the documented conversation is sent as it stands)."""
+        config = self.surface_config(surface)
+        documented = dependent.fallback is not None and config is not None and probe in config.requests
+        if not documented:
+            first = self.request(surface, dependent.after)
+            built = dependent.build(first, self.send(first))
+            if built is not None:
+                return built
+        if dependent.fallback is None:
+            raise ValueError(f"{surface} probe {probe} has no conversation to fall back on")
+        return dependent.fallback(self)
 
     # -- exchanges ----------------------------------------------------------------------------
 

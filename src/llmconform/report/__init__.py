@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from llmconform.fingerprint import fingerprints
 from llmconform.result import Combined, Fingerprints, Metrics, Report, Row, dumps
+from llmconform.surfaces import SURFACE_MODULES
 
 if TYPE_CHECKING:
     from llmconform.exchange import Exchange
@@ -27,7 +28,6 @@ def _percentile(values: list[float], q: float) -> float | None:
 
 def _surface(name: str) -> Any:
     # Imported late: surface modules use the shared checks, which use this package's fingerprints.
-    from llmconform.surfaces import SURFACE_MODULES
 
     return SURFACE_MODULES.get(name)
 

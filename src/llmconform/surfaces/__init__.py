@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 
 class Probing(Protocol):
     """What a builder may ask of the run resolving it (the target, one layer up, implements it):
-    the profile, the model, another probe's request or exchange. Surfaces never import the target."""
+    the profile, the model, another probe's request. Nothing here sends: surfaces never import the
+    target, and a probe that needs another's answer is a `Dependent`, resolved by the target."""
 
     profile: Profile
 
@@ -28,10 +29,21 @@ class Probing(Protocol):
 
     def request(self, surface: str, probe: str, *, auth: str = "valid") -> Request: ...
 
-    def probe(self, surface: str, name: str) -> Exchange: ...
-
 
 Builder = Callable[[Probing], Request]
+
+
+@dataclass(frozen=True)
+class Dependent:
+    """A probe that continues another one's conversation (a tool call answered, a thinking turn
+    sent back). The target sends `after` first, then asks `build`, a pure function of that probe's
+    request and exchange, for this one's request. `build` returns None when the answer gives it
+    nothing to continue (no tool call came back): the target then sends `fallback`, the spec's own
+    fixed conversation, as it does when the profile documents this probe's request."""
+
+    after: str
+    build: Callable[[Request, Exchange], Request | None]
+    fallback: Builder | None = None
 
 
 def parse_arguments(arguments: Any) -> Any:
@@ -77,7 +89,7 @@ class Surface:
     name: str
     path: str
     default_headers: tuple[tuple[str, str], ...] = ()
-    builders: dict[str, Builder] = field(default_factory=dict)
+    builders: dict[str, Builder | Dependent] = field(default_factory=dict)
     # The visible text one stream event carries (for time-to-first-token and joins).
     event_text: Callable[[Any], str] = lambda data: ""
 
@@ -130,7 +142,7 @@ def unknown_model(surface: str) -> Builder:
     return build
 
 
-def common_builders(surface: str) -> dict[str, Builder]:
+def common_builders(surface: str) -> dict[str, Builder | Dependent]:
     return {
         "auth-none": with_auth(surface, "basic", "none"),
         "auth-wrong": with_auth(surface, "basic", "wrong"),

@@ -5,9 +5,19 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from llmconform import spec
+from llmconform import checks, spec
 from llmconform.exchange import STREAM_ENDS, Request
-from llmconform.surfaces import Surface, answer_json, common_builders, ends_with, parse_arguments, register, sub
+from llmconform.surfaces import (
+    Dependent,
+    Surface,
+    answer_json,
+    common_builders,
+    ends_with,
+    parse_arguments,
+    register,
+    sub,
+)
+from llmconform.verdict import expect
 
 if TYPE_CHECKING:
     from llmconform.exchange import Exchange
@@ -49,9 +59,6 @@ def text(data: Any) -> str:
 def answered_text(exchange: Exchange, what: str) -> str:
     """The visible text of an answer that must be whole: a Message with non-empty text (the
     request is described as `what` in the verdicts)."""
-    from llmconform import checks
-    from llmconform.verdict import expect
-
     data = checks.ok_json(exchange)
     SPEC.check("Message", data, what=f"the answer to {what}")
     expect(text(data).strip(), f"a non-empty text answer to {what}", data.get("content"))
@@ -105,8 +112,6 @@ parse_json = parse_arguments
 
 def forced_calls(exchange: Exchange) -> list[dict[str, Any]]:
     """The tool_use blocks of the answer to a forced tool call."""
-    from llmconform import checks
-
     data = checks.ok_json(exchange)
     uses = blocks(data, "tool_use")
     checks.need(uses, "a tool_use block for the forced tool", [b.get("type") for b in blocks(data)] or data,
@@ -116,8 +121,6 @@ def forced_calls(exchange: Exchange) -> list[dict[str, Any]]:
 
 def streamed_forced_calls(exchange: Exchange) -> tuple[list[dict[str, Any]], dict[int, dict[str, Any]]]:
     """(every event's data, the tool_use blocks rebuilt by index) of a streamed forced tool call."""
-    from llmconform import checks
-
     data = [d if isinstance(d, dict) else {} for _, d in exchange.data_events()]
     found = {i: b for i, b in streamed_blocks(data).items() if b["type"] == "tool_use"}
     checks.need(found, "a tool_use content block for the forced tool", [d.get("type") for d in data][:12],
@@ -138,9 +141,6 @@ def streamed_call_names(exchange: Exchange) -> list[Any]:
 def native_error(exchange: Exchange, statuses: tuple[int, ...] | range, what: str) -> dict[str, Any]:
     """One of `statuses` with `{"type": "error", "error": {"type", "message"}}`, error.type the one
     the official API pairs with the status."""
-    # Imported here: checks imports report, which imports the surfaces.
-    from llmconform import checks
-
     body = checks.error_envelope(exchange, NAME, statuses, what)
     checks.error_kind(body, exchange.status, NAME, what, exchange=exchange)
     return body
@@ -148,8 +148,6 @@ def native_error(exchange: Exchange, statuses: tuple[int, ...] | range, what: st
 
 def native_rejected(exchange: Exchange, what: str) -> dict[str, Any]:
     """Invalid input refused with a 4xx and the Anthropic envelope — never served, never a 5xx."""
-    from llmconform import checks
-
     body = checks.rejected(exchange, NAME, what)
     checks.error_kind(body, exchange.status, NAME, what, exchange=exchange)
     return body
@@ -185,11 +183,10 @@ def as_param(block: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
-def _thinking_roundtrip(target: Probing) -> Request:
+def _thinking_roundtrip(first: Request, thinking: Exchange) -> Request:
     """The thinking answer sent back as the assistant turn (thinking block and signature unchanged),
     followed by a new user turn."""
-    first = target.request(NAME, "thinking")
-    answer = answer_json(target.probe(NAME, "thinking"))
+    answer = answer_json(thinking)
     turn = [p for p in (as_param(b) for b in blocks(answer)) if p is not None]
     if not turn:
         turn = [{"type": "text", "text": "391"}]
@@ -199,14 +196,13 @@ def _thinking_roundtrip(target: Probing) -> Request:
     return replace(first, probe="thinking-roundtrip", body=body)
 
 
-def _tool_result(target: Probing) -> Request:
+def _tool_result(first: Request, forced: Exchange) -> Request | None:
     """The forced tool call answered: the assistant's tool_use turn, then a user tool_result turn for
-    its id (the spec's fixed tool-result probe when no tool_use came back)."""
-    answer = answer_json(target.probe(NAME, "tools-forced"))
+    its id (none without a tool_use: the spec's fixed tool-result conversation is sent instead)."""
+    answer = answer_json(forced)
     uses = [b for b in blocks(answer, "tool_use") if isinstance(b.get("id"), str) and b.get("id")]
     if not uses:
-        return _spec_request(target, "tool-result")
-    first = target.request(NAME, "tools-forced")
+        return None
     turn = [p for p in (as_param(b) for b in blocks(answer)) if p is not None]
     body = dict(first.body)
     body.pop("tool_choice", None)
@@ -234,8 +230,9 @@ def _count_tokens(target: Probing) -> Request:
 STREAM_ENDS[NAME] = stream_ended
 SURFACE = register(Surface(
     name=NAME, path=PATH, default_headers=HEADERS,
-    builders={**common_builders(NAME), "thinking-roundtrip": _thinking_roundtrip,
-              "tool-result": _tool_result, "no-version": _no_version,
+    builders={**common_builders(NAME), "thinking-roundtrip": Dependent("thinking", _thinking_roundtrip),
+              "tool-result": Dependent("tools-forced", _tool_result, lambda t: _spec_request(t, "tool-result")),
+              "no-version": _no_version,
               "interleaved": _interleaved, "count-tokens": _count_tokens},
     event_text=event_text,
 ))

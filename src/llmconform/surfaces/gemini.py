@@ -11,9 +11,19 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from llmconform import spec
+from llmconform import checks, spec
 from llmconform.exchange import Request
-from llmconform.surfaces import UNKNOWN_MODEL, Surface, answer_json, malformed_json, register, sub, with_auth
+from llmconform.surfaces import (
+    UNKNOWN_MODEL,
+    Dependent,
+    Surface,
+    answer_json,
+    malformed_json,
+    register,
+    sub,
+    with_auth,
+)
+from llmconform.verdict import expect
 
 if TYPE_CHECKING:
     from llmconform.exchange import Exchange
@@ -65,9 +75,6 @@ def text(data: Any, index: int = 0) -> str:
 def answered_text(exchange: Exchange, what: str) -> str:
     """The visible text of an answer that must be whole: a GenerateContentResponse with non-empty text (the
     request is described as `what` in the verdicts)."""
-    from llmconform import checks
-    from llmconform.verdict import expect
-
     data = checks.ok_json(exchange)
     SPEC.check("GenerateContentResponse", data, what=f"the answer to {what}")
     expect(text(data).strip(), f"a non-empty text answer to {what}", data.get("candidates"))
@@ -104,8 +111,6 @@ def event_text(data: Any) -> str:
 def streamed_pieces(exchange: Exchange) -> list[dict[str, Any]]:
     """The pieces a `?alt=sse` stream delivered (its events' JSON objects), at least one: the stream
     has no end event of its own, so one that closes with none arrived whole yet holds no answer."""
-    from llmconform.verdict import expect
-
     found = exchange.data_objects()
     expect(found, "at least one event", exchange.excerpt())
     return found
@@ -126,8 +131,6 @@ def is_count(value: Any) -> bool:
 def usage_numbers(meta: dict[str, Any], served_text: bool) -> None:
     """The input count and the total (and the output count beside an answer) are there, and every
     count given is a non-negative integer."""
-    from llmconform.verdict import expect
-
     usage = SPEC.usage
     required = [usage.input[0], TOTAL] + ([usage.output[0]] if served_text else [])
     for name in required:
@@ -139,8 +142,6 @@ def usage_numbers(meta: dict[str, Any], served_text: bool) -> None:
 
 def usage_arithmetic(meta: dict[str, Any]) -> None:
     """totalTokenCount = promptTokenCount + candidatesTokenCount + thoughtsTokenCount (+ toolUse…)."""
-    from llmconform.verdict import expect
-
     values = {name: meta.get(name, 0) for name in SUMMED}
     expect(all(is_count(v) for v in values.values()) and is_count(meta.get(TOTAL)), "integer token counts", meta)
     expect(meta[TOTAL] == sum(values.values()),
@@ -185,8 +186,6 @@ def model_of(request: Request) -> str:
 # -- error envelopes ----------------------------------------------------------------------------
 
 def _status_names(body: dict[str, Any], exchange: Exchange, what: str) -> None:
-    from llmconform import checks
-    from llmconform.verdict import expect
 
     error = sub(body, "error")
     expect(error.get("code") == exchange.status, f"{what}: error.code {exchange.status} (the HTTP status)",
@@ -197,9 +196,6 @@ def _status_names(body: dict[str, Any], exchange: Exchange, what: str) -> None:
 def native_error(exchange: Exchange, statuses: tuple[int, ...] | range, what: str) -> dict[str, Any]:
     """One of `statuses` with Google's `{"error": {"code", "message", "status"}}`, `code` the HTTP
     status and `status` its canonical name."""
-    # Imported here: checks imports report, which imports the surfaces.
-    from llmconform import checks
-
     body = checks.error_envelope(exchange, NAME, statuses, what)
     _status_names(body, exchange, what)
     return body
@@ -207,8 +203,6 @@ def native_error(exchange: Exchange, statuses: tuple[int, ...] | range, what: st
 
 def native_rejected(exchange: Exchange, what: str) -> dict[str, Any]:
     """Invalid input refused with a 400 and the Google envelope — never served, never a 5xx."""
-    from llmconform import checks
-
     body = checks.rejected(exchange, NAME, what)
     _status_names(body, exchange, what)
     return body
@@ -253,15 +247,12 @@ def _get_model(target: Probing) -> Request:
                    path=spec.fill_model(MODEL, target.model(NAME)))
 
 
-def _function_response(target: Probing) -> Request:
+def _function_response(first: Request, forced: Exchange) -> Request | None:
     """The forced call answered: the model's functionCall turn sent back, then a user turn with a
-    functionResponse for it (the spec's fixed function-response probe when no call came back)."""
-    answer = answer_json(target.probe(NAME, "tools-forced"))
-    calls = [c for c in function_calls(answer) if isinstance(c.get("name"), str) and c.get("name")]
-    config = target.surface_config(NAME)
-    if not calls or (config is not None and "function-response" in config.requests):
-        return _spec_request(target, "function-response", GENERATE)
-    first = target.request(NAME, "tools-forced")
+    functionResponse for it (none when no call came back: the spec's fixed conversation is sent)."""
+    calls = [c for c in function_calls(answer_json(forced)) if isinstance(c.get("name"), str) and c.get("name")]
+    if not calls:
+        return None
     call = calls[0]
     response: dict[str, Any] = {"name": call["name"], "response": {"content": TOOL_RESULT}}
     if isinstance(call.get("id"), str):
@@ -298,6 +289,7 @@ SURFACE = register(Surface(
               "malformed-json": malformed_json(NAME), "unknown-model": _unknown_model,
               "stream": _stream, "stream-json": _stream_json, "tools-stream": _tools_stream,
               "count-tokens": _count_tokens, "models-list": _list_models, "models-get": _get_model,
-              "function-response": _function_response},
+              "function-response": Dependent("tools-forced", _function_response,
+                                             lambda t: _spec_request(t, "function-response", GENERATE))},
     event_text=event_text,
 ))

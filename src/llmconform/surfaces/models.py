@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from llmconform import spec
+from llmconform import checks, spec
 from llmconform.exchange import Exchange, Request
 from llmconform.surfaces import Surface, register, with_auth
 
@@ -50,9 +50,6 @@ def native_error(exchange: Exchange, target: Probing, statuses: tuple[int, ...] 
                  what: str) -> dict[str, Any]:
     """One of `statuses`, as application/json, with the flavour's native error envelope (Anthropic's
     with the `error.type` the official API pairs with the status)."""
-    # Imported here: checks imports report, which imports the surfaces.
-    from llmconform import checks
-
     kind = flavour(target)
     # The one envelope rule of every surface (a departure the SDKs read warns; the Anthropic
     # flavour declares none it tolerates).

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from llmconform.exchange import STREAM_ENDS, Request
+from llmconform import checks, spec
+from llmconform.exchange import STREAM_ENDS, Exchange, Request
 from llmconform.sse import Event
-from llmconform.surfaces import Surface, common_builders, register, sub
-
-if TYPE_CHECKING:
-    from llmconform.exchange import Exchange
-    from llmconform.surfaces import Probing
+from llmconform.surfaces import Dependent, Surface, common_builders, register, sub
+from llmconform.verdict import expect
 
 NAME = "openai-chat"
 PATH = "/v1/chat/completions"
@@ -40,9 +38,6 @@ def content(data: Any, index: int = 0) -> str:
 def answered_text(exchange: Exchange, what: str) -> str:
     """The visible text of an answer that must be whole: a ChatCompletion with non-empty text (the
     request is described as `what` in the verdicts)."""
-    from llmconform import checks, spec
-    from llmconform.verdict import expect
-
     data = checks.ok_json(exchange)
     spec.load(NAME).check("ChatCompletion", data, what=f"the answer to {what}")
     found = content(data)
@@ -93,8 +88,6 @@ def streamed_tool_calls(chunks: list[dict[str, Any]]) -> dict[int, dict[str, Any
 
 def forced_calls(exchange: Exchange) -> list[Any]:
     """message.tool_calls of the answer to a forced tool call."""
-    from llmconform import checks
-
     msg = message(checks.ok_json(exchange))
     calls = msg.get("tool_calls")
     checks.need(isinstance(calls, list) and calls, "message.tool_calls with the forced call", msg,
@@ -104,8 +97,6 @@ def forced_calls(exchange: Exchange) -> list[Any]:
 
 def streamed_forced_calls(exchange: Exchange) -> tuple[list[dict[str, Any]], dict[int, dict[str, Any]]]:
     """(the chunks, the tool calls rebuilt by index) of a streamed forced tool call."""
-    from llmconform import checks
-
     chunks = exchange.data_objects()
     calls = streamed_tool_calls(chunks)
     checks.need(calls, "tool_calls deltas for the forced call", exchange.excerpt(),
@@ -123,10 +114,8 @@ def streamed_call_names(exchange: Exchange) -> list[Any]:
 
 
 
-def _tools_result(target: Probing) -> Request:
+def _tools_result(first: Request, forced: Exchange) -> Request:
     """The forced tool call answered: assistant turn with its tool_calls, then a role:tool turn."""
-    forced = target.probe(NAME, "tools-forced")
-    first = target.request(NAME, "tools-forced")
     try:
         assistant = message(json.loads(forced.body))
     except ValueError:
@@ -146,6 +135,6 @@ def _tools_result(target: Probing) -> Request:
 STREAM_ENDS[NAME] = stream_ended
 SURFACE = register(Surface(
     name=NAME, path=PATH,
-    builders={**common_builders(NAME), "tools-result": _tools_result},
+    builders={**common_builders(NAME), "tools-result": Dependent("tools-forced", _tools_result)},
     event_text=event_text,
 ))

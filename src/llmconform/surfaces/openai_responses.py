@@ -11,9 +11,9 @@ import json
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from llmconform import spec
-from llmconform.exchange import STREAM_ENDS, Request
-from llmconform.surfaces import Surface, common_builders, ends_with, register, sub
+from llmconform import checks, spec
+from llmconform.exchange import STREAM_ENDS, Exchange, Request
+from llmconform.surfaces import Dependent, Surface, common_builders, ends_with, register, sub
 from llmconform.surfaces.responses_stream import EVENTS, TERMINAL, TEXT_DELTA
 from llmconform.verdict import Error, expect, warn
 
@@ -65,8 +65,6 @@ def answer_shape(data: Any, what: str) -> None:
 def answered_text(exchange: Exchange, what: str) -> str:
     """The visible text of an answer that must succeed: a response whose output items hold text, not
     a limit spent on reasoning (the request is described as `what` in the verdicts)."""
-    from llmconform import checks
-
     data = checks.ok_json(exchange)
     answer_shape(data, what)
     limit_spent_on_reasoning(data, exchange.request.output_limit)
@@ -265,8 +263,6 @@ def streamed_calls(payloads: list[dict[str, Any]]) -> dict[Any, dict[str, Any]]:
 
 def forced_calls(exchange: Exchange) -> list[dict[str, Any]]:
     """The function_call items of the answer to a forced tool call."""
-    from llmconform import checks
-
     data = checks.ok_json(exchange)
     calls = output_items(data, "function_call")
     checks.need(calls, "a function_call item in output for the forced tool",
@@ -278,8 +274,6 @@ def forced_calls(exchange: Exchange) -> list[dict[str, Any]]:
 def streamed_forced_calls(exchange: Exchange) -> tuple[list[dict[str, Any]], dict[Any, dict[str, Any]]]:
     """(the events' payloads, at least one; the function calls rebuilt by item id) of a streamed
     forced tool call."""
-    from llmconform import checks
-
     payloads = [data for _, data in exchange.data_events() if isinstance(data, dict)]
     expect(payloads, "at least one event", exchange.excerpt())
     calls = streamed_calls(payloads)
@@ -303,19 +297,23 @@ def _as_items(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list) else []
 
 
-def _function_call_output(target: Probing) -> Request:
+def _spec_conversation(target: Probing) -> Request:
+    """The spec's own function-call-output conversation, sent as the forced-call probe is."""
+    static = spec.load(NAME).operation(PATH).probes["function-call-output"]["value"]
+    return replace(target.request(NAME, "tools-forced"), probe="function-call-output",
+                   body=spec.fill_model(static, target.model(NAME)))
+
+
+def _function_call_output(first: Request, forced: Exchange) -> Request | None:
     """The forced call answered: the original input, the function_call item the provider returned,
-    and a function_call_output with its call_id."""
-    forced = target.probe(NAME, "tools-forced")
-    first = target.request(NAME, "tools-forced")
+    and a function_call_output with its call_id (none without a usable call: the forced-call check
+    says why, and the spec's own conversation is sent instead)."""
     try:
         calls = output_items(json.loads(forced.body), "function_call")
     except (ValueError, UnicodeDecodeError):
         calls = []
     if not calls or not isinstance(calls[0].get("call_id"), str) or not calls[0]["call_id"]:
-        # No usable call came back (the forced-call check says why): the spec's own conversation.
-        static = spec.load(NAME).operation(PATH).probes["function-call-output"]["value"]
-        return replace(first, probe="function-call-output", body=spec.fill_model(static, target.model(NAME)))
+        return None
     call = calls[0]
     # The item without its id: passed back with it, a reasoning model also wants its reasoning item.
     item = {"type": "function_call", "call_id": call["call_id"], "name": call.get("name") or "get_weather",
@@ -329,6 +327,7 @@ def _function_call_output(target: Probing) -> Request:
 STREAM_ENDS[NAME] = stream_ended
 SURFACE = register(Surface(
     name=NAME, path=PATH,
-    builders={**common_builders(NAME), "function-call-output": _function_call_output,},
+    builders={**common_builders(NAME),
+              "function-call-output": Dependent("tools-forced", _function_call_output, _spec_conversation)},
     event_text=event_text,
 ))

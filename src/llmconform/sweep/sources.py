@@ -74,7 +74,7 @@ class Listing:
 
 def fetch_listed(target: Target) -> Listing:
     """The provider's model list, every page of it (up to MAX_PAGES)."""
-    first = models_surface.SURFACE.builders["list"](target)
+    first = target.request(models_surface.NAME, "list")
     anthropic = models_surface.flavour(target) == models_surface.ANTHROPIC
     request = replace(first, path=f"{first.path}?limit={ANTHROPIC_PAGE}") if anthropic else first
     listing = Listing(ids=[])
