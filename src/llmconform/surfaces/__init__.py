@@ -8,8 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
-from llmconform import spec
+from llmconform import checks, spec
 from llmconform.exchange import Request
+from llmconform.verdict import expect
 
 if TYPE_CHECKING:
     from llmconform.exchange import Exchange
@@ -76,6 +77,16 @@ def ends_with(events: list[Event], ends: tuple[str, ...]) -> bool:
         if (isinstance(data, dict) and data.get("type") in ends) or event.event == "error":
             return True
     return False
+
+
+def whole_text(exchange: Exchange, what: str, surface: str, schema: str, text: Callable[[Any], str],
+               shown: str) -> str:
+    """The visible text of an answer that must be whole: the surface's `schema` matched and the
+    text (read by `text`) not empty; `what` names the request, `shown` the field a verdict quotes."""
+    data = checks.ok_json(exchange)
+    spec.load(surface).check(schema, data, what=f"the answer to {what}")
+    expect(text(data).strip(), f"a non-empty text answer to {what}", data.get(shown))
+    return text(data)
 
 
 def sub(data: Any, key: str) -> dict[str, Any]:

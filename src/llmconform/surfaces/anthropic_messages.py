@@ -16,8 +16,8 @@ from llmconform.surfaces import (
     parse_arguments,
     register,
     sub,
+    whole_text,
 )
-from llmconform.verdict import expect
 
 if TYPE_CHECKING:
     from llmconform.exchange import Exchange
@@ -59,10 +59,7 @@ def text(data: Any) -> str:
 def answered_text(exchange: Exchange, what: str) -> str:
     """The visible text of an answer that must be whole: a Message with non-empty text (the
     request is described as `what` in the verdicts)."""
-    data = checks.ok_json(exchange)
-    SPEC.check("Message", data, what=f"the answer to {what}")
-    expect(text(data).strip(), f"a non-empty text answer to {what}", data.get("content"))
-    return text(data)
+    return whole_text(exchange, what, NAME, "Message", text, "content")
 
 
 def event_text(data: Any) -> str:
@@ -118,6 +115,9 @@ def forced_calls(exchange: Exchange) -> list[dict[str, Any]]:
                 owner="tools/forced-call", exchange=exchange)
     return uses
 
+def forced_call_names(exchange: Exchange) -> list[Any]:
+    return [u.get("name") for u in forced_calls(exchange)]
+
 
 def streamed_forced_calls(exchange: Exchange) -> tuple[list[dict[str, Any]], dict[int, dict[str, Any]]]:
     """(every event's data, the tool_use blocks rebuilt by index) of a streamed forced tool call."""
@@ -127,13 +127,10 @@ def streamed_forced_calls(exchange: Exchange) -> tuple[list[dict[str, Any]], dic
                 owner="stream-tools/forced-call", exchange=exchange)
     return data, found
 
-
-def forced_call_names(exchange: Exchange) -> list[Any]:
-    return [u.get("name") for u in forced_calls(exchange)]
-
-
 def streamed_call_names(exchange: Exchange) -> list[Any]:
     return [b["start"].get("name") for b in streamed_forced_calls(exchange)[1].values()]
+
+
 
 
 # -- error envelopes ----------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from llmconform.surfaces import (
     malformed_json,
     register,
     sub,
+    whole_text,
     with_auth,
 )
 from llmconform.verdict import expect
@@ -75,10 +76,7 @@ def text(data: Any, index: int = 0) -> str:
 def answered_text(exchange: Exchange, what: str) -> str:
     """The visible text of an answer that must be whole: a GenerateContentResponse with non-empty text (the
     request is described as `what` in the verdicts)."""
-    data = checks.ok_json(exchange)
-    SPEC.check("GenerateContentResponse", data, what=f"the answer to {what}")
-    expect(text(data).strip(), f"a non-empty text answer to {what}", data.get("candidates"))
-    return text(data)
+    return whole_text(exchange, what, NAME, "GenerateContentResponse", text, "candidates")
 
 
 def thoughts(data: Any, index: int = 0) -> list[dict[str, Any]]:

@@ -94,6 +94,9 @@ def forced_calls(exchange: Exchange) -> list[Any]:
                 owner="tools/forced-call", exchange=exchange)
     return list(calls) if isinstance(calls, list) else []
 
+def forced_call_names(exchange: Exchange) -> list[Any]:
+    return [sub(c, "function").get("name") for c in forced_calls(exchange)]
+
 
 def streamed_forced_calls(exchange: Exchange) -> tuple[list[dict[str, Any]], dict[int, dict[str, Any]]]:
     """(the chunks, the tool calls rebuilt by index) of a streamed forced tool call."""
@@ -103,14 +106,11 @@ def streamed_forced_calls(exchange: Exchange) -> tuple[list[dict[str, Any]], dic
                 owner="stream-tools/forced-call", exchange=exchange)
     return chunks, calls
 
-
-def forced_call_names(exchange: Exchange) -> list[Any]:
-    return [sub(c, "function").get("name") for c in forced_calls(exchange)]
-
-
 def streamed_call_names(exchange: Exchange) -> list[Any]:
     return [call["name"] or sub(call["first"], "function").get("name")
             for call in streamed_forced_calls(exchange)[1].values()]
+
+
 
 
 

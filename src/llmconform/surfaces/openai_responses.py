@@ -270,6 +270,9 @@ def forced_calls(exchange: Exchange) -> list[dict[str, Any]]:
                 exchange=exchange)
     return calls
 
+def forced_call_names(exchange: Exchange) -> list[Any]:
+    return [c.get("name") for c in forced_calls(exchange)]
+
 
 def streamed_forced_calls(exchange: Exchange) -> tuple[list[dict[str, Any]], dict[Any, dict[str, Any]]]:
     """(the events' payloads, at least one; the function calls rebuilt by item id) of a streamed
@@ -281,13 +284,10 @@ def streamed_forced_calls(exchange: Exchange) -> tuple[list[dict[str, Any]], dic
                 owner="stream-tools/forced-call", exchange=exchange)
     return payloads, calls
 
-
-def forced_call_names(exchange: Exchange) -> list[Any]:
-    return [c.get("name") for c in forced_calls(exchange)]
-
-
 def streamed_call_names(exchange: Exchange) -> list[Any]:
     return [(c["added"] or c["item_done"] or {}).get("name") for c in streamed_forced_calls(exchange)[1].values()]
+
+
 
 
 def _as_items(value: Any) -> list[Any]:
