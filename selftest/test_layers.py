@@ -10,14 +10,14 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "llmconform"
 LAYERS = [
     ("verdicts and the result model", ["llmconform", "verdict", "result", "settings", "paths", "redact", "sse",
                                        "checkid", "sweep.render"]),
-    ("exchange, spec, profile", ["exchange", "spec", "profile", "catalogue"]),
+    ("exchange, spec, profile", ["exchange", "spec", "profile"]),
     ("readers of exchanges", ["fingerprint", "replay", "sdk", "checks"]),
     ("client", ["client"]),
     ("surfaces", ["surfaces", "surfaces.*"]),
     ("target", ["target", "documented"]),
     ("checks' fixtures, schemathesis, pre-flight, reports", ["fixtures", "rows", "fuzz", "preflight", "report",
                                                             "report.*", "console"]),
-    ("plugin and sweep", ["plugin", "sweep", "sweep.*"]),
+    ("plugin, sweep and the catalogue", ["plugin", "sweep", "sweep.*", "catalogue"]),
     ("command line", ["cli"]),
 ]
 

@@ -1,5 +1,6 @@
 """The catalogue of checks — `llmconform checks`, CHECKS.md and the README's count — made from
 what pytest collects, so a parametrized check counts once per case, as it does in a report.
+CHECKS.md also lists the sweep's findings, from the table that declares them.
 
 `python -m llmconform.catalogue` rewrites CHECKS.md and the count; `--check` says whether both
 are current.
@@ -19,6 +20,7 @@ import pytest
 
 from llmconform.checkid import check_id, rule_of
 from llmconform.paths import PACKAGE, root, suite_dir
+from llmconform.sweep.findings import FINDINGS
 
 COUNT = re.compile(r"<!--checks-->\d+<!--/checks-->")
 
@@ -74,6 +76,9 @@ def render(rows: list[tuple[str, str]]) -> str:
             surface = ident.split("/")[0]
             lines += ["", f"## {surface}", ""]
         lines.append(f"- `{ident}` — {doc}")
+    lines += ["", "## sweep", "", f"The {len(FINDINGS)} findings of `llmconform sweep` (one cheap probe per model; "
+              "not checks of a surface, so not counted above): the id, the verdict it gives, and its rule.", ""]
+    lines += [f"- `{ident}` ({verdict}) — {rule}" for ident, (verdict, rule) in FINDINGS.items()]
     return "\n".join(lines) + "\n"
 
 
