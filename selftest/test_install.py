@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from llmconform import catalogue
 from selftest.harness import ROOT, cli
 
 VENDORS = sorted(p.name for p in (ROOT / "cassettes").iterdir() if p.is_dir())
@@ -46,6 +47,33 @@ def installed(tmp_path_factory):
     empty = scratch / "empty"
     empty.mkdir()
     return bin_dir, empty
+
+
+@pytest.fixture(scope="module")
+def bare(tmp_path_factory, installed):
+    """(bin folder of a fresh venv holding the wheel alone, without the `sdk` extra, an empty folder)."""
+    scratch = tmp_path_factory.mktemp("bare")
+    wheel = next(installed[0].parents[1].glob("llmconform-*.whl"))
+    venv.create(scratch / "venv", with_pip=True)
+    bin_dir = scratch / "venv" / "bin"
+    pip = _sh(str(bin_dir / "python"), "-m", "pip", "install", "-q", "--disable-pip-version-check", str(wheel),
+              cwd=scratch, timeout=900)
+    assert pip.returncode == 0, pip.stderr[-2000:]
+    empty = scratch / "empty"
+    empty.mkdir()
+    return bin_dir, empty
+
+
+def test_without_the_sdks_every_check_is_listed_and_the_sdk_lanes_skip(bare):
+    bin_dir, empty = bare
+    listed = _sh(str(bin_dir / "llmconform"), "checks", cwd=empty)
+    assert listed.returncode == 0 and len(listed.stdout.splitlines()) == len(catalogue.checks()), listed.stderr
+    run = _sh(str(bin_dir / "llmconform"), "run", "--replay", "--profile", "toapis", "--report-json", "r.json",
+              cwd=empty)
+    assert run.returncode in (0, 1), run.stdout[-2000:] + run.stderr[-2000:]
+    rows = {r["id"]: r for r in json.loads((empty / "r.json").read_text())["results"]}
+    assert rows["openai-chat/sdk/parse"]["verdict"] == "skip", rows["openai-chat/sdk/parse"]
+    assert not [i for i, r in rows.items() if r["verdict"] == "error"], "no suite error without the SDKs"
 
 
 def test_the_wheel_carries_the_suite(installed):

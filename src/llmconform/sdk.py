@@ -25,7 +25,11 @@ LANE = "http://sdk-lane.invalid"
 
 
 def available(package: str) -> bool:
-    return importlib.util.find_spec(package) is not None
+    """Whether an SDK is installed (the `sdk` extra); `google.genai` without `google` is not."""
+    try:
+        return importlib.util.find_spec(package) is not None
+    except ModuleNotFoundError:  # find_spec imports the parents of a dotted name
+        return False
 
 
 # The SDK call a check makes when it names none, per surface (the reproduction calls the same).
