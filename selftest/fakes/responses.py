@@ -374,12 +374,12 @@ def _stream_call(emit: Any, index: int, item: dict[str, Any], f: FakeRequest) ->
     pieces = [arguments[:9], arguments[9:]]
     if f.has("responses.stream-tool-args-after-done"):
         emit("response.function_call_arguments.delta", **common, delta=pieces[0])
-        emit("response.function_call_arguments.done", **common, arguments=arguments)
+        emit("response.function_call_arguments.done", **common, name=item["name"], arguments=arguments)
         emit("response.function_call_arguments.delta", **common, delta=pieces[1])
     else:
         for piece in pieces:
             emit("response.function_call_arguments.delta", **common, delta=piece)
-        emit("response.function_call_arguments.done", **common, arguments=arguments)
+        emit("response.function_call_arguments.done", **common, name=item["name"], arguments=arguments)
     done = {**item, "arguments": "" if f.has("responses.stream-tool-item-done-empty") else arguments}
     item["arguments"] = arguments
     emit("response.output_item.done", output_index=index, item=done)
