@@ -48,7 +48,9 @@ def test_usage_consistent(stream):
                             where="the streamed usage")
 
 
-@pytest.mark.check("anthropic-messages/stream/event-schema")
+@pytest.mark.check("anthropic-messages/stream/event-schema", level="must",
+                   source=("anthropic-sdk-python src/anthropic/types/raw_message_stream_event.py; "
+                           "openapi/anthropic-messages.yaml#/components/schemas/MessageStreamEvent"))
 def test_event_schema(stream):
     """Every event's data validates against the schema of its `type` (MessageStartEvent,
     ContentBlockDeltaEvent, ...); an event type the API does not define is W."""
@@ -111,7 +113,10 @@ def test_block_order(stream):
     expect(next_index > 0, "at least one content block", _types(stream))
 
 
-@pytest.mark.check("anthropic-messages/stream/delta-types")
+@pytest.mark.check("anthropic-messages/stream/delta-types", level="must",
+                   source=("anthropic-sdk-python src/anthropic/types/raw_content_block_delta_event.py, "
+                           "types/beta/beta_raw_content_block_delta.py; "
+                           "openapi/anthropic-messages.yaml#/components/schemas/ContentBlockDeltaEvent"))
 def test_delta_types(stream):
     """Each delta matches its block: text → text_delta, thinking → thinking_delta / signature_delta,
     tool_use → input_json_delta."""

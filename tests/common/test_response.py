@@ -12,7 +12,9 @@ ANSWER = {"anthropic-messages": "the message", "embeddings": "the embeddings ans
           "openai-chat": "the chat completion", "openai-responses": "the response"}
 
 
-@pytest.mark.check("{surface}/response/schema")
+@pytest.mark.check("{surface}/response/schema", level="must",
+                   source=("openapi/{surface}.yaml, the 200 response's schema (its x-llmconform-source names the "
+                           "official definition)"))
 @pytest.mark.parametrize("surface", SURFACES)
 def test_schema(surface, basic):
     """The body of the plain {surface} request's answer is the 200 response its spec declares, field

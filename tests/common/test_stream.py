@@ -47,7 +47,9 @@ def test_utf8(surface, stream):
     checks.stream_utf8(stream)
 
 
-@pytest.mark.check("{surface}/stream/{name}")
+@pytest.mark.check("{surface}/stream/{name}", level="must",
+                   source=("openapi/{surface}.yaml#/components/schemas/{schema} (its x-llmconform-source names the "
+                           "official definition)"))
 @pytest.mark.parametrize(("surface", "name", "schema"), ONE_SCHEMA)
 def test_event_schema(surface, name, schema, stream):
     """Every event of the {surface} stream is `data: <{schema}>`: each payload validates against the

@@ -5,7 +5,9 @@ import pytest
 from llmconform import checks
 
 
-@pytest.mark.check("openai-responses/request/unknown-params")
+@pytest.mark.check("openai-responses/request/unknown-params", level="should",
+                   source=("openapi/openai-responses.yaml#/components/schemas/CreateResponseRequest (openai-openapi "
+                           "CreateResponse)"))
 def test_unknown_params(basic):
     """The request carries only parameters the Responses API defines (W: a typo such as `steam` or a
     Chat Completions name such as `max_tokens` is silently ignored, and the caller never learns it)."""

@@ -59,7 +59,9 @@ def test_usage_consistent(stream):
                             where="the streamed usage")
 
 
-@pytest.mark.check("openai-responses/stream/event-schema")
+@pytest.mark.check("openai-responses/stream/event-schema", level="must",
+                   source=("openai-python src/openai/types/responses/response_stream_event.py (ResponseStreamEvent, "
+                           "58 types); openapi/openai-responses.yaml#/components/schemas/ResponseStreamEvent"))
 def test_event_schema(stream):
     """Every event's data is a documented event type and matches that type's own schema
     (response.created → ResponseCreatedEvent, ...)."""
