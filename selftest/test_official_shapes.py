@@ -426,3 +426,26 @@ def test_anthropic_compaction_delta_in_a_text_block_fails():
     events[8]["delta"] = {"type": "compaction_delta", "content": "x"}
     found = _verdict(ANTHROPIC_STREAM.test_delta_types, _stream("anthropic-messages", events))
     assert found.startswith("fail") and "compaction_delta" in found, found
+
+
+# -- every shape names its source ----------------------------------------------------------------
+SURFACES = ["anthropic-messages", "embeddings", "gemini", "models", "openai-chat", "openai-responses"]
+
+
+@pytest.mark.parametrize("surface", SURFACES)
+def test_every_schema_and_operation_names_its_official_source(surface):
+    """Each schema and operation carries `x-llmconform-source`, naming a definition the spec's root
+    `x-llmconform-sources` lists with its repository, path, commit and date."""
+    document = spec.load(surface).document
+    sources = document.get("x-llmconform-sources") or {}
+    assert sources, f"{surface}: no x-llmconform-sources"
+    for key, where in sources.items():
+        assert {"repository", "path", "commit", "date"} <= set(where), (key, where)
+        assert len(str(where["commit"])) == 40, (key, where["commit"])
+    named = {f"schema {n}": s.get("x-llmconform-source") for n, s in spec.load(surface).schemas.items()}
+    named |= {f"operation {o.definition.get('operationId')}": o.definition.get("x-llmconform-source")
+              for o in spec.load(surface).operations()}
+    for what, source in named.items():
+        assert isinstance(source, str) and source, f"{surface} {what}: no x-llmconform-source"
+        keys = {s.split(":", 1)[0].split("#", 1)[0].strip() for s in source.split("; ")}
+        assert keys <= set(sources) | {"seeds"}, f"{surface} {what}: {source} names no listed source"
