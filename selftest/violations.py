@@ -357,6 +357,8 @@ MORE: list[tuple[str, Violation, str] | tuple[str, Violation, str, str]] = [
     ("openai-chat/invalid/temperature-range", "chat.reject-422", "warn", "status 422"),  # a framework's 422
     ("openai-chat/usage/consistent", "chat.usage-tenfold", "warn", "estimate"),  # ten times the tokens: W
     ("openai-chat/stream/usage-consistent", "chat.usage-tenfold", "warn", "estimate"),
+    # CreateChatCompletionStreamResponse: choices[].finish_reason is required (null until the end).
+    ("openai-chat/stream/chunk-schema", "chat.stream-finish-field-missing", "fail", "finish_reason"),
     # embeddings
     ("embeddings/data/one-per-input", "embeddings.index-wrong", "fail"),  # indexes 1..3 for 0..2
     # models
@@ -374,6 +376,10 @@ MORE: list[tuple[str, Violation, str] | tuple[str, Violation, str, str]] = [
     ("openai-responses/usage/details-consistent", "responses.usage-extra", "warn"),
     ("openai-responses/reasoning/tokens", "responses.reasoning-tokens-zero", "warn"),
     ("openai-responses/stream/event-names", "responses.stream-no-event-names", "warn"),
+    # Fields the official types require (openai-python ResponseTextDeltaEvent/DoneEvent.logprobs,
+    # ResponseOutputMessage.status; arguments.done's name is in selftest/test_official_shapes.py).
+    ("openai-responses/stream/event-schema", "responses.stream-text-no-logprobs", "fail", "'logprobs' is a required"),
+    ("openai-responses/response/schema", "responses.message-no-status", "fail", "$.output[0]"),
     # Alone in a run, a check reading a cut stream owns the cut (with terminates run, it names it).
     ("openai-responses/stream/order", "responses.stream-no-terminal", "fail"),
     ("openai-responses/stream/terminates", "responses.stream-no-terminal", "fail"),  # closed before its end

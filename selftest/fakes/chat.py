@@ -235,6 +235,8 @@ def _stream(body: dict[str, Any], f: FakeRequest) -> Reply:
         chunks[-1]["id"] = "chatcmpl-other"
     if f.has("chat.stream-object-wrong"):
         chunks[1]["object"] = "chat.completion"
+    if f.has("chat.stream-finish-field-missing"):  # required (null until the end) by the official chunk
+        del chunks[1]["choices"][0]["finish_reason"]
     if include_usage:
         usage = _usage(body, completion, f)
         if f.has("chat.stream-usage-zero"):

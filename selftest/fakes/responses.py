@@ -206,6 +206,10 @@ def _output(answer: Answer, f: FakeRequest, *, final: bool = True) -> list[dict[
                        "role": "user" if f.has("responses.role-wrong") else "assistant", "content": [part]})
     if f.has("responses.no-message"):
         output = [i for i in output if i["type"] != "message"]
+    if f.has("responses.message-no-status"):  # an output message's status is required (ResponseOutputMessage)
+        for item in output:
+            if item["type"] == "message":
+                del item["status"]
     return output
 
 
@@ -330,6 +334,10 @@ def _stream(answer: Answer, f: FakeRequest) -> Reply:
     if f.has("responses.stream-event-invalid"):
         delta = next(e for e in events if e["type"] == "response.output_text.delta")
         del delta["item_id"]
+    if f.has("responses.stream-text-no-logprobs"):  # required by openai-python's text events
+        for event in events:
+            if event["type"] in ("response.output_text.delta", "response.output_text.done"):
+                del event["logprobs"]
     frames = [_frame(e, f) for e in events]
     if f.has("responses.stream-invalid-utf8"):
         frames.insert(3, b"event: response.output_text.delta\ndata: {\"bad\": \"\xff\xfe\"}\n\n")
