@@ -1,4 +1,4 @@
-"""The command line: `llmconform run | compare | vendors | checks | --version`.
+"""The command line: `llmconform run | sweep | compare | vendors | checks | --version`.
 
 `run` parses its own options, settles everything the user could have got wrong (profile, key
 variable, cassettes, baseline, selection, the provider's answer to one probe) before the checks,
@@ -438,12 +438,16 @@ def sweep(argv: list[str]) -> int:
 
 COMMANDS = {"run": run, "compare": compare, "sweep": sweep, "vendors": vendors, "checks": checks}
 USAGE = f"""usage: llmconform run (--profile NAME|FILE ... | --base-url URL --model M) [options] [-- PYTEST_ARGS]
-       llmconform compare REPORT.json ... [--md F] [--html F]
+       llmconform sweep (--profile NAME|FILE | --base-url URL) [--models listed|catalogue|all|a,b]
+                        [--plan] [--record|--replay] [options]   one cheap probe per model
+       llmconform compare REPORT.json ... [--md F] [--html F] | --diff OLD.json NEW.json
        llmconform vendors       the bundled vendor profiles
        llmconform checks [-v]   every check id (with its rule)
        llmconform --version
 
-`llmconform run --help` lists run's options. {EPILOG}"""
+`llmconform run --help` and `llmconform sweep --help` list their options.
+
+{EPILOG}"""
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,7 +1,7 @@
 """`llmconform sweep`: one cheap probe per model a provider lists or promises.
 
 Exit codes as `run`: 0 no FAIL finding, 1 at least one, 2 a usage or configuration error — one line
-saying what to fix, before any request is sent.
+saying what to fix, before any model is probed — and 130 when interrupted (SIGINT/SIGTERM).
 """
 
 from __future__ import annotations
@@ -53,7 +53,9 @@ class _Parser(argparse.ArgumentParser):
 
 def parser() -> argparse.ArgumentParser:
     p = _Parser(prog="llmconform sweep", description="One cheap probe per model a provider lists or promises: "
-                "does it answer, is it what it claims, how fast. Exit 0 no FAIL, 1 a FAIL, 2 usage error.")
+                "does it answer, is it what it claims, how fast. Exit 0 no FAIL, 1 a FAIL, 2 usage error (one line, "
+                "before any model is probed), 130 interrupted (SIGINT/SIGTERM; the reports say \"interrupted\": "
+                "true).")
     who = p.add_argument_group("the provider")
     who.add_argument("--profile", metavar="P", help="profile YAML, or a bundled vendor's name (e.g. toiotech)")
     who.add_argument("--base-url", metavar="URL",
@@ -62,7 +64,8 @@ def parser() -> argparse.ArgumentParser:
     who.add_argument("--model", metavar="M", help="the model the flags' profile names (with --base-url; "
                      "the models swept come from --models)")
     who.add_argument("--surface", action="append", default=[], metavar="S",
-                     help="surface(s) chat models are probed on: openai-chat, anthropic-messages, openai-responses "
+                     help="surface(s) chat models are probed on: openai-chat, anthropic-messages, openai-responses, "
+                     "gemini "
                      "(default: the profile's first)")
     what = p.add_argument_group("what to sweep")
     what.add_argument("--models", default="all", metavar="SRC",
@@ -105,7 +108,9 @@ def flags_profile(args: argparse.Namespace, base_url: str | None = None) -> Prof
     """The provider from flags. The model list and embeddings are declared too, so that each surface
     the sweep touches finds its key (the named variable, else its SDK's own)."""
     chat = args.surface or ["openai-chat"]
-    return profile_from_flags(base_url or args.base_url, args.api_key_env, [*chat, "models", "embeddings"],
+    # Gemini's own API lists its models itself (GET /v1beta/models); the others' list is /v1/models.
+    others = [] if chat == ["gemini"] else ["models", "embeddings"]
+    return profile_from_flags(base_url or args.base_url, args.api_key_env, [*chat, *others],
                               args.model or "(sweep)")
 
 
