@@ -110,11 +110,15 @@ class Client:
         self._http = self._client(keepalive=4)
         # Every socket this client opened, so that an interrupt cuts the requests in flight at once.
         self._sockets: weakref.WeakSet[socket.socket] = weakref.WeakSet()
+        # Re-entrant: the signal handler calls cancel() in the main thread, which may hold it already.
+        self._sockets_lock = threading.RLock()
         interrupt.on_stop(self.cancel)
 
     def cancel(self) -> None:
         """Cut every connection (a request in flight ends with no answer); nothing more is sent."""
-        for sock in list(self._sockets):
+        with self._sockets_lock:
+            sockets = list(self._sockets)
+        for sock in sockets:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
 
@@ -246,7 +250,11 @@ class Client:
                 stream = info.get("return_value")
                 sock = stream.get_extra_info("socket") if stream is not None else None
                 if isinstance(sock, socket.socket):
-                    self._sockets.add(sock)
+                    with self._sockets_lock:
+                        self._sockets.add(sock)
+                    if interrupt.STOP.is_set():  # connected just as the run was stopped: nothing goes out
+                        with contextlib.suppress(OSError):
+                            sock.shutdown(socket.SHUT_RDWR)
         exchange.problem, exchange.problem_detail = None, ""
         start = time.monotonic()
         deadline = start + self.limits.total_s

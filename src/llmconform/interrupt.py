@@ -19,7 +19,7 @@ EXIT_INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for a job stopped w
 STOP = threading.Event()
 # Weak: a client that is gone needs no cutting, and the list does not keep it alive.
 _CANCELS: list[weakref.WeakMethod[Callable[[], None]]] = []
-_LOCK = threading.Lock()
+_LOCK = threading.RLock()  # re-entrant: the handler may run in the main thread while it holds the lock
 
 
 def on_stop(cancel: Callable[[], None]) -> None:

@@ -28,7 +28,9 @@ SOURCES = ("listed", "catalogue", "all")
 # The Anthropic list pages (default 20 per page, at most 1000); a relay's list is one page. A cap on
 # pages keeps a hostile `has_more: true` forever from looping.
 ANTHROPIC_PAGE = 1000
-GEMINI_PAGE = 1000  # the API's pageSize cap (ListModelsRequest.page_size: "at most 1000")
+# googleapis google/ai/generativelanguage/v1beta/model_service.proto, ListModelsRequest.page_size: 50 when
+# unset, "at most 1000 models per page"; further pages follow nextPageToken.
+GEMINI_PAGE = 1000
 MAX_PAGES = 5
 
 # Kinds guessed from a name, first match wins; anything else is taken for a chat model. Only for
