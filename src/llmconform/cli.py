@@ -176,7 +176,7 @@ def check_selection(settings: RunSettings) -> None:
         return
     from llmconform.catalogue import checks
 
-    known = [ident for ident, _ in checks()]
+    known = [entry.id for entry in checks()]
     for ident in settings.checks:
         if ident not in known:
             raise ProfileError(f"no check {ident!r} (`llmconform checks` lists them)")
@@ -398,8 +398,9 @@ def vendors(argv: list[str]) -> int:
 def checks(argv: list[str]) -> int:
     from llmconform.catalogue import checks as catalogue
 
-    for ident, rule in catalogue():
-        print(f"{ident}  {rule}" if "-v" in argv else ident)
+    for entry in catalogue():
+        print(f"{entry.id}  {entry.level.upper() or '-'}  {entry.rule}  [source: {entry.source or '-'}]"
+              if "-v" in argv else entry.id)
     return EXIT_OK
 
 
@@ -413,7 +414,7 @@ COMMANDS = {"run": run, "compare": compare, "sweep": sweep, "vendors": vendors, 
 USAGE = f"""usage: llmconform run (--profile NAME|FILE ... | --base-url URL --model M) [options] [-- PYTEST_ARGS]
        llmconform compare REPORT.json ... [--md F] [--html F]
        llmconform vendors       the bundled vendor profiles
-       llmconform checks [-v]   every check id (with its rule)
+       llmconform checks [-v]   every check id (with its level, rule and source)
        llmconform --version
 
 `llmconform run --help` lists run's options. {EPILOG}"""
