@@ -11,7 +11,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from llmconform import result
+from llmconform import catalogue, result
 from llmconform.checkid import Binding, binding_of, binding_problems
 from llmconform.report import junit, markdown
 from llmconform.rows import SHOULD_NOTE, Row, bound
@@ -124,3 +124,16 @@ def test_a_report_of_an_older_llmconform_still_reads():
     read = result.Row.from_json(old)
     assert (read.rule, read.level, read.source) == ("The rule.", "", "")
     assert read.to_json()["rule"] == {"text": "The rule.", "level": "", "source": ""}
+
+
+def test_checks_verbose_lists_each_checks_level_rule_and_source():
+    from selftest.harness import cli
+
+    code, out = cli("checks", "-v")
+    lines = {line.split()[0]: line for line in out.splitlines() if line.strip()}
+    assert code == 0 and len(lines) == len(catalogue.checks())
+    done = lines["openai-chat/stream/done-sentinel"]
+    assert "  MUST  " in done and "[source: openai-python api_reference/openapi.transformed.yml" in done
+    assert "  SHOULD  " in lines["openai-chat/fingerprint/persona"]
+    text = catalogue.render(catalogue.checks())
+    assert "- `openai-chat/stream/done-sentinel` (MUST) — The last event is `data: [DONE]`. Source: " in text

@@ -19,8 +19,9 @@ def test_indexes(tools_stream):
 
 
 @pytest.mark.check("openai-chat/stream-tools/first-delta", level="must",
-                   source="OpenAI docs, Function calling, streaming (the first delta of a call carries id, type and "
-                          "function.name); openapi/openai-chat.yaml#/components/schemas/ToolCallDelta")
+                   source="openai-python src/openai/lib/streaming/chat/_completions.py (the official stream helper "
+                          "reads each call's type and function.name from its first delta); "
+                          "openapi/openai-chat.yaml#/components/schemas/ToolCallDelta")
 def test_first_delta(tools_stream):
     """The first delta of each index carries `id`, `type: function` and `function.name`."""
     _, calls = streamed_forced_calls(tools_stream)
