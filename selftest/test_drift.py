@@ -103,3 +103,17 @@ def test_an_unusable_official_file_is_one_line_and_exit_2(tmp_path, content, say
 def test_a_surface_sharing_nothing_with_the_file_is_refused():
     code, out = cli("spec", "diff", str(V2), "--surface", "openai-chat")
     assert code == 2 and "shares no schema name with openapi/openai-chat.yaml" in out, out
+
+
+@pytest.mark.parametrize("annotation", ["x-llmconform-official: ResponseUsage",
+                                        "x-llmconform-source: openai-python api_reference/openapi.transformed.yml"
+                                        "#/components/schemas/ResponseUsage"])
+def test_a_spec_schema_named_otherwise_is_compared_with_the_official_one_it_names(tmp_path, annotation):
+    text = V1.read_text().replace("    ResponseUsage:\n", f"    Usage:\n      {annotation}\n")
+    text = text.replace("#/components/schemas/ResponseUsage", "#/components/schemas/Usage", 1)
+    ours = tmp_path / "ours.yaml"
+    ours.write_text(text)
+    found = _diff(V2, ours)
+    total = [c for c in found.changes if c.kind == "required removed"]
+    assert [(c.schema, c.official, c.value) for c in total] == [("Usage", "ResponseUsage", "Usage.total_tokens")]
+    assert "(official ResponseUsage)" in total[0].line()

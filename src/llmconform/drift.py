@@ -10,10 +10,11 @@ the checks that read it:
 - event types added or removed: the members of a union (`oneOf`/`anyOf` of objects, told apart by
   their `type` value, or its `discriminator.mapping`).
 
-A schema of the spec is compared with the official schema of the same name, or of the name its
-`x-llmconform-official` gives. The checks that read a schema are found from their declared
-`source` (a check naming a schema reads it and every schema it refers to) and the spec's
-x-llmconform data (the checks an invalid-input entry or a probe's owners name read the request).
+A schema of the spec is compared with the official schema its `x-llmconform-official` names (or a
+schema pointer in the `x-` annotation recording its source), else with the one of the same name.
+The checks that read a schema are found from their declared `source` (a check naming a schema
+reads it and every schema it refers to) and the spec's x-llmconform data (the checks an
+invalid-input entry or a probe's owners name read the request).
 """
 
 from __future__ import annotations
@@ -266,13 +267,29 @@ def _fields(ours: _Doc, theirs: _Doc, ours_node: Any, theirs_node: Any, path: st
             _fields(ours, theirs, inline, official_node, where, add, depth + 1)
 
 
+POINTER = re.compile(r"#/components/schemas/([A-Za-z0-9_.-]+)")
+
+
+def _official_names(node: Any) -> list[str]:
+    """The official names a spec schema gives itself: its x-llmconform-official, then any schema
+    pointer (`...openapi.transformed.yml#/components/schemas/X`) in its other `x-` annotations
+    that record where it comes from."""
+    if not isinstance(node, dict):
+        return []
+    names = [node[ALIAS]] if isinstance(node.get(ALIAS), str) else []
+    for key, value in node.items():
+        if key.startswith("x-") and key != ALIAS:
+            names += POINTER.findall(json.dumps(value))
+    return names
+
+
 def _counterparts(ours: _Doc, theirs: _Doc) -> tuple[dict[str, str], list[str]]:
-    """Each spec schema's official counterpart (same name, or its x-llmconform-official), and those
-    without one."""
+    """Each spec schema's official counterpart (its x-llmconform-official or recorded source, else
+    the same name), and those without one."""
     found, missing = {}, []
     for name, node in ours.schemas.items():
-        official = node.get(ALIAS, name) if isinstance(node, dict) else name
-        if official in theirs.schemas:
+        official = next((n for n in [*_official_names(node), name] if n in theirs.schemas), None)
+        if official is not None:
             found[name] = official
         else:
             missing.append(name)
