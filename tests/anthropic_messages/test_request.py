@@ -6,9 +6,8 @@ from llmconform import checks
 
 
 @pytest.mark.check("anthropic-messages/request/unknown-params", level="should",
-                   source=("openapi/anthropic-messages.yaml#/components/schemas/CreateMessageRequest "
-                           "(anthropic-sdk-python types/message_create_params.py, "
-                           "types/beta/message_create_params.py)"))
+                   source="anthropic-sdk-python src/anthropic/types/message_create_params.py (the parameters the API "
+                          "defines); openapi/anthropic-messages.yaml#/components/schemas/CreateMessageRequest")
 def test_unknown_params(basic):
     """The request carries only parameters the Messages API defines (W: a typo is silently ignored,
     and the caller never learns it)."""

@@ -6,8 +6,9 @@ from llmconform import checks
 
 
 @pytest.mark.check("gemini/request/unknown-params", level="should",
-                   source=("openapi/gemini.yaml#/components/schemas/GenerateContentRequest (googleapis "
-                           "generative_service.proto GenerateContentRequest; python-genai models.py serviceTier)"))
+                   source="googleapis google/ai/generativelanguage/v1beta/generative_service.proto "
+                          "GenerateContentRequest (the fields the API defines); "
+                          "openapi/gemini.yaml#/components/schemas/GenerateContentRequest")
 def test_unknown_params(basic):
     """The request carries only fields GenerateContentRequest defines, in either spelling (W: a typo such
     as `generation_confg` is silently ignored, and the caller never learns it)."""
