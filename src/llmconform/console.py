@@ -67,17 +67,40 @@ class Console:
             self._progress.start()
             self._task = self._progress.add_task(self._spent(), total=total)
 
+    def plan(self, target: Target, by_surface: dict[str, tuple[int, int]], checks: int) -> None:
+        """`run --plan`: what a run of this target would send at most, per surface; nothing is sent."""
+        budget = target.client.budget
+        self.line(f"plan for {target.name} ({target.profile.base_url}): {checks} checks; nothing is sent")
+        for surface, (requests, tokens) in by_surface.items():
+            self.line(f"  {surface:20} {requests:6} requests {tokens:8} output tokens")
+        requests, tokens = (sum(spent[i] for spent in by_surface.values()) for i in (0, 1))
+        self.line(f"  {'total':20} {requests:6} requests {tokens:8} output tokens")
+        self.line(f"  budget: {budget.max_requests} requests, {budget.max_output_tokens} output tokens "
+                  f"({'set' if any(budget.explicit) else 'the plan'}; a run stops sending once either is spent)")
+
     def _spent(self) -> str:
         live = [t for t in self.targets if t.mode != "replay"]
         requests = sum(t.client.budget.requests for t in live)
         cap = sum(t.client.budget.max_requests for t in live)
         tokens = sum(t.client.budget.output_tokens for t in live)
         token_cap = sum(t.client.budget.max_output_tokens for t in live)
-        return f"{self.surface or 'starting'} · {requests}/{cap} requests · {tokens}/{token_cap} output tokens"
+        return (f"{self.surface or 'starting'} · {requests}/{cap} requests · {tokens}/{token_cap} output tokens"
+                f"{self._left(requests, cap)}")
+
+    def _left(self, requests: int, cap: int) -> str:
+        """What is left, estimated from the pace of the requests so far against the plan (an upper
+        bound: checks that need fewer requests end sooner)."""
+        if not requests or self.done >= self.total:
+            return ""
+        seconds = (time.monotonic() - self.started) / requests * max(cap - requests, 0)
+        return f" · at most ~{seconds / 60:.0f} min left" if seconds >= 90 else f" · at most ~{seconds:.0f} s left"
 
     def row(self, vendor: str, ident: str, verdict: str, message: str) -> None:
         self.done += 1
-        self.surface = ident.split("/")[0]
+        surface = ident.split("/")[0]
+        # The label names what is being checked: the skip rows of surfaces no profile declares pass by unnamed.
+        if any(surface in t.profile.surfaces for t in self.targets):
+            self.surface = surface
         if self.verbosity >= 1:
             shown = f" — {_one_line(message)}" if message and verdict != "pass" else ""
             self.line(f"{verdict.upper():5} {ident} [{vendor}]{shown}")

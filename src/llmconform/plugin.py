@@ -54,6 +54,7 @@ class Plugin:
         self.collect_errors: list[str] = []
         self.exit_code = 0
         self.owners = Owners()
+        self._setup_s: dict[str, float] = {}
 
     # -- collection -------------------------------------------------------------------------
 
@@ -102,9 +103,16 @@ class Plugin:
             idents = [ident for _, ident in filter(None, (check_id(item) for item in runs))]
             phases = [(ident.split("/")[0], ident.rsplit("/", 1)[1].removeprefix("fuzz-"))
                       for ident in idents if "/schema/" in ident]
-            requests, tokens = target.plan(probes, phases)
+            by_surface = target.plan(probes, phases)
+            requests, tokens = (sum(spent[i] for spent in by_surface.values()) for i in (0, 1))
             target.client.budget.size(target.client.budget.requests + requests, tokens)
             plans[target.name] = (requests, tokens)
+            if self.settings.plan:
+                self.console.plan(target, by_surface, len(runs))
+        if self.settings.plan:  # --plan: what would be sent is printed, and nothing runs
+            config.hook.pytest_deselected(items=list(items))
+            items[:] = []
+            return
         self.console.start(len(items), self.targets, plans)
         # Every exchange the selected checks will read, sent before the first check runs.
         for target in self.targets:
@@ -121,9 +129,13 @@ class Plugin:
         ident = check_id(item)
         if target is None or ident is None:
             return
-        if report.when == "teardown" or (report.when == "setup" and report.passed):
+        if report.when == "setup" and report.passed:
+            self._setup_s[item.nodeid] = report.duration  # waiting for its exchanges: part of the check's time
+            return
+        if report.when == "teardown":
             return
         row = row_of(item, call, report, target, *ident, owners=self.owners)
+        row.duration_s = round(report.duration + self._setup_s.pop(item.nodeid, 0.0), 3)
         if row.verdict == "warn":
             report.outcome = "passed"
         self.rows[target.name].append(row)
@@ -132,6 +144,8 @@ class Plugin:
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         for target in self.targets:
             target.close()
+        if self.settings.plan:
+            return
         failed = False
         rules = {ident[1]: rule_of(item) for item in session.items if (ident := check_id(item))}
         for target in self.targets:

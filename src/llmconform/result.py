@@ -65,6 +65,8 @@ class Row:
     evidence: dict[str, Any] = field(default_factory=dict)
     reproduce: str = ""
     rule: str = ""
+    # Seconds the check took (its own run; the exchanges it reads were mostly sent before it started).
+    duration_s: float | None = None
 
     def __post_init__(self) -> None:
         if self.verdict not in VERDICTS:
@@ -121,13 +123,16 @@ class Row:
                                 "message": self.message, "evidence": self.evidence, "reproduce": self.reproduce}
         if self.rule:
             data["rule"] = self.rule
+        if self.duration_s is not None:
+            data["duration_s"] = self.duration_s
         return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Row:
         return cls(id=data["id"], surface=data["surface"], verdict=data["verdict"], message=data["message"],
                    evidence=dict(data.get("evidence") or {}), reproduce=data.get("reproduce") or "",
-                   rule=data.get("rule") or "")
+                   rule=data.get("rule") or "",
+                   duration_s=data["duration_s"] if isinstance(data.get("duration_s"), int | float) else None)
 
 
 def readable(value: Any) -> str:

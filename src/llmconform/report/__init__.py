@@ -117,8 +117,8 @@ def build_report(target: Target, rows: Sequence[Any], *, started: float, rules: 
     """The run's report for one target, redacted: the rows (with the rule each check holds), the
     metrics and the fingerprints."""
     rules = rules or {}
-    results = [Row(r.id, r.surface, r.verdict, r.message, r.evidence, r.reproduce, r.rule or rules.get(r.id, ""))
-               for r in sorted(rows, key=lambda r: r.id)]
+    results = [Row(r.id, r.surface, r.verdict, r.message, r.evidence, r.reproduce, r.rule or rules.get(r.id, ""),
+                   r.duration_s) for r in sorted(rows, key=lambda r: r.id)]
     report = Report(
         vendor=target.name,
         base_url=target.profile.base_url,

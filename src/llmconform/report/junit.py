@@ -17,7 +17,8 @@ LIMIT = 500
 def _case(suite: ET.Element, report: Report, row: Row, regressions: dict[str, str]) -> str:
     """Adds the testcase; returns how it counts (failure, error, skipped, passed)."""
     case = ET.SubElement(suite, "testcase", {"classname": f"{report.vendor}.{row.id.rsplit('/', 1)[0]}"
-                                             .replace("/", "."), "name": row.id})
+                                             .replace("/", "."), "name": row.id,
+                                             "time": f"{row.duration_s or 0.0:.3f}"})
     evidence = "\n".join(part for part in (row.message, row.reproduce) if part)
     if row.id in regressions:
         ET.SubElement(case, "failure", {"type": "regression", "message": f"regressed {regressions[row.id]}: "
