@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from llmconform import __version__
 from llmconform.result import by_severity
+from llmconform.sdk import NOT_INSTALLED
 from llmconform.verdict import VERDICTS, excerpt
 
 if TYPE_CHECKING:
@@ -22,6 +23,16 @@ _SHOWN = ("fail", "error", "warn")
 
 def _one_line(message: str) -> str:
     return excerpt(" ".join(message.split()), 160)
+
+
+def _sdk_skips(reports: list[Report]) -> str:
+    """The SDK checks a missing SDK left undecided, said on the closing line (never only with -v)."""
+    reasons = Counter(row.message for report in reports for row in report.results
+                      if row.verdict == "skip" and NOT_INSTALLED in row.message)
+    if not reasons:
+        return ""
+    return (f"; {sum(reasons.values())} SDK checks skipped: "
+            + "; ".join(reason.split(" (")[0] for reason in reasons))
 
 
 class Console:
@@ -154,4 +165,4 @@ class Console:
                 self.line(f"reports: {path}")
         checks = sum(total.values())
         self.line(f"llmconform: {checks} checks — " + ", ".join(f"{total.get(v, 0)} {v}" for v in VERDICTS)
-                  + f" ({time.monotonic() - self.started:.1f} s)")
+                  + f" ({time.monotonic() - self.started:.1f} s){_sdk_skips(reports)}")

@@ -10,8 +10,7 @@ from llmconform import checks, sdk
 from llmconform.surfaces.gemini import function_calls, model_of
 from llmconform.verdict import expect
 
-pytestmark = pytest.mark.skipif(not sdk.available("google.genai"),
-                                reason="the google-genai SDK is not installed (pip install 'llmconform[sdk]')")
+pytestmark = pytest.mark.skipif(not sdk.available("google.genai"), reason=sdk.missing("google.genai"))
 PROMPT = "llmconform sdk lane"
 
 
