@@ -339,6 +339,9 @@ def hostile(f: FakeRequest) -> Reply | None:
                                           "reason": "API_KEY_INVALID", "domain": "googleapis.com"}]}}, 400)
     if f.has("hostile.key-refused"):  # the user's key is wrong, on every route
         return openai_error(401, "Incorrect API key provided", "invalid_request_error", "invalid_api_key")
+    elsewhere = next((x.split("=", 1)[1] for x in f.faults if x.startswith("hostile.redirect-to=")), None)
+    if elsewhere:  # a relay that sends its callers on to another host (which must never get their key)
+        return Reply(status=307, body=b"", headers={"location": elsewhere + f.path})
     if f.method != "POST":
         return None
     if any(x.startswith("hostile.garbage") for x in f.faults):
