@@ -363,20 +363,21 @@ def run(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = N
 
 
 def undecided_cause(reports: list[Any]) -> str:
-    """Why nothing was decided, in one line: the problem that took the most checks down, else the
-    most frequent error, else the skip reasons."""
+    """Why nothing was decided, in one line: the most frequent reason a check was left undecided
+    (with the problem that took the most checks down, when the reports name one), else the skips."""
     from collections import Counter
 
     causes = [c for r in reports for c in r.root_causes if c.get("took_down")]
-    errors = Counter(row.message for r in reports for row in r.results if row.verdict == "error")
+    errors = Counter(" ".join(row.message.split()) for r in reports for row in r.results if row.verdict == "error")
     counts = Counter(row.verdict for r in reports for row in r.results)
     told = f"{counts['error']} undecided (error), {counts['skip']} skipped"
+    if not errors:
+        return f"{told} (every one skipped): see the skip reasons in the report"
+    reason = errors.most_common(1)[0][0]
     if causes:
-        cause = max(causes, key=lambda c: len(c["took_down"]))
-        return f"{told}; the cause: {' '.join(str(cause['problem']).split())[:200]}"
-    if errors:
-        return f"{told}; the most frequent: {' '.join(errors.most_common(1)[0][0].split())[:200]}"
-    return f"{told} (every one skipped): see the skip reasons in the report"
+        cause = " ".join(str(max(causes, key=lambda c: len(c["took_down"]))["problem"]).split())
+        reason = reason if cause in reason else f"{cause}; {reason}"
+    return f"{told}; the most frequent: {reason[:200]}"
 
 
 def report_paths(settings: RunSettings, vendors: list[str]) -> list[str]:
