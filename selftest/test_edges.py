@@ -97,6 +97,23 @@ class _Recorder(BaseHTTPRequestHandler):
     do_GET = do_POST
 
 
+@pytest.mark.parametrize(("surface", "url", "variable", "belongs"), [
+    ("openai-chat", "https://api.openai.com", "OPENAI_API_KEY", True),
+    ("openai-responses", "http://api.openai.com", "OPENAI_API_KEY", False),  # in clear: not the vendor's API
+    ("anthropic-messages", "https://api.anthropic.com", "ANTHROPIC_API_KEY", True),
+    ("anthropic-messages", "https://api.openai.com", "ANTHROPIC_API_KEY", False),
+    ("gemini", "https://generativelanguage.googleapis.com", "GEMINI_API_KEY", True),
+    ("gemini", "https://relay.example", "GOOGLE_API_KEY", False),
+])
+def test_an_sdk_key_belongs_to_its_vendors_own_host(env, surface, url, variable, belongs):
+    from llmconform.profile import profile_from_flags
+
+    env.setenv(variable, KEY)
+    profile = profile_from_flags(url, None, [surface], MODEL)
+    assert profile.key_env_for(surface) == (variable if belongs else None)
+    assert profile.surfaces[surface].foreign_env == (None if belongs else variable)
+
+
 def test_a_redirect_to_another_host_never_carries_the_key(fake, env):
     elsewhere = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
     threading.Thread(target=elsewhere.serve_forever, daemon=True).start()
@@ -173,6 +190,7 @@ def test_fuzz_cases_have_a_ceiling(fake, env, cases):
 @pytest.mark.parametrize(("extra", "says"), [
     ("budgets: {max_requests: 5}\n", "unknown key 'budgets' (did you mean 'budget'?)"),
     ("catalog: {chat: [m]}\n", "unknown key 'catalog' (did you mean 'catalogue'?)"),
+    ("features: [stream]\n", "unknown key 'features' (did you mean 'features', under a surface: surfaces.<surf"),
     ("auth: {env: X, styl: bearer}\n", "unknown key 'styl' in auth (did you mean 'style'?)"),
 ])
 def test_a_typo_in_a_profile_names_the_key_and_the_nearest(fake, env, tmp_path, extra, says):

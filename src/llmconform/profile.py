@@ -44,6 +44,10 @@ def nearest(word: str, known: Any) -> str:
     return f" (did you mean {found[0]!r}?)" if found else ""
 
 
+def _closeness(word: str, known: Any) -> float:
+    return max((difflib.SequenceMatcher(None, word, str(k)).ratio() for k in known), default=0.0)
+
+
 def check_features(features: Any, where: str) -> None:
     """Every feature named is one a check can need: a typo would turn its checks into silent skips."""
     for feature in features:
@@ -287,9 +291,13 @@ def _check_schema(data: dict[str, Any], where: str) -> None:
 
     validator = Draft202012Validator(schema())
     errors = list(validator.iter_errors(data))
+    surface_keys = list(schema()["$defs"]["surface"]["properties"])
     for path, key, known in _unknown_keys(errors):
         at = f" in {path}" if path else ""
-        raise ProfileError(f"{where}: unknown key {key!r}{at}{nearest(key, known)}; known: {', '.join(known)}")
+        hint = nearest(key, known)
+        if not path and _closeness(key, surface_keys) > _closeness(key, known):  # `features:` beside `surfaces:`
+            hint = f"{nearest(key, surface_keys)[:-2]}, under a surface: surfaces.<surface>.…?)"
+        raise ProfileError(f"{where}: unknown key {key!r}{at}{hint}; known: {', '.join(known)}")
     if errors:
         error = best_match(errors)
         at = ".".join(str(p) for p in error.absolute_path) or "the profile"
