@@ -1,4 +1,4 @@
-"""The command line: `llmconform run | compare | vendors | checks | --version`.
+"""The command line: `llmconform run | sweep | compare | vendors | checks | spec diff | --version`.
 
 `run` parses its own options, settles everything the user could have got wrong (profile, key
 variable, cassettes, baseline, selection, the provider's answer to one probe) before the checks,
@@ -11,6 +11,7 @@ import argparse
 import contextlib
 import fnmatch
 import io
+import json
 import os
 import sys
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
-from llmconform import __version__
+from llmconform import __version__, interrupt
 from llmconform.paths import PACKAGE, bundled_vendors, cassettes_dir, root, suite_dir, unwritable
 from llmconform.profile import (
     SURFACES,
@@ -33,9 +34,10 @@ from llmconform.profile import (
 from llmconform.settings import RunSettings
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
-EPILOG = """exit codes: 0 at least one check decided and no FAIL (or no regression against --baseline) ·
-1 a FAIL or regression · 2 usage or configuration error, with one line saying what to fix, before any
-request is spent (or a run in which no check could be decided, with its cause).
+EPILOG = """exit codes: 0 at least one check decided and no FAIL (against --baseline: no regression and no
+new failure) · 1 a FAIL (a regression or a new failure) · 2 usage or configuration error, with one line
+saying what to fix, before any request is spent (or a run in which no check could be decided, with its
+cause) · 130 interrupted (SIGINT/SIGTERM; the reports say "interrupted": true).
 Without --api-key-env or a profile's auth, OPENAI_API_KEY / ANTHROPIC_API_KEY / GEMINI_API_KEY are
 sent only to their vendor's own API host or to the URL in OPENAI_BASE_URL / ANTHROPIC_BASE_URL /
 GOOGLE_GEMINI_BASE_URL; any other provider's key is named with --api-key-env. Without --base-url or
@@ -95,7 +97,8 @@ def run_parser() -> argparse.ArgumentParser:
                          help="<vendor>.{json,md,html,xml} for every provider (and combined.* for several)")
     reports.add_argument("--baseline", metavar="FILE|DIR",
                          help="an earlier report, or a folder of them (one per vendor, as --report-dir writes): "
-                              "exit 1 only for regressions (a pass that now fails, warns, errors or is skipped)")
+                              "exit 1 for a regression (a pass that now fails, warns, errors or is skipped) or a new "
+                              "failure (a FAIL on a check that did not fail there)")
     budget = parser.add_argument_group("budget")
     budget.add_argument("--budget-requests", type=int, metavar="N", help="cap on requests (overrides the profile)")
     budget.add_argument("--budget-tokens", type=int, metavar="N", help="cap on output tokens (overrides the profile)")
@@ -228,7 +231,7 @@ def check_selection(settings: RunSettings) -> None:
         return
     from llmconform.catalogue import checks
 
-    known = [ident for ident, _ in checks()]
+    known = [entry.id for entry in checks()]
     for ident in settings.checks:
         if ident not in known:
             raise ProfileError(f"no check {ident!r} (`llmconform checks` lists them)")
@@ -311,6 +314,17 @@ def pytest_args(settings: RunSettings) -> list[str]:
 
 
 def run(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    """`llmconform run`; SIGINT/SIGTERM stop it at once, with exit 130 (see interrupt)."""
+    stderr = stderr or sys.stderr
+    with interrupt.handled():
+        try:
+            return _run(argv, stdout, stderr)
+        except KeyboardInterrupt:  # before the checks began, or a second Ctrl-C while reports were written
+            print("llmconform: interrupted before the run could report (nothing more is sent)", file=stderr)
+            return interrupt.EXIT_INTERRUPTED
+
+
+def _run(argv: list[str], stdout: TextIO | None, stderr: TextIO | None) -> int:
     import pytest
 
     from llmconform.console import Console
@@ -336,6 +350,15 @@ def run(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = N
     plugin = Plugin(settings, targets, console, baselines)
     with _no_autoload(), contextlib.redirect_stdout(io.StringIO()) as swallowed:
         code = pytest.main(pytest_args(settings), plugins=[plugin])
+    if plugin.interrupted:
+        written = report_paths(settings, [r.vendor for r in plugin.results])
+        console.summary(plugin.results, plugin.regressions, written)
+        if settings.report_json == "-":
+            from llmconform.report import document
+            from llmconform.result import dumps
+
+            stdout.write(dumps(document(plugin.results)))
+        return interrupt.EXIT_INTERRUPTED
     if plugin.collect_errors:
         for line in plugin.collect_errors:
             print(f"llmconform: suite error collecting {line}", file=stderr)
@@ -416,7 +439,7 @@ def compare(argv: list[str]) -> int:
         print(f"llmconform compare: {exc}", file=sys.stderr)
         return EXIT_USAGE
     runs: list[tuple[Report, str]] = []
-    seen: set[tuple[str, str, str, str]] = set()
+    seen: set[tuple[str, ...]] = set()
     path = ""
     try:
         if args.diff:
@@ -438,6 +461,11 @@ def compare(argv: list[str]) -> int:
               file=sys.stderr)
         return EXIT_USAGE
     reports = [report for report, _ in runs]
+    labels = [report.label for report in reports]
+    names = [Path(source).name for _, source in runs]
+    for report, source in runs:  # two runs alike to the minute (shards, quick reruns): their files tell them apart
+        if labels.count(report.label) > 1:
+            report.column = Path(source).name if names.count(Path(source).name) == 1 else source
 
     def href(source: str, page: str) -> str | None:
         # Each column links to the HTML report written beside its JSON (what --report-dir writes).
@@ -470,9 +498,41 @@ def vendors(argv: list[str]) -> int:
 def checks(argv: list[str]) -> int:
     from llmconform.catalogue import checks as catalogue
 
-    for ident, rule in catalogue():
-        print(f"{ident}  {rule}" if "-v" in argv else ident)
+    for entry in catalogue():
+        print(f"{entry.id}  {entry.level.upper() or '-'}  {entry.rule}  [source: {entry.source or '-'}]"
+              if "-v" in argv else entry.id)
     return EXIT_OK
+
+
+def spec_command(argv: list[str]) -> int:
+    """`llmconform spec diff OFFICIAL_FILE [--surface S] [--json]`: what a newer official definition
+    changed against a surface's spec, and the checks that read each change (exit 1 when any)."""
+    from llmconform import catalogue, drift
+
+    parser = argparse.ArgumentParser(prog="llmconform spec", description=spec_command.__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    compare_with = commands.add_parser("diff", help="compare a surface's spec with a newer official OpenAPI file")
+    compare_with.add_argument("official", metavar="OFFICIAL_FILE",
+                              help="the official definition, an OpenAPI document (YAML or JSON)")
+    compare_with.add_argument("--surface", choices=SURFACES,
+                              help="the spec in openapi/ to compare (default: the one sharing most schemas)")
+    compare_with.add_argument("--spec", metavar="FILE",
+                              help="hold this OpenAPI file against it, not openapi/<surface>.yaml (needs --surface)")
+    compare_with.add_argument("--json", action="store_true", help="print the changes as JSON")
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return EXIT_OK if exc.code == 0 else EXIT_USAGE
+    if args.spec and not args.surface:
+        print("llmconform: --spec needs --surface: the surface whose checks read that spec", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        found = drift.diff(args.official, args.surface, catalogue.checks(), SURFACES, args.spec)
+    except drift.DriftError as exc:
+        print(f"llmconform: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(json.dumps(found.to_json(), indent=2, ensure_ascii=False) if args.json else found.text())
+    return EXIT_FAIL if found.changes else EXIT_OK
 
 
 def sweep(argv: list[str]) -> int:
@@ -481,14 +541,21 @@ def sweep(argv: list[str]) -> int:
     return sweep_main(argv)
 
 
-COMMANDS = {"run": run, "compare": compare, "sweep": sweep, "vendors": vendors, "checks": checks}
+COMMANDS = {"run": run, "compare": compare, "sweep": sweep, "vendors": vendors, "checks": checks,
+            "spec": spec_command}
 USAGE = f"""usage: llmconform run (--profile NAME|FILE ... | --base-url URL --model M) [options] [-- PYTEST_ARGS]
-       llmconform compare REPORT.json ... [--md F] [--html F]
+       llmconform sweep (--profile NAME|FILE | --base-url URL) [--models listed|catalogue|all|a,b]
+                        [--plan] [--record|--replay] [options]   one cheap probe per model
+       llmconform compare REPORT.json ... [--md F] [--html F] | --diff OLD.json NEW.json
        llmconform vendors       the bundled vendor profiles
-       llmconform checks [-v]   every check id (with its rule)
+       llmconform checks [-v]   every check id (with its level, rule and source)
+       llmconform spec diff OFFICIAL_FILE [--surface S] [--json]
+                                what a newer official OpenAPI definition changed, and the checks reading it
        llmconform --version
 
-`llmconform run --help` lists run's options. {EPILOG}"""
+`llmconform run --help` and `llmconform sweep --help` list their options.
+
+{EPILOG}"""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -516,6 +583,8 @@ def entry() -> None:
         sys.stderr.flush()
     except BrokenPipeError:  # `llmconform ... | head`: the reader left, which is no error of ours
         code = EXIT_OK
+    except KeyboardInterrupt:  # Ctrl-C outside a run's own handling (compare, checks): no traceback
+        code = interrupt.EXIT_INTERRUPTED
     os._exit(code)
 
 

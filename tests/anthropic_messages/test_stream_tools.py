@@ -9,7 +9,11 @@ from llmconform.verdict import expect
 pytestmark = [pytest.mark.feature("stream"), pytest.mark.feature("tools")]
 
 
-@pytest.mark.check("anthropic-messages/stream-tools/tool-block")
+@pytest.mark.check("anthropic-messages/stream-tools/tool-block", level="must",
+                   source="Anthropic docs, Streaming Messages, input JSON deltas; anthropic-sdk-python "
+                          "src/anthropic/types/tool_use_block.py; "
+                          "openapi/anthropic-messages.yaml#/components/schemas/ContentBlockStartEvent; "
+                          "openapi/anthropic-messages.yaml#/components/schemas/ToolUseBlock")
 def test_tool_block(tools_stream):
     """content_block_start opens the tool_use block with its `id`, the requested `name` and `input` {}."""
     _, found = streamed_forced_calls(tools_stream)
@@ -21,7 +25,10 @@ def test_tool_block(tools_stream):
         expect(isinstance(start.get("input"), dict), f"input an object in {where}", start)
 
 
-@pytest.mark.check("anthropic-messages/stream-tools/input-json")
+@pytest.mark.check("anthropic-messages/stream-tools/input-json", level="must",
+                   source="Anthropic docs, Streaming Messages, input JSON deltas (the joined partial_json is the "
+                          "input object); anthropic-sdk-python src/anthropic/types/input_json_delta.py; "
+                          "openapi/anthropic-messages.yaml#/components/schemas/InputJsonDelta")
 def test_input_json(tools_stream):
     """The joined `partial_json` of each tool_use block parses to a JSON object."""
     _, found = streamed_forced_calls(tools_stream)
@@ -31,7 +38,10 @@ def test_input_json(tools_stream):
         expect(isinstance(parsed, dict), f"joined partial_json of block {index}: a JSON object", joined)
 
 
-@pytest.mark.check("anthropic-messages/stream-tools/stop-reason")
+@pytest.mark.check("anthropic-messages/stream-tools/stop-reason", level="must",
+                   source="anthropic-sdk-python src/anthropic/types/stop_reason.py (tool_use); "
+                          "openapi/anthropic-messages.yaml#/components/schemas/MessageDeltaEvent; "
+                          "openapi/anthropic-messages.yaml#/components/schemas/StopReason")
 def test_stop_reason(tools_stream):
     """message_delta says stop_reason `tool_use`."""
     data, _ = streamed_forced_calls(tools_stream)

@@ -19,7 +19,9 @@ def _calls(exchange):
     return calls
 
 
-@pytest.mark.check("gemini/tools/forced-call")
+@pytest.mark.check("gemini/tools/forced-call", level="must",
+                   source="googleapis google/ai/generativelanguage/v1beta/content.proto FunctionCallingConfig.Mode "
+                          "ANY, allowed_function_names; openapi/gemini.yaml#/components/schemas/FunctionCallingConfig")
 def test_forced_call(tools_forced):
     """toolConfig `{functionCallingConfig: {mode: ANY, allowedFunctionNames: [get_weather]}}` → a
     functionCall part naming an allowed (or, without a list, a declared) function."""
@@ -28,7 +30,9 @@ def test_forced_call(tools_forced):
     expect(any(n in allowed for n in names), f"a functionCall of {' or '.join(allowed)}", names)
 
 
-@pytest.mark.check("gemini/tools/function-call-part")
+@pytest.mark.check("gemini/tools/function-call-part", level="must",
+                   source="googleapis google/ai/generativelanguage/v1beta/content.proto FunctionCall (name, args "
+                          "Struct, id); openapi/gemini.yaml#/components/schemas/FunctionCall")
 def test_function_call_part(tools_forced):
     """Every functionCall has a declared `name` and `args` as a JSON object (not a JSON string, as
     OpenAI sends arguments); an `id`, where given, is a non-empty string."""
@@ -40,7 +44,9 @@ def test_function_call_part(tools_forced):
             expect(isinstance(call["id"], str) and call["id"], "functionCall.id a non-empty string", call)
 
 
-@pytest.mark.check("gemini/tools/mode-none")
+@pytest.mark.check("gemini/tools/mode-none", level="must",
+                   source="googleapis google/ai/generativelanguage/v1beta/content.proto FunctionCallingConfig.Mode "
+                          "NONE (no function call); openapi/gemini.yaml#/components/schemas/FunctionCallingConfig")
 def test_mode_none(tools_none):
     """toolConfig mode `NONE` with the function declared → a text answer and no functionCall."""
     data = checks.ok_json(tools_none)
@@ -48,7 +54,9 @@ def test_mode_none(tools_none):
     expect(text(data).strip(), "a text answer with mode NONE", parts(data) or data.get("candidates"))
 
 
-@pytest.mark.check("gemini/tools/response-turn")
+@pytest.mark.check("gemini/tools/response-turn", level="must",
+                   source="googleapis google/ai/generativelanguage/v1beta/content.proto FunctionResponse; "
+                          "openapi/gemini.yaml#/components/schemas/FunctionResponse")
 def test_response_turn(function_response):
     """The functionCall answered by a user turn with a `functionResponse` part for it is accepted and
     answered."""

@@ -58,6 +58,8 @@ button.copy{font-size:11px;padding:1px 8px;cursor:pointer}
 tr:target,tr.linked{outline:3px solid #1a57b8}
 .finding:target{outline:3px solid #1a57b8}
 td.msg{max-width:760px;word-break:break-word}
+td.source{max-width:360px;word-break:break-word;color:#555;font-size:.85em}
+td.level{white-space:nowrap}
 dl.rules dt{font-weight:600;margin-top:6px}dl.rules dd{margin:0 0 0 16px}
 dl.rules dt:target{background:#fff3b0}
 @media print{
@@ -179,7 +181,9 @@ def _rules(reports: list[Report]) -> dict[str, str]:
     for report in reports:
         for row in report.results:
             if row.rule:
-                rules.setdefault(row.id, row.rule)
+                # The rules section and the check's tooltip say how binding the rule is and its source.
+                binding = f" — {row.level.upper()}; source: {row.source}" if row.level else ""
+                rules.setdefault(row.id, row.rule + binding)
     return rules
 
 
@@ -207,7 +211,7 @@ def overview(reports: list[Report], hrefs: list[str | None]) -> str:
     for report, href in zip(reports, hrefs, strict=True):
         name = f"<a href='{_e(href)}'>{_e(report.vendor)}</a>" if href else _e(report.vendor)
         heads.append(f"<th class='run'>{name}<br><span class='muted'>{_e(report.mode)} · "
-                     f"{_e(report.started_at.replace('T', ' ')[:16])}</span></th>")
+                     f"{_e(report.when)}</span></th>")
     out = ["<table class='overview'><tr><th></th>" + "".join(heads) + "</tr>"]
     for verdict in ("fail", "warn", "error", "pass", "skip"):
         counts = "".join(f"<td class='n {verdict if r.summary[verdict] else 'zero'}' data-verdict='{verdict}'>"
@@ -249,6 +253,9 @@ def finding(report: Report, row: Row, rules: dict[str, str]) -> str:
     if row.expected or row.received:
         # Said even when nothing arrived where the rule looked: an absence is what was received.
         pairs.append(("received", f"<code>{_e(row.received)}</code>" if row.received else "(nothing)"))
+    if row.level or row.source:
+        # How binding the rule is (MUST: a break fails; SHOULD: it only warns) and where it comes from.
+        pairs.append(("rule", f"{_e(row.level.upper() or '–')} · {_e(row.source)}"))
     culprit = row.culprit
     if culprit is not None:
         pairs += [("status", _e(culprit.status if culprit.status is not None else "no answer")),
@@ -301,7 +308,7 @@ def controls(surfaces: list[str]) -> str:
 def checks_table(report: Report, rules: dict[str, str]) -> str:
     """Every check of one run: a row each, its id the anchor the matrix links to."""
     out = [f"<table class='checks' data-vendor='{_e(report.vendor)}'><tr><th>check</th><th>verdict</th>"
-           "<th>message</th></tr>"]
+           "<th>message</th><th>level</th><th>source</th></tr>"]
     findings_ids = {r.id for r in report.findings()}
     for row in sorted(report.results, key=lambda r: r.id):
         shown = "–" if row.undeclared else SHORT[row.verdict]
@@ -310,7 +317,9 @@ def checks_table(report: Report, rules: dict[str, str]) -> str:
         out.append(f"<tr class='check' id='{_e(row_anchor(report.vendor, row.id))}' data-verdicts='{row.verdict}' "
                    f"data-surface='{_e(row.surface)}'><td>{_check_link(row.id, rules)}</td>"
                    f"<td class='v {row.verdict}'>{shown}</td>"
-                   f"<td class='msg'>{_e(_cut(row.message, 400))}{more}</td></tr>")
+                   f"<td class='msg'>{_e(_cut(row.message, 400))}{more}</td>"
+                   f"<td class='level'>{_e(row.level.upper() or '–')}</td>"
+                   f"<td class='source'>{_e(_cut(row.source, 300))}</td></tr>")
     out.append("</table>")
     return "\n".join(out)
 
@@ -319,7 +328,7 @@ def matrix_table(reports: list[Report], rules: dict[str, str], cell_href: Callab
                  only: Callable[[list[Row | None]], bool] | None = None, table_class: str = "check") -> str:
     """Checks x runs; each cell links to that run's row for the check."""
     heads = "".join(f"<th>{_e(r.vendor)}<br><span class='muted'>{_e(r.mode)} · "
-                    f"{_e(r.started_at.replace('T', ' ')[:16])}</span></th>" for r in reports)
+                    f"{_e(r.when)}</span></th>" for r in reports)
     out = [f"<table class='matrix'><tr><th>check</th>{heads}</tr>"]
     by_run = [r.by_id() for r in reports]
     ids = sorted({ident for rows in by_run for ident in rows})
@@ -357,13 +366,15 @@ def _baseline(report: Report) -> str:
     comparison = report.baseline
     if comparison is None:
         return ""
-    items = [f"<li class='fail'>regressed <code>{_e(c.id)}</code>: {_e(c.was)} → {_e(c.now)}"
-             + (f" — {_e(_cut(c.message, 300))}" if c.message else "") + "</li>" for c in comparison.regressed]
+    items = [f"<li class='fail'>{label} <code>{_e(c.id)}</code>: {_e(c.was)} → {_e(c.now)}"
+             + (f" — {_e(_cut(c.message, 300))}" if c.message else "") + "</li>"
+             for label, changes in (("regressed", comparison.regressed), ("new failure", comparison.new_failures))
+             for c in changes]
     items += [f"<li class='pass'>improved <code>{_e(c.id)}</code>: {_e(c.was)} → {_e(c.now)}</li>"
               for c in comparison.improved]
     return (f"<section class='baseline'><h2>{_e(report.vendor)} against the baseline</h2><p>{_e(comparison.path)} "
             f"({_e(comparison.vendor)}, {_e(comparison.mode)}, {_e(comparison.started_at)}): "
-            f"{len(comparison.regressed)} regressed, {len(comparison.improved)} improved.</p>"
+            f"{_e(comparison.counts())}.</p>"
             f"<ul>{''.join(items)}</ul></section>")
 
 
@@ -390,7 +401,11 @@ def render(reports: list[Report]) -> str:
         subtitle = ", ".join(f"{r.vendor} ({r.base_url})" for r in reports)
     hrefs: list[str | None] = [f"#run:{slug(r.vendor)}" for r in reports] if len(reports) > 1 else [None]
     surfaces = sorted({r.surface for report in reports for r in report.results})
-    out = [_head(title), f"<header><h1>{_e(title)}</h1><p class='muted'>{_e(subtitle)}</p></header>",
+    stopped = [r.vendor for r in reports if r.interrupted]
+    banner = (f"<p class='fail'><strong>Interrupted</strong> (SIGINT/SIGTERM): the run of {_e(', '.join(stopped))} "
+              "was stopped before every check ran; only the checks decided by then are reported.</p>"
+              if stopped else "")
+    out = [_head(title), f"<header><h1>{_e(title)}</h1><p class='muted'>{_e(subtitle)}</p>{banner}</header>",
            strip(reports[0]) if len(reports) == 1 else overview(reports, hrefs),
            f"<p class='muted legend'>{LEGEND}</p>", findings(reports, rules)]
     out += [_baseline(r) for r in reports]

@@ -43,10 +43,17 @@ def _overview(reports: list[Report]) -> list[str]:
     return lines
 
 
+def _level(row: Row) -> str:
+    """MUST (a break FAILs) or SHOULD (it only warns), as the check declares it."""
+    return row.level.upper() if row.level else "–"
+
+
 def finding(row: Row) -> list[str]:
     lines = [f"### {ICON[row.verdict]} `{row.id}`", "", _cell(row.message, 1000), ""]
-    if row.rule:
-        lines += [f"Rule: {row.rule}", ""]
+    if row.rule or row.level:
+        lines += [f"Rule ({_level(row)}): {row.rule}", ""]
+    if row.source:
+        lines += [f"Source: {_cell(row.source, 500)}", ""]
     if row.expected:
         lines.append(f"- expected: {_cell(row.expected, 500)}")
     if row.received:
@@ -68,8 +75,13 @@ def finding(row: Row) -> list[str]:
     return lines
 
 
+INTERRUPTED = ("**Interrupted** (SIGINT/SIGTERM): the run was stopped before every check ran; only the checks "
+               "decided by then are reported.")
+
+
 def render(reports: list[Report]) -> str:
-    lines = [f"# {_title(reports)}", "", *_overview(reports), ""]
+    stopped = [f"{INTERRUPTED}{f' ({r.vendor})' if len(reports) > 1 else ''}" for r in reports if r.interrupted]
+    lines = [f"# {_title(reports)}", "", *(stopped and [*stopped, ""]), *_overview(reports), ""]
     for report in reports:
         prefix = f" — {report.vendor}" if len(reports) > 1 else ""
         findings = report.findings()
@@ -82,14 +94,16 @@ def render(reports: list[Report]) -> str:
             comparison = report.baseline
             lines += [f"## Against the baseline{prefix}", "",
                       f"{comparison.path} ({comparison.vendor}, {comparison.mode}, {comparison.started_at}): "
-                      f"{len(comparison.regressed)} regressed, {len(comparison.improved)} improved.", ""]
-            for change in comparison.regressed:
-                lines.append(f"- regressed `{change.id}`: {change.was} → {change.now}"
-                             + (f" — {_cell(change.message)}" if change.message else ""))
+                      f"{comparison.counts()}.", ""]
+            for label, changes in (("regressed", comparison.regressed), ("new failure", comparison.new_failures)):
+                lines += [f"- {label} `{change.id}`: {change.was} → {change.now}"
+                          + (f" — {_cell(change.message)}" if change.message else "") for change in changes]
             lines += [f"- improved `{change.id}`: {change.was} → {change.now}" for change in comparison.improved]
             lines.append("")
-        lines += [f"## All checks{prefix}", "", "| check | verdict | message |", "|---|---|---|"]
-        lines += [f"| `{row.id}` | {ICON[row.verdict]} | {_cell(row.message)} |" for row in by_severity(report.results)]
+        lines += [f"## All checks{prefix}", "", "| check | verdict | message | level | source |",
+                  "|---|---|---|---|---|"]
+        lines += [f"| `{row.id}` | {ICON[row.verdict]} | {_cell(row.message)} | {_level(row)} | {_cell(row.source)} |"
+                  for row in by_severity(report.results)]
         fingerprints = report.fingerprints.lines()
         if fingerprints:
             lines += ["", f"## Fingerprints{prefix}", ""]
