@@ -171,4 +171,4 @@ class Console:
         self.line(f"llmconform: {'INTERRUPTED, ' if stopped else ''}{checks} checks"
                   + (" decided before the stop" if stopped else "") + " — "
                   + ", ".join(f"{total.get(v, 0)} {v}" for v in VERDICTS)
-                  + against + f" ({time.monotonic() - self.started:.1f} s)")
+                  + against + f" ({time.monotonic() - self.started:.1f} s){_sdk_skips(reports)}")
