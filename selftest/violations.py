@@ -309,6 +309,7 @@ VIOLATIONS: dict[str, tuple[Violation, str]] = {
     "gemini/stream/text-nonempty": ("gemini.stream-empty-text", "fail"),
     "gemini/stream/role-model": ("gemini.stream-role-assistant", "fail"),
     "gemini/stream/increments": ("gemini.stream-cumulative", "fail"),
+    "gemini/stream/response-id": ("gemini.stream-response-id-changes", "warn"),
     "gemini/stream-json/content-type": ("gemini.stream-json-as-sse", "fail"),
     "gemini/stream-json/array": ("gemini.stream-json-object", "fail"),
     "gemini/stream-json/final-piece": ("gemini.stream-json-no-usage", "fail"),
@@ -398,6 +399,21 @@ MORE: list[tuple[str, Violation, str] | tuple[str, Violation, str, str]] = [
     ("gemini/auth/no-key", "gemini.error-status-wrong", "fail"),  # error.status not the name of the code
     ("gemini/auth/no-key", "gemini.error-envelope-openai", "fail"),  # an OpenAI envelope on a Gemini path
     ("gemini/invalid/unknown-model", "gemini.error-envelope-openai", "fail"),
+    ("gemini/stream/increments", "gemini.stream-cumulative-short-first", "fail", "repeats the previous event"),
+    # Google's own answer when thinking (on by default in 2.5 and 3) spends maxOutputTokens: MAX_TOKENS,
+    # a content without parts, no candidatesTokenCount (proto3 JSON omits the zero): the limit held,
+    # the counts read as 0, the checks of the text undecided.
+    ("gemini/params/max-output-tokens", "gemini.thinking-spends-limit", "pass"),
+    ("gemini/usage/within-limit", "gemini.thinking-spends-limit", "pass"),
+    ("gemini/usage/numbers", "gemini.thinking-spends-limit", "pass"),
+    ("gemini/usage/arithmetic", "gemini.thinking-spends-limit", "pass"),
+    ("gemini/stream/usage", "gemini.thinking-spends-limit", "pass"),
+    ("gemini/response/schema", "gemini.thinking-spends-limit", "pass"),
+    ("gemini/response/text-part", "gemini.thinking-spends-limit", "error", "limit spent on thinking"),
+    ("gemini/sdk/parse", "gemini.thinking-spends-limit", "error", "limit spent on thinking"),
+    ("gemini/stream/text-nonempty", "gemini.thinking-spends-limit", "error", "limit spent on thinking"),
+    ("gemini/tools/forced-call", "gemini.thinking-spends-limit", "error", "limit spent on thinking"),
+    ("gemini/stream/response-id", "gemini.stream-cumulative", "pass"),
     ("gemini/stream/final-event", "gemini.stream-usage-zeros", "pass"),  # zeros are stream/usage's to judge
     ("gemini/stream/event-schema", "gemini.stream-null-finish", "pass"),  # null parses: a fingerprint, not F
     ("gemini/params/stop-sequences", {"stop-sequences": {

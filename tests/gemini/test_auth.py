@@ -4,7 +4,7 @@ Google envelope."""
 import pytest
 
 from llmconform import checks, spec
-from llmconform.surfaces.gemini import native_error, text
+from llmconform.surfaces.gemini import limit_spent_on_thinking, native_error, text
 from llmconform.verdict import expect
 
 REFUSED = (400, 401, 403)
@@ -29,16 +29,19 @@ def _served(exchange, target, how):
         pytest.skip("the profile names no key to send")
     data = checks.ok_json(exchange)
     spec.load("gemini").check("GenerateContentResponse", data, what=f"the answer with the key {how}")
+    limit_spent_on_thinking(data, exchange.request.output_limit)
     expect(text(data).strip(), f"a text answer with the key {how}", data.get("candidates"))
 
 
-@pytest.mark.check("gemini/auth/header-key")
+@pytest.mark.check("gemini/auth/header-key", level="must",
+                    source="Gemini API reference, API keys (ai.google.dev/api#authentication): x-goog-api-key")
 def test_header_key(auth_header, llmconform_target):
     """The key in the `x-goog-api-key` header is accepted: the basic request is answered."""
     _served(auth_header, llmconform_target, "in x-goog-api-key")
 
 
-@pytest.mark.check("gemini/auth/query-key")
+@pytest.mark.check("gemini/auth/query-key", level="must",
+                    source="Gemini API reference, API keys (ai.google.dev/api#authentication): the key query parameter")
 def test_query_key(auth_query, llmconform_target):
     """The key as the `?key=` query parameter (Google's REST examples send it so) is accepted: the basic
     request is answered. The key never shows in a report: the URL is printed with `key=${VAR}`."""

@@ -2,16 +2,20 @@
 
 import pytest
 
-from llmconform.surfaces.gemini import declared_functions, function_calls, parts
+from llmconform.surfaces.gemini import declared_functions, function_calls, parts, streamed_limit_spent_on_thinking
 from llmconform.verdict import expect
 
 pytestmark = [pytest.mark.feature("stream"), pytest.mark.feature("tools")]
 
 
-@pytest.mark.check("gemini/stream-tools/function-call")
+@pytest.mark.check("gemini/stream-tools/function-call", level="must",
+                    source="googleapis google/ai/generativelanguage/v1beta/content.proto FunctionCall, "
+                           "FunctionCallingConfig.Mode ANY")
 def test_function_call(tools_stream):
     """The forced call arrives as a whole functionCall part in one event (Gemini does not split a call
-    across events): an allowed function's `name` and `args` as an object."""
+    across events): an allowed function's `name` and `args` as an object (undecided when a thinking
+    model spent maxOutputTokens on thoughts before the call)."""
+    streamed_limit_spent_on_thinking(tools_stream)
     pieces = tools_stream.data_objects()
     calls = [call for piece in pieces for call in function_calls(piece)]
     expect(calls, "a functionCall part in the stream", [parts(p) for p in pieces][:6])
