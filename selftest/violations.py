@@ -17,6 +17,8 @@ VIOLATIONS: dict[str, tuple[Violation, str]] = {
     "openai-chat/response/content-string": ("chat.content-null", "fail"),
     "openai-chat/response/usage-present": ("chat.usage-missing", "fail"),
     "openai-chat/response/model-echo": ("chat.model-alias", "warn"),
+    "openai-chat/response/created-seconds": ("chat.created-ms", "fail"),
+    "openai-chat/stream/created-seconds": ("chat.created-ms", "fail"),
     "openai-chat/usage/arithmetic": ("chat.usage-sum-wrong", "fail"),
     "openai-chat/usage/details-consistent": ("chat.usage-new-api", "warn"),
     "openai-chat/request/unknown-params": ({"basic": {"model": "{model}", "messages": [
