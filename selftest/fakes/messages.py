@@ -298,7 +298,7 @@ def _stream(body: dict[str, Any], f: FakeRequest) -> Reply:
     if not f.has("messages.stream-no-message-delta"):
         if f.has("messages.stream-two-message-deltas"):  # the docs: "one or more message_delta events"
             events.append(("message_delta", {"type": "message_delta",
-                                             "delta": {"stop_reason": None, "stop_sequence": None},
+                                             "delta": {"stop_reason": reason, "stop_sequence": matched},
                                              "usage": {"output_tokens": max(final_output - 1, 1)}}))
         last_reason = None if f.has("messages.stream-last-delta-no-reason") else reason
         events.append(("message_delta", {"type": "message_delta",

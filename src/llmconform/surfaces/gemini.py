@@ -251,7 +251,8 @@ def _spec_request(target: Probing, name: str, template: str, query: str = "") ->
     if config is not None and name in config.requests:
         body = config.requests[name]
     else:
-        body = spec.load(NAME).operation(template).probes[name]["value"]
+        body = spec.least_reasoning(NAME, target.model(NAME), config.features if config else frozenset(),
+                                    spec.load(NAME).operation(template).probes[name]["value"])
     path = spec.fill_model(template, target.model(NAME)) + query
     return Request(surface=NAME, probe=name, method="POST", path=path, body=spec.fill_model(body, target.model(NAME)))
 
