@@ -427,6 +427,9 @@ MORE: list[tuple[str, Violation, str] | tuple[str, Violation, str, str]] = [
     ("gemini/sdk/parse", "gemini.thinking-spends-limit", "error", "limit spent on thinking"),
     ("gemini/stream/text-nonempty", "gemini.thinking-spends-limit", "error", "limit spent on thinking"),
     ("gemini/tools/forced-call", "gemini.thinking-spends-limit", "error", "limit spent on thinking"),
+    ("gemini/response/text-part", "gemini.safety-withheld", "error", "answer withheld"),
+    ("gemini/response/finish-reason", "gemini.safety-withheld", "pass"),
+    ("gemini/usage/numbers", "gemini.safety-withheld", "pass"),
     ("gemini/stream/response-id", "gemini.stream-cumulative", "pass"),
     ("gemini/stream/final-event", "gemini.stream-usage-zeros", "pass"),  # zeros are stream/usage's to judge
     ("gemini/stream/event-schema", "gemini.stream-null-finish", "pass"),  # null parses: a fingerprint, not F

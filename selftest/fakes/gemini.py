@@ -167,6 +167,8 @@ def _generate(body: dict[str, Any], f: FakeRequest) -> tuple[list[dict[str, Any]
     include = isinstance(thinking, dict) and thinking.get("includeThoughts") is True
     parts: list[dict[str, Any]] = []
     thought_tokens = len(THOUGHT.split()) if include else 0
+    if f.has("gemini.safety-withheld"):  # the content flagged and withheld: SAFETY, no parts
+        return [], "SAFETY", 0, 0
     if f.has("gemini.thinking-spends-limit") and limit < 100 and _field(thinking, "thinkingBudget",
                                                                         "thinking_budget") != 0:
         # A 2.5 / 3 model thinks by default and its thoughts count against maxOutputTokens: a small

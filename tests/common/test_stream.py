@@ -23,7 +23,7 @@ TEXT_SURFACES = ["anthropic-messages", "gemini", "openai-chat"]
 # Where a stream's output limit may have gone to reasoning (undecided then): Gemini thinks by
 # default; a chat reasoning model says so in completion_tokens_details. Anthropic's probes ask no
 # extended thinking, which is off unless requested.
-SPENT_ON_REASONING = {"gemini": gemini.streamed_limit_spent_on_thinking,
+SPENT_ON_REASONING = {"gemini": gemini.streamed_nothing_to_judge,
                       "openai-chat": openai_chat.streamed_limit_spent_on_reasoning}
 
 

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from llmconform import checks
-from llmconform.surfaces.gemini import candidates, finish_reasons, limit_spent_on_thinking, model_of, parts, text
+from llmconform.surfaces.gemini import candidates, finish_reasons, model_of, nothing_to_judge, parts, text
 from llmconform.verdict import expect, warn
 
 # Versions Google answers for a model alias: gemini-2.0-flash-001, gemini-2.5-flash-preview-05-20, ...
@@ -29,7 +29,7 @@ def test_text_part(basic):
     Undecided when a thinking model spent maxOutputTokens on thoughts (MAX_TOKENS, no parts,
     thoughtsTokenCount): conforming, with no text to judge."""
     data = checks.ok_json(basic)
-    limit_spent_on_thinking(data, basic.request.output_limit)
+    nothing_to_judge(data, basic.request.output_limit)
     expect(text(data).strip(), "a non-empty text part in candidates[0].content.parts",
            parts(data) or data.get("candidates"))
 

@@ -9,9 +9,9 @@ import pytest
 from llmconform import checks, sdk
 from llmconform.surfaces.gemini import (
     function_calls,
-    limit_spent_on_thinking,
     model_of,
-    streamed_limit_spent_on_thinking,
+    nothing_to_judge,
+    streamed_nothing_to_judge,
 )
 from llmconform.verdict import expect
 
@@ -34,7 +34,7 @@ def test_parse(basic):
                            lambda: _models(basic).generate_content(model=model_of(basic.request), contents=PROMPT))
     expect(type(response).__name__ == "GenerateContentResponse" and response.candidates,
            "a GenerateContentResponse with candidates", response)
-    limit_spent_on_thinking(checks.ok_json(basic), basic.request.output_limit)
+    nothing_to_judge(checks.ok_json(basic), basic.request.output_limit)
     expect((response.text or "").strip(), "non-empty response.text", response)
 
 
@@ -48,7 +48,7 @@ def test_stream(stream):
         return list(_models(stream).generate_content_stream(model=model_of(stream.request), contents=PROMPT))
 
     pieces = sdk.consume(stream, "google-genai", read, api="models.generate_content_stream")
-    streamed_limit_spent_on_thinking(stream)
+    streamed_nothing_to_judge(stream)
     joined = "".join(piece.text or "" for piece in pieces)
     expect(joined.strip(), "non-empty text from the SDK's stream", pieces[-1:] or pieces)
     last = pieces[-1].candidates if pieces else None

@@ -3,7 +3,7 @@
 import pytest
 
 from llmconform import checks, spec
-from llmconform.surfaces.gemini import declared_functions, function_calls, limit_spent_on_thinking, parts, text
+from llmconform.surfaces.gemini import declared_functions, function_calls, nothing_to_judge, parts, text
 from llmconform.verdict import expect
 
 pytestmark = pytest.mark.feature("tools")
@@ -12,7 +12,7 @@ GEMINI = spec.load("gemini")
 
 def _calls(exchange):
     data = checks.ok_json(exchange)
-    limit_spent_on_thinking(data, exchange.request.output_limit)
+    nothing_to_judge(data, exchange.request.output_limit)
     calls = function_calls(data)
     # No call at all is forced-call's failure; the checks reading the call are then undecided.
     checks.need(calls, "a functionCall part for the forced function", parts(data) or data.get("candidates"),
@@ -52,7 +52,7 @@ def test_mode_none(tools_none):
     text undecided when a thinking model spent maxOutputTokens on thoughts)."""
     data = checks.ok_json(tools_none)
     expect(not function_calls(data), "no functionCall part with mode NONE", function_calls(data))
-    limit_spent_on_thinking(data, tools_none.request.output_limit)
+    nothing_to_judge(data, tools_none.request.output_limit)
     expect(text(data).strip(), "a text answer with mode NONE", parts(data) or data.get("candidates"))
 
 
@@ -63,5 +63,5 @@ def test_response_turn(function_response):
     answered (undecided when a thinking model spent maxOutputTokens on thoughts)."""
     data = checks.ok_json(function_response)
     GEMINI.check("GenerateContentResponse", data, what="the answer after a functionResponse")
-    limit_spent_on_thinking(data, function_response.request.output_limit)
+    nothing_to_judge(data, function_response.request.output_limit)
     expect(parts(data), "an answer with parts after the functionResponse", data.get("candidates"))

@@ -76,7 +76,7 @@ def text(data: Any, index: int = 0) -> str:
 def answered_text(exchange: Exchange, what: str) -> str:
     """The visible text of an answer that must be whole: a GenerateContentResponse with non-empty text,
     not a limit spent on thinking (the request is described as `what` in the verdicts)."""
-    limit_spent_on_thinking(answer_json(exchange), exchange.request.output_limit)
+    nothing_to_judge(answer_json(exchange), exchange.request.output_limit)
     return whole_text(exchange, what, NAME, "GenerateContentResponse", text, "candidates")
 
 
@@ -107,11 +107,11 @@ def event_text(data: Any) -> str:
     return text(data)
 
 
-def streamed_limit_spent_on_thinking(exchange: Exchange) -> None:
-    """limit_spent_on_thinking over an alt=sse stream: the last piece's finishReason and usage, the
+def streamed_nothing_to_judge(exchange: Exchange) -> None:
+    """nothing_to_judge over an alt=sse stream: the last piece's finishReason and usage, the
     text of every piece."""
     found = streamed_pieces(exchange)
-    limit_spent_on_thinking(found[-1], exchange.request.output_limit, found[:-1])
+    nothing_to_judge(found[-1], exchange.request.output_limit, found[:-1])
 
 
 def streamed_pieces(exchange: Exchange) -> list[dict[str, Any]]:
@@ -154,15 +154,31 @@ def usage_numbers(meta: dict[str, Any], served_text: bool) -> None:
             expect(is_count(meta[name]), f"usageMetadata.{name} a non-negative integer", meta[name])
 
 
-def limit_spent_on_thinking(data: Any, limit: int | None, before: list[Any] | None = None) -> None:
-    """Leave a check undecided (error, never pass or fail) when a thinking model spent the whole
-    maxOutputTokens on thoughts and stopped before answering: finishReason MAX_TOKENS, no text and no
-    functionCall (Google sends a content without parts), thoughtsTokenCount above 0. Gemini 2.5 and
-    3 think by default and thoughts count against maxOutputTokens: conforming, but nothing to check.
+# Finish reasons of a candidate whose content was flagged and withheld (googleapis
+# generative_service.proto Candidate.FinishReason: "flagged for safety reasons", recitation, an
+# unsupported language, blocklisted terms, prohibited content, SPII, and their image kinds).
+WITHHELD = ("SAFETY", "RECITATION", "LANGUAGE", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY",
+            "IMAGE_PROHIBITED_CONTENT", "IMAGE_RECITATION")
+
+
+def nothing_to_judge(data: Any, limit: int | None, before: list[Any] | None = None) -> None:
+    """Leave a check undecided (error, never pass or fail) when a conforming answer holds nothing to
+    judge: no text and no functionCall (Google sends a content without parts, or none), and either
+    - a thinking model spent the whole maxOutputTokens on thoughts: finishReason MAX_TOKENS with
+      thoughtsTokenCount above 0 (Gemini 2.5 and 3 think by default; thoughts count against
+      maxOutputTokens), or
+    - the content was flagged and withheld: finishReason SAFETY, RECITATION, BLOCKLIST, ...
     `data` is the answer, or a stream's last piece with `before` the pieces streamed before it. Call
     it before asserting on the answer of a probe (as openai_responses.limit_spent_on_reasoning)."""
     answered = [*(before or []), data]
-    if finish_reason(data) != "MAX_TOKENS" or any(text(p).strip() or function_calls(p) for p in answered):
+    if any(text(p).strip() or function_calls(p) for p in answered):
+        return
+    if finish_reason(data) in WITHHELD:
+        raise Error(f"answer withheld (finishReason {finish_reason(data)})",
+                    f"finishReason {finish_reason(data)} with no text: the content was flagged and withheld. "
+                    "That is the API's to decide, not a departure from it, but leaves nothing to check here.",
+                    finishReason=finish_reason(data))
+    if finish_reason(data) != "MAX_TOKENS":
         return
     spent = count(usage(data), "thoughtsTokenCount")
     if not (is_count(spent) and spent > 0):
