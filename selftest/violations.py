@@ -427,6 +427,7 @@ MORE: list[tuple[str, Violation, str] | tuple[str, Violation, str, str]] = [
     ("gemini/sdk/parse", "gemini.thinking-spends-limit", "error", "limit spent on thinking"),
     ("gemini/stream/text-nonempty", "gemini.thinking-spends-limit", "error", "limit spent on thinking"),
     ("gemini/tools/forced-call", "gemini.thinking-spends-limit", "error", "limit spent on thinking"),
+    ("openai-chat/stream/text-nonempty", "chat.reasoning-spends-limit", "error", "limit spent on reasoning"),
     ("gemini/response/text-part", "gemini.safety-withheld", "error", "answer withheld"),
     ("gemini/response/finish-reason", "gemini.safety-withheld", "pass"),
     ("gemini/usage/numbers", "gemini.safety-withheld", "pass"),

@@ -222,6 +222,10 @@ def _stream(body: dict[str, Any], f: FakeRequest) -> Reply:
         tokens, reason = _limit(body, _answer(body, f), f)
         if f.has("chat.stream-empty-text"):
             tokens = []
+        if f.has("chat.reasoning-spends-limit"):  # a reasoning model whose limit went to reasoning
+            for piece in ("The user asks ", "about France."):
+                chunk({"reasoning_content": piece})
+            tokens, reason = [], "length"
         for token in tokens:
             chunk({"content": token})
         completion = len(tokens)

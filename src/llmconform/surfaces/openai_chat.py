@@ -79,14 +79,24 @@ def finish_reason_of(data: Any, index: int = 0) -> Any:
 
 
 def streamed_limit_spent_on_reasoning(exchange: Exchange) -> None:
-    """limit_spent_on_reasoning over a stream: its joined text, its finish_reason, and the usage
-    chunk (sent with stream_options.include_usage; without one nothing tells reasoning apart)."""
+    """limit_spent_on_reasoning over a stream: its joined text, its finish_reason, and what says the
+    tokens went to reasoning — the usage chunk's reasoning_tokens (stream_options.include_usage), or
+    else the reasoning deltas it streamed (`reasoning_content` / `reasoning`, as the reasoning
+    checks read them)."""
     chunks = exchange.data_objects()
     reasons = [c.get("finish_reason") for chunk in chunks for c in choices(chunk) if c.get("finish_reason")]
     used = [chunk for chunk in chunks if isinstance(chunk, dict) and isinstance(chunk.get("usage"), dict)]
+    visible = "".join(event_text(chunk) for chunk in chunks)
     if used:
-        limit_spent_on_reasoning(used[-1], exchange.request.output_limit,
-                                 "".join(event_text(chunk) for chunk in chunks), reasons[-1] if reasons else "")
+        limit_spent_on_reasoning(used[-1], exchange.request.output_limit, visible, reasons[-1] if reasons else "")
+        return
+    reasoned = sum(len(str(sub(c, "delta").get(key) or "")) for chunk in chunks for c in choices(chunk)
+                   for key in ("reasoning_content", "reasoning"))
+    if reasoned and reasons and reasons[-1] == "length" and not visible.strip():
+        raise Error("limit spent on reasoning",
+                    f"finish_reason length (output limit = {exchange.request.output_limit}) after {reasoned} "
+                    "characters of reasoning and no content: conforming, but leaves nothing to check here; give "
+                    "this probe a larger max_completion_tokens in the profile's `requests`.", finish_reason="length")
 
 
 def event_text(data: Any) -> str:
