@@ -29,7 +29,8 @@ STEERS = [
 ]
 
 
-@pytest.mark.check("{surface}/params/{name}")
+@pytest.mark.check("{surface}/params/{name}", level="must",
+                   source="openapi/{surface}.yaml request schema (the system prompt's field); the answer's text")
 @pytest.mark.parametrize(("surface", "name", "prompt", "what", "word", "steer"), STEERS,
                          ids=[f"{case[0]}-{case[1]}" for case in STEERS])
 def test_system_prompt(surface, name, prompt, what, word, steer, steered):
@@ -38,7 +39,8 @@ def test_system_prompt(surface, name, prompt, what, word, steer, steered):
     checks.follows(ANSWERED[surface](steered, what), word, steer)
 
 
-@pytest.mark.check("{surface}/params/multi-turn")
+@pytest.mark.check("{surface}/params/multi-turn", level="must",
+                   source="openapi/{surface}.yaml request schema (the conversation's roles); the answer's text")
 @pytest.mark.parametrize("surface", CHAT_LIKE)
 def test_multi_turn(surface, multi_turn):
     """A user / assistant / user conversation (the {surface} roles) is accepted and its history
@@ -47,7 +49,8 @@ def test_multi_turn(surface, multi_turn):
     checks.follows(answer, "ada", "the answer to use the earlier turns (the name Ada)")
 
 
-@pytest.mark.check("{surface}/params/image")
+@pytest.mark.check("{surface}/params/image", level="must",
+                   source="openapi/{surface}.yaml request schema (image parts); the answer's text")
 @pytest.mark.feature("vision")
 @pytest.mark.parametrize("surface", CHAT_LIKE)
 def test_image(surface, image):

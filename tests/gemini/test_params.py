@@ -40,7 +40,9 @@ def test_stop_sequences(stop_sequences):
     expect(finish_reason(data) == "STOP", "finishReason 'STOP' at a stop sequence", finish_reason(data))
 
 
-@pytest.mark.check("gemini/params/system-instruction")
+@pytest.mark.check("gemini/params/system-instruction", level="must",
+                   source="googleapis google/ai/generativelanguage/v1beta/generative_service.proto "
+                          "GenerateContentRequest.system_instruction")
 def test_system_instruction(system_instruction):
     """`systemInstruction` is accepted and steers the answer (W when the answer ignores it; a documented
     request in its place is only held to being answered)."""
@@ -49,7 +51,9 @@ def test_system_instruction(system_instruction):
         checks.follows(answer, "pong", "the answer to follow the systemInstruction (reply pong)")
 
 
-@pytest.mark.check("gemini/params/json-mime-type")
+@pytest.mark.check("gemini/params/json-mime-type", level="must",
+                   source="googleapis google/ai/generativelanguage/v1beta/generative_service.proto "
+                          "GenerationConfig.response_mime_type")
 @pytest.mark.feature("json-mode")
 def test_json_mime_type(json_mode):
     """`responseMimeType: application/json` → the answer's text parses as JSON."""

@@ -32,7 +32,9 @@ def test_forced_call(tools_forced):
     expect(any(n in allowed for n in names), f"a functionCall of {' or '.join(allowed)}", names)
 
 
-@pytest.mark.check("gemini/tools/function-call-part")
+@pytest.mark.check("gemini/tools/function-call-part", level="must",
+                   source="googleapis google/ai/generativelanguage/v1beta/content.proto "
+                          "FunctionCall (name, args Struct, id)")
 def test_function_call_part(tools_forced):
     """Every functionCall has a declared `name` and `args` as a JSON object (not a JSON string, as
     OpenAI sends arguments); an `id`, where given, is a non-empty string."""

@@ -62,7 +62,8 @@ def test_n(n):
     expect(len(found) == 2, "2 choices for n: 2", len(found))
 
 
-@pytest.mark.check("openai-chat/params/content-parts")
+@pytest.mark.check("openai-chat/params/content-parts", level="must",
+                   source="openai-python src/openai/types/chat/chat_completion_content_part_text_param.py")
 def test_content_parts(content_parts):
     """User content given as an array of text parts is accepted and answered."""
     answered_text(content_parts, "content parts")
