@@ -17,7 +17,7 @@ ARGS ?=
 # Vendors with cassettes and a profile (a run recorded from flags has no profile to replay with).
 VENDORS := $(sort $(filter $(basename $(notdir $(wildcard vendors/*.yaml))),$(notdir $(wildcard cassettes/*))))
 
-.PHONY: install conformance test goldens goldens-live lint bench record cassettes clean
+.PHONY: install conformance test goldens goldens-live lint bench record cassettes clean spec-drift
 
 install: $(STAMP)
 
@@ -45,6 +45,11 @@ else
 	@$(LLMCONFORM) compare $(REPORTS)/*.json --md $(REPORTS)/matrix.md --html $(REPORTS)/matrix.html
 	@echo "reports: $(REPORTS)/<vendor>.{json,md,html,xml}, $(REPORTS)/combined.{json,md,html,xml}, $(REPORTS)/matrix.{md,html}"
 endif
+
+# What a newer official definition (OFFICIAL=an OpenAPI file, [SURFACE=...]) changed against openapi/.
+spec-drift: install
+	@test -n "$(OFFICIAL)" || { echo "make spec-drift OFFICIAL=path/to/openapi.yml [SURFACE=openai-responses]"; exit 2; }
+	$(LLMCONFORM) spec diff $(OFFICIAL) $(if $(filter command line,$(origin SURFACE)),--surface $(SURFACE)) $(ARGS)
 
 record: install
 	$(LLMCONFORM) run --profile $(PROFILE) --record --report-dir $(REPORTS) $(ARGS)

@@ -136,7 +136,7 @@ def test_a_recorded_run_replays_to_the_same_verdicts(fake, tmp_path):
     differ = {i: (live_verdicts[i], replay_verdicts.get(i)) for i in live_verdicts
               if i not in live_only and live_verdicts[i] != replay_verdicts.get(i)}
     assert not differ, f"replayed verdicts differ from the recorded run: {differ}\n{out[-1500:]}"
-    assert live_verdicts["openai-chat/reasoning/no-markup"] == "fail"
+    assert live_verdicts["openai-chat/reasoning/no-markup"] == "warn"  # a SHOULD: no official rule names markup
     assert live_verdicts["openai-chat/stream/first-role"] == "warn"
 
 

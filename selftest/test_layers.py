@@ -17,7 +17,7 @@ LAYERS = [
     ("target", ["target", "documented"]),
     ("checks' fixtures, schemathesis, pre-flight, reports", ["fixtures", "rows", "fuzz", "preflight", "report",
                                                             "report.*", "console"]),
-    ("plugin, sweep and the catalogue", ["plugin", "sweep", "sweep.*", "catalogue"]),
+    ("plugin, sweep, the catalogue and the drift check", ["plugin", "sweep", "sweep.*", "catalogue", "drift"]),
     ("command line", ["cli"]),
 ]
 

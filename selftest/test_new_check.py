@@ -22,7 +22,8 @@ from selftest.harness import ROOT
 CHECK = "openai-chat/response/object-name"
 TEST = f'''
 
-@pytest.mark.check("{CHECK}")
+@pytest.mark.check("{CHECK}", level="must",
+                   source="openapi/openai-chat.yaml#/components/schemas/CreateChatCompletionResponse")
 def test_object_name(basic):
     """`object` is "chat.completion" (a throwaway check: selftest/test_new_check.py)."""
     data = checks.ok_json(basic)

@@ -8,7 +8,7 @@ import yaml
 from openapi_spec_validator import validate
 
 from llmconform import documented, spec
-from llmconform.checkid import ID
+from llmconform.checkid import ID, LEVELS
 from llmconform.fuzz import schema_names
 
 SPECS = sorted(spec.spec_dir().glob("*.yaml"))
@@ -67,11 +67,23 @@ def test_checks_catalogue_is_current():
     from llmconform import catalogue
 
     assert catalogue.main(["--check"]) == 0, "CHECKS.md is stale: run python -m llmconform.catalogue"
-    ids = [ident for ident, _ in catalogue.checks()]
+    ids = [entry.id for entry in catalogue.checks()]
     assert len(ids) == len(set(ids)), "check ids are unique"
     assert all(ID.match(i) for i in ids), [i for i in ids if not ID.match(i)]
-    undocumented = [ident for ident, doc in catalogue.checks() if not doc]
+    undocumented = [entry.id for entry in catalogue.checks() if not entry.rule]
     assert not undocumented, f"checks without a docstring stating their rule: {undocumented}"
+
+
+def test_every_check_declares_its_level_and_source():
+    """Every collected check (each parametrized case too) says how binding its rule is — "must"
+    (the official API states it) or "should" — and names the source it comes from."""
+    from llmconform import catalogue
+
+    assert not catalogue.undeclared(), catalogue.undeclared()
+    entries = catalogue.checks()
+    assert all(entry.level in LEVELS for entry in entries), [e.id for e in entries if e.level not in LEVELS]
+    assert all(entry.source.strip() and "{" not in entry.source for entry in entries), (
+        [e.id for e in entries if not e.source.strip() or "{" in e.source])
 
 
 # -- shapes live in openapi/ only ------------------------------------------------------------------

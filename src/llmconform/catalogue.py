@@ -14,28 +14,39 @@ import io
 import os
 import re
 import sys
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 
-from llmconform.checkid import check_id, rule_of
+from llmconform.checkid import binding_of, binding_problems, check_id, rule_of
 from llmconform.paths import PACKAGE, root, suite_dir
 from llmconform.sweep.findings import FINDINGS
 
 COUNT = re.compile(r"<!--checks-->\d+<!--/checks-->")
 
 
+class Entry(NamedTuple):
+    """One check of the catalogue: its id, the rule it holds, how binding it is, and its source."""
+
+    id: str
+    rule: str
+    level: str
+    source: str
+
+
 class _Collector:
-    """A plugin that only collects: one placeholder target, every item's id and rule recorded."""
+    """A plugin that only collects: one placeholder target, every item's id, rule, level and source
+    recorded (and what is wrong with a declaration, for the self-test)."""
 
     __name__ = "llmconform"
 
     def __init__(self) -> None:
-        self.found: list[tuple[str, str]] = []
+        self.found: list[Entry] = []
+        self.problems: dict[str, list[str]] = {}
 
     def pytest_configure(self, config: pytest.Config) -> None:
         for line in ("feature(name): a feature the check needs", "live_only: generated requests",
-                     "check(id): the check's id"):
+                     "check(id, level, source): the check's id, level and source"):
             config.addinivalue_line("markers", line)
 
     def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
@@ -46,12 +57,25 @@ class _Collector:
         for item in items:
             ident = check_id(item)
             if ident:
-                self.found.append((ident[1], rule_of(item)))
+                binding = binding_of(item)
+                self.found.append(Entry(ident[1], rule_of(item), binding.level if binding else "",
+                                        binding.source if binding else ""))
+                if binding is None:
+                    self.problems[ident[1]] = binding_problems(item)
+
+
+def checks() -> list[Entry]:
+    """Every check (id, rule, level, source), sorted by id."""
+    return collected()[0]
+
+
+def undeclared() -> dict[str, list[str]]:
+    """Checks whose level or source is missing or wrong, with what is wrong."""
+    return collected()[1]
 
 
 @functools.cache
-def checks() -> list[tuple[str, str]]:
-    """(check id, the rule it holds), sorted by id."""
+def collected() -> tuple[list[Entry], dict[str, list[str]]]:
     collector = _Collector()
     args = [str(suite_dir()), "--collect-only", "--rootdir", str(root()), "-c", str(PACKAGE / "suite.ini"),
             "-p", "no:terminal", "-p", "no:cacheprovider", "--import-mode=importlib"]
@@ -63,26 +87,29 @@ def checks() -> list[tuple[str, str]]:
     finally:
         if before is None:
             os.environ.pop("PYTEST_DISABLE_PLUGIN_AUTOLOAD", None)
-    return sorted(collector.found)
+    return sorted(collector.found), collector.problems
 
 
-def render(rows: list[tuple[str, str]]) -> str:
-    lines = ["# Checks", "", f"{len(rows)} checks, one per line: `surface/concern/name` and the rule it holds.",
+def render(rows: list[Entry]) -> str:
+    musts = sum(row.level == "must" for row in rows)
+    lines = ["# Checks", "", f"{len(rows)} checks, one per line: `surface/concern/name`, how binding its rule is "
+             f"(MUST: a break FAILs — {musts}; SHOULD: it may only WARN — {len(rows) - musts}), the rule it holds "
+             "and its source (the official definition it comes from).",
              "Generated from what pytest collects in `tests/` by `python -m llmconform.catalogue`; the design is "
              "in `../shared/design/CHECKS.md`.", ""]
     surface = None
-    for ident, doc in rows:
+    for ident, doc, level, source in rows:
         if ident.split("/")[0] != surface:
             surface = ident.split("/")[0]
             lines += ["", f"## {surface}", ""]
-        lines.append(f"- `{ident}` — {doc}")
+        lines.append(f"- `{ident}` ({level.upper() or 'no level'}) — {doc} Source: {source or '(none)'}")
     lines += ["", "## sweep", "", f"The {len(FINDINGS)} findings of `llmconform sweep` (one cheap probe per model; "
               "not checks of a surface, so not counted above): the id, the verdict it gives, and its rule.", ""]
     lines += [f"- `{ident}` ({verdict}) — {rule}" for ident, (verdict, rule) in FINDINGS.items()]
     return "\n".join(lines) + "\n"
 
 
-def _files(rows: list[tuple[str, str]]) -> dict[Any, str]:
+def _files(rows: list[Entry]) -> dict[Any, str]:
     readme = root() / "README.md"
     text = readme.read_text(encoding="utf-8") if readme.exists() else ""
     return {root() / "CHECKS.md": render(rows), readme: COUNT.sub(f"<!--checks-->{len(rows)}<!--/checks-->", text)}

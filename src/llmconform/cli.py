@@ -1,4 +1,4 @@
-"""The command line: `llmconform run | compare | vendors | checks | --version`.
+"""The command line: `llmconform run | compare | vendors | checks | spec diff | --version`.
 
 `run` parses its own options, settles everything the user could have got wrong (profile, key
 variable, cassettes, baseline, selection, the provider's answer to one probe) before the checks,
@@ -11,6 +11,7 @@ import argparse
 import contextlib
 import fnmatch
 import io
+import json
 import os
 import sys
 from collections.abc import Iterator
@@ -176,7 +177,7 @@ def check_selection(settings: RunSettings) -> None:
         return
     from llmconform.catalogue import checks
 
-    known = [ident for ident, _ in checks()]
+    known = [entry.id for entry in checks()]
     for ident in settings.checks:
         if ident not in known:
             raise ProfileError(f"no check {ident!r} (`llmconform checks` lists them)")
@@ -398,9 +399,41 @@ def vendors(argv: list[str]) -> int:
 def checks(argv: list[str]) -> int:
     from llmconform.catalogue import checks as catalogue
 
-    for ident, rule in catalogue():
-        print(f"{ident}  {rule}" if "-v" in argv else ident)
+    for entry in catalogue():
+        print(f"{entry.id}  {entry.level.upper() or '-'}  {entry.rule}  [source: {entry.source or '-'}]"
+              if "-v" in argv else entry.id)
     return EXIT_OK
+
+
+def spec_command(argv: list[str]) -> int:
+    """`llmconform spec diff OFFICIAL_FILE [--surface S] [--json]`: what a newer official definition
+    changed against a surface's spec, and the checks that read each change (exit 1 when any)."""
+    from llmconform import catalogue, drift
+
+    parser = argparse.ArgumentParser(prog="llmconform spec", description=spec_command.__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    compare_with = commands.add_parser("diff", help="compare a surface's spec with a newer official OpenAPI file")
+    compare_with.add_argument("official", metavar="OFFICIAL_FILE",
+                              help="the official definition, an OpenAPI document (YAML or JSON)")
+    compare_with.add_argument("--surface", choices=SURFACES,
+                              help="the spec in openapi/ to compare (default: the one sharing most schemas)")
+    compare_with.add_argument("--spec", metavar="FILE",
+                              help="hold this OpenAPI file against it, not openapi/<surface>.yaml (needs --surface)")
+    compare_with.add_argument("--json", action="store_true", help="print the changes as JSON")
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return EXIT_OK if exc.code == 0 else EXIT_USAGE
+    if args.spec and not args.surface:
+        print("llmconform: --spec needs --surface: the surface whose checks read that spec", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        found = drift.diff(args.official, args.surface, catalogue.checks(), SURFACES, args.spec)
+    except drift.DriftError as exc:
+        print(f"llmconform: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(json.dumps(found.to_json(), indent=2, ensure_ascii=False) if args.json else found.text())
+    return EXIT_FAIL if found.changes else EXIT_OK
 
 
 def sweep(argv: list[str]) -> int:
@@ -409,11 +442,14 @@ def sweep(argv: list[str]) -> int:
     return sweep_main(argv)
 
 
-COMMANDS = {"run": run, "compare": compare, "sweep": sweep, "vendors": vendors, "checks": checks}
+COMMANDS = {"run": run, "compare": compare, "sweep": sweep, "vendors": vendors, "checks": checks,
+            "spec": spec_command}
 USAGE = f"""usage: llmconform run (--profile NAME|FILE ... | --base-url URL --model M) [options] [-- PYTEST_ARGS]
        llmconform compare REPORT.json ... [--md F] [--html F]
        llmconform vendors       the bundled vendor profiles
-       llmconform checks [-v]   every check id (with its rule)
+       llmconform checks [-v]   every check id (with its level, rule and source)
+       llmconform spec diff OFFICIAL_FILE [--surface S] [--json]
+                                what a newer official OpenAPI definition changed, and the checks reading it
        llmconform --version
 
 `llmconform run --help` lists run's options. {EPILOG}"""

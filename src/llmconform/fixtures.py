@@ -70,19 +70,25 @@ class Invalid:
     check: str
     rule: str
     what: str
+    level: str = ""  # must | should: whether the official API states that it refuses this request
+    source: str = ""  # where that refusal rule comes from
 
     def __str__(self) -> str:
         return self.check
 
 
-def invalid_cases(surfaces: list[str]) -> list[Any]:
+def invalid_cases(surfaces: list[str], bindings: dict[str, tuple[str, str]] | None = None) -> list[Any]:
     """A pytest case `(surface, Invalid)` per invalid probe of these surfaces that names its check;
-    one whose entry names a `feature` needs it declared by the profile."""
+    one whose entry names a `feature` needs it declared by the profile. Its level and source are the
+    entry's own (`level`, `source`), else `bindings`' for `surface/check`; a case with neither is
+    refused by the plugin as any check without them is."""
     cases = []
     for surface in surfaces:
         for name, entry in declared_probes(surface).items():
             if name.startswith(INVALID) and entry.get("check"):
-                case = Invalid(name, entry["check"], " ".join(entry["rule"].split()), entry["what"])
+                level, source = (bindings or {}).get(f"{surface}/{entry['check']}", ("", ""))
+                case = Invalid(name, entry["check"], " ".join(entry["rule"].split()), entry["what"],
+                               str(entry.get("level") or level), str(entry.get("source") or source))
                 marks = [pytest.mark.feature(entry["feature"])] if entry.get("feature") else []
                 cases.append(pytest.param(surface, case, id=f"{surface}-{case.check}", marks=marks))
     return cases

@@ -14,14 +14,14 @@ from typing import Any
 
 import pytest
 
-from llmconform.checkid import check_id, rule_of
+from llmconform.checkid import binding_of, binding_problems, check_id, rule_of
 from llmconform.console import Console
 from llmconform.fixtures import TARGET_FIXTURE, probes_of
 from llmconform.report import build_report, write_reports
 from llmconform.report.baseline import compare as compare_baseline
 from llmconform.report.baseline import lines as baseline_lines
 from llmconform.result import Report
-from llmconform.rows import Owners, Row, merge_root_causes, row_of, target_of
+from llmconform.rows import Owners, Row, bound, merge_root_causes, row_of, target_of
 from llmconform.settings import RunSettings
 from llmconform.target import Target
 from llmconform.verdict import excerpt
@@ -60,7 +60,8 @@ class Plugin:
     def pytest_configure(self, config: pytest.Config) -> None:
         config.addinivalue_line("markers", "feature(name): the check needs a feature the profile must declare")
         config.addinivalue_line("markers", "live_only: the check needs generated requests (no cassette can hold)")
-        config.addinivalue_line("markers", "check(id): the check's id, surface/concern/name")
+        config.addinivalue_line("markers", "check(id, level, source): the check's id, surface/concern/name; "
+                                "its level (must | should) and the official source of its rule")
         config.addinivalue_line("markers", "after_all: the check reads every exchange of the run, so it runs last")
 
     def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
@@ -79,6 +80,9 @@ class Plugin:
             if ident is None:
                 self.collect_errors.append(f"{item.nodeid}: declares no check id (@pytest.mark.check(\"s/c/n\"))")
                 continue
+            # Every rule says how binding it is and where it comes from: a check without either is
+            # the suite's bug, refused before a request is sent.
+            self.collect_errors += [f"{item.nodeid}: {problem}" for problem in binding_problems(item)]
             if not selected(ident[1], ident[0], self.settings):
                 deselected.append(item)
                 continue
@@ -91,7 +95,10 @@ class Plugin:
             config.hook.pytest_deselected(items=deselected)
             items[:] = keep
         if self.collect_errors:
-            return  # the suite itself is broken: nothing is sent, the CLI reports it
+            # The suite itself is broken: no check runs, nothing is sent, the CLI reports it.
+            config.hook.pytest_deselected(items=list(items))
+            items[:] = []
+            return
         # Checks over every exchange of a run (the error envelopes of all it saw) run after the others.
         items.sort(key=lambda item: bool(item.get_closest_marker("after_all")))
         self.owners.note(items)
@@ -123,7 +130,7 @@ class Plugin:
             return
         if report.when == "teardown" or (report.when == "setup" and report.passed):
             return
-        row = row_of(item, call, report, target, *ident, owners=self.owners)
+        row = bound(row_of(item, call, report, target, *ident, owners=self.owners), binding_of(item))
         if row.verdict == "warn":
             report.outcome = "passed"
         self.rows[target.name].append(row)
@@ -132,8 +139,14 @@ class Plugin:
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         for target in self.targets:
             target.close()
+        if self.collect_errors:
+            return  # no report of a suite that could not be collected
         failed = False
-        rules = {ident[1]: rule_of(item) for item in session.items if (ident := check_id(item))}
+        rules = {}
+        for item in session.items:
+            ident, binding = check_id(item), binding_of(item)
+            if ident:
+                rules[ident[1]] = (rule_of(item), binding.level if binding else "", binding.source if binding else "")
         for target in self.targets:
             merge_root_causes(self.rows[target.name])
             report = build_report(target, self.rows[target.name], started=self.started, rules=rules)

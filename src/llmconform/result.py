@@ -64,7 +64,9 @@ class Row:
     message: str
     evidence: dict[str, Any] = field(default_factory=dict)
     reproduce: str = ""
-    rule: str = ""
+    rule: str = ""  # the rule the check holds (its docstring)
+    level: str = ""  # how binding it is: "must" (may FAIL) or "should" (may only WARN)
+    source: str = ""  # where it comes from: the official definition and section, or the spec path
 
     def __post_init__(self) -> None:
         if self.verdict not in VERDICTS:
@@ -119,15 +121,19 @@ class Row:
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.id, "surface": self.surface, "verdict": self.verdict,
                                 "message": self.message, "evidence": self.evidence, "reproduce": self.reproduce}
-        if self.rule:
-            data["rule"] = self.rule
+        if self.rule or self.level or self.source:
+            data["rule"] = {"text": self.rule, "level": self.level, "source": self.source}
         return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Row:
+        rule = data.get("rule")
+        # Reports written before rules carried a level and a source hold the rule's text alone.
+        if not isinstance(rule, dict):
+            rule = {"text": rule or ""}
         return cls(id=data["id"], surface=data["surface"], verdict=data["verdict"], message=data["message"],
                    evidence=dict(data.get("evidence") or {}), reproduce=data.get("reproduce") or "",
-                   rule=data.get("rule") or "")
+                   rule=rule.get("text") or "", level=rule.get("level") or "", source=rule.get("source") or "")
 
 
 def readable(value: Any) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from llmconform import result
-from llmconform.checkid import check_id
+from llmconform.checkid import Binding, check_id
 from llmconform.exchange import Exchange
 from llmconform.fixtures import TARGET_FIXTURE, exchanges_of, probe_fixtures
 from llmconform.target import Target
@@ -94,6 +94,22 @@ def _point_at(row: Row, owner: str, summary: str) -> None:
     row.verdict = "error"
     row.message = f"{summary or 'undelivered'} (see {owner})"
     row.evidence["see"] = owner
+
+
+SHOULD_NOTE = "a SHOULD rule may only warn: FAIL downgraded to WARN"
+
+
+def bound(row: Row, binding: Binding | None) -> Row:
+    """The row with its rule's level and source; a FAIL of a "should" check becomes a WARN, saying
+    so — only a rule the official API states (a "must") may fail a provider."""
+    if binding is None:
+        return row
+    row.level, row.source = binding.level, binding.source
+    if binding.level == "should" and row.verdict == "fail":
+        row.verdict = "warn"
+        row.message = f"{row.message} ({SHOULD_NOTE})" if row.message else SHOULD_NOTE
+        row.evidence["downgraded"] = SHOULD_NOTE
+    return row
 
 
 def target_of(item: pytest.Item) -> Target | None:

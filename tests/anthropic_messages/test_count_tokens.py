@@ -8,7 +8,9 @@ from llmconform.verdict import expect
 pytestmark = pytest.mark.feature("count_tokens")
 
 
-@pytest.mark.check("anthropic-messages/count-tokens/input-tokens")
+@pytest.mark.check("anthropic-messages/count-tokens/input-tokens", level="must",
+                   source="anthropic-sdk-python src/anthropic/types/message_tokens_count.py (input_tokens: int); "
+                          "openapi/anthropic-messages.yaml#/components/schemas/CountTokensResponse")
 def test_input_tokens(count_tokens):
     """The count of a short request is `{"input_tokens": <integer>}` (CountTokensResponse), above 0."""
     data = checks.ok_json(count_tokens)

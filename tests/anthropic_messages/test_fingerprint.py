@@ -10,13 +10,17 @@ from llmconform.verdict import warn
 SIGNATURE_MIN = 100
 
 
-@pytest.mark.check("anthropic-messages/fingerprint/id-prefix")
+@pytest.mark.check("anthropic-messages/fingerprint/id-prefix", level="should",
+                   source="openapi/anthropic-messages.yaml#/components/schemas/Message id x-llmconform-id-prefix (a "
+                          "backend fingerprint: no official rule on id formats)")
 def test_id_prefix(basic):
     """The message id starts with `msg_` (W: `chatcmpl-` says an OpenAI-shaped backend answered)."""
     checks.official_id(checks.ok_json(basic).get("id"), "anthropic-messages", "Message", "the message id")
 
 
-@pytest.mark.check("anthropic-messages/fingerprint/tool-id-prefix")
+@pytest.mark.check("anthropic-messages/fingerprint/tool-id-prefix", level="should",
+                   source="openapi/anthropic-messages.yaml#/components/schemas/ToolUseBlock id x-llmconform-id-prefix "
+                          "(a backend fingerprint: no official rule on id formats)")
 @pytest.mark.feature("tools")
 def test_tool_id_prefix(tools_forced):
     """tool_use ids start with `toolu_` (W: `tooluse_` says Amazon Bedrock answered, `call_` an OpenAI
@@ -27,7 +31,9 @@ def test_tool_id_prefix(tools_forced):
         checks.official_id(use.get("id"), "anthropic-messages", "ToolUseBlock", "the tool_use id")
 
 
-@pytest.mark.check("anthropic-messages/fingerprint/signature-length")
+@pytest.mark.check("anthropic-messages/fingerprint/signature-length", level="should",
+                   source="anthropic-sdk-python src/anthropic/types/thinking_block.py signature (opaque; its length "
+                          "is a heuristic, no official rule)")
 @pytest.mark.feature("thinking")
 def test_signature_length(thinking):
     """Thinking signatures are long opaque tokens (hundreds of characters); a short one (W) is a
@@ -40,7 +46,9 @@ def test_signature_length(thinking):
         warn(f"thinking signatures of at least {SIGNATURE_MIN} characters", short[0])
 
 
-@pytest.mark.check("anthropic-messages/fingerprint/hidden-prompt")
+@pytest.mark.check("anthropic-messages/fingerprint/hidden-prompt", level="should",
+                   source="llmconform heuristic: input tokens against a local estimate of the request (no official "
+                          "rule)")
 def test_hidden_prompt(basic):
     """input tokens, cached ones included, stay near what the request needs (W: thousands for a
     one-line question betray a system prompt the provider added, as agent relays do)."""

@@ -7,7 +7,9 @@ from llmconform.surfaces.anthropic_messages import native_error
 from llmconform.verdict import warn
 
 
-@pytest.mark.check("anthropic-messages/headers/version-required")
+@pytest.mark.check("anthropic-messages/headers/version-required", level="should",
+                   source="Anthropic docs, API versions (the anthropic-version header is required); a relay that pins "
+                          "one only warns")
 def test_version_required(no_version):
     """A request without the `anthropic-version` header is refused with a 400 and the Anthropic
     envelope, as the official API refuses it (W when served: the relay pins a version silently)."""
@@ -17,7 +19,8 @@ def test_version_required(no_version):
     native_error(no_version, range(400, 500), "a request without anthropic-version")
 
 
-@pytest.mark.check("anthropic-messages/headers/request-id")
+@pytest.mark.check("anthropic-messages/headers/request-id", level="should",
+                   source="Anthropic docs, Errors: request id (every response carries a request-id header)")
 def test_request_id(basic, llmconform_target):
     """The answer carries a `request-id` header, the id support asks for (W when missing)."""
     checks.status_ok(basic)

@@ -8,7 +8,11 @@ from llmconform.surfaces.anthropic_messages import text
 from llmconform.verdict import expect
 
 
-@pytest.mark.check("anthropic-messages/params/max-tokens")
+@pytest.mark.check("anthropic-messages/params/max-tokens", level="must",
+                   source="anthropic-sdk-python src/anthropic/types/message_create_params.py max_tokens; "
+                          "anthropic-sdk-python src/anthropic/types/stop_reason.py (max_tokens); "
+                          "openapi/anthropic-messages.yaml#/components/schemas/CreateMessageRequest; "
+                          "openapi/anthropic-messages.yaml#/components/schemas/Message")
 def test_max_tokens(max_tokens):
     """A long answer asked for with max_tokens 8: stop_reason `max_tokens` and output_tokens <= 8."""
     data = checks.ok_json(max_tokens)
@@ -18,7 +22,10 @@ def test_max_tokens(max_tokens):
            f"stop_reason 'max_tokens' when max_tokens = {limit} cuts a long answer", data.get("stop_reason"))
 
 
-@pytest.mark.check("anthropic-messages/params/stop-sequences")
+@pytest.mark.check("anthropic-messages/params/stop-sequences", level="must",
+                   source="anthropic-sdk-python src/anthropic/types/message_create_params.py stop_sequences; "
+                          "anthropic-sdk-python src/anthropic/types/message.py stop_reason, stop_sequence; "
+                          "openapi/anthropic-messages.yaml#/components/schemas/Message")
 def test_stop_sequences(stop_sequences):
     """Counting 1..6 with stop_sequences ["4"]: stop_reason `stop_sequence`, `stop_sequence` the matched
     string, and the text stops before it."""

@@ -7,7 +7,10 @@ from llmconform.surfaces.anthropic_messages import blocks, text
 from llmconform.verdict import expect
 
 
-@pytest.mark.check("anthropic-messages/response/text-block")
+@pytest.mark.check("anthropic-messages/response/text-block", level="should",
+                   source="anthropic-sdk-python src/anthropic/types/message.py content (no official rule that a plain "
+                          "question gets a text block); openapi/anthropic-messages.yaml#/components/schemas/Message; "
+                          "openapi/anthropic-messages.yaml#/components/schemas/TextBlock")
 def test_text_block(basic):
     """The answer holds a non-empty `text` block (a plain question gets a text answer)."""
     data = checks.ok_json(basic)
@@ -15,7 +18,11 @@ def test_text_block(basic):
            [b.get("type") for b in blocks(data)] or data.get("content"))
 
 
-@pytest.mark.check("anthropic-messages/response/stop-reason")
+@pytest.mark.check("anthropic-messages/response/stop-reason", level="must",
+                   source="anthropic-sdk-python src/anthropic/types/stop_reason.py; anthropic-sdk-python "
+                          "src/anthropic/types/message.py stop_sequence; "
+                          "openapi/anthropic-messages.yaml#/components/schemas/Message; "
+                          "openapi/anthropic-messages.yaml#/components/schemas/StopReason")
 def test_stop_reason(basic):
     """`stop_reason` is end_turn | max_tokens | stop_sequence | tool_use | pause_turn | refusal, and
     `stop_sequence` is null unless stop_reason is `stop_sequence`."""

@@ -33,7 +33,8 @@ def _blocks(message, kind):
     return [b for b in message.content if b.type == kind]
 
 
-@pytest.mark.check("anthropic-messages/sdk/parse")
+@pytest.mark.check("anthropic-messages/sdk/parse", level="must",
+                   source="anthropic-sdk-python src/anthropic/resources/messages/messages.py create() -> Message")
 def test_parse(basic):
     """`client.messages.create()` parses the answer into a Message with content."""
     message = sdk.consume(basic, "anthropic", lambda: _client(basic).messages.create(**_arguments(basic)))
@@ -41,7 +42,9 @@ def test_parse(basic):
            "a Message with content blocks", message)
 
 
-@pytest.mark.check("anthropic-messages/sdk/stream")
+@pytest.mark.check("anthropic-messages/sdk/stream", level="must",
+                   source="anthropic-sdk-python src/anthropic/lib/streaming/_messages.py "
+                          "MessageStream.get_final_message()")
 @pytest.mark.feature("stream")
 def test_stream(stream):
     """`client.messages.stream()` runs to the end; its final Message holds the streamed text."""
@@ -51,7 +54,9 @@ def test_stream(stream):
     expect(message.stop_reason, "a stop_reason in the SDK's final message", message)
 
 
-@pytest.mark.check("anthropic-messages/sdk/stream-tools")
+@pytest.mark.check("anthropic-messages/sdk/stream-tools", level="must",
+                   source="anthropic-sdk-python src/anthropic/lib/streaming/_messages.py (accumulate_event: tool_use "
+                          "input from input_json_delta)")
 @pytest.mark.feature("stream")
 @pytest.mark.feature("tools")
 def test_stream_tools(tools_stream):
@@ -65,7 +70,9 @@ def test_stream_tools(tools_stream):
            "tool_use blocks with an id and an input object", uses)
 
 
-@pytest.mark.check("anthropic-messages/sdk/stream-thinking")
+@pytest.mark.check("anthropic-messages/sdk/stream-thinking", level="must",
+                   source="anthropic-sdk-python src/anthropic/lib/streaming/_messages.py (accumulate_event: "
+                          "thinking_delta, signature_delta)")
 @pytest.mark.feature("stream")
 @pytest.mark.feature("thinking")
 def test_stream_thinking(thinking_stream):

@@ -30,7 +30,10 @@ def _types(exchange):
     return [d.get("type") for d in _data(exchange)]
 
 
-@pytest.mark.check("anthropic-messages/stream/model-echo")
+@pytest.mark.check("anthropic-messages/stream/model-echo", level="must",
+                   source="anthropic-sdk-python src/anthropic/types/message.py model (required); "
+                          "openapi/anthropic-messages.yaml#/components/schemas/MessageStartEvent; "
+                          "openapi/anthropic-messages.yaml#/components/schemas/MessageStartMessage")
 def test_model_echo(stream):
     """message_start's `model` is the requested model or a dated snapshot of it — the rule the plain
     answer is held to (W: relays alias and substitute)."""
@@ -39,7 +42,11 @@ def test_model_echo(stream):
     checks.model_echo(stream.request.body.get("model"), sub(start, "message").get("model"))
 
 
-@pytest.mark.check("anthropic-messages/stream/usage-consistent")
+@pytest.mark.check("anthropic-messages/stream/usage-consistent", level="must",
+                   source="anthropic-sdk-python src/anthropic/types/usage.py input_tokens, output_tokens; "
+                          "anthropic-sdk-python src/anthropic/types/message_delta_usage.py; "
+                          "openapi/anthropic-messages.yaml#/components/schemas/MessageDeltaUsage; "
+                          "openapi/anthropic-messages.yaml#/components/schemas/Usage")
 def test_usage_consistent(stream):
     """The streamed usage agrees with the stream — the rule the plain answer is held to: input_tokens
     above 0; output_tokens above 0 when text was streamed (F), and within ±50 % of the streamed
@@ -56,7 +63,9 @@ def test_usage_consistent(stream):
                             where="the streamed usage")
 
 
-@pytest.mark.check("anthropic-messages/stream/event-schema")
+@pytest.mark.check("anthropic-messages/stream/event-schema", level="must",
+                   source="anthropic-sdk-python src/anthropic/types/raw_message_stream_event.py (the event union); "
+                          "openapi/anthropic-messages.yaml#/components/schemas/MessageStreamEvent")
 def test_event_schema(stream):
     """Every event's data validates against the schema of its `type` (MessageStartEvent,
     ContentBlockDeltaEvent, ...); an event type the API does not define is W."""
@@ -71,7 +80,9 @@ def test_event_schema(stream):
         warn("only the event types the Messages API defines", "; ".join(unknown[:3]))
 
 
-@pytest.mark.check("anthropic-messages/stream/event-names")
+@pytest.mark.check("anthropic-messages/stream/event-names", level="must",
+                   source="Anthropic docs, Streaming Messages: each event has a named event type and its JSON data; "
+                          "openapi/anthropic-messages.yaml#/components/schemas/MessageStreamEvent")
 def test_event_names(stream):
     """Every event has an `event:` line naming the same type as its data's `type` (the SDKs dispatch
     on the event name)."""
@@ -84,7 +95,10 @@ def test_event_names(stream):
                event.raw)
 
 
-@pytest.mark.check("anthropic-messages/stream/message-start")
+@pytest.mark.check("anthropic-messages/stream/message-start", level="must",
+                   source="Anthropic docs, Streaming Messages, event flow; anthropic-sdk-python "
+                          "src/anthropic/types/raw_message_start_event.py; "
+                          "openapi/anthropic-messages.yaml#/components/schemas/MessageStartEvent")
 def test_message_start(stream):
     """The first event (pings aside) is `message_start`, once, carrying a message with empty content."""
     data = [d for d in _data(stream) if d.get("type") != "ping"]
@@ -97,9 +111,12 @@ def test_message_start(stream):
 
 
 @pytest.mark.check("anthropic-messages/stream/block-order", level="must",
-                    source="anthropic-sdk-python src/anthropic/types/raw_message_stream_event.py; "
-                           "src/anthropic/lib/streaming/_messages.py accumulate_event; "
-                           "tests/lib/streaming/fixtures/incomplete_partial_json_response.txt")
+                   source="Anthropic docs, Streaming Messages, event flow; anthropic-sdk-python "
+                          "src/anthropic/types/raw_message_stream_event.py; "
+                          "openapi/anthropic-messages.yaml#/components/schemas/ContentBlockStartEvent; "
+                          "openapi/anthropic-messages.yaml#/components/schemas/ContentBlockStopEvent; "
+                          "tests/lib/streaming/fixtures/incomplete_partial_json_response.txt (max_tokens leaves "
+                          "the block open)")
 def test_block_order(stream):
     """Content blocks are numbered 0, 1, 2…; each opens (content_block_start), streams its deltas and
     closes (content_block_stop) before the next opens; none is left open — except the last, when the
@@ -130,7 +147,10 @@ def test_block_order(stream):
     expect(next_index > 0 or open_index is not None, "at least one content block", _types(stream))
 
 
-@pytest.mark.check("anthropic-messages/stream/delta-types")
+@pytest.mark.check("anthropic-messages/stream/delta-types", level="must",
+                   source="anthropic-sdk-python src/anthropic/types/raw_content_block_delta.py; "
+                          "openapi/anthropic-messages.yaml#/components/schemas/ContentBlockDeltaEvent "
+                          "x-llmconform-delta-types")
 def test_delta_types(stream):
     """Each delta matches its block: text → text_delta, thinking → thinking_delta / signature_delta,
     tool_use → input_json_delta."""
@@ -144,9 +164,10 @@ def test_delta_types(stream):
 
 
 @pytest.mark.check("anthropic-messages/stream/message-delta", level="must",
-                    source="anthropic-sdk-python src/anthropic/types/raw_message_delta_event.py "
-                           "(usage.output_tokens required); src/anthropic/lib/streaming/_messages.py "
-                           "accumulate_event (one or more message_delta, the last wins)")
+                   source="Anthropic docs, Streaming Messages, event flow; anthropic-sdk-python "
+                          "src/anthropic/types/raw_message_delta_event.py; src/anthropic/lib/streaming/_messages.py "
+                          "accumulate_event (one or more message_delta, the last wins); "
+                          "openapi/anthropic-messages.yaml#/components/schemas/MessageDeltaEvent")
 def test_message_delta(stream):
     """One or more `message_delta` events after the last block closes (the docs: "one or more"; the
     SDK takes the last one's stop_reason and counts), each with `usage.output_tokens`, the last with
@@ -165,7 +186,10 @@ def test_message_delta(stream):
     expect(sub(last, "delta").get("stop_reason"), f"delta.stop_reason in the last {MESSAGE_DELTA}", last)
 
 
-@pytest.mark.check("anthropic-messages/stream/message-stop")
+@pytest.mark.check("anthropic-messages/stream/message-stop", level="must",
+                   source="Anthropic docs, Streaming Messages, event flow (a final message_stop); "
+                          "anthropic-sdk-python src/anthropic/types/raw_message_stop_event.py; "
+                          "openapi/anthropic-messages.yaml#/components/schemas/MessageStopEvent")
 def test_message_stop(stream):
     """`message_stop` ends the stream: exactly one, the last event (W: a `data: [DONE]` after it,
     which the official SDKs ignore)."""
@@ -185,7 +209,9 @@ def _type(event):
     return data.get("type") if isinstance(data, dict) else None
 
 
-@pytest.mark.check("anthropic-messages/stream/no-error-event")
+@pytest.mark.check("anthropic-messages/stream/no-error-event", level="should",
+                   source="Anthropic docs, Streaming Messages, error events (the official API may send an error event "
+                          "mid-stream); openapi/anthropic-messages.yaml#/components/schemas/ErrorEvent")
 def test_no_error_event(stream):
     """Errors come before the stream starts: no `error` event after status 200."""
     for event in stream.stream_events():
@@ -193,7 +219,12 @@ def test_no_error_event(stream):
                event.raw)
 
 
-@pytest.mark.check("anthropic-messages/stream/usage")
+@pytest.mark.check("anthropic-messages/stream/usage", level="must",
+                   source="anthropic-sdk-python src/anthropic/types/usage.py, anthropic-sdk-python "
+                          "src/anthropic/types/message_delta_usage.py; anthropic-sdk-python "
+                          "src/anthropic/types/message_create_params.py max_tokens; "
+                          "openapi/anthropic-messages.yaml#/components/schemas/Usage; "
+                          "openapi/anthropic-messages.yaml#/components/schemas/MessageDeltaUsage")
 def test_usage(stream):
     """message_start.message.usage.input_tokens and the final usage.output_tokens are non-negative
     integers; output_tokens never exceeds max_tokens."""

@@ -17,7 +17,9 @@ def _blocks(exchange):
     return rebuilt
 
 
-@pytest.mark.check("anthropic-messages/stream-thinking/block-order")
+@pytest.mark.check("anthropic-messages/stream-thinking/block-order", level="must",
+                   source="Anthropic docs, Extended thinking, streaming (thinking blocks precede the text); "
+                          "openapi/anthropic-messages.yaml#/components/schemas/ThinkingBlock")
 def test_block_order(thinking_stream):
     """The thinking block opens before the first text block."""
     kinds = [b["type"] for _, b in sorted(_blocks(thinking_stream).items())]
@@ -26,7 +28,11 @@ def test_block_order(thinking_stream):
            "the thinking block before the text", kinds)
 
 
-@pytest.mark.check("anthropic-messages/stream-thinking/signature-delta")
+@pytest.mark.check("anthropic-messages/stream-thinking/signature-delta", level="must",
+                   source="Anthropic docs, Extended thinking, streaming (signature_delta just before "
+                          "content_block_stop); anthropic-sdk-python src/anthropic/types/signature_delta.py; "
+                          "openapi/anthropic-messages.yaml#/components/schemas/SignatureDelta; "
+                          "openapi/anthropic-messages.yaml#/components/schemas/ThinkingDelta")
 def test_signature_delta(thinking_stream):
     """A thinking block streams thinking_delta fragments, then exactly one non-empty signature_delta,
     its last delta."""

@@ -9,7 +9,11 @@ from llmconform.verdict import Error, expect
 pytestmark = [pytest.mark.feature("stream"), pytest.mark.feature("tools")]
 
 
-@pytest.mark.check("anthropic-messages/stream-tools/tool-block")
+@pytest.mark.check("anthropic-messages/stream-tools/tool-block", level="must",
+                   source="Anthropic docs, Streaming Messages, input JSON deltas; anthropic-sdk-python "
+                          "src/anthropic/types/tool_use_block.py; "
+                          "openapi/anthropic-messages.yaml#/components/schemas/ContentBlockStartEvent; "
+                          "openapi/anthropic-messages.yaml#/components/schemas/ToolUseBlock")
 def test_tool_block(tools_stream):
     """content_block_start opens the tool_use block with its `id`, the requested `name` and `input` {}."""
     _, found = streamed_forced_calls(tools_stream)
@@ -32,8 +36,10 @@ def _not_cut(data, what):
 
 
 @pytest.mark.check("anthropic-messages/stream-tools/input-json", level="must",
-                   source="anthropic-sdk-python src/anthropic/types/input_json_delta.py; "
-                          "src/anthropic/lib/streaming/_messages.py accumulate_event")
+                   source="Anthropic docs, Streaming Messages, input JSON deltas (the joined partial_json is the "
+                          "input object); anthropic-sdk-python src/anthropic/types/input_json_delta.py; "
+                          "openapi/anthropic-messages.yaml#/components/schemas/InputJsonDelta; "
+                          "tests/lib/streaming/fixtures/incomplete_partial_json_response.txt (cut by max_tokens)")
 def test_input_json(tools_stream):
     """The joined `partial_json` of each tool_use block parses to a JSON object (undecided when
     max_tokens cut the call)."""
@@ -46,7 +52,9 @@ def test_input_json(tools_stream):
 
 
 @pytest.mark.check("anthropic-messages/stream-tools/stop-reason", level="must",
-                   source="anthropic-sdk-python src/anthropic/types/stop_reason.py (tool_use)")
+                   source="anthropic-sdk-python src/anthropic/types/stop_reason.py (tool_use); "
+                          "openapi/anthropic-messages.yaml#/components/schemas/MessageDeltaEvent; "
+                          "openapi/anthropic-messages.yaml#/components/schemas/StopReason")
 def test_stop_reason(tools_stream):
     """message_delta says stop_reason `tool_use` (undecided when max_tokens cut the call)."""
     data, _ = streamed_forced_calls(tools_stream)

@@ -18,7 +18,10 @@ def _thinking_blocks(exchange):
     return data
 
 
-@pytest.mark.check("anthropic-messages/thinking/block-order")
+@pytest.mark.check("anthropic-messages/thinking/block-order", level="must",
+                   source="Anthropic docs, Extended thinking (thinking blocks, then the text); anthropic-sdk-python "
+                          "src/anthropic/types/thinking_config_enabled_param.py; "
+                          "openapi/anthropic-messages.yaml#/components/schemas/ThinkingBlock")
 @thinking_feature
 def test_block_order(thinking):
     """`thinking: {type: enabled, budget_tokens}` → a `thinking` block before the first text block."""
@@ -29,7 +32,9 @@ def test_block_order(thinking):
            "the thinking block before the text", kinds)
 
 
-@pytest.mark.check("anthropic-messages/thinking/signature")
+@pytest.mark.check("anthropic-messages/thinking/signature", level="must",
+                   source="anthropic-sdk-python src/anthropic/types/thinking_block.py signature: str (required); "
+                          "openapi/anthropic-messages.yaml#/components/schemas/ThinkingBlock")
 @thinking_feature
 def test_signature(thinking):
     """Every thinking block carries a non-empty `signature` (clients send it back unchanged)."""
@@ -40,7 +45,8 @@ def test_signature(thinking):
                f"a non-empty signature on thinking block {position}", signature)
 
 
-@pytest.mark.check("anthropic-messages/thinking/text-without-markup")
+@pytest.mark.check("anthropic-messages/thinking/text-without-markup", level="should",
+                   source="llmconform heuristic: reasoning markup in the visible text (no official rule names it)")
 @thinking_feature
 def test_text_without_markup(thinking):
     """With thinking enabled, the thinking stays in its block: the text carries no reasoning markup."""
@@ -48,7 +54,9 @@ def test_text_without_markup(thinking):
     checks.no_reasoning_markup(text(data), "the text blocks of a thinking answer")
 
 
-@pytest.mark.check("anthropic-messages/thinking/interleaved-budget")
+@pytest.mark.check("anthropic-messages/thinking/interleaved-budget", level="should",
+                   source="Anthropic docs, Extended thinking, interleaved thinking (beta header "
+                          "interleaved-thinking-2025-05-14)")
 @thinking_feature
 def test_interleaved_budget(interleaved):
     """With `anthropic-beta: interleaved-thinking-2025-05-14` the budget may exceed max_tokens: the
@@ -60,7 +68,10 @@ def test_interleaved_budget(interleaved):
     MESSAGES.check("Message", checks.ok_json(interleaved), what="the answer with the interleaved beta")
 
 
-@pytest.mark.check("anthropic-messages/thinking/roundtrip")
+@pytest.mark.check("anthropic-messages/thinking/roundtrip", level="must",
+                   source="Anthropic docs, Extended thinking, preserving thinking blocks; anthropic-sdk-python "
+                          "src/anthropic/types/thinking_block_param.py; "
+                          "openapi/anthropic-messages.yaml#/components/schemas/ThinkingBlockParam")
 @thinking_feature
 def test_roundtrip(thinking, thinking_roundtrip):
     """The thinking answer sent back as the assistant turn, thinking block and signature unchanged,

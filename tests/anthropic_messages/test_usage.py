@@ -13,7 +13,9 @@ def _usage(exchange):
     return checks.usage_object(exchange, "anthropic-messages")
 
 
-@pytest.mark.check("anthropic-messages/usage/numbers")
+@pytest.mark.check("anthropic-messages/usage/numbers", level="must",
+                   source="anthropic-sdk-python src/anthropic/types/usage.py (input_tokens, output_tokens: int; cache "
+                          "fields Optional[int]); openapi/anthropic-messages.yaml#/components/schemas/Usage")
 def test_numbers(basic):
     """input_tokens and output_tokens are non-negative integers; the cache fields, where given, are
     null or non-negative integers."""
@@ -28,13 +30,17 @@ def test_numbers(basic):
                f"usage.cache_creation.{name} a non-negative integer", value)
 
 
-@pytest.mark.check("anthropic-messages/usage/within-limit")
+@pytest.mark.check("anthropic-messages/usage/within-limit", level="must",
+                   source="anthropic-sdk-python src/anthropic/types/message_create_params.py max_tokens (the maximum "
+                          "number of tokens to generate); openapi/anthropic-messages.yaml#/components/schemas/Usage")
 def test_within_limit(basic):
     """output_tokens never exceeds the request's max_tokens."""
     checks.within_limit(_usage(basic).get("output_tokens"), basic.request.body["max_tokens"], "max_tokens")
 
 
-@pytest.mark.check("anthropic-messages/usage/consistent")
+@pytest.mark.check("anthropic-messages/usage/consistent", level="must",
+                   source="anthropic-sdk-python src/anthropic/types/usage.py input_tokens, output_tokens (the tokens "
+                          "used); openapi/anthropic-messages.yaml#/components/schemas/Usage")
 def test_consistent(basic):
     """Usage agrees with the answer — the rule streamed usage is held to: input tokens (cached ones
     included) above 0, output_tokens above 0 beside text (F), and within ±50 % of the text's
@@ -48,7 +54,9 @@ def test_consistent(basic):
                             usage.get("output_tokens"), text(data) + thought)
 
 
-@pytest.mark.check("anthropic-messages/usage/details-consistent")
+@pytest.mark.check("anthropic-messages/usage/details-consistent", level="should",
+                   source="anthropic-sdk-python src/anthropic/types/cache_creation.py (the breakdown of "
+                          "cache_creation_input_tokens); openapi/anthropic-messages.yaml#/components/schemas/Usage")
 def test_details_consistent(basic):
     """Detail fields agree with the totals (W): the cache_creation breakdown adds up to
     cache_creation_input_tokens. (Zero counts beside an answer are usage/consistent's.)"""

@@ -9,7 +9,9 @@ SURFACES = ["anthropic-messages", "embeddings", "models", "openai-chat", "openai
 pytestmark = pytest.mark.parametrize("surface", SURFACES)
 
 
-@pytest.mark.check("{surface}/auth/no-key")
+@pytest.mark.check("{surface}/auth/no-key", level="must",
+                   source="openapi/{surface}.yaml#/components/schemas/ErrorResponse (the official 401 and its "
+                          "envelope: the vendor's error reference)")
 def test_no_key(surface, auth_none, llmconform_target):
     """No key → 401 with the native {surface} error envelope; another API's envelope fails.
 
@@ -18,7 +20,9 @@ def test_no_key(surface, auth_none, llmconform_target):
     native_error(auth_none, surface, (401,), "no key", llmconform_target)
 
 
-@pytest.mark.check("{surface}/auth/wrong-key")
+@pytest.mark.check("{surface}/auth/wrong-key", level="must",
+                   source="openapi/{surface}.yaml#/components/schemas/ErrorResponse (the official 401/403 and its "
+                          "envelope: the vendor's error reference)")
 def test_wrong_key(surface, auth_wrong, llmconform_target):
     """A wrong key → 401 or 403 with the native {surface} error envelope; another API's envelope fails."""
     native_error(auth_wrong, surface, (401, 403), "a wrong key", llmconform_target)

@@ -14,7 +14,8 @@ def _basic(target, surface):
     target.probe(surface, "basic").require()
 
 
-@pytest.mark.check("{surface}/errors/envelope")
+@pytest.mark.check("{surface}/errors/envelope", level="must",
+                   source="openapi/{surface}.yaml#/components/schemas/ErrorResponse (the official error envelope)")
 def test_envelope(surface, llmconform_target):
     """Every error answer (4xx/5xx) to a request that should have succeeded carries {surface}'s
     native envelope (its spec's ErrorResponse), whatever its status (F: a 404 of `{{"detail": …}}`,
@@ -24,7 +25,8 @@ def test_envelope(surface, llmconform_target):
     checks.native_envelopes(checks.error_answers(llmconform_target.exchanges, surface, judged=False), surface)
 
 
-@pytest.mark.check("{surface}/errors/leaks-internals")
+@pytest.mark.check("{surface}/errors/leaks-internals", level="should",
+                   source="llmconform heuristic: stack traces and paths in error bodies (no official rule)")
 def test_leaks_internals(surface, llmconform_target):
     """No error body on {surface} shows a stack trace, a source file path or a raw exception of the
     server's language (W: an information leak, and a sign the error went unhandled)."""

@@ -5,7 +5,9 @@ import pytest
 from llmconform import checks
 
 
-@pytest.mark.check("{surface}/fingerprint/usage-fields")
+@pytest.mark.check("{surface}/fingerprint/usage-fields", level="should",
+                   source="openapi/{surface}.yaml x-llmconform-usage (the usage object's declared fields; extra ones "
+                          "are a relay's)")
 @pytest.mark.parametrize("surface", ["anthropic-messages", "openai-chat"])
 def test_usage_fields(surface, basic):
     """usage holds only the fields the API declares (W: `claude_cache_creation_5_m_tokens` and

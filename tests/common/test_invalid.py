@@ -6,10 +6,104 @@ import pytest
 from llmconform.fixtures import invalid_cases, native_error, native_rejected
 
 SURFACES = ["anthropic-messages", "embeddings", "gemini", "openai-chat", "openai-responses"]
+# How binding each spec-declared refusal is, and where it comes from (an entry's own `level` and
+# `source` win): a MUST where the official definition states the constraint, else a SHOULD.
+BINDINGS = {
+    "anthropic-messages/invalid/missing-max-tokens": ("must",
+        "anthropic-sdk-python src/anthropic/types/message_create_params.py max_tokens (Required); "
+        "openapi/anthropic-messages.yaml#/components/schemas/CreateMessageRequest"),
+    "anthropic-messages/invalid/temperature-range": ("must",
+        "anthropic-sdk-python src/anthropic/types/message_create_params.py temperature (ranges from 0.0 to 1.0); "
+        "openapi/anthropic-messages.yaml#/components/schemas/CreateMessageRequest"),
+    "anthropic-messages/thinking/budget-minimum": ("must",
+        "anthropic-sdk-python src/anthropic/types/thinking_config_enabled_param.py budget_tokens (must be ≥1024); "
+        "openapi/anthropic-messages.yaml#/components/schemas/ThinkingConfigEnabled"),
+    "anthropic-messages/thinking/budget-below-max-tokens": ("must",
+        "anthropic-sdk-python src/anthropic/types/thinking_config_enabled_param.py budget_tokens (must be less than "
+        "max_tokens); openapi/anthropic-messages.yaml#/components/schemas/ThinkingConfigEnabled"),
+    "anthropic-messages/invalid/missing-messages": ("must",
+        "anthropic-sdk-python src/anthropic/types/message_create_params.py messages (Required); "
+        "openapi/anthropic-messages.yaml#/components/schemas/CreateMessageRequest"),
+    "anthropic-messages/invalid/empty-messages": ("should",
+        "anthropic-sdk-python src/anthropic/types/message_create_params.py messages (no official minimum stated); "
+        "openapi/anthropic-messages.yaml#/components/schemas/CreateMessageRequest"),
+    "anthropic-messages/invalid/string-number": ("must",
+        "anthropic-sdk-python src/anthropic/types/message_create_params.py max_tokens: int; "
+        "openapi/anthropic-messages.yaml#/components/schemas/CreateMessageRequest"),
+    "embeddings/invalid/missing-input": ("must",
+        "openai-python api_reference/openapi.transformed.yml CreateEmbeddingRequest (input required); "
+        "openapi/embeddings.yaml#/components/schemas/CreateEmbeddingRequest"),
+    "embeddings/invalid/missing-model": ("must",
+        "openai-python api_reference/openapi.transformed.yml CreateEmbeddingRequest (model required); "
+        "openapi/embeddings.yaml#/components/schemas/CreateEmbeddingRequest"),
+    "embeddings/invalid/encoding-format": ("must",
+        "openai-python api_reference/openapi.transformed.yml CreateEmbeddingRequest.encoding_format (enum float, "
+        "base64); openapi/embeddings.yaml#/components/schemas/CreateEmbeddingRequest"),
+    "gemini/invalid/temperature-range": ("must",
+        "googleapis google/ai/generativelanguage/v1beta/generative_service.proto GenerationConfig.temperature "
+        "(values range over [0.0, 2.0]); openapi/gemini.yaml#/components/schemas/GenerationConfig"),
+    "gemini/invalid/max-output-tokens-negative": ("should",
+        "googleapis google/ai/generativelanguage/v1beta/generative_service.proto GenerationConfig.max_output_tokens "
+        "(int32; no official minimum stated); openapi/gemini.yaml#/components/schemas/GenerationConfig"),
+    "gemini/invalid/too-many-stop-sequences": ("must",
+        "googleapis google/ai/generativelanguage/v1beta/generative_service.proto GenerationConfig.stop_sequences (up "
+        "to 5); openapi/gemini.yaml#/components/schemas/GenerationConfig"),
+    "gemini/invalid/missing-contents": ("must",
+        "googleapis google/ai/generativelanguage/v1beta/generative_service.proto GenerateContentRequest.contents "
+        "(REQUIRED); openapi/gemini.yaml#/components/schemas/GenerateContentRequest"),
+    "gemini/invalid/role-assistant": ("must",
+        "googleapis google/ai/generativelanguage/v1beta/content.proto Content.role (must be 'user' or 'model'); "
+        "openapi/gemini.yaml#/components/schemas/Content"),
+    "openai-chat/invalid/missing-messages": ("must",
+        "openai-python api_reference/openapi.transformed.yml CreateChatCompletionRequest (messages required); "
+        "openapi/openai-chat.yaml#/components/schemas/CreateChatCompletionRequest"),
+    "openai-chat/invalid/missing-model": ("must",
+        "openai-python api_reference/openapi.transformed.yml CreateChatCompletionRequest (model required); "
+        "openapi/openai-chat.yaml#/components/schemas/CreateChatCompletionRequest"),
+    "openai-chat/invalid/temperature-range": ("must",
+        "openai-python api_reference/openapi.transformed.yml CreateChatCompletionRequest.temperature (minimum 0, "
+        "maximum 2); openapi/openai-chat.yaml#/components/schemas/CreateChatCompletionRequest"),
+    "openai-chat/invalid/top-p-range": ("must",
+        "openai-python api_reference/openapi.transformed.yml CreateChatCompletionRequest.top_p (minimum 0, maximum "
+        "1); openapi/openai-chat.yaml#/components/schemas/CreateChatCompletionRequest"),
+    "openai-chat/invalid/stop-count": ("must",
+        "openai-python api_reference/openapi.transformed.yml CreateChatCompletionRequest.stop (up to 4 sequences); "
+        "openapi/openai-chat.yaml#/components/schemas/CreateChatCompletionRequest"),
+    "openai-chat/invalid/messages-type": ("must",
+        "openai-python api_reference/openapi.transformed.yml CreateChatCompletionRequest.messages (an array); "
+        "openapi/openai-chat.yaml#/components/schemas/CreateChatCompletionRequest"),
+    "openai-chat/invalid/empty-messages": ("must",
+        "openai-python api_reference/openapi.transformed.yml CreateChatCompletionRequest.messages (minItems 1); "
+        "openapi/openai-chat.yaml#/components/schemas/CreateChatCompletionRequest"),
+    "openai-chat/invalid/string-number": ("must",
+        "openai-python api_reference/openapi.transformed.yml CreateChatCompletionRequest.max_tokens (an integer); "
+        "openapi/openai-chat.yaml#/components/schemas/CreateChatCompletionRequest"),
+    "openai-responses/invalid/missing-model": ("must",
+        "openai-python api_reference/openapi.transformed.yml CreateResponse (model required); "
+        "openapi/openai-responses.yaml#/components/schemas/CreateResponseRequest"),
+    "openai-responses/invalid/temperature-range": ("must",
+        "openai-python api_reference/openapi.transformed.yml CreateResponse.temperature (minimum 0, maximum 2); "
+        "openapi/openai-responses.yaml#/components/schemas/CreateResponseRequest"),
+    "openai-responses/invalid/top-p-range": ("must",
+        "openai-python api_reference/openapi.transformed.yml CreateResponse.top_p (minimum 0, maximum 1); "
+        "openapi/openai-responses.yaml#/components/schemas/CreateResponseRequest"),
+    "openai-responses/invalid/input-type": ("must",
+        "openai-python api_reference/openapi.transformed.yml CreateResponse.input (a string or an array of items); "
+        "openapi/openai-responses.yaml#/components/schemas/CreateResponseRequest"),
+    "openai-responses/invalid/max-output-tokens-minimum": ("must",
+        "openai-python api_reference/openapi.transformed.yml CreateResponse.max_output_tokens (minimum: 16); "
+        "openapi/openai-responses.yaml#/components/schemas/CreateResponseRequest"),
+    "openai-responses/invalid/empty-input": ("must",
+        "openai-python api_reference/openapi.transformed.yml InputParam (a list of one or many input items); "
+        "openapi/openai-responses.yaml#/components/schemas/CreateResponseRequest"),
+    "openai-responses/invalid/string-number": ("must",
+        "openai-python api_reference/openapi.transformed.yml CreateResponse.max_output_tokens (an integer); "
+        "openapi/openai-responses.yaml#/components/schemas/CreateResponseRequest"),
+}
 
 
-@pytest.mark.check("{surface}/{case.check}")
-@pytest.mark.parametrize(("surface", "case"), invalid_cases(SURFACES))
+@pytest.mark.check("{surface}/{case.check}", level="{case.level}", source="{case.source}")
+@pytest.mark.parametrize(("surface", "case"), invalid_cases(SURFACES, BINDINGS))
 def test_invalid(surface, case, invalid):
     """{case.rule}
 
@@ -18,14 +112,18 @@ def test_invalid(surface, case, invalid):
     native_rejected(invalid, surface, case.what)
 
 
-@pytest.mark.check("{surface}/invalid/malformed-json")
+@pytest.mark.check("{surface}/invalid/malformed-json", level="must",
+                   source="openapi/{surface}.yaml#/components/schemas/ErrorResponse (the vendor's error reference: an "
+                          "unparsable body is a 400)")
 @pytest.mark.parametrize("surface", SURFACES)
 def test_malformed_json(surface, malformed_json):
     """Half a JSON body → 400 with the {surface} error envelope (a 500 fails)."""
     native_rejected(malformed_json, surface, "malformed JSON")
 
 
-@pytest.mark.check("{surface}/invalid/unknown-model")
+@pytest.mark.check("{surface}/invalid/unknown-model", level="must",
+                   source="openapi/{surface}.yaml#/components/schemas/ErrorResponse (the vendor's error reference: an "
+                          "unknown model is a 400/404)")
 @pytest.mark.parametrize("surface", SURFACES)
 def test_unknown_model(surface, unknown_model):
     """A model the provider does not serve → 400 or 404 with the {surface} error envelope, its error

@@ -30,7 +30,8 @@ STEERS = [
 
 
 @pytest.mark.check("{surface}/params/{name}", level="must",
-                   source="openapi/{surface}.yaml request schema (the system prompt's field); the answer's text")
+                   source="openapi/{surface}.yaml request schema ({name}: an official parameter; the steer itself "
+                          "only warns)")
 @pytest.mark.parametrize(("surface", "name", "prompt", "what", "word", "steer"), STEERS,
                          ids=[f"{case[0]}-{case[1]}" for case in STEERS])
 def test_system_prompt(surface, name, prompt, what, word, steer, steered):
@@ -40,7 +41,8 @@ def test_system_prompt(surface, name, prompt, what, word, steer, steered):
 
 
 @pytest.mark.check("{surface}/params/multi-turn", level="must",
-                   source="openapi/{surface}.yaml request schema (the conversation's roles); the answer's text")
+                   source="openapi/{surface}.yaml request schema (the official roles of a conversation; the use of "
+                          "history only warns)")
 @pytest.mark.parametrize("surface", CHAT_LIKE)
 def test_multi_turn(surface, multi_turn):
     """A user / assistant / user conversation (the {surface} roles) is accepted and its history
@@ -50,7 +52,7 @@ def test_multi_turn(surface, multi_turn):
 
 
 @pytest.mark.check("{surface}/params/image", level="must",
-                   source="openapi/{surface}.yaml request schema (image parts); the answer's text")
+                   source="openapi/{surface}.yaml request schema (the official base64 image part)")
 @pytest.mark.feature("vision")
 @pytest.mark.parametrize("surface", CHAT_LIKE)
 def test_image(surface, image):

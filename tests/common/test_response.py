@@ -12,7 +12,8 @@ ANSWER = {"anthropic-messages": "the message", "embeddings": "the embeddings ans
           "openai-chat": "the chat completion", "openai-responses": "the response"}
 
 
-@pytest.mark.check("{surface}/response/schema")
+@pytest.mark.check("{surface}/response/schema", level="must",
+                   source="openapi/{surface}.yaml (the 200 response schema, traced to the official definition)")
 @pytest.mark.parametrize("surface", SURFACES)
 def test_schema(surface, basic):
     """The body of the plain {surface} request's answer is the 200 response its spec declares, field
@@ -30,7 +31,8 @@ JSON_ANSWERS = [*[(s, "response", "basic", f"plain {s} request") for s in SURFAC
                 ("models", "list", "list", "models list")]
 
 
-@pytest.mark.check("{surface}/{concern}/content-type")
+@pytest.mark.check("{surface}/{concern}/content-type", level="must",
+                   source="openapi/{surface}.yaml (the 200 response: application/json)")
 @pytest.mark.parametrize(("surface", "concern", "read", "what"), JSON_ANSWERS)
 def test_content_type(surface, concern, read, what, answered):
     """The {what} is answered 2xx, whole, saying `Content-Type: application/json` (a refused, cut or
@@ -39,7 +41,8 @@ def test_content_type(surface, concern, read, what, answered):
     checks.json_content_type(answered)
 
 
-@pytest.mark.check("{surface}/response/model-echo")
+@pytest.mark.check("{surface}/response/model-echo", level="must",
+                   source="openapi/{surface}.yaml (the response's required `model`; an alias only warns)")
 @pytest.mark.parametrize("surface", [s for s in SURFACES if s != "gemini"])  # Gemini: its modelVersion
 def test_model_echo(surface, basic):
     """`model` is the requested model or a dated snapshot of it (W: relays alias and substitute)."""

@@ -27,7 +27,8 @@ SPENT_ON_REASONING = {"gemini": gemini.streamed_nothing_to_judge,
                       "openai-chat": openai_chat.streamed_limit_spent_on_reasoning}
 
 
-@pytest.mark.check("{surface}/stream/content-type")
+@pytest.mark.check("{surface}/stream/content-type", level="must",
+                   source="openapi/{surface}.yaml (the 200 stream response: text/event-stream)")
 @pytest.mark.parametrize("surface", SURFACES)
 def test_content_type(surface, stream):
     """A stream answers 200 with `Content-Type: text/event-stream` (a refused stream request fails
@@ -35,7 +36,8 @@ def test_content_type(surface, stream):
     checks.stream_answered(stream)
 
 
-@pytest.mark.check("{surface}/stream/terminates")
+@pytest.mark.check("{surface}/stream/terminates", level="must",
+                   source="openapi/{surface}.yaml x-llmconform-events (the stream's terminal event)")
 @pytest.mark.parametrize("surface", SURFACES)
 def test_terminates(surface, stream):
     """The {surface} stream arrives whole: not reset, stalled or endless, and it closes only after
@@ -44,7 +46,8 @@ def test_terminates(surface, stream):
     stream.stream_events()
 
 
-@pytest.mark.check("{surface}/stream/utf8")
+@pytest.mark.check("{surface}/stream/utf8", level="must",
+                   source="WHATWG HTML §9.2 server-sent events (text/event-stream is UTF-8)")
 @pytest.mark.parametrize("surface", SURFACES)
 def test_utf8(surface, stream):
     """The stream is valid UTF-8 from the first byte to the last (bad bytes fail even in a stream
@@ -52,7 +55,8 @@ def test_utf8(surface, stream):
     checks.stream_utf8(stream)
 
 
-@pytest.mark.check("{surface}/stream/{name}")
+@pytest.mark.check("{surface}/stream/{name}", level="must",
+                   source="openapi/{surface}.yaml#/components/schemas/{schema} (every event's payload)")
 @pytest.mark.parametrize(("surface", "name", "schema"), ONE_SCHEMA)
 def test_event_schema(surface, name, schema, stream):
     """Every event of the {surface} stream is `data: <{schema}>`: each payload validates against the
@@ -61,8 +65,9 @@ def test_event_schema(surface, name, schema, stream):
         spec.load(surface).check(schema, data, what=f"event {event.index}")
 
 
-@pytest.mark.check("{surface}/stream/text-nonempty", level="must",
-                    source="the surface's stream event union in openapi/{surface}.yaml (text deltas)")
+@pytest.mark.check("{surface}/stream/text-nonempty", level="should",
+                   source="llmconform heuristic: a plain question gets streamed text (no official rule that an answer "
+                          "is not empty)")
 @pytest.mark.parametrize("surface", TEXT_SURFACES)
 def test_text_nonempty(surface, stream):
     """The streamed text of the {surface} answer (the text its events carry, joined) is not empty

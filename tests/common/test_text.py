@@ -18,7 +18,8 @@ def _text(surface, exchange):
     return TEXT[surface][0](checks.ok_json(exchange))
 
 
-@pytest.mark.check("{surface}/{concern}/no-markup")
+@pytest.mark.check("{surface}/{concern}/no-markup", level="should",
+                   source="llmconform heuristic: reasoning markup in the visible text (no official rule names it)")
 @pytest.mark.parametrize(("surface", "concern"), [(s, concern) for s, (_, concern, _) in TEXT.items()])
 def test_no_markup(surface, concern, basic):
     """The visible text of the {surface} answer carries no reasoning markup (`<think>`, `<thinking>`,
@@ -26,7 +27,8 @@ def test_no_markup(surface, concern, basic):
     checks.no_reasoning_markup(_text(surface, basic), TEXT[surface][2])
 
 
-@pytest.mark.check("{surface}/fingerprint/persona")
+@pytest.mark.check("{surface}/fingerprint/persona", level="should",
+                   source="llmconform heuristic: an injected agent persona in the answer (no official rule)")
 @pytest.mark.parametrize("surface", list(TEXT))
 def test_persona(surface, basic):
     """No agent persona nobody asked for ("I'm Claude Code") in the {surface} answer's text (W: an

@@ -15,7 +15,9 @@ CALLS = {"anthropic-messages": (anthropic_messages, "tool_use of the requested t
 pytestmark = [pytest.mark.feature("tools"), pytest.mark.parametrize("surface", list(CALLS))]
 
 
-@pytest.mark.check("{surface}/tools/forced-call")
+@pytest.mark.check("{surface}/tools/forced-call", level="must",
+                   source="openapi/{surface}.yaml request schema, tool choice (the official forced-tool mode: the "
+                          "model must call it)")
 def test_forced_call(surface, tools_forced):
     """tool_choice naming get_weather → the {surface} answer calls get_weather; a text answer fails,
     whatever the model (the provider must honour tool_choice or refuse the request)."""
@@ -24,7 +26,9 @@ def test_forced_call(surface, tools_forced):
     expect(FORCED in names, f"a {call} {FORCED}", names)
 
 
-@pytest.mark.check("{surface}/stream-tools/forced-call")
+@pytest.mark.check("{surface}/stream-tools/forced-call", level="must",
+                   source="openapi/{surface}.yaml request schema, tool choice (the official forced-tool mode: the "
+                          "model must call it)")
 @pytest.mark.feature("stream")
 def test_streamed_forced_call(surface, tools_stream):
     """Streamed, tool_choice naming get_weather → the {surface} stream calls get_weather; streamed

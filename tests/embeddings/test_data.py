@@ -7,7 +7,10 @@ from llmconform.surfaces.embeddings import decode_base64, is_float_vector, items
 from llmconform.verdict import expect
 
 
-@pytest.mark.check("embeddings/data/one-per-input")
+@pytest.mark.check("embeddings/data/one-per-input", level="must",
+                   source="openai-python api_reference/openapi.transformed.yml CreateEmbeddingResponse.data, "
+                          "Embedding.index; openapi/embeddings.yaml#/components/schemas/CreateEmbeddingResponse; "
+                          "openapi/embeddings.yaml#/components/schemas/Embedding")
 def test_one_per_input(batch):
     """Three inputs → three `data[]` entries with `index` 0, 1, 2 in that order."""
     found = items(checks.ok_json(batch))
@@ -17,7 +20,9 @@ def test_one_per_input(batch):
     expect(indexes == list(range(wanted)), f"indexes {list(range(wanted))} in order", indexes)
 
 
-@pytest.mark.check("embeddings/data/one-length")
+@pytest.mark.check("embeddings/data/one-length", level="must",
+                   source="openai-python api_reference/openapi.transformed.yml Embedding.embedding (a list of floats, "
+                          "the model's dimension); openapi/embeddings.yaml#/components/schemas/Embedding")
 def test_one_length(basic, batch):
     """Every vector is a non-empty array of finite numbers, and all have the same length (one model,
     one dimension)."""
@@ -30,7 +35,10 @@ def test_one_length(basic, batch):
     expect(len(set(lengths)) == 1, "every vector of one length", lengths)
 
 
-@pytest.mark.check("embeddings/data/base64")
+@pytest.mark.check("embeddings/data/base64", level="must",
+                   source="openai-python api_reference/openapi.transformed.yml CreateEmbeddingRequest.encoding_format "
+                          "(float | base64); openapi/embeddings.yaml#/components/schemas/CreateEmbeddingRequest; "
+                          "openapi/embeddings.yaml#/components/schemas/Embedding")
 def test_base64(base64, basic):
     """`encoding_format: base64` → every embedding a base64 string that decodes to little-endian
     float32 values, as many as the float answer's vectors have."""

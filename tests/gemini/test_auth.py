@@ -10,14 +10,18 @@ from llmconform.verdict import expect
 REFUSED = (400, 401, 403)
 
 
-@pytest.mark.check("gemini/auth/no-key")
+@pytest.mark.check("gemini/auth/no-key", level="must",
+                   source="Google AI docs, troubleshooting (API key errors: 400 INVALID_ARGUMENT / 403 "
+                          "PERMISSION_DENIED); openapi/gemini.yaml#/components/schemas/ErrorResponse")
 def test_no_key(auth_none):
     """No key → 400, 401 or 403 with `{"error": {"code", "message", "status"}}` (Google answers 403
     PERMISSION_DENIED); an OpenAI envelope fails."""
     native_error(auth_none, REFUSED, "no key")
 
 
-@pytest.mark.check("gemini/auth/wrong-key")
+@pytest.mark.check("gemini/auth/wrong-key", level="must",
+                   source="Google AI docs, troubleshooting (API key not valid: 400 INVALID_ARGUMENT); "
+                          "openapi/gemini.yaml#/components/schemas/ErrorResponse")
 def test_wrong_key(auth_wrong):
     """A wrong key → 400 (INVALID_ARGUMENT "API key not valid"), 401 or 403 with the Google envelope;
     an OpenAI envelope fails."""
@@ -34,14 +38,14 @@ def _served(exchange, target, how):
 
 
 @pytest.mark.check("gemini/auth/header-key", level="must",
-                    source="Gemini API reference, API keys (ai.google.dev/api#authentication): x-goog-api-key")
+                   source="Google AI docs, API keys (the x-goog-api-key header)")
 def test_header_key(auth_header, llmconform_target):
     """The key in the `x-goog-api-key` header is accepted: the basic request is answered."""
     _served(auth_header, llmconform_target, "in x-goog-api-key")
 
 
 @pytest.mark.check("gemini/auth/query-key", level="must",
-                    source="Gemini API reference, API keys (ai.google.dev/api#authentication): the key query parameter")
+                   source="Google AI docs, REST examples (the key query parameter)")
 def test_query_key(auth_query, llmconform_target):
     """The key as the `?key=` query parameter (Google's REST examples send it so) is accepted: the basic
     request is answered. The key never shows in a report: the URL is printed with `key=${VAR}`."""

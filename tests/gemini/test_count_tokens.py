@@ -10,7 +10,10 @@ pytestmark = pytest.mark.feature("count_tokens")
 SLACK = 8  # tokens a template may add or a count may round, before "near" no longer holds
 
 
-@pytest.mark.check("gemini/count-tokens/total-tokens")
+@pytest.mark.check("gemini/count-tokens/total-tokens", level="must",
+                   source="googleapis google/ai/generativelanguage/v1beta/generative_service.proto "
+                          "CountTokensResponse.total_tokens; "
+                          "openapi/gemini.yaml#/components/schemas/CountTokensResponse")
 def test_total_tokens(count_tokens):
     """The count of a short prompt is `{"totalTokens": <integer>}` (CountTokensResponse), above 0."""
     data = checks.ok_json(count_tokens)
@@ -18,7 +21,10 @@ def test_total_tokens(count_tokens):
     expect(data["totalTokens"] > 0, "totalTokens above 0 for a non-empty prompt", data["totalTokens"])
 
 
-@pytest.mark.check("gemini/count-tokens/near-prompt")
+@pytest.mark.check("gemini/count-tokens/near-prompt", level="should",
+                   source="googleapis google/ai/generativelanguage/v1beta/generative_service.proto "
+                          "CountTokensResponse.total_tokens vs UsageMetadata.prompt_token_count (a heuristic "
+                          "comparison)")
 def test_near_prompt(count_tokens, basic):
     """The count is near the promptTokenCount the generate call reports for the same contents (W: far
     off says the provider counts with another tokenizer, or bills a prompt it adds)."""

@@ -9,7 +9,10 @@ from llmconform.verdict import expect, fail, warn
 GEMINI = spec.load("gemini")
 
 
-@pytest.mark.check("gemini/models/list")
+@pytest.mark.check("gemini/models/list", level="must",
+                   source="googleapis google/ai/generativelanguage/v1beta/model_service.proto ListModelsResponse, "
+                          "Model.name (models/<model>); openapi/gemini.yaml#/components/schemas/ListModelsResponse; "
+                          "openapi/gemini.yaml#/components/schemas/Model")
 def test_list(models_list):
     """A 2xx `application/json` ListModelsResponse: `{"models": [{"name": "models/…", …}],
     "nextPageToken"}`, no name listed twice."""
@@ -22,7 +25,9 @@ def test_list(models_list):
         fail("every model listed once", f"listed more than once: {', '.join(repeated)}")
 
 
-@pytest.mark.check("gemini/models/declared-listed")
+@pytest.mark.check("gemini/models/declared-listed", level="should",
+                   source="googleapis google/ai/generativelanguage/v1beta/model_service.proto ListModels (a relay may "
+                          "hide or alias models: only warns)")
 def test_declared_listed(models_list, llmconform_target):
     """The profile's gemini model is listed as `models/<model>` (W: relays hide or alias models)."""
     model = llmconform_target.model("gemini")
@@ -31,7 +36,9 @@ def test_declared_listed(models_list, llmconform_target):
         warn(f"models/{model} in the model list", f"{len(names)} model(s) listed: {', '.join(names[:5])}")
 
 
-@pytest.mark.check("gemini/models/get")
+@pytest.mark.check("gemini/models/get", level="must",
+                   source="googleapis google/ai/generativelanguage/v1beta/model_service.proto GetModel, Model.name; "
+                          "openapi/gemini.yaml#/components/schemas/Model")
 def test_get(models_get, llmconform_target):
     """GET /v1beta/models/<model> answers the Model resource, named `models/<model>`."""
     data = checks.ok_json(models_get)

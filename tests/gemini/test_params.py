@@ -10,10 +10,13 @@ from llmconform.verdict import expect
 
 PROTO = "googleapis google/ai/generativelanguage/v1beta/generative_service.proto"
 
-
 @pytest.mark.check("gemini/params/max-output-tokens", level="must",
-                    source=f"{PROTO} GenerationConfig.max_output_tokens, Candidate.FinishReason MAX_TOKENS, "
-                           "UsageMetadata (int32: a zero count is left out)")
+                   source="googleapis google/ai/generativelanguage/v1beta/generative_service.proto "
+                          "GenerationConfig.max_output_tokens, Candidate.FinishReason MAX_TOKENS; "
+                          "openapi/gemini.yaml#/components/schemas/GenerationConfig; "
+                          "openapi/gemini.yaml#/components/schemas/FinishReason; "
+                          "openapi/gemini.yaml#/components/schemas/UsageMetadata; UsageMetadata counts are plain "
+                          "int32, a zero one left out of the JSON")
 def test_max_output_tokens(max_tokens):
     """A long answer asked for with maxOutputTokens 8: finishReason `MAX_TOKENS` and candidatesTokenCount
     <= 8 (an absent count is 0: a thinking model that spent the limit on thoughts answers without it)."""
@@ -24,7 +27,11 @@ def test_max_output_tokens(max_tokens):
            f"finishReason 'MAX_TOKENS' when maxOutputTokens = {limit} cuts a long answer", finish_reason(data))
 
 
-@pytest.mark.check("gemini/params/stop-sequences")
+@pytest.mark.check("gemini/params/stop-sequences", level="must",
+                   source="googleapis google/ai/generativelanguage/v1beta/generative_service.proto "
+                          "GenerationConfig.stop_sequences (output stops at the first, not included), FinishReason "
+                          "STOP; openapi/gemini.yaml#/components/schemas/GenerationConfig; "
+                          "openapi/gemini.yaml#/components/schemas/FinishReason")
 def test_stop_sequences(stop_sequences):
     """Counting 1..6 with stopSequences ["4"]: the text stops before "4" and finishReason is `STOP`
     (Gemini has no separate reason for a stop sequence). A model that never reached "4" within the
@@ -42,7 +49,8 @@ def test_stop_sequences(stop_sequences):
 
 @pytest.mark.check("gemini/params/system-instruction", level="must",
                    source="googleapis google/ai/generativelanguage/v1beta/generative_service.proto "
-                          "GenerateContentRequest.system_instruction")
+                          "GenerateContentRequest.system_instruction (the steer itself only warns); "
+                          "openapi/gemini.yaml#/components/schemas/GenerateContentRequest")
 def test_system_instruction(system_instruction):
     """`systemInstruction` is accepted and steers the answer (W when the answer ignores it; a documented
     request in its place is only held to being answered)."""
@@ -53,7 +61,8 @@ def test_system_instruction(system_instruction):
 
 @pytest.mark.check("gemini/params/json-mime-type", level="must",
                    source="googleapis google/ai/generativelanguage/v1beta/generative_service.proto "
-                          "GenerationConfig.response_mime_type")
+                          "GenerationConfig.response_mime_type (application/json: a JSON response); "
+                          "openapi/gemini.yaml#/components/schemas/GenerationConfig")
 @pytest.mark.feature("json-mode")
 def test_json_mime_type(json_mode):
     """`responseMimeType: application/json` → the answer's text parses as JSON."""

@@ -12,7 +12,9 @@ from llmconform.verdict import expect, warn
 VERSION_SUFFIX = re.compile(r"^-(\d{3}|latest|preview(-\d{2}-\d{2})?|exp(-\d{4})?|\d{2}-\d{4}|\d{2}-\d{2})$")
 
 
-@pytest.mark.check("gemini/response/role-model")
+@pytest.mark.check("gemini/response/role-model", level="must",
+                   source="googleapis google/ai/generativelanguage/v1beta/content.proto Content.role ('user' or "
+                          "'model'); openapi/gemini.yaml#/components/schemas/ResponseContent")
 def test_role_model(basic):
     """Every candidate's content has `role: model` (not OpenAI's `assistant`)."""
     found = candidates(checks.ok_json(basic))
@@ -22,8 +24,11 @@ def test_role_model(basic):
         expect(content.get("role") == "model", f"candidates[{index}].content.role 'model'", content.get("role"))
 
 
-@pytest.mark.check("gemini/response/text-part", level="must",
-                    source="googleapis google/ai/generativelanguage/v1beta/generative_service.proto Candidate.content")
+@pytest.mark.check("gemini/response/text-part", level="should",
+                   source="googleapis google/ai/generativelanguage/v1beta/generative_service.proto Candidate.content "
+                          "(no official rule that a plain question gets a text part); "
+                          "openapi/gemini.yaml#/components/schemas/Candidate; "
+                          "openapi/gemini.yaml#/components/schemas/ResponsePart")
 def test_text_part(basic):
     """The first candidate holds a non-empty `text` part (a plain question gets a text answer).
     Undecided when a thinking model spent maxOutputTokens on thoughts (MAX_TOKENS, no parts,
@@ -34,7 +39,11 @@ def test_text_part(basic):
            parts(data) or data.get("candidates"))
 
 
-@pytest.mark.check("gemini/response/finish-reason")
+@pytest.mark.check("gemini/response/finish-reason", level="must",
+                   source="googleapis google/ai/generativelanguage/v1beta/generative_service.proto "
+                          "Candidate.finish_reason (set once the model stopped); "
+                          "openapi/gemini.yaml#/components/schemas/Candidate; "
+                          "openapi/gemini.yaml#/components/schemas/FinishReason")
 def test_finish_reason(basic):
     """Every candidate of a finished answer has a `finishReason` (STOP, MAX_TOKENS, SAFETY, ...), never
     null or absent."""
@@ -44,7 +53,10 @@ def test_finish_reason(basic):
                reason)
 
 
-@pytest.mark.check("gemini/response/candidates")
+@pytest.mark.check("gemini/response/candidates", level="must",
+                   source="googleapis google/ai/generativelanguage/v1beta/generative_service.proto "
+                          "GenerationConfig.candidate_count (unset: 1), Candidate.index; "
+                          "openapi/gemini.yaml#/components/schemas/Candidate")
 def test_candidates(basic):
     """One candidate when candidateCount is not set, and `index`, where given, counts 0, 1, 2…"""
     found = candidates(checks.ok_json(basic))
@@ -53,7 +65,10 @@ def test_candidates(basic):
     expect(indices == list(range(len(indices))), "candidate indices 0..n-1", indices)
 
 
-@pytest.mark.check("gemini/response/model-echo")
+@pytest.mark.check("gemini/response/model-echo", level="should",
+                   source="googleapis google/ai/generativelanguage/v1beta/generative_service.proto "
+                          "GenerateContentResponse.model_version (output only, not required: a relay's alias only "
+                          "warns); openapi/gemini.yaml#/components/schemas/GenerateContentResponse")
 def test_model_echo(basic):
     """`modelVersion` names the requested model or a version of it (gemini-2.0-flash-001); another
     model is W (relays alias and substitute), none at all F."""
@@ -64,7 +79,10 @@ def test_model_echo(basic):
     checks.model_echo(requested, answered)
 
 
-@pytest.mark.check("gemini/response/response-id")
+@pytest.mark.check("gemini/response/response-id", level="should",
+                   source="googleapis google/ai/generativelanguage/v1beta/generative_service.proto "
+                          "GenerateContentResponse.response_id (output only); "
+                          "openapi/gemini.yaml#/components/schemas/GenerateContentResponse")
 def test_response_id(basic):
     """The answer carries a non-empty `responseId` (W when missing: support asks for it, SDKs expose it)."""
     value = checks.ok_json(basic).get("responseId")

@@ -25,7 +25,8 @@ def _models(exchange):
 
 
 @pytest.mark.check("gemini/sdk/parse", level="must",
-                    source="python-genai google/genai/types.py GenerateContentResponse (.text)")
+                   source="python-genai google/genai/types.py GenerateContentResponse (.text); python-genai "
+                          "google/genai/models.py generate_content()")
 def test_parse(basic):
     """`client.models.generate_content()` parses the answer into a GenerateContentResponse whose
     `.text` is the answer (undecided when a thinking model spent maxOutputTokens on thoughts: the
@@ -39,7 +40,7 @@ def test_parse(basic):
 
 
 @pytest.mark.check("gemini/sdk/stream", level="must",
-                    source="python-genai google/genai/models.py Models.generate_content_stream")
+                   source="python-genai google/genai/models.py generate_content_stream() (alt=sse)")
 @pytest.mark.feature("stream")
 def test_stream(stream):
     """Iterating `client.models.generate_content_stream()` over the alt=sse stream runs to the end; the
@@ -55,7 +56,9 @@ def test_stream(stream):
     expect(last and last[0].finish_reason, "a finish_reason in the SDK's last piece", pieces[-1:] or pieces)
 
 
-@pytest.mark.check("gemini/sdk/tools")
+@pytest.mark.check("gemini/sdk/tools", level="must",
+                   source="python-genai google/genai/types.py GenerateContentResponse.function_calls, FunctionCall "
+                          "(name, args: dict)")
 @pytest.mark.feature("tools")
 def test_tools(tools_forced):
     """The forced call parses into `response.function_calls`, each with a name and dict args."""
@@ -68,7 +71,9 @@ def test_tools(tools_forced):
     expect(all(c.name and isinstance(c.args or {}, dict) for c in calls), "calls with a name and dict args", calls)
 
 
-@pytest.mark.check("gemini/sdk/count-tokens")
+@pytest.mark.check("gemini/sdk/count-tokens", level="must",
+                   source="python-genai google/genai/types.py CountTokensResponse.total_tokens; python-genai "
+                          "google/genai/models.py count_tokens()")
 @pytest.mark.feature("count_tokens")
 def test_count_tokens(count_tokens):
     """`client.models.count_tokens()` parses the count into an integer `total_tokens`."""

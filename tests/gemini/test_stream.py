@@ -21,7 +21,8 @@ GEMINI = spec.load("gemini")
 CUMULATIVE_MIN = 4  # joined text this long repeated at a piece's start is a snapshot, not a coincidence
 
 
-@pytest.mark.check("gemini/stream/content-type")
+@pytest.mark.check("gemini/stream/content-type", level="must",
+                   source="Google AI docs, streamGenerateContent with alt=sse (text/event-stream)")
 def test_content_type(stream):
     """With `alt=sse` the answer is 200 with `Content-Type: text/event-stream`."""
     stream.complete()
@@ -30,14 +31,17 @@ def test_content_type(stream):
            f"{stream.headers.get('content-type', '(none)')}: {stream.excerpt()}")
 
 
-@pytest.mark.check("gemini/stream/terminates")
+@pytest.mark.check("gemini/stream/terminates", level="must",
+                   source="googleapis google/ai/generativelanguage/v1beta/generative_service.proto "
+                          "StreamGenerateContent (a whole stream of GenerateContentResponse)")
 def test_terminates(stream):
     """The stream arrives whole: not reset, stalled or endless. A cut stream fails here, once; the
     checks that needed the rest of it are left undecided."""
     stream.stream_events()
 
 
-@pytest.mark.check("gemini/stream/utf8")
+@pytest.mark.check("gemini/stream/utf8", level="must",
+                   source="WHATWG HTML §9.2 server-sent events (text/event-stream is UTF-8)")
 def test_utf8(stream):
     """The stream is valid UTF-8 from the first byte to the last."""
     stream.stream_events()
@@ -45,7 +49,10 @@ def test_utf8(stream):
     expect(offset is None, "valid UTF-8 throughout", f"invalid UTF-8 at byte {offset}")
 
 
-@pytest.mark.check("gemini/stream/no-done")
+@pytest.mark.check("gemini/stream/no-done", level="must",
+                   source="googleapis google/ai/generativelanguage/v1beta/generative_service.proto "
+                          "StreamGenerateContent (every event a GenerateContentResponse; no [DONE] sentinel); "
+                          "openapi/gemini.yaml#/components/schemas/GenerateContentResponse")
 def test_no_done(stream):
     """No `data: [DONE]` (that is OpenAI's sentinel; Gemini's stream just ends) and nothing half-written
     after the last event."""
@@ -55,7 +62,9 @@ def test_no_done(stream):
     expect(not stream.framing.trailing, "nothing after the last event", stream.framing.trailing)
 
 
-@pytest.mark.check("gemini/stream/openai-chunks")
+@pytest.mark.check("gemini/stream/openai-chunks", level="should",
+                   source="openapi/gemini.yaml#/components/schemas/GenerateContentResponse x-llmconform-openai-fields "
+                          "(an OpenAI chunk shape: a translated backend's fingerprint)")
 def test_openai_chunks(stream):
     """No OpenAI chunk shapes: no event with `object: chat.completion.chunk` or `choices`."""
     for event, data in stream.data_events():
@@ -63,7 +72,11 @@ def test_openai_chunks(stream):
             fail("GenerateContentResponse pieces, not OpenAI chunks", f"event {event.index}: {event.raw[:160]}")
 
 
-@pytest.mark.check("gemini/stream/final-event")
+@pytest.mark.check("gemini/stream/final-event", level="must",
+                   source="googleapis google/ai/generativelanguage/v1beta/generative_service.proto "
+                          "Candidate.finish_reason (empty until the model stops), "
+                          "GenerateContentResponse.usage_metadata; openapi/gemini.yaml#/components/schemas/Candidate; "
+                          "openapi/gemini.yaml#/components/schemas/UsageMetadata")
 def test_final_event(stream):
     """The last event carries the candidate's `finishReason` and the `usageMetadata`."""
     last = streamed_pieces(stream)[-1]
@@ -71,7 +84,9 @@ def test_final_event(stream):
     expect(usage(last), "usageMetadata in the last event", last)
 
 
-@pytest.mark.check("gemini/stream/early-finish-reason")
+@pytest.mark.check("gemini/stream/early-finish-reason", level="should",
+                   source="googleapis google/ai/generativelanguage/v1beta/generative_service.proto "
+                          "Candidate.finish_reason (empty while the model generates; clients tolerate an early one)")
 def test_early_finish_reason(stream):
     """Events before the last carry no finishReason (W: the reference reads one as "the model stopped",
     and clients that stop at the first lose the rest). Null is reported by fingerprint/null-finish-reason."""
@@ -81,7 +96,10 @@ def test_early_finish_reason(stream):
              f"{len(streamed_pieces(stream))}")
 
 
-@pytest.mark.check("gemini/stream/usage")
+@pytest.mark.check("gemini/stream/usage", level="must",
+                   source="googleapis google/ai/generativelanguage/v1beta/generative_service.proto UsageMetadata "
+                          "(token counts; total_token_count their sum); "
+                          "openapi/gemini.yaml#/components/schemas/UsageMetadata")
 def test_usage(stream):
     """The final usageMetadata is real: integer counts that add up, candidatesTokenCount above 0 after
     streamed text (all zeros after a served answer fail), within maxOutputTokens."""
@@ -98,14 +116,19 @@ def test_usage(stream):
         checks.within_limit(count(meta, "candidatesTokenCount"), stream.request.output_limit, "maxOutputTokens")
 
 
-@pytest.mark.check("gemini/stream/no-error-event")
+@pytest.mark.check("gemini/stream/no-error-event", level="should",
+                   source="googleapis google/ai/generativelanguage/v1beta/generative_service.proto "
+                          "StreamGenerateContent (an error inside a 200 stream: no official rule forbids it); "
+                          "openapi/gemini.yaml#/components/schemas/ErrorResponse")
 def test_no_error_event(stream):
     """Errors come before the stream starts: no event carrying an `error` object after status 200."""
     for event, data in stream.data_events():
         expect(not (isinstance(data, dict) and "error" in data), "no error event after status 200", event.raw)
 
 
-@pytest.mark.check("gemini/stream/role-model")
+@pytest.mark.check("gemini/stream/role-model", level="must",
+                   source="googleapis google/ai/generativelanguage/v1beta/content.proto Content.role ('user' or "
+                          "'model'); openapi/gemini.yaml#/components/schemas/ResponseContent")
 def test_role_model(stream):
     """Every piece's candidate content says `role: model`."""
     for index, piece in enumerate(streamed_pieces(stream)):
@@ -116,8 +139,9 @@ def test_role_model(stream):
 
 
 @pytest.mark.check("gemini/stream/increments", level="must",
-                    source="python-genai google/genai/types.py GenerateContentResponse.text (a stream's "
-                           "pieces are joined: each carries new text)")
+                   source="googleapis google/ai/generativelanguage/v1beta/generative_service.proto "
+                          "StreamGenerateContent (each chunk carries the next part of the answer); python-genai joins "
+                          "the chunks' text; openapi/gemini.yaml#/components/schemas/GenerateContentResponse")
 def test_increments(stream):
     """Each event carries new text only: joined, the events give the answer once, in the form of a
     non-stream answer (a relay that sends the whole text so far in every event, or repeats it in the

@@ -18,14 +18,20 @@ def _array(exchange):
     return data
 
 
-@pytest.mark.check("gemini/stream-json/array")
+@pytest.mark.check("gemini/stream-json/array", level="must",
+                   source="Google AI docs, streamGenerateContent without alt=sse (a JSON array of "
+                          "GenerateContentResponse); "
+                          "openapi/gemini.yaml#/components/schemas/GenerateContentResponseArray")
 def test_array(stream_json):
     """The body is one JSON array (GenerateContentResponseArray) whose every item is a
     GenerateContentResponse."""
     GEMINI.check("GenerateContentResponseArray", _array(stream_json), what="the JSON stream")
 
 
-@pytest.mark.check("gemini/stream-json/final-piece")
+@pytest.mark.check("gemini/stream-json/final-piece", level="must",
+                   source="googleapis google/ai/generativelanguage/v1beta/generative_service.proto "
+                          "Candidate.finish_reason, UsageMetadata; openapi/gemini.yaml#/components/schemas/Candidate; "
+                          "openapi/gemini.yaml#/components/schemas/UsageMetadata")
 def test_final_piece(stream_json):
     """The last item carries the finishReason and real usageMetadata (counts that add up, above 0 after
     the text the items carry)."""

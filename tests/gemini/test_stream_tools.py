@@ -9,8 +9,9 @@ pytestmark = [pytest.mark.feature("stream"), pytest.mark.feature("tools")]
 
 
 @pytest.mark.check("gemini/stream-tools/function-call", level="must",
-                    source="googleapis google/ai/generativelanguage/v1beta/content.proto FunctionCall, "
-                           "FunctionCallingConfig.Mode ANY")
+                   source="googleapis google/ai/generativelanguage/v1beta/content.proto FunctionCallingConfig.Mode "
+                          "ANY (a function call), FunctionCall (name, args Struct); "
+                          "openapi/gemini.yaml#/components/schemas/FunctionCall")
 def test_function_call(tools_stream):
     """The forced call arrives as a whole functionCall part in one event (Gemini does not split a call
     across events): an allowed function's `name` and `args` as an object (undecided when a thinking

@@ -9,7 +9,10 @@ from llmconform.verdict import expect
 thinking_feature = pytest.mark.feature("thinking")
 
 
-@pytest.mark.check("gemini/thinking/thought-parts")
+@pytest.mark.check("gemini/thinking/thought-parts", level="should",
+                   source="python-genai google/genai/types.py ThinkingConfig.include_thoughts (thoughts returned only "
+                          "when available); openapi/gemini.yaml#/components/schemas/ThinkingConfig; "
+                          "openapi/gemini.yaml#/components/schemas/ResponsePart")
 @thinking_feature
 def test_thought_parts(thinking):
     """`thinkingConfig.includeThoughts` → parts with `thought: true` before the answer, and a non-empty
@@ -25,7 +28,10 @@ def test_thought_parts(thinking):
     checks.no_reasoning_markup(answer, "the answer parts of a thinking answer")
 
 
-@pytest.mark.check("gemini/thinking/thoughts-token-count")
+@pytest.mark.check("gemini/thinking/thoughts-token-count", level="must",
+                   source="googleapis google/ai/generativelanguage/v1beta/generative_service.proto "
+                          "UsageMetadata.thoughts_token_count (the tokens of the thoughts); "
+                          "openapi/gemini.yaml#/components/schemas/UsageMetadata")
 @thinking_feature
 def test_thoughts_token_count(thinking):
     """Thinking is counted: usageMetadata.thoughtsTokenCount is an integer above 0 beside thought parts."""

@@ -21,8 +21,8 @@ def _calls(exchange):
 
 
 @pytest.mark.check("gemini/tools/forced-call", level="must",
-                    source="googleapis google/ai/generativelanguage/v1beta/content.proto "
-                           "FunctionCallingConfig.Mode ANY")
+                   source="googleapis google/ai/generativelanguage/v1beta/content.proto FunctionCallingConfig.Mode "
+                          "ANY, allowed_function_names; openapi/gemini.yaml#/components/schemas/FunctionCallingConfig")
 def test_forced_call(tools_forced):
     """toolConfig `{functionCallingConfig: {mode: ANY, allowedFunctionNames: [get_weather]}}` → a
     functionCall part naming an allowed (or, without a list, a declared) function (undecided when a
@@ -33,8 +33,8 @@ def test_forced_call(tools_forced):
 
 
 @pytest.mark.check("gemini/tools/function-call-part", level="must",
-                   source="googleapis google/ai/generativelanguage/v1beta/content.proto "
-                          "FunctionCall (name, args Struct, id)")
+                   source="googleapis google/ai/generativelanguage/v1beta/content.proto FunctionCall (name, args "
+                          "Struct, id); openapi/gemini.yaml#/components/schemas/FunctionCall")
 def test_function_call_part(tools_forced):
     """Every functionCall has a declared `name` and `args` as a JSON object (not a JSON string, as
     OpenAI sends arguments); an `id`, where given, is a non-empty string."""
@@ -47,8 +47,8 @@ def test_function_call_part(tools_forced):
 
 
 @pytest.mark.check("gemini/tools/mode-none", level="must",
-                    source="googleapis google/ai/generativelanguage/v1beta/content.proto "
-                           "FunctionCallingConfig.Mode NONE")
+                   source="googleapis google/ai/generativelanguage/v1beta/content.proto FunctionCallingConfig.Mode "
+                          "NONE (no function call); openapi/gemini.yaml#/components/schemas/FunctionCallingConfig")
 def test_mode_none(tools_none):
     """toolConfig mode `NONE` with the function declared → a text answer and no functionCall (the
     text undecided when a thinking model spent maxOutputTokens on thoughts)."""
@@ -59,7 +59,8 @@ def test_mode_none(tools_none):
 
 
 @pytest.mark.check("gemini/tools/response-turn", level="must",
-                    source="googleapis google/ai/generativelanguage/v1beta/content.proto FunctionResponse")
+                   source="googleapis google/ai/generativelanguage/v1beta/content.proto FunctionResponse; "
+                          "openapi/gemini.yaml#/components/schemas/FunctionResponse")
 def test_response_turn(function_response):
     """The functionCall answered by a user turn with a `functionResponse` part for it is accepted and
     answered (undecided when a thinking model spent maxOutputTokens on thoughts)."""

@@ -15,14 +15,19 @@ def _usage(exchange):
     return checks.usage_object(exchange, "gemini")
 
 
-@pytest.mark.check("gemini/usage/numbers")
+@pytest.mark.check("gemini/usage/numbers", level="must",
+                   source="googleapis google/ai/generativelanguage/v1beta/generative_service.proto UsageMetadata "
+                          "(int32 counts); openapi/gemini.yaml#/components/schemas/UsageMetadata")
 def test_numbers(basic):
     """promptTokenCount, candidatesTokenCount and totalTokenCount are non-negative integers; the optional
     counts (thoughts, cached, tool use), where given, too."""
     usage_numbers(_usage(basic), bool(text(checks.ok_json(basic))))
 
 
-@pytest.mark.check("gemini/usage/arithmetic")
+@pytest.mark.check("gemini/usage/arithmetic", level="must",
+                   source="googleapis google/ai/generativelanguage/v1beta/generative_service.proto "
+                          "UsageMetadata.total_token_count (the sum of the counts; proto3 JSON omits zeros); "
+                          "openapi/gemini.yaml#/components/schemas/UsageMetadata")
 def test_arithmetic(basic):
     """totalTokenCount = promptTokenCount + candidatesTokenCount + thoughtsTokenCount (+
     toolUsePromptTokenCount), as the reference defines it; an absent count is zero."""
@@ -30,8 +35,10 @@ def test_arithmetic(basic):
 
 
 @pytest.mark.check("gemini/usage/within-limit", level="must",
-                    source="googleapis google/ai/generativelanguage/v1beta/generative_service.proto "
-                           "GenerationConfig.max_output_tokens, UsageMetadata (int32: a zero count is left out)")
+                   source="googleapis google/ai/generativelanguage/v1beta/generative_service.proto "
+                          "GenerationConfig.max_output_tokens, UsageMetadata.candidates_token_count (plain int32, "
+                          "a zero one left out of the JSON); openapi/gemini.yaml#/components/schemas/UsageMetadata; "
+                          "openapi/gemini.yaml#/components/schemas/GenerationConfig")
 def test_within_limit(basic):
     """candidatesTokenCount never exceeds the request's generationConfig.maxOutputTokens (an absent
     count is 0, as the protobuf JSON mapping leaves zeros out)."""
@@ -41,7 +48,11 @@ def test_within_limit(basic):
     checks.within_limit(count(_usage(basic), "candidatesTokenCount"), limit, "maxOutputTokens")
 
 
-@pytest.mark.check("gemini/usage/details-consistent")
+@pytest.mark.check("gemini/usage/details-consistent", level="should",
+                   source="googleapis google/ai/generativelanguage/v1beta/generative_service.proto UsageMetadata "
+                          "details (a heuristic agreement of the counts); "
+                          "openapi/gemini.yaml#/components/schemas/UsageMetadata; "
+                          "openapi/gemini.yaml#/components/schemas/ModalityTokenCounts")
 def test_details_consistent(basic):
     """Detail counts agree with the totals (W): no candidatesTokenCount 0 beside a text answer, no
     promptTokenCount 0 for a non-empty prompt, promptTokensDetails adding up to promptTokenCount,

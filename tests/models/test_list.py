@@ -7,7 +7,11 @@ from llmconform.surfaces.models import NAME, SCHEMAS, declared_models, entries, 
 from llmconform.verdict import expect, fail, warn
 
 
-@pytest.mark.check("models/list/schema")
+@pytest.mark.check("models/list/schema", level="must",
+                   source="openai-python api_reference/openapi.transformed.yml ListModelsResponse, Model; "
+                          "anthropic-sdk-python src/anthropic/types/model_info.py; "
+                          "openapi/models.yaml#/components/schemas/OpenAIModelList; "
+                          "openapi/models.yaml#/components/schemas/AnthropicModelList")
 def test_schema(list_, llmconform_target):
     """A 2xx list of the flavour: OpenAI `{"object": "list", "data": [{"id", "object": "model",
     "created", "owned_by"}]}`; Anthropic `{"data": [{"type": "model", "id", "display_name",
@@ -17,7 +21,10 @@ def test_schema(list_, llmconform_target):
     spec.load(NAME).check(SCHEMAS[kind][0], body, what=f"the {kind} model list")
 
 
-@pytest.mark.check("models/list/ids-unique")
+@pytest.mark.check("models/list/ids-unique", level="should",
+                   source="openai-python api_reference/openapi.transformed.yml Model.id (required; no official rule "
+                          "that a list names a model once); openapi/models.yaml#/components/schemas/OpenAIModel; "
+                          "openapi/models.yaml#/components/schemas/AnthropicModel")
 def test_ids_unique(list_):
     """Every `data` entry is an object with a non-empty string `id`, and no id is listed twice."""
     body = checks.ok_json(list_)
@@ -33,7 +40,9 @@ def test_ids_unique(list_):
              exchange=list_)
 
 
-@pytest.mark.check("models/list/declared-models")
+@pytest.mark.check("models/list/declared-models", level="should",
+                   source="openai-python api_reference/openapi.transformed.yml ListModels (a relay may hide or alias "
+                          "models: only warns)")
 def test_declared_models(list_, llmconform_target):
     """Every model the profile names (in any surface) is listed; a missing one is W with its name —
     relays alias models or hide them from the list."""

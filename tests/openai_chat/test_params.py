@@ -27,19 +27,33 @@ def _limit_honoured(exchange, name):
            _finish(data))
 
 
-@pytest.mark.check("openai-chat/params/max-tokens")
+@pytest.mark.check("openai-chat/params/max-tokens", level="must",
+                   source="openai-python api_reference/openapi.transformed.yml "
+                          "CreateChatCompletionRequest.max_tokens, finish_reason length; "
+                          "openapi/openai-chat.yaml#/components/schemas/CreateChatCompletionRequest; "
+                          "openapi/openai-chat.yaml#/components/schemas/FinishReason; "
+                          "openapi/openai-chat.yaml#/components/schemas/Usage")
 def test_max_tokens(max_tokens):
     """A long answer asked for with max_tokens 8: completion_tokens <= 8 and finish_reason `length`."""
     _limit_honoured(max_tokens, "max_tokens")
 
 
-@pytest.mark.check("openai-chat/params/max-completion-tokens")
+@pytest.mark.check("openai-chat/params/max-completion-tokens", level="must",
+                   source="openai-python api_reference/openapi.transformed.yml "
+                          "CreateChatCompletionRequest.max_completion_tokens, finish_reason length; "
+                          "openapi/openai-chat.yaml#/components/schemas/CreateChatCompletionRequest; "
+                          "openapi/openai-chat.yaml#/components/schemas/FinishReason; "
+                          "openapi/openai-chat.yaml#/components/schemas/Usage")
 def test_max_completion_tokens(max_completion_tokens):
     """The same with max_completion_tokens."""
     _limit_honoured(max_completion_tokens, "max_completion_tokens")
 
 
-@pytest.mark.check("openai-chat/params/stop")
+@pytest.mark.check("openai-chat/params/stop", level="must",
+                   source="openai-python api_reference/openapi.transformed.yml CreateChatCompletionRequest.stop (the "
+                          "returned text will not contain the stop sequence); "
+                          "openapi/openai-chat.yaml#/components/schemas/CreateChatCompletionRequest; "
+                          "openapi/openai-chat.yaml#/components/schemas/FinishReason")
 def test_stop(stop):
     """The text never contains the stop string; the answer ends with finish_reason `stop`."""
     data = checks.ok_json(stop)
@@ -49,7 +63,9 @@ def test_stop(stop):
     expect(_finish(data) == "stop", "finish_reason 'stop'", _finish(data))
 
 
-@pytest.mark.check("openai-chat/params/n")
+@pytest.mark.check("openai-chat/params/n", level="should",
+                   source="openai-python api_reference/openapi.transformed.yml CreateChatCompletionRequest.n (how "
+                          "many choices; a provider may refuse it)")
 def test_n(n):
     """n: 2 gives two choices, or a 400 for a provider that does not offer n (W: silently one)."""
     n.complete()
@@ -63,7 +79,10 @@ def test_n(n):
 
 
 @pytest.mark.check("openai-chat/params/content-parts", level="must",
-                   source="openai-python src/openai/types/chat/chat_completion_content_part_text_param.py")
+                   source="openai-python api_reference/openapi.transformed.yml "
+                          "ChatCompletionRequestUserMessage.content (an array of content parts); "
+                          "openapi/openai-chat.yaml#/components/schemas/UserMessage; "
+                          "openapi/openai-chat.yaml#/components/schemas/ContentPart")
 def test_content_parts(content_parts):
     """User content given as an array of text parts is accepted and answered."""
     answered_text(content_parts, "content parts")
@@ -81,14 +100,20 @@ def _json_answer(exchange, what):
     return parsed
 
 
-@pytest.mark.check("openai-chat/params/json-object")
+@pytest.mark.check("openai-chat/params/json-object", level="must",
+                   source="openai-python api_reference/openapi.transformed.yml "
+                          "CreateChatCompletionRequest.response_format (json_object: valid JSON); "
+                          "openapi/openai-chat.yaml#/components/schemas/ResponseFormat")
 @pytest.mark.feature("json-mode")
 def test_json_object(json_object):
     """response_format json_object: the content parses as JSON."""
     _json_answer(json_object, "response_format json_object")
 
 
-@pytest.mark.check("openai-chat/params/json-schema")
+@pytest.mark.check("openai-chat/params/json-schema", level="must",
+                   source="openai-python api_reference/openapi.transformed.yml ResponseFormatJsonSchema (structured "
+                          "outputs: the schema's required keys); "
+                          "openapi/openai-chat.yaml#/components/schemas/ResponseFormat")
 @pytest.mark.feature("json-mode")
 def test_json_schema(json_schema):
     """response_format json_schema: the content parses as JSON and matches the schema's required keys."""

@@ -7,7 +7,10 @@ from llmconform.surfaces.openai_chat import choices, message
 from llmconform.verdict import expect
 
 
-@pytest.mark.check("openai-chat/reasoning/placement")
+@pytest.mark.check("openai-chat/reasoning/placement", level="should",
+                   source="a relay extension, not in the official API: "
+                          "shared/seeds/mixrouter-claude-via-chat-completions.txt (reasoning_content); "
+                          "openapi/openai-chat.yaml#/components/schemas/AssistantMessage")
 @pytest.mark.feature("reasoning")
 def test_placement(reasoning):
     """With reasoning asked for, its text sits in `reasoning_content` (or `reasoning`), not in content."""
@@ -18,7 +21,10 @@ def test_placement(reasoning):
            {k: v for k, v in msg.items() if k != "content"})
 
 
-@pytest.mark.check("openai-chat/reasoning/signature")
+@pytest.mark.check("openai-chat/reasoning/signature", level="should",
+                   source="a relay extension, not in the official API: "
+                          "shared/seeds/toiotech-claude-interleaved-thinking-via-chat-completions.txt (signature); "
+                          "openapi/openai-chat.yaml#/components/schemas/AssistantMessage")
 @pytest.mark.feature("reasoning")
 def test_signature(reasoning):
     """A thinking `signature`, where the relay passes one through, is a non-empty string."""
@@ -29,7 +35,10 @@ def test_signature(reasoning):
            msg["signature"])
 
 
-@pytest.mark.check("openai-chat/reasoning/stream-placement")
+@pytest.mark.check("openai-chat/reasoning/stream-placement", level="should",
+                   source="a relay extension, not in the official API: "
+                          "shared/seeds/mixrouter-claude-via-chat-completions.txt (delta.reasoning_content); "
+                          "openapi/openai-chat.yaml#/components/schemas/ChatCompletionChunk")
 @pytest.mark.feature("reasoning")
 @pytest.mark.feature("stream")
 def test_stream_placement(reasoning_stream):

@@ -7,7 +7,11 @@ from llmconform.surfaces.openai_chat import choices, message
 from llmconform.verdict import expect
 
 
-@pytest.mark.check("openai-chat/response/choice-indexes")
+@pytest.mark.check("openai-chat/response/choice-indexes", level="must",
+                   source="openai-python api_reference/openapi.transformed.yml "
+                          "CreateChatCompletionResponse.choices[].index; "
+                          "openapi/openai-chat.yaml#/components/schemas/ChatCompletion; "
+                          "openapi/openai-chat.yaml#/components/schemas/Choice")
 def test_choice_indexes(basic):
     """choices[].index runs 0..n-1, each once."""
     found = choices(checks.ok_json(basic))
@@ -16,7 +20,9 @@ def test_choice_indexes(basic):
            f"indexes 0..{len(found) - 1}", indexes)
 
 
-@pytest.mark.check("openai-chat/response/content-string")
+@pytest.mark.check("openai-chat/response/content-string", level="must",
+                   source="openai-python src/openai/types/chat/chat_completion_message.py content: Optional[str]; "
+                          "openapi/openai-chat.yaml#/components/schemas/AssistantMessage")
 def test_content_string(basic):
     """message.content is a string; null only beside tool_calls or a refusal."""
     msg = message(checks.ok_json(basic))
@@ -27,7 +33,11 @@ def test_content_string(basic):
         expect(isinstance(content, str), "message.content a string", content)
 
 
-@pytest.mark.check("openai-chat/response/usage-present")
+@pytest.mark.check("openai-chat/response/usage-present", level="should",
+                   source="openai-python api_reference/openapi.transformed.yml CreateChatCompletionResponse.usage "
+                          "(optional: not in its required list); "
+                          "openapi/openai-chat.yaml#/components/schemas/ChatCompletion; "
+                          "openapi/openai-chat.yaml#/components/schemas/Usage")
 def test_usage_present(basic):
     """The answer reports usage."""
     data = checks.ok_json(basic)

@@ -18,7 +18,9 @@ def _create(exchange, **kwargs):
                                                      **kwargs)
 
 
-@pytest.mark.check("openai-chat/sdk/parse")
+@pytest.mark.check("openai-chat/sdk/parse", level="must",
+                   source="openai-python src/openai/types/chat/chat_completion.py ChatCompletion; openai-python "
+                          "src/openai/resources/chat/completions/completions.py create()")
 def test_parse(basic):
     """`client.chat.completions.create()` parses the answer into a ChatCompletion with a message."""
     completion = sdk.consume(basic, "openai", lambda: _create(basic))
@@ -27,7 +29,9 @@ def test_parse(basic):
            "a ChatCompletion with choices[0].message", completion)
 
 
-@pytest.mark.check("openai-chat/sdk/stream")
+@pytest.mark.check("openai-chat/sdk/stream", level="must",
+                   source="openai-python src/openai/types/chat/chat_completion_chunk.py ChatCompletionChunk; "
+                          "openai-python src/openai/_streaming.py Stream")
 @pytest.mark.feature("stream")
 def test_stream(stream):
     """Iterating `create(stream=True)` yields chunks to the end and the joined text is not empty."""

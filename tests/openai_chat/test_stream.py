@@ -11,7 +11,10 @@ pytestmark = pytest.mark.feature("stream")
 CHAT = spec.load("openai-chat")
 
 
-@pytest.mark.check("openai-chat/stream/done-sentinel")
+@pytest.mark.check("openai-chat/stream/done-sentinel", level="must",
+                   source="openai-python api_reference/openapi.transformed.yml "
+                          "ChatCompletionStreamOptions.include_usage and the chat streaming examples (the stream ends "
+                          "with the data: [DONE] message)")
 def test_done_sentinel(stream):
     """The last event is `data: [DONE]`."""
     events = stream.stream_events()
@@ -19,7 +22,10 @@ def test_done_sentinel(stream):
            events[-1].raw if events else "no events")
 
 
-@pytest.mark.check("openai-chat/stream/nothing-after-done")
+@pytest.mark.check("openai-chat/stream/nothing-after-done", level="must",
+                   source="openai-python api_reference/openapi.transformed.yml "
+                          "ChatCompletionStreamOptions.include_usage and the chat streaming examples (data: [DONE] "
+                          "ends the stream)")
 def test_nothing_after_done(stream):
     """Nothing follows `[DONE]`: no event, no half-written event."""
     events = stream.stream_events()
@@ -30,7 +36,10 @@ def test_nothing_after_done(stream):
            "[DONE] as the very last event", [e.raw for e in events[done[0] + 1:]] or stream.framing.trailing)
 
 
-@pytest.mark.check("openai-chat/stream/constant-fields")
+@pytest.mark.check("openai-chat/stream/constant-fields", level="must",
+                   source="openai-python api_reference/openapi.transformed.yml CreateChatCompletionStreamResponse.id, "
+                          ".created (each chunk has the same), .model; "
+                          "openapi/openai-chat.yaml#/components/schemas/ChatCompletionChunk")
 def test_constant_fields(stream):
     """`id`, `created` and `model` are the same in every chunk."""
     chunks = stream.data_objects()
@@ -51,7 +60,9 @@ def test_created_seconds(stream):
         checks.unix_seconds(chunk.get("created"), f"chunk {index}'s created")
 
 
-@pytest.mark.check("openai-chat/stream/first-role")
+@pytest.mark.check("openai-chat/stream/first-role", level="should",
+                   source="openai-python src/openai/types/chat/chat_completion_chunk.py ChoiceDelta.role (Optional; "
+                          "clients tolerate its absence)")
 def test_first_role(stream):
     """The first delta carries `role: assistant` (W when missing)."""
     chunks = [c for c in stream.data_objects() if choices(c)]
@@ -70,7 +81,12 @@ def _finishes(chunks):
     return seen
 
 
-@pytest.mark.check("openai-chat/stream/finish-reason-once")
+@pytest.mark.check("openai-chat/stream/finish-reason-once", level="must",
+                   source="openai-python api_reference/openapi.transformed.yml "
+                          "CreateChatCompletionStreamResponse.choices[].finish_reason; "
+                          "openapi/openai-chat.yaml#/components/schemas/ChatCompletionChunk; "
+                          "openapi/openai-chat.yaml#/components/schemas/ChunkChoice; "
+                          "openapi/openai-chat.yaml#/components/schemas/FinishReason")
 def test_finish_reason_once(stream):
     """Exactly one non-null finish_reason per choice, in its last chunk; a stream without one was cut."""
     chunks = stream.data_objects()
@@ -84,7 +100,10 @@ def test_finish_reason_once(stream):
                f"at chunk {found[0][0]}, choice continues to chunk {last}")
 
 
-@pytest.mark.check("openai-chat/stream/finish-reason-not-empty")
+@pytest.mark.check("openai-chat/stream/finish-reason-not-empty", level="must",
+                   source="openai-python src/openai/types/chat/chat_completion_chunk.py Choice.finish_reason (an "
+                          "enum, or null); openapi/openai-chat.yaml#/components/schemas/ChunkChoice; "
+                          "openapi/openai-chat.yaml#/components/schemas/FinishReason")
 def test_finish_reason_not_empty(stream):
     """finish_reason is null or a documented value, never `""`."""
     for position, chunk in enumerate(stream.data_objects()):
@@ -93,7 +112,9 @@ def test_finish_reason_not_empty(stream):
                    f"chunk {position}: {choice}")
 
 
-@pytest.mark.check("openai-chat/stream/no-error-event")
+@pytest.mark.check("openai-chat/stream/no-error-event", level="should",
+                   source="openai-python src/openai/_streaming.py (an error object in a stream is raised as an "
+                          "APIError: allowed by the official client)")
 def test_no_error_event(stream):
     """Errors come before the stream starts: no error object inside a 200 stream."""
     for event, chunk in stream.data_events():
@@ -101,7 +122,9 @@ def test_no_error_event(stream):
                event.raw)
 
 
-@pytest.mark.check("openai-chat/stream/no-usage-without-option")
+@pytest.mark.check("openai-chat/stream/no-usage-without-option", level="should",
+                   source="openai-python api_reference/openapi.transformed.yml "
+                          "ChatCompletionStreamOptions.include_usage (usage only when set; extra usage is tolerated)")
 def test_no_usage_without_option(stream):
     """Without stream_options.include_usage no chunk carries usage (W)."""
     carrying = [i for i, c in enumerate(stream.data_objects()) if c.get("usage")]
@@ -109,7 +132,10 @@ def test_no_usage_without_option(stream):
         warn("no usage chunk without stream_options.include_usage", f"usage in chunk(s) {carrying[:5]}")
 
 
-@pytest.mark.check("openai-chat/stream/model-echo")
+@pytest.mark.check("openai-chat/stream/model-echo", level="must",
+                   source="openai-python api_reference/openapi.transformed.yml "
+                          "CreateChatCompletionStreamResponse.model (required; an alias only warns); "
+                          "openapi/openai-chat.yaml#/components/schemas/ChatCompletionChunk")
 def test_model_echo(stream):
     """The chunks' `model` is the requested model or a dated snapshot of it — the rule the plain
     answer is held to (W: relays alias and substitute)."""
@@ -118,7 +144,9 @@ def test_model_echo(stream):
     checks.model_echo(stream.request.body.get("model"), chunks[0].get("model"))
 
 
-@pytest.mark.check("openai-chat/stream/usage-consistent")
+@pytest.mark.check("openai-chat/stream/usage-consistent", level="must",
+                   source="openai-python api_reference/openapi.transformed.yml CompletionUsage (total_tokens = "
+                          "prompt_tokens + completion_tokens); openapi/openai-chat.yaml#/components/schemas/Usage")
 def test_usage_consistent(stream_usage):
     """The usage chunk adds up and agrees with the stream — the rules the plain answer is held to:
     total = prompt + completion; prompt_tokens above 0; completion_tokens above 0 when text was
@@ -136,7 +164,10 @@ def test_usage_consistent(stream_usage):
                             if not reasoning else None, where="the streamed usage")
 
 
-@pytest.mark.check("openai-chat/stream/include-usage")
+@pytest.mark.check("openai-chat/stream/include-usage", level="must",
+                   source="openai-python api_reference/openapi.transformed.yml "
+                          "ChatCompletionStreamOptions.include_usage (an extra chunk before [DONE], choices empty, "
+                          "with usage); openapi/openai-chat.yaml#/components/schemas/ChatCompletionChunk")
 def test_include_usage(stream_usage):
     """include_usage: exactly one extra chunk with `choices: []` and usage, just before [DONE];
     no other chunk carries usage."""

@@ -9,14 +9,19 @@ from llmconform.verdict import expect
 pytestmark = [pytest.mark.feature("stream"), pytest.mark.feature("tools")]
 
 
-@pytest.mark.check("openai-chat/stream-tools/indexes")
+@pytest.mark.check("openai-chat/stream-tools/indexes", level="must",
+                   source="openai-python src/openai/types/chat/chat_completion_chunk.py ChoiceDeltaToolCall.index "
+                          "(required); openapi/openai-chat.yaml#/components/schemas/ToolCallDelta")
 def test_indexes(tools_stream):
     """Every tool_calls delta has an `index`, 0-based and dense."""
     _, calls = streamed_forced_calls(tools_stream)
     expect(sorted(calls) == list(range(len(calls))), "indexes 0..n-1", sorted(calls, key=str))
 
 
-@pytest.mark.check("openai-chat/stream-tools/first-delta")
+@pytest.mark.check("openai-chat/stream-tools/first-delta", level="must",
+                   source="openai-python src/openai/lib/streaming/chat/_completions.py (the official stream helper "
+                          "reads each call's type and function.name from its first delta); "
+                          "openapi/openai-chat.yaml#/components/schemas/ToolCallDelta")
 def test_first_delta(tools_stream):
     """The first delta of each index carries `id`, `type: function` and `function.name`."""
     _, calls = streamed_forced_calls(tools_stream)
@@ -27,7 +32,10 @@ def test_first_delta(tools_stream):
                f"id, type and function.name in the first delta of call {index}", first)
 
 
-@pytest.mark.check("openai-chat/stream-tools/arguments")
+@pytest.mark.check("openai-chat/stream-tools/arguments", level="should",
+                   source="openai-python api_reference/openapi.transformed.yml "
+                          "ChatCompletionMessageToolCall.function.arguments (the model does not always generate valid "
+                          "JSON); openapi/openai-chat.yaml#/components/schemas/ToolCallDelta")
 def test_arguments(tools_stream):
     """The joined `arguments` of each call parse as a JSON object."""
     _, calls = streamed_forced_calls(tools_stream)
@@ -36,7 +44,10 @@ def test_arguments(tools_stream):
                f"joined arguments of call {index}: a JSON object", call["arguments"])
 
 
-@pytest.mark.check("openai-chat/stream-tools/finish-reason")
+@pytest.mark.check("openai-chat/stream-tools/finish-reason", level="should",
+                   source="openai-python api_reference/openapi.transformed.yml finish_reason tool_calls (the official "
+                          "API answers a named tool_choice with stop: only warns); "
+                          "openapi/openai-chat.yaml#/components/schemas/FinishReason")
 def test_finish_reason(tools_stream):
     """finish_reason `tool_calls` ends a stream that emitted calls (and only such a stream)."""
     chunks, _ = streamed_forced_calls(tools_stream)

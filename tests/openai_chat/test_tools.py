@@ -11,7 +11,9 @@ pytestmark = pytest.mark.feature("tools")
 CHAT = spec.load("openai-chat")
 
 
-@pytest.mark.check("openai-chat/tools/call-ids")
+@pytest.mark.check("openai-chat/tools/call-ids", level="must",
+                   source="openai-python src/openai/types/chat/chat_completion_message_function_tool_call.py id, type "
+                          "function (required); openapi/openai-chat.yaml#/components/schemas/ToolCall")
 def test_call_ids(tools_forced):
     """Every tool call has a non-empty, unique `id` and `type: function`."""
     calls = forced_calls(tools_forced)
@@ -20,7 +22,10 @@ def test_call_ids(tools_forced):
     expect(all(t == "function" for t in types), "type 'function' on every call", types)
 
 
-@pytest.mark.check("openai-chat/tools/arguments-json")
+@pytest.mark.check("openai-chat/tools/arguments-json", level="should",
+                   source="openai-python api_reference/openapi.transformed.yml "
+                          "ChatCompletionMessageToolCall.function.arguments (the model does not always generate valid "
+                          "JSON); openapi/openai-chat.yaml#/components/schemas/ToolCall")
 def test_arguments_json(tools_forced):
     """`function.arguments` is a JSON string that parses to an object."""
     for call in forced_calls(tools_forced):
@@ -28,7 +33,10 @@ def test_arguments_json(tools_forced):
         expect(isinstance(parse_arguments(arguments), dict), "arguments: a JSON string of an object", arguments)
 
 
-@pytest.mark.check("openai-chat/tools/finish-reason")
+@pytest.mark.check("openai-chat/tools/finish-reason", level="should",
+                   source="openai-python api_reference/openapi.transformed.yml finish_reason tool_calls (the official "
+                          "API answers a named tool_choice with stop: only warns); "
+                          "openapi/openai-chat.yaml#/components/schemas/FinishReason")
 def test_finish_reason(tools_forced):
     """A forced call ends with finish_reason `tool_calls`."""
     forced_calls(tools_forced)
@@ -37,7 +45,9 @@ def test_finish_reason(tools_forced):
            choices[0].get("finish_reason"))
 
 
-@pytest.mark.check("openai-chat/tools/result-turn")
+@pytest.mark.check("openai-chat/tools/result-turn", level="must",
+                   source="openai-python api_reference/openapi.transformed.yml ChatCompletionRequestToolMessage (role "
+                          "tool, tool_call_id); openapi/openai-chat.yaml#/components/schemas/ToolMessage")
 def test_result_turn(tools_result):
     """The call answered by a `role: tool` message with its `tool_call_id` is accepted and answered."""
     data = checks.ok_json(tools_result)

@@ -8,7 +8,10 @@ from llmconform.surfaces.openai_chat import content, message
 from llmconform.verdict import warn
 
 
-@pytest.mark.check("openai-chat/usage/arithmetic")
+@pytest.mark.check("openai-chat/usage/arithmetic", level="must",
+                   source="openai-python api_reference/openapi.transformed.yml CompletionUsage (integers; "
+                          "total_tokens = prompt_tokens + completion_tokens); "
+                          "openapi/openai-chat.yaml#/components/schemas/Usage")
 def test_arithmetic(basic):
     """prompt, completion and total tokens are non-negative integers; total = prompt + completion."""
     usage = checks.ok_json(basic).get("usage")
@@ -16,7 +19,9 @@ def test_arithmetic(basic):
                          ("prompt_tokens", "completion_tokens"))
 
 
-@pytest.mark.check("openai-chat/usage/consistent")
+@pytest.mark.check("openai-chat/usage/consistent", level="must",
+                   source="openai-python api_reference/openapi.transformed.yml CompletionUsage.prompt_tokens, "
+                          ".completion_tokens (the tokens used); openapi/openai-chat.yaml#/components/schemas/Usage")
 def test_consistent(basic):
     """Usage agrees with the answer — the rule streamed usage is held to: prompt_tokens above 0,
     completion_tokens above 0 beside text (F), and within ±50 % of the text's estimate (W)."""
@@ -30,7 +35,9 @@ def test_consistent(basic):
                             sub(usage, "completion_tokens_details").get("reasoning_tokens"))
 
 
-@pytest.mark.check("openai-chat/usage/details-consistent")
+@pytest.mark.check("openai-chat/usage/details-consistent", level="should",
+                   source="openai-python api_reference/openapi.transformed.yml CompletionUsage details (a heuristic "
+                          "agreement of the counts); openapi/openai-chat.yaml#/components/schemas/Usage")
 def test_details_consistent(basic):
     """Detail fields agree with the totals (W): no `input_tokens: 0` beside `prompt_tokens: 21`,
     no `reasoning_tokens: 0` beside reasoning text."""

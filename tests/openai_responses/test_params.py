@@ -8,13 +8,20 @@ from llmconform.surfaces.openai_responses import answered_text, cut_by_limit
 from llmconform.verdict import expect
 
 
-@pytest.mark.check("openai-responses/params/input-string")
+@pytest.mark.check("openai-responses/params/input-string", level="must",
+                   source="openai-python api_reference/openapi.transformed.yml CreateResponse.input (a string or a "
+                          "list of items); openapi/openai-responses.yaml#/components/schemas/CreateResponseRequest")
 def test_input_string(basic):
     """`input` given as a plain string is accepted and answered."""
     answered_text(basic, "a string input")
 
 
-@pytest.mark.check("openai-responses/params/max-output-tokens")
+@pytest.mark.check("openai-responses/params/max-output-tokens", level="must",
+                   source="openai-python api_reference/openapi.transformed.yml CreateResponse.max_output_tokens "
+                          "(reasoning included), Response.incomplete_details.reason max_output_tokens; "
+                          "openapi/openai-responses.yaml#/components/schemas/CreateResponseRequest; "
+                          "openapi/openai-responses.yaml#/components/schemas/Response; "
+                          "openapi/openai-responses.yaml#/components/schemas/ResponseUsage")
 def test_max_output_tokens(max_output_tokens):
     """A long essay asked for with max_output_tokens 16: output_tokens <= 16 (reasoning included),
     and status `incomplete` with incomplete_details.reason `max_output_tokens`."""

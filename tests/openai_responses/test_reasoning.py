@@ -7,7 +7,10 @@ from llmconform.surfaces.openai_responses import output_items, output_text, reas
 from llmconform.verdict import expect, warn
 
 
-@pytest.mark.check("openai-responses/reasoning/item")
+@pytest.mark.check("openai-responses/reasoning/item", level="should",
+                   source="openai-python src/openai/types/responses/response_reasoning_item.py (a reasoning item is "
+                          "not guaranteed in every answer); "
+                          "openapi/openai-responses.yaml#/components/schemas/ReasoningItem")
 @pytest.mark.feature("reasoning")
 def test_item(reasoning):
     """With `reasoning` asked for, the output holds a `reasoning` item (id, summary array) before the
@@ -22,7 +25,10 @@ def test_item(reasoning):
                kinds)
 
 
-@pytest.mark.check("openai-responses/reasoning/tokens")
+@pytest.mark.check("openai-responses/reasoning/tokens", level="must",
+                   source="openai-python api_reference/openapi.transformed.yml "
+                          "ResponseUsage.output_tokens_details.reasoning_tokens (part of output_tokens); "
+                          "openapi/openai-responses.yaml#/components/schemas/ResponseUsage")
 @pytest.mark.feature("reasoning")
 def test_tokens(reasoning):
     """usage.output_tokens_details.reasoning_tokens is an integer no larger than output_tokens;
@@ -35,7 +41,8 @@ def test_tokens(reasoning):
              f"reasoning_tokens: 0 beside {thought[:120]!r}")
 
 
-@pytest.mark.check("openai-responses/reasoning/placement")
+@pytest.mark.check("openai-responses/reasoning/placement", level="should",
+                   source="llmconform heuristic: reasoning markup in output_text (no official rule names it)")
 @pytest.mark.feature("reasoning")
 def test_placement(reasoning):
     """Reasoning stays in its item: the answer's output_text carries no reasoning markup."""

@@ -13,7 +13,10 @@ from llmconform.surfaces.openai_responses import (
 from llmconform.verdict import expect, fail
 
 
-@pytest.mark.check("openai-responses/response/status")
+@pytest.mark.check("openai-responses/response/status", level="must",
+                   source="openai-python api_reference/openapi.transformed.yml Response.status, "
+                          "Response.incomplete_details.reason; "
+                          "openapi/openai-responses.yaml#/components/schemas/Response")
 def test_status(basic):
     """`status` is `completed` with `incomplete_details` null — or `incomplete` with
     `incomplete_details.reason` `max_output_tokens`, when the request's max_output_tokens stopped
@@ -34,7 +37,10 @@ def test_status(basic):
            data.get("incomplete_details"))
 
 
-@pytest.mark.check("openai-responses/response/message")
+@pytest.mark.check("openai-responses/response/message", level="should",
+                   source="openai-python src/openai/types/responses/response_output_message.py (no official rule that "
+                          "every answer holds a message); "
+                          "openapi/openai-responses.yaml#/components/schemas/OutputMessage")
 def test_message(basic):
     """The output holds a `message` item with role `assistant` whose `output_text` carries the
     answer (undecided, not failed, when a reasoning model spent the whole limit on reasoning)."""
@@ -48,7 +54,11 @@ def test_message(basic):
     expect(output_text(data).strip(), "non-empty output_text in the message", messages)
 
 
-@pytest.mark.check("openai-responses/response/output-text-parts")
+@pytest.mark.check("openai-responses/response/output-text-parts", level="must",
+                   source="openai-python src/openai/types/responses/response_output_message.py content: output_text | "
+                          "refusal; openapi/openai-responses.yaml#/components/schemas/OutputMessage; "
+                          "openapi/openai-responses.yaml#/components/schemas/OutputText; "
+                          "openapi/openai-responses.yaml#/components/schemas/Refusal")
 def test_output_text_parts(basic):
     """Every content part of a message item is `output_text` with a string `text` and an
     `annotations` array (or a `refusal` with its string)."""
@@ -68,7 +78,10 @@ def test_output_text_parts(basic):
                 fail(f"message {n}: parts of type output_text or refusal", part)
 
 
-@pytest.mark.check("openai-responses/response/usage-present")
+@pytest.mark.check("openai-responses/response/usage-present", level="should",
+                   source="openai-python api_reference/openapi.transformed.yml Response.usage (optional: not in its "
+                          "required list); openapi/openai-responses.yaml#/components/schemas/Response; "
+                          "openapi/openai-responses.yaml#/components/schemas/ResponseUsage")
 def test_usage_present(basic):
     """The answer reports usage."""
     data = checks.ok_json(basic)

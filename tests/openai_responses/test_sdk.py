@@ -19,7 +19,9 @@ def _arguments(exchange):
     return sdk.arguments(exchange, "responses.create")
 
 
-@pytest.mark.check("openai-responses/sdk/parse")
+@pytest.mark.check("openai-responses/sdk/parse", level="must",
+                   source="openai-python src/openai/types/responses/response.py Response.output_text; openai-python "
+                          "src/openai/resources/responses/responses.py create()")
 def test_parse(basic):
     """`client.responses.create()` parses the answer into a Response whose `output_text` reads."""
     response = sdk.consume(basic, "openai", lambda: _client(basic).responses.create(**_arguments(basic)))
@@ -28,7 +30,9 @@ def test_parse(basic):
            "a Response with an output list and output_text", response)
 
 
-@pytest.mark.check("openai-responses/sdk/stream")
+@pytest.mark.check("openai-responses/sdk/stream", level="must",
+                   source="openai-python src/openai/lib/streaming/responses/_responses.py "
+                          "ResponseStream.get_final_response()")
 @pytest.mark.feature("stream")
 def test_stream(stream):
     """`client.responses.stream()` reads the events to the end and `get_final_response()` gives the

@@ -34,7 +34,9 @@ def _payloads(exchange):
     return payloads
 
 
-@pytest.mark.check("openai-responses/stream/model-echo")
+@pytest.mark.check("openai-responses/stream/model-echo", level="must",
+                   source="openai-python api_reference/openapi.transformed.yml Response.model (required; an alias "
+                          "only warns); openapi/openai-responses.yaml#/components/schemas/Response")
 def test_model_echo(stream):
     """The streamed response's `model` is the requested model or a dated snapshot of it — the rule
     the plain answer is held to (W: relays alias and substitute)."""
@@ -44,7 +46,10 @@ def test_model_echo(stream):
     checks.model_echo(stream.request.body.get("model"), responses[-1].get("model"))
 
 
-@pytest.mark.check("openai-responses/stream/usage-consistent")
+@pytest.mark.check("openai-responses/stream/usage-consistent", level="must",
+                   source="openai-python api_reference/openapi.transformed.yml ResponseUsage (input_tokens, "
+                          "output_tokens: the tokens used); "
+                          "openapi/openai-responses.yaml#/components/schemas/ResponseUsage")
 def test_usage_consistent(stream):
     """The terminal response's usage agrees with the stream — the rule the plain answer is held to:
     input_tokens above 0; output_tokens above 0 when text was streamed (F), and within ±50 % of the
@@ -59,7 +64,9 @@ def test_usage_consistent(stream):
                             where="the streamed usage")
 
 
-@pytest.mark.check("openai-responses/stream/event-schema")
+@pytest.mark.check("openai-responses/stream/event-schema", level="must",
+                   source="openai-python src/openai/types/responses/response_stream_event.py (the ResponseStreamEvent "
+                          "union); openapi/openai-responses.yaml#/components/schemas/ResponseStreamEvent")
 def test_event_schema(stream):
     """Every event's data is a documented event type and matches that type's own schema
     (response.created → ResponseCreatedEvent, ...)."""
@@ -71,7 +78,9 @@ def test_event_schema(stream):
         RESPONSES.check(EVENT_SCHEMAS[kind], data, what=f"event {event.index} ({kind})")
 
 
-@pytest.mark.check("openai-responses/stream/event-names")
+@pytest.mark.check("openai-responses/stream/event-names", level="must",
+                   source="OpenAI docs, Streaming API responses (event: is the event's type; a missing line only "
+                          "warns); openapi/openai-responses.yaml#/components/schemas/ResponseStreamEvent")
 def test_event_names(stream):
     """The SSE `event:` name equals `data.type` (W when the line is missing: the official SDKs read
     data.type, other clients dispatch on the event name)."""
@@ -88,7 +97,9 @@ def test_event_names(stream):
              f"{unnamed[:5]}")
 
 
-@pytest.mark.check("openai-responses/stream/sequence-numbers")
+@pytest.mark.check("openai-responses/stream/sequence-numbers", level="must",
+                   source="openai-python src/openai/types/responses/response_stream_event.py (sequence_number: int on "
+                          "every event); openapi/openai-responses.yaml#/components/schemas/ResponseStreamEvent")
 def test_sequence_numbers(stream):
     """Every event carries an integer `sequence_number`, strictly increasing through the stream."""
     previous = None
@@ -101,7 +112,9 @@ def test_sequence_numbers(stream):
         previous = number
 
 
-@pytest.mark.check("openai-responses/stream/order")
+@pytest.mark.check("openai-responses/stream/order", level="must",
+                   source="OpenAI docs, Streaming API responses (the event lifecycle); "
+                          "openapi/openai-responses.yaml#/components/schemas/ResponseStreamEvent x-llmconform-events")
 def test_order(stream):
     """response.created → response.in_progress → output_item.added → content_part.added →
     output_text.delta* → output_text.done → content_part.done → output_item.done (per item) →
@@ -110,7 +123,12 @@ def test_order(stream):
     expect(problem is None, "the Responses event order", problem)
 
 
-@pytest.mark.check("openai-responses/stream/terminal")
+@pytest.mark.check("openai-responses/stream/terminal", level="must",
+                   source="openai-python src/openai/types/responses/response_completed_event.py, "
+                          "response_incomplete_event.py, response_failed_event.py; "
+                          "openapi/openai-responses.yaml#/components/schemas/ResponseCompletedEvent; "
+                          "openapi/openai-responses.yaml#/components/schemas/ResponseIncompleteEvent; "
+                          "openapi/openai-responses.yaml#/components/schemas/ResponseFailedEvent")
 def test_terminal(stream):
     """The stream ends with exactly one terminal event — response.completed, .incomplete or
     .failed — whose response.status matches it; a stream without one was cut."""
@@ -127,7 +145,9 @@ def test_terminal(stream):
     expect(status == wanted, f"response.status {wanted!r} in {kind}", status)
 
 
-@pytest.mark.check("openai-responses/stream/no-done")
+@pytest.mark.check("openai-responses/stream/no-done", level="should",
+                   source="openai-python src/openai/_streaming.py (the official client stops at [DONE]: tolerated, "
+                          "only warns)")
 def test_no_done(stream):
     """No `data: [DONE]`: a Responses stream ends with its terminal event (W: the official SDKs stop
     at [DONE], but clients that parse every data line as an event choke on it)."""
@@ -137,7 +157,13 @@ def test_no_done(stream):
              f"[DONE] at event(s) {done}")
 
 
-@pytest.mark.check("openai-responses/stream/text-joins")
+@pytest.mark.check("openai-responses/stream/text-joins", level="must",
+                   source="openai-python src/openai/types/responses/response_text_done_event.py text (the finalized "
+                          "text of its deltas); "
+                          "openapi/openai-responses.yaml#/components/schemas/ResponseOutputTextDeltaEvent; "
+                          "openapi/openai-responses.yaml#/components/schemas/ResponseOutputTextDoneEvent; "
+                          "openapi/openai-responses.yaml#/components/schemas/ResponseContentPartDoneEvent; "
+                          "openapi/openai-responses.yaml#/components/schemas/ResponseOutputItemDoneEvent")
 def test_text_joins(stream):
     """The output_text deltas of each content part join to its output_text.done `text`, its
     content_part.done part and its output_item.done message."""
@@ -167,7 +193,10 @@ def _part_text(item, index):
     return "".join(p["text"] for p in content if isinstance(p, dict) and isinstance(p.get("text"), str))
 
 
-@pytest.mark.check("openai-responses/stream/terminal-output")
+@pytest.mark.check("openai-responses/stream/terminal-output", level="must",
+                   source="openai-python src/openai/types/responses/response_completed_event.py response (the whole "
+                          "response); openapi/openai-responses.yaml#/components/schemas/ResponseCompletedEvent; "
+                          "openapi/openai-responses.yaml#/components/schemas/Response")
 def test_terminal_output(stream):
     """The terminal event's `response.output` holds the streamed text — never empty when text was
     streamed."""
@@ -182,7 +211,9 @@ def test_terminal_output(stream):
            {"deltas": text, "terminal": final})
 
 
-@pytest.mark.check("openai-responses/stream/text-nonempty")
+@pytest.mark.check("openai-responses/stream/text-nonempty", level="should",
+                   source="llmconform heuristic: a plain question gets streamed text (no official rule that an answer "
+                          "is not empty)")
 def test_text_nonempty(stream):
     """The streamed text (the joined output_text deltas) is not empty (undecided, not failed, when a
     reasoning model spent the whole limit on reasoning)."""
@@ -193,7 +224,11 @@ def test_text_nonempty(stream):
            [p.get("type") for p in payloads][:12])
 
 
-@pytest.mark.check("openai-responses/stream/no-error-event")
+@pytest.mark.check("openai-responses/stream/no-error-event", level="should",
+                   source="openai-python src/openai/types/responses/response_error_event.py, response_failed_event.py "
+                          "(official events: only warns); "
+                          "openapi/openai-responses.yaml#/components/schemas/ErrorEvent; "
+                          "openapi/openai-responses.yaml#/components/schemas/ResponseFailedEvent")
 def test_no_error_event(stream):
     """Errors come before the stream starts: no `error` event, and no `response.failed`, after
     status 200."""
@@ -204,7 +239,10 @@ def test_no_error_event(stream):
                sub(data, "response").get("error"))
 
 
-@pytest.mark.check("openai-responses/stream/usage")
+@pytest.mark.check("openai-responses/stream/usage", level="must",
+                   source="openai-python api_reference/openapi.transformed.yml ResponseUsage (integers; total_tokens "
+                          "= input_tokens + output_tokens); "
+                          "openapi/openai-responses.yaml#/components/schemas/ResponseUsage")
 def test_usage(stream):
     """The terminal response carries usage: non-negative integers, total = input + output."""
     response = terminal_response(_payloads(stream))
@@ -213,7 +251,9 @@ def test_usage(stream):
                          "total_tokens", ("input_tokens", "output_tokens"))
 
 
-@pytest.mark.check("openai-responses/stream/constant-ids")
+@pytest.mark.check("openai-responses/stream/constant-ids", level="must",
+                   source="openai-python src/openai/types/responses/response_stream_event.py (the lifecycle events "
+                          "carry the one response); openapi/openai-responses.yaml#/components/schemas/Response")
 def test_constant_ids(stream):
     """The response `id` and `model` are the same in every event that carries the response (a
     missing one is event-schema's to judge)."""

@@ -16,7 +16,10 @@ def _payloads(exchange):
     return payloads
 
 
-@pytest.mark.check("openai-responses/stream-tools/call-item")
+@pytest.mark.check("openai-responses/stream-tools/call-item", level="must",
+                   source="openai-python src/openai/types/responses/response_function_tool_call.py (call_id, name); "
+                          "openapi/openai-responses.yaml#/components/schemas/ResponseOutputItemAddedEvent; "
+                          "openapi/openai-responses.yaml#/components/schemas/FunctionCallItem")
 def test_call_item(tools_stream):
     """response.output_item.added carries a function_call item with its id, a `call_id` and the
     requested name get_weather."""
@@ -31,7 +34,11 @@ def test_call_item(tools_stream):
     expect("get_weather" in names, "a call of the requested function get_weather", names)
 
 
-@pytest.mark.check("openai-responses/stream-tools/arguments")
+@pytest.mark.check("openai-responses/stream-tools/arguments", level="should",
+                   source="openai-python src/openai/types/responses/response_function_call_arguments_done_event.py "
+                          "(arguments; valid JSON is not guaranteed); "
+                          "openapi/openai-responses.yaml#/components/schemas/ResponseFunctionCallArgumentsDeltaEvent; "
+                          "openapi/openai-responses.yaml#/components/schemas/ResponseFunctionCallArgumentsDoneEvent")
 def test_arguments(tools_stream):
     """The function_call_arguments deltas join to the `.done` arguments, which parse as a JSON object."""
     _, calls = streamed_forced_calls(tools_stream)
@@ -44,7 +51,10 @@ def test_arguments(tools_stream):
                joined)
 
 
-@pytest.mark.check("openai-responses/stream-tools/item-done")
+@pytest.mark.check("openai-responses/stream-tools/item-done", level="must",
+                   source="openai-python src/openai/types/responses/response_output_item_done_event.py (the finished "
+                          "item); openapi/openai-responses.yaml#/components/schemas/ResponseOutputItemDoneEvent; "
+                          "openapi/openai-responses.yaml#/components/schemas/FunctionCallItem")
 def test_item_done(tools_stream):
     """output_item.done and the terminal response.output carry each call with its full arguments."""
     payloads, calls = streamed_forced_calls(tools_stream)
@@ -60,7 +70,9 @@ def test_item_done(tools_stream):
                {"deltas": joined, "terminal": final.get(item_id) or sorted(final, key=str)})
 
 
-@pytest.mark.check("openai-responses/stream-tools/order")
+@pytest.mark.check("openai-responses/stream-tools/order", level="must",
+                   source="OpenAI docs, Function calling, streaming (the event lifecycle of a call); "
+                          "openapi/openai-responses.yaml#/components/schemas/ResponseStreamEvent x-llmconform-events")
 def test_order(tools_stream):
     """response.created → response.in_progress → output_item.added (function_call) →
     function_call_arguments.delta* → function_call_arguments.done → output_item.done → terminal."""

@@ -14,7 +14,10 @@ from llmconform.surfaces.openai_responses import (
 from llmconform.verdict import warn
 
 
-@pytest.mark.check("openai-responses/usage/arithmetic")
+@pytest.mark.check("openai-responses/usage/arithmetic", level="must",
+                   source="openai-python api_reference/openapi.transformed.yml ResponseUsage (integers; total_tokens "
+                          "= input_tokens + output_tokens); "
+                          "openapi/openai-responses.yaml#/components/schemas/ResponseUsage")
 def test_arithmetic(basic):
     """input, output and total tokens are non-negative integers; total = input + output."""
     checks.usage_numbers(checks.ok_json(basic).get("usage"),
@@ -22,14 +25,20 @@ def test_arithmetic(basic):
                          ("input_tokens", "output_tokens"))
 
 
-@pytest.mark.check("openai-responses/usage/reasoning-tokens")
+@pytest.mark.check("openai-responses/usage/reasoning-tokens", level="must",
+                   source="openai-python api_reference/openapi.transformed.yml "
+                          "ResponseUsage.output_tokens_details.reasoning_tokens (part of output_tokens); "
+                          "openapi/openai-responses.yaml#/components/schemas/ResponseUsage")
 def test_reasoning_tokens(basic):
     """`output_tokens_details.reasoning_tokens` is a non-negative integer no larger than
     `output_tokens` (reasoning is part of the output)."""
     reasoning_within_output(checks.ok_json(basic))
 
 
-@pytest.mark.check("openai-responses/usage/consistent")
+@pytest.mark.check("openai-responses/usage/consistent", level="must",
+                   source="openai-python api_reference/openapi.transformed.yml ResponseUsage (input_tokens, "
+                          "output_tokens: the tokens used); "
+                          "openapi/openai-responses.yaml#/components/schemas/ResponseUsage")
 def test_consistent(basic):
     """Usage agrees with the answer — the rule streamed usage is held to: input_tokens above 0,
     output_tokens above 0 beside text (F), and within ±50 % of the text's estimate, reasoning
@@ -40,7 +49,9 @@ def test_consistent(basic):
                             reasoning_tokens=reasoning_tokens(data))
 
 
-@pytest.mark.check("openai-responses/usage/details-consistent")
+@pytest.mark.check("openai-responses/usage/details-consistent", level="should",
+                   source="openai-python api_reference/openapi.transformed.yml ResponseUsage details (a heuristic "
+                          "agreement of the counts); openapi/openai-responses.yaml#/components/schemas/ResponseUsage")
 def test_details_consistent(basic):
     """Detail fields agree with the totals (W): cached_tokens no more than input_tokens, no
     `reasoning_tokens: 0` beside reasoning text, Chat-style counts (prompt_tokens,

@@ -113,12 +113,17 @@ def root_causes(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(causes.values(), key=lambda c: (-len(c["took_down"]), c["check"] or ""))
 
 
-def build_report(target: Target, rows: Sequence[Any], *, started: float, rules: dict[str, str] | None = None) -> Report:
-    """The run's report for one target, redacted: the rows (with the rule each check holds), the
-    metrics and the fingerprints."""
+def build_report(target: Target, rows: Sequence[Any], *, started: float,
+                 rules: dict[str, tuple[str, str, str]] | None = None) -> Report:
+    """The run's report for one target, redacted: the rows (with the rule each check holds, its
+    level and its source: `rules` maps a check id to (text, level, source)), the metrics and the
+    fingerprints."""
     rules = rules or {}
-    results = [Row(r.id, r.surface, r.verdict, r.message, r.evidence, r.reproduce, r.rule or rules.get(r.id, ""))
-               for r in sorted(rows, key=lambda r: r.id)]
+    results = []
+    for r in sorted(rows, key=lambda r: r.id):
+        text, level, source = rules.get(r.id, ("", "", ""))
+        results.append(Row(r.id, r.surface, r.verdict, r.message, r.evidence, r.reproduce, r.rule or text,
+                           r.level or level, r.source or source))
     report = Report(
         vendor=target.name,
         base_url=target.profile.base_url,

@@ -58,6 +58,8 @@ button.copy{font-size:11px;padding:1px 8px;cursor:pointer}
 tr:target,tr.linked{outline:3px solid #1a57b8}
 .finding:target{outline:3px solid #1a57b8}
 td.msg{max-width:760px;word-break:break-word}
+td.source{max-width:360px;word-break:break-word;color:#555;font-size:.85em}
+td.level{white-space:nowrap}
 dl.rules dt{font-weight:600;margin-top:6px}dl.rules dd{margin:0 0 0 16px}
 dl.rules dt:target{background:#fff3b0}
 @media print{
@@ -179,7 +181,9 @@ def _rules(reports: list[Report]) -> dict[str, str]:
     for report in reports:
         for row in report.results:
             if row.rule:
-                rules.setdefault(row.id, row.rule)
+                # The rules section and the check's tooltip say how binding the rule is and its source.
+                binding = f" — {row.level.upper()}; source: {row.source}" if row.level else ""
+                rules.setdefault(row.id, row.rule + binding)
     return rules
 
 
@@ -249,6 +253,9 @@ def finding(report: Report, row: Row, rules: dict[str, str]) -> str:
     if row.expected or row.received:
         # Said even when nothing arrived where the rule looked: an absence is what was received.
         pairs.append(("received", f"<code>{_e(row.received)}</code>" if row.received else "(nothing)"))
+    if row.level or row.source:
+        # How binding the rule is (MUST: a break fails; SHOULD: it only warns) and where it comes from.
+        pairs.append(("rule", f"{_e(row.level.upper() or '–')} · {_e(row.source)}"))
     culprit = row.culprit
     if culprit is not None:
         pairs += [("status", _e(culprit.status if culprit.status is not None else "no answer")),
@@ -301,7 +308,7 @@ def controls(surfaces: list[str]) -> str:
 def checks_table(report: Report, rules: dict[str, str]) -> str:
     """Every check of one run: a row each, its id the anchor the matrix links to."""
     out = [f"<table class='checks' data-vendor='{_e(report.vendor)}'><tr><th>check</th><th>verdict</th>"
-           "<th>message</th></tr>"]
+           "<th>message</th><th>level</th><th>source</th></tr>"]
     findings_ids = {r.id for r in report.findings()}
     for row in sorted(report.results, key=lambda r: r.id):
         shown = "–" if row.undeclared else SHORT[row.verdict]
@@ -310,7 +317,9 @@ def checks_table(report: Report, rules: dict[str, str]) -> str:
         out.append(f"<tr class='check' id='{_e(row_anchor(report.vendor, row.id))}' data-verdicts='{row.verdict}' "
                    f"data-surface='{_e(row.surface)}'><td>{_check_link(row.id, rules)}</td>"
                    f"<td class='v {row.verdict}'>{shown}</td>"
-                   f"<td class='msg'>{_e(_cut(row.message, 400))}{more}</td></tr>")
+                   f"<td class='msg'>{_e(_cut(row.message, 400))}{more}</td>"
+                   f"<td class='level'>{_e(row.level.upper() or '–')}</td>"
+                   f"<td class='source'>{_e(_cut(row.source, 300))}</td></tr>")
     out.append("</table>")
     return "\n".join(out)
 

@@ -18,6 +18,11 @@ def _case(suite: ET.Element, report: Report, row: Row, regressions: dict[str, st
     """Adds the testcase; returns how it counts (failure, error, skipped, passed)."""
     case = ET.SubElement(suite, "testcase", {"classname": f"{report.vendor}.{row.id.rsplit('/', 1)[0]}"
                                              .replace("/", "."), "name": row.id})
+    if row.level or row.source:
+        # The rule's level (must: a break fails; should: it only warns) and its official source.
+        properties = ET.SubElement(case, "properties")
+        for name, value in (("rule.level", row.level), ("rule.source", row.source)):
+            ET.SubElement(properties, "property", {"name": name, "value": value})
     evidence = "\n".join(part for part in (row.message, row.reproduce) if part)
     if row.id in regressions:
         ET.SubElement(case, "failure", {"type": "regression", "message": f"regressed {regressions[row.id]}: "

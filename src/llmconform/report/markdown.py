@@ -43,10 +43,17 @@ def _overview(reports: list[Report]) -> list[str]:
     return lines
 
 
+def _level(row: Row) -> str:
+    """MUST (a break FAILs) or SHOULD (it only warns), as the check declares it."""
+    return row.level.upper() if row.level else "–"
+
+
 def finding(row: Row) -> list[str]:
     lines = [f"### {ICON[row.verdict]} `{row.id}`", "", _cell(row.message, 1000), ""]
-    if row.rule:
-        lines += [f"Rule: {row.rule}", ""]
+    if row.rule or row.level:
+        lines += [f"Rule ({_level(row)}): {row.rule}", ""]
+    if row.source:
+        lines += [f"Source: {_cell(row.source, 500)}", ""]
     if row.expected:
         lines.append(f"- expected: {_cell(row.expected, 500)}")
     if row.received:
@@ -88,8 +95,10 @@ def render(reports: list[Report]) -> str:
                              + (f" — {_cell(change.message)}" if change.message else ""))
             lines += [f"- improved `{change.id}`: {change.was} → {change.now}" for change in comparison.improved]
             lines.append("")
-        lines += [f"## All checks{prefix}", "", "| check | verdict | message |", "|---|---|---|"]
-        lines += [f"| `{row.id}` | {ICON[row.verdict]} | {_cell(row.message)} |" for row in by_severity(report.results)]
+        lines += [f"## All checks{prefix}", "", "| check | verdict | message | level | source |",
+                  "|---|---|---|---|---|"]
+        lines += [f"| `{row.id}` | {ICON[row.verdict]} | {_cell(row.message)} | {_level(row)} | {_cell(row.source)} |"
+                  for row in by_severity(report.results)]
         fingerprints = report.fingerprints.lines()
         if fingerprints:
             lines += ["", f"## Fingerprints{prefix}", ""]
