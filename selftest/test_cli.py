@@ -108,6 +108,22 @@ def test_refused_key_is_one_line_naming_the_variable(fake, key):
     assert sent == 2, f"the pre-flight sent {sent} requests (the probe, and the model list to confirm)"
 
 
+def test_the_key_pre_flight_holds_every_surface_not_just_the_first(fake, key, tmp_path):
+    """The chat key is good; the Messages surface sends it where that API never reads it (a query
+    parameter): refused there and on the model list, which is the user's mistake, said before the checks."""
+    profile = tmp_path / "two.yaml"
+    profile.write_text(f"name: two\nbase_url: {fake.base_url}\nauth: {{env: {key}}}\nsurfaces:\n"
+                       f"  openai-chat: {{model: {MODEL}}}\n"
+                       f"  anthropic-messages: {{model: {MODEL}, auth: query-key}}\n")
+    before = fake.requests
+    code, out = cli("run", "--profile", str(profile))
+    sent = fake.requests - before
+    assert code == 2, out[-1500:]
+    line = one_line(out)
+    assert f"the key in ${key} was refused (401 on POST" in line and "/v1/messages" in line, line
+    assert sent == 3, f"{sent} requests: the chat probe, the Messages probe and the list that confirms it"
+
+
 def test_a_wrong_gemini_key_is_googles_400_and_still_the_users_mistake(fake, key):
     with fake.faulty("hostile.google-key-refused"):
         code, out = cli("run", "--base-url", fake.base_url, "--api-key-env", key, "--surface", "gemini",

@@ -126,7 +126,7 @@ def test_a_baseline_folder_is_matched_per_vendor(offline):
     # Each vendor's verdicts are its baseline's too: no regression, exit 0; each held to its own file.
     done = _cli("run", "--replay", *_vendor("toiotech"), *_vendor("mixrouter"), "--baseline", offline["dir"])
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-    assert done.stdout.count("0 regressed") == 2, done.stdout[-2000:]
+    assert done.stdout.count("0 regressions, 0 new failures, 0 improved") == 2, done.stdout[-2000:]
 
 
 def test_a_pass_that_became_a_skip_is_a_regression(offline, tmp_path):
@@ -254,8 +254,8 @@ def test_compare_diff_lists_what_changed(offline, tmp_path):
     old, new = _second_run(offline, tmp_path)
     done = _cli("compare", "--diff", old, new)
     assert done.returncode == 0, done.stderr
-    assert f"better {FIXED}: fail → pass" in done.stdout
-    assert "1 check(s) changed" in done.stdout
+    assert f"improved    {FIXED}: fail → pass" in done.stdout
+    assert "1 check(s) changed: 0 regressions, 0 new failures, 1 improved" in done.stdout
     other = _cli("compare", "--diff", old, offline["dir"] / "toiotech.json")
     assert other.returncode == 2 and "one vendor" in other.stderr
 

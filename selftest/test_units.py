@@ -284,6 +284,95 @@ def test_junit_with_a_baseline_fails_only_the_regressions():
     assert suite.get("failures") == "0" and "known-failure" in junit.render([known])
 
 
+def test_a_fail_the_baseline_did_not_have_is_a_new_failure():
+    """A check skipped, undecided, warned or absent in the baseline that now FAILs is counted, apart
+    from the regressions, and fails the run; a FAIL the baseline had stays known."""
+    extra = {"id": "anthropic-messages/a/four", "surface": "anthropic-messages", "verdict": "fail",
+             "message": "expected <y>", "evidence": {}, "reproduce": "curl -sS https://v.invalid/v1/messages"}
+    now = {**REPORT, "results": [{**r, "verdict": "fail"} for r in REPORT["results"]] + [extra],
+           "summary": {"pass": 0, "fail": 4, "warn": 0, "skip": 0, "error": 0}}
+    for was in ("skip", "error", "warn"):
+        before = {**REPORT, "results": [REPORT["results"][0], {**REPORT["results"][1], "verdict": "fail"},
+                                        {**REPORT["results"][2], "verdict": was}]}
+        report = _report(now)
+        report.baseline = baseline.compare(report, _report(before), "old.json")
+        comparison = report.baseline
+        assert [(c.id, c.was, c.now) for c in comparison.regressed] == [("openai-chat/a/one", "pass", "fail")]
+        assert [(c.id, c.was, c.now) for c in comparison.new_failures] == [
+            ("anthropic-messages/a/four", "absent", "fail"), ("openai-chat/a/three", was, "fail")]
+        assert comparison.failing and comparison.new_failures[0].reproduce.startswith("curl")
+        assert "1 regressions, 2 new failures, 0 improved" in baseline.lines(report)[0]
+        assert "NEW FAIL  v anthropic-messages/a/four: absent → fail — expected <y>" in baseline.lines(report)
+        suite = ET.fromstring(junit.render([report]).split("\n", 1)[1]).find("testsuite")
+        kinds = {c.get("name"): (c.find("failure").get("type") if c.find("failure") is not None else None)
+                 for c in suite.iter("testcase")}
+        assert kinds == {"openai-chat/a/one": "regression", "openai-chat/a/two": None,
+                         "openai-chat/a/three": "new-failure", "anthropic-messages/a/four": "new-failure"}, kinds
+        props = {p.get("name"): p.get("value") for p in suite.iter("property")}
+        assert props["regressions"] == "1" and props["new_failures"] == "2" and suite.get("failures") == "3"
+        assert "new failure `openai-chat/a/three`" in markdown.render([report])
+        again = result.parse(json.loads(result.dumps(report)))[0].baseline
+        assert again is not None and [c.id for c in again.new_failures] == [c.id for c in comparison.new_failures]
+
+
+def test_compare_diff_uses_the_baselines_words():
+    from llmconform.report.matrix import diff
+
+    before = {**REPORT, "results": [{**REPORT["results"][0], "verdict": "pass"},
+                                    {**REPORT["results"][1], "verdict": "skip"},
+                                    {**REPORT["results"][2], "verdict": "fail"}]}
+    after = {**REPORT, "results": [{**REPORT["results"][0], "verdict": "warn"},
+                                   {**REPORT["results"][1], "verdict": "fail"},
+                                   {**REPORT["results"][2], "verdict": "pass"}]}
+    text = diff(_report(before), _report(after))
+    assert "regressed   openai-chat/a/one: pass → warn" in text
+    assert "new failure openai-chat/a/two: skip → fail" in text
+    assert "improved    openai-chat/a/three: fail → pass" in text
+    assert "3 check(s) changed: 1 regressions, 1 new failures, 1 improved, 0 other" in text
+
+
+def test_reports_say_when_the_run_was_interrupted():
+    report = _report()
+    report.interrupted = True
+    data = json.loads(result.dumps(report))
+    assert data["interrupted"] is True and result.problems(data) == []
+    assert result.parse(data)[0].interrupted
+    assert "**Interrupted**" in markdown.render([report]) and "<strong>Interrupted</strong>" in html.render([report])
+    assert "name=\"interrupted\" value=\"true\"" in junit.render([report])
+    assert json.loads(result.dumps(_report()))["interrupted"] is False
+
+
+def test_compare_keeps_two_runs_alike_to_the_minute_apart(tmp_path, capsys):
+    """Two shards (or two quick runs) of one vendor, same mode and start time: two columns, each named
+    by its file; one run read from its own file and from a combined one stays one column."""
+    from llmconform.cli import main
+
+    first = {**REPORT, "run_id": "aaaa"}
+    second = {**REPORT, "run_id": "bbbb", "results": [{**r, "verdict": "pass"} for r in REPORT["results"]],
+              "summary": {"pass": 3, "fail": 0, "warn": 0, "skip": 0, "error": 0}}
+    older = {k: v for k, v in REPORT.items() if k != "run_id"}  # written before run ids: told apart by its rows
+    older["results"] = [{**r, "verdict": "skip"} for r in REPORT["results"]]
+    older["summary"] = {"pass": 0, "fail": 0, "warn": 0, "skip": 3, "error": 0}
+    paths = []
+    for name, data in (("shard1.json", first), ("shard2.json", second), ("old.json", older)):
+        (tmp_path / name).write_text(json.dumps(data))
+        paths.append(str(tmp_path / name))
+    combined = {"tool": "llmconform", "schema_version": 1, "version": "0", "kind": "combined",
+                "started_at": REPORT["started_at"], "duration_s": 1.0, "summary": first["summary"],
+                "reports": [first, {**first, "vendor": "w", "run_id": "cccc"}]}
+    (tmp_path / "combined.json").write_text(json.dumps(combined))
+    page = tmp_path / "m.html"
+    assert main(["compare", *paths, str(tmp_path / "combined.json"), "--md", str(tmp_path / "m.md"),
+                 "--html", str(page)]) == 0
+    out = capsys.readouterr().out
+    heads = [line for line in out.splitlines() if line.startswith("[") and " · " in line]
+    assert heads == ["[1] v · replay · 2026-01-01 00:00 · shard1.json", "[2] v · replay · 2026-01-01 00:00 · "
+                     "shard2.json", "[3] v · replay · 2026-01-01 00:00 · old.json", "[4] w · replay · 2026-01-01 00:00"
+                     ], heads
+    assert "| v (replay, 2026-01-01 00:00 · shard2.json) |" in (tmp_path / "m.md").read_text().splitlines()[2]
+    assert page.read_text().count("<th class='run'>") == 4
+
+
 def test_redaction_is_by_whole_token_never_by_substring_of_ordinary_text():
     """The key `upstream` (a local server's) must not turn every model name into <redacted>; a
     real key is masked as a whole token wherever it is echoed."""

@@ -349,7 +349,12 @@ def gemini(f: FakeRequest) -> Reply:
             return Reply.json({"detail": "Not Found"}, 404)
         if not model:
             listed = [] if f.has("gemini.models-hidden") else [_models(MODEL, f)]
-            return Reply.json({"models": [*listed, _models("fake-embedding-001", f)]})
+            every = [*listed, _models("fake-embedding-001", f)]
+            if f.has("gemini.models-paged"):  # one model a page, the next named by nextPageToken
+                start = int(parse_qs(urlsplit(f.path).query).get("pageToken", ["0"])[0])
+                return Reply.json({"models": every[start:start + 1],
+                                   **({"nextPageToken": str(start + 1)} if start + 1 < len(every) else {})})
+            return Reply.json({"models": every})
         if model != MODEL:
             return _error(404, f"models/{model} is not found for API version v1beta", f)
         return Reply.json(_models(model, f))

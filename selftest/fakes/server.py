@@ -197,6 +197,7 @@ class FakeProvider:
                 request = FakeRequest(self.command, self.path, {k.lower(): v for k, v in self.headers.items()},
                                       raw, provider.faults)
                 provider._count(request)
+                arrival = provider.arrivals
                 # "server.4-slots": a small server that handles four requests at a time, the rest queue.
                 slots = provider._slots if request.has("server.4-slots") else contextlib.nullcontext()
                 with slots:
@@ -207,6 +208,8 @@ class FakeProvider:
                             404))
                     if request.has("server.no-answer") and request.method == "POST":
                         time.sleep(5)  # longer than the self-test's read limit: no status, no byte
+                    if request.method == "POST" and arrival > stall_after(request.faults):
+                        time.sleep(30)  # a server gone slow mid-run: what a user interrupts
                     if request.has("server.first-token-300ms"):
                         reply = _first_token_after(reply, 0.3)
                     self._write(reply)
@@ -250,6 +253,12 @@ class FakeProvider:
                     self.close_connection = True
 
         return Handler
+
+
+def stall_after(faults: frozenset[str]) -> float:
+    """`server.stall-after-N`: the first N requests are answered at once, later POSTs only after 30 s."""
+    found = [int(x.rsplit("-", 1)[1]) for x in faults if x.startswith("server.stall-after-")]
+    return min(found) if found else float("inf")
 
 
 def _first_token_after(reply: Reply, delay: float) -> Reply:

@@ -1,4 +1,4 @@
-"""The command line: `llmconform run | compare | vendors | checks | spec diff | --version`.
+"""The command line: `llmconform run | sweep | compare | vendors | checks | spec diff | --version`.
 
 `run` parses its own options, settles everything the user could have got wrong (profile, key
 variable, cassettes, baseline, selection, the provider's answer to one probe) before the checks,
@@ -19,7 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
-from llmconform import __version__
+from llmconform import __version__, interrupt
 from llmconform.paths import PACKAGE, bundled_vendors, cassettes_dir, root, suite_dir
 from llmconform.profile import (
     SURFACES,
@@ -32,8 +32,9 @@ from llmconform.profile import (
 from llmconform.settings import RunSettings
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
-EPILOG = """exit codes: 0 no FAIL (or no regression against --baseline) · 1 a FAIL or regression ·
-2 usage or configuration error, with one line saying what to fix, before any request is spent.
+EPILOG = """exit codes: 0 no FAIL (against --baseline: no regression and no new failure) · 1 a FAIL (a
+regression or a new failure) · 2 usage or configuration error, with one line saying what to fix,
+before any request is spent · 130 interrupted (SIGINT/SIGTERM; the reports say "interrupted": true).
 Without --api-key-env or a profile's auth, OPENAI_API_KEY / ANTHROPIC_API_KEY are used for their
 surfaces; without --base-url or --profile, OPENAI_BASE_URL / ANTHROPIC_BASE_URL name the provider."""
 
@@ -85,7 +86,8 @@ def run_parser() -> argparse.ArgumentParser:
                          help="<vendor>.{json,md,html,xml} for every provider (and combined.* for several)")
     reports.add_argument("--baseline", metavar="FILE|DIR",
                          help="an earlier report, or a folder of them (one per vendor, as --report-dir writes): "
-                              "exit 1 only for regressions (a pass that now fails, warns, errors or is skipped)")
+                              "exit 1 for a regression (a pass that now fails, warns, errors or is skipped) or a new "
+                              "failure (a FAIL on a check that did not fail there)")
     budget = parser.add_argument_group("budget")
     budget.add_argument("--budget-requests", type=int, metavar="N", help="cap on requests (overrides the profile)")
     budget.add_argument("--budget-tokens", type=int, metavar="N", help="cap on output tokens (overrides the profile)")
@@ -257,6 +259,17 @@ def pytest_args(settings: RunSettings) -> list[str]:
 
 
 def run(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    """`llmconform run`; SIGINT/SIGTERM stop it at once, with exit 130 (see interrupt)."""
+    stderr = stderr or sys.stderr
+    with interrupt.handled():
+        try:
+            return _run(argv, stdout, stderr)
+        except KeyboardInterrupt:  # before the checks began, or a second Ctrl-C while reports were written
+            print("llmconform: interrupted before the run could report (nothing more is sent)", file=stderr)
+            return interrupt.EXIT_INTERRUPTED
+
+
+def _run(argv: list[str], stdout: TextIO | None, stderr: TextIO | None) -> int:
     import pytest
 
     from llmconform.console import Console
@@ -284,6 +297,15 @@ def run(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = N
     plugin = Plugin(settings, targets, console, baselines)
     with _no_autoload(), contextlib.redirect_stdout(io.StringIO()) as swallowed:
         code = pytest.main(pytest_args(settings), plugins=[plugin])
+    if plugin.interrupted:
+        written = report_paths(settings, [r.vendor for r in plugin.results])
+        console.summary(plugin.results, plugin.regressions, written)
+        if settings.report_json == "-":
+            from llmconform.report import document
+            from llmconform.result import dumps
+
+            stdout.write(dumps(document(plugin.results)))
+        return interrupt.EXIT_INTERRUPTED
     if plugin.collect_errors:
         for line in plugin.collect_errors:
             print(f"llmconform: suite error collecting {line}", file=stderr)
@@ -345,7 +367,7 @@ def compare(argv: list[str]) -> int:
         print(f"llmconform compare: {exc}", file=sys.stderr)
         return EXIT_USAGE
     runs: list[tuple[Report, str]] = []
-    seen: set[tuple[str, str, str, str]] = set()
+    seen: set[tuple[str, ...]] = set()
     path = ""
     try:
         if args.diff:
@@ -367,6 +389,11 @@ def compare(argv: list[str]) -> int:
               file=sys.stderr)
         return EXIT_USAGE
     reports = [report for report, _ in runs]
+    labels = [report.label for report in reports]
+    names = [Path(source).name for _, source in runs]
+    for report, source in runs:  # two runs alike to the minute (shards, quick reruns): their files tell them apart
+        if labels.count(report.label) > 1:
+            report.column = Path(source).name if names.count(Path(source).name) == 1 else source
 
     def href(source: str, page: str) -> str | None:
         # Each column links to the HTML report written beside its JSON (what --report-dir writes).
@@ -445,14 +472,18 @@ def sweep(argv: list[str]) -> int:
 COMMANDS = {"run": run, "compare": compare, "sweep": sweep, "vendors": vendors, "checks": checks,
             "spec": spec_command}
 USAGE = f"""usage: llmconform run (--profile NAME|FILE ... | --base-url URL --model M) [options] [-- PYTEST_ARGS]
-       llmconform compare REPORT.json ... [--md F] [--html F]
+       llmconform sweep (--profile NAME|FILE | --base-url URL) [--models listed|catalogue|all|a,b]
+                        [--plan] [--record|--replay] [options]   one cheap probe per model
+       llmconform compare REPORT.json ... [--md F] [--html F] | --diff OLD.json NEW.json
        llmconform vendors       the bundled vendor profiles
        llmconform checks [-v]   every check id (with its level, rule and source)
        llmconform spec diff OFFICIAL_FILE [--surface S] [--json]
                                 what a newer official OpenAPI definition changed, and the checks reading it
        llmconform --version
 
-`llmconform run --help` lists run's options. {EPILOG}"""
+`llmconform run --help` and `llmconform sweep --help` list their options.
+
+{EPILOG}"""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -480,6 +511,8 @@ def entry() -> None:
         sys.stderr.flush()
     except BrokenPipeError:  # `llmconform ... | head`: the reader left, which is no error of ours
         code = EXIT_OK
+    except KeyboardInterrupt:  # Ctrl-C outside a run's own handling (compare, checks): no traceback
+        code = interrupt.EXIT_INTERRUPTED
     os._exit(code)
 
 

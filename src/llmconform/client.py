@@ -3,17 +3,20 @@ timings, recording and replay."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import email.utils
+import socket
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
-from llmconform import __version__, spec
+from llmconform import __version__, interrupt, spec
 from llmconform.exchange import NOT_RECORDED, WRONG_KEY, Exchange, Request, Timings
 from llmconform.profile import Profile
 from llmconform.redact import MASK, Redactor
@@ -105,6 +108,19 @@ class Client:
         self._in_flight = threading.BoundedSemaphore(max(concurrency, 1))
         self._transport = transport
         self._http = self._client(keepalive=4)
+        # Every socket this client opened, so that an interrupt cuts the requests in flight at once.
+        self._sockets: weakref.WeakSet[socket.socket] = weakref.WeakSet()
+        # Re-entrant: the signal handler calls cancel() in the main thread, which may hold it already.
+        self._sockets_lock = threading.RLock()
+        interrupt.on_stop(self.cancel)
+
+    def cancel(self) -> None:
+        """Cut every connection (a request in flight ends with no answer); nothing more is sent."""
+        with self._sockets_lock:
+            sockets = list(self._sockets)
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
 
     def _client(self, *, keepalive: int) -> httpx.Client:
         return httpx.Client(
@@ -174,6 +190,9 @@ class Client:
     def _exchange(self, exchange: Exchange, url: httpx.URL, headers: dict[str, str]) -> None:
         request = exchange.request
         for attempt in range(self.limits.retries + 1):
+            if interrupt.STOP.is_set():
+                exchange.problem, exchange.problem_detail = "interrupted", "the run was interrupted"
+                return
             if not self.budget.take_request():
                 if exchange.status == 429:
                     exchange.problem, exchange.problem_detail = "rate-limited", "budget spent while retrying"
@@ -186,6 +205,9 @@ class Client:
             fresh: dict[str, bool] = {}
             with self._in_flight:
                 wait = self._attempt(exchange, url, headers, fresh)
+            if interrupt.STOP.is_set():  # cut by the interrupt: not a reset to send again
+                exchange.problem, exchange.problem_detail = "interrupted", "the run was interrupted"
+                return
             if wait is None and self._reused_and_reset(exchange, fresh):
                 # The server had closed a kept-alive connection (after a 500, without saying so):
                 # this request never reached it. Once more on a new connection, within the budget,
@@ -202,7 +224,7 @@ class Client:
                 break
             if attempt == self.limits.retries:
                 break
-            time.sleep(wait)
+            interrupt.STOP.wait(wait)
         if exchange.status == 429 and exchange.problem is None:
             exchange.problem = "rate-limited"
             exchange.problem_detail = f"429 after {exchange.attempts} attempt(s)"
@@ -225,6 +247,14 @@ class Client:
         def trace(event: str, info: Any) -> None:
             if event.startswith("connection.connect_tcp.complete"):
                 fresh["connected"] = True
+                stream = info.get("return_value")
+                sock = stream.get_extra_info("socket") if stream is not None else None
+                if isinstance(sock, socket.socket):
+                    with self._sockets_lock:
+                        self._sockets.add(sock)
+                    if interrupt.STOP.is_set():  # connected just as the run was stopped: nothing goes out
+                        with contextlib.suppress(OSError):
+                            sock.shutdown(socket.SHUT_RDWR)
         exchange.problem, exchange.problem_detail = None, ""
         start = time.monotonic()
         deadline = start + self.limits.total_s
@@ -249,6 +279,9 @@ class Client:
                 if exchange.is_event_stream:
                     parser = StreamParser()
                 for chunk in resp.iter_bytes():
+                    if interrupt.STOP.is_set():
+                        exchange.problem, exchange.problem_detail = "interrupted", "the run was interrupted"
+                        break
                     now = elapsed_ms()
                     if exchange.timings.first_byte_ms is None:
                         exchange.timings.first_byte_ms = now

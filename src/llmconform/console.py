@@ -130,5 +130,11 @@ class Console:
             if self.verbosity >= 0:
                 self.line(f"reports: {path}")
         checks = sum(total.values())
-        self.line(f"llmconform: {checks} checks — " + ", ".join(f"{total.get(v, 0)} {v}" for v in VERDICTS)
-                  + f" ({time.monotonic() - self.started:.1f} s)")
+        compared = [r.baseline for r in reports if r.baseline is not None]
+        against = (f"; against the baseline: {sum(len(c.regressed) for c in compared)} regressions, "
+                   f"{sum(len(c.new_failures) for c in compared)} new failures" if compared else "")
+        stopped = any(r.interrupted for r in reports)
+        self.line(f"llmconform: {'INTERRUPTED, ' if stopped else ''}{checks} checks"
+                  + (" decided before the stop" if stopped else "") + " — "
+                  + ", ".join(f"{total.get(v, 0)} {v}" for v in VERDICTS)
+                  + against + f" ({time.monotonic() - self.started:.1f} s)")

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from llmconform import interrupt
 from llmconform.checkid import binding_of, binding_problems, check_id, rule_of
 from llmconform.console import Console
 from llmconform.fixtures import TARGET_FIXTURE, probes_of
@@ -53,6 +54,7 @@ class Plugin:
         self.regressions: list[str] = []
         self.collect_errors: list[str] = []
         self.exit_code = 0
+        self.interrupted = False
         self.owners = Owners()
 
     # -- collection -------------------------------------------------------------------------
@@ -137,24 +139,27 @@ class Plugin:
         self.console.row(target.name, row.id, row.verdict, row.message)
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        # Ctrl-C or SIGTERM: what was decided is reported as such, nothing in flight is waited for.
+        self.interrupted = exitstatus == pytest.ExitCode.INTERRUPTED or interrupt.STOP.is_set()
         for target in self.targets:
-            target.close()
+            target.close(interrupted=self.interrupted)
         if self.collect_errors:
             return  # no report of a suite that could not be collected
         failed = False
         rules = {}
-        for item in session.items:
+        for item in getattr(session, "items", []):  # none when interrupted during collection
             ident, binding = check_id(item), binding_of(item)
             if ident:
                 rules[ident[1]] = (rule_of(item), binding.level if binding else "", binding.source if binding else "")
         for target in self.targets:
             merge_root_causes(self.rows[target.name])
             report = build_report(target, self.rows[target.name], started=self.started, rules=rules)
+            report.interrupted = self.interrupted
             baseline = self.baselines.get(target.name)
             if baseline is not None:
                 report.baseline = compare_baseline(report, baseline, self.settings.baseline or "")
                 self.regressions += baseline_lines(report)
-                failed |= bool(report.baseline.regressed)
+                failed |= report.baseline.failing
             else:
                 failed |= report.summary["fail"] > 0
             self.results.append(report)
@@ -162,7 +167,7 @@ class Plugin:
         self.written = write_reports(self.results, json_path=settings.report_json, md_path=settings.report_md,
                                      html_path=settings.report_html, junit_path=settings.junit,
                                      directory=settings.report_dir)
-        self.exit_code = 1 if failed else 0
+        self.exit_code = interrupt.EXIT_INTERRUPTED if self.interrupted else 1 if failed else 0
 
     def pytest_unconfigure(self, config: pytest.Config) -> None:
         for target in self.targets:

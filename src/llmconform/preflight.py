@@ -25,12 +25,12 @@ def first_probe(target: Target) -> tuple[str, str]:
     return surface, "list" if "list" in target.surface(surface).builders else "basic"
 
 
-def _looks_like_html(exchange: Exchange) -> bool:
+def looks_like_html(exchange: Exchange) -> bool:
     head = exchange.body.lstrip()[:64].lower()
     return exchange.content_type == "text/html" or head.startswith((b"<!doctype html", b"<html"))
 
 
-def _without_api_suffix(base_url: str) -> str | None:
+def without_api_suffix(base_url: str) -> str | None:
     for suffix in _API_SUFFIXES:
         if base_url.rstrip("/").endswith(suffix):
             return base_url.rstrip("/")[: -len(suffix)]
@@ -43,12 +43,38 @@ def _model_list(target: Target, surface: str) -> Exchange:
     return target.send(Request(surface=surface, probe="preflight-models", method="GET", path=path))
 
 
-def _refused(exchange: Exchange) -> bool:
+def refused(exchange: Exchange) -> bool:
     """A key refused: 401/403, or Google's 400 whose reason is API_KEY_INVALID (how the Gemini API
     answers a wrong key)."""
     if exchange.status in (401, 403):
         return True
     return exchange.status == 400 and (b"API_KEY_INVALID" in exchange.body or b"API key not valid" in exchange.body)
+
+
+def _key_refused(target: Target, surface: str, exchange: Exchange) -> None:
+    """ProfileError when the surface's key is refused twice, on two routes: the key, not one
+    endpoint's bug."""
+    if not (refused(exchange) and refused(_model_list(target, surface))):
+        return
+    where = f"{exchange.request.method} {exchange.url}"
+    variable = target.profile.key_env_for(surface)
+    if variable:
+        raise ProfileError(f"the key in ${variable} was refused ({exchange.status} on {where}): check the key, "
+                           f"and that it is meant for {target.profile.base_url}")
+    raise ProfileError(f"{target.profile.base_url} wants a key ({exchange.status} on {where}): pass --api-key-env "
+                       "VAR naming the variable that holds it (or set auth.env in the profile)")
+
+
+def _other_surfaces(target: Target) -> None:
+    """Every other surface's key too (a profile may hold one per surface, each may be wrong): its
+    basic probe, which its checks read anyway, so nothing is spent twice."""
+    first = next(iter(target.profile.surfaces))
+    for surface in list(target.profile.surfaces)[1:]:
+        if target.profile.key_env_for(surface) == target.profile.key_env_for(first) and \
+                target.profile.auth_style_for(surface) == target.profile.auth_style_for(first):
+            continue  # the same key sent the same way: the first surface's answer holds for it
+        probe = "list" if "list" in target.surface(surface).builders else "basic"
+        _key_refused(target, surface, target.probe(surface, probe))
 
 
 def check(target: Target) -> Finding:
@@ -57,23 +83,16 @@ def check(target: Target) -> Finding:
     surface, probe = first_probe(target)
     exchange = target.probe(surface, probe)
     status = exchange.status
-    where = f"{exchange.request.method} {exchange.url}"
-    if _refused(exchange) and _refused(_model_list(target, surface)):
-        # Refused twice, on two routes: the key, not one endpoint's bug.
-        variable = target.profile.key_env_for(surface)
-        if variable:
-            raise ProfileError(f"the key in ${variable} was refused ({status} on {where}): check the key, "
-                               f"and that it is meant for {target.profile.base_url}")
-        raise ProfileError(f"{target.profile.base_url} wants a key ({status} on {where}): pass --api-key-env VAR "
-                           "naming the variable that holds it (or set auth.env in the profile)")
+    _key_refused(target, surface, exchange)
     if status == 404:
-        stripped = _without_api_suffix(target.profile.base_url)
+        stripped = without_api_suffix(target.profile.base_url)
         if stripped:
             return Finding(exchange, stripped_base_url=stripped)
-    if status is not None and _looks_like_html(exchange):
+    if status is not None and looks_like_html(exchange):
         models = _model_list(target, surface)
-        if models.status is None or _looks_like_html(models):
+        if models.status is None or looks_like_html(models):
             raise ProfileError(f"{target.profile.base_url} answers web pages, not an API (status {status}, "
                                f"{exchange.content_type or 'no content type'}: {exchange.excerpt()[:80]}): "
                                "check that it is the API's base URL, the part before /v1/...")
+    _other_surfaces(target)
     return Finding(exchange)

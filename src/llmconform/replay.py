@@ -33,6 +33,8 @@ from llmconform.exchange import Exchange, Request
 from llmconform.redact import SECRET_HEADERS, SECRET_QUERY_KEYS, Redactor
 
 CANONICAL_HOST = "https://provider.invalid"
+# Beside the cassettes of a recording that was interrupted half-way: a replay refuses them.
+PARTIAL_MARKER = "PARTIAL"
 # The httpx request extension carrying the suite's Request: a cassette matches on its probe's auth state.
 PROBE_EXTENSION = "llmconform.request"
 AUTH_MARKER = "x-llmconform-auth"
@@ -115,6 +117,9 @@ class CassetteStore:
     def __init__(self, folder: Path, *, record: bool, redactor: Redactor) -> None:
         self.folder = folder
         self._redactor = redactor
+        if not record and (folder / PARTIAL_MARKER).exists():
+            raise ValueError(f"the cassettes in {folder} are from a recording interrupted half-way: record them "
+                             "again with --record (or delete the folder)")
         self._lock = threading.Lock()
         self._cassette = Cassette.load(
             path=str(folder), serializer=yamlserializer, persister=_SurfaceFiles,
@@ -156,10 +161,19 @@ class CassetteStore:
         with self._lock:
             self._cassette.append(to_vcr_request(exchange.request), response)
 
-    def save(self) -> None:
+    def save(self, *, partial: bool = False) -> None:
+        """Write the recording; an interrupted one is marked partial (PARTIAL beside it), so that
+        it is never replayed as if it were complete. A complete recording removes the mark."""
         with self._lock:
             if self._cassette.dirty:
                 self._cassette._save(force=True)
+            marker = self.folder / PARTIAL_MARKER
+            if partial:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                marker.write_text("This recording was interrupted before every request was sent: replay refuses "
+                                  "it. Record again with --record.\n", encoding="utf-8")
+            else:
+                marker.unlink(missing_ok=True)
 
 
 def recorded_body(response: dict[str, Any]) -> bytes:

@@ -12,6 +12,7 @@ This is the bottom layer: it imports nothing of the suite but the verdict vocabu
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 from dataclasses import dataclass, field
 from importlib import resources
@@ -268,17 +269,33 @@ class Comparison:
     started_at: str = ""
     regressed: list[Change] = field(default_factory=list)
     improved: list[Change] = field(default_factory=list)
+    # FAILs on checks that did not fail in the baseline (skipped, undecided, warned or absent there):
+    # not regressions (nothing that passed was lost), yet nothing the baseline already knew either.
+    new_failures: list[Change] = field(default_factory=list)
+
+    @property
+    def failing(self) -> bool:
+        """What makes the run exit 1 against its baseline: a regression or a new failure."""
+        return bool(self.regressed or self.new_failures)
+
+    def counts(self) -> str:
+        """The comparison in the words every output uses."""
+        return (f"{len(self.regressed)} regressions, {len(self.new_failures)} new failures, "
+                f"{len(self.improved)} improved")
 
     def to_json(self) -> dict[str, Any]:
         return {"path": self.path, "vendor": self.vendor, "mode": self.mode, "started_at": self.started_at,
-                "regressed": [c.to_json() for c in self.regressed], "improved": [c.to_json() for c in self.improved]}
+                "regressed": [c.to_json() for c in self.regressed],
+                "new_failures": [c.to_json() for c in self.new_failures],
+                "improved": [c.to_json() for c in self.improved]}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Comparison:
         return cls(path=data["path"], vendor=data["vendor"], mode=data.get("mode") or "",
                    started_at=data.get("started_at") or "",
                    regressed=[Change.from_json(c) for c in data.get("regressed") or []],
-                   improved=[Change.from_json(c) for c in data.get("improved") or []])
+                   improved=[Change.from_json(c) for c in data.get("improved") or []],
+                   new_failures=[Change.from_json(c) for c in data.get("new_failures") or []])
 
 
 # -- one vendor's report ----------------------------------------------------------------------
@@ -313,20 +330,35 @@ class Report:
     root_causes: list[dict[str, Any]] = field(default_factory=list)
     version: str = __version__
     tool: str = "llmconform"
+    # Stopped by SIGINT/SIGTERM before every check ran: the rows are those decided by then.
+    interrupted: bool = False
+    # Tells one run from another that shares vendor, mode and start time (two shards, two quick runs).
+    run_id: str = ""
+    # Shown beside the start time where two columns would otherwise read alike (set by `compare`, not saved).
+    column: str = ""
 
     @property
     def summary(self) -> dict[str, int]:
         return summary_of(self.results)
 
     @property
-    def label(self) -> str:
-        """What tells this run from another of the same vendor: vendor, mode and start time."""
-        return f"{self.vendor} · {self.mode} · {self.started_at.replace('T', ' ')[:16]}"
+    def when(self) -> str:
+        """The start time to the minute, with what tells it apart where `compare` needed that."""
+        return self.started_at.replace("T", " ")[:16] + (f" · {self.column}" if self.column else "")
 
     @property
-    def key(self) -> tuple[str, str, str, str]:
-        """Identity of a run: the same run read from two files is one run."""
-        return (self.vendor, self.mode, self.started_at, self.base_url)
+    def label(self) -> str:
+        """What tells this run from another of the same vendor: vendor, mode and start time."""
+        return f"{self.vendor} · {self.mode} · {self.when}"
+
+    @property
+    def key(self) -> tuple[str, str, str, str, str]:
+        """Identity of a run: the same run read from two files (its own and a combined one) is one
+        run; two runs that started in the same second are two (their run ids, or for a report
+        written before run ids, their rows and duration, differ)."""
+        ident = self.run_id or hashlib.sha256(json.dumps(
+            [[r.id, r.verdict, r.message] for r in self.results] + [self.duration_s]).encode()).hexdigest()[:16]
+        return (self.vendor, self.mode, self.started_at, self.base_url, ident)
 
     def row(self, check: str) -> Row | None:
         return self.by_id().get(check)
@@ -360,6 +392,9 @@ class Report:
         if self.baseline is not None:
             data["baseline"] = self.baseline.to_json()
         data["root_causes"] = self.root_causes
+        data["interrupted"] = self.interrupted
+        if self.run_id:
+            data["run_id"] = self.run_id
         return data
 
     @classmethod
@@ -372,7 +407,8 @@ class Report:
                    fingerprints=Fingerprints.from_json(data.get("fingerprints") or {}),
                    baseline=Comparison.from_json(baseline) if isinstance(baseline, dict) else None,
                    root_causes=[c for c in data.get("root_causes") or [] if isinstance(c, dict)],
-                   version=data.get("version") or "", tool=data.get("tool") or "llmconform")
+                   version=data.get("version") or "", tool=data.get("tool") or "llmconform",
+                   interrupted=data.get("interrupted") is True, run_id=str(data.get("run_id") or ""))
 
 
 @dataclass
@@ -390,6 +426,7 @@ class Combined:
     def to_json(self) -> dict[str, Any]:
         return {"tool": "llmconform", "schema_version": SCHEMA_VERSION, "version": __version__, "kind": "combined",
                 "started_at": self.started_at, "duration_s": self.duration_s, "summary": self.summary,
+                "interrupted": any(r.interrupted for r in self.reports),
                 "reports": [r.to_json() for r in self.reports]}
 
 
@@ -482,7 +519,7 @@ def load_one(path: str | Path) -> Report:
 
 def distinct(reports: list[Report]) -> list[Report]:
     """Runs in order, each once (the same run can come from its own file and a combined one)."""
-    seen: set[tuple[str, str, str, str]] = set()
+    seen: set[tuple[str, str, str, str, str]] = set()
     out = []
     for report in reports:
         if report.key not in seen:

@@ -176,11 +176,13 @@ class Target:
 
         return run
 
-    def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
+    def close(self, *, interrupted: bool = False) -> None:
+        """Wait for the requests in flight, then save a recording. Interrupted, nothing is waited
+        for (the client has cut what was in flight) and the recording is saved marked partial."""
+        self._pool.shutdown(wait=not interrupted, cancel_futures=True)
         self.client.close()
         if self.cassettes is not None and self.mode == "record":
-            self.cassettes.save()
+            self.cassettes.save(partial=interrupted)
 
 
 def preflight(base_url: str, timeout: float = 5.0) -> None:

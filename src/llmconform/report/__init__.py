@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import statistics
 import time
+import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -133,6 +134,7 @@ def build_report(target: Target, rows: Sequence[Any], *, started: float,
         results=results,
         metrics=Metrics.from_json(metrics(target)),
         fingerprints=Fingerprints.from_json(fingerprints(target.exchanges)),
+        run_id=uuid.uuid4().hex[:16],
     )
     report.root_causes = root_causes([r.to_json() for r in results])
     # Every text that leaves the process passes the redactor, the fingerprints' headers included.

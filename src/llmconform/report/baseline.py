@@ -2,9 +2,13 @@
 
 A regression is any check that passed in the baseline and does not now: it fails, warns, errors,
 or is skipped (coverage lost: cassettes gone, budget spent, a feature dropped from the profile), or
-is no longer reported on a surface the run still checks. Baselines are matched to the run's
-vendors by name, and read and checked at configure time, before any request: a missing,
-unreadable or foreign baseline is a configuration error (exit 2), never a silent pass.
+is no longer reported on a surface the run still checks. A new failure is a FAIL on a check that did
+not fail in the baseline: skipped, undecided or warned there, or absent (a surface the baseline did
+not cover). Either makes the run exit 1; only a FAIL the baseline already had is known.
+
+Baselines are matched to the run's vendors by name, and read and checked at configure time, before
+any request: a missing, unreadable or foreign baseline is a configuration error (exit 2), never a
+silent pass.
 """
 
 from __future__ import annotations
@@ -60,10 +64,11 @@ def load_baselines(path: str | Path, vendor_names: list[str]) -> dict[str, Repor
 
 
 def compare(report: Report, baseline: Report, path: str | Path = "") -> Comparison:
-    """What regressed (passed in the baseline, does not now) and what improved (passes now, did not)."""
+    """What regressed (passed in the baseline, does not now), what newly fails (a FAIL where the
+    baseline had no FAIL and no pass) and what improved (passes now, did not)."""
     before, now = baseline.by_id(), report.by_id()
     checked = set(report.surfaces())
-    regressed, improved = [], []
+    regressed, improved, new_failures = [], [], []
     for ident, old in sorted(before.items()):
         new = now.get(ident)
         if old.verdict != "pass":
@@ -79,8 +84,11 @@ def compare(report: Report, baseline: Report, path: str | Path = "") -> Comparis
         old_row = before.get(ident)
         if new.verdict == "pass" and old_row is not None and old_row.verdict != "pass":
             improved.append(Change(ident, old_row.verdict, "pass"))
+        was = old_row.verdict if old_row is not None else "absent"
+        if new.verdict == "fail" and was not in ("pass", "fail"):
+            new_failures.append(Change(ident, was, "fail", new.message, new.expected, new.received, new.reproduce))
     return Comparison(path=str(path), vendor=baseline.vendor, mode=baseline.mode, started_at=baseline.started_at,
-                      regressed=regressed, improved=improved)
+                      regressed=regressed, improved=improved, new_failures=new_failures)
 
 
 def lines(report: Report) -> list[str]:
@@ -89,11 +97,12 @@ def lines(report: Report) -> list[str]:
     if comparison is None:
         return []
     out = [f"against baseline {comparison.path} ({comparison.vendor}, {comparison.mode}, {comparison.started_at}): "
-           f"{len(comparison.regressed)} regressed, {len(comparison.improved)} improved"]
-    for change in comparison.regressed:
-        out.append(f"REGRESSED {report.vendor} {change.id}: {change.was} → {change.now}"
-                   + (f" — {change.message[:200]}" if change.message else ""))
-        if change.reproduce:
-            out.append(f"          {change.reproduce[:300]}")
+           f"{comparison.counts()}"]
+    for label, changes in (("REGRESSED", comparison.regressed), ("NEW FAIL ", comparison.new_failures)):
+        for change in changes:
+            out.append(f"{label} {report.vendor} {change.id}: {change.was} → {change.now}"
+                       + (f" — {change.message[:200]}" if change.message else ""))
+            if change.reproduce:
+                out.append(f"          {change.reproduce[:300]}")
     out += [f"IMPROVED  {report.vendor} {change.id}: {change.was} → {change.now}" for change in comparison.improved]
     return out

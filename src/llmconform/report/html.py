@@ -211,7 +211,7 @@ def overview(reports: list[Report], hrefs: list[str | None]) -> str:
     for report, href in zip(reports, hrefs, strict=True):
         name = f"<a href='{_e(href)}'>{_e(report.vendor)}</a>" if href else _e(report.vendor)
         heads.append(f"<th class='run'>{name}<br><span class='muted'>{_e(report.mode)} · "
-                     f"{_e(report.started_at.replace('T', ' ')[:16])}</span></th>")
+                     f"{_e(report.when)}</span></th>")
     out = ["<table class='overview'><tr><th></th>" + "".join(heads) + "</tr>"]
     for verdict in ("fail", "warn", "error", "pass", "skip"):
         counts = "".join(f"<td class='n {verdict if r.summary[verdict] else 'zero'}' data-verdict='{verdict}'>"
@@ -328,7 +328,7 @@ def matrix_table(reports: list[Report], rules: dict[str, str], cell_href: Callab
                  only: Callable[[list[Row | None]], bool] | None = None, table_class: str = "check") -> str:
     """Checks x runs; each cell links to that run's row for the check."""
     heads = "".join(f"<th>{_e(r.vendor)}<br><span class='muted'>{_e(r.mode)} · "
-                    f"{_e(r.started_at.replace('T', ' ')[:16])}</span></th>" for r in reports)
+                    f"{_e(r.when)}</span></th>" for r in reports)
     out = [f"<table class='matrix'><tr><th>check</th>{heads}</tr>"]
     by_run = [r.by_id() for r in reports]
     ids = sorted({ident for rows in by_run for ident in rows})
@@ -366,13 +366,15 @@ def _baseline(report: Report) -> str:
     comparison = report.baseline
     if comparison is None:
         return ""
-    items = [f"<li class='fail'>regressed <code>{_e(c.id)}</code>: {_e(c.was)} → {_e(c.now)}"
-             + (f" — {_e(_cut(c.message, 300))}" if c.message else "") + "</li>" for c in comparison.regressed]
+    items = [f"<li class='fail'>{label} <code>{_e(c.id)}</code>: {_e(c.was)} → {_e(c.now)}"
+             + (f" — {_e(_cut(c.message, 300))}" if c.message else "") + "</li>"
+             for label, changes in (("regressed", comparison.regressed), ("new failure", comparison.new_failures))
+             for c in changes]
     items += [f"<li class='pass'>improved <code>{_e(c.id)}</code>: {_e(c.was)} → {_e(c.now)}</li>"
               for c in comparison.improved]
     return (f"<section class='baseline'><h2>{_e(report.vendor)} against the baseline</h2><p>{_e(comparison.path)} "
             f"({_e(comparison.vendor)}, {_e(comparison.mode)}, {_e(comparison.started_at)}): "
-            f"{len(comparison.regressed)} regressed, {len(comparison.improved)} improved.</p>"
+            f"{_e(comparison.counts())}.</p>"
             f"<ul>{''.join(items)}</ul></section>")
 
 
@@ -399,7 +401,11 @@ def render(reports: list[Report]) -> str:
         subtitle = ", ".join(f"{r.vendor} ({r.base_url})" for r in reports)
     hrefs: list[str | None] = [f"#run:{slug(r.vendor)}" for r in reports] if len(reports) > 1 else [None]
     surfaces = sorted({r.surface for report in reports for r in report.results})
-    out = [_head(title), f"<header><h1>{_e(title)}</h1><p class='muted'>{_e(subtitle)}</p></header>",
+    stopped = [r.vendor for r in reports if r.interrupted]
+    banner = (f"<p class='fail'><strong>Interrupted</strong> (SIGINT/SIGTERM): the run of {_e(', '.join(stopped))} "
+              "was stopped before every check ran; only the checks decided by then are reported.</p>"
+              if stopped else "")
+    out = [_head(title), f"<header><h1>{_e(title)}</h1><p class='muted'>{_e(subtitle)}</p>{banner}</header>",
            strip(reports[0]) if len(reports) == 1 else overview(reports, hrefs),
            f"<p class='muted legend'>{LEGEND}</p>", findings(reports, rules)]
     out += [_baseline(r) for r in reports]

@@ -75,8 +75,13 @@ def finding(row: Row) -> list[str]:
     return lines
 
 
+INTERRUPTED = ("**Interrupted** (SIGINT/SIGTERM): the run was stopped before every check ran; only the checks "
+               "decided by then are reported.")
+
+
 def render(reports: list[Report]) -> str:
-    lines = [f"# {_title(reports)}", "", *_overview(reports), ""]
+    stopped = [f"{INTERRUPTED}{f' ({r.vendor})' if len(reports) > 1 else ''}" for r in reports if r.interrupted]
+    lines = [f"# {_title(reports)}", "", *(stopped and [*stopped, ""]), *_overview(reports), ""]
     for report in reports:
         prefix = f" — {report.vendor}" if len(reports) > 1 else ""
         findings = report.findings()
@@ -89,10 +94,10 @@ def render(reports: list[Report]) -> str:
             comparison = report.baseline
             lines += [f"## Against the baseline{prefix}", "",
                       f"{comparison.path} ({comparison.vendor}, {comparison.mode}, {comparison.started_at}): "
-                      f"{len(comparison.regressed)} regressed, {len(comparison.improved)} improved.", ""]
-            for change in comparison.regressed:
-                lines.append(f"- regressed `{change.id}`: {change.was} → {change.now}"
-                             + (f" — {_cell(change.message)}" if change.message else ""))
+                      f"{comparison.counts()}.", ""]
+            for label, changes in (("regressed", comparison.regressed), ("new failure", comparison.new_failures)):
+                lines += [f"- {label} `{change.id}`: {change.was} → {change.now}"
+                          + (f" — {_cell(change.message)}" if change.message else "") for change in changes]
             lines += [f"- improved `{change.id}`: {change.was} → {change.now}" for change in comparison.improved]
             lines.append("")
         lines += [f"## All checks{prefix}", "", "| check | verdict | message | level | source |",

@@ -4,7 +4,7 @@ alone, so two runs of one vendor (this week and last, live and replay) are two c
 from __future__ import annotations
 
 from llmconform.report import html as html_page
-from llmconform.result import FINDINGS, Report, ReportError
+from llmconform.result import Report, ReportError
 from llmconform.verdict import VERDICTS
 
 SHORT = {"pass": "pass", "fail": "FAIL", "warn": "warn", "skip": "-", "error": "err"}
@@ -26,7 +26,7 @@ def _cell(report: Report, check: str) -> str:
 
 
 def markdown(reports: list[Report]) -> str:
-    heads = [f"{r.vendor} ({r.mode}, {r.started_at.replace('T', ' ')[:16]})" for r in reports]
+    heads = [f"{r.vendor} ({r.mode}, {r.when})" for r in reports]
     lines = ["# llmconform — vendor x check matrix", "", "| | " + " | ".join(heads) + " |",
              "|---|" + "---|" * len(reports)]
     lines += [f"| {v} | " + " | ".join(str(r.summary[v]) for r in reports) + " |" for v in ("fail", "warn", "error")]
@@ -71,30 +71,35 @@ def html(reports: list[Report], hrefs: list[str | None] | None = None) -> str:
 
 
 def diff(old: Report, new: Report) -> str:
-    """What changed between two runs of one vendor: every check whose verdict differs."""
+    """What changed between two runs of one vendor: every check whose verdict differs, in the words
+    `--baseline` uses (a regression: a pass that became anything else; a new failure: a FAIL where
+    the old run had neither a FAIL nor a pass; improved: a pass that was not one)."""
     if old.vendor != new.vendor:
         raise ReportError(f"--diff compares two runs of one vendor, not {old.vendor} and {new.vendor}")
     before, after = old.by_id(), new.by_id()
     lines = [f"{old.label}  →  {new.label}"]
-    changed = 0
     order = {v: i for i, v in enumerate(("fail", "error", "warn", "skip", "pass", "absent"))}
+    kinds = {"regressed": 0, "new failure": 0, "improved": 0, "changed": 0}
     entries = []
     for ident in sorted(set(before) | set(after)):
         was = before[ident].verdict if ident in before else "absent"
         now = after[ident].verdict if ident in after else "absent"
         if was == now:
             continue
-        changed += 1
-        if was == "pass" or (now in FINDINGS and was not in FINDINGS):
-            kind = "worse"
-        elif now == "pass" or (was in FINDINGS and now not in (*FINDINGS, "absent")):
-            kind = "better"
+        if was == "pass":
+            kind = "regressed"
+        elif now == "fail" and was != "fail":
+            kind = "new failure"
+        elif now == "pass":
+            kind = "improved"
         else:
-            kind = "other"
+            kind = "changed"
+        kinds[kind] += 1
         message = after[ident].message if ident in after else ""
-        entries.append((order.get(now, 9), ident, f"{kind:6} {ident}: {was} → {now}"
+        entries.append((order.get(now, 9), ident, f"{kind:11} {ident}: {was} → {now}"
                         + (f" — {message[:160]}" if message and now != "pass" else "")))
     lines += [entry for _, _, entry in sorted(entries)]
-    lines.append(f"{changed} check(s) changed; " + ", ".join(
-        f"{v} {old.summary[v]} → {new.summary[v]}" for v in VERDICTS))
+    lines.append(f"{sum(kinds.values())} check(s) changed: {kinds['regressed']} regressions, "
+                 f"{kinds['new failure']} new failures, {kinds['improved']} improved, {kinds['changed']} other; "
+                 + ", ".join(f"{v} {old.summary[v]} → {new.summary[v]}" for v in VERDICTS))
     return "\n".join(lines) + "\n"

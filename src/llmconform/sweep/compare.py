@@ -69,6 +69,7 @@ def _merge_group(members: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
         **first,
         "duration_s": max(r["duration_s"] for _, r in members),
         "shard": None,
+        "interrupted": any(r.get("interrupted") is True for _, r in members),  # one shard cut short: said
         "source": {**first["source"], "listed": max((r["source"]["listed"] or 0 for _, r in members), default=0)
                    if any(r["source"]["listed"] is not None for _, r in members) else None},
         "left_out": {"count": len(left), "models": left[:50],

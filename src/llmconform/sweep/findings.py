@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from llmconform import spec
-from llmconform.exchange import PROVIDER_FAULTS
+from llmconform.exchange import NOT_RECORDED, PROVIDER_FAULTS
 from llmconform.fingerprint import PERSONAS
 from llmconform.sweep.probes import Observation
 from llmconform.sweep.sources import family
@@ -116,8 +116,8 @@ def refusal_kind(seen: Observation) -> str | None:
     if seen.ok:
         return None
     problem = exchange.problem
-    if problem == "budget":
-        return "budget"
+    if problem in ("budget", NOT_RECORDED, "interrupted"):
+        return "budget"  # not asked (budget spent, not in the replayed cassettes, interrupted): left out
     if problem in ("unreachable", "transport"):
         return "unreachable"
     if problem in ("timeout", "stalled", "never-ended"):

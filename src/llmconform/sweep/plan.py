@@ -14,8 +14,9 @@ from llmconform.sweep import sources
 if TYPE_CHECKING:
     from llmconform.sweep.sources import Listing
 
-# Surfaces a chat model can be probed on, in the order a profile's declaration picks the default.
-CHAT_SURFACES = ("openai-chat", "anthropic-messages", "openai-responses")
+# Surfaces a chat model can be probed on, in the order a profile's declaration picks the default
+# (Gemini's own API last: a profile that also speaks an OpenAI or Anthropic surface is probed there).
+CHAT_SURFACES = ("openai-chat", "anthropic-messages", "openai-responses", "gemini")
 PROBED_KINDS = {"chat", "embeddings"}
 # The re-probe that measures TTFT / tokens/s (and holds a deterministic model to its answer) streams.
 TIMED_SURFACES = frozenset(CHAT_SURFACES)
@@ -79,17 +80,24 @@ def select(profile: Profile, listing: Listing | None, source: str, names: list[s
     else:
         chosen = names
     if not chosen:
-        raise ProfileError(f"no models to sweep from {source}: the provider's list is empty")
+        raise ProfileError(f"no models to sweep from {source}: " + (
+            f"no model list could be read ({listing.problem})" if listing is not None and listing.ids is None
+            else "the provider's list is empty"))
     chat = chat_surfaces(profile, surfaces)
     listed_set = set(listed_ids) if listed_ids is not None else None
     items: list[Item] = []
     for model in chosen:
         entry = catalogue.get(model)
         kind = entry.kind if entry else sources.guess_kind(model)
+        # Gemini's list says what each model serves: one that cannot generateContent is no chat model.
+        methods = (listing.entries.get(model) or {}).get("supportedGenerationMethods") if listing else None
+        if not entry and kind == "chat" and isinstance(methods, list) and "generateContent" not in methods:
+            kind = "other"
         if kind == "chat":
             on: list[str | None] = list(entry.surfaces if entry and entry.surfaces else chat)
         elif kind == "embeddings":
-            on = ["embeddings"]
+            # /v1/embeddings is OpenAI's; a provider probed on Gemini's own API alone does not serve it.
+            on = [None] if chat == ["gemini"] else ["embeddings"]
         else:
             on = [None]
         for surface in on:
@@ -174,7 +182,8 @@ def render(profile: Profile, items: list[Item], *, source: str, list_requests: i
         parts = ["probe"] + (["timing re-probe"] if timing and item.surface in TIMED_SURFACES else [])
         if reference and item.surface in CANARY_SURFACES:
             parts.append(f"{len(CANARIES)} canaries (and as many to the reference)")
-        lines.append(f"  POST  {base}{SURFACE_MODULES[item.surface].path}  model={item.model}  "
+        lines.append(f"  POST  {base}{spec.fill_model(SURFACE_MODULES[item.surface].path, item.model)}  "
+                     f"model={item.model}  "
                      f"[{', '.join(parts)}]  <= {need.output_tokens} output tokens")
     fits = covered(probed, budget[0] - list_requests, budget[1], timing=timing, reference=reference is not None)
     bodies = sorted({i.surface for i in probed if i.surface})

@@ -8,18 +8,22 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from llmconform import spec
 from llmconform.client import Client
 from llmconform.exchange import Exchange, Request
 from llmconform.fingerprint import _ids, usage_keys
 from llmconform.report import first_token_ms
 from llmconform.sse import NOT_JSON
-from llmconform.surfaces import SURFACE_MODULES, anthropic_messages, openai_chat, openai_responses
+from llmconform.surfaces import SURFACE_MODULES, anthropic_messages, gemini, openai_chat, openai_responses
 from llmconform.sweep.plan import probe_body
 
 
 def request(surface: str, model: str, probe: str = "sweep", label: str | None = None) -> Request:
     kind = SURFACE_MODULES[surface]
-    return Request(surface=surface, probe=f"{label or probe}:{model}", method="POST", path=kind.path,
+    # Gemini names the model in the path and streams by endpoint (`:streamGenerateContent?alt=sse`),
+    # not by a body flag: its sweep probe is sent there, as the others' streamed probes.
+    path = spec.fill_model(gemini.STREAM, model) + gemini.SSE if surface == gemini.NAME else kind.path
+    return Request(surface=surface, probe=f"{label or probe}:{model}", method="POST", path=path,
                    body=probe_body(surface, probe, model), headers=kind.default_headers)
 
 
@@ -41,6 +45,8 @@ def _text(surface: str, data: Any) -> str:
         return anthropic_messages.text(data)
     if surface == "openai-responses":
         return openai_responses.output_text(data)
+    if surface == gemini.NAME:
+        return gemini.text(data)
     return ""
 
 
@@ -52,7 +58,8 @@ def _model_of(data: Any) -> str | None:
     for holder in (data, data.get("message"), data.get("response")):
         if isinstance(holder, dict) and isinstance(holder.get("model"), str) and holder["model"]:
             return str(holder["model"])
-    return None
+    version = data.get("modelVersion")  # Gemini's answers name the model that served them here
+    return version if isinstance(version, str) and version else None
 
 
 @dataclass

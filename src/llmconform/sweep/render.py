@@ -70,7 +70,7 @@ def availability(row: dict[str, Any]) -> str:
     if row["outcome"] == "not-probed":
         return f"not probed ({row['kind']})"
     if row["outcome"] == "left-out":
-        return "left out (budget)"
+        return "left out"  # the headline says why: the budget, or an interrupt
     if row["available"]:
         return "yes"
     refusal = row.get("refusal") or {}
@@ -98,13 +98,17 @@ def cells(row: dict[str, Any]) -> list[str]:
 def headline(report: dict[str, Any]) -> list[str]:
     s, m = report["summary"], report["metrics"]
     shard = f" · shard {report['shard']['index']}/{report['shard']['count']}" if report.get("shard") else ""
-    lines = [f"llmconform sweep — {report['vendor']} ({report['base_url']}){shard}",
+    replayed = " · replayed from cassettes" if report.get("recording") == "replay" else ""
+    lines = [f"llmconform sweep — {report['vendor']} ({report['base_url']}){shard}{replayed}",
              f"{s['models']} models from {report['source']['models']}: {s['available']} available, "
              f"{s['unavailable']} unavailable, {s['not_probed']} not probed, {s['left_out']} left out · "
              f"findings: {s['verdicts']['fail']} fail, {s['verdicts']['warn']} warn, {s['verdicts']['error']} error",
              f"{m['requests']} requests, {m['input_tokens']} input / {m['output_tokens']} output tokens, "
              f"{m['wall_s']} s at concurrency {m['concurrency']} · TTFT p50 {number(m['ttft_ms']['p50'])} ms, "
              f"p90 {number(m['ttft_ms']['p90'])} ms"]
+    if report.get("interrupted"):
+        lines.append("INTERRUPTED (SIGINT/SIGTERM): the sweep was stopped; only the models probed by then are "
+                     "reported")
     if report["left_out"]["count"]:
         lines.append(f"left out: {report['left_out']['count']} models ({report['left_out']['reason']})")
     if report["source"].get("list_problem"):

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from jsonschema import Draft202012Validator
 
-from llmconform import __version__
+from llmconform import __version__, interrupt
 from llmconform.sweep.findings import FINDINGS, SIMILARITY_THRESHOLD
 from llmconform.sweep.probes import observe
 from llmconform.sweep.run import TIMING_METHOD
@@ -119,8 +119,11 @@ def build(sweep: SweepRun, rows: list[dict[str, Any]], *, source: str, listing: 
                    "sequential": sweep.timing},
         "reference": ({"vendor": sweep.reference.name, "base_url": sweep.reference.profile.base_url,
                        "threshold": SIMILARITY_THRESHOLD} if sweep.reference is not None else None),
+        "interrupted": sweep.interrupted,
         "left_out": {"count": len(left), "models": left[:50],
-                     "reason": (f"the budget ({budget.max_requests} requests, {budget.max_output_tokens} "
+                     "reason": ("the sweep was interrupted (SIGINT/SIGTERM) before they were probed"
+                                if left and sweep.interrupted else
+                                f"the budget ({budget.max_requests} requests, {budget.max_output_tokens} "
                                 "output tokens) was spent" if left else None)},
         "models": rows,
         "summary": summarise(rows),
@@ -149,4 +152,6 @@ def load(path: str | Path) -> dict[str, Any]:
 
 
 def exit_code(report: dict[str, Any]) -> int:
+    if report.get("interrupted"):
+        return interrupt.EXIT_INTERRUPTED
     return 1 if report["summary"]["verdicts"]["fail"] else 0

@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from llmconform import interrupt
 from llmconform.exchange import Exchange
 from llmconform.sweep import findings as fnd
 from llmconform.sweep import plan as planning
@@ -38,6 +39,7 @@ class Outcome:
     row: dict[str, Any]
     first: Observation | None = None
     probe: str = "sweep"
+    done: bool = False  # its probe finished before any interrupt: the row stands
 
 
 @dataclass
@@ -51,6 +53,7 @@ class SweepRun:
     left_out: list[Item] = field(default_factory=list)
     started: float = field(default_factory=time.time)
     finished: float = 0.0
+    interrupted: bool = False  # SIGINT/SIGTERM stopped it: rows not finished by then are left out
 
     # -- the loop ---------------------------------------------------------------------------------
 
@@ -61,7 +64,8 @@ class SweepRun:
             if not item.probed:
                 rows[item.key].row["outcome"] = "not-probed"
         budget = self.target.client.budget
-        with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
+        pool = ThreadPoolExecutor(max_workers=self.concurrency)
+        try:
             while pending:
                 fits = planning.covered(pending, budget.max_requests - budget.requests,
                                         budget.max_output_tokens - budget.output_tokens,
@@ -78,6 +82,15 @@ class SweepRun:
                 if self.reference is not None:
                     list(pool.map(self._canaries, [o for o in answered
                                                    if o.item.surface in planning.CANARY_SURFACES]))
+        except KeyboardInterrupt:
+            # Ctrl-C / SIGTERM (interrupt.handled): the client sends nothing more and has cut what was
+            # in flight; a probe it cut is no refusal of the model, so its row is left out, untouched.
+            self.interrupted = True
+            for outcome in rows.values():
+                if outcome.item.probed and not outcome.done:
+                    outcome.row = base_row(outcome.item)
+        finally:
+            pool.shutdown(wait=not self.interrupted, cancel_futures=True)
         for item in pending:
             rows[item.key].row["outcome"] = "left-out"
         self.outcomes = list(rows.values())
@@ -90,6 +103,11 @@ class SweepRun:
     # -- pass 1: the probe ----------------------------------------------------------------------------
 
     def _probe(self, outcome: Outcome) -> None:
+        self._first_probe(outcome)
+        # Finished only if no interrupt cut it short: a cut exchange says nothing about the model.
+        outcome.done = not interrupt.STOP.is_set()
+
+    def _first_probe(self, outcome: Outcome) -> None:
         item, row = outcome.item, outcome.row
         assert item.surface is not None
         seen = observe(send(self.target.client, request(item.surface, item.model)))

@@ -1,6 +1,7 @@
 """Where a sweep's model names come from, what kind each is, and which shard sweeps it.
 
-Three sources: the provider's own list (`GET /v1/models`, in the OpenAI or the Anthropic flavour),
+Three sources: the provider's own list (`GET /v1/models`, in the OpenAI or the Anthropic flavour, or
+Gemini's `GET /v1beta/models` for a profile that speaks only the Gemini API),
 the profile's `catalogue:` (what the provider promises, with kinds), and names given on the command
 line. A listed model the catalogue does not name gets its kind guessed from its name, and says so.
 """
@@ -14,7 +15,9 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from llmconform.exchange import Request
 from llmconform.profile import MODEL_KINDS, ProfileError
+from llmconform.surfaces import gemini as gemini_surface
 from llmconform.surfaces import models as models_surface
 
 if TYPE_CHECKING:
@@ -25,6 +28,9 @@ SOURCES = ("listed", "catalogue", "all")
 # The Anthropic list pages (default 20 per page, at most 1000); a relay's list is one page. A cap on
 # pages keeps a hostile `has_more: true` forever from looping.
 ANTHROPIC_PAGE = 1000
+# googleapis google/ai/generativelanguage/v1beta/model_service.proto, ListModelsRequest.page_size: 50 when
+# unset, "at most 1000 models per page"; further pages follow nextPageToken.
+GEMINI_PAGE = 1000
 MAX_PAGES = 5
 
 # Kinds guessed from a name, first match wins; anything else is taken for a chat model. Only for
@@ -72,8 +78,72 @@ class Listing:
     status: int | None = None
 
 
+def gemini_listed(target: Target) -> bool:
+    """A profile that speaks only the Gemini API lists its models there (GET /v1beta/models, with the
+    gemini surface's key and auth style): it has no /v1/models."""
+    declared = target.profile.surfaces
+    return "gemini" in declared and not any(s in declared for s in ("openai-chat", "anthropic-messages",
+                                                                     "openai-responses", "models", "embeddings"))
+
+
+def list_path(target: Target) -> str:
+    return gemini_surface.MODELS if gemini_listed(target) else models_surface.PATH
+
+
+def _gemini_ids(data: Any) -> list[tuple[str, dict[str, Any]]]:
+    """(model id, entry) of a ListModelsResponse: `name` is "models/{model}", the id is what follows."""
+    found = data.get("models") if isinstance(data, dict) else None
+    return [(item["name"].removeprefix("models/"), item) for item in found or []
+            if isinstance(item, dict) and isinstance(item.get("name"), str) and item["name"].removeprefix("models/")
+            ] if isinstance(found, list) else []
+
+
+def fetch_gemini(target: Target) -> Listing:
+    """Gemini's list, page by page (`nextPageToken`), up to MAX_PAGES."""
+    listing = Listing(ids=[])
+    token = ""
+    for page in range(MAX_PAGES):
+        query = f"?pageSize={GEMINI_PAGE}" + (f"&pageToken={quote(token)}" if token else "")
+        exchange = target.client.send(Request(surface=gemini_surface.NAME, probe="list" if not page else
+                                              f"list:page-{page + 1}", method="GET",
+                                              path=gemini_surface.MODELS + query))
+        listing.exchanges.append(exchange)
+        listing.status = exchange.status
+        data = _page(listing, exchange, page, gemini_surface.MODELS)
+        if data is None:
+            return listing
+        for ident, item in _gemini_ids(data):
+            if ident not in listing.entries:
+                assert listing.ids is not None
+                listing.ids.append(ident)
+            listing.entries[ident] = item
+        following = data.get("nextPageToken") if isinstance(data, dict) else None
+        if not isinstance(following, str) or not following:
+            break
+        token = following
+    return listing
+
+
+def _page(listing: Listing, exchange: Exchange, page: int, path: str) -> Any:
+    """A page's JSON, or None with the listing's problem said (no list at all if it was the first)."""
+    if exchange.problem or exchange.status is None or not 200 <= exchange.status < 300:
+        listing.ids = None if page == 0 else listing.ids
+        listing.problem = (f"GET {path} answered "
+                           + (f"{exchange.status}: {exchange.excerpt()[:160]}" if exchange.status is not None
+                              else f"nothing ({exchange.problem}: {exchange.problem_detail})"))
+        return None
+    try:
+        return json.loads(exchange.body)
+    except (ValueError, UnicodeDecodeError):
+        listing.ids = None if page == 0 else listing.ids
+        listing.problem = f"GET {path} answered a body that is not JSON: {exchange.excerpt()[:160]}"
+        return None
+
+
 def fetch_listed(target: Target) -> Listing:
     """The provider's model list, every page of it (up to MAX_PAGES)."""
+    if gemini_listed(target):
+        return fetch_gemini(target)
     first = target.request(models_surface.NAME, "list")
     anthropic = models_surface.flavour(target) == models_surface.ANTHROPIC
     request = replace(first, path=f"{first.path}?limit={ANTHROPIC_PAGE}") if anthropic else first
@@ -82,17 +152,8 @@ def fetch_listed(target: Target) -> Listing:
         exchange = target.client.send(request)
         listing.exchanges.append(exchange)
         listing.status = exchange.status
-        if exchange.problem or exchange.status is None or not 200 <= exchange.status < 300:
-            listing.ids = None if page == 0 else listing.ids
-            listing.problem = (f"GET {models_surface.PATH} answered "
-                               + (f"{exchange.status}: {exchange.excerpt()[:160]}" if exchange.status is not None
-                                  else f"nothing ({exchange.problem}: {exchange.problem_detail})"))
-            return listing
-        try:
-            data = json.loads(exchange.body)
-        except (ValueError, UnicodeDecodeError):
-            listing.ids = None if page == 0 else listing.ids
-            listing.problem = f"GET {models_surface.PATH} answered a body that is not JSON: {exchange.excerpt()[:160]}"
+        data = _page(listing, exchange, page, models_surface.PATH)
+        if data is None:
             return listing
         for item in models_surface.entries(data):
             if isinstance(item, dict) and isinstance(item.get("id"), str) and item["id"]:
