@@ -79,7 +79,8 @@ class Target:
         elif config is not None and probe in config.requests:
             body = config.requests[probe]
         else:
-            body = operation.probes[probe]["value"]
+            body = spec.least_reasoning(surface, self.model(surface), config.features if config else frozenset(),
+                                        operation.probes[probe]["value"])
         # Gemini names the model in the path; other surfaces' paths carry no {model}.
         path = spec.fill_model(kind.path, self.model(surface))
         return Request(surface=surface, probe=probe, method="POST", path=path,
