@@ -47,7 +47,9 @@ def test_hostile_answer_becomes_a_clear_verdict(fake, fault, surface):
         code, report, out = run(fake.base_url, surface, paths=STREAM if streamed else NON_STREAM,
                                 timeouts=(1.5, 3))
     elapsed = time.monotonic() - started
-    assert code in (0, 1), f"exit {code} under {fault}:\n{out[-2000:]}"
+    # A run in which every check was left undecided has earned no exit 0 (nor 1): 2, with its cause.
+    assert code in ((2,) if verdict == "error" else (0, 1)), f"exit {code} under {fault}:\n{out[-2000:]}"
+    assert code != 2 or "llmconform: no check reached a verdict" in out
     assert report.get("results"), f"no JSON report under {fault}"
     suite_errors = [r["id"] for r in report["results"] if "suite error" in r["message"]]
     assert not suite_errors, f"the suite itself broke under {fault}: {suite_errors}"

@@ -51,7 +51,8 @@ def installed(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def bare(tmp_path_factory, installed):
-    """(bin folder of a fresh venv holding the wheel alone, without the `sdk` extra, an empty folder)."""
+    """(bin folder of a fresh venv holding the wheel with its SDK dependencies removed again, an empty
+    folder): what a user who uninstalled them, or installed with --no-deps, runs."""
     scratch = tmp_path_factory.mktemp("bare")
     wheel = next(installed[0].parents[1].glob("llmconform-*.whl"))
     venv.create(scratch / "venv", with_pip=True)
@@ -59,6 +60,13 @@ def bare(tmp_path_factory, installed):
     pip = _sh(str(bin_dir / "python"), "-m", "pip", "install", "-q", "--disable-pip-version-check", str(wheel),
               cwd=scratch, timeout=900)
     assert pip.returncode == 0, pip.stderr[-2000:]
+    # The plain wheel brings the official SDKs (they are dependencies, not an extra) ...
+    sdks = _sh(str(bin_dir / "python"), "-c", "import openai, anthropic; from google import genai", cwd=scratch)
+    assert sdks.returncode == 0, sdks.stderr[-2000:]
+    # ... which are removed here, as a user might.
+    removed = _sh(str(bin_dir / "python"), "-m", "pip", "uninstall", "-q", "-y", "openai", "anthropic", "google-genai",
+                  cwd=scratch)
+    assert removed.returncode == 0, removed.stderr[-2000:]
     empty = scratch / "empty"
     empty.mkdir()
     return bin_dir, empty
@@ -74,6 +82,9 @@ def test_without_the_sdks_every_check_is_listed_and_the_sdk_lanes_skip(bare):
     rows = {r["id"]: r for r in json.loads((empty / "r.json").read_text())["results"]}
     assert rows["openai-chat/sdk/parse"]["verdict"] == "skip", rows["openai-chat/sdk/parse"]
     assert not [i for i, r in rows.items() if r["verdict"] == "error"], "no suite error without the SDKs"
+    skipped = sum(1 for r in rows.values() if r["verdict"] == "skip" and "SDK is not installed" in r["message"])
+    closing = run.stdout.strip().splitlines()[-1]
+    assert f"{skipped} SDK checks skipped: " in closing and "the openai SDK is not installed" in closing, closing
 
 
 def test_the_wheel_carries_the_suite(installed):

@@ -36,12 +36,12 @@ def test_the_default_budget_covers_a_full_run_and_is_said_before_it(fake):
     assert report["metrics"]["output_tokens"] <= int(planned.group(2))
 
 
-def test_no_answer_at_all_is_undecided_not_a_fail(fake):
+def test_no_answer_at_all_is_neither_a_fail_nor_a_success(fake):
+    """A server that takes the request and never answers decides nothing: no FAIL blamed on it, and
+    no exit 0 either — the pre-flight ends the run with exit 2 and says so (issue 17)."""
+    before = fake.requests
     with fake.faulty("server.no-answer"):
         code, report, out = run(fake.base_url, SURFACE, paths=["test_response.py"], timeouts=(1, 2))
-    assert code == 0, "undecided rows are no FAIL"
-    rows = {r["id"]: r for r in report["results"]}
-    assert rows, out[-1500:]
-    verdicts = {k: (r["verdict"], r["message"]) for k, r in rows.items()}
-    assert {r["verdict"] for r in rows.values()} == {"error"}, verdicts
-    assert all("timeout" in r["message"] for r in rows.values())
+    assert code == 2, out[-1500:]
+    assert f"no answer from {fake.base_url} within 1 s" in out and not report, out[-1500:]
+    assert fake.requests - before == 1, "the first probe's silence ends the run"

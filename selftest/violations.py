@@ -19,6 +19,8 @@ VIOLATIONS: dict[str, tuple[Violation, str]] = {
     "openai-chat/response/content-string": ("chat.content-null", "fail"),
     "openai-chat/response/usage-present": ("chat.usage-missing", "warn"),
     "openai-chat/response/model-echo": ("chat.model-alias", "warn"),
+    "openai-chat/response/created-seconds": ("chat.created-ms", "fail"),
+    "openai-chat/stream/created-seconds": ("chat.created-ms", "fail"),
     "openai-chat/usage/arithmetic": ("chat.usage-sum-wrong", "fail"),
     "openai-chat/usage/details-consistent": ("chat.usage-new-api", "warn"),
     "openai-chat/request/unknown-params": ({"basic": {"model": "{model}", "messages": [
@@ -311,6 +313,7 @@ VIOLATIONS: dict[str, tuple[Violation, str]] = {
     "gemini/stream/text-nonempty": ("gemini.stream-empty-text", "warn"),
     "gemini/stream/role-model": ("gemini.stream-role-assistant", "fail"),
     "gemini/stream/increments": ("gemini.stream-cumulative", "fail"),
+    "gemini/stream/response-id": ("gemini.stream-response-id-changes", "warn"),
     "gemini/stream-json/content-type": ("gemini.stream-json-as-sse", "fail"),
     "gemini/stream-json/array": ("gemini.stream-json-object", "fail"),
     "gemini/stream-json/final-piece": ("gemini.stream-json-no-usage", "fail"),
@@ -403,9 +406,40 @@ MORE: list[tuple[str, Violation, str] | tuple[str, Violation, str, str]] = [
     ("anthropic-messages/sdk/stream", "messages.stream-error-event", "fail"),  # the SDK raises on an error event
 
     # gemini
+    # A stream cut by max_tokens inside a tool_use block ends with message_delta, the block never closed
+    # (anthropic-sdk-python tests/lib/streaming/fixtures/incomplete_partial_json_response.txt); the
+    # docs allow one or more message_delta events, the SDK takes the last.
+    ("anthropic-messages/stream/block-order", "messages.stream-cut-in-tool-use", "pass"),
+    ("anthropic-messages/stream/message-delta", "messages.stream-cut-in-tool-use", "pass"),
+    ("anthropic-messages/stream-tools/input-json", "messages.stream-cut-in-tool-use", "error", "max_tokens"),
+    ("anthropic-messages/stream-tools/stop-reason", "messages.stream-cut-in-tool-use", "error", "max_tokens"),
+    ("anthropic-messages/stream-tools/tool-block", "messages.stream-cut-in-tool-use", "pass"),
+    ("anthropic-messages/stream/block-order", "messages.stream-block-left-open", "fail", "closed before"),
+    ("anthropic-messages/stream/message-delta", "messages.stream-two-message-deltas", "pass"),
+    ("anthropic-messages/stream/block-order", "messages.stream-two-message-deltas", "pass"),
+    ("anthropic-messages/stream/message-delta", "messages.stream-last-delta-no-reason", "fail", "stop_reason"),
     ("gemini/auth/no-key", "gemini.error-status-wrong", "fail"),  # error.status not the name of the code
     ("gemini/auth/no-key", "gemini.error-envelope-openai", "fail"),  # an OpenAI envelope on a Gemini path
     ("gemini/invalid/unknown-model", "gemini.error-envelope-openai", "fail"),
+    ("gemini/stream/increments", "gemini.stream-cumulative-short-first", "fail", "repeats the previous event"),
+    # Google's own answer when thinking (on by default in 2.5 and 3) spends maxOutputTokens: MAX_TOKENS,
+    # a content without parts, no candidatesTokenCount (proto3 JSON omits the zero): the limit held,
+    # the counts read as 0, the checks of the text undecided.
+    ("gemini/params/max-output-tokens", "gemini.thinking-spends-limit", "pass"),
+    ("gemini/usage/within-limit", "gemini.thinking-spends-limit", "pass"),
+    ("gemini/usage/numbers", "gemini.thinking-spends-limit", "pass"),
+    ("gemini/usage/arithmetic", "gemini.thinking-spends-limit", "pass"),
+    ("gemini/stream/usage", "gemini.thinking-spends-limit", "pass"),
+    ("gemini/response/schema", "gemini.thinking-spends-limit", "pass"),
+    ("gemini/response/text-part", "gemini.thinking-spends-limit", "error", "limit spent on thinking"),
+    ("gemini/sdk/parse", "gemini.thinking-spends-limit", "error", "limit spent on thinking"),
+    ("gemini/stream/text-nonempty", "gemini.thinking-spends-limit", "error", "limit spent on thinking"),
+    ("gemini/tools/forced-call", "gemini.thinking-spends-limit", "error", "limit spent on thinking"),
+    ("openai-chat/stream/text-nonempty", "chat.reasoning-spends-limit", "error", "limit spent on reasoning"),
+    ("gemini/response/text-part", "gemini.safety-withheld", "error", "answer withheld"),
+    ("gemini/response/finish-reason", "gemini.safety-withheld", "pass"),
+    ("gemini/usage/numbers", "gemini.safety-withheld", "pass"),
+    ("gemini/stream/response-id", "gemini.stream-cumulative", "pass"),
     ("gemini/stream/final-event", "gemini.stream-usage-zeros", "pass"),  # zeros are stream/usage's to judge
     ("gemini/stream/event-schema", "gemini.stream-null-finish", "pass"),  # null parses: a fingerprint, not F
     ("gemini/params/stop-sequences", {"stop-sequences": {

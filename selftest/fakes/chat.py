@@ -170,7 +170,7 @@ def _complete(body: dict[str, Any], f: FakeRequest) -> Reply:
     data: dict[str, Any] = {
         "id": "msg_01fake" if f.has("chat.id-msg") else "chatcmpl-fake0001",
         "object": "chat.completion.chunk" if f.has("chat.object-wrong") else "chat.completion",
-        "created": int(time.time()),
+        "created": int(time.time() * (1000 if f.has("chat.created-ms") else 1)),
         "model": "gpt-4o-mini-alias" if f.has("chat.model-alias") else body["model"],
         "choices": choices,
         "usage": _usage(body, completion, f),
@@ -183,7 +183,7 @@ def _complete(body: dict[str, Any], f: FakeRequest) -> Reply:
 
 
 def _stream(body: dict[str, Any], f: FakeRequest) -> Reply:
-    created = int(time.time())
+    created = int(time.time() * (1000 if f.has("chat.created-ms") else 1))
     call = _tool_call(body, f)
     base = {"id": "chatcmpl-fake0002", "object": "chat.completion.chunk", "created": created,
             "model": "gpt-4o-mini-alias" if f.has("chat.stream-model-alias") else body["model"]}
@@ -222,6 +222,10 @@ def _stream(body: dict[str, Any], f: FakeRequest) -> Reply:
         tokens, reason = _limit(body, _answer(body, f), f)
         if f.has("chat.stream-empty-text"):
             tokens = []
+        if f.has("chat.reasoning-spends-limit"):  # a reasoning model whose limit went to reasoning
+            for piece in ("The user asks ", "about France."):
+                chunk({"reasoning_content": piece})
+            tokens, reason = [], "length"
         for token in tokens:
             chunk({"content": token})
         completion = len(tokens)

@@ -167,6 +167,13 @@ def _generate(body: dict[str, Any], f: FakeRequest) -> tuple[list[dict[str, Any]
     include = isinstance(thinking, dict) and thinking.get("includeThoughts") is True
     parts: list[dict[str, Any]] = []
     thought_tokens = len(THOUGHT.split()) if include else 0
+    if f.has("gemini.safety-withheld"):  # the content flagged and withheld: SAFETY, no parts
+        return [], "SAFETY", 0, 0
+    if f.has("gemini.thinking-spends-limit") and limit < 100 and _field(thinking, "thinkingBudget",
+                                                                        "thinking_budget") != 0:
+        # A 2.5 / 3 model thinks by default and its thoughts count against maxOutputTokens: a small
+        # limit goes to thoughts, and Google answers MAX_TOKENS with a content without parts.
+        return [], "MAX_TOKENS", 0, limit
     call = _call(body, f)
     if call:
         return [{"functionCall": call}], "STOP", 6, thought_tokens
@@ -200,6 +207,8 @@ def _usage(body: dict[str, Any], output: int, thoughts: int, f: FakeRequest) -> 
     meta: dict[str, Any] = {"promptTokenCount": prompt, "candidatesTokenCount": output,
                             "totalTokenCount": prompt + output + thoughts,
                             "promptTokensDetails": [{"modality": "TEXT", "tokenCount": prompt}]}
+    if not output:
+        del meta["candidatesTokenCount"]  # proto3 JSON leaves a zero int32 out, as Google's answers do
     if thoughts:
         meta["thoughtsTokenCount"] = thoughts
     if f.has("gemini.usage-negative"):
@@ -219,8 +228,9 @@ def _model_version(model: str, f: FakeRequest) -> str:
 
 def _response(body: dict[str, Any], model: str, f: FakeRequest) -> dict[str, Any]:
     parts, reason, output, thoughts = _generate(body, f)
-    candidate: dict[str, Any] = {"content": {"parts": parts, "role": "assistant" if f.has("gemini.role-assistant")
-                                             else "model"}, "index": 0}
+    content: dict[str, Any] = {"parts": parts} if parts else {}  # an empty repeated field is left out too
+    content["role"] = "assistant" if f.has("gemini.role-assistant") else "model"
+    candidate: dict[str, Any] = {"content": content, "index": 0}
     if not f.has("gemini.finish-reason-missing"):
         candidate["finishReason"] = reason
     data: dict[str, Any] = {"candidates": [candidate], "usageMetadata": _usage(body, output, thoughts, f),
@@ -240,7 +250,7 @@ def _pieces(body: dict[str, Any], model: str, f: FakeRequest) -> list[dict[str, 
     """The answer in pieces, as Google streams it: a few words per piece, every piece with the prompt
     count, the last with the finishReason and the whole usage."""
     whole = _response(body, model, f)
-    parts, reason = whole["candidates"][0]["content"]["parts"], whole["candidates"][0].get("finishReason")
+    parts, reason = whole["candidates"][0]["content"].get("parts", []), whole["candidates"][0].get("finishReason")
     meta = whole["usageMetadata"]
     texts = [p["text"] for p in parts if isinstance(p.get("text"), str) and p.get("thought") is not True]
     pieces = [] if f.has("gemini.stream-empty-text") else words("".join(texts))
@@ -251,20 +261,26 @@ def _pieces(body: dict[str, Any], model: str, f: FakeRequest) -> list[dict[str, 
                   for piece in (arguments[:6], arguments[6:])]
     if f.has("gemini.stream-cumulative"):
         chunks += [[{"text": "".join(pieces[:i + 2])}] for i in range(0, len(pieces), 2)]
+    elif f.has("gemini.stream-cumulative-short-first") and pieces:
+        # A snapshot relay whose first piece is under 4 characters (half of Google's recorded text
+        # streams start so): "Th", then the whole text so far every time.
+        chunks += [[{"text": pieces[0][:2]}]] + [[{"text": "".join(pieces[:i + 2])}] for i in range(0, len(pieces), 2)]
     else:
         chunks += [[{"text": "".join(pieces[i:i + 2])}] for i in range(0, len(pieces), 2)]
-    chunks = chunks or [[{"text": ""}]]
+    chunks = chunks or ([[]] if f.has("gemini.thinking-spends-limit") else [[{"text": ""}]])
     role = "assistant" if f.has("gemini.stream-role-assistant") else "model"
     pieces = []
     for position, chunk in enumerate(chunks):
-        candidate: dict[str, Any] = {"content": {"parts": chunk, "role": role}, "index": 0}
+        candidate: dict[str, Any] = {"content": {"parts": chunk, "role": role} if chunk else {"role": role},
+                                     "index": 0}
         last = position == len(chunks) - 1
         if last or f.has("gemini.stream-finish-every"):
             candidate["finishReason"] = reason
         elif f.has("gemini.stream-null-finish"):
             candidate["finishReason"] = None
+        changed = f.has("gemini.stream-response-id-changes") and position > 0
         piece: dict[str, Any] = {"candidates": [candidate], "modelVersion": whole["modelVersion"],
-                                 "responseId": "fakeStreamId0001"}
+                                 "responseId": f"fakeStreamId{position:04d}" if changed else "fakeStreamId0001"}
         if last and not f.has("gemini.stream-no-final-usage"):
             piece["usageMetadata"] = meta
             if f.has("gemini.stream-usage-zeros"):

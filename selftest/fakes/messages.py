@@ -271,6 +271,10 @@ def _stream(body: dict[str, Any], f: FakeRequest) -> Reply:
             if f.has("messages.stream-tool-args-broken"):
                 arguments = arguments[:-4]
             deltas = [{"type": "input_json_delta", "partial_json": p} for p in ["", *_pieces(arguments)]]
+            if f.has("messages.stream-cut-in-tool-use"):
+                # max_tokens reached inside the call: the input half written, the block never closed,
+                # message_delta next (anthropic-sdk-python's incomplete_partial_json_response fixture)
+                deltas, reason = deltas[:2], "max_tokens"
         else:
             start = {"type": "text", "text": ""}
             kind_of = "thinking_delta" if f.has("messages.stream-delta-type-wrong") else "text_delta"
@@ -283,13 +287,22 @@ def _stream(body: dict[str, Any], f: FakeRequest) -> Reply:
                        {"type": "content_block_start", "index": index, "content_block": start}))
         events += [("content_block_delta", {"type": "content_block_delta", "index": index, "delta": d})
                    for d in deltas]
+        if reason == "max_tokens" and f.has("messages.stream-cut-in-tool-use"):
+            break
+        if f.has("messages.stream-block-left-open") and index == len(content) - 1 + shift:
+            continue
         events.append(("content_block_stop", {"type": "content_block_stop", "index": index}))
     if f.has("messages.stream-tool-stop-end-turn") and reason == "tool_use":
         reason = "end_turn"
     final_output = int(body.get("max_tokens") or 0) + 10 if f.has("messages.stream-usage-over") else output
     if not f.has("messages.stream-no-message-delta"):
+        if f.has("messages.stream-two-message-deltas"):  # the docs: "one or more message_delta events"
+            events.append(("message_delta", {"type": "message_delta",
+                                             "delta": {"stop_reason": reason, "stop_sequence": matched},
+                                             "usage": {"output_tokens": max(final_output - 1, 1)}}))
+        last_reason = None if f.has("messages.stream-last-delta-no-reason") else reason
         events.append(("message_delta", {"type": "message_delta",
-                                         "delta": {"stop_reason": reason, "stop_sequence": matched},
+                                         "delta": {"stop_reason": last_reason, "stop_sequence": matched},
                                          "usage": {"output_tokens": final_output}}))
     if not f.has("messages.stream-no-stop"):
         events.append(("message_stop", {"type": "message_stop"}))

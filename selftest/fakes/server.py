@@ -58,6 +58,10 @@ class Reply:
                                              **headers})
 
 
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
 def sse_data(data: Any) -> bytes:
     return f"data: {data if isinstance(data, str) else json.dumps(data, ensure_ascii=False)}\n\n".encode()
 
@@ -108,6 +112,9 @@ class FakeProvider:
         self.requests = 0
         self.arrivals = 0  # requests that reached a handler, for the fault that cuts on a newcomer
         self.seen: list[FakeRequest] = []
+        # (path with its query, the request's JSON) -> the answer served in place of the fake's own
+        # (selftest/official/: answers written from the official definitions, judged by the suite)
+        self.official: dict[tuple[str, str], Reply] = {}
         self._lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(4)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -129,6 +136,25 @@ class FakeProvider:
     def stop(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+    @contextmanager
+    def serving(self, answers: dict[tuple[str, str], Reply]) -> Iterator[FakeProvider]:
+        """Answer these requests (path with its query, `canonical_json` of the body) with the given
+        replies, when they carry the valid key; everything else is the conforming fake's."""
+        previous, self.official = self.official, dict(answers)
+        try:
+            yield self
+        finally:
+            self.official = previous
+
+    def official_reply(self, request: FakeRequest) -> Reply | None:
+        if not self.official or KEY not in request.path + " ".join(request.headers.values()):
+            return None
+        try:
+            body = canonical_json(request.json())
+        except ValueError:
+            return None
+        return self.official.get((request.path, body))
 
     @contextmanager
     def faulty(self, *faults: str) -> Iterator[FakeProvider]:
@@ -176,9 +202,10 @@ class FakeProvider:
                 slots = provider._slots if request.has("server.4-slots") else contextlib.nullcontext()
                 with slots:
                     handler = _handler(self.path.split("?")[0], provider.routes)
-                    reply = hostile(request) or (handler(request) if handler else Reply.json(
-                        {"error": {"message": "no such path", "type": "not_found", "param": None, "code": None}},
-                        404))
+                    reply = hostile(request) or provider.official_reply(request) or (
+                        handler(request) if handler else Reply.json(
+                            {"error": {"message": "no such path", "type": "not_found", "param": None, "code": None}},
+                            404))
                     if request.has("server.no-answer") and request.method == "POST":
                         time.sleep(5)  # longer than the self-test's read limit: no status, no byte
                     if request.method == "POST" and arrival > stall_after(request.faults):
@@ -348,6 +375,9 @@ def hostile(f: FakeRequest) -> Reply | None:
                                           "reason": "API_KEY_INVALID", "domain": "googleapis.com"}]}}, 400)
     if f.has("hostile.key-refused"):  # the user's key is wrong, on every route
         return openai_error(401, "Incorrect API key provided", "invalid_request_error", "invalid_api_key")
+    elsewhere = next((x.split("=", 1)[1] for x in f.faults if x.startswith("hostile.redirect-to=")), None)
+    if elsewhere:  # a relay that sends its callers on to another host (which must never get their key)
+        return Reply(status=307, body=b"", headers={"location": elsewhere + f.path})
     if f.method != "POST":
         return None
     if any(x.startswith("hostile.garbage") for x in f.faults):

@@ -178,6 +178,18 @@ def usage_numbers(usage: Any, fields: tuple[str, ...], total: str | None, parts:
     return numbers
 
 
+# Unix seconds stay below 1e11 until the year 5138; a time in milliseconds is above 1e12 since 2001.
+MILLISECONDS_FROM = 10**11
+
+
+def unix_seconds(value: Any, what: str) -> None:
+    """A timestamp the official API gives in Unix seconds is an integer in seconds, not milliseconds
+    (a relay that writes JavaScript's Date.now() shows dates 1000 times later)."""
+    expect(isinstance(value, int) and not isinstance(value, bool), f"{what} an integer (Unix seconds)", value)
+    expect(value < MILLISECONDS_FROM, f"{what} in Unix seconds (below {MILLISECONDS_FROM:.0e}; this is milliseconds)",
+           value)
+
+
 def within_limit(produced: int | None, limit: int, name: str) -> None:
     expect(isinstance(produced, int), f"output tokens reported in usage (to hold against {name})", produced)
     expect(produced is not None and produced <= limit, f"output tokens <= {name} = {limit}", produced)

@@ -20,23 +20,33 @@ from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from llmconform import __version__, interrupt
-from llmconform.paths import PACKAGE, bundled_vendors, cassettes_dir, root, suite_dir
+from llmconform.paths import PACKAGE, bundled_vendors, cassettes_dir, root, suite_dir, unwritable
 from llmconform.profile import (
     SURFACES,
     Profile,
     ProfileError,
+    check_features,
     load_profile,
+    nearest,
     profile_from_flags,
     sdk_base_url_env,
 )
 from llmconform.settings import RunSettings
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
-EPILOG = """exit codes: 0 no FAIL (against --baseline: no regression and no new failure) · 1 a FAIL (a
-regression or a new failure) · 2 usage or configuration error, with one line saying what to fix,
-before any request is spent · 130 interrupted (SIGINT/SIGTERM; the reports say "interrupted": true).
-Without --api-key-env or a profile's auth, OPENAI_API_KEY / ANTHROPIC_API_KEY are used for their
-surfaces; without --base-url or --profile, OPENAI_BASE_URL / ANTHROPIC_BASE_URL name the provider."""
+EPILOG = """exit codes: 0 at least one check decided and no FAIL (against --baseline: no regression and no
+new failure) · 1 a FAIL (a regression or a new failure) · 2 usage or configuration error, with one line
+saying what to fix, before any request is spent (or a run in which no check could be decided, with its
+cause) · 130 interrupted (SIGINT/SIGTERM; the reports say "interrupted": true).
+Without --api-key-env or a profile's auth, OPENAI_API_KEY / ANTHROPIC_API_KEY / GEMINI_API_KEY are
+sent only to their vendor's own API host or to the URL in OPENAI_BASE_URL / ANTHROPIC_BASE_URL /
+GOOGLE_GEMINI_BASE_URL; any other provider's key is named with --api-key-env. Without --base-url or
+--profile, OPENAI_BASE_URL / ANTHROPIC_BASE_URL name the provider."""
+# Bounds on what the user types: beyond them a run only spends requests on the user's own mistake.
+MAX_FUZZ_CASES = 100  # schemathesis' own default per phase; the plan (and the default budget) grows with it
+MAX_CONCURRENCY = 8  # the client's connection pool
+MIN_TIMEOUT_S = 1.0  # below a second, a healthy provider's answers would be reported as its too-slow FAILs
+MIN_RESPONSE_BYTES = 64 * 1024  # below it, ordinary answers would be reported as too large
 
 
 class UsageError(Exception):
@@ -60,7 +70,8 @@ def run_parser() -> argparse.ArgumentParser:
     provider.add_argument("--profile", dest="profiles", action="append", default=[], metavar="NAME|FILE",
                           help="a bundled vendor (`llmconform vendors`) or a profile YAML; repeatable")
     provider.add_argument("--base-url", metavar="URL", help="the part before /v1/... (instead of --profile)")
-    provider.add_argument("--api-key-env", metavar="VAR", help="the environment variable holding the key")
+    provider.add_argument("--api-key-env", metavar="VAR",
+                          help="the environment variable holding the key (none: send no key)")
     provider.add_argument("--surface", dest="surfaces", action="append", default=[], metavar="S",
                           help=f"surface to check, repeatable: {', '.join(SURFACES)}")
     provider.add_argument("--model", metavar="M", help="the model to request (with --base-url)")
@@ -92,14 +103,20 @@ def run_parser() -> argparse.ArgumentParser:
     budget.add_argument("--budget-requests", type=int, metavar="N", help="cap on requests (overrides the profile)")
     budget.add_argument("--budget-tokens", type=int, metavar="N", help="cap on output tokens (overrides the profile)")
     budget.add_argument("--fuzz-cases", type=int, default=5, metavar="N",
-                        help="schemathesis cases per generated phase, live only (default 5)")
+                        help=f"schemathesis cases per generated phase, live only (default 5, at most {MAX_FUZZ_CASES})")
     budget.add_argument("--concurrency", type=int, default=2, metavar="N",
-                        help="requests in flight at once, at most (default 2: a small server is not flooded)")
+                        help=f"requests in flight at once, 1-{MAX_CONCURRENCY} (default 2: a small server is not "
+                             "flooded)")
+    budget.add_argument("--plan", action="store_true",
+                        help="print the requests and output tokens per surface, and the budget; send nothing")
     bounds = parser.add_argument_group("bounds")
-    bounds.add_argument("--timeout-read", type=float, default=60.0, metavar="S", help="longest silence in an answer")
-    bounds.add_argument("--timeout-total", type=float, default=120.0, metavar="S", help="cap on one exchange")
+    bounds.add_argument("--timeout-read", type=float, default=60.0, metavar="S",
+                        help="longest silence in an answer; the pre-flight's first answer waits as long "
+                             "(default %(default)s s)")
+    bounds.add_argument("--timeout-total", type=float, default=120.0, metavar="S",
+                        help="cap on one exchange, stream included (default %(default)s s)")
     bounds.add_argument("--max-response-bytes", type=int, default=8 * 1024 * 1024, metavar="N",
-                        help="response size cap")
+                        help=f"response size cap (default %(default)s, at least {MIN_RESPONSE_BYTES})")
     output = parser.add_argument_group("output")
     output.add_argument("-v", "--verbose", action="count", default=0, help="a line per check")
     output.add_argument("-q", "--quiet", action="count", default=0, help="only the closing line")
@@ -121,6 +138,41 @@ def parse_run(argv: list[str]) -> RunSettings:
 
 
 # -- run: what the user gave, settled before any request --------------------------------------
+
+def check_options(settings: RunSettings) -> None:
+    """Every value typed on the command line, held to what exists and to sane bounds, and every
+    output path to being writable — before any request, so a typo never costs a run."""
+    for surface in settings.surfaces:
+        if surface not in SURFACES:
+            raise ProfileError(f"unknown surface {surface!r}{nearest(surface, SURFACES)}; known: {', '.join(SURFACES)}")
+    check_features(settings.features, "--feature")
+    for flag, value in (("--budget-requests", settings.budget_requests), ("--budget-tokens", settings.budget_tokens)):
+        if value is not None and value < 1:
+            raise UsageError(f"{flag} takes at least 1, got {value} (a cap of nothing leaves every check undecided; "
+                             "leave it out to size it from the plan)")
+    if not 0 <= settings.fuzz_cases <= MAX_FUZZ_CASES:
+        raise UsageError(f"--fuzz-cases takes 0 to {MAX_FUZZ_CASES}, got {settings.fuzz_cases} (each case is a "
+                         "request, and the default budget is the plan)")
+    if not 1 <= settings.concurrency <= MAX_CONCURRENCY:
+        raise UsageError(f"--concurrency takes 1 to {MAX_CONCURRENCY}, got {settings.concurrency}")
+    for flag, seconds in (("--timeout-read", settings.timeout_read), ("--timeout-total", settings.timeout_total)):
+        if not seconds >= MIN_TIMEOUT_S:  # NaN too
+            raise UsageError(f"{flag} takes at least {MIN_TIMEOUT_S:g} s, got {seconds:g} (shorter would report a "
+                             "healthy provider as too slow)")
+    if settings.max_response_bytes < MIN_RESPONSE_BYTES:
+        raise UsageError(f"--max-response-bytes takes at least {MIN_RESPONSE_BYTES}, got {settings.max_response_bytes} "
+                         "(smaller would report ordinary answers as too large)")
+    if settings.plan and settings.replay:
+        raise UsageError("--plan shows what a live run would send; a replay sends nothing")
+    outputs = [(settings.report_json, False), (settings.report_md, False), (settings.report_html, False),
+               (settings.junit, False), (settings.report_dir, True)]
+    if settings.record:
+        outputs.append((settings.cassette_dir or "cassettes", True))
+    for path, folder in outputs:
+        why = unwritable(path, folder=folder) if path and path != "-" and not settings.plan else None
+        if why:
+            raise UsageError(why)
+
 
 def _from_env(settings: RunSettings) -> list[Profile]:
     """Profiles from the SDKs' base-URL variables; their `/v1` is the SDKs' habit, so it is dropped."""
@@ -213,10 +265,13 @@ def build_targets(settings: RunSettings, found: list[Profile], notice: TextIO) -
             return build_target(profile, mode=settings.mode, limits=limits,
                                 cassette_root=cassette_root(profile, settings) if settings.mode != "live" else None,
                                 budget_requests=settings.budget_requests, budget_tokens=settings.budget_tokens,
-                                fuzz_cases=settings.fuzz_cases, concurrency=settings.concurrency)
+                                fuzz_cases=settings.fuzz_cases, concurrency=settings.concurrency,
+                                plan_only=settings.plan)
         except ValueError as exc:  # a cassette that cannot be read
             raise ProfileError(str(exc).splitlines()[0]) from None
 
+    if settings.plan:  # nothing is sent: no pre-flight, no key needed
+        return [build(profile) for profile in found]
     targets = []
     for profile in found:
         target = build(profile)
@@ -282,9 +337,7 @@ def _run(argv: list[str], stdout: TextIO | None, stderr: TextIO | None) -> int:
         return EXIT_OK
     try:
         settings = parse_run(argv)
-        for surface in settings.surfaces:
-            if surface not in SURFACES:
-                raise ProfileError(f"unknown surface {surface!r} (known: {', '.join(SURFACES)})")
+        check_options(settings)
         found = profiles(settings)
         check_selection(settings)
         baselines = check_baseline(settings.baseline, [p.name for p in found]) if settings.baseline else {}
@@ -310,6 +363,8 @@ def _run(argv: list[str], stdout: TextIO | None, stderr: TextIO | None) -> int:
         for line in plugin.collect_errors:
             print(f"llmconform: suite error collecting {line}", file=stderr)
         return EXIT_USAGE
+    if settings.plan:
+        return EXIT_OK
     if code in (pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.INTERNAL_ERROR) or not plugin.results:
         print(f"llmconform: the run did not complete (pytest exit {int(code)}): "
               f"{swallowed.getvalue().strip()[-400:] or 'see the options given after --'}", file=stderr)
@@ -322,13 +377,30 @@ def _run(argv: list[str], stdout: TextIO | None, stderr: TextIO | None) -> int:
 
         stdout.write(dumps(document(plugin.results)))
     ran = sum(len(r.results) for r in plugin.results)
-    decided = sum(n for r in plugin.results for v, n in r.summary.items() if v != "skip")
-    if not decided:
+    decided = sum(n for r in plugin.results for v, n in r.summary.items() if v in ("pass", "fail", "warn"))
+    if not decided:  # exit 0 is earned: a run that decided nothing is no success, whatever it skipped
         print("llmconform: no check ran (the pytest options after -- left none)" if not ran else
-              "llmconform: no check reached a verdict (every one skipped): see the skip reasons in the report",
-              file=stderr)
+              f"llmconform: no check reached a verdict: {undecided_cause(plugin.results)}", file=stderr)
         return EXIT_USAGE
     return plugin.exit_code
+
+
+def undecided_cause(reports: list[Any]) -> str:
+    """Why nothing was decided, in one line: the most frequent reason a check was left undecided
+    (with the problem that took the most checks down, when the reports name one), else the skips."""
+    from collections import Counter
+
+    causes = [c for r in reports for c in r.root_causes if c.get("took_down")]
+    errors = Counter(" ".join(row.message.split()) for r in reports for row in r.results if row.verdict == "error")
+    counts = Counter(row.verdict for r in reports for row in r.results)
+    told = f"{counts['error']} undecided (error), {counts['skip']} skipped"
+    if not errors:
+        return f"{told} (every one skipped): see the skip reasons in the report"
+    reason = errors.most_common(1)[0][0]
+    if causes:
+        cause = " ".join(str(max(causes, key=lambda c: len(c["took_down"]))["problem"]).split())
+        reason = reason if cause in reason else f"{cause}; {reason}"
+    return f"{told}; the most frequent: {reason[:200]}"
 
 
 def report_paths(settings: RunSettings, vendors: list[str]) -> list[str]:

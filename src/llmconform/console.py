@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from llmconform import __version__
 from llmconform.result import by_severity
+from llmconform.sdk import NOT_INSTALLED
 from llmconform.verdict import VERDICTS, excerpt
 
 if TYPE_CHECKING:
@@ -22,6 +23,16 @@ _SHOWN = ("fail", "error", "warn")
 
 def _one_line(message: str) -> str:
     return excerpt(" ".join(message.split()), 160)
+
+
+def _sdk_skips(reports: list[Report]) -> str:
+    """The SDK checks a missing SDK left undecided, said on the closing line (never only with -v)."""
+    reasons = Counter(row.message for report in reports for row in report.results
+                      if row.verdict == "skip" and NOT_INSTALLED in row.message)
+    if not reasons:
+        return ""
+    return (f"; {sum(reasons.values())} SDK checks skipped: "
+            + "; ".join(reason.split(" (")[0] for reason in reasons))
 
 
 class Console:
@@ -67,17 +78,40 @@ class Console:
             self._progress.start()
             self._task = self._progress.add_task(self._spent(), total=total)
 
+    def plan(self, target: Target, by_surface: dict[str, tuple[int, int]], checks: int) -> None:
+        """`run --plan`: what a run of this target would send at most, per surface; nothing is sent."""
+        budget = target.client.budget
+        self.line(f"plan for {target.name} ({target.profile.base_url}): {checks} checks; nothing is sent")
+        for surface, (requests, tokens) in by_surface.items():
+            self.line(f"  {surface:20} {requests:6} requests {tokens:8} output tokens")
+        requests, tokens = (sum(spent[i] for spent in by_surface.values()) for i in (0, 1))
+        self.line(f"  {'total':20} {requests:6} requests {tokens:8} output tokens")
+        self.line(f"  budget: {budget.max_requests} requests, {budget.max_output_tokens} output tokens "
+                  f"({'set' if any(budget.explicit) else 'the plan'}; a run stops sending once either is spent)")
+
     def _spent(self) -> str:
         live = [t for t in self.targets if t.mode != "replay"]
         requests = sum(t.client.budget.requests for t in live)
         cap = sum(t.client.budget.max_requests for t in live)
         tokens = sum(t.client.budget.output_tokens for t in live)
         token_cap = sum(t.client.budget.max_output_tokens for t in live)
-        return f"{self.surface or 'starting'} · {requests}/{cap} requests · {tokens}/{token_cap} output tokens"
+        return (f"{self.surface or 'starting'} · {requests}/{cap} requests · {tokens}/{token_cap} output tokens"
+                f"{self._left(requests, cap)}")
+
+    def _left(self, requests: int, cap: int) -> str:
+        """What is left, estimated from the pace of the requests so far against the plan (an upper
+        bound: checks that need fewer requests end sooner)."""
+        if not requests or self.done >= self.total:
+            return ""
+        seconds = (time.monotonic() - self.started) / requests * max(cap - requests, 0)
+        return f" · at most ~{seconds / 60:.0f} min left" if seconds >= 90 else f" · at most ~{seconds:.0f} s left"
 
     def row(self, vendor: str, ident: str, verdict: str, message: str) -> None:
         self.done += 1
-        self.surface = ident.split("/")[0]
+        surface = ident.split("/")[0]
+        # The label names what is being checked: the skip rows of surfaces no profile declares pass by unnamed.
+        if any(surface in t.profile.surfaces for t in self.targets):
+            self.surface = surface
         if self.verbosity >= 1:
             shown = f" — {_one_line(message)}" if message and verdict != "pass" else ""
             self.line(f"{verdict.upper():5} {ident} [{vendor}]{shown}")
@@ -137,4 +171,4 @@ class Console:
         self.line(f"llmconform: {'INTERRUPTED, ' if stopped else ''}{checks} checks"
                   + (" decided before the stop" if stopped else "") + " — "
                   + ", ".join(f"{total.get(v, 0)} {v}" for v in VERDICTS)
-                  + against + f" ({time.monotonic() - self.started:.1f} s)")
+                  + against + f" ({time.monotonic() - self.started:.1f} s){_sdk_skips(reports)}")

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from llmconform import checks, spec
 from llmconform.exchange import Exchange, Request
 from llmconform.fixtures import record_exchange
+from llmconform.paths import cache_dir
 from llmconform.verdict import Fail, Warn
 
 if TYPE_CHECKING:
@@ -154,9 +155,12 @@ def examples(target: Target, surface: str, path: str) -> list[Request]:
 def generated(target: Target, surface: str, path: str, *, negative: bool, count: int) -> list[Request]:
     """Up to `count` schemathesis cases, deterministic for a given spec."""
     from hypothesis import HealthCheck, Phase, given, seed, settings
+    from hypothesis.configuration import set_hypothesis_home_dir
     from schemathesis.core.parameters import ParameterLocation
     from schemathesis.generation import GenerationMode
 
+    # Hypothesis caches its Unicode tables in ./.hypothesis: the user's directory is not ours to write in.
+    set_hypothesis_home_dir(cache_dir() / "hypothesis")
     operation = _operation(surface, path)
     request_schema, _ = schema_names(surface, path)
     definitions = spec.load(surface)

@@ -56,6 +56,7 @@ class Plugin:
         self.exit_code = 0
         self.interrupted = False
         self.owners = Owners()
+        self._setup_s: dict[str, float] = {}
 
     # -- collection -------------------------------------------------------------------------
 
@@ -111,9 +112,16 @@ class Plugin:
             idents = [ident for _, ident in filter(None, (check_id(item) for item in runs))]
             phases = [(ident.split("/")[0], ident.rsplit("/", 1)[1].removeprefix("fuzz-"))
                       for ident in idents if "/schema/" in ident]
-            requests, tokens = target.plan(probes, phases)
+            by_surface = target.plan(probes, phases)
+            requests, tokens = (sum(spent[i] for spent in by_surface.values()) for i in (0, 1))
             target.client.budget.size(target.client.budget.requests + requests, tokens)
             plans[target.name] = (requests, tokens)
+            if self.settings.plan:
+                self.console.plan(target, by_surface, len(runs))
+        if self.settings.plan:  # --plan: what would be sent is printed, and nothing runs
+            config.hook.pytest_deselected(items=list(items))
+            items[:] = []
+            return
         self.console.start(len(items), self.targets, plans)
         # Every exchange the selected checks will read, sent before the first check runs.
         for target in self.targets:
@@ -130,9 +138,13 @@ class Plugin:
         ident = check_id(item)
         if target is None or ident is None:
             return
-        if report.when == "teardown" or (report.when == "setup" and report.passed):
+        if report.when == "setup" and report.passed:
+            self._setup_s[item.nodeid] = report.duration  # waiting for its exchanges: part of the check's time
+            return
+        if report.when == "teardown":
             return
         row = bound(row_of(item, call, report, target, *ident, owners=self.owners), binding_of(item))
+        row.duration_s = round(report.duration + self._setup_s.pop(item.nodeid, 0.0), 3)
         if row.verdict == "warn":
             report.outcome = "passed"
         self.rows[target.name].append(row)
@@ -143,8 +155,8 @@ class Plugin:
         self.interrupted = exitstatus == pytest.ExitCode.INTERRUPTED or interrupt.STOP.is_set()
         for target in self.targets:
             target.close(interrupted=self.interrupted)
-        if self.collect_errors:
-            return  # no report of a suite that could not be collected
+        if self.collect_errors or self.settings.plan:
+            return  # no report of a suite that could not be collected, nor of a plan
         failed = False
         rules = {}
         for item in getattr(session, "items", []):  # none when interrupted during collection

@@ -5,6 +5,7 @@ into dozens of provider FAILs. The one probe it sends is the first check's, so n
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from llmconform.exchange import Exchange, Request
 from llmconform.profile import ProfileError
@@ -51,6 +52,28 @@ def refused(exchange: Exchange) -> bool:
     return exchange.status == 400 and (b"API_KEY_INVALID" in exchange.body or b"API key not valid" in exchange.body)
 
 
+def _no_answer(target: Target, surface: str, exchange: Exchange) -> str | None:
+    """Why no HTTP answer came back, when that is the address or the server and not one answer's
+    fault: a TLS handshake with a plain-HTTP port, a server that never answers, nothing listening,
+    a connection closed without an answer on two routes. None when the provider answered."""
+    base_url = target.profile.base_url
+    detail = " ".join(exchange.problem_detail.split())[:120]
+    if "SSL" in detail or "TLS" in detail:
+        scheme = urlsplit(base_url).scheme
+        other = "http" if scheme == "https" else "https"
+        return (f"TLS with {base_url} failed ({detail}): is it a plain-HTTP port (or the other way round)? "
+                f"try {other}://{urlsplit(base_url).netloc}")
+    if exchange.problem == "timeout":
+        return (f"no answer from {base_url} within {target.client.limits.read_s:g} s ({exchange.request.method} "
+                f"{exchange.url} accepted the connection and sent nothing; --timeout-read sets the wait)")
+    if exchange.problem == "unreachable":
+        return f"{base_url} is unreachable ({detail}): check the address"
+    if exchange.problem in ("reset", "transport") and _model_list(target, surface).status is None:
+        return (f"{base_url} closed the connection without an answer on two routes ({detail}): is it an HTTP API, "
+                "and is the scheme (http/https) right?")
+    return None
+
+
 def _key_refused(target: Target, surface: str, exchange: Exchange) -> None:
     """ProfileError when the surface's key is refused twice, on two routes: the key, not one
     endpoint's bug."""
@@ -82,6 +105,10 @@ def check(target: Target) -> Finding:
     for the checks that read it) and, for a 404 under a `/v1` base URL, the URL to use instead."""
     surface, probe = first_probe(target)
     exchange = target.probe(surface, probe)
+    if exchange.status is None:
+        problem = _no_answer(target, surface, exchange)
+        if problem:
+            raise ProfileError(problem)
     status = exchange.status
     _key_refused(target, surface, exchange)
     if status == 404:

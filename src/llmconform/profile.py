@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import difflib
+import functools
+import json
 import os
 import re
 from dataclasses import dataclass, field, replace
+from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -26,10 +30,30 @@ NATIVE_AUTH = {
 }
 # What a surface is assumed to offer when its profile lists no features.
 DEFAULT_FEATURES = frozenset({"stream", "tools"})
+# Every feature a check can need (its @pytest.mark.feature); selftest/test_units.py holds the suite to it.
+FEATURES = ("stream", "tools", "vision", "reasoning", "json-mode", "thinking", "count_tokens")
 
 
 class ProfileError(Exception):
     """A profile (or the flags standing in for one) cannot be used; the message says what to fix."""
+
+
+def nearest(word: str, known: Any) -> str:
+    """` (did you mean 'x'?)` for the known name closest to a mistyped one, else nothing."""
+    found = difflib.get_close_matches(str(word), [str(k) for k in known], n=1, cutoff=0.5)
+    return f" (did you mean {found[0]!r}?)" if found else ""
+
+
+def _closeness(word: str, known: Any) -> float:
+    return max((difflib.SequenceMatcher(None, word, str(k)).ratio() for k in known), default=0.0)
+
+
+def check_features(features: Any, where: str) -> None:
+    """Every feature named is one a check can need: a typo would turn its checks into silent skips."""
+    for feature in features:
+        if feature not in FEATURES:
+            raise ProfileError(f"{where}: unknown feature {feature!r}{nearest(feature, FEATURES)}; "
+                               f"known: {', '.join(FEATURES)}")
 
 
 # The SDKs' own environment, honoured when neither a profile nor a flag names the key variable.
@@ -49,6 +73,29 @@ def sdk_base_url_env(surface: str) -> str:
                                                                                              "OPENAI_BASE_URL")
 
 
+# The vendor's own API host, the one place besides its SDK's base-URL variable an SDK key is meant for.
+VENDOR_HOST = {"anthropic-messages": "api.anthropic.com", "gemini": "generativelanguage.googleapis.com"}
+
+
+def _root(url: str) -> str:
+    """A base URL compared as the SDKs' and ours are written: no trailing slash, no /v1 or /v1beta."""
+    url = url.strip().rstrip("/").lower()
+    for suffix in ("/v1beta", "/v1"):
+        url = url.removesuffix(suffix)
+    return url
+
+
+def sdk_key_belongs(surface: str, base_url: str) -> bool:
+    """Whether a key from a surface's SDK variable is meant for this base URL: the vendor's own API
+    host (over https), or the base URL its SDK variable names. Any other host is a third party the
+    user must name the key for: an ambient key is never handed to a relay unasked."""
+    parts = urlsplit(base_url)
+    if parts.scheme == "https" and parts.hostname == VENDOR_HOST.get(surface, "api.openai.com"):
+        return True
+    configured = os.environ.get(sdk_base_url_env(surface), "")
+    return bool(configured) and _root(configured) == _root(base_url)
+
+
 # A profile's name becomes file and folder names (reports, cassettes).
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
@@ -60,6 +107,9 @@ class SurfaceConfig:
     auth_style: str | None = None
     # The variable holding this surface's key when it is not the profile's (the SDKs' defaults).
     auth_env: str | None = None
+    # An SDK variable that is set but meant for another host (sdk_key_belongs): never sent; a live
+    # run asks the user to name the key instead.
+    foreign_env: str | None = None
     # Probe name -> the exact request body to send instead of the suite's own probe (the vendor's
     # documented request, so that a replay of its documents can feed the checks).
     requests: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -101,6 +151,14 @@ class Profile:
 
     def api_keys(self, *, required: bool) -> dict[str, str]:
         """Variable -> key, from the environment variables the profile names — never from the profile."""
+        if required:
+            for surface, config in self.surfaces.items():
+                if config.foreign_env and not self.key_env_for(surface):
+                    raise ProfileError(
+                        f"${config.foreign_env} is set, but its key is meant for "
+                        f"{VENDOR_HOST.get(surface, 'api.openai.com')} or ${sdk_base_url_env(surface)}, not "
+                        f"{self.base_url}: name the variable holding this provider's key with --api-key-env VAR "
+                        "(a profile: auth.env), or send none with --api-key-env none (auth.style: none)")
         keys = {}
         for variable in self.key_envs():
             value = os.environ.get(variable)
@@ -130,13 +188,14 @@ def _check_base_url(url: str, where: str) -> str:
 
 def _surface(name: str, data: Any, where: str) -> SurfaceConfig:
     if name not in SURFACES:
-        raise ProfileError(f"{where}: unknown surface '{name}' (known: {', '.join(SURFACES)})")
+        raise ProfileError(f"{where}: unknown surface '{name}'{nearest(name, SURFACES)}; known: {', '.join(SURFACES)}")
     if not isinstance(data, dict):
         raise ProfileError(f"{where}.{name}: must be a mapping with at least 'model'")
     model = _require(data, "model", f"{where}.{name}", str)
     features = data.get("features")
     if features is not None and not (isinstance(features, list) and all(isinstance(f, str) for f in features)):
         raise ProfileError(f"{where}.{name}: 'features' must be a list of names")
+    check_features(features or [], f"{where}.{name}.features")
     style = data.get("auth")
     if style is not None and style not in AUTH_STYLES:
         raise ProfileError(f"{where}.{name}: auth must be one of {', '.join(AUTH_STYLES)}")
@@ -168,7 +227,7 @@ def parse_profile(data: Any, source: Path | None = None) -> Profile:
     if not surfaces:
         raise ProfileError(f"{where}: 'surfaces' declares none (e.g. openai-chat: {{model: M}})")
     if not auth or ("env" not in auth and style is None):
-        surfaces = _with_sdk_key_env(surfaces)
+        surfaces = _with_sdk_key_env(surfaces, base_url)
     budget_data = data.get("budget") or {}
     if not isinstance(budget_data, dict):
         raise ProfileError(f"{where}: 'budget' must be a mapping (max_requests, max_output_tokens)")
@@ -176,21 +235,73 @@ def parse_profile(data: Any, source: Path | None = None) -> Profile:
         budget = Budget(**{k: int(v) for k, v in budget_data.items()})
     except (TypeError, ValueError) as exc:
         raise ProfileError(f"{where}: budget: {exc}") from None
+    for key, value in vars(budget).items():
+        if value is not None and value < 1:
+            raise ProfileError(f"{where}: budget.{key} must be at least 1, got {value} (a cap of nothing would "
+                               "leave every check undecided); leave it out to size it from the plan")
     headers = data.get("headers") or {}
     if not isinstance(headers, dict):
         raise ProfileError(f"{where}: 'headers' must be a mapping")
+    catalogue = parse_catalogue(data.get("catalogue"), where)
+    _check_schema(data, where)  # what the readers above do not look at: unknown keys, above all
     return Profile(name=name, base_url=base_url, auth_env=auth.get("env"), auth_style=style, surfaces=surfaces,
                    budget=budget, headers={str(k): str(v) for k, v in headers.items()}, source=source,
-                   catalogue=parse_catalogue(data.get("catalogue"), where))
+                   catalogue=catalogue)
 
 
-def _with_sdk_key_env(surfaces: dict[str, SurfaceConfig]) -> dict[str, SurfaceConfig]:
-    """No key variable named: each surface takes its SDK's variable when that one is set."""
+def _with_sdk_key_env(surfaces: dict[str, SurfaceConfig], base_url: str) -> dict[str, SurfaceConfig]:
+    """No key variable named: each surface takes its SDK's variable when that one is set and meant
+    for this base URL; set but meant for another host, it is noted (never sent)."""
     chosen = {}
     for name, config in surfaces.items():
         variable = next((v for v in SDK_KEY_ENV.get(name, ()) if os.environ.get(v)), None)
-        chosen[name] = replace(config, auth_env=variable) if variable and not config.auth_env else config
+        if not variable or config.auth_env:
+            chosen[name] = config
+        elif sdk_key_belongs(name, base_url):
+            chosen[name] = replace(config, auth_env=variable)
+        else:
+            chosen[name] = replace(config, foreign_env=variable)
     return chosen
+
+
+@functools.cache
+def schema() -> dict[str, Any]:
+    """The profile's JSON Schema, shipped in the package (schemas/profile.schema.json)."""
+    text = resources.files("llmconform").joinpath("schemas/profile.schema.json").read_text(encoding="utf-8")
+    return dict(json.loads(text))
+
+
+def _unknown_keys(errors: Any) -> Any:
+    """(path, unknown key, known keys) for every closed mapping holding a key it does not declare,
+    looking inside oneOf branches too (the catalogue's two spellings)."""
+    for error in errors:
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            known = list(error.schema.get("properties", {}))
+            for key in error.instance:
+                if key not in known:
+                    yield ".".join(str(p) for p in error.absolute_path), key, known
+        yield from _unknown_keys(error.context or [])
+
+
+def _check_schema(data: dict[str, Any], where: str) -> None:
+    """The profile against its JSON Schema: a key it does not declare is named with the nearest known
+    one (`budgets:` for `budget:` would otherwise be ignored and the intended cap with it)."""
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import best_match
+
+    validator = Draft202012Validator(schema())
+    errors = list(validator.iter_errors(data))
+    surface_keys = list(schema()["$defs"]["surface"]["properties"])
+    for path, key, known in _unknown_keys(errors):
+        at = f" in {path}" if path else ""
+        hint = nearest(key, known)
+        if not path and _closeness(key, surface_keys) > _closeness(key, known):  # `features:` beside `surfaces:`
+            hint = f"{nearest(key, surface_keys)[:-2]}, under a surface: surfaces.<surface>.…?)"
+        raise ProfileError(f"{where}: unknown key {key!r}{at}{hint}; known: {', '.join(known)}")
+    if errors:
+        error = best_match(errors)
+        at = ".".join(str(p) for p in error.absolute_path) or "the profile"
+        raise ProfileError(f"{where}: {at}: {error.message}")
 
 
 def resolve_profile_path(name_or_path: str | Path) -> Path:
@@ -228,10 +339,13 @@ def profile_from_flags(base_url: str, api_key_env: str | None, surfaces: list[st
     if not model:
         raise ProfileError("--base-url needs --model (the model name the provider serves)")
     host = urlsplit(base_url).netloc or "provider"
+    check_features(features or [], "--feature")
+    # `--api-key-env none`: a server that takes no key (a local one), with an SDK key in the shell.
+    auth = {"style": "none"} if api_key_env == "none" else {"env": api_key_env} if api_key_env else {}
     return parse_profile({
         "name": name or safe_name(host),
         "base_url": base_url,
-        "auth": {"env": api_key_env} if api_key_env else {},
+        "auth": auth,
         "surfaces": {s: {"model": model, **({"features": features} if features else {})} for s in surfaces},
     })
 

@@ -68,6 +68,8 @@ class Row:
     rule: str = ""  # the rule the check holds (its docstring)
     level: str = ""  # how binding it is: "must" (may FAIL) or "should" (may only WARN)
     source: str = ""  # where it comes from: the official definition and section, or the spec path
+    # Seconds the check took (its own run; the exchanges it reads were mostly sent before it started).
+    duration_s: float | None = None
 
     def __post_init__(self) -> None:
         if self.verdict not in VERDICTS:
@@ -124,6 +126,8 @@ class Row:
                                 "message": self.message, "evidence": self.evidence, "reproduce": self.reproduce}
         if self.rule or self.level or self.source:
             data["rule"] = {"text": self.rule, "level": self.level, "source": self.source}
+        if self.duration_s is not None:
+            data["duration_s"] = self.duration_s
         return data
 
     @classmethod
@@ -134,7 +138,8 @@ class Row:
             rule = {"text": rule or ""}
         return cls(id=data["id"], surface=data["surface"], verdict=data["verdict"], message=data["message"],
                    evidence=dict(data.get("evidence") or {}), reproduce=data.get("reproduce") or "",
-                   rule=rule.get("text") or "", level=rule.get("level") or "", source=rule.get("source") or "")
+                   rule=rule.get("text") or "", level=rule.get("level") or "", source=rule.get("source") or "",
+                   duration_s=data["duration_s"] if isinstance(data.get("duration_s"), int | float) else None)
 
 
 def readable(value: Any) -> str:

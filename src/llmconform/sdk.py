@@ -24,8 +24,19 @@ from llmconform.verdict import Fail, excerpt
 LANE = "http://sdk-lane.invalid"
 
 
+# The words every SDK check's skip says when its SDK is missing (the closing line counts them).
+NOT_INSTALLED = "SDK is not installed"
+_DISTRIBUTION = {"google.genai": "google-genai"}
+
+
+def missing(package: str) -> str:
+    """The skip reason of an SDK check whose SDK is missing (it is a dependency: something removed it)."""
+    name = _DISTRIBUTION.get(package, package)
+    return f"the {name} {NOT_INSTALLED} (pip install {name}; llmconform depends on it)"
+
+
 def available(package: str) -> bool:
-    """Whether an SDK is installed (the `sdk` extra); `google.genai` without `google` is not."""
+    """Whether an SDK is installed (a dependency, unless removed); `google.genai` without `google` is not."""
     try:
         return importlib.util.find_spec(package) is not None
     except ModuleNotFoundError:  # find_spec imports the parents of a dotted name

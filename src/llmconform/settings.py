@@ -33,6 +33,7 @@ class RunSettings:
     budget_tokens: int | None = None
     fuzz_cases: int = 5
     concurrency: int = 2
+    plan: bool = False
     # bounds
     timeout_read: float = 60.0
     timeout_total: float = 120.0

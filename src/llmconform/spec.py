@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -336,6 +337,44 @@ class Spec:
             names.update(node.get("properties", {}))
             stack.extend(node.get("allOf", []))
         return names
+
+
+def least_reasoning(surface: str, model: str, features: frozenset[str] | set[str], body: Any) -> Any:
+    """A probe's body with reasoning turned off or to its minimum where the spec's
+    `x-llmconform-least-reasoning` says the model allows it: a probe that tests an output limit must
+    not see the limit go to thinking (Gemini 2.5 and 3 think by default). Only probes whose output
+    limit is at most `up-to`, only the first rule whose `model` pattern matches the model (a name
+    the table does not know gets nothing: a parameter a model refuses would fail every probe), only
+    when the profile declares `feature` where the table names one, and never over a setting the
+    probe makes itself."""
+    table = load(surface).document.get("x-llmconform-least-reasoning") or {}
+    limit = output_limit_of(surface, body)
+    if not table or not isinstance(body, dict) or limit is None or limit > int(table.get("up-to", 0)):
+        return body
+    if table.get("feature") and table["feature"] not in features:
+        return body
+    name = model.removeprefix("models/")
+    rule = next((r for r in table.get("rules") or [] if re.search(str(r["model"]), name)), None)
+    if rule is None:
+        return body
+    merged = copy.deepcopy(body)
+    _fill(merged, rule["set"])
+    return merged
+
+
+def _fill(target: dict[str, Any], values: dict[str, Any]) -> None:
+    """Set `values` into `target` where it sets nothing: a key the probe sets already (a
+    thinkingConfig, a reasoning object) stays the probe's own."""
+    for key, value in values.items():
+        if key not in target:
+            target[key] = copy.deepcopy(value)
+        elif isinstance(value, dict) and isinstance(target[key], dict) and not _is_leaf(value):
+            _fill(target[key], value)
+
+
+def _is_leaf(value: dict[str, Any]) -> bool:
+    """A setting set whole (thinkingConfig, reasoning): its keys are not merged one by one."""
+    return not any(isinstance(v, dict) for v in value.values())
 
 
 @functools.cache

@@ -79,7 +79,8 @@ class Target:
         elif config is not None and probe in config.requests:
             body = config.requests[probe]
         else:
-            body = operation.probes[probe]["value"]
+            body = spec.least_reasoning(surface, self.model(surface), config.features if config else frozenset(),
+                                        operation.probes[probe]["value"])
         # Gemini names the model in the path; other surfaces' paths carry no {model}.
         path = spec.fill_model(kind.path, self.model(surface))
         return Request(surface=surface, probe=probe, method="POST", path=path,
@@ -137,12 +138,14 @@ class Target:
         for surface, name in wanted:
             self._pool.submit(self._quiet(functools.partial(self.probe, surface, name)))
 
-    def plan(self, probes: Iterable[tuple[str, str]], phases: Iterable[tuple[str, str]]) -> tuple[int, int]:
-        """(requests, output tokens) that sending these probes and schemathesis phases spends at most."""
-        requests = tokens = 0
+    def plan(self, probes: Iterable[tuple[str, str]], phases: Iterable[tuple[str, str]]) -> dict[str, tuple[int, int]]:
+        """Surface -> (requests, output tokens) that sending these probes and schemathesis phases
+        spends at most."""
+        planned: dict[str, list[int]] = {}
         for surface, name in dict.fromkeys(probes):
-            requests += 1
-            tokens += self._output_limit(surface, name)
+            spent = planned.setdefault(surface, [0, 0])
+            spent[0] += 1
+            spent[1] += self._output_limit(surface, name)
         for surface, phase in dict.fromkeys(phases):
             cases = self.fuzz_cases
             if phase == "examples":
@@ -150,9 +153,10 @@ class Target:
                     cases = len(spec.load(surface).operation(self.surface(surface).path).examples)
             elif self.mode == "replay":
                 continue
-            requests += cases
-            tokens += cases * FUZZ_OUTPUT_CAP
-        return requests, tokens
+            spent = planned.setdefault(surface, [0, 0])
+            spent[0] += cases
+            spent[1] += cases * FUZZ_OUTPUT_CAP
+        return {surface: (requests, tokens) for surface, (requests, tokens) in planned.items()}
 
     def _output_limit(self, surface: str, name: str) -> int:
         """A probe's output-token limit, read without sending anything (a dependent probe's is its
@@ -198,10 +202,12 @@ def preflight(base_url: str, timeout: float = 5.0) -> None:
 
 def build_target(profile: Profile, *, mode: str, cassette_root: Path | None, limits: Limits,
                  budget_requests: int | None = None, budget_tokens: int | None = None,
-                 fuzz_cases: int = 5, concurrency: int = 2) -> Target:
+                 fuzz_cases: int = 5, concurrency: int = 2, plan_only: bool = False) -> Target:
+    """A provider ready to be checked; with `plan_only`, one whose plan is read and nothing sent
+    (no key needed, no connection made)."""
     if mode not in MODES:
         raise ProfileError(f"unknown mode {mode!r}")
-    keys = profile.api_keys(required=mode != "replay")
+    keys = profile.api_keys(required=mode != "replay" and not plan_only)
     redactor = Redactor(keys.values())
     for variable, key in keys.items():
         why = weak_reason(key)
@@ -211,7 +217,7 @@ def build_target(profile: Profile, *, mode: str, cassette_root: Path | None, lim
     cassettes = None
     if mode in ("replay", "record") and cassette_root is not None:
         cassettes = CassetteStore(cassette_root / profile.name, record=mode == "record", redactor=redactor)
-    if mode != "replay":
+    if mode != "replay" and not plan_only:
         preflight(profile.base_url)
     budget = Budget(budget_requests if budget_requests is not None else profile.budget.max_requests,
                     budget_tokens if budget_tokens is not None else profile.budget.max_output_tokens)

@@ -5,8 +5,7 @@ import pytest
 from llmconform import checks, sdk
 from llmconform.verdict import expect
 
-pytestmark = pytest.mark.skipif(not sdk.available("anthropic"),
-                                reason="the anthropic SDK is not installed (pip install 'llmconform[sdk]')")
+pytestmark = pytest.mark.skipif(not sdk.available("anthropic"), reason=sdk.missing("anthropic"))
 
 
 def _client(exchange):

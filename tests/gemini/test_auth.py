@@ -4,7 +4,7 @@ Google envelope."""
 import pytest
 
 from llmconform import checks, spec
-from llmconform.surfaces.gemini import native_error, text
+from llmconform.surfaces.gemini import native_error, nothing_to_judge, text
 from llmconform.verdict import expect
 
 REFUSED = (400, 401, 403)
@@ -33,6 +33,7 @@ def _served(exchange, target, how):
         pytest.skip("the profile names no key to send")
     data = checks.ok_json(exchange)
     spec.load("gemini").check("GenerateContentResponse", data, what=f"the answer with the key {how}")
+    nothing_to_judge(data, exchange.request.output_limit)
     expect(text(data).strip(), f"a text answer with the key {how}", data.get("candidates"))
 
 

@@ -5,6 +5,7 @@ import pytest
 from llmconform import checks, spec
 from llmconform.surfaces.gemini import (
     candidates,
+    count,
     finish_reason,
     finish_reasons,
     streamed_pieces,
@@ -112,7 +113,7 @@ def test_usage(stream):
         expect(meta.get("candidatesTokenCount", 0) > 0 and meta.get("promptTokenCount", 0) > 0,
                "candidatesTokenCount and promptTokenCount above 0 after a streamed answer", meta)
     if stream.request.output_limit is not None:
-        checks.within_limit(meta.get("candidatesTokenCount", 0), stream.request.output_limit, "maxOutputTokens")
+        checks.within_limit(count(meta, "candidatesTokenCount"), stream.request.output_limit, "maxOutputTokens")
 
 
 @pytest.mark.check("gemini/stream/no-error-event", level="should",
@@ -144,11 +145,35 @@ def test_role_model(stream):
 def test_increments(stream):
     """Each event carries new text only: joined, the events give the answer once, in the form of a
     non-stream answer (a relay that sends the whole text so far in every event, or repeats it in the
-    last, makes the SDKs show it twice)."""
-    joined = ""
+    last, makes the SDKs show it twice). A snapshot relay is caught however short its first piece:
+    a piece that starts with the whole text streamed before it (4 characters or more), or with the
+    previous piece's text, twice in a row (a real stream whose first piece is "Hi" does not go on
+    "Hi there", "Hi there, how")."""
+    joined, previous, chain = "", "", 0
     for index, piece in enumerate(streamed_pieces(stream)):
         chunk = text(piece)
+        if not chunk:
+            continue
         if len(joined) >= CUMULATIVE_MIN and chunk.startswith(joined):
             fail("each event's text new (increments, not snapshots)",
                  f"event {index} repeats the {len(joined)} characters streamed before it: {chunk[:80]!r}")
-        joined += chunk
+        snapshot = bool(previous) and len(chunk) > len(previous) and chunk.startswith(previous)
+        chain = chain + 1 if snapshot else 0
+        if snapshot and (len(previous) >= CUMULATIVE_MIN or chain >= 2):
+            fail("each event's text new (increments, not snapshots)",
+                 f"event {index} repeats the previous event's text {previous[:40]!r} and goes on: {chunk[:80]!r}")
+        joined, previous = joined + chunk, chunk
+
+
+@pytest.mark.check("gemini/stream/response-id", level="should",
+                   source="googleapis google/ai/generativelanguage/v1beta/generative_service.proto "
+                          "GenerateContentResponse.response_id (\"used to identify each response\")")
+def test_response_id(stream):
+    """Every piece that names a `responseId` names the same one (W when it changes: the pieces are one
+    response, and clients key a stream by it; the reference gives no MUST)."""
+    named = [(index, piece["responseId"]) for index, piece in enumerate(streamed_pieces(stream))
+             if isinstance(piece.get("responseId"), str) and piece["responseId"]]
+    changed = [(index, value) for index, value in named if value != named[0][1]]
+    if changed:
+        warn(f"one responseId across the stream ({named[0][1]!r} in event {named[0][0]})",
+             f"event {changed[0][0]} names {changed[0][1]!r}")

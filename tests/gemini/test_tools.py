@@ -3,7 +3,7 @@
 import pytest
 
 from llmconform import checks, spec
-from llmconform.surfaces.gemini import declared_functions, function_calls, parts, text
+from llmconform.surfaces.gemini import declared_functions, function_calls, nothing_to_judge, parts, text
 from llmconform.verdict import expect
 
 pytestmark = pytest.mark.feature("tools")
@@ -12,6 +12,7 @@ GEMINI = spec.load("gemini")
 
 def _calls(exchange):
     data = checks.ok_json(exchange)
+    nothing_to_judge(data, exchange.request.output_limit)
     calls = function_calls(data)
     # No call at all is forced-call's failure; the checks reading the call are then undecided.
     checks.need(calls, "a functionCall part for the forced function", parts(data) or data.get("candidates"),
@@ -24,7 +25,8 @@ def _calls(exchange):
                           "ANY, allowed_function_names; openapi/gemini.yaml#/components/schemas/FunctionCallingConfig")
 def test_forced_call(tools_forced):
     """toolConfig `{functionCallingConfig: {mode: ANY, allowedFunctionNames: [get_weather]}}` → a
-    functionCall part naming an allowed (or, without a list, a declared) function."""
+    functionCall part naming an allowed (or, without a list, a declared) function (undecided when a
+    thinking model spent maxOutputTokens on thoughts before the call)."""
     allowed = declared_functions(tools_forced.request.body)
     names = [c.get("name") for c in _calls(tools_forced)]
     expect(any(n in allowed for n in names), f"a functionCall of {' or '.join(allowed)}", names)
@@ -48,9 +50,11 @@ def test_function_call_part(tools_forced):
                    source="googleapis google/ai/generativelanguage/v1beta/content.proto FunctionCallingConfig.Mode "
                           "NONE (no function call); openapi/gemini.yaml#/components/schemas/FunctionCallingConfig")
 def test_mode_none(tools_none):
-    """toolConfig mode `NONE` with the function declared → a text answer and no functionCall."""
+    """toolConfig mode `NONE` with the function declared → a text answer and no functionCall (the
+    text undecided when a thinking model spent maxOutputTokens on thoughts)."""
     data = checks.ok_json(tools_none)
     expect(not function_calls(data), "no functionCall part with mode NONE", function_calls(data))
+    nothing_to_judge(data, tools_none.request.output_limit)
     expect(text(data).strip(), "a text answer with mode NONE", parts(data) or data.get("candidates"))
 
 
@@ -59,7 +63,8 @@ def test_mode_none(tools_none):
                           "openapi/gemini.yaml#/components/schemas/FunctionResponse")
 def test_response_turn(function_response):
     """The functionCall answered by a user turn with a `functionResponse` part for it is accepted and
-    answered."""
+    answered (undecided when a thinking model spent maxOutputTokens on thoughts)."""
     data = checks.ok_json(function_response)
     GEMINI.check("GenerateContentResponse", data, what="the answer after a functionResponse")
+    nothing_to_judge(data, function_response.request.output_limit)
     expect(parts(data), "an answer with parts after the functionResponse", data.get("candidates"))

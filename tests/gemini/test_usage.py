@@ -3,7 +3,7 @@
 import pytest
 
 from llmconform import checks
-from llmconform.surfaces.gemini import is_count, text, thoughts, usage, usage_arithmetic, usage_numbers
+from llmconform.surfaces.gemini import count, is_count, text, thoughts, usage, usage_arithmetic, usage_numbers
 from llmconform.verdict import warn
 
 
@@ -36,15 +36,16 @@ def test_arithmetic(basic):
 
 @pytest.mark.check("gemini/usage/within-limit", level="must",
                    source="googleapis google/ai/generativelanguage/v1beta/generative_service.proto "
-                          "GenerationConfig.max_output_tokens, UsageMetadata.candidates_token_count; "
-                          "openapi/gemini.yaml#/components/schemas/UsageMetadata; "
+                          "GenerationConfig.max_output_tokens, UsageMetadata.candidates_token_count (plain int32, "
+                          "a zero one left out of the JSON); openapi/gemini.yaml#/components/schemas/UsageMetadata; "
                           "openapi/gemini.yaml#/components/schemas/GenerationConfig")
 def test_within_limit(basic):
-    """candidatesTokenCount never exceeds the request's generationConfig.maxOutputTokens."""
+    """candidatesTokenCount never exceeds the request's generationConfig.maxOutputTokens (an absent
+    count is 0, as the protobuf JSON mapping leaves zeros out)."""
     limit = basic.request.output_limit
     if limit is None:
         pytest.skip("the request sets no generationConfig.maxOutputTokens (a documented request)")
-    checks.within_limit(_usage(basic).get("candidatesTokenCount"), limit, "maxOutputTokens")
+    checks.within_limit(count(_usage(basic), "candidatesTokenCount"), limit, "maxOutputTokens")
 
 
 @pytest.mark.check("gemini/usage/details-consistent", level="should",

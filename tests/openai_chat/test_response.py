@@ -42,3 +42,12 @@ def test_usage_present(basic):
     """The answer reports usage."""
     data = checks.ok_json(basic)
     expect(isinstance(data.get("usage"), dict), "a usage object", data.get("usage"))
+
+
+@pytest.mark.check("openai-chat/response/created-seconds", level="must",
+                   source="openai-python src/openai/types/chat/chat_completion.py ChatCompletion.created "
+                          "(\"The Unix timestamp (in seconds)\")")
+def test_created_seconds(basic):
+    """`created` is the Unix time in seconds (a value above 1e11 is milliseconds: a date thousands of
+    years ahead to every SDK that reads it)."""
+    checks.unix_seconds(checks.ok_json(basic).get("created"), "created")

@@ -5,8 +5,7 @@ import pytest
 from llmconform import sdk
 from llmconform.verdict import expect
 
-pytestmark = pytest.mark.skipif(not sdk.available("openai"),
-                                reason="the openai SDK is not installed (pip install 'llmconform[sdk]')")
+pytestmark = pytest.mark.skipif(not sdk.available("openai"), reason=sdk.missing("openai"))
 
 
 def _client(exchange):

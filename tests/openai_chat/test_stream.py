@@ -49,6 +49,17 @@ def test_constant_fields(stream):
         expect(len(values) == 1, f"one {name} across the stream", values[:4])
 
 
+@pytest.mark.check("openai-chat/stream/created-seconds", level="must",
+                   source="openai-python src/openai/types/chat/chat_completion_chunk.py ChatCompletionChunk.created "
+                          "(\"The Unix timestamp (in seconds)\")")
+def test_created_seconds(stream):
+    """Every chunk's `created` is the Unix time in seconds (above 1e11 is milliseconds)."""
+    chunks = stream.data_objects()
+    expect(chunks, "at least one chunk", stream.excerpt())
+    for index, chunk in enumerate(chunks):
+        checks.unix_seconds(chunk.get("created"), f"chunk {index}'s created")
+
+
 @pytest.mark.check("openai-chat/stream/first-role", level="should",
                    source="openai-python src/openai/types/chat/chat_completion_chunk.py ChoiceDelta.role (Optional; "
                           "clients tolerate its absence)")

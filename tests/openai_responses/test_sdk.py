@@ -7,8 +7,7 @@ from llmconform import sdk
 from llmconform.surfaces.openai_responses import EVENTS, TEXT_DELTA, limit_spent_on_reasoning
 from llmconform.verdict import expect
 
-pytestmark = pytest.mark.skipif(not sdk.available("openai"),
-                                reason="the openai SDK is not installed (pip install 'llmconform[sdk]')")
+pytestmark = pytest.mark.skipif(not sdk.available("openai"), reason=sdk.missing("openai"))
 
 
 def _client(exchange):

@@ -124,7 +124,7 @@ def build_report(target: Target, rows: Sequence[Any], *, started: float,
     for r in sorted(rows, key=lambda r: r.id):
         text, level, source = rules.get(r.id, ("", "", ""))
         results.append(Row(r.id, r.surface, r.verdict, r.message, r.evidence, r.reproduce, r.rule or text,
-                           r.level or level, r.source or source))
+                           r.level or level, r.source or source, r.duration_s))
     report = Report(
         vendor=target.name,
         base_url=target.profile.base_url,

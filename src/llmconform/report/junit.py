@@ -19,7 +19,8 @@ def _case(suite: ET.Element, report: Report, row: Row, regressions: dict[str, st
           new_failures: dict[str, str]) -> str:
     """Adds the testcase; returns how it counts (failure, error, skipped, passed)."""
     case = ET.SubElement(suite, "testcase", {"classname": f"{report.vendor}.{row.id.rsplit('/', 1)[0]}"
-                                             .replace("/", "."), "name": row.id})
+                                             .replace("/", "."), "name": row.id,
+                                             "time": f"{row.duration_s or 0.0:.3f}"})
     if row.level or row.source:
         # The rule's level (must: a break fails; should: it only warns) and its official source.
         properties = ET.SubElement(case, "properties")

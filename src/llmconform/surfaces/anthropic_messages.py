@@ -93,6 +93,20 @@ def streamed_blocks(events: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
     return rebuilt
 
 
+# Stop reasons that end the output wherever it stands, a block included: a stream cut by max_tokens
+# inside a tool_use block ends with message_delta and no content_block_stop for it
+# (anthropic-sdk-python tests/lib/streaming/fixtures/incomplete_partial_json_response.txt, which the
+# SDK's accumulate_event reads whole). StopReason values: src/anthropic/types/stop_reason.py.
+CUT_MID_BLOCK = ("max_tokens", "model_context_window_exceeded", "refusal")
+
+
+def final_stop_reason(events: list[dict[str, Any]]) -> Any:
+    """The stream's stop_reason: the last message_delta's (the SDK's accumulate_event overwrites it
+    with every message_delta, of which the docs allow one or more)."""
+    reasons = [sub(d, "delta").get("stop_reason") for d in events if d.get("type") == EVENTS["message-delta"]]
+    return reasons[-1] if reasons else None
+
+
 def stream_ended(events: list[Event]) -> bool:
     """A Messages stream is over once it sent message_stop, message_delta (the stop reason) or an
     error event: closed before any of them, it was cut."""

@@ -24,7 +24,7 @@ from llmconform.surfaces import (
     whole_text,
     with_auth,
 )
-from llmconform.verdict import expect
+from llmconform.verdict import Error, expect
 
 if TYPE_CHECKING:
     from llmconform.exchange import Exchange
@@ -74,8 +74,9 @@ def text(data: Any, index: int = 0) -> str:
 
 
 def answered_text(exchange: Exchange, what: str) -> str:
-    """The visible text of an answer that must be whole: a GenerateContentResponse with non-empty text (the
-    request is described as `what` in the verdicts)."""
+    """The visible text of an answer that must be whole: a GenerateContentResponse with non-empty text,
+    not a limit spent on thinking (the request is described as `what` in the verdicts)."""
+    nothing_to_judge(answer_json(exchange), exchange.request.output_limit)
     return whole_text(exchange, what, NAME, "GenerateContentResponse", text, "candidates")
 
 
@@ -106,6 +107,13 @@ def event_text(data: Any) -> str:
     return text(data)
 
 
+def streamed_nothing_to_judge(exchange: Exchange) -> None:
+    """nothing_to_judge over an alt=sse stream: the last piece's finishReason and usage, the
+    text of every piece."""
+    found = streamed_pieces(exchange)
+    nothing_to_judge(found[-1], exchange.request.output_limit, found[:-1])
+
+
 def streamed_pieces(exchange: Exchange) -> list[dict[str, Any]]:
     """The pieces a `?alt=sse` stream delivered (its events' JSON objects), at least one: the stream
     has no end event of its own, so one that closes with none arrived whole yet holds no answer."""
@@ -126,9 +134,17 @@ def is_count(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
+def count(meta: Any, name: str) -> Any:
+    """One token count of a usageMetadata, an absent one read as 0: every count is a plain proto3
+    `int32` (googleapis google/ai/generativelanguage/v1beta/generative_service.proto, message
+    UsageMetadata), and the protobuf JSON mapping leaves zero values out — a thinking model whose
+    limit went to thoughts answers without candidatesTokenCount."""
+    return meta.get(name, 0) if isinstance(meta, dict) else 0
+
+
 def usage_numbers(meta: dict[str, Any], served_text: bool) -> None:
-    """The input count and the total (and the output count beside an answer) are there, and every
-    count given is a non-negative integer."""
+    """The input count and the total are there, the output count too beside an answer (an absent
+    one is 0, which no answer with text can have), and every count given is a non-negative integer."""
     usage = SPEC.usage
     required = [usage.input[0], TOTAL] + ([usage.output[0]] if served_text else [])
     for name in required:
@@ -136,6 +152,42 @@ def usage_numbers(meta: dict[str, Any], served_text: bool) -> None:
     for name in COUNTS:
         if name in meta:
             expect(is_count(meta[name]), f"usageMetadata.{name} a non-negative integer", meta[name])
+
+
+# Finish reasons of a candidate whose content was flagged and withheld (googleapis
+# generative_service.proto Candidate.FinishReason: "flagged for safety reasons", recitation, an
+# unsupported language, blocklisted terms, prohibited content, SPII, and their image kinds).
+WITHHELD = ("SAFETY", "RECITATION", "LANGUAGE", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY",
+            "IMAGE_PROHIBITED_CONTENT", "IMAGE_RECITATION")
+
+
+def nothing_to_judge(data: Any, limit: int | None, before: list[Any] | None = None) -> None:
+    """Leave a check undecided (error, never pass or fail) when a conforming answer holds nothing to
+    judge: no text and no functionCall (Google sends a content without parts, or none), and either
+    - a thinking model spent the whole maxOutputTokens on thoughts: finishReason MAX_TOKENS with
+      thoughtsTokenCount above 0 (Gemini 2.5 and 3 think by default; thoughts count against
+      maxOutputTokens), or
+    - the content was flagged and withheld: finishReason SAFETY, RECITATION, BLOCKLIST, ...
+    `data` is the answer, or a stream's last piece with `before` the pieces streamed before it. Call
+    it before asserting on the answer of a probe (as openai_responses.limit_spent_on_reasoning)."""
+    answered = [*(before or []), data]
+    if any(text(p).strip() or function_calls(p) for p in answered):
+        return
+    if finish_reason(data) in WITHHELD:
+        raise Error(f"answer withheld (finishReason {finish_reason(data)})",
+                    f"finishReason {finish_reason(data)} with no text: the content was flagged and withheld. "
+                    "That is the API's to decide, not a departure from it, but leaves nothing to check here.",
+                    finishReason=finish_reason(data))
+    if finish_reason(data) != "MAX_TOKENS":
+        return
+    spent = count(usage(data), "thoughtsTokenCount")
+    if not (is_count(spent) and spent > 0):
+        return
+    raise Error("limit spent on thinking",
+                f"finishReason MAX_TOKENS (maxOutputTokens = {limit}) with no text: the model spent {spent} "
+                "tokens on thoughts. That is conforming (Gemini 2.5 and 3 think by default), but leaves nothing "
+                "to check here; give this probe a larger maxOutputTokens or a thinkingConfig in the profile's "
+                "`requests`.", finishReason="MAX_TOKENS", thoughtsTokenCount=spent)
 
 
 def usage_arithmetic(meta: dict[str, Any]) -> None:
@@ -215,7 +267,8 @@ def _spec_request(target: Probing, name: str, template: str, query: str = "") ->
     if config is not None and name in config.requests:
         body = config.requests[name]
     else:
-        body = spec.load(NAME).operation(template).probes[name]["value"]
+        body = spec.least_reasoning(NAME, target.model(NAME), config.features if config else frozenset(),
+                                    spec.load(NAME).operation(template).probes[name]["value"])
     path = spec.fill_model(template, target.model(NAME)) + query
     return Request(surface=NAME, probe=name, method="POST", path=path, body=spec.fill_model(body, target.model(NAME)))
 

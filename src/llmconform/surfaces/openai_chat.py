@@ -10,7 +10,7 @@ from llmconform import checks, spec
 from llmconform.exchange import STREAM_ENDS, Exchange, Request
 from llmconform.sse import Event
 from llmconform.surfaces import Dependent, Surface, common_builders, register, sub
-from llmconform.verdict import expect
+from llmconform.verdict import Error, expect
 
 NAME = "openai-chat"
 PATH = "/v1/chat/completions"
@@ -36,13 +36,67 @@ def content(data: Any, index: int = 0) -> str:
 
 
 def answered_text(exchange: Exchange, what: str) -> str:
-    """The visible text of an answer that must be whole: a ChatCompletion with non-empty text (the
-    request is described as `what` in the verdicts)."""
+    """The visible text of an answer that must be whole: a ChatCompletion with non-empty text, not a
+    limit spent on reasoning (the request is described as `what` in the verdicts)."""
     data = checks.ok_json(exchange)
     spec.load(NAME).check("ChatCompletion", data, what=f"the answer to {what}")
+    limit_spent_on_reasoning(data, exchange.request.output_limit)
     found = content(data)
     expect(found.strip(), "a non-empty answer", data)
     return found
+
+
+def reasoning_tokens(data: Any) -> Any:
+    """usage.completion_tokens_details.reasoning_tokens of a completion or a usage chunk."""
+    return sub(sub(data, "usage"), "completion_tokens_details").get("reasoning_tokens")
+
+
+def limit_spent_on_reasoning(data: Any, limit: int | None, visible: str | None = None,
+                             reason: Any = None) -> None:
+    """Leave a check undecided (error, never pass or fail) when a reasoning model spent the whole
+    output limit on reasoning: finish_reason `length`, no content, and
+    usage.completion_tokens_details.reasoning_tokens above 0 (openai-python
+    src/openai/types/completion_usage.py: reasoning tokens are part of completion_tokens, which
+    max_completion_tokens bounds). Conforming, but there is no text to check. `data` is the
+    completion, or a stream's usage chunk with `visible` its joined text and `reason` its finish_reason."""
+    reason = finish_reason_of(data) if reason is None else reason
+    found = content(data) if visible is None else visible
+    spent = reasoning_tokens(data)
+    if reason != "length" or found.strip() or not (isinstance(spent, int) and spent > 0):
+        return
+    raise Error("limit spent on reasoning",
+                f"finish_reason length (output limit = {limit}) with no content: the model spent {spent} "
+                "tokens on reasoning. That is conforming, but leaves nothing to check here; give this probe a "
+                "larger max_completion_tokens in the profile's `requests`.", finish_reason=reason,
+                reasoning_tokens=spent)
+
+
+def finish_reason_of(data: Any, index: int = 0) -> Any:
+    for choice in choices(data):
+        if choice.get("index", 0) == index:
+            return choice.get("finish_reason")
+    return None
+
+
+def streamed_limit_spent_on_reasoning(exchange: Exchange) -> None:
+    """limit_spent_on_reasoning over a stream: its joined text, its finish_reason, and what says the
+    tokens went to reasoning — the usage chunk's reasoning_tokens (stream_options.include_usage), or
+    else the reasoning deltas it streamed (`reasoning_content` / `reasoning`, as the reasoning
+    checks read them)."""
+    chunks = exchange.data_objects()
+    reasons = [c.get("finish_reason") for chunk in chunks for c in choices(chunk) if c.get("finish_reason")]
+    used = [chunk for chunk in chunks if isinstance(chunk, dict) and isinstance(chunk.get("usage"), dict)]
+    visible = "".join(event_text(chunk) for chunk in chunks)
+    if used:
+        limit_spent_on_reasoning(used[-1], exchange.request.output_limit, visible, reasons[-1] if reasons else "")
+        return
+    reasoned = sum(len(str(sub(c, "delta").get(key) or "")) for chunk in chunks for c in choices(chunk)
+                   for key in ("reasoning_content", "reasoning"))
+    if reasoned and reasons and reasons[-1] == "length" and not visible.strip():
+        raise Error("limit spent on reasoning",
+                    f"finish_reason length (output limit = {exchange.request.output_limit}) after {reasoned} "
+                    "characters of reasoning and no content: conforming, but leaves nothing to check here; give "
+                    "this probe a larger max_completion_tokens in the profile's `requests`.", finish_reason="length")
 
 
 def event_text(data: Any) -> str:
