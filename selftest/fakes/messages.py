@@ -125,6 +125,8 @@ def _text(body: dict[str, Any], f: FakeRequest) -> str:
         return "392"
     if "Italy" in last:
         return "Rome."
+    if "Count from 1 to 6" in last and f.has("messages.count-short"):
+        return "1, 2, 3."  # a weak model that never reaches the stop sequence
     return canned(last, history, system, f, "messages", "thinking")
 
 

@@ -18,15 +18,22 @@ def test_max_tokens(max_tokens):
            f"stop_reason 'max_tokens' when max_tokens = {limit} cuts a long answer", data.get("stop_reason"))
 
 
-@pytest.mark.check("anthropic-messages/params/stop-sequences")
+@pytest.mark.check("anthropic-messages/params/stop-sequences", level="must",
+                   source="anthropic-sdk-python src/anthropic/types/message.py (stop_reason, stop_sequence)")
 def test_stop_sequences(stop_sequences):
-    """Counting 1..6 with stop_sequences ["4"]: stop_reason `stop_sequence`, `stop_sequence` the matched
-    string, and the text stops before it."""
+    """Counting 1..6 at temperature 0 with stop_sequences ["4"]: the text never holds "4"; at a stop,
+    stop_reason `stop_sequence` and `stop_sequence` the matched string. Only evidence that the stop
+    string was passed over fails: a model that never wrote it (another count, a refusal) shows
+    nothing and leaves the check undecided (skipped)."""
     data = checks.ok_json(stop_sequences)
     sequences = stop_sequences.request.body["stop_sequences"]
     answer = text(data)
+    reason = data.get("stop_reason")
     for sequence in sequences:
-        expect(sequence not in answer, f"no {sequence!r} in the text (it is a stop sequence)", answer)
-    expect(data.get("stop_reason") == "stop_sequence", "stop_reason 'stop_sequence'", data.get("stop_reason"))
+        expect(sequence not in answer, f"no {sequence!r} in the text (it is a stop sequence)",
+               f"stop_reason {reason!r}, text {answer!r}")
+    if reason != "stop_sequence":
+        pytest.skip(f"the model never wrote a stop sequence (stop_reason {reason!r}, text {answer[:80]!r}): "
+                    "nothing shows whether it was honoured")
     expect(data.get("stop_sequence") in sequences, f"stop_sequence the matched string, one of {sequences}",
            data.get("stop_sequence"))
