@@ -69,6 +69,11 @@ def _reject(f: FakeRequest, schema: str) -> Reply | None:
     if refused:
         return refused
     problems = spec.load("anthropic-messages").errors(schema, body)
+    nameless = isinstance(body, dict) and body.get("tool_choice") == {"type": "tool"}
+    if f.has("messages.tool-choice-rewritten") and nameless:
+        body["tool_choice"] = {"type": "auto"}  # a relay that turns a nameless forced tool into auto
+        problems = spec.load("anthropic-messages").errors(schema, body)
+        f.raw = json.dumps(body).encode()
     if problems and not f.has("messages.validation-off"):
         return _error(400, "invalid_request_error", problems[0], f)
     if not isinstance(body, dict):
@@ -313,6 +318,9 @@ def count_tokens(f: FakeRequest) -> Reply:
     rejected = _reject(f, "CountTokensRequest")
     if rejected:
         return rejected
+    if f.has("messages.count-tokens-crash"):  # another endpoint's crash, with the same bare page as a bad body's
+        return Reply(status=500, body=b"<html><body>Internal Server Error</body></html>",
+                     headers={"content-type": "text/html"})
     tokens = _usage(f.json(), 0, f)["input_tokens"]
     return Reply.json({"input_tokens": str(tokens) if f.has("messages.count-tokens-string") else tokens},
                       **_headers(f))

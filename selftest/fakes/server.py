@@ -327,6 +327,18 @@ def _garbage(f: FakeRequest) -> Reply:
     return Reply(status=status, body=body, headers={"content-type": kind})
 
 
+def _message_without_content(raw: bytes) -> bool:
+    """A conversation entry (messages, input, contents) with a role and neither content nor parts:
+    what a relay that reads `message["content"]` unchecked crashes on."""
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        return False
+    turns = [t for key in ("messages", "input", "contents") if isinstance(body, dict)
+             and isinstance(body.get(key), list) for t in body[key]]
+    return any(isinstance(t, dict) and "role" in t and "content" not in t and "parts" not in t for t in turns)
+
+
 def hostile(f: FakeRequest) -> Reply | None:
     """Failure modes of real relays, on the API's POST routes (a GET of the model list stays sane,
     as on a relay whose chat backend is broken). None when no hostile fault is on."""
@@ -359,6 +371,8 @@ def hostile(f: FakeRequest) -> Reply | None:
     if f.has("hostile.huge-body"):
         return Reply(body=b'{"padding": "' + b"a" * (30 * 1024 * 1024) + b'"}',
                      headers={"content-type": "application/json"})
+    if f.has("hostile.no-content-500") and _message_without_content(f.raw):
+        return Reply(status=500, body=b"Internal Server Error", headers={"content-type": "text/plain"})
     if f.has("hostile.500"):
         return Reply(status=500, body=b"Internal Server Error", headers={"content-type": "text/plain"})
     if f.has("hostile.429-storm"):
