@@ -362,6 +362,8 @@ MORE: list[tuple[str, Violation, str] | tuple[str, Violation, str, str]] = [
     ("openai-chat/invalid/temperature-range", "chat.reject-422", "warn", "status 422"),  # a framework's 422
     ("openai-chat/usage/consistent", "chat.usage-tenfold", "warn", "estimate"),  # ten times the tokens: W
     ("openai-chat/stream/usage-consistent", "chat.usage-tenfold", "warn", "estimate"),
+    # A stream cut to its role chunk and [DONE]: the row names what is missing, not the forced tool.
+    ("openai-chat/stream-tools/forced-call", "chat.stream-role-only", "fail", "no finish_reason, no content"),
     # embeddings
     ("embeddings/data/one-per-input", "embeddings.index-wrong", "fail"),  # indexes 1..3 for 0..2
     # models

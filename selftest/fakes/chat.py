@@ -262,4 +262,6 @@ def _stream(body: dict[str, Any], f: FakeRequest) -> Reply:
         return Reply.sse(events[:3])
     if f.has("chat.stream-500"):
         return openai_error(500, "upstream stream failed", "server_error")
+    if f.has("chat.stream-role-only"):  # a relay that lost the upstream: the role chunk, then [DONE]
+        return Reply.sse([events[0], sse_data("[DONE]")])
     return Reply.sse(events)
