@@ -40,6 +40,7 @@ VIOLATIONS: dict[str, tuple[Violation, str]] = {
     "openai-chat/tools/arguments-json": ("chat.tool-args-invalid", "fail"),
     "openai-chat/tools/finish-reason": ("chat.tool-finish-stop", "fail"),
     "openai-chat/tools/result-turn": ("chat.tool-result-rejected", "fail"),
+    "openai-chat/tools/required": ("chat.required-ignored", "fail"),
     "openai-chat/reasoning/no-markup": ("chat.markup", "fail"),
     "openai-chat/reasoning/placement": ("chat.reasoning-in-content", "fail"),
     "openai-chat/reasoning/signature": ("chat.signature-empty", "fail"),

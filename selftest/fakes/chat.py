@@ -94,6 +94,8 @@ def _tool_call(body: dict[str, Any], f: FakeRequest) -> dict[str, Any] | None:
     choice = body.get("tool_choice")
     if not body.get("tools") or f.has("chat.tool-choice-ignored"):
         return None
+    if choice == "required" and f.has("chat.required-ignored"):  # rewritten to auto: a text answer
+        return None
     if not (isinstance(choice, dict) or choice == "required"):
         return None
     if body["messages"][-1].get("role") == "tool":
