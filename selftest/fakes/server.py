@@ -178,6 +178,10 @@ class FakeProvider:
                     reply = hostile(request) or (handler(request) if handler else Reply.json(
                         {"error": {"message": "no such path", "type": "not_found", "param": None, "code": None}},
                         404))
+                    if request.has("hostile.stream-refusal-sse") and _wants_stream(request) and reply.status >= 400:
+                        # A relay that refuses a streamed request with its error status and an SSE body.
+                        reply = Reply(status=reply.status, chunks=[sse_event("error", reply.body)],
+                                      headers={"content-type": "text/event-stream"})
                     if request.has("server.no-answer") and request.method == "POST":
                         time.sleep(5)  # longer than the self-test's read limit: no status, no byte
                     if request.has("server.first-token-300ms"):
@@ -327,6 +331,10 @@ def _garbage(f: FakeRequest) -> Reply:
     return Reply(status=status, body=body, headers={"content-type": kind})
 
 
+def _wants_stream(f: FakeRequest) -> bool:
+    return b'"stream":true' in f.raw.replace(b" ", b"") or ":streamGenerateContent" in f.path
+
+
 def _message_without_content(raw: bytes) -> bool:
     """A conversation entry (messages, input, contents) with a role and neither content nor parts:
     what a relay that reads `message["content"]` unchecked crashes on."""
@@ -355,7 +363,7 @@ def hostile(f: FakeRequest) -> Reply | None:
         return None
     if any(x.startswith("hostile.garbage") for x in f.faults):
         return _garbage(f)
-    wants_stream = b'"stream":true' in f.raw.replace(b" ", b"") or ":streamGenerateContent" in f.path
+    wants_stream = _wants_stream(f)
     if f.has("hostile.html-200"):
         return Reply(body=HTML, headers={"content-type": "text/html"})
     if f.has("hostile.html-json-200"):
