@@ -368,6 +368,11 @@ MORE: list[tuple[str, Violation, str] | tuple[str, Violation, str, str]] = [
     ("openai-chat/stream/usage-consistent", "chat.usage-tenfold", "warn", "estimate"),
     # A stream cut to its role chunk and [DONE]: the row names what is missing, not the forced tool.
     ("openai-chat/stream-tools/forced-call", "chat.stream-role-only", "fail", "no finish_reason, no content"),
+    # A framework's {"detail": ...} 404 on a path no API has (the real requests all served): W.
+    ("openai-chat/errors/envelope", "hostile.unknown-path-detail", "warn", "unknown path"),
+    ("openai-responses/errors/envelope", "hostile.unknown-path-detail", "warn", "unknown path"),
+    ("anthropic-messages/errors/envelope", "hostile.unknown-path-detail", "warn", "unknown path"),
+    ("embeddings/errors/envelope", "hostile.unknown-path-detail", "warn", "unknown path"),
     # embeddings
     ("embeddings/data/one-per-input", "embeddings.index-wrong", "fail"),  # indexes 1..3 for 0..2
     # models

@@ -175,9 +175,7 @@ class FakeProvider:
                 slots = provider._slots if request.has("server.4-slots") else contextlib.nullcontext()
                 with slots:
                     handler = _handler(self.path.split("?")[0], provider.routes)
-                    reply = hostile(request) or (handler(request) if handler else Reply.json(
-                        {"error": {"message": "no such path", "type": "not_found", "param": None, "code": None}},
-                        404))
+                    reply = hostile(request) or (handler(request) if handler else _no_such_path(request))
                     if request.has("hostile.stream-refusal-sse") and _wants_stream(request) and reply.status >= 400:
                         # A relay that refuses a streamed request with its error status and an SSE body.
                         reply = Reply(status=reply.status, chunks=[sse_event("error", reply.body)],
@@ -227,6 +225,16 @@ class FakeProvider:
                     self.close_connection = True
 
         return Handler
+
+
+def _no_such_path(f: FakeRequest) -> Reply:
+    """A path no API has: 404 in the envelope of the API the request speaks (Anthropic's when it
+    carries anthropic-version), or a framework's `{"detail": ...}` under `hostile.unknown-path-detail`."""
+    if f.has("hostile.unknown-path-detail"):
+        return Reply.json({"detail": "Not Found"}, 404)
+    if "anthropic-version" in f.headers:
+        return Reply.json({"type": "error", "error": {"type": "not_found_error", "message": "Not Found"}}, 404)
+    return openai_error(404, "no such path", "invalid_request_error")
 
 
 def _first_token_after(reply: Reply, delay: float) -> Reply:

@@ -375,6 +375,29 @@ def native_envelopes(exchanges: list[Exchange], surface: str, schema: str = "Err
              violations=departures)
 
 
+def unknown_path_envelope(exchange: Exchange, surface: str) -> None:
+    """A request to a path no API has comes back 404 in the surface's native envelope (W: a
+    framework's `{"detail": "Not Found"}`, an HTML page, a 200; no official operation documents an
+    unknown path, so this is a SHOULD). Not sent or not recorded: nothing to read."""
+    if exchange.outcome.kind == "undecided" or exchange.status is None:
+        return
+    where = f"status {exchange.status} to {exchange.request.method} {exchange.request.path} (an unknown path)"
+    expected = f"404 with the {surface} error envelope for a path no API has"
+    if exchange.status != 404:
+        warn(expected, f"{where}: {exchange.excerpt()}", exchange=exchange)
+    if exchange.content_type != "application/json":
+        warn(expected, f"{where}, {exchange.headers.get('content-type', 'no content type')}: {exchange.excerpt()}",
+             exchange=exchange)
+    try:
+        found = envelope_departures(surface, json.loads(exchange.body), where)
+    except (ValueError, UnicodeDecodeError):
+        found = [f"not JSON: {exchange.excerpt()}"]
+    except Fail as exc:
+        found = [str(exc.received)]
+    if found:
+        warn(expected, f"{where}: {'; '.join(found)}", exchange=exchange)
+
+
 def no_internals(exchanges: list[Exchange]) -> None:
     """No error body shows the server's insides: a stack trace, a source file path, a raw exception
     of the language it is written in (W: an information leak, and a sign the error went unhandled)."""

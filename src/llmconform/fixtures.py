@@ -112,7 +112,8 @@ _NATIVE_ERROR = {anthropic_messages.NAME: anthropic_messages.native_error, gemin
 _NATIVE_REJECTED = {anthropic_messages.NAME: anthropic_messages.native_rejected, gemini.NAME: gemini.native_rejected}
 
 
-def probe(surface: str, name: str, owners: dict[str, str] | None = None, primary: bool = False) -> Any:
+def probe(surface: str, name: str, owners: dict[str, str] | None = None, primary: bool = False, *,
+          required: bool = True) -> Any:
     """A fixture yielding the exchange of one probe, shared by every check that reads it.
 
     `owners` names the check that owns each way the exchange can fail to deliver (an outcome kind
@@ -124,6 +125,9 @@ def probe(surface: str, name: str, owners: dict[str, str] | None = None, primary
     For a check written once for several surfaces, `surface` and `name` may be templates filled
     from the check's parameters, as its id is (`probe("{surface}", "basic")`); the owners are then
     the ones the spec declares for the probe each case reads.
+
+    A probe that is not `required` is handed over whatever its outcome (not sent, not recorded):
+    the check reads it only when it can, and decides the rest of its rule without it.
     """
 
     def fixture(request: pytest.FixtureRequest, llmconform_target: Target) -> Exchange:
@@ -132,7 +136,8 @@ def probe(surface: str, name: str, owners: dict[str, str] | None = None, primary
             pytest.skip(f"surface {wanted} not declared by profile {llmconform_target.name}")
         exchange = llmconform_target.probe(wanted, which)
         record_exchange(request.node, exchange)
-        exchange.require()
+        if required:
+            exchange.require()
         return exchange
 
     fixture.llmconform_probe = (surface, name)  # type: ignore[attr-defined]

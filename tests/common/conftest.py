@@ -11,3 +11,5 @@ invalid = probe("{surface}", "{case.probe}")
 # A check whose probe is named as the check is (`params/system` reads `system`).
 steered = probe("{surface}", "{name}")
 answered = probe("{surface}", "{read}")
+# Read only where it was sent (a replay documents no unknown path): never what decides a check alone.
+unknown_path = probe("{surface}", "unknown-path", required=False)
