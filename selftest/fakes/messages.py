@@ -60,7 +60,10 @@ def _reject(f: FakeRequest, schema: str) -> Reply | None:
         "KeyError: 'content'", f))
     if fault:
         return fault
-    if not f.has("messages.auth-open") and f.headers.get("x-api-key") != KEY:
+    if f.has("messages.x-api-key-dropped"):  # a relay that forwards only a bearer key upstream
+        if f.headers.get("authorization") != f"Bearer {KEY}":
+            return _error(401, "authentication_error", "invalid x-api-key", f)
+    elif not f.has("messages.auth-open") and f.headers.get("x-api-key") != KEY:
         return _error(401, "authentication_error", "invalid x-api-key", f)
     if not f.has("messages.version-optional") and "anthropic-version" not in f.headers:
         return _error(400, "invalid_request_error", "anthropic-version: header is required", f)
