@@ -89,6 +89,15 @@ VIOLATIONS: dict[str, tuple[Violation, str]] = {
     "openai-chat/schema/fuzz-positive": ("chat.crash-on-odd-input", "fail"),
     "openai-chat/schema/fuzz-negative": ("chat.validation-off", "fail"),
 
+    # openai-chat: official fields sent once (a relay's 422 fails), content that must reach the model (W)
+    "openai-chat/fields/seed": ("field-refused:seed", "fail"),
+    "openai-chat/fields/presence-penalty": ("field-refused:presence_penalty", "fail"),
+    "openai-chat/fields/frequency-penalty": ("field-refused:frequency_penalty", "fail"),
+    "openai-chat/fields/top-p": ("field-refused:top_p", "fail"),
+    "openai-chat/fields/user": ("field-refused:user", "fail"),
+    "openai-chat/fields/logprobs": ("field-refused:logprobs", "fail"),
+    "openai-chat/content/image-seen": ("chat.image-dropped", "warn"),
+
     # openai-responses
     "openai-responses/response/schema": ("responses.object-wrong", "fail"),
     "openai-responses/response/content-type": ("responses.content-type-text", "fail"),
@@ -164,6 +173,12 @@ VIOLATIONS: dict[str, tuple[Violation, str]] = {
     "openai-responses/schema/fuzz-negative": ("responses.validation-off", "fail"),
     "openai-responses/sdk/parse": ("hostile.truncated-json", "fail"),
     "openai-responses/sdk/stream": ("responses.stream-id-changes", "fail"),
+
+    # openai-responses: official fields sent once (a relay's 422 fails), content that must reach the model (W)
+    "openai-responses/fields/store": ("field-refused:store", "fail"),
+    "openai-responses/fields/metadata": ("field-refused:metadata", "fail"),
+    "openai-responses/fields/truncation": ("field-refused:truncation", "fail"),
+    "openai-responses/fields/parallel-tool-calls": ("field-refused:parallel_tool_calls", "fail"),
 
     # anthropic-messages
     "anthropic-messages/response/schema": ("messages.type-wrong", "fail"),
@@ -246,6 +261,14 @@ VIOLATIONS: dict[str, tuple[Violation, str]] = {
     "anthropic-messages/sdk/stream": ("messages.stream-index-from-1", "fail"),
     "anthropic-messages/sdk/stream-tools": ("messages.stream-tool-start-incomplete", "fail"),
     "anthropic-messages/sdk/stream-thinking": ("messages.stream-signature-missing", "fail"),
+
+    # anthropic-messages: official fields sent once (a relay's 422 fails), content that must reach the model (W)
+    "anthropic-messages/fields/metadata": ("field-refused:metadata", "fail"),
+    "anthropic-messages/fields/top-k": ("field-refused:top_k", "fail"),
+    "anthropic-messages/fields/top-p": ("field-refused:top_p", "fail"),
+    "anthropic-messages/fields/service-tier": ("field-refused:service_tier", "fail"),
+    "anthropic-messages/content/document": ("messages.document-dropped", "warn"),
+    "anthropic-messages/content/image-seen": ("messages.image-dropped", "warn"),
 
     # embeddings
     "embeddings/response/schema": ("embeddings.object-wrong", "fail"),
@@ -355,6 +378,15 @@ VIOLATIONS: dict[str, tuple[Violation, str]] = {
     "gemini/sdk/stream": ("gemini.stream-not-json-event", "fail"),
     "gemini/sdk/tools": ("gemini.args-string", "fail"),
     "gemini/sdk/count-tokens": ("hostile.truncated-json", "fail"),
+    # gemini: official fields sent once (a relay's 422 fails), content that must reach the model (W)
+    "gemini/fields/seed": ("field-refused:generationConfig.seed", "fail"),
+    "gemini/fields/top-k": ("field-refused:generationConfig.topK", "fail"),
+    "gemini/fields/top-p": ("field-refused:generationConfig.topP", "fail"),
+    "gemini/fields/candidate-count": ("field-refused:generationConfig.candidateCount", "fail"),
+    "gemini/fields/safety-settings": ("field-refused:safetySettings", "fail"),
+    "gemini/fields/response-schema": ("field-refused:generationConfig.responseSchema", "fail"),
+    "gemini/content/document": ("gemini.document-dropped", "warn"),
+    "gemini/content/image-seen": ("gemini.image-dropped", "warn"),
 }
 
 # Further violations of checks already listed: the other ways a check departs, and what it must
@@ -362,6 +394,11 @@ VIOLATIONS: dict[str, tuple[Violation, str]] = {
 # undecided; a missing `event:` line or a trailing [DONE] is tolerated with a warning). A fourth
 # item is a phrase its message must hold.
 MORE: list[tuple[str, Violation, str] | tuple[str, Violation, str, str]] = [
+    # Accepted but without its effect: W, never F (a weak model, or a relay dropping the field).
+    ("openai-chat/fields/logprobs", "field-ignored:logprobs", "warn", "without its effect"),
+    ("openai-responses/fields/metadata", "field-ignored:metadata", "warn", "echoed"),
+    ("gemini/fields/response-schema", "gemini.json-mode-ignored", "warn", "JSON object"),
+    ("anthropic-messages/fields/top-k", "field-ignored:top_k", "pass"),  # nothing to measure: accepted is all
     # openai-chat
     ("openai-chat/invalid/temperature-range", "chat.reject-422", "warn", "status 422"),  # a framework's 422
     ("openai-chat/usage/consistent", "chat.usage-tenfold", "warn", "estimate"),  # ten times the tokens: W

@@ -8,7 +8,7 @@ from typing import Any
 
 from llmconform import spec
 from selftest.fakes import server
-from selftest.fakes.replies import canned, words
+from selftest.fakes.replies import canned, code_word, words
 from selftest.fakes.server import KEY, MODEL, FakeRequest, Reply, openai_error, route, sse_data, sse_event
 
 INTERLEAVED = "interleaved-thinking-2025-05-14"
@@ -133,6 +133,14 @@ def _text(body: dict[str, Any], f: FakeRequest) -> str:
         return "392"
     if "Italy" in last:
         return "Rome."
+    documents = [] if f.has("messages.document-dropped") else [
+        str(sub.get("data")) for m in messages if isinstance(m.get("content"), list) for b in m["content"]
+        if isinstance(b, dict) and b.get("type") == "document" and isinstance(sub := b.get("source"), dict)]
+    word = code_word(documents, last)
+    if word:
+        return word
+    if "colour" in last and (f.has("messages.image-dropped") or not _has_block({"messages": messages[-1:]}, "image")):
+        return "I do not see an image."
     if "Count from 1 to 6" in last and f.has("messages.count-short"):
         return "1, 2, 3."  # a weak model that never reaches the stop sequence
     return canned(last, history, system, f, "messages", "thinking")

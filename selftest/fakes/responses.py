@@ -239,7 +239,7 @@ def _response(answer: Answer, f: FakeRequest, *, status: str | None = None, usag
         "truncation": "disabled",
         "usage": _usage(answer, f) if usage else None,
         "user": None,
-        "metadata": {},
+        "metadata": body.get("metadata") or {},
     }
     if f.has("responses.content-filters"):
         data["content_filters"] = [{"blocked": False, "source_type": "prompt", "content_filter_results": {}}]

@@ -339,6 +339,31 @@ def _garbage(f: FakeRequest) -> Reply:
     return Reply(status=status, body=body, headers={"content-type": kind})
 
 
+def _field_faults(f: FakeRequest) -> Reply | None:
+    """`field-refused:<dotted.path>`: a relay whose own request model refuses an official field (a
+    422 of `{"detail": [...]}`); `field-ignored:<dotted.path>`: one that drops it before the model."""
+    wanted = [x.partition(":") for x in f.faults if x.startswith(("field-refused:", "field-ignored:"))]
+    if not wanted:
+        return None
+    try:
+        body = json.loads(f.raw)
+    except ValueError:
+        return None
+    for kind, _, path in wanted:
+        *parents, last = path.split(".")
+        holder = body
+        for step in parents:
+            holder = holder.get(step) if isinstance(holder, dict) else None
+        if not isinstance(holder, dict) or last not in holder:
+            continue
+        if kind == "field-refused":
+            return Reply.json({"detail": [{"type": "extra_forbidden", "loc": ["body", *path.split(".")],
+                                           "msg": "Extra inputs are not permitted"}]}, 422)
+        del holder[last]
+        f.raw = json.dumps(body).encode()
+    return None
+
+
 def _wants_stream(f: FakeRequest) -> bool:
     return b'"stream":true' in f.raw.replace(b" ", b"") or ":streamGenerateContent" in f.path
 
@@ -369,6 +394,9 @@ def hostile(f: FakeRequest) -> Reply | None:
         return openai_error(401, "Incorrect API key provided", "invalid_request_error", "invalid_api_key")
     if f.method != "POST":
         return None
+    refused = _field_faults(f)
+    if refused:
+        return refused
     if any(x.startswith("hostile.garbage") for x in f.faults):
         return _garbage(f)
     wants_stream = _wants_stream(f)

@@ -88,6 +88,37 @@ def invalid_cases(surfaces: list[str]) -> list[Any]:
     return cases
 
 
+@dataclass(frozen=True)
+class Effect:
+    """One probe its spec declares with an `effect` (an `x-llmconform-probes` entry): an official
+    field sent once, or content that must reach the model, and what the answer must show of it —
+    `{answered: true}`, `{says: word}`, `{json-key: key}`, `{present: dotted.path}`, `{echo: field}`."""
+
+    probe: str
+    check: str
+    field: str
+    effect: tuple[tuple[str, Any], ...]
+    summary: str
+    source: str
+
+    def __str__(self) -> str:
+        return self.check
+
+
+def effect_cases(surfaces: list[str]) -> list[Any]:
+    """A pytest case `(surface, Effect)` per probe of these surfaces that declares an effect; one
+    whose entry names a `feature` needs it declared by the profile."""
+    cases = []
+    for surface in surfaces:
+        for name, entry in declared_probes(surface).items():
+            if not name.startswith(INVALID) and entry.get("check") and isinstance(entry.get("effect"), dict):
+                case = Effect(name, entry["check"], entry.get("field", ""), tuple(entry["effect"].items()),
+                              " ".join(entry.get("summary", "").split()), entry.get("source", ""))
+                marks = [pytest.mark.feature(entry["feature"])] if entry.get("feature") else []
+                cases.append(pytest.param(surface, case, id=f"{surface}-{case.check}", marks=marks))
+    return cases
+
+
 # -- the refusal a check written once for every surface holds each one to -----------------------
 
 def native_error(exchange: Exchange, surface: str, statuses: tuple[int, ...] | range, what: str,
