@@ -179,6 +179,8 @@ VIOLATIONS: dict[str, tuple[Violation, str]] = {
     "openai-responses/fields/metadata": ("field-refused:metadata", "fail"),
     "openai-responses/fields/truncation": ("field-refused:truncation", "fail"),
     "openai-responses/fields/parallel-tool-calls": ("field-refused:parallel_tool_calls", "fail"),
+    "openai-responses/content/document": ("responses.file-dropped", "warn"),
+    "openai-responses/content/image-seen": ("responses.image-dropped", "warn"),
 
     # anthropic-messages
     "anthropic-messages/response/schema": ("messages.type-wrong", "fail"),
