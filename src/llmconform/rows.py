@@ -125,10 +125,11 @@ def dropped_header(target: Target, exchange: Exchange) -> tuple[str, str] | None
         retried = target.send(replace(basic, probe=f"basic:auth-{other}", auth_style=other))
         if retried.status is not None and 200 <= retried.status < 300:
             evidence.append(f"accepted in {AUTH_HEADERS[other]} on the same endpoint")
-    listed = target.send(Request(surface=request.surface, probe="preflight-models", method="GET",
-                                 path=MODEL_LISTS.get(request.surface, "/v1/models")))
-    if listed.status is not None and 200 <= listed.status < 300:
-        evidence.append(f"accepted by the model list ({listed.request.method} {listed.request.path})")
+    if exchange.status == 401:  # not a 403: a key that may list the models may still lack a model's access
+        listed = target.send(Request(surface=request.surface, probe="preflight-models", method="GET",
+                                     path=MODEL_LISTS.get(request.surface, "/v1/models")))
+        if listed.status is not None and 200 <= listed.status < 300:
+            evidence.append(f"accepted by the model list ({listed.request.method} {listed.request.path})")
     if not evidence:
         return None
     header = AUTH_HEADERS[style]
