@@ -396,6 +396,8 @@ VIOLATIONS: dict[str, tuple[Violation, str]] = {
 # undecided; a missing `event:` line or a trailing [DONE] is tolerated with a warning). A fourth
 # item is a phrase its message must hold.
 MORE: list[tuple[str, Violation, str] | tuple[str, Violation, str, str]] = [
+    # A streamed invalid request served (not refused): no refusal to read, the served input is another check's.
+    ("openai-chat/stream/refusal-envelope", "chat.validation-off", "skip"),
     # Accepted but without its effect: W, never F (a weak model, or a relay dropping the field).
     ("openai-chat/fields/logprobs", "field-ignored:logprobs", "warn", "without its effect"),
     ("openai-responses/fields/metadata", "field-ignored:metadata", "warn", "echoed"),

@@ -70,6 +70,9 @@ class Invalid:
     check: str
     rule: str
     what: str
+    # What a served answer leaves undecided (the entry's `served-skips`): a rule about how the
+    # refusal looks, when whether to refuse is another check's.
+    served_skips: str = ""
 
     def __str__(self) -> str:
         return self.check
@@ -82,7 +85,8 @@ def invalid_cases(surfaces: list[str]) -> list[Any]:
     for surface in surfaces:
         for name, entry in declared_probes(surface).items():
             if name.startswith(INVALID) and entry.get("check"):
-                case = Invalid(name, entry["check"], " ".join(entry["rule"].split()), entry["what"])
+                case = Invalid(name, entry["check"], " ".join(entry["rule"].split()), entry["what"],
+                               " ".join(str(entry.get("served-skips", "")).split()))
                 marks = [pytest.mark.feature(entry["feature"])] if entry.get("feature") else []
                 cases.append(pytest.param(surface, case, id=f"{surface}-{case.check}", marks=marks))
     return cases
