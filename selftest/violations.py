@@ -452,6 +452,8 @@ MORE: list[tuple[str, Violation, str] | tuple[str, Violation, str, str]] = [
     ("anthropic-messages/sdk/stream", "messages.stream-error-event", "fail"),  # the SDK raises on an error event
     # A model that never wrote the stop string shows nothing about it: undecided, not a FAIL.
     ("anthropic-messages/params/stop-sequences", "messages.count-short", "skip"),
+    # Stopped exactly before the stop string, with stop_reason end_turn (llama-server, LiteLLM): F.
+    ("anthropic-messages/params/stop-sequences", "messages.stop-reason-end-turn", "fail", "where the text stops"),
 
     # gemini
     ("gemini/auth/no-key", "gemini.error-status-wrong", "fail"),  # error.status not the name of the code

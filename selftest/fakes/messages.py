@@ -187,6 +187,8 @@ def _generate(body: dict[str, Any], f: FakeRequest) -> tuple[list[dict[str, Any]
         if hits:
             cut, matched = min(hits)
             tokens, reason = words(joined[:cut]) if joined[:cut] else [], "stop_sequence"
+            if f.has("messages.stop-reason-end-turn"):  # stopped there, but says end_turn
+                reason, matched = "end_turn", None
     room = max(limit - spent, 0)
     if len(tokens) > room and not f.has("messages.max-tokens-ignored"):
         tokens, reason, matched = tokens[:room], "max_tokens", None
