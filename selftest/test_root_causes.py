@@ -177,3 +177,33 @@ def test_one_envelope_rule_on_every_openai_surface(fake, check):
         got[surface] = report["results"][0]["verdict"], report["results"][0]["message"]
     assert {v for v, _ in got.values()} == {"warn"}, got
     assert all("code" in m for _, m in got.values()), got
+
+
+def test_two_endpoints_crashing_with_the_same_generic_page_are_two_root_causes(fake):
+    """A bad JSON body and the count_tokens endpoint both answered with the same bare 500 page: two
+    problems of two endpoints, so malformed-json keeps its own FAIL (it never names the other
+    endpoint's crash as its cause)."""
+    checks = ["anthropic-messages/invalid/malformed-json", "anthropic-messages/count-tokens/input-tokens"]
+    with fake.faulty("messages.malformed-500", "messages.count-tokens-crash"):
+        _, report, _ = run(fake.base_url, "anthropic-messages", checks=checks)
+    rows = {r["id"]: r for r in report["results"]}
+    assert {c: rows[c]["verdict"] for c in checks} == {c: "fail" for c in checks}, \
+        [(r["id"], r["verdict"], r["message"][:100]) for r in report["results"]]
+    _assert_causes_agree(report)
+
+
+def test_a_dropped_auth_header_is_named_in_the_root_cause(fake):
+    """A relay that never forwards Anthropic's x-api-key: the right key is refused (401) on
+    /v1/messages, while the model list and a bearer header accept it. The FAIL stands, and its root
+    cause names the dropped header instead of a bare "refused: status 401"."""
+    checks = ["anthropic-messages/response/content-type", "anthropic-messages/response/schema"]
+    with fake.faulty("messages.x-api-key-dropped"):
+        _, report, out = run(fake.base_url, "anthropic-messages", checks=checks)
+    rows = {r["id"]: r for r in report["results"]}
+    owner = rows["anthropic-messages/response/content-type"]
+    assert owner["verdict"] == "fail", out[-1500:]
+    assert owner["evidence"].get("dropped_header") == "x-api-key", owner["evidence"]
+    assert "dropped on the way" in owner["evidence"]["root_cause"] and "Bearer" in owner["evidence"]["root_cause"]
+    assert "x-api-key is dropped" in owner["message"]
+    assert "dropped on the way" in rows["anthropic-messages/response/schema"]["message"]
+    _assert_causes_agree(report)

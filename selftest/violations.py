@@ -48,8 +48,10 @@ VIOLATIONS: dict[str, tuple[Violation, str]] = {
     "openai-chat/reasoning/placement": ("chat.reasoning-in-content", "warn"),
     "openai-chat/reasoning/signature": ("chat.signature-empty", "warn"),
     "openai-chat/reasoning/stream-placement": ("chat.stream-reasoning-in-content", "warn"),
+    "openai-chat/tools/required": ("chat.required-ignored", "fail"),
     "openai-chat/stream/content-type": ("chat.stream-content-type-json", "fail"),
     "openai-chat/stream/terminates": ("chat.stream-cut", "fail"),
+    "openai-chat/stream/refusal-envelope": ("hostile.stream-refusal-sse", "fail"),
     "openai-chat/stream/model-echo": ("chat.stream-model-alias", "warn"),
     "openai-chat/stream/usage-consistent": ("chat.stream-usage-zero", "fail"),
     "openai-chat/usage/consistent": ("chat.usage-zero", "fail"),
@@ -84,11 +86,21 @@ VIOLATIONS: dict[str, tuple[Violation, str]] = {
     "openai-chat/invalid/stop-count": ("chat.validation-off", "fail"),
     "openai-chat/invalid/messages-type": ("chat.validation-off", "fail"),
     "openai-chat/invalid/unknown-model": ("chat.any-model", "fail"),
+    "openai-chat/invalid/message-without-content": ("hostile.no-content-500", "fail"),
     "openai-chat/schema/examples": ("chat.object-wrong", "fail"),
     "openai-chat/sdk/parse": ("hostile.truncated-json", "fail"),
     "openai-chat/sdk/stream": ("chat.stream-error-event", "fail"),
     "openai-chat/schema/fuzz-positive": ("chat.crash-on-odd-input", "fail"),
     "openai-chat/schema/fuzz-negative": ("chat.validation-off", "fail"),
+
+    # openai-chat: official fields sent once (a relay's 422 fails), content that must reach the model (W)
+    "openai-chat/fields/seed": ("field-refused:seed", "fail"),
+    "openai-chat/fields/presence-penalty": ("field-refused:presence_penalty", "fail"),
+    "openai-chat/fields/frequency-penalty": ("field-refused:frequency_penalty", "fail"),
+    "openai-chat/fields/top-p": ("field-refused:top_p", "fail"),
+    "openai-chat/fields/user": ("field-refused:user", "fail"),
+    "openai-chat/fields/logprobs": ("field-refused:logprobs", "fail"),
+    "openai-chat/content/image-seen": ("chat.image-dropped", "warn"),
 
     # openai-responses
     "openai-responses/response/schema": ("responses.object-wrong", "fail"),
@@ -129,6 +141,7 @@ VIOLATIONS: dict[str, tuple[Violation, str]] = {
     "openai-responses/stream/order": ("responses.stream-order", "fail"),
     "openai-responses/stream/terminal": ("responses.stream-terminal-twice", "fail"),
     "openai-responses/stream/terminates": ("responses.stream-cut", "fail"),
+    "openai-responses/stream/refusal-envelope": ("hostile.stream-refusal-sse", "fail"),
     "openai-responses/stream/model-echo": ("responses.stream-model-alias", "warn"),
     "openai-responses/stream/usage-consistent": ("responses.stream-usage-zero", "fail"),
     "openai-responses/usage/consistent": ("responses.usage-zero", "fail"),
@@ -158,11 +171,20 @@ VIOLATIONS: dict[str, tuple[Violation, str]] = {
     "openai-responses/invalid/input-type": ("responses.validation-off", "fail"),
     "openai-responses/invalid/max-output-tokens-minimum": ("responses.validation-off", "fail"),
     "openai-responses/invalid/unknown-model": ("responses.any-model", "fail"),
+    "openai-responses/invalid/message-without-content": ("hostile.no-content-500", "fail"),
     "openai-responses/schema/examples": ("responses.object-wrong", "fail"),
     "openai-responses/schema/fuzz-positive": ("responses.crash-on-odd-input", "fail"),
     "openai-responses/schema/fuzz-negative": ("responses.validation-off", "fail"),
     "openai-responses/sdk/parse": ("hostile.truncated-json", "fail"),
     "openai-responses/sdk/stream": ("responses.stream-id-changes", "fail"),
+
+    # openai-responses: official fields sent once (a relay's 422 fails), content that must reach the model (W)
+    "openai-responses/fields/store": ("field-refused:store", "fail"),
+    "openai-responses/fields/metadata": ("field-refused:metadata", "fail"),
+    "openai-responses/fields/truncation": ("field-refused:truncation", "fail"),
+    "openai-responses/fields/parallel-tool-calls": ("field-refused:parallel_tool_calls", "fail"),
+    "openai-responses/content/document": ("responses.file-dropped", "warn"),
+    "openai-responses/content/image-seen": ("responses.image-dropped", "warn"),
 
     # anthropic-messages
     "anthropic-messages/response/schema": ("messages.type-wrong", "fail"),
@@ -212,6 +234,7 @@ VIOLATIONS: dict[str, tuple[Violation, str]] = {
     "anthropic-messages/errors/envelope": ("messages.detail-404", "fail"),
     "anthropic-messages/errors/leaks-internals": ("messages.traceback-500", "warn"),
     "anthropic-messages/stream/utf8": ("messages.stream-invalid-utf8", "fail"),
+    "anthropic-messages/stream/refusal-envelope": ("hostile.stream-refusal-sse", "fail"),
     "anthropic-messages/stream/event-schema": ("messages.stream-delta-text-int", "fail"),
     "anthropic-messages/stream/event-names": ("messages.stream-no-event-names", "fail"),
     "anthropic-messages/stream/message-start": ("messages.stream-start-content", "fail"),
@@ -234,6 +257,8 @@ VIOLATIONS: dict[str, tuple[Violation, str]] = {
     "anthropic-messages/invalid/missing-messages": ("messages.validation-off", "fail"),
     "anthropic-messages/invalid/temperature-range": ("messages.validation-off", "fail"),
     "anthropic-messages/invalid/unknown-model": ("messages.any-model", "fail"),
+    "anthropic-messages/invalid/message-without-content": ("hostile.no-content-500", "fail"),
+    "anthropic-messages/invalid/tool-choice-without-name": ("messages.tool-choice-rewritten", "fail"),
     "anthropic-messages/count-tokens/input-tokens": ("messages.count-tokens-string", "fail"),
     "anthropic-messages/schema/examples": ("messages.error-envelope-openai", "fail"),
     "anthropic-messages/schema/fuzz-positive": ("messages.crash-on-odd-input", "fail"),
@@ -242,6 +267,14 @@ VIOLATIONS: dict[str, tuple[Violation, str]] = {
     "anthropic-messages/sdk/stream": ("messages.stream-index-from-1", "fail"),
     "anthropic-messages/sdk/stream-tools": ("messages.stream-tool-start-incomplete", "fail"),
     "anthropic-messages/sdk/stream-thinking": ("messages.stream-signature-missing", "fail"),
+
+    # anthropic-messages: official fields sent once (a relay's 422 fails), content that must reach the model (W)
+    "anthropic-messages/fields/metadata": ("field-refused:metadata", "fail"),
+    "anthropic-messages/fields/top-k": ("field-refused:top_k", "fail"),
+    "anthropic-messages/fields/top-p": ("field-refused:top_p", "fail"),
+    "anthropic-messages/fields/service-tier": ("field-refused:service_tier", "fail"),
+    "anthropic-messages/content/document": ("messages.document-dropped", "warn"),
+    "anthropic-messages/content/image-seen": ("messages.image-dropped", "warn"),
 
     # embeddings
     "embeddings/response/schema": ("embeddings.object-wrong", "fail"),
@@ -339,6 +372,7 @@ VIOLATIONS: dict[str, tuple[Violation, str]] = {
     "gemini/invalid/too-many-stop-sequences": ("gemini.validation-off", "fail"),
     "gemini/invalid/role-assistant": ("gemini.validation-off", "fail"),
     "gemini/invalid/unknown-model": ("gemini.any-model", "fail"),
+    "gemini/invalid/message-without-content": ("hostile.no-content-500", "fail"),
     "gemini/fingerprint/openai-fields": ("gemini.openai-fields", "warn"),
     "gemini/fingerprint/null-finish-reason": ("gemini.stream-null-finish", "warn"),
     "gemini/fingerprint/usage-fields": ("gemini.usage-extra", "warn"),
@@ -351,6 +385,15 @@ VIOLATIONS: dict[str, tuple[Violation, str]] = {
     "gemini/sdk/stream": ("gemini.stream-not-json-event", "fail"),
     "gemini/sdk/tools": ("gemini.args-string", "fail"),
     "gemini/sdk/count-tokens": ("hostile.truncated-json", "fail"),
+    # gemini: official fields sent once (a relay's 422 fails), content that must reach the model (W)
+    "gemini/fields/seed": ("field-refused:generationConfig.seed", "fail"),
+    "gemini/fields/top-k": ("field-refused:generationConfig.topK", "fail"),
+    "gemini/fields/top-p": ("field-refused:generationConfig.topP", "fail"),
+    "gemini/fields/candidate-count": ("field-refused:generationConfig.candidateCount", "fail"),
+    "gemini/fields/safety-settings": ("field-refused:safetySettings", "fail"),
+    "gemini/fields/response-schema": ("field-refused:generationConfig.responseSchema", "fail"),
+    "gemini/content/document": ("gemini.document-dropped", "warn"),
+    "gemini/content/image-seen": ("gemini.image-dropped", "warn"),
 }
 
 # Further violations of checks already listed: the other ways a check departs, and what it must
@@ -358,12 +401,26 @@ VIOLATIONS: dict[str, tuple[Violation, str]] = {
 # undecided; a missing `event:` line or a trailing [DONE] is tolerated with a warning). A fourth
 # item is a phrase its message must hold.
 MORE: list[tuple[str, Violation, str] | tuple[str, Violation, str, str]] = [
+    # A streamed invalid request served (not refused): no refusal to read, the served input is another check's.
+    ("openai-chat/stream/refusal-envelope", "chat.validation-off", "skip"),
+    # Accepted but without its effect: W, never F (a weak model, or a relay dropping the field).
+    ("openai-chat/fields/logprobs", "field-ignored:logprobs", "warn", "without its effect"),
+    ("openai-responses/fields/metadata", "field-ignored:metadata", "warn", "echoed"),
+    ("gemini/fields/response-schema", "gemini.json-mode-ignored", "warn", "JSON object"),
+    ("anthropic-messages/fields/top-k", "field-ignored:top_k", "pass"),  # nothing to measure: accepted is all
     # openai-chat
     ("openai-chat/invalid/temperature-range", "chat.reject-422", "warn", "status 422"),  # a framework's 422
     ("openai-chat/usage/consistent", "chat.usage-tenfold", "warn", "estimate"),  # ten times the tokens: W
     ("openai-chat/stream/usage-consistent", "chat.usage-tenfold", "warn", "estimate"),
     # CreateChatCompletionStreamResponse: choices[].finish_reason is required (null until the end).
     ("openai-chat/stream/chunk-schema", "chat.stream-finish-field-missing", "fail", "finish_reason"),
+    # A stream cut to its role chunk and [DONE]: the row names what is missing, not the forced tool.
+    ("openai-chat/stream-tools/forced-call", "chat.stream-role-only", "fail", "no finish_reason, no content"),
+    # A framework's {"detail": ...} 404 on a path no API has (the real requests all served): W.
+    ("openai-chat/errors/envelope", "hostile.unknown-path-detail", "warn", "unknown path"),
+    ("openai-responses/errors/envelope", "hostile.unknown-path-detail", "warn", "unknown path"),
+    ("anthropic-messages/errors/envelope", "hostile.unknown-path-detail", "warn", "unknown path"),
+    ("embeddings/errors/envelope", "hostile.unknown-path-detail", "warn", "unknown path"),
     # embeddings
     ("embeddings/data/one-per-input", "embeddings.index-wrong", "fail"),  # indexes 1..3 for 0..2
     # models
@@ -404,6 +461,10 @@ MORE: list[tuple[str, Violation, str] | tuple[str, Violation, str, str]] = [
     ("anthropic-messages/stream/event-schema", "messages.stream-unknown-event", "warn"),  # an event type the API lacks
     ("anthropic-messages/thinking/roundtrip", "messages.thinking-after-text+messages.thinking-in-text", "skip"),
     ("anthropic-messages/sdk/stream", "messages.stream-error-event", "fail"),  # the SDK raises on an error event
+    # A model that never wrote the stop string shows nothing about it: undecided, not a FAIL.
+    ("anthropic-messages/params/stop-sequences", "messages.count-short", "skip"),
+    # Stopped exactly before the stop string, with stop_reason end_turn (llama-server, LiteLLM): F.
+    ("anthropic-messages/params/stop-sequences", "messages.stop-reason-end-turn", "fail", "where the text stops"),
 
     # gemini
     # A stream cut by max_tokens inside a tool_use block ends with message_delta, the block never closed

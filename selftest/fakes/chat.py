@@ -42,6 +42,10 @@ def _answer(body: dict[str, Any], f: FakeRequest) -> str:
         return "42"
     if "long story" in last:
         return " ".join(STORY)
+    images = [p for p in messages[-1].get("content") or [] if isinstance(p, dict) and p.get("type") == "image_url"] \
+        if isinstance(messages[-1].get("content"), list) else []
+    if "colour" in last and (f.has("chat.image-dropped") or not images):
+        return "I do not see an image."
     if "colour" in last:
         return "Red."
     if f.has("chat.persona"):
@@ -90,9 +94,21 @@ def _usage(body: dict[str, Any], completion: int, f: FakeRequest) -> dict[str, A
     return usage
 
 
+def _logprobs(body: dict[str, Any], message: dict[str, Any]) -> dict[str, Any] | None:
+    """What `logprobs: true` asks for: one entry per token of the text (top_logprobs alternatives)."""
+    if not body.get("logprobs") or not isinstance(message.get("content"), str):
+        return None
+    top = int(body.get("top_logprobs") or 0)
+    return {"content": [{"token": t, "logprob": -0.25, "bytes": list(t.encode()),
+                         "top_logprobs": [{"token": t, "logprob": -0.25, "bytes": list(t.encode())}] * top}
+                        for t in message["content"].split(" ") if t], "refusal": None}
+
+
 def _tool_call(body: dict[str, Any], f: FakeRequest) -> dict[str, Any] | None:
     choice = body.get("tool_choice")
     if not body.get("tools") or f.has("chat.tool-choice-ignored"):
+        return None
+    if choice == "required" and f.has("chat.required-ignored"):  # rewritten to auto: a text answer
         return None
     if not (isinstance(choice, dict) or choice == "required"):
         return None
@@ -166,7 +182,7 @@ def _complete(body: dict[str, Any], f: FakeRequest) -> Reply:
         if f.has("chat.content-null"):
             message["content"] = None
         choices.append({"index": index + (1 if f.has("chat.index-wrong") else 0), "message": message,
-                        "finish_reason": reason, "logprobs": None})
+                        "finish_reason": reason, "logprobs": _logprobs(body, message)})
     data: dict[str, Any] = {
         "id": "msg_01fake" if f.has("chat.id-msg") else "chatcmpl-fake0001",
         "object": "chat.completion.chunk" if f.has("chat.object-wrong") else "chat.completion",
@@ -268,4 +284,6 @@ def _stream(body: dict[str, Any], f: FakeRequest) -> Reply:
         return Reply.sse(events[:3])
     if f.has("chat.stream-500"):
         return openai_error(500, "upstream stream failed", "server_error")
+    if f.has("chat.stream-role-only"):  # a relay that lost the upstream: the role chunk, then [DONE]
+        return Reply.sse([events[0], sse_data("[DONE]")])
     return Reply.sse(events)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from llmconform import spec
 from selftest.fakes import server
-from selftest.fakes.replies import canned, words
+from selftest.fakes.replies import canned, code_word, words
 from selftest.fakes.server import KEY, MODEL, FakeRequest, Reply, openai_error, route_prefix, sse_data
 
 THOUGHT = "17 * 23 = 17 * 20 + 17 * 3 = 340 + 51 = 391."
@@ -126,6 +127,17 @@ def _answer_text(body: dict[str, Any], f: FakeRequest) -> str:
     system = _text_of(_field(body, "systemInstruction", "system_instruction"))
     if contents and _has_part({"contents": contents[-1:]}, "functionResponse"):
         return "It is 18 degrees Celsius and sunny in Paris."
+    documents = [] if f.has("gemini.document-dropped") else [
+        base64.b64decode(str(p["inlineData"].get("data", ""))).decode("utf-8", "replace") for c in contents
+        for p in _parts(c) if isinstance(p.get("inlineData"), dict)
+        and p["inlineData"].get("mimeType") == "text/plain"]
+    word = code_word(documents, last)
+    if word:
+        return word
+    images = [p for c in contents[-1:] for p in _parts(c) if isinstance(p.get("inlineData"), dict)
+              and str(p["inlineData"].get("mimeType", "")).startswith("image/")]
+    if "colour" in last and (f.has("gemini.image-dropped") or not images):
+        return "I do not see an image."
     if "JSON object" in last:
         return "The city is Paris." if f.has("gemini.json-mode-ignored") else '{"city": "Paris"}'
     if "weather" in last:

@@ -8,7 +8,7 @@ from typing import Any
 
 from llmconform import spec
 from selftest.fakes import server
-from selftest.fakes.replies import canned, words
+from selftest.fakes.replies import canned, code_word, words
 from selftest.fakes.server import KEY, MODEL, FakeRequest, Reply, openai_error, route, sse_data, sse_event
 
 INTERLEAVED = "interleaved-thinking-2025-05-14"
@@ -60,7 +60,10 @@ def _reject(f: FakeRequest, schema: str) -> Reply | None:
         "KeyError: 'content'", f))
     if fault:
         return fault
-    if not f.has("messages.auth-open") and f.headers.get("x-api-key") != KEY:
+    if f.has("messages.x-api-key-dropped"):  # a relay that forwards only a bearer key upstream
+        if f.headers.get("authorization") != f"Bearer {KEY}":
+            return _error(401, "authentication_error", "invalid x-api-key", f)
+    elif not f.has("messages.auth-open") and f.headers.get("x-api-key") != KEY:
         return _error(401, "authentication_error", "invalid x-api-key", f)
     if not f.has("messages.version-optional") and "anthropic-version" not in f.headers:
         return _error(400, "invalid_request_error", "anthropic-version: header is required", f)
@@ -69,6 +72,11 @@ def _reject(f: FakeRequest, schema: str) -> Reply | None:
     if refused:
         return refused
     problems = spec.load("anthropic-messages").errors(schema, body)
+    nameless = isinstance(body, dict) and body.get("tool_choice") == {"type": "tool"}
+    if f.has("messages.tool-choice-rewritten") and nameless:
+        body["tool_choice"] = {"type": "auto"}  # a relay that turns a nameless forced tool into auto
+        problems = spec.load("anthropic-messages").errors(schema, body)
+        f.raw = json.dumps(body).encode()
     if problems and not f.has("messages.validation-off"):
         return _error(400, "invalid_request_error", problems[0], f)
     if not isinstance(body, dict):
@@ -125,6 +133,16 @@ def _text(body: dict[str, Any], f: FakeRequest) -> str:
         return "392"
     if "Italy" in last:
         return "Rome."
+    documents = [] if f.has("messages.document-dropped") else [
+        str(sub.get("data")) for m in messages if isinstance(m.get("content"), list) for b in m["content"]
+        if isinstance(b, dict) and b.get("type") == "document" and isinstance(sub := b.get("source"), dict)]
+    word = code_word(documents, last)
+    if word:
+        return word
+    if "colour" in last and (f.has("messages.image-dropped") or not _has_block({"messages": messages[-1:]}, "image")):
+        return "I do not see an image."
+    if "Count from 1 to 6" in last and f.has("messages.count-short"):
+        return "1, 2, 3."  # a weak model that never reaches the stop sequence
     return canned(last, history, system, f, "messages", "thinking")
 
 
@@ -169,6 +187,8 @@ def _generate(body: dict[str, Any], f: FakeRequest) -> tuple[list[dict[str, Any]
         if hits:
             cut, matched = min(hits)
             tokens, reason = words(joined[:cut]) if joined[:cut] else [], "stop_sequence"
+            if f.has("messages.stop-reason-end-turn"):  # stopped there, but says end_turn
+                reason, matched = "end_turn", None
     room = max(limit - spent, 0)
     if len(tokens) > room and not f.has("messages.max-tokens-ignored"):
         tokens, reason, matched = tokens[:room], "max_tokens", None
@@ -324,6 +344,9 @@ def count_tokens(f: FakeRequest) -> Reply:
     rejected = _reject(f, "CountTokensRequest")
     if rejected:
         return rejected
+    if f.has("messages.count-tokens-crash"):  # another endpoint's crash, with the same bare page as a bad body's
+        return Reply(status=500, body=b"<html><body>Internal Server Error</body></html>",
+                     headers={"content-type": "text/html"})
     tokens = _usage(f.json(), 0, f)["input_tokens"]
     return Reply.json({"input_tokens": str(tokens) if f.has("messages.count-tokens-string") else tokens},
                       **_headers(f))

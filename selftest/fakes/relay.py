@@ -41,6 +41,7 @@ class Behaviour:
     unstable: bool = False  # another answer on every try, temperature 0 or not
     stall: float = 0.0  # seconds of silence before any answer (beyond the sweep's time limit)
     reasoning: bool = False  # refuses max_tokens and temperature 0, as OpenAI's reasoning models do
+    stream_broken: bool = False  # every streamed request answered 500; plain requests answered
 
 
 def openai_refusal(status: int, message: str, kind: str, code: str | None = None) -> tuple[int, dict[str, Any]]:
@@ -194,6 +195,8 @@ class RelayFake:
         if behaviour.reasoning and body.get("temperature") not in (None, 1):
             return openai_error(400, "Unsupported value: 'temperature' does not support 0 with this model. Only the "
                                 "default (1) value is supported.", "invalid_request_error", "unsupported_value")
+        if behaviour.stream_broken and body.get("stream"):
+            return openai_error(500, "upstream stream error", "server_error")
         return body, str(model), behaviour
 
     def _answer(self, body: dict[str, Any], model: str, behaviour: Behaviour) -> tuple[list[str], int]:

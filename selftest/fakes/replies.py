@@ -3,6 +3,8 @@ surface, with the faults that make a model ignore its instructions or show its m
 
 from __future__ import annotations
 
+import re
+
 from selftest.fakes.server import FakeRequest
 
 ESSAY = ("The Roman Empire grew from a small city state on the Tiber into a power that ruled the whole "
@@ -15,6 +17,17 @@ def words(text: str) -> list[str]:
     tokens = [w + " " for w in text.split(" ")]
     tokens[-1] = tokens[-1].rstrip()
     return [t for t in tokens if t]
+
+
+def code_word(documents: list[str], last: str) -> str | None:
+    """The code word a question asks for, read from the documents the request carried."""
+    if "code word" not in last:
+        return None
+    for document in documents:
+        match = re.search(r"code word is ([A-Z0-9-]+)", document)
+        if match:
+            return match.group(1)
+    return "I do not see any document."
 
 
 def canned(last: str, history: str, system: str, f: FakeRequest, surface: str, markup: str) -> str:

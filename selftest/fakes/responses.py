@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import copy
 import json
 import time
@@ -10,6 +11,7 @@ from typing import Any
 
 from llmconform import spec
 from selftest.fakes import server
+from selftest.fakes.replies import code_word
 from selftest.fakes.server import MODEL, FakeRequest, Reply, openai_error, route, sse_data
 
 ESSAY = ("The Roman Empire grew from a small city state on the Tiber into a power that ruled the "
@@ -49,6 +51,17 @@ def _answer(body: dict[str, Any], f: FakeRequest) -> str:
             not body.get("instructions") and f.has("responses.developer-ignored"))
         if not ignored:
             return "pong"
+    parts = [p for m in messages[-1:] if isinstance(m.get("content"), list)
+             for p in m["content"] if isinstance(p, dict)]
+    files = [] if f.has("responses.file-dropped") else [
+        base64.b64decode(str(p.get("file_data", "")).split(",", 1)[-1]).decode("latin-1")
+        for p in parts if p.get("type") == "input_file"]
+    word = code_word(files, last)
+    if word:
+        return word
+    if "colour" in last:
+        seen = not f.has("responses.image-dropped") and any(p.get("type") == "input_image" for p in parts)
+        return "Red." if seen else "I do not see an image."
     if "Roman Empire" in last:
         return ESSAY
     if "17 * 23" in last:
@@ -243,7 +256,7 @@ def _response(answer: Answer, f: FakeRequest, *, status: str | None = None, usag
         "truncation": "disabled",
         "usage": _usage(answer, f) if usage else None,
         "user": None,
-        "metadata": {},
+        "metadata": body.get("metadata") or {},
     }
     if f.has("responses.content-filters"):
         data["content_filters"] = [{"blocked": False, "source_type": "prompt", "content_filter_results": {}}]

@@ -203,9 +203,11 @@ class FakeProvider:
                 with slots:
                     handler = _handler(self.path.split("?")[0], provider.routes)
                     reply = hostile(request) or provider.official_reply(request) or (
-                        handler(request) if handler else Reply.json(
-                            {"error": {"message": "no such path", "type": "not_found", "param": None, "code": None}},
-                            404))
+                        handler(request) if handler else _no_such_path(request))
+                    if request.has("hostile.stream-refusal-sse") and _wants_stream(request) and reply.status >= 400:
+                        # A relay that refuses a streamed request with its error status and an SSE body.
+                        reply = Reply(status=reply.status, chunks=[sse_event("error", reply.body)],
+                                      headers={"content-type": "text/event-stream"})
                     if request.has("server.no-answer") and request.method == "POST":
                         time.sleep(5)  # longer than the self-test's read limit: no status, no byte
                     if request.method == "POST" and arrival > stall_after(request.faults):
@@ -259,6 +261,16 @@ def stall_after(faults: frozenset[str]) -> float:
     """`server.stall-after-N`: the first N requests are answered at once, later POSTs only after 30 s."""
     found = [int(x.rsplit("-", 1)[1]) for x in faults if x.startswith("server.stall-after-")]
     return min(found) if found else float("inf")
+
+
+def _no_such_path(f: FakeRequest) -> Reply:
+    """A path no API has: 404 in the envelope of the API the request speaks (Anthropic's when it
+    carries anthropic-version), or a framework's `{"detail": ...}` under `hostile.unknown-path-detail`."""
+    if f.has("hostile.unknown-path-detail"):
+        return Reply.json({"detail": "Not Found"}, 404)
+    if "anthropic-version" in f.headers:
+        return Reply.json({"type": "error", "error": {"type": "not_found_error", "message": "Not Found"}}, 404)
+    return openai_error(404, "no such path", "invalid_request_error")
 
 
 def _first_token_after(reply: Reply, delay: float) -> Reply:
@@ -363,6 +375,47 @@ def _garbage(f: FakeRequest) -> Reply:
     return Reply(status=status, body=body, headers={"content-type": kind})
 
 
+def _field_faults(f: FakeRequest) -> Reply | None:
+    """`field-refused:<dotted.path>`: a relay whose own request model refuses an official field (a
+    422 of `{"detail": [...]}`); `field-ignored:<dotted.path>`: one that drops it before the model."""
+    wanted = [x.partition(":") for x in f.faults if x.startswith(("field-refused:", "field-ignored:"))]
+    if not wanted:
+        return None
+    try:
+        body = json.loads(f.raw)
+    except ValueError:
+        return None
+    for kind, _, path in wanted:
+        *parents, last = path.split(".")
+        holder = body
+        for step in parents:
+            holder = holder.get(step) if isinstance(holder, dict) else None
+        if not isinstance(holder, dict) or last not in holder:
+            continue
+        if kind == "field-refused":
+            return Reply.json({"detail": [{"type": "extra_forbidden", "loc": ["body", *path.split(".")],
+                                           "msg": "Extra inputs are not permitted"}]}, 422)
+        del holder[last]
+        f.raw = json.dumps(body).encode()
+    return None
+
+
+def _wants_stream(f: FakeRequest) -> bool:
+    return b'"stream":true' in f.raw.replace(b" ", b"") or ":streamGenerateContent" in f.path
+
+
+def _message_without_content(raw: bytes) -> bool:
+    """A conversation entry (messages, input, contents) with a role and neither content nor parts:
+    what a relay that reads `message["content"]` unchecked crashes on."""
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        return False
+    turns = [t for key in ("messages", "input", "contents") if isinstance(body, dict)
+             and isinstance(body.get(key), list) for t in body[key]]
+    return any(isinstance(t, dict) and "role" in t and "content" not in t and "parts" not in t for t in turns)
+
+
 def hostile(f: FakeRequest) -> Reply | None:
     """Failure modes of real relays, on the API's POST routes (a GET of the model list stays sane,
     as on a relay whose chat backend is broken). None when no hostile fault is on."""
@@ -380,9 +433,12 @@ def hostile(f: FakeRequest) -> Reply | None:
         return Reply(status=307, body=b"", headers={"location": elsewhere + f.path})
     if f.method != "POST":
         return None
+    refused = _field_faults(f)
+    if refused:
+        return refused
     if any(x.startswith("hostile.garbage") for x in f.faults):
         return _garbage(f)
-    wants_stream = b'"stream":true' in f.raw.replace(b" ", b"") or ":streamGenerateContent" in f.path
+    wants_stream = _wants_stream(f)
     if f.has("hostile.html-200"):
         return Reply(body=HTML, headers={"content-type": "text/html"})
     if f.has("hostile.html-json-200"):
@@ -398,6 +454,8 @@ def hostile(f: FakeRequest) -> Reply | None:
     if f.has("hostile.huge-body"):
         return Reply(body=b'{"padding": "' + b"a" * (30 * 1024 * 1024) + b'"}',
                      headers={"content-type": "application/json"})
+    if f.has("hostile.no-content-500") and _message_without_content(f.raw):
+        return Reply(status=500, body=b"Internal Server Error", headers={"content-type": "text/plain"})
     if f.has("hostile.500"):
         return Reply(status=500, body=b"Internal Server Error", headers={"content-type": "text/plain"})
     if f.has("hostile.429-storm"):

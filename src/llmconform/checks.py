@@ -148,6 +148,42 @@ def follows(answer: str, word: str, expected: str) -> None:
         warn(expected, answer)
 
 
+def effect_shown(exchange: Exchange, answer: str, effect: dict[str, Any], field: str) -> None:
+    """A field's (or a content part's) effect shows in an answer that came back: the answer repeats
+    a word the content carried (`says`), is a JSON object holding a key (`json-key`), carries a
+    value at a path (`present`: dotted, list indexes as numbers), or echoes the request's value of
+    a field (`echo`). W when it does not — accepted is not honoured, but a weak model may miss a
+    fact, so the evidence never makes it a FAIL."""
+    ignored = f"{field} accepted but without its effect"
+    if "says" in effect:
+        word = str(effect["says"])
+        if word.lower() not in answer.lower():
+            warn(f"the answer to repeat {word!r} ({field} reached the model)", f"{ignored}? {answer[:200]!r}",
+                 exchange=exchange)
+    if "json-key" in effect:
+        key = str(effect["json-key"])
+        try:
+            parsed = json.loads(answer)
+        except ValueError:
+            parsed = None
+        if not (isinstance(parsed, dict) and key in parsed):
+            warn(f"a JSON object with the key {key!r} ({field})", f"{ignored}? {answer[:200]!r}", exchange=exchange)
+    data = exchange.json() if {"present", "echo"} & set(effect) else None
+    if "present" in effect:
+        found: Any = data
+        for step in str(effect["present"]).split("."):
+            found = (found[int(step)] if isinstance(found, list) and step.isdigit() and int(step) < len(found)
+                     else found.get(step) if isinstance(found, dict) else None)
+        if found in (None, [], {}, ""):
+            warn(f"{effect['present']} in the answer ({field})", f"{ignored}: {found!r}", exchange=exchange)
+    if "echo" in effect:
+        name = str(effect["echo"])
+        sent = exchange.request.body.get(name) if isinstance(exchange.request.body, dict) else None
+        echoed = data.get(name) if isinstance(data, dict) else None
+        if echoed != sent:
+            warn(f"{name} echoed as sent ({sent!r})", f"{ignored}: {echoed!r}", exchange=exchange)
+
+
 def unique_ids(ids: list[Any], what: str) -> None:
     """Ids a client matches answers by (tool call ids, listed ids): non-empty strings, none twice."""
     expect(all(isinstance(i, str) and i for i in ids) and len(set(ids)) == len(ids), f"non-empty unique {what}", ids)
@@ -385,6 +421,29 @@ def native_envelopes(exchanges: list[Exchange], surface: str, schema: str = "Err
     if departures:
         warn(f"the official {surface} error envelope on every error answer", "; ".join(departures[:3]),
              violations=departures)
+
+
+def unknown_path_envelope(exchange: Exchange, surface: str) -> None:
+    """A request to a path no API has comes back 404 in the surface's native envelope (W: a
+    framework's `{"detail": "Not Found"}`, an HTML page, a 200; no official operation documents an
+    unknown path, so this is a SHOULD). Not sent or not recorded: nothing to read."""
+    if exchange.outcome.kind == "undecided" or exchange.status is None:
+        return
+    where = f"status {exchange.status} to {exchange.request.method} {exchange.request.path} (an unknown path)"
+    expected = f"404 with the {surface} error envelope for a path no API has"
+    if exchange.status != 404:
+        warn(expected, f"{where}: {exchange.excerpt()}", exchange=exchange)
+    if exchange.content_type != "application/json":
+        warn(expected, f"{where}, {exchange.headers.get('content-type', 'no content type')}: {exchange.excerpt()}",
+             exchange=exchange)
+    try:
+        found = envelope_departures(surface, json.loads(exchange.body), where)
+    except (ValueError, UnicodeDecodeError):
+        found = [f"not JSON: {exchange.excerpt()}"]
+    except Fail as exc:
+        found = [str(exc.received)]
+    if found:
+        warn(expected, f"{where}: {'; '.join(found)}", exchange=exchange)
 
 
 def no_internals(exchanges: list[Exchange]) -> None:

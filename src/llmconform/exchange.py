@@ -101,6 +101,14 @@ class Request:
         return spec.output_limit_of(self.surface, self.body)
 
     @property
+    def endpoint(self) -> str:
+        """The operation a request goes to: its method and path, without the query and with the
+        model a path may name (Gemini's /models/{model}:method) blurred — the probe family whose
+        answers may share a root cause."""
+        path = re.sub(r"(/models/)[^/:?]+", r"\1*", self.path.split("?")[0])
+        return f"{self.method} {path}"
+
+    @property
     def key(self) -> str:
         """Identity for the session cache: the same request is sent once."""
         digest = hashlib.sha256()
@@ -181,10 +189,11 @@ class Exchange:
 
     def cause(self, outcome: Outcome | None = None) -> str:
         """The root-cause key of a failed outcome. A transport fault belongs to this exchange alone;
-        the same refusal (status and message) or the same unreadable body to several requests of a
-        surface, in the same mode, is one problem."""
+        the same refusal (status and message) or the same unreadable body to several requests of one
+        endpoint, in the same mode, is one problem — two endpoints answering with the same generic
+        body (a bare "Internal Server Error") are two."""
         outcome = outcome or self.outcome
-        mode = "stream" if self.request.stream else "plain"
+        mode = f"{self.request.endpoint}|{'stream' if self.request.stream else 'plain'}"
         if outcome.kind in TRANSPORT_OUTCOMES:
             return f"{self.request.surface}|{outcome.kind}|{self.request.probe}|{self.request.key[:12]}"
         if outcome.kind == "not-a-stream":

@@ -72,6 +72,9 @@ class Invalid:
     what: str
     level: str = ""  # must | should: whether the official API states that it refuses this request
     source: str = ""  # where that refusal rule comes from
+    # What a served answer leaves undecided (the entry's `served-skips`): a rule about how the
+    # refusal looks, when whether to refuse is another check's.
+    served_skips: str = ""
 
     def __str__(self) -> str:
         return self.check
@@ -88,7 +91,39 @@ def invalid_cases(surfaces: list[str], bindings: dict[str, tuple[str, str]] | No
             if name.startswith(INVALID) and entry.get("check"):
                 level, source = (bindings or {}).get(f"{surface}/{entry['check']}", ("", ""))
                 case = Invalid(name, entry["check"], " ".join(entry["rule"].split()), entry["what"],
-                               str(entry.get("level") or level), str(entry.get("source") or source))
+                               str(entry.get("level") or level), str(entry.get("source") or source),
+                               " ".join(str(entry.get("served-skips", "")).split()))
+                marks = [pytest.mark.feature(entry["feature"])] if entry.get("feature") else []
+                cases.append(pytest.param(surface, case, id=f"{surface}-{case.check}", marks=marks))
+    return cases
+
+
+@dataclass(frozen=True)
+class Effect:
+    """One probe its spec declares with an `effect` (an `x-llmconform-probes` entry): an official
+    field sent once, or content that must reach the model, and what the answer must show of it —
+    `{answered: true}`, `{says: word}`, `{json-key: key}`, `{present: dotted.path}`, `{echo: field}`."""
+
+    probe: str
+    check: str
+    field: str
+    effect: tuple[tuple[str, Any], ...]
+    summary: str
+    source: str
+
+    def __str__(self) -> str:
+        return self.check
+
+
+def effect_cases(surfaces: list[str]) -> list[Any]:
+    """A pytest case `(surface, Effect)` per probe of these surfaces that declares an effect; one
+    whose entry names a `feature` needs it declared by the profile."""
+    cases = []
+    for surface in surfaces:
+        for name, entry in declared_probes(surface).items():
+            if not name.startswith(INVALID) and entry.get("check") and isinstance(entry.get("effect"), dict):
+                case = Effect(name, entry["check"], entry.get("field", ""), tuple(entry["effect"].items()),
+                              " ".join(entry.get("summary", "").split()), entry.get("source", ""))
                 marks = [pytest.mark.feature(entry["feature"])] if entry.get("feature") else []
                 cases.append(pytest.param(surface, case, id=f"{surface}-{case.check}", marks=marks))
     return cases
@@ -118,7 +153,8 @@ _NATIVE_ERROR = {anthropic_messages.NAME: anthropic_messages.native_error, gemin
 _NATIVE_REJECTED = {anthropic_messages.NAME: anthropic_messages.native_rejected, gemini.NAME: gemini.native_rejected}
 
 
-def probe(surface: str, name: str, owners: dict[str, str] | None = None, primary: bool = False) -> Any:
+def probe(surface: str, name: str, owners: dict[str, str] | None = None, primary: bool = False, *,
+          required: bool = True) -> Any:
     """A fixture yielding the exchange of one probe, shared by every check that reads it.
 
     `owners` names the check that owns each way the exchange can fail to deliver (an outcome kind
@@ -130,6 +166,9 @@ def probe(surface: str, name: str, owners: dict[str, str] | None = None, primary
     For a check written once for several surfaces, `surface` and `name` may be templates filled
     from the check's parameters, as its id is (`probe("{surface}", "basic")`); the owners are then
     the ones the spec declares for the probe each case reads.
+
+    A probe that is not `required` is handed over whatever its outcome (not sent, not recorded):
+    the check reads it only when it can, and decides the rest of its rule without it.
     """
 
     def fixture(request: pytest.FixtureRequest, llmconform_target: Target) -> Exchange:
@@ -138,7 +177,8 @@ def probe(surface: str, name: str, owners: dict[str, str] | None = None, primary
             pytest.skip(f"surface {wanted} not declared by profile {llmconform_target.name}")
         exchange = llmconform_target.probe(wanted, which)
         record_exchange(request.node, exchange)
-        exchange.require()
+        if required:
+            exchange.require()
         return exchange
 
     fixture.llmconform_probe = (surface, name)  # type: ignore[attr-defined]

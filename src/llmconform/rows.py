@@ -4,14 +4,14 @@ it — one FAIL per root cause, the other readers left undecided, naming it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pytest
 
 from llmconform import result
 from llmconform.checkid import Binding, check_id
-from llmconform.exchange import Exchange
+from llmconform.exchange import Exchange, Request
 from llmconform.fixtures import TARGET_FIXTURE, exchanges_of, probe_fixtures
 from llmconform.target import Target
 from llmconform.verdict import Undelivered, Verdict, excerpt
@@ -112,6 +112,47 @@ def bound(row: Row, binding: Binding | None) -> Row:
     return row
 
 
+# How a key in each auth style is sent, and the style a relay that drops it may still pass on.
+AUTH_HEADERS = {"bearer": "Authorization: Bearer", "x-api-key": "x-api-key", "x-goog-api-key": "x-goog-api-key",
+                "query-key": "the ?key= query parameter"}
+OTHER_STYLE = {"x-api-key": "bearer", "bearer": "x-api-key", "x-goog-api-key": "query-key",
+               "query-key": "x-goog-api-key"}
+MODEL_LISTS = {"gemini": "/v1beta/models"}
+
+
+def dropped_header(target: Target, exchange: Exchange) -> tuple[str, str] | None:
+    """(the auth header, the evidence) when a request sent with the user's key was refused (401/403)
+    and the same key is accepted elsewhere: in another header style on the surface's plain request,
+    or by the model list in the same style — the key is right and something on the way (a relay)
+    drops the header. None when nothing shows it (then the key itself may be wrong)."""
+    request = exchange.request
+    if exchange.status not in (401, 403) or request.auth != "valid" or target.mode == "replay":
+        return None
+    style = request.auth_style or target.profile.auth_style_for(request.surface)
+    if style not in OTHER_STYLE:
+        return None
+    evidence = []
+    try:
+        basic = target.request(request.surface, "basic")
+    except (KeyError, ValueError):
+        basic = None
+    if basic is not None:
+        other = OTHER_STYLE[style]
+        retried = target.send(replace(basic, probe=f"basic:auth-{other}", auth_style=other))
+        if retried.status is not None and 200 <= retried.status < 300:
+            evidence.append(f"accepted in {AUTH_HEADERS[other]} on the same endpoint")
+    if exchange.status == 401:  # not a 403: a key that may list the models may still lack a model's access
+        listed = target.send(Request(surface=request.surface, probe="preflight-models", method="GET",
+                                     path=MODEL_LISTS.get(request.surface, "/v1/models")))
+        if listed.status is not None and 200 <= listed.status < 300:
+            evidence.append(f"accepted by the model list ({listed.request.method} {listed.request.path})")
+    if not evidence:
+        return None
+    header = AUTH_HEADERS[style]
+    return header, (f"the key sent in {header} was refused ({exchange.status}), but the same key was "
+                    f"{' and '.join(evidence)}: {header} is dropped on the way (not forwarded upstream)")
+
+
 def target_of(item: pytest.Item) -> Target | None:
     callspec = getattr(item, "callspec", None)
     return callspec.params.get(TARGET_FIXTURE) if callspec else None
@@ -138,10 +179,15 @@ def row_of(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestRe
         culprit = exc.context.get("exchange")
         if isinstance(culprit, Exchange):
             reproduce = redact(culprit.curl())
+            dropped = dropped_header(target, culprit) if exc.kind == "refused" else None
+            if dropped:
+                exc.summary = f"{exc.summary}: {dropped[1]}"
+                evidence.update({"root_cause": redact(exc.summary), "dropped_header": dropped[0]})
         owner, primary = owners.of(target, surface, ident, exc)
         rank = (0 if primary else 1, owners.order.get(ident, 1 << 30))
         if owner == ident:
-            return Row(ident, surface, "fail", redact(exc.message), evidence, reproduce, cause=exc.cause, rank=rank)
+            message = exc.message + (f" — {evidence['root_cause']}" if "dropped_header" in evidence else "")
+            return Row(ident, surface, "fail", redact(message), evidence, reproduce, cause=exc.cause, rank=rank)
         evidence["see"] = owner
         return Row(ident, surface, "error", redact(f"{exc.summary} (see {owner})"), evidence, reproduce,
                    cause=exc.cause, rank=rank)

@@ -10,4 +10,8 @@ globals().update({fixture_name(name): probe("{surface}", name) for name in READ}
 invalid = probe("{surface}", "{case.probe}")
 # A check whose probe is named as the check is (`params/system` reads `system`).
 steered = probe("{surface}", "{name}")
+# A probe that declares its effect (an official field, content that must reach the model).
+sent = probe("{surface}", "{case.probe}")
 answered = probe("{surface}", "{read}")
+# Read only where it was sent (a replay documents no unknown path): never what decides a check alone.
+unknown_path = probe("{surface}", "unknown-path", required=False)

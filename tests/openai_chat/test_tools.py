@@ -52,3 +52,16 @@ def test_result_turn(tools_result):
     """The call answered by a `role: tool` message with its `tool_call_id` is accepted and answered."""
     data = checks.ok_json(tools_result)
     CHAT.check("ChatCompletion", data, what="the answer after a tool result")
+
+
+@pytest.mark.check("openai-chat/tools/required", level="must",
+                   source="openai-python src/openai/types/chat/chat_completion_tool_choice_option_param.py "
+                          "(\"required\": the model must call one or more tools)")
+def test_required(tools_required):
+    """tool_choice `"required"` → the answer calls a tool (message.tool_calls); a text answer means
+    the provider rewrote the choice (to `auto`) or ignored it."""
+    data = checks.ok_json(tools_required)
+    message = sub((data.get("choices") or [{}])[0], "message")
+    calls = message.get("tool_calls")
+    expect(isinstance(calls, list) and calls, 'message.tool_calls for tool_choice "required"',
+           f"no tool call; content {message.get('content')!r}")

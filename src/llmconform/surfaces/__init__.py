@@ -153,8 +153,23 @@ def unknown_model(surface: str) -> Builder:
     return build
 
 
+UNKNOWN_PATH = "/v1/llmconform-no-such-path"
+
+
+def unknown_path(surface: str) -> Builder:
+    """The basic probe sent to a path no API has (beside the surface's own, with its headers and
+    key): the 404 says in which envelope the server answers what it does not route."""
+
+    def build(target: Probing) -> Request:
+        basic = target.request(surface, "basic")
+        return replace(basic, probe="unknown-path", path=UNKNOWN_PATH, refusal_expected=True)
+
+    return build
+
+
 def common_builders(surface: str) -> dict[str, Builder | Dependent]:
     return {
+        "unknown-path": unknown_path(surface),
         "auth-none": with_auth(surface, "basic", "none"),
         "auth-wrong": with_auth(surface, "basic", "wrong"),
         "malformed-json": malformed_json(surface),

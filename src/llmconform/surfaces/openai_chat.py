@@ -116,6 +116,19 @@ def stream_ended(events: list[Event]) -> bool:
     return False
 
 
+def empty_stream(chunks: list[dict[str, Any]]) -> str:
+    """What an ended stream lacks when it carried no answer at all (only its role chunk, then
+    [DONE]): no finish_reason, no content, no tool call; empty when it carried any of them."""
+    for chunk in chunks:
+        for choice in choices(chunk):
+            delta = sub(choice, "delta")
+            if choice.get("finish_reason") or delta.get("content") or delta.get("tool_calls") \
+                    or delta.get("reasoning_content"):
+                return ""
+    return (f"{len(chunks)} chunk(s) with no finish_reason, no content and no tool call "
+            "(the role chunk, then [DONE]): the stream ended without an answer")
+
+
 def streamed_tool_calls(chunks: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
     """Tool calls rebuilt from their deltas, by index: id, type, name and joined arguments."""
     calls: dict[int, dict[str, Any]] = {}
@@ -156,6 +169,12 @@ def streamed_forced_calls(exchange: Exchange) -> tuple[list[dict[str, Any]], dic
     """(the chunks, the tool calls rebuilt by index) of a streamed forced tool call."""
     chunks = exchange.data_objects()
     calls = streamed_tool_calls(chunks)
+    if not calls:
+        # A stream that ended ([DONE]) carrying nothing is not an answer that ignored the forced
+        # tool: the row names what is missing, so the cause is not blamed on tool_choice.
+        empty = empty_stream(chunks)
+        checks.need(not empty, "a stream that carries an answer (a finish_reason, content or a tool call)", empty,
+                    owner="stream-tools/forced-call", exchange=exchange)
     checks.need(calls, "tool_calls deltas for the forced call", exchange.excerpt(),
                 owner="stream-tools/forced-call", exchange=exchange)
     return chunks, calls

@@ -37,6 +37,8 @@ FINDINGS: dict[str, tuple[str, str]] = {
     "sweep/available/quota": ("error", "the account's quota or balance is spent: undecided"),
     "sweep/available/rate-limited": ("error", "still rate-limited after the client's retries: undecided"),
     "sweep/available/unreachable": ("error", "the request could not be sent: undecided"),
+    "sweep/stream/broken": ("fail", "the streamed probe fails (a 5xx, a broken or unreadable stream) where the same "
+                                    "request without streaming is answered"),
     "sweep/echo/substituted": ("warn", "the answer names another model than the one asked for (not the same name "
                                        "or a dated snapshot of it)"),
     "sweep/auth/hidden-prompt": ("warn", "input tokens far above the fixed prompt's, against a local estimate and "
@@ -153,6 +155,30 @@ REFUSAL_LABELS = {
     "timeout": "no answer in time", "broken": "unusable answer", "rejected": "probe rejected",
     "unreachable": "unreachable", "budget": "not sent (budget)",
 }
+
+
+# What a streamed probe's failure may be a broken stream rather than an unavailable model: asked
+# again without streaming.
+STREAM_FALLBACK = ("server-error", "broken")
+
+
+def stream_failure(seen: Observation) -> dict[str, Any]:
+    """The row's account of a streamed probe that failed where the plain request answered."""
+    exchange = seen.exchange
+    kind = refusal_kind(seen) or "broken"
+    detail = (f"status {exchange.status}: {exchange.excerpt()}" if exchange.problem is None
+              else f"{exchange.problem}: {exchange.problem_detail}")
+    return {"ok": False, "kind": kind, "status": exchange.status,
+            "why": f"{REFUSAL_LABELS.get(kind, kind)} ({excerpt(detail, 160)}); answered without streaming"}
+
+
+def stream_finding(seen: Observation) -> Finding:
+    exchange = seen.exchange
+    account = stream_failure(seen)
+    return finding("sweep/stream/broken", f"streaming fails: {account['why']}",
+                   expected="a 200 event stream, as the same request without streaming is answered",
+                   received=account["why"], reproduce=exchange.curl(), status=exchange.status,
+                   problem=exchange.problem, request=f"{exchange.request.method} {exchange.url}")
 
 
 def refusal_finding(kind: str, seen: Observation, *, promised: bool) -> Finding | None:

@@ -196,7 +196,8 @@ def render(profile: Profile, items: list[Item], *, source: str, list_requests: i
         f"{len(items) - len(probed)} not probed); "
         f"{total_requests} requests and at most {total_tokens} output tokens; up to "
         f"{total_requests * (retries + 1)} requests if every one were retried ({retries} retries on 429/503); "
-        "a model refusing the probe's parameters (max_tokens, temperature 0) is asked once more.",
+        "a model refusing the probe's parameters (max_tokens, temperature 0) is asked once more, "
+        "and a model whose stream fails (5xx, broken) once more without streaming.",
         f"  budget: {budget[0]} requests, {budget[1]} output tokens -> covers {fits} of {len(probed)} probed models"
         + (f"; {len(probed) - fits} left out unless refusals leave budget for them" if fits < len(probed) else ""),
     ]

@@ -18,13 +18,22 @@ from llmconform.surfaces import SURFACE_MODULES, anthropic_messages, gemini, ope
 from llmconform.sweep.plan import probe_body
 
 
-def request(surface: str, model: str, probe: str = "sweep", label: str | None = None) -> Request:
+def request(surface: str, model: str, probe: str = "sweep", label: str | None = None, *,
+            plain: bool = False) -> Request:
+    """A sweep probe for one model; `plain`: the same request without streaming (and without the
+    stream's options), for a model whose streams fail."""
     kind = SURFACE_MODULES[surface]
+    body = probe_body(surface, probe, model)
+    if plain:
+        body = {k: v for k, v in body.items() if k not in ("stream", "stream_options")}
     # Gemini names the model in the path and streams by endpoint (`:streamGenerateContent?alt=sse`),
     # not by a body flag: its sweep probe is sent there, as the others' streamed probes.
-    path = spec.fill_model(gemini.STREAM, model) + gemini.SSE if surface == gemini.NAME else kind.path
+    if surface == gemini.NAME:
+        path = spec.fill_model(gemini.GENERATE, model) if plain else spec.fill_model(gemini.STREAM, model) + gemini.SSE
+    else:
+        path = kind.path
     return Request(surface=surface, probe=f"{label or probe}:{model}", method="POST", path=path,
-                   body=probe_body(surface, probe, model), headers=kind.default_headers)
+                   body=body, headers=kind.default_headers)
 
 
 def send(client: Client, sent: Request) -> Exchange:

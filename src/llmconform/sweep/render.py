@@ -72,7 +72,7 @@ def availability(row: dict[str, Any]) -> str:
     if row["outcome"] == "left-out":
         return "left out"  # the headline says why: the budget, or an interrupt
     if row["available"]:
-        return "yes"
+        return "yes (stream fails)" if row.get("stream") else "yes"
     refusal = row.get("refusal") or {}
     return f"no: {refusal.get('label', 'refused')}" + (f" ({refusal['status']})" if refusal.get("status") else "")
 

@@ -40,6 +40,7 @@ class Outcome:
     first: Observation | None = None
     probe: str = "sweep"
     done: bool = False  # its probe finished before any interrupt: the row stands
+    stream_failed: Observation | None = None  # the streamed probe that failed where the plain one answered
 
 
 @dataclass
@@ -114,9 +115,20 @@ class SweepRun:
         if fnd.wants_alt(seen):
             outcome.probe = fnd.ALT_PROBE[item.surface]
             seen = observe(send(self.target.client, request(item.surface, item.model, outcome.probe)))
+        if seen.exchange.request.stream and fnd.refusal_kind(seen) in fnd.STREAM_FALLBACK:
+            # A gateway whose streams crash may still answer: the same request without streaming
+            # tells a broken stream from an unavailable model (one more request, in the budget).
+            plain = observe(send(self.target.client, request(item.surface, item.model, outcome.probe,
+                                                             label=f"{outcome.probe}-plain", plain=True)))
+            if plain.ok:
+                outcome.stream_failed, seen = seen, plain
         outcome.first = seen
         exchange = seen.exchange
         row["probe"] = outcome.probe
+        if outcome.stream_failed is not None:
+            row["probe"] = f"{outcome.probe}, then without streaming"
+            row["stream"] = fnd.stream_failure(outcome.stream_failed)
+            row["findings"].append(fnd.stream_finding(outcome.stream_failed))
         row["status"] = exchange.status
         row["latency_ms"] = exchange.timings.total_ms
         row["reproduce"] = exchange.curl()
@@ -147,6 +159,10 @@ class SweepRun:
         item, row = outcome.item, outcome.row
         assert item.surface is not None
         assert outcome.first is not None
+        if outcome.stream_failed is not None:  # TTFT and tokens/s need a stream that works
+            row["timing"] = {"measured": False, "why": f"the stream failed: {row['stream']['why']}",
+                             "status": outcome.stream_failed.exchange.status}
+            return
         seen = observe(send(self.target.client, request(item.surface, item.model, outcome.probe, label="sweep-timing")))
         if not seen.ok:
             kind = fnd.refusal_kind(seen) or "broken"
@@ -206,7 +222,7 @@ def base_row(item: Item) -> dict[str, Any]:
         "listed": item.listed, "in_catalogue": item.in_catalogue, "available": None, "outcome": "left-out",
         "status": None, "refusal": None, "probe": None, "echo": None, "answered_model": None, "ttft_ms": None,
         "output_tokens_per_s": None, "latency_ms": None, "input_tokens": None, "input_tokens_estimate": None,
-        "output_tokens": None, "answer": None, "backend": [], "timing": None, "reference": None,
+        "output_tokens": None, "answer": None, "backend": [], "timing": None, "reference": None, "stream": None,
         "findings": fnd.catalogue_findings(item.model, item.listed, item.in_catalogue), "reproduce": "",
     }
 
