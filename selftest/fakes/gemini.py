@@ -236,6 +236,8 @@ def _response(body: dict[str, Any], model: str, f: FakeRequest) -> dict[str, Any
         candidate["finishReason"] = reason
     data: dict[str, Any] = {"candidates": [candidate], "usageMetadata": _usage(body, output, thoughts, f),
                             "modelVersion": _model_version(model, f)}
+    if f.has("gemini.no-usage"):  # usage_metadata is output only, not required (generative_service.proto)
+        del data["usageMetadata"]
     if f.has("gemini.no-model-version"):
         del data["modelVersion"]
     if f.has("gemini.two-candidates"):
@@ -254,7 +256,7 @@ def _pieces(body: dict[str, Any], model: str, f: FakeRequest) -> list[dict[str, 
     count, the last with the finishReason and the whole usage."""
     whole = _response(body, model, f)
     parts, reason = whole["candidates"][0]["content"].get("parts", []), whole["candidates"][0].get("finishReason")
-    meta = whole["usageMetadata"]
+    meta = whole.get("usageMetadata", {})
     texts = [p["text"] for p in parts if isinstance(p.get("text"), str) and p.get("thought") is not True]
     pieces = [] if f.has("gemini.stream-empty-text") else words("".join(texts))
     chunks: list[list[dict[str, Any]]] = [[p] for p in parts if "functionCall" in p]
@@ -291,20 +293,20 @@ def _pieces(body: dict[str, Any], model: str, f: FakeRequest) -> list[dict[str, 
             candidate["finishReason"] = reason
         elif f.has("gemini.stream-finish-early-other"):
             candidate["finishReason"] = "MAX_TOKENS" if reason != "MAX_TOKENS" else "STOP"
-        if last and f.has("gemini.stream-no-final-reason"):
-            candidate.pop("finishReason", None)
         elif f.has("gemini.stream-null-finish"):
             candidate["finishReason"] = None
+        if last and f.has("gemini.stream-no-final-reason"):
+            candidate.pop("finishReason", None)
         changed = f.has("gemini.stream-response-id-changes") and position > 0
         piece: dict[str, Any] = {"candidates": [candidate],
                                  "responseId": f"fakeStreamId{position:04d}" if changed else "fakeStreamId0001"}
         if "modelVersion" in whole:
             piece["modelVersion"] = whole["modelVersion"]
-        if last and not f.has("gemini.stream-no-final-usage"):
+        if meta and last and not f.has("gemini.stream-no-final-usage"):
             piece["usageMetadata"] = meta
             if f.has("gemini.stream-usage-zeros"):
                 piece["usageMetadata"] = {"promptTokenCount": 0, "candidatesTokenCount": 0, "totalTokenCount": 0}
-        elif not last:
+        elif meta and not last:
             piece["usageMetadata"] = {"promptTokenCount": meta["promptTokenCount"],
                                       "totalTokenCount": meta["promptTokenCount"]}
         if f.has("gemini.stream-text-int") and position == 0:
