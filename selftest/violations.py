@@ -315,7 +315,7 @@ VIOLATIONS: dict[str, tuple[Violation, str]] = {
     "gemini/response/finish-reason": ("gemini.finish-reason-missing", "fail"),
     "gemini/response/candidates": ("gemini.two-candidates", "fail"),
     "gemini/response/model-echo": ("gemini.model-alias", "warn"),
-    "gemini/response/response-id": ("gemini.no-response-id", "warn"),
+    "gemini/response/response-id": ("gemini.response-id-empty", "warn"),
     "gemini/usage/numbers": ("gemini.usage-negative", "fail"),
     "gemini/usage/arithmetic": ("gemini.usage-total-wrong", "fail"),
     "gemini/usage/within-limit": ("gemini.usage-over-limit", "fail"),
@@ -339,8 +339,8 @@ VIOLATIONS: dict[str, tuple[Violation, str]] = {
     "gemini/stream/event-schema": ("gemini.stream-text-int", "fail"),
     "gemini/stream/no-done": ("gemini.stream-done", "fail"),
     "gemini/stream/openai-chunks": ("gemini.stream-openai-chunks", "warn"),
-    "gemini/stream/final-event": ("gemini.stream-no-final-usage", "fail"),
-    "gemini/stream/early-finish-reason": ("gemini.stream-finish-every", "warn"),
+    "gemini/stream/final-event": ("gemini.stream-no-final-reason", "fail"),
+    "gemini/stream/early-finish-reason": ("gemini.stream-finish-early-other", "warn"),
     "gemini/stream/usage": ("gemini.stream-usage-zeros", "fail"),
     "gemini/stream/no-error-event": ("gemini.stream-error-event", "warn"),
     "gemini/stream/text-nonempty": ("gemini.stream-empty-text", "warn"),
@@ -349,7 +349,7 @@ VIOLATIONS: dict[str, tuple[Violation, str]] = {
     "gemini/stream/response-id": ("gemini.stream-response-id-changes", "warn"),
     "gemini/stream-json/content-type": ("gemini.stream-json-as-sse", "fail"),
     "gemini/stream-json/array": ("gemini.stream-json-object", "fail"),
-    "gemini/stream-json/final-piece": ("gemini.stream-json-no-usage", "fail"),
+    "gemini/stream-json/final-piece": ("gemini.stream-json-no-finish", "fail"),
     "gemini/stream-tools/function-call": ("gemini.stream-args-split", "fail"),
     "gemini/thinking/no-markup": ("gemini.markup", "warn"),
     "gemini/thinking/thought-parts": ("gemini.thoughts-in-text", "warn"),
@@ -502,6 +502,28 @@ MORE: list[tuple[str, Violation, str] | tuple[str, Violation, str, str]] = [
     ("gemini/usage/numbers", "gemini.safety-withheld", "pass"),
     ("gemini/stream/response-id", "gemini.stream-cumulative", "pass"),
     ("gemini/stream/final-event", "gemini.stream-usage-zeros", "pass"),  # zeros are stream/usage's to judge
+    # GenerateContentResponse.usage_metadata is output only, not required (googleapis
+    # generative_service.proto), and Google's documented stream carries none: the finishReason decides
+    # the last event, the usage checks are undecided.
+    # responseId and modelVersion are output only and optional (generative_service.proto): none is no
+    # departure; with no modelVersion there is no model to compare.
+    ("gemini/response/response-id", "gemini.no-response-id", "pass"),
+    ("gemini/response/model-echo", "gemini.no-model-version", "error", "no modelVersion"),
+    ("gemini/response/role-model", "gemini.no-role", "pass"),
+    ("gemini/usage/numbers", "gemini.no-usage", "error", "no usageMetadata"),
+    ("gemini/usage/details-consistent", "gemini.no-usage", "error", "no usageMetadata"),
+    ("gemini/thinking/thoughts-token-count", "gemini.no-usage", "error", "no usageMetadata"),
+    ("gemini/stream/usage", "gemini.no-usage", "error", "no usageMetadata"),
+    ("gemini/stream/final-event", "gemini.no-usage", "pass"),
+    ("gemini/stream/final-event", "gemini.stream-no-final-usage", "pass"),
+    ("gemini/stream/usage", "gemini.stream-no-final-usage", "error", "no usageMetadata"),
+    ("gemini/stream-json/final-piece", "gemini.stream-json-no-usage", "pass"),
+    # Google's documented stream repeats the finishReason in every event (shared/seeds vendors/google.yaml).
+    ("gemini/stream/early-finish-reason", "gemini.stream-finish-every", "pass"),
+    # A call streamed in parts (python-genai FunctionCall.will_continue / partial_args) is one call;
+    # one left unfinished at the end of the stream is not.
+    ("gemini/stream-tools/function-call", "gemini.stream-call-partial", "pass"),
+    ("gemini/stream-tools/function-call", "gemini.stream-call-unfinished", "fail", "willContinue"),
     ("gemini/stream/event-schema", "gemini.stream-null-finish", "pass"),  # null parses: a fingerprint, not F
     ("gemini/params/stop-sequences", {"stop-sequences": {
         "contents": [{"role": "user", "parts": [{"text": "Write a long, detailed essay about the history of the "

@@ -241,18 +241,23 @@ def _model_version(model: str, f: FakeRequest) -> str:
 def _response(body: dict[str, Any], model: str, f: FakeRequest) -> dict[str, Any]:
     parts, reason, output, thoughts = _generate(body, f)
     content: dict[str, Any] = {"parts": parts} if parts else {}  # an empty repeated field is left out too
-    content["role"] = "assistant" if f.has("gemini.role-assistant") else "model"
+    if not f.has("gemini.no-role"):  # Content.role is optional (googleapis content.proto)
+        content["role"] = "assistant" if f.has("gemini.role-assistant") else "model"
     candidate: dict[str, Any] = {"content": content, "index": 0}
     if not f.has("gemini.finish-reason-missing"):
         candidate["finishReason"] = reason
     data: dict[str, Any] = {"candidates": [candidate], "usageMetadata": _usage(body, output, thoughts, f),
                             "modelVersion": _model_version(model, f)}
+    if f.has("gemini.no-usage"):  # usage_metadata is output only, not required (generative_service.proto)
+        del data["usageMetadata"]
+    if f.has("gemini.no-model-version"):
+        del data["modelVersion"]
     if f.has("gemini.two-candidates"):
         data["candidates"].append({**candidate, "index": 1})
     if f.has("gemini.schema-candidates-object"):
         data["candidates"] = candidate
     if not f.has("gemini.no-response-id"):
-        data["responseId"] = "fakeResponseId0001"
+        data["responseId"] = "" if f.has("gemini.response-id-empty") else "fakeResponseId0001"
     if f.has("gemini.openai-fields"):
         data.update({"id": "chatcmpl-fake0001", "text": "".join(p.get("text", "") for p in parts)})
     return data
@@ -263,7 +268,7 @@ def _pieces(body: dict[str, Any], model: str, f: FakeRequest) -> list[dict[str, 
     count, the last with the finishReason and the whole usage."""
     whole = _response(body, model, f)
     parts, reason = whole["candidates"][0]["content"].get("parts", []), whole["candidates"][0].get("finishReason")
-    meta = whole["usageMetadata"]
+    meta = whole.get("usageMetadata", {})
     texts = [p["text"] for p in parts if isinstance(p.get("text"), str) and p.get("thought") is not True]
     pieces = [] if f.has("gemini.stream-empty-text") else words("".join(texts))
     chunks: list[list[dict[str, Any]]] = [[p] for p in parts if "functionCall" in p]
@@ -271,6 +276,16 @@ def _pieces(body: dict[str, Any], model: str, f: FakeRequest) -> list[dict[str, 
         arguments = json.dumps(chunks[0][0]["functionCall"]["args"])
         chunks = [[{"functionCall": {"name": chunks[0][0]["functionCall"]["name"], "args": piece}}]
                   for piece in (arguments[:6], arguments[6:])]
+    if f.has("gemini.stream-call-unfinished") and chunks:
+        # A call begun with willContinue: true (python-genai FunctionCall.will_continue) and never finished.
+        chunks = [[{"functionCall": {"name": chunks[0][0]["functionCall"]["name"], "willContinue": True}}]]
+    if f.has("gemini.stream-call-partial") and chunks:
+        # python-genai's own shape (google/genai/tests/models/test_function_call_streaming.py): the
+        # name with willContinue, then the arguments in partialArgs, every part naming the function.
+        name = chunks[0][0]["functionCall"]["name"]
+        chunks = [[{"functionCall": {"name": name, "willContinue": True}}],
+                  [{"functionCall": {"name": name, "partialArgs": [{"jsonPath": "$.location", "stringValue": "Paris"}],
+                                     "willContinue": False}}]]
     if f.has("gemini.stream-cumulative"):
         chunks += [[{"text": "".join(pieces[:i + 2])}] for i in range(0, len(pieces), 2)]
     elif f.has("gemini.stream-cumulative-short-first") and pieces:
@@ -288,16 +303,22 @@ def _pieces(body: dict[str, Any], model: str, f: FakeRequest) -> list[dict[str, 
         last = position == len(chunks) - 1
         if last or f.has("gemini.stream-finish-every"):
             candidate["finishReason"] = reason
+        elif f.has("gemini.stream-finish-early-other"):
+            candidate["finishReason"] = "MAX_TOKENS" if reason != "MAX_TOKENS" else "STOP"
         elif f.has("gemini.stream-null-finish"):
             candidate["finishReason"] = None
+        if last and f.has("gemini.stream-no-final-reason"):
+            candidate.pop("finishReason", None)
         changed = f.has("gemini.stream-response-id-changes") and position > 0
-        piece: dict[str, Any] = {"candidates": [candidate], "modelVersion": whole["modelVersion"],
+        piece: dict[str, Any] = {"candidates": [candidate],
                                  "responseId": f"fakeStreamId{position:04d}" if changed else "fakeStreamId0001"}
-        if last and not f.has("gemini.stream-no-final-usage"):
+        if "modelVersion" in whole:
+            piece["modelVersion"] = whole["modelVersion"]
+        if meta and last and not f.has("gemini.stream-no-final-usage"):
             piece["usageMetadata"] = meta
             if f.has("gemini.stream-usage-zeros"):
                 piece["usageMetadata"] = {"promptTokenCount": 0, "candidatesTokenCount": 0, "totalTokenCount": 0}
-        elif not last:
+        elif meta and not last:
             piece["usageMetadata"] = {"promptTokenCount": meta["promptTokenCount"],
                                       "totalTokenCount": meta["promptTokenCount"]}
         if f.has("gemini.stream-text-int") and position == 0:
@@ -311,6 +332,8 @@ def _stream(body: dict[str, Any], model: str, f: FakeRequest, sse: bool) -> Repl
     if not sse and not f.has("gemini.stream-json-as-sse"):
         if f.has("gemini.stream-json-no-usage"):
             pieces[-1].pop("usageMetadata", None)
+        if f.has("gemini.stream-json-no-finish"):
+            pieces[-1]["candidates"][0].pop("finishReason", None)
         return Reply.json(pieces[0] if f.has("gemini.stream-json-object") else pieces)
     raw = [sse_data(p) for p in pieces]
     if f.has("gemini.stream-openai-chunks"):

@@ -98,6 +98,46 @@ def usage(data: Any) -> dict[str, Any]:
     return SPEC.usage.holder(data)
 
 
+def usage_given(data: Any, where: str) -> dict[str, Any]:
+    """The usageMetadata of an answer or a stream's last piece, the check undecided when there is none:
+    GenerateContentResponse.usage_metadata is output only and not REQUIRED (googleapis
+    google/ai/generativelanguage/v1beta/generative_service.proto), and Google's own documented
+    stream carries none. Counts that are there are judged; counts that are not cannot be."""
+    meta = usage(data)
+    if not meta:
+        raise Error("no usageMetadata", f"no usageMetadata in {where}: the reference makes it optional (output "
+                    "only, not required), so its absence is no departure, but leaves no counts to check here.")
+    return meta
+
+
+def streamed_calls(found: list[Any]) -> list[dict[str, Any]]:
+    """The function calls a stream's pieces carry, each assembled from its pieces: every functionCall
+    part is a call of its own (Google sends parallel calls in one piece or in several), except that
+    a part following one with `willContinue: true` continues it (python-genai google/genai/types.py
+    FunctionCall.will_continue / partial_args: "another partial message for the current FunctionCall
+    is expected to follow"; the arguments then stream in `partialArgs`). An assembled call keeps the
+    first name given, the `args` objects merged, `partialArgs` joined, and `willContinue` of its last
+    part (true when the stream ended mid-call)."""
+    calls: list[dict[str, Any]] = []
+    for piece in found:
+        for call in function_calls(piece):
+            if calls and calls[-1].get("willContinue") is True:
+                current = calls[-1]
+                if not current.get("name") and call.get("name"):
+                    current["name"] = call["name"]
+                if "args" in call:
+                    merged = current.get("args", {})
+                    current["args"] = {**merged, **call["args"]} \
+                        if isinstance(merged, dict) and isinstance(call["args"], dict) else call["args"]
+                if isinstance(call.get("partialArgs"), list):
+                    current["partialArgs"] = [*current.get("partialArgs", []), *call["partialArgs"]]
+                current["willContinue"] = call.get("willContinue", False)
+                current["pieces"] += 1
+            else:
+                calls.append({**call, "pieces": 1})
+    return calls
+
+
 def pieces(data: Any) -> list[Any]:
     """A stream's pieces: the payloads of its events, or the items of its JSON array."""
     return data if isinstance(data, list) else [data]
