@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from llmconform import checks, spec
 from llmconform.exchange import STREAM_ENDS, Exchange, Request
-from llmconform.surfaces import Dependent, Surface, common_builders, ends_with, register, sub
+from llmconform.surfaces import Dependent, Surface, billing_builders, common_builders, ends_with, register, sub
 from llmconform.surfaces.responses_stream import EVENTS, TERMINAL, TEXT_DELTA
 from llmconform.verdict import Error, expect, warn
 
@@ -328,6 +328,7 @@ STREAM_ENDS[NAME] = stream_ended
 SURFACE = register(Surface(
     name=NAME, path=PATH,
     builders={**common_builders(NAME),
-              "function-call-output": Dependent("tools-forced", _function_call_output, _spec_conversation)},
+              "function-call-output": Dependent("tools-forced", _function_call_output, _spec_conversation),
+              **billing_builders(NAME)},
     event_text=event_text,
 ))
