@@ -10,6 +10,7 @@ from typing import Any
 
 from llmconform import spec
 from selftest.fakes import server
+from selftest.fakes.replies import billed_prompt
 from selftest.fakes.server import MODEL, FakeRequest, Reply, openai_error, route, sse_data
 
 ESSAY = ("The Roman Empire grew from a small city state on the Tiber into a power that ruled the "
@@ -166,12 +167,13 @@ def _usage(answer: Answer, f: FakeRequest) -> dict[str, Any]:
     spent = answer.reasoning_tokens
     if f.has("responses.reasoning-tokens-over"):
         spent += answer.output_tokens + 1
+    prompt, cached = billed_prompt(words + 3, f, "responses")
     usage: dict[str, Any] = {
-        "input_tokens": words + 3,
-        "input_tokens_details": {"cached_tokens": words + 10 if f.has("responses.usage-cached-over") else 0},
+        "input_tokens": prompt,
+        "input_tokens_details": {"cached_tokens": words + 10 if f.has("responses.usage-cached-over") else cached},
         "output_tokens": answer.output_tokens,
         "output_tokens_details": {"reasoning_tokens": spent},
-        "total_tokens": words + 3 + answer.output_tokens + (5 if f.has("responses.usage-sum-wrong") else 0),
+        "total_tokens": prompt + answer.output_tokens + (5 if f.has("responses.usage-sum-wrong") else 0),
     }
     if f.has("responses.usage-extra"):
         usage.update({"prompt_tokens": 0, "completion_tokens": 0})
