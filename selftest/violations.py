@@ -357,6 +357,7 @@ VIOLATIONS: dict[str, tuple[Violation, str]] = {
     "openai-responses/billing/usage-present": ("responses.usage-missing", "fail"),
     "openai-responses/billing/within-totals": ("responses.usage-cached-over", "fail"),
     "openai-responses/billing/prompt-recount": ("responses.usage-inflated", "warn"),
+    "openai-responses/billing/count-agrees": ("responses.count-tokens-off", "warn"),
     "anthropic-messages/billing/same-input": ("messages.cache-double", "fail"),
     "anthropic-messages/billing/stream-usage": ("messages.stream-start-zero", "fail"),
     "anthropic-messages/billing/usage-present": ("messages.usage-zero", "fail"),

@@ -385,3 +385,15 @@ def _stream_call(emit: Any, index: int, item: dict[str, Any], f: FakeRequest) ->
     done = {**item, "arguments": "" if f.has("responses.stream-tool-item-done-empty") else arguments}
     item["arguments"] = arguments
     emit("response.output_item.done", output_index=index, item=done)
+
+
+@route("/v1/responses/input_tokens")
+def input_tokens(f: FakeRequest) -> Reply:
+    """The input a /v1/responses request with this input would bill (`responses.count-tokens-off`: 40 more)."""
+    body, refused = server.openai_request(f, "responses", "")
+    if refused:
+        return refused
+    if not isinstance(body, dict) or spec.load("openai-responses").errors("InputTokenCountRequest", body):
+        return _envelope_error(400, "Invalid request", "invalid_request_error", f)
+    counted = _usage(Answer(body=body), f)["input_tokens"] + (40 if f.has("responses.count-tokens-off") else 0)
+    return Reply.json({"object": "response.input_tokens", "input_tokens": counted})

@@ -133,11 +133,13 @@ def test_within_totals(surface, billing_plain, billing_repeat):
 
 @pytest.mark.check("{surface}/billing/count-agrees", level="should",
                    source="anthropic: docs 'Token counting' (the count is an estimate that may differ by a small "
-                          "amount); gemini: generative_service.proto CountTokensResponse.total_tokens")
+                          "amount); gemini: generative_service.proto CountTokensResponse.total_tokens; "
+                          "openai-python types/responses/input_token_count_response.py")
 @pytest.mark.parametrize("surface", billing.COUNTING)
 @pytest.mark.feature("count_tokens")
 def test_count_agrees(surface, request, billing_plain, billing_count):
-    """The counting endpoint (Messages' count_tokens, Gemini's countTokens) counts billing-plain's
+    """The counting endpoint (Messages' count_tokens, Gemini's countTokens, Responses' input_tokens)
+    counts billing-plain's
     prompt as its answer bills it, within 3 tokens or 3 % (W: the count is documented as an
     estimate)."""
     plain = billing.plain_bill(billing_plain)

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 SURFACES = ["anthropic-messages", "gemini", "openai-chat", "openai-responses"]
 # The APIs with a counting endpoint the billing probes send billing-plain's prompt to.
-COUNTING = ["anthropic-messages", "gemini"]
+COUNTING = ["anthropic-messages", "gemini", "openai-responses"]
 
 # The same prompt is the same count: plain, streamed and sent again, within 2 tokens or 2 %.
 SAME_SLACK, SAME_SHARE = 2, 0.02

@@ -297,6 +297,17 @@ def _as_items(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list) else []
 
 
+INPUT_TOKENS_PATH = "/v1/responses/input_tokens"
+
+
+def _billing_count(target: Probing) -> Request:
+    """billing-plain's input counted: the fields of it InputTokenCountRequest takes."""
+    plain = target.request(NAME, "billing-plain")
+    taken = spec.load(NAME).properties("InputTokenCountRequest")
+    return Request(surface=NAME, probe="billing-count", method="POST", path=INPUT_TOKENS_PATH,
+                   body={k: v for k, v in plain.body.items() if k in taken})
+
+
 def _spec_conversation(target: Probing) -> Request:
     """The spec's own function-call-output conversation, sent as the forced-call probe is."""
     static = spec.load(NAME).operation(PATH).probes["function-call-output"]["value"]
@@ -329,6 +340,6 @@ SURFACE = register(Surface(
     name=NAME, path=PATH,
     builders={**common_builders(NAME),
               "function-call-output": Dependent("tools-forced", _function_call_output, _spec_conversation),
-              **billing_builders(NAME)},
+              **billing_builders(NAME, _billing_count)},
     event_text=event_text,
 ))
