@@ -344,7 +344,8 @@ def test_billing_section_from_the_billing_rows():
                    {"measured": {"plain": 31, "repeat": 31}, "exchanges": [exchange]}),
         result.Row("openai-chat/billing/prompt-recount", "openai-chat", "warn", "slope 1.3",
                    {"measured": {"slope": 1.302, "intercept": 215.6, "points": [[8, 226], [64, 299], [200, 476]],
-                                 "instruction_estimate": 12, "overhead_tokens": 204, "overhead_percent": 1030,
+                                 "instruction_estimate": 12, "overhead_tokens": 204, "overhead_percent": 90,
+                                 "plain_billed": 226,
                                  "inflation_percent": 30}, "exchanges": [exchange]}),
         result.Row("openai-chat/usage/arithmetic", "openai-chat", "pass", ""),
     ]

@@ -182,8 +182,9 @@ class Billing:
             out.append(f"prompt recounted: slope {m['slope']} billed tokens per one-token word "
                        f"({m.get('inflation_percent', 0):+d} %), intercept {m.get('intercept')} "
                        f"(instruction ≈ {m.get('instruction_estimate')})")
-            out.append(f"overhead: {m.get('overhead_tokens')} tokens per request beyond the instruction; "
-                       f"{m.get('overhead_percent')} % more than the plain prompt's own tokens")
+            out.append(f"overhead: {m.get('overhead_tokens')} tokens per request beyond the instruction and its "
+                       f"filler ({m.get('overhead_percent')} % of the {m.get('plain_billed')} billed for the plain "
+                       "prompt): the chat template, and any prompt the provider adds")
             points = m.get("points") or []
             out.append("points (filler words → billed input): "
                        + ", ".join(f"{p[0]} → {p[1]}" for p in points if isinstance(p, list) and len(p) == 2))

@@ -173,10 +173,10 @@ def test_prompt_recount(surface, request, billing_plain, billing_words_a, billin
                     "billing-plain without the filler run")
     instruction = checks.estimate_tokens(billing.instruction(billing_plain.request.body))
     overhead = round(line.intercept - instruction)
-    plain_n, plain_billed = points[0]
+    plain_billed = points[0][1]
     measure(request.node, slope=line.slope, intercept=line.intercept, points=[list(p) for p in points],
             instruction_estimate=instruction, overhead_tokens=overhead,
-            overhead_percent=round(100 * (plain_billed - plain_n - instruction) / max(plain_n + instruction, 1)),
+            overhead_percent=round(100 * overhead / max(plain_billed, 1)), plain_billed=plain_billed,
             inflation_percent=round(100 * (line.slope - 1)))
     if line.slope > billing.SLOPE_HIGH or line.slope < billing.SLOPE_LOW:
         warn(f"about 1 billed token per filler word ({billing.SLOPE_LOW}..{billing.SLOPE_HIGH})",
