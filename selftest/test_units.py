@@ -422,3 +422,33 @@ def test_a_weak_key_leaves_the_evidence_readable(fake):
     text = json.dumps(report)
     assert "upstream-model" in text and "<redacted>-model" not in text
     assert "Bearer upstream" not in text
+
+
+def test_billing_section_from_the_billing_rows():
+    """The report's Billing section (Markdown, HTML, JSON) is read from the billing rows: verdicts,
+    what the checks measured (slope, intercept, overhead), the exchanges; the JSON still validates."""
+    exchange = {"probe": "openai-chat:billing-plain", "request": "POST http://x/v1/chat/completions", "status": 200}
+    rows = [
+        result.Row("openai-chat/billing/same-input", "openai-chat", "pass", "",
+                   {"measured": {"plain": 31, "repeat": 31}, "exchanges": [exchange]}),
+        result.Row("openai-chat/billing/prompt-recount", "openai-chat", "warn", "slope 1.3",
+                   {"measured": {"slope": 1.302, "intercept": 215.6, "points": [[8, 226], [64, 299], [200, 476]],
+                                 "instruction_estimate": 12, "overhead_tokens": 204, "overhead_percent": 90,
+                                 "plain_billed": 226,
+                                 "inflation_percent": 30}, "exchanges": [exchange]}),
+        result.Row("openai-chat/usage/arithmetic", "openai-chat", "pass", ""),
+    ]
+    report = result.Report(vendor="v", base_url="http://x", mode="live", started_at="2026-12-05T00:00:00",
+                           duration_s=1.0, results=rows)
+    [entry] = report.billing()
+    assert entry.verdicts == {"same-input": "pass", "prompt-recount": "warn"}
+    assert [e.probe for e in entry.exchanges] == ["openai-chat:billing-plain"]
+    text = markdown.render([report])
+    assert "## Billing" in text and "slope 1.302" in text and "intercept 215.6" in text and "204 tokens" in text
+    assert "sent again 31" in text and "8 → 226" in text
+    assert "Billing of v" in html.render([report]) and "slope 1.302" in html.render([report])
+    data = report.to_json()
+    assert data["billing"][0]["measured"]["slope"] == 1.302 and not result.problems(data)
+    plain = result.Report(vendor="v", base_url="http://x", mode="live", started_at="2026-12-05T00:00:00",
+                          duration_s=1.0, results=rows[2:])
+    assert "billing" not in plain.to_json() and "## Billing" not in markdown.render([plain])

@@ -394,6 +394,30 @@ VIOLATIONS: dict[str, tuple[Violation, str]] = {
     "gemini/fields/response-schema": ("field-refused:generationConfig.responseSchema", "fail"),
     "gemini/content/document": ("gemini.document-dropped", "warn"),
     "gemini/content/image-seen": ("gemini.image-dropped", "warn"),
+    # billing (issue 20): each accounting rule broken the way relays break it
+    "openai-chat/billing/same-input": ("chat.cache-double", "fail"),
+    "openai-chat/billing/stream-usage": ("chat.stream-usage-differs", "fail"),
+    "openai-chat/billing/usage-present": ("chat.usage-missing", "fail"),
+    "openai-chat/billing/within-totals": ("chat.usage-cached-over", "fail"),
+    "openai-chat/billing/prompt-recount": ("chat.usage-inflated", "warn"),
+    "openai-responses/billing/same-input": ("responses.cache-double", "fail"),
+    "openai-responses/billing/stream-usage": ("responses.stream-usage-missing", "fail"),
+    "openai-responses/billing/usage-present": ("responses.usage-missing", "fail"),
+    "openai-responses/billing/within-totals": ("responses.usage-cached-over", "fail"),
+    "openai-responses/billing/prompt-recount": ("responses.usage-inflated", "warn"),
+    "openai-responses/billing/count-agrees": ("responses.count-tokens-off", "warn"),
+    "anthropic-messages/billing/same-input": ("messages.cache-double", "fail"),
+    "anthropic-messages/billing/stream-usage": ("messages.stream-start-zero", "fail"),
+    "anthropic-messages/billing/usage-present": ("messages.usage-zero", "fail"),
+    "anthropic-messages/billing/within-totals": ("messages.usage-over-limit", "fail"),
+    "anthropic-messages/billing/count-agrees": ("messages.count-tokens-off", "warn"),
+    "anthropic-messages/billing/prompt-recount": ("messages.usage-inflated", "warn"),
+    "gemini/billing/same-input": ("gemini.cache-double", "fail"),
+    "gemini/billing/stream-usage": ("gemini.stream-no-final-usage", "fail"),
+    "gemini/billing/usage-present": ("gemini.usage-output-omitted", "fail"),
+    "gemini/billing/within-totals": ("gemini.usage-cached-over", "fail"),
+    "gemini/billing/count-agrees": ("gemini.count-tokens-far", "warn"),
+    "gemini/billing/prompt-recount": ("gemini.usage-inflated", "warn"),
 }
 
 # Further violations of checks already listed: the other ways a check departs, and what it must
@@ -530,4 +554,14 @@ MORE: list[tuple[str, Violation, str] | tuple[str, Violation, str, str]] = [
                                                           "Roman Empire."}]}],
         "generationConfig": {"maxOutputTokens": 8, "stopSequences": ["zzz"]}}}, "skip"),  # never reached
     ("gemini/schema/examples", "gemini.validation-off", "pass"),  # the documented requests are valid ones
+    # billing: the other ways a stream's usage, a part or the prompt's count departs
+    ("openai-chat/billing/stream-usage", "chat.stream-usage-early", "fail", "not on the last chunk"),
+    ("openai-chat/billing/stream-usage", "chat.stream-usage-always", "warn", "before the last"),
+    ("openai-chat/billing/stream-usage", "chat.stream-usage-zero", "fail", "streamed input"),
+    ("openai-chat/billing/within-totals", "chat.usage-reasoning-over", "fail", "reasoning tokens"),
+    ("openai-chat/billing/prompt-recount", "chat.usage-percent", "warn", "slope 1.3"),
+    ("openai-chat/billing/same-input", "chat.usage-percent", "pass"),  # inflated alike each time
+    ("anthropic-messages/billing/prompt-recount", "messages.usage-percent", "warn", "slope 1.3"),
+    ("anthropic-messages/billing/stream-usage", "messages.stream-usage-zero", "fail"),
+    ("openai-responses/billing/within-totals", "responses.reasoning-tokens-over", "fail", "reasoning tokens"),
 ]

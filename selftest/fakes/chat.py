@@ -8,6 +8,7 @@ from typing import Any
 
 from llmconform import spec
 from selftest.fakes import server
+from selftest.fakes.replies import billed_prompt
 from selftest.fakes.server import MODEL, FakeRequest, Reply, openai_error, route, sse_data
 
 STORY_TEXT = ("Once upon a time a lighthouse keeper watched the sea every night and wrote down each ship "
@@ -81,8 +82,13 @@ def _usage(body: dict[str, Any], completion: int, f: FakeRequest) -> dict[str, A
     prompt = sum(len(_text_of(m.get("content")).split()) for m in body["messages"]) + 3
     if f.has("chat.usage-inflated"):
         prompt += 5000
+    prompt, cached = billed_prompt(prompt, f, "chat")
     usage: dict[str, Any] = {"prompt_tokens": prompt, "completion_tokens": completion,
                              "total_tokens": prompt + completion + (5 if f.has("chat.usage-sum-wrong") else 0)}
+    if cached or f.has("chat.usage-cached-over"):
+        usage["prompt_tokens_details"] = {"cached_tokens": prompt + 5 if f.has("chat.usage-cached-over") else cached}
+    if f.has("chat.usage-reasoning-over"):
+        usage["completion_tokens_details"] = {"reasoning_tokens": completion + 5}
     if f.has("chat.usage-new-api"):
         usage.update({"input_tokens": 0, "output_tokens": 0, "claude_cache_creation_5_m_tokens": 0})
     if f.has("chat.usage-negative"):
@@ -261,7 +267,13 @@ def _stream(body: dict[str, Any], f: FakeRequest) -> Reply:
         usage = _usage(body, completion, f)
         if f.has("chat.stream-usage-zero"):
             usage = {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}
-        chunks.append({**base, "choices": [], "usage": usage})
+        if f.has("chat.stream-usage-differs"):  # the stream bills another prompt than the plain answer
+            usage = {**usage, "prompt_tokens": usage["prompt_tokens"] + 15,
+                     "total_tokens": usage["total_tokens"] + 15}
+        if f.has("chat.stream-usage-early"):  # the usage chunk before the finish chunk
+            chunks.insert(len(chunks) - 1, {**base, "choices": [], "usage": usage})
+        else:
+            chunks.append({**base, "choices": [], "usage": usage})
         if f.has("chat.usage-chunk-twice"):
             chunks.append({**base, "choices": [], "usage": usage})
     events: list[bytes | tuple[float, bytes]] = [sse_data(c) for c in chunks]

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from llmconform import spec
 from selftest.fakes import server
-from selftest.fakes.replies import canned, code_word, words
+from selftest.fakes.replies import billed_prompt, canned, code_word, words
 from selftest.fakes.server import KEY, MODEL, FakeRequest, Reply, openai_error, route_prefix, sse_data
 
 THOUGHT = "17 * 23 = 17 * 20 + 17 * 3 = 340 + 51 = 391."
@@ -213,7 +213,7 @@ def _generate(body: dict[str, Any], f: FakeRequest) -> tuple[list[dict[str, Any]
 
 
 def _usage(body: dict[str, Any], output: int, thoughts: int, f: FakeRequest) -> dict[str, Any]:
-    prompt = _prompt_tokens(body, f)
+    prompt, cached = billed_prompt(_prompt_tokens(body, f), f, "gemini")
     if f.has("gemini.usage-over-limit"):
         output = int(_config(body).get("maxOutputTokens") or 0) + 5
     meta: dict[str, Any] = {"promptTokenCount": prompt, "candidatesTokenCount": output,
@@ -223,6 +223,8 @@ def _usage(body: dict[str, Any], output: int, thoughts: int, f: FakeRequest) -> 
         del meta["candidatesTokenCount"]  # proto3 JSON leaves a zero int32 out, as Google's answers do
     if thoughts:
         meta["thoughtsTokenCount"] = thoughts
+    if cached or f.has("gemini.usage-cached-over"):
+        meta["cachedContentTokenCount"] = prompt + 5 if f.has("gemini.usage-cached-over") else cached
     if f.has("gemini.usage-negative"):
         meta["candidatesTokenCount"] = -1
     if f.has("gemini.usage-total-wrong"):
@@ -231,6 +233,8 @@ def _usage(body: dict[str, Any], output: int, thoughts: int, f: FakeRequest) -> 
         meta["promptTokensDetails"] = [{"modality": "TEXT", "tokenCount": prompt + 7}]
     if f.has("gemini.usage-extra"):
         meta["claude_cache_creation_5_m_tokens"] = 0
+    if f.has("gemini.usage-output-omitted"):  # proto3 JSON: left out is 0, beside the text answered
+        del meta["candidatesTokenCount"]
     return meta
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from llmconform import spec
 from selftest.fakes import server
-from selftest.fakes.replies import canned, code_word, words
+from selftest.fakes.replies import billed_prompt, canned, code_word, words
 from selftest.fakes.server import KEY, MODEL, FakeRequest, Reply, openai_error, route, sse_data, sse_event
 
 INTERLEAVED = "interleaved-thinking-2025-05-14"
@@ -204,11 +204,13 @@ def _usage(body: dict[str, Any], output: int, f: FakeRequest) -> dict[str, Any]:
                  if isinstance(m, dict)) + len(_text_of(body.get("system")).split()) + 3
     if f.has("messages.usage-inflated"):
         prompt += 5000
+    # Anthropic's input_tokens leaves the cache reads out; a double-counting relay keeps them in it.
+    prompt, cached = billed_prompt(prompt, f, "messages")
     if f.has("messages.usage-over-limit"):
         output = int(body.get("max_tokens") or 0) + 5
     created_5m = 7 if f.has("messages.usage-cache-inconsistent") else 0
     usage: dict[str, Any] = {
-        "input_tokens": prompt, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0,
+        "input_tokens": prompt, "cache_creation_input_tokens": 0, "cache_read_input_tokens": cached,
         "cache_creation": {"ephemeral_5m_input_tokens": created_5m, "ephemeral_1h_input_tokens": 0},
         "output_tokens": -1 if f.has("messages.usage-negative") else output, "service_tier": "standard",
     }
@@ -262,6 +264,9 @@ def _stream(body: dict[str, Any], f: FakeRequest) -> Reply:
     if f.has("messages.stream-usage-zero"):
         usage, output = {**usage, "input_tokens": 0}, 0
     start_usage = {**usage, "output_tokens": 0 if f.has("messages.stream-usage-zero") else 1}
+    final_input = {}
+    if f.has("messages.stream-start-zero"):  # the input counted only in message_delta
+        start_usage["input_tokens"], final_input = 0, {"input_tokens": usage["input_tokens"]}
     model = "claude-alias-model" if f.has("messages.stream-model-alias") else body.get("model")
     message = {"id": "msg_01FakeStream0001", "type": "message", "role": "assistant", "model": model,
                "stop_reason": None, "stop_sequence": None, "usage": start_usage,
@@ -323,7 +328,7 @@ def _stream(body: dict[str, Any], f: FakeRequest) -> Reply:
         last_reason = None if f.has("messages.stream-last-delta-no-reason") else reason
         events.append(("message_delta", {"type": "message_delta",
                                          "delta": {"stop_reason": last_reason, "stop_sequence": matched},
-                                         "usage": {"output_tokens": final_output}}))
+                                         "usage": {**final_input, "output_tokens": final_output}}))
     if not f.has("messages.stream-no-stop"):
         events.append(("message_stop", {"type": "message_stop"}))
     named = not f.has("messages.stream-no-event-names")
@@ -347,6 +352,6 @@ def count_tokens(f: FakeRequest) -> Reply:
     if f.has("messages.count-tokens-crash"):  # another endpoint's crash, with the same bare page as a bad body's
         return Reply(status=500, body=b"<html><body>Internal Server Error</body></html>",
                      headers={"content-type": "text/html"})
-    tokens = _usage(f.json(), 0, f)["input_tokens"]
+    tokens = _usage(f.json(), 0, f)["input_tokens"] + (40 if f.has("messages.count-tokens-off") else 0)
     return Reply.json({"input_tokens": str(tokens) if f.has("messages.count-tokens-string") else tokens},
                       **_headers(f))

@@ -4,6 +4,7 @@ surface, with the faults that make a model ignore its instructions or show its m
 from __future__ import annotations
 
 import re
+import threading
 
 from selftest.fakes.server import FakeRequest
 
@@ -46,3 +47,23 @@ def canned(last: str, history: str, system: str, f: FakeRequest, surface: str, m
     if f.has(f"{surface}.markup"):
         return f"<{markup}>The user asks about France.</{markup}>The capital of France is Paris."
     return "The capital of France is Paris."
+
+
+# -- billing faults (issue 20) --------------------------------------------------------------------
+
+_SENT: dict[tuple[str, int], int] = {}
+_SENT_LOCK = threading.Lock()
+
+
+def billed_prompt(prompt: int, f: FakeRequest, surface: str) -> tuple[int, int]:
+    """(the prompt's billed input, the part of it reported as cached) under the billing faults:
+    `<surface>.cache-double` bills a prompt again on every send, its earlier sends counted as
+    cached tokens on top of it (47, then 94 with 47 "cached"); `<surface>.usage-percent` adds 30 %."""
+    if f.has(f"{surface}.usage-percent"):
+        prompt = round(prompt * 1.3)
+    if not f.has(f"{surface}.cache-double"):
+        return prompt, 0
+    with _SENT_LOCK:
+        before = _SENT.get((surface, prompt), 0)
+        _SENT[(surface, prompt)] = before + 1
+    return prompt * (1 + before), prompt * before

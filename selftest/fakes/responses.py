@@ -11,7 +11,7 @@ from typing import Any
 
 from llmconform import spec
 from selftest.fakes import server
-from selftest.fakes.replies import code_word
+from selftest.fakes.replies import billed_prompt, code_word
 from selftest.fakes.server import MODEL, FakeRequest, Reply, openai_error, route, sse_data
 
 ESSAY = ("The Roman Empire grew from a small city state on the Tiber into a power that ruled the "
@@ -179,12 +179,13 @@ def _usage(answer: Answer, f: FakeRequest) -> dict[str, Any]:
     spent = answer.reasoning_tokens
     if f.has("responses.reasoning-tokens-over"):
         spent += answer.output_tokens + 1
+    prompt, cached = billed_prompt(words + 3, f, "responses")
     usage: dict[str, Any] = {
-        "input_tokens": words + 3,
-        "input_tokens_details": {"cached_tokens": words + 10 if f.has("responses.usage-cached-over") else 0},
+        "input_tokens": prompt,
+        "input_tokens_details": {"cached_tokens": words + 10 if f.has("responses.usage-cached-over") else cached},
         "output_tokens": answer.output_tokens,
         "output_tokens_details": {"reasoning_tokens": spent},
-        "total_tokens": words + 3 + answer.output_tokens + (5 if f.has("responses.usage-sum-wrong") else 0),
+        "total_tokens": prompt + answer.output_tokens + (5 if f.has("responses.usage-sum-wrong") else 0),
     }
     if f.has("responses.usage-extra"):
         usage.update({"prompt_tokens": 0, "completion_tokens": 0})
@@ -404,3 +405,15 @@ def _stream_call(emit: Any, index: int, item: dict[str, Any], f: FakeRequest) ->
     done = {**item, "arguments": "" if f.has("responses.stream-tool-item-done-empty") else arguments}
     item["arguments"] = arguments
     emit("response.output_item.done", output_index=index, item=done)
+
+
+@route("/v1/responses/input_tokens")
+def input_tokens(f: FakeRequest) -> Reply:
+    """The input a /v1/responses request with this input would bill (`responses.count-tokens-off`: 40 more)."""
+    body, refused = server.openai_request(f, "responses", "")
+    if refused:
+        return refused
+    if not isinstance(body, dict) or spec.load("openai-responses").errors("InputTokenCountRequest", body):
+        return _envelope_error(400, "Invalid request", "invalid_request_error", f)
+    counted = _usage(Answer(body=body), f)["input_tokens"] + (40 if f.has("responses.count-tokens-off") else 0)
+    return Reply.json({"object": "response.input_tokens", "input_tokens": counted})

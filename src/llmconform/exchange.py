@@ -80,6 +80,8 @@ class Request:
     refusal_expected: bool = False
     # Sent with this auth style instead of the profile's (Gemini takes a header or a ?key= query).
     auth_style: str | None = None
+    # The same request sent again (billing's repeat): a second exchange, not the cached first one.
+    repeat: int = 0
 
     @property
     def content(self) -> bytes:
@@ -115,6 +117,8 @@ class Request:
         for part in (self.method, self.path, self.auth, repr(self.headers), self.auth_style or ""):
             digest.update(part.encode() + b"\0")
         digest.update(self.content)
+        if self.repeat:
+            digest.update(f"\0repeat {self.repeat}".encode())
         return digest.hexdigest()
 
 

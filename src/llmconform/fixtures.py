@@ -24,6 +24,7 @@ from llmconform.target import Target
 
 TARGET_FIXTURE = "llmconform_target"
 EXCHANGES = pytest.StashKey[list[Exchange]]()
+MEASURED = pytest.StashKey[dict[str, Any]]()
 INVALID = "invalid:"
 
 
@@ -199,6 +200,16 @@ def resolved(marker: tuple[str, str], item: Any) -> tuple[str, str]:
 def record_exchange(item: pytest.Item, exchange: Exchange) -> None:
     """A check's evidence: every exchange it read (a probe, or ad-hoc schemathesis cases)."""
     item.stash.setdefault(EXCHANGES, []).append(exchange)
+
+
+def measure(item: pytest.Item, **values: Any) -> None:
+    """What a check measured (billing's slope and intercept), kept on its row whatever its verdict:
+    the report shows it beside a pass as beside a warning."""
+    item.stash.setdefault(MEASURED, {}).update(values)
+
+
+def measured_of(item: pytest.Item) -> dict[str, Any]:
+    return item.stash.get(MEASURED, {})
 
 
 def exchanges_of(item: pytest.Item) -> list[Exchange]:

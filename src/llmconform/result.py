@@ -163,6 +163,69 @@ def by_severity(rows: list[Row]) -> list[Row]:
     return sorted(rows, key=lambda r: (SEVERITY[r.verdict], r.id))
 
 
+# -- billing --------------------------------------------------------------------------------------
+
+BILLING_CONCERN = "billing"
+
+
+@dataclass
+class Billing:
+    """One surface's billing concern (issue 20), read from its rows: each billing check's verdict,
+    what the checks measured (the billed input of the one prompt plain, again and streamed, the
+    counting endpoint's count, the prompt recounted: fitted slope and intercept, the overhead in
+    tokens and per cent) and the exchanges that show it."""
+
+    surface: str
+    verdicts: dict[str, str] = field(default_factory=dict)
+    measured: dict[str, Any] = field(default_factory=dict)
+    exchanges: list[ExchangeEvidence] = field(default_factory=list)
+    messages: dict[str, str] = field(default_factory=dict)
+
+    def lines(self) -> list[str]:
+        """The measurements as a person reads them, one line each."""
+        m = self.measured
+        out = []
+        billed = [f"{label} {m[key]}" for key, label in (("plain", "plain"), ("repeat", "sent again"),
+                                                        ("stream", "streamed"), ("counted", "counting endpoint"))
+                  if m.get(key) is not None]
+        if billed:
+            out.append("input billed for the one prompt: " + ", ".join(billed))
+        if m.get("slope") is not None:
+            out.append(f"prompt recounted: slope {m['slope']} billed tokens per one-token word "
+                       f"({m.get('inflation_percent', 0):+d} %), intercept {m.get('intercept')} "
+                       f"(instruction ≈ {m.get('instruction_estimate')})")
+            out.append(f"overhead: {m.get('overhead_tokens')} tokens per request beyond the instruction and its "
+                       f"filler ({m.get('overhead_percent')} % of the {m.get('plain_billed')} billed for the plain "
+                       "prompt): the chat template, and any prompt the provider adds")
+            points = m.get("points") or []
+            out.append("points (filler words → billed input): "
+                       + ", ".join(f"{p[0]} → {p[1]}" for p in points if isinstance(p, list) and len(p) == 2))
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        return {"surface": self.surface, "verdicts": self.verdicts, "measured": self.measured,
+                "exchanges": [e.probe for e in self.exchanges]}
+
+
+def billing_of(rows: list[Row]) -> list[Billing]:
+    """The billing concern of a run, per surface that has it (none when no billing check ran)."""
+    found: dict[str, Billing] = {}
+    for row in rows:
+        parts = row.id.split("/")
+        if len(parts) != 3 or parts[1] != BILLING_CONCERN or row.undeclared:
+            continue
+        entry = found.setdefault(row.surface, Billing(row.surface))
+        entry.verdicts[parts[2]] = row.verdict
+        if row.message and row.verdict != "pass":
+            entry.messages[parts[2]] = row.message
+        measured = row.evidence.get("measured")
+        if isinstance(measured, dict):
+            entry.measured.update(measured)
+        known = {e.probe for e in entry.exchanges}
+        entry.exchanges += [e for e in row.exchanges if e.probe not in known]
+    return [found[s] for s in sorted(found)]
+
+
 # -- metrics and fingerprints -----------------------------------------------------------------
 
 @dataclass
@@ -383,6 +446,9 @@ class Report:
         rows = [r for r in self.results if r.surface == surface and r.verdict in DECIDED]
         return Score(sum(r.verdict == "pass" for r in rows), len(rows))
 
+    def billing(self) -> list[Billing]:
+        return billing_of(self.results)
+
     def findings(self) -> list[Row]:
         """FAILs, then ERRORs, then WARNs: what a reader must look at."""
         return [r for r in by_severity(self.results) if r.is_finding]
@@ -400,6 +466,9 @@ class Report:
         data["interrupted"] = self.interrupted
         if self.run_id:
             data["run_id"] = self.run_id
+        billing = self.billing()
+        if billing:
+            data["billing"] = [b.to_json() for b in billing]
         return data
 
     @classmethod

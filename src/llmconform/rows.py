@@ -12,7 +12,7 @@ import pytest
 from llmconform import result
 from llmconform.checkid import Binding, check_id
 from llmconform.exchange import Exchange, Request
-from llmconform.fixtures import TARGET_FIXTURE, exchanges_of, probe_fixtures
+from llmconform.fixtures import TARGET_FIXTURE, exchanges_of, measured_of, probe_fixtures
 from llmconform.target import Target
 from llmconform.verdict import Undelivered, Verdict, excerpt
 
@@ -165,6 +165,8 @@ def row_of(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestRe
     evidence: dict[str, Any] = {}
     if exchanges:
         evidence["exchanges"] = [target.redactor.data(ex.evidence()) for ex in exchanges]
+    if measured_of(item):
+        evidence["measured"] = target.redactor.data(dict(measured_of(item)))
     reproduce = redact(exchanges[-1].curl()) if exchanges else ""
     if report.skipped:
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)

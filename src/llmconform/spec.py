@@ -101,6 +101,14 @@ class Usage:
     input: tuple[str, ...] = ()
     output: tuple[str, ...] = ()
     cached_input: tuple[str, ...] = ()
+    # Counts the API declares as parts of a total (dotted paths in the usage object): cached input
+    # within the input count (OpenAI, Gemini), reasoning within the output count.
+    cached_part: tuple[str, ...] = ()
+    reasoning_part: tuple[str, ...] = ()
+    # The official definition the accounting rule is read from (repository, path, commit).
+    source: str = ""
+    # Counts left out of the JSON are zero (protobuf's JSON mapping omits a zero: Gemini).
+    omitted_zero: bool = False
 
     def holder(self, data: Any) -> dict[str, Any]:
         for path in self.at:
@@ -133,6 +141,19 @@ class Usage:
         """Input counted apart from the input count (Anthropic's cache writes and reads)."""
         holder = self.holder(data)
         return sum(c for n in self.cached_input if (c := count(holder.get(n))) is not None)
+
+    def billed_input(self, data: Any) -> int | None:
+        """The input a request is billed for, by the API's own cache rule: the input count, plus the
+        cache writes and reads the API counts apart from it (Anthropic); OpenAI's and Gemini's
+        cached tokens are already within it. None where the input count is absent."""
+        holder = self.holder(data)
+        first = self._sum(holder, self.input)
+        return None if first is None else first + self.cached(data)
+
+    def part(self, data: Any, names: tuple[str, ...]) -> int | None:
+        """The first of `names` (dotted paths in the usage object) that holds a count."""
+        holder = self.holder(data)
+        return next((c for n in names if (c := count(dig(holder, n))) is not None), None)
 
     def last(self, payloads: list[Any]) -> tuple[int | None, int | None]:
         """(input, output) of what an exchange delivered (`Exchange.payloads`): a body's, or for a
@@ -316,7 +337,9 @@ class Spec:
             return (value,) if isinstance(value, str) else tuple(value)
 
         return Usage(at=names("at"), input=names("input"), output=names("output"),
-                     cached_input=names("cached-input"))
+                     cached_input=names("cached-input"), cached_part=names("cached-part"),
+                     reasoning_part=names("reasoning-part"), source=" ".join(str(found.get("source") or "").split()),
+                     omitted_zero=bool(found.get("omitted-zero")))
 
     def header_defaults(self, path: str, method: str = "post", *,
                         required: bool = True) -> tuple[tuple[str, str], ...]:

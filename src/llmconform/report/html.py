@@ -378,6 +378,27 @@ def _baseline(report: Report) -> str:
             f"<ul>{''.join(items)}</ul></section>")
 
 
+def _billing(report: Report) -> str:
+    """The billing concern per surface: the rules' verdicts, the measurements, the exchanges."""
+    entries = report.billing()
+    if not entries:
+        return ""
+    out = [f"<section class='billing' id='billing:{_e(slug(report.vendor))}'><h3>Billing of {_e(report.vendor)}</h3>"
+           "<p class='muted'>One prompt sent plain, streamed, again, at three sizes and to the counting endpoint: "
+           "a broken accounting rule is a FAIL, a measured inflation above tolerance a WARN stating the number.</p>"]
+    for entry in entries:
+        rules = "".join(f"<tr><td><code>{_e(name)}</code></td><td class='{_e(verdict)}'>{_e(verdict.upper())}</td>"
+                        f"<td>{_e(entry.messages.get(name, ''))}</td></tr>"
+                        for name, verdict in sorted(entry.verdicts.items()))
+        measured = "".join(f"<li>{_e(line)}</li>" for line in entry.lines())
+        shown = "".join(f"<li><code>{_e(e.probe)}</code> {_e(e.request)} → {_e(e.status)}</li>"
+                        for e in entry.exchanges)
+        out.append(f"<h4>{_e(entry.surface)}</h4><table><tr><th>rule</th><th>verdict</th><th>message</th></tr>{rules}"
+                   f"</table><ul>{measured}</ul><details><summary>exchanges</summary><ul>{shown}</ul></details>")
+    out.append("</section>")
+    return "".join(out)
+
+
 def _fingerprints(report: Report) -> str:
     lines = report.fingerprints.lines()
     if not lines:
@@ -417,6 +438,7 @@ def render(reports: list[Report]) -> str:
             out.append(f"<h2 id='run:{_e(slug(report.vendor))}'>{_e(report.label)}</h2>"
                        f"<p class='muted'>{_e(report.base_url)}</p>")
         out.append(checks_table(report, rules))
+        out.append(_billing(report))
         out.append(_fingerprints(report))
     out.append("</section>")
     out.append(rules_section(rules))

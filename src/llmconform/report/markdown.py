@@ -3,7 +3,7 @@ their evidence (failures first), then every check, the baseline comparison and t
 
 from __future__ import annotations
 
-from llmconform.result import Report, Row, by_severity, readable
+from llmconform.result import Billing, Report, Row, by_severity, readable
 from llmconform.verdict import VERDICTS
 
 ICON = {"pass": "pass", "fail": "**FAIL**", "warn": "WARN", "skip": "skip", "error": "*ERROR*"}
@@ -77,6 +77,23 @@ def finding(row: Row) -> list[str]:
 
 INTERRUPTED = ("**Interrupted** (SIGINT/SIGTERM): the run was stopped before every check ran; only the checks "
                "decided by then are reported.")
+def billing(entries: list[Billing], prefix: str) -> list[str]:
+    """Per surface: each billing rule's verdict, what was measured, and the exchanges that show it."""
+    if not entries:
+        return []
+    lines = [f"## Billing{prefix}", "",
+             "Is the usage billed what the API's own accounting gives? One prompt sent plain, streamed, again, "
+             "at three sizes and to the counting endpoint; a broken accounting rule is a FAIL, a measured "
+             "inflation above tolerance a WARN stating the number.", ""]
+    for entry in entries:
+        lines += [f"### {entry.surface}", "", "| rule | verdict | message |", "|---|---|---|"]
+        lines += [f"| `{name}` | {ICON[verdict]} | {_cell(entry.messages.get(name, ''), 300)} |"
+                  for name, verdict in sorted(entry.verdicts.items())]
+        lines.append("")
+        lines += [f"- {line}" for line in entry.lines()]
+        lines += [f"- exchange `{e.probe}` — {_cell(e.request)} → status {e.status}" for e in entry.exchanges]
+        lines.append("")
+    return lines
 
 
 def render(reports: list[Report]) -> str:
@@ -100,6 +117,7 @@ def render(reports: list[Report]) -> str:
                           + (f" — {_cell(change.message)}" if change.message else "") for change in changes]
             lines += [f"- improved `{change.id}`: {change.was} → {change.now}" for change in comparison.improved]
             lines.append("")
+        lines += billing(report.billing(), prefix)
         lines += [f"## All checks{prefix}", "", "| check | verdict | message | level | source |",
                   "|---|---|---|---|---|"]
         lines += [f"| `{row.id}` | {ICON[row.verdict]} | {_cell(row.message)} | {_level(row)} | {_cell(row.source)} |"

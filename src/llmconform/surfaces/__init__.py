@@ -177,6 +177,57 @@ def common_builders(surface: str) -> dict[str, Builder | Dependent]:
     }
 
 
+# -- billing (issue 20): one prompt sent plain, streamed, again, and at other sizes --------------
+
+# The filler the billing prompt carries: a word that is one token in the common tokenizers (GPT's,
+# Llama's, Gemma's, Qwen's: " the"), repeated. The spec's billing-plain probe holds a run of
+# BILLING_RUN of them; the probes below hold more, so that billed tokens can be fitted against it.
+BILLING_WORD = "the"
+BILLING_RUN = 8
+BILLING_SIZES = {"billing-words-a": 64, "billing-words-b": 200}
+
+
+def filler(n: int) -> str:
+    return " ".join([BILLING_WORD] * n)
+
+
+def _refill(value: Any, n: int) -> Any:
+    """Every string of a request body with its run of filler words resized to `n`."""
+    if isinstance(value, str):
+        return value.replace(filler(BILLING_RUN), filler(n))
+    if isinstance(value, list):
+        return [_refill(v, n) for v in value]
+    if isinstance(value, dict):
+        return {k: _refill(v, n) for k, v in value.items()}
+    return value
+
+
+def _resized(surface: str, probe: str, n: int) -> Builder:
+    """billing-plain with `n` filler words (a profile's own billing-plain without the run is sent as
+    it is; the check reads the sizes from what was sent)."""
+
+    def build(target: Probing) -> Request:
+        plain = target.request(surface, "billing-plain")
+        return replace(plain, probe=probe, body=_refill(plain.body, n))
+
+    return build
+
+
+def _repeat(first: Request, answered: Exchange) -> Request:
+    """billing-plain sent again, after its answer (a prompt cache, if any, is warm by then)."""
+    return replace(first, probe="billing-repeat", repeat=1)
+
+
+def billing_builders(surface: str, count: Callable[[Probing], Request] | None = None) -> dict[str, Builder | Dependent]:
+    """The billing probes code builds for a surface: the repeat, the resized prompts and, where the
+    API has one, the counting endpoint's request for billing-plain's prompt (`count`)."""
+    builders: dict[str, Builder | Dependent] = {"billing-repeat": Dependent("billing-plain", _repeat)}
+    builders.update({probe: _resized(surface, probe, n) for probe, n in BILLING_SIZES.items()})
+    if count is not None:
+        builders["billing-count"] = count
+    return builders
+
+
 SURFACE_MODULES: dict[str, Surface] = {}
 
 

@@ -11,6 +11,7 @@ from llmconform.surfaces import (
     Dependent,
     Surface,
     answer_json,
+    billing_builders,
     common_builders,
     ends_with,
     parse_arguments,
@@ -238,12 +239,21 @@ def _count_tokens(target: Probing) -> Request:
     return _spec_request(target, "count-tokens", COUNT_TOKENS_PATH)
 
 
+def _billing_count(target: Probing) -> Request:
+    """billing-plain's prompt counted: the fields of it CountTokensRequest takes."""
+    plain = target.request(NAME, "billing-plain")
+    taken = SPEC.properties("CountTokensRequest")
+    return Request(surface=NAME, probe="billing-count", method="POST", path=COUNT_TOKENS_PATH,
+                   body={k: v for k, v in plain.body.items() if k in taken}, headers=HEADERS)
+
+
 STREAM_ENDS[NAME] = stream_ended
 SURFACE = register(Surface(
     name=NAME, path=PATH, default_headers=HEADERS,
     builders={**common_builders(NAME), "thinking-roundtrip": Dependent("thinking", _thinking_roundtrip),
               "tool-result": Dependent("tools-forced", _tool_result, lambda t: _spec_request(t, "tool-result")),
               "no-version": _no_version,
-              "interleaved": _interleaved, "count-tokens": _count_tokens},
+              "interleaved": _interleaved, "count-tokens": _count_tokens,
+              **billing_builders(NAME, _billing_count)},
     event_text=event_text,
 ))

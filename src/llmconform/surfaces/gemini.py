@@ -18,6 +18,7 @@ from llmconform.surfaces import (
     Dependent,
     Surface,
     answer_json,
+    billing_builders,
     malformed_json,
     register,
     sub,
@@ -329,6 +330,18 @@ def _count_tokens(target: Probing) -> Request:
     return _spec_request(target, "count-tokens", COUNT_TOKENS)
 
 
+def _billing_stream(target: Probing) -> Request:
+    return _spec_request(target, "billing-stream", STREAM, SSE)
+
+
+def _billing_count(target: Probing) -> Request:
+    """billing-plain's prompt counted: its contents, as countTokens takes them."""
+    plain = target.request(NAME, "billing-plain")
+    return Request(surface=NAME, probe="billing-count", method="POST",
+                   path=spec.fill_model(COUNT_TOKENS, target.model(NAME)),
+                   body={"contents": plain.body.get("contents")})
+
+
 def _list_models(target: Probing) -> Request:
     return Request(surface=NAME, probe="models-list", method="GET", path=MODELS)
 
@@ -381,6 +394,7 @@ SURFACE = register(Surface(
               "stream": _stream, "stream-json": _stream_json, "tools-stream": _tools_stream,
               "count-tokens": _count_tokens, "models-list": _list_models, "models-get": _get_model,
               "function-response": Dependent("tools-forced", _function_response,
-                                             lambda t: _spec_request(t, "function-response", GENERATE))},
+                                             lambda t: _spec_request(t, "function-response", GENERATE)),
+              "billing-stream": _billing_stream, **billing_builders(NAME, _billing_count)},
     event_text=event_text,
 ))

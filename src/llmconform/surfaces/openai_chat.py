@@ -9,7 +9,7 @@ from typing import Any
 from llmconform import checks, spec
 from llmconform.exchange import STREAM_ENDS, Exchange, Request
 from llmconform.sse import Event
-from llmconform.surfaces import Dependent, Surface, common_builders, register, sub
+from llmconform.surfaces import Dependent, Surface, billing_builders, common_builders, register, sub
 from llmconform.verdict import Error, expect
 
 NAME = "openai-chat"
@@ -208,6 +208,7 @@ def _tools_result(first: Request, forced: Exchange) -> Request:
 STREAM_ENDS[NAME] = stream_ended
 SURFACE = register(Surface(
     name=NAME, path=PATH,
-    builders={**common_builders(NAME), "tools-result": Dependent("tools-forced", _tools_result)},
+    builders={**common_builders(NAME), "tools-result": Dependent("tools-forced", _tools_result),
+              **billing_builders(NAME)},
     event_text=event_text,
 ))

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from llmconform import checks, spec
 from llmconform.exchange import STREAM_ENDS, Exchange, Request
-from llmconform.surfaces import Dependent, Surface, common_builders, ends_with, register, sub
+from llmconform.surfaces import Dependent, Surface, billing_builders, common_builders, ends_with, register, sub
 from llmconform.surfaces.responses_stream import EVENTS, TERMINAL, TEXT_DELTA
 from llmconform.verdict import Error, expect, warn
 
@@ -297,6 +297,17 @@ def _as_items(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list) else []
 
 
+INPUT_TOKENS_PATH = "/v1/responses/input_tokens"
+
+
+def _billing_count(target: Probing) -> Request:
+    """billing-plain's input counted: the fields of it InputTokenCountRequest takes."""
+    plain = target.request(NAME, "billing-plain")
+    taken = spec.load(NAME).properties("InputTokenCountRequest")
+    return Request(surface=NAME, probe="billing-count", method="POST", path=INPUT_TOKENS_PATH,
+                   body={k: v for k, v in plain.body.items() if k in taken})
+
+
 def _spec_conversation(target: Probing) -> Request:
     """The spec's own function-call-output conversation, sent as the forced-call probe is."""
     static = spec.load(NAME).operation(PATH).probes["function-call-output"]["value"]
@@ -328,6 +339,7 @@ STREAM_ENDS[NAME] = stream_ended
 SURFACE = register(Surface(
     name=NAME, path=PATH,
     builders={**common_builders(NAME),
-              "function-call-output": Dependent("tools-forced", _function_call_output, _spec_conversation)},
+              "function-call-output": Dependent("tools-forced", _function_call_output, _spec_conversation),
+              **billing_builders(NAME, _billing_count)},
     event_text=event_text,
 ))
