@@ -167,20 +167,17 @@ def generated(target: Target, surface: str, path: str, *, negative: bool, count:
     mode = GenerationMode.NEGATIVE if negative else GenerationMode.POSITIVE
     bodies: list[Any] = []
 
-    # A seed of the operation, not of this code: the same spec gives the same cases across releases.
-    @seed(zlib.crc32(f"{surface} {path} {mode.value}".encode()))
-    @settings(max_examples=max(count * 4, 8), phases=[Phase.generate], database=None, deadline=None,
-              suppress_health_check=list(HealthCheck))
-    # Headers fixed: only the body is sent as generated, so only the body should vary.
-    @given(operation.as_strategy(generation_mode=mode, headers=fixed_headers(surface, path)))
     def collect(case: Any) -> None:
         if len(bodies) >= count:
             return
         if negative and (case.meta is None or case.meta.components.get(ParameterLocation.BODY) is None
                          or case.meta.components[ParameterLocation.BODY].mode != GenerationMode.NEGATIVE):
             return  # a negative header with a valid body is still a valid request
-        body = (_bounded(case.body, target, surface, _defined(surface, path), _limit(surface, path)) if negative
-                else _cheap(case.body, target.model(surface), _defined(surface, path), _limit(surface, path)))
+        raw = case.body
+        if strip_aliases and isinstance(raw, dict):  # the second draw: the snake_case fields left out, not the case
+            raw = {k: v for k, v in raw.items() if not _alias_spelled({k: v}, _defined(surface, path))}
+        body = (_bounded(raw, target, surface, _defined(surface, path), _limit(surface, path)) if negative
+                else _cheap(raw, target.model(surface), _defined(surface, path), _limit(surface, path)))
         try:
             json.dumps(body)
         except (TypeError, ValueError):
@@ -191,8 +188,23 @@ def generated(target: Target, surface: str, path: str, *, negative: bool, count:
         if valid != negative and body not in bodies:
             bodies.append(body)
 
-    with _no_local_constants():
-        collect()
+    # A seed of the operation, not of this code: the same spec gives the same cases across releases.
+    # Should a draw yield no case at all (every case broke only a header, stayed valid, or used a
+    # snake_case alias, as Gemini's negative draws may), one more, larger draw from the next seed with
+    # the aliased fields left out of each case: still deterministic, and a phase whose first draw
+    # had cases is never redrawn, so its verdicts stay what they were.
+    base = zlib.crc32(f"{surface} {path} {mode.value}".encode())
+    strip_aliases = False
+    for attempt, examples_drawn in enumerate((max(count * 4, 8), max(count * 20, 40))):
+        if bodies or not count:
+            break
+        strip_aliases = attempt > 0
+        # Headers fixed: only the body is sent as generated, so only the body should vary.
+        draw = seed(base + attempt)(settings(max_examples=examples_drawn, phases=[Phase.generate], database=None,
+                                             deadline=None, suppress_health_check=list(HealthCheck))(
+            given(operation.as_strategy(generation_mode=mode, headers=fixed_headers(surface, path)))(collect)))
+        with _no_local_constants():
+            draw()
     kind = target.surface(surface)
     label = "negative" if negative else "positive"
     sent_to = spec.fill_model(path, target.model(surface))
