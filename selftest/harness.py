@@ -62,6 +62,13 @@ def run(base_url: str, surface: str, *, checks: list[str] | None = None, feature
     return int(code), report, out
 
 
+def one_line(out: str) -> str:
+    """The one line a usage error prints (what to fix), asserting there is exactly one."""
+    lines = [line for line in out.splitlines() if line.startswith("llmconform:")]
+    assert len(lines) == 1, f"expected one line saying what to fix, got:\n{out[-1500:]}"
+    return lines[0]
+
+
 def verdicts(report: dict[str, Any]) -> dict[str, str]:
     return {row["id"]: row["verdict"] for row in report.get("results", [])}
 

@@ -8,15 +8,9 @@ import pytest
 
 from llmconform.cli import main
 from selftest.fakes import KEY, MODEL
-from selftest.harness import KEY_ENV, ROOT, cli
+from selftest.harness import KEY_ENV, ROOT, cli, one_line
 
 CHAT = ["--surface", "openai-chat", "--model", MODEL]
-
-
-def one_line(out: str) -> str:
-    lines = [line for line in out.splitlines() if line.startswith("llmconform:")]
-    assert len(lines) == 1, f"expected one line saying what to fix, got:\n{out[-1500:]}"
-    return lines[0]
 
 
 @pytest.fixture

@@ -23,17 +23,11 @@ from llmconform.console import Console
 from llmconform.profile import FEATURES, load_profile
 from llmconform.profile import schema as profile_schema
 from selftest.fakes import KEY, MODEL
-from selftest.harness import KEY_ENV, ROOT, cli
+from selftest.harness import KEY_ENV, ROOT, cli, one_line
 
 CHAT = ["--surface", "openai-chat", "--model", MODEL]
 SDK_VARIABLES = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "GEMINI_API_KEY",
                  "GOOGLE_API_KEY", "GOOGLE_GEMINI_BASE_URL")
-
-
-def one_line(out: str) -> str:
-    lines = [line for line in out.splitlines() if line.startswith("llmconform:")]
-    assert len(lines) == 1, f"expected one line saying what to fix, got:\n{out[-1500:]}"
-    return lines[0]
 
 
 @pytest.fixture
