@@ -299,6 +299,12 @@ VIOLATIONS: dict[str, tuple[Violation, str]] = {
     "embeddings/errors/envelope": ("embeddings.detail-404", "fail"),
     "embeddings/errors/leaks-internals": ("embeddings.traceback-500", "warn"),
 
+    # openai-images
+    "openai-images/response/schema": ("images.created-missing", "fail"),
+    "openai-images/format/b64-json": ("images.b64-not-an-image", "fail"),
+    "openai-images/format/url": ("images.url-ignored", "warn"),
+    "openai-images/size/honoured": ("images.size-ignored", "fail"),
+
     # models
     "models/list/schema": ("models.object-wrong", "fail"),
     "models/list/content-type": ("models.content-type-text", "fail"),
@@ -446,7 +452,9 @@ MORE: list[tuple[str, Violation, str] | tuple[str, Violation, str, str]] = [
     ("anthropic-messages/errors/envelope", "hostile.unknown-path-detail", "warn", "unknown path"),
     ("embeddings/errors/envelope", "hostile.unknown-path-detail", "warn", "unknown path"),
     # embeddings
-    ("embeddings/data/one-per-input", "embeddings.index-wrong", "fail"),  # indexes 1..3 for 0..2
+    ("embeddings/data/one-per-input", "embeddings.index-wrong", "fail"),
+    # openai-images: one image fewer than n asked for
+    ("openai-images/response/schema", "images.one-short", "fail", "image(s) in data"),  # indexes 1..3 for 0..2
     # models
     ("models/list/ids-unique", "models.id-missing", "warn", "data[3]"),  # an entry without an id
     ("models/list/declared-models", "models.hide-model", "warn", "fake-model"),  # names the model left out

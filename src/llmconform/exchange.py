@@ -35,6 +35,8 @@ UNDECIDED = {
     "transport": "the request could not be sent",
 }
 NOT_RECORDED = "not-recorded"
+# A request to a paid media operation whose feature the profile does not declare: never sent.
+UNDECLARED = "undeclared"
 
 # Outcomes of an exchange: what it delivered, once, whatever check reads it.
 ANSWERED = "answered"
@@ -82,6 +84,8 @@ class Request:
     auth_style: str | None = None
     # The same request sent again (billing's repeat): a second exchange, not the cached first one.
     repeat: int = 0
+    # The answer is a file (audio, an image), not JSON: a 2xx of any bytes is delivered.
+    binary: bool = False
 
     @property
     def content(self) -> bytes:
@@ -163,7 +167,7 @@ class Exchange:
     @property
     def outcome(self) -> Outcome:
         """The one outcome of this exchange, from the transport, the status and the body."""
-        if self.problem == NOT_RECORDED or self.problem in UNDECIDED:
+        if self.problem in (NOT_RECORDED, UNDECLARED) or self.problem in UNDECIDED:
             return Outcome("undecided", self.problem_detail or UNDECIDED.get(self.problem or "", "not recorded"))
         if self.problem in PROVIDER_FAULTS:
             if self.status is None:
@@ -178,7 +182,7 @@ class Exchange:
             ended = STREAM_ENDS.get(self.request.surface)
             if ended is not None and not ended(self.events):
                 return Outcome("cut", f"{self._so_far()}: the stream closed without its end")
-        elif self.events is None and not self.request.stream:
+        elif self.events is None and not self.request.stream and not self.request.binary:
             try:
                 json.loads(self.body)
             except (ValueError, UnicodeDecodeError) as exc:
@@ -216,6 +220,8 @@ class Exchange:
 
         if self.problem == NOT_RECORDED:
             pytest.skip(f"not documented: no recorded exchange for probe '{self.request.probe}'")
+        if self.problem == UNDECLARED:
+            pytest.skip(self.problem_detail)
         if self.problem in UNDECIDED:
             raise Error(self.problem, self.problem_detail or UNDECIDED[self.problem])
 

@@ -17,7 +17,8 @@ import yaml
 
 from llmconform.paths import bundled_vendors, safe_name
 
-SURFACES = ("openai-chat", "openai-responses", "anthropic-messages", "gemini", "models", "embeddings")
+SURFACES = ("openai-chat", "openai-responses", "anthropic-messages", "gemini", "models", "embeddings",
+            "openai-images", "openai-audio", "rerank")
 AUTH_STYLES = ("bearer", "x-api-key", "x-goog-api-key", "query-key", "none")
 # The header each surface's official API documents, used when a profile names no style.
 NATIVE_AUTH = {
@@ -27,11 +28,19 @@ NATIVE_AUTH = {
     "gemini": "x-goog-api-key",
     "models": "bearer",
     "embeddings": "bearer",
+    "openai-images": "bearer",
+    "openai-audio": "bearer",
+    "rerank": "bearer",  # Jina's and Cohere's APIs, and the relays serving them, take a bearer key
 }
 # What a surface is assumed to offer when its profile lists no features.
 DEFAULT_FEATURES = frozenset({"stream", "tools"})
 # Every feature a check can need (its @pytest.mark.feature); selftest/test_units.py holds the suite to it.
-FEATURES = ("stream", "tools", "vision", "documents", "reasoning", "json-mode", "thinking", "count_tokens")
+FEATURES = ("stream", "tools", "vision", "documents", "reasoning", "json-mode", "thinking", "count_tokens",
+            *("images", "speech", "transcription", "rerank"))
+# The features whose requests are paid per item, not per token (an image, seconds of audio, a
+# search unit): never in DEFAULT_FEATURES, and no request to an operation that names one in its
+# spec's `x-llmconform-cost` is sent unless the profile declares it (the client refuses it).
+MEDIA_FEATURES = ("images", "speech", "transcription", "rerank")
 
 
 class ProfileError(Exception):
@@ -62,6 +71,8 @@ SDK_KEY_ENV = {
     "openai-responses": ("OPENAI_API_KEY",),
     "models": ("OPENAI_API_KEY",),
     "embeddings": ("OPENAI_API_KEY",),
+    "openai-images": ("OPENAI_API_KEY",),
+    "openai-audio": ("OPENAI_API_KEY",),
     "anthropic-messages": ("ANTHROPIC_API_KEY",),
     "gemini": ("GEMINI_API_KEY", "GOOGLE_API_KEY"),
 }
@@ -113,6 +124,12 @@ class SurfaceConfig:
     # Probe name -> the exact request body to send instead of the suite's own probe (the vendor's
     # documented request, so that a replay of its documents can feed the checks).
     requests: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Feature -> the model its requests name where it is not the surface's `model` (openai-audio:
+    # a speech model and a transcription model are two models).
+    models: dict[str, str] = field(default_factory=dict)
+
+    def model_for(self, feature: str | None) -> str:
+        return self.models.get(feature or "", self.model)
 
 
 @dataclass(frozen=True)
@@ -202,8 +219,12 @@ def _surface(name: str, data: Any, where: str) -> SurfaceConfig:
     requests = data.get("requests") or {}
     if not isinstance(requests, dict) or not all(isinstance(v, dict) for v in requests.values()):
         raise ProfileError(f"{where}.{name}: 'requests' must map probe names to request bodies")
+    models = data.get("models") or {}
+    if not isinstance(models, dict) or not all(isinstance(v, str) and v for v in models.values()):
+        raise ProfileError(f"{where}.{name}: 'models' must map feature names to model names")
+    check_features(models, f"{where}.{name}.models")
     return SurfaceConfig(model=model, features=frozenset(features) if features is not None else DEFAULT_FEATURES,
-                         auth_style=style, requests=requests)
+                         auth_style=style, requests=requests, models=dict(models))
 
 
 def parse_profile(data: Any, source: Path | None = None) -> Profile:

@@ -7,7 +7,8 @@ code reads beyond schemas is data in the specs too, read here through small type
 discriminator mappings, a stream's vocabulary by role (`x-llmconform-events`), the error kind
 each status is paired with (`x-llmconform-by-status`), official id prefixes
 (`x-llmconform-id-prefix`), where usage sits (`x-llmconform-usage`), an operation's output limit
-(`x-llmconform-output-limit`) and the headers it requires.
+(`x-llmconform-output-limit`), what a request to a paid media operation costs
+(`x-llmconform-cost`) and the headers it requires.
 """
 
 from __future__ import annotations
@@ -70,6 +71,14 @@ class Operation:
         return OutputLimit(field=str(found["field"]), cap=int(found["cap"]),
                            also=tuple(str(n) for n in found.get("also") or ()))
 
+    @property
+    def cost(self) -> Cost | None:
+        """What one request to this operation costs, when it is paid per item (`x-llmconform-cost`)."""
+        found = self.definition.get("x-llmconform-cost")
+        if not isinstance(found, dict):
+            return None
+        return Cost(feature=str(found["feature"]), kind=str(found["class"]), unit=str(found.get("unit", "")))
+
     def header_parameters(self, document: dict[str, Any]) -> list[dict[str, Any]]:
         """The operation's header parameters, their $refs resolved against `document`."""
         found = []
@@ -79,6 +88,16 @@ class Operation:
             if param.get("in") == "header":
                 found.append(param)
         return found
+
+
+@dataclass(frozen=True)
+class Cost:
+    """A paid media operation: the feature a profile must declare before any request to it is sent,
+    the cost class `run --plan` shows (image, speech, transcription, rerank) and what one request buys."""
+
+    feature: str
+    kind: str
+    unit: str = ""
 
 
 @dataclass(frozen=True)
@@ -440,6 +459,23 @@ def output_limit_of(surface: str, body: Any) -> int | None:
             value = count(dig(body, name))
             if value is not None:
                 return value
+    return None
+
+
+def _template(path: str) -> re.Pattern[str]:
+    """An operation's path as a pattern: each `{parameter}` one path segment."""
+    return re.compile("^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(path)) + "$")
+
+
+def cost_of(surface: str, method: str, path: str) -> Cost | None:
+    """The cost of a request to a surface's operation (its path with or without a query); None for
+    an operation that is not paid per item, or a surface without a spec."""
+    if not (spec_dir() / f"{surface}.yaml").is_file():
+        return None
+    path = path.split("?")[0]
+    for operation in load(surface).operations():
+        if operation.method == method.lower() and _template(operation.path).match(path):
+            return operation.cost
     return None
 
 

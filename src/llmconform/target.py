@@ -158,6 +158,24 @@ class Target:
             spent[1] += cases * FUZZ_OUTPUT_CAP
         return {surface: (requests, tokens) for surface, (requests, tokens) in planned.items()}
 
+    def costs(self, probes: Iterable[tuple[str, str]]) -> dict[str, dict[str, int]]:
+        """Surface -> cost class -> requests to paid media operations these probes would send (the
+        ones the profile does not declare are never sent, and are not counted); read without sending
+        anything (a probe that continues another's answer is counted as the one it continues)."""
+        found: dict[str, dict[str, int]] = {}
+        for surface, name in dict.fromkeys(probes):
+            builder = self.surface(surface).builders.get(name)
+            try:
+                request = self.request(surface, builder.after if isinstance(builder, Dependent) else name)
+            except (KeyError, ValueError):
+                continue
+            cost = spec.cost_of(surface, request.method, request.path)
+            config = self.surface_config(surface)
+            if cost is not None and config is not None and cost.feature in config.features:
+                kinds = found.setdefault(surface, {})
+                kinds[cost.kind] = kinds.get(cost.kind, 0) + 1
+        return found
+
     def _output_limit(self, surface: str, name: str) -> int:
         """A probe's output-token limit, read without sending anything (a dependent probe's is its
         basic probe's); a probe that sets none is counted at a generous estimate."""

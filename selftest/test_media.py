@@ -1,0 +1,64 @@
+"""The cost guard of the paid media surfaces (issue #23): a request to an operation its spec prices
+per item (`x-llmconform-cost`) is sent only when the profile declares that feature, and `run
+--plan` shows the paid requests by cost class. Counted on the loopback fake: what arrives there is
+what a provider would bill."""
+
+from __future__ import annotations
+
+from llmconform.client import Client
+from llmconform.exchange import UNDECLARED, Request
+from llmconform.profile import Profile, SurfaceConfig
+from llmconform.redact import Redactor
+from selftest.fakes import KEY, MODEL
+from selftest.harness import KEY_ENV, run, verdicts
+
+MEDIA_PATHS = ("/v1/images/", "/v1/audio/", "/v1/rerank")
+
+
+def _media(fake, since: int) -> list[str]:
+    return [f"{r.method} {r.path}" for r in fake.seen[since:] if r.path.startswith(MEDIA_PATHS)]
+
+
+def test_undeclared_media_feature_sends_nothing(fake):
+    """The surface declared, its feature not: every check of it skips, saying which feature to
+    declare, and the fake sees no request to a media path (the pre-flight asks the free model list)."""
+    before = len(fake.seen)
+    code, report, out = run(fake.base_url, "openai-images", features=["stream"])
+    assert _media(fake, before) == [], out[-1500:]
+    rows = [r for r in report["results"] if r["id"].startswith("openai-images/")]
+    assert rows and all(r["verdict"] == "skip" for r in rows), verdicts(report)
+    assert all("feature 'images' not declared" in r["message"] for r in rows), rows[0]
+    assert code == 2, out[-800:]  # nothing decided: exit 2 with its cause
+
+
+def test_declared_media_feature_is_probed(fake):
+    before = len(fake.seen)
+    code, _, out = run(fake.base_url, "openai-images", features=["images"])
+    assert code == 0, out[-1500:]
+    # One image as base64 and one as a URL: the two probes the checks read, each sent once.
+    assert sorted(_media(fake, before)) == ["POST /v1/images/generations"] * 2
+
+
+def test_the_client_refuses_an_undeclared_paid_request(fake, monkeypatch):
+    """Below the checks: whoever builds the request (a schemathesis case, the sweep), the client
+    itself does not send it; the exchange says what to declare."""
+    monkeypatch.setenv(KEY_ENV, KEY)
+    profile = Profile(name="fake", base_url=fake.base_url, auth_env=KEY_ENV, auth_style=None,
+                      surfaces={"openai-images": SurfaceConfig(model=MODEL, features=frozenset({"stream"}))})
+    client = Client(profile, keys={KEY_ENV: KEY}, mode="live", redactor=Redactor([KEY]))
+    before = len(fake.seen)
+    exchange = client.send(Request(surface="openai-images", probe="basic", method="POST",
+                                   path="/v1/images/generations", body={"model": MODEL, "prompt": "x"}))
+    client.close()
+    assert exchange.problem == UNDECLARED and exchange.status is None
+    assert "feature 'images'" in exchange.problem_detail and "nothing sent" in exchange.problem_detail
+    assert exchange.outcome.kind == "undecided"
+    assert _media(fake, before) == [] and client.budget.requests == 0
+
+
+def test_plan_shows_paid_requests_by_cost_class(fake):
+    before = len(fake.seen)
+    code, _, out = run(fake.base_url, "openai-images", features=["images"], extra=["--plan"])
+    assert code == 0, out
+    assert "paid media: 2 image" in out, out
+    assert len(fake.seen) == before, "a plan sends nothing"
