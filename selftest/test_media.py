@@ -62,3 +62,18 @@ def test_plan_shows_paid_requests_by_cost_class(fake):
     assert code == 0, out
     assert "paid media: 2 image" in out, out
     assert len(fake.seen) == before, "a plan sends nothing"
+
+
+def test_one_operation_declared_the_other_not(fake):
+    """openai-audio with `speech` alone: the speech probes go out, the transcription's clip never
+    does, and its checks say which feature to declare."""
+    before = len(fake.seen)
+    code, report, out = run(fake.base_url, "openai-audio", features=["speech"])
+    assert code == 0, out[-1500:]
+    assert sorted(_media(fake, before)) == ["POST /v1/audio/speech"] * 2, out[-800:]
+    found = verdicts(report)
+    assert found["openai-audio/speech/format"] == "pass"
+    for check in ("openai-audio/transcription/text", "openai-audio/transcription/close"):
+        assert found[check] == "skip"
+        assert "feature 'transcription' not declared" in next(r["message"] for r in report["results"]
+                                                             if r["id"] == check)

@@ -305,6 +305,11 @@ VIOLATIONS: dict[str, tuple[Violation, str]] = {
     "openai-images/format/url": ("images.url-ignored", "warn"),
     "openai-images/size/honoured": ("images.size-ignored", "fail"),
 
+    # openai-audio
+    "openai-audio/speech/format": ("audio.mp3-always", "fail"),
+    "openai-audio/transcription/text": ("audio.transcript-empty", "fail"),
+    "openai-audio/transcription/close": ("audio.transcript-wrong", "warn"),
+
     # models
     "models/list/schema": ("models.object-wrong", "fail"),
     "models/list/content-type": ("models.content-type-text", "fail"),
@@ -453,6 +458,9 @@ MORE: list[tuple[str, Violation, str] | tuple[str, Violation, str, str]] = [
     ("embeddings/errors/envelope", "hostile.unknown-path-detail", "warn", "unknown path"),
     # embeddings
     ("embeddings/data/one-per-input", "embeddings.index-wrong", "fail"),
+    # openai-audio: a relay wrapping the audio in JSON; a transcript under another field name
+    ("openai-audio/speech/format", "audio.json-200", "fail", "no known audio signature"),
+    ("openai-audio/transcription/text", "audio.transcript-field-renamed", "fail"),
     # openai-images: one image fewer than n asked for
     ("openai-images/response/schema", "images.one-short", "fail", "image(s) in data"),  # indexes 1..3 for 0..2
     # models

@@ -72,6 +72,12 @@ class Operation:
                            also=tuple(str(n) for n in found.get("also") or ()))
 
     @property
+    def answers_json(self) -> bool:
+        """Its 200 answer is JSON (or a stream); False for a file (speech's audio)."""
+        content = ((self.definition.get("responses") or {}).get("200") or {}).get("content") or {}
+        return not content or any(kind in content for kind in ("application/json", "text/event-stream"))
+
+    @property
     def cost(self) -> Cost | None:
         """What one request to this operation costs, when it is paid per item (`x-llmconform-cost`)."""
         found = self.definition.get("x-llmconform-cost")

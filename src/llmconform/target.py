@@ -81,11 +81,16 @@ class Target:
         else:
             body = spec.least_reasoning(surface, self.model(surface), config.features if config else frozenset(),
                                         operation.probes[probe]["value"])
+        # A paid operation's model is the one the profile names for its feature (a speech model,
+        # a transcription model), else the surface's.
+        cost = operation.cost
+        model = config.model_for(cost.feature) if cost is not None and config is not None else self.model(surface)
         # Gemini names the model in the path; other surfaces' paths carry no {model}.
-        path = spec.fill_model(kind.path, self.model(surface))
+        path = spec.fill_model(kind.path, model)
         return Request(surface=surface, probe=probe, method="POST", path=path,
-                       body=spec.fill_model(body, self.model(surface)), auth=auth,
-                       headers=kind.default_headers, refusal_expected=probe.startswith("invalid:"))
+                       body=spec.fill_model(body, model), auth=auth,
+                       headers=kind.default_headers, refusal_expected=probe.startswith("invalid:"),
+                       binary=not operation.answers_json)
 
     def _continued(self, surface: str, probe: str, dependent: Dependent) -> Request:
         """A dependent probe's request: built from the answer to the probe it continues, or its
