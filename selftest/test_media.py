@@ -12,7 +12,7 @@ from llmconform.redact import Redactor
 from selftest.fakes import KEY, MODEL
 from selftest.harness import KEY_ENV, run, verdicts
 
-MEDIA_PATHS = ("/v1/images/", "/v1/audio/", "/v1/rerank")
+MEDIA_PATHS = ("/v1/images/", "/v1/audio/", "/v1/rerank")  # every paid media operation's path
 
 
 def _media(fake, since: int) -> list[str]:

@@ -310,6 +310,13 @@ VIOLATIONS: dict[str, tuple[Violation, str]] = {
     "openai-audio/transcription/text": ("audio.transcript-empty", "fail"),
     "openai-audio/transcription/close": ("audio.transcript-wrong", "warn"),
 
+    # rerank
+    "rerank/response/schema": ("rerank.score-missing", "fail"),
+    "rerank/results/indices": ("rerank.index-from-1", "fail"),
+    "rerank/results/ordered": ("rerank.unsorted", "fail"),
+    "rerank/results/top-n": ("rerank.top-n-ignored", "fail"),
+    "rerank/results/relevant-first": ("rerank.in-order-sent", "warn"),
+
     # models
     "models/list/schema": ("models.object-wrong", "fail"),
     "models/list/content-type": ("models.content-type-text", "fail"),
