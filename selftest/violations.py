@@ -310,6 +310,10 @@ VIOLATIONS: dict[str, tuple[Violation, str]] = {
     "openai-audio/transcription/text": ("audio.transcript-empty", "fail"),
     "openai-audio/transcription/close": ("audio.transcript-wrong", "warn"),
 
+    # openai-videos
+    "openai-videos/create/schema": ("videos.status-pending", "fail"),
+    "openai-videos/create/progress": ("videos.progress-fraction", "fail"),
+
     # rerank
     "rerank/response/schema": ("rerank.score-missing", "fail"),
     "rerank/results/indices": ("rerank.index-from-1", "fail"),

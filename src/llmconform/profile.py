@@ -18,7 +18,7 @@ import yaml
 from llmconform.paths import bundled_vendors, safe_name
 
 SURFACES = ("openai-chat", "openai-responses", "anthropic-messages", "gemini", "models", "embeddings",
-            "openai-images", "openai-audio", "rerank")
+            "openai-images", "openai-audio", "openai-videos", "rerank")
 AUTH_STYLES = ("bearer", "x-api-key", "x-goog-api-key", "query-key", "none")
 # The header each surface's official API documents, used when a profile names no style.
 NATIVE_AUTH = {
@@ -30,17 +30,17 @@ NATIVE_AUTH = {
     "embeddings": "bearer",
     "openai-images": "bearer",
     "openai-audio": "bearer",
+    "openai-videos": "bearer",
     "rerank": "bearer",  # Jina's and Cohere's APIs, and the relays serving them, take a bearer key
 }
 # What a surface is assumed to offer when its profile lists no features.
 DEFAULT_FEATURES = frozenset({"stream", "tools"})
 # Every feature a check can need (its @pytest.mark.feature); selftest/test_units.py holds the suite to it.
 FEATURES = ("stream", "tools", "vision", "documents", "reasoning", "json-mode", "thinking", "count_tokens",
-            *("images", "speech", "transcription", "rerank"))
-# The features whose requests are paid per item, not per token (an image, seconds of audio, a
-# search unit): never in DEFAULT_FEATURES, and no request to an operation that names one in its
-# spec's `x-llmconform-cost` is sent unless the profile declares it (the client refuses it).
-MEDIA_FEATURES = ("images", "speech", "transcription", "rerank")
+            *("images", "speech", "transcription", "rerank", "video"))
+# The last five are paid per item, not per token (an image, speech, seconds of audio or video, a
+# search): never in DEFAULT_FEATURES, and no request to an operation whose spec names one in its
+# `x-llmconform-cost` is sent unless the profile declares it (the client refuses it).
 
 
 class ProfileError(Exception):
@@ -73,6 +73,7 @@ SDK_KEY_ENV = {
     "embeddings": ("OPENAI_API_KEY",),
     "openai-images": ("OPENAI_API_KEY",),
     "openai-audio": ("OPENAI_API_KEY",),
+    "openai-videos": ("OPENAI_API_KEY",),
     "anthropic-messages": ("ANTHROPIC_API_KEY",),
     "gemini": ("GEMINI_API_KEY", "GOOGLE_API_KEY"),
 }

@@ -1,0 +1,30 @@
+"""The job as created: its shape, its id, its status and progress."""
+
+import pytest
+
+from llmconform import checks, spec
+from llmconform.surfaces.openai_videos import NAME
+from llmconform.verdict import expect
+
+pytestmark = pytest.mark.feature("video")
+
+
+@pytest.mark.check("openai-videos/create/schema", level="must",
+                   source="openai-python api_reference/openapi.transformed.yml createVideo 200 VideoResource "
+                          "(every field required, status a VideoStatus); src/openai/types/video.py; "
+                          "openapi/openai-videos.yaml#/components/schemas/VideoResource")
+def test_schema(basic):
+    """The create answer is a VideoResource: `object: video`, a non-empty `id` (the job to poll), a
+    `status` of the official four (queued, in_progress, completed, failed), and every other field
+    present (null where it does not apply yet)."""
+    spec.load(NAME).check("VideoResource", checks.ok_json(basic), what="the created video job")
+
+
+@pytest.mark.check("openai-videos/create/progress", level="must",
+                   source="openai-python api_reference/openapi.transformed.yml VideoResource.progress "
+                          "(approximate completion percentage)")
+def test_progress(basic):
+    """`progress` is a percentage: an integer from 0 to 100."""
+    progress = checks.ok_json(basic).get("progress")
+    expect(isinstance(progress, int) and not isinstance(progress, bool) and 0 <= progress <= 100,
+           "progress an integer percentage, 0..100", progress)
