@@ -11,12 +11,12 @@ pytestmark = pytest.mark.feature("video")
 
 @pytest.mark.check("openai-videos/create/schema", level="must",
                    source="openai-python api_reference/openapi.transformed.yml createVideo 200 VideoResource "
-                          "(every field required, status a VideoStatus); src/openai/types/video.py; "
+                          "(status a VideoStatus); src/openai/types/video.py (the fields it requires); "
                           "openapi/openai-videos.yaml#/components/schemas/VideoResource")
 def test_schema(basic):
     """The create answer is a VideoResource: `object: video`, a non-empty `id` (the job to poll), a
-    `status` of the official four (queued, in_progress, completed, failed), and every other field
-    present (null where it does not apply yet)."""
+    `status` of the official four (queued, in_progress, completed, failed), its model, progress,
+    creation time, size and seconds."""
     spec.load(NAME).check("VideoResource", checks.ok_json(basic), what="the created video job")
 
 
