@@ -314,6 +314,9 @@ VIOLATIONS: dict[str, tuple[Violation, str]] = {
     "openai-videos/create/schema": ("videos.status-pending", "fail"),
     "openai-videos/create/progress": ("videos.progress-fraction", "fail"),
 
+    # relay-video
+    "relay-video/submit/task-id": ("relay.submit-no-id", "fail"),
+
     # rerank
     "rerank/response/schema": ("rerank.score-missing", "fail"),
     "rerank/results/indices": ("rerank.index-from-1", "fail"),

@@ -18,7 +18,7 @@ import yaml
 from llmconform.paths import bundled_vendors, safe_name
 
 SURFACES = ("openai-chat", "openai-responses", "anthropic-messages", "gemini", "models", "embeddings",
-            "openai-images", "openai-audio", "openai-videos", "rerank")
+            "openai-images", "openai-audio", "openai-videos", "rerank", "relay-video")
 AUTH_STYLES = ("bearer", "x-api-key", "x-goog-api-key", "query-key", "none")
 # The header each surface's official API documents, used when a profile names no style.
 NATIVE_AUTH = {
@@ -31,6 +31,7 @@ NATIVE_AUTH = {
     "openai-images": "bearer",
     "openai-audio": "bearer",
     "openai-videos": "bearer",
+    "relay-video": "bearer",  # new-api's TokenAuth
     "rerank": "bearer",  # Jina's and Cohere's APIs, and the relays serving them, take a bearer key
 }
 # What a surface is assumed to offer when its profile lists no features.

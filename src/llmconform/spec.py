@@ -85,6 +85,20 @@ class Operation:
             return None
         return Cost(feature=str(found["feature"]), kind=str(found["class"]), unit=str(found.get("unit", "")))
 
+    @property
+    def task(self) -> TaskStates | None:
+        """The state vocabulary of an asynchronous task this operation reports (`x-llmconform-task`)."""
+        found = self.definition.get("x-llmconform-task")
+        if not isinstance(found, dict):
+            return None
+
+        def names(key: str) -> tuple[str, ...]:
+            return tuple(str(v) for v in found.get(key) or ())
+
+        return TaskStates(status=str(found["status"]), running=names("running"), succeeded=names("succeeded"),
+                          failed=names("failed"), progress=found.get("progress"), reason=found.get("reason"),
+                          result=found.get("result"))
+
     def header_parameters(self, document: dict[str, Any]) -> list[dict[str, Any]]:
         """The operation's header parameters, their $refs resolved against `document`."""
         found = []
@@ -94,6 +108,29 @@ class Operation:
             if param.get("in") == "header":
                 found.append(param)
         return found
+
+
+@dataclass(frozen=True)
+class TaskStates:
+    """How an asynchronous task reports its state (`x-llmconform-task` on the operation that tells
+    it): JSON pointers to its status, progress, failure reason and result URL in one answer, and the
+    statuses by role — still running, succeeded, failed (the last two terminal)."""
+
+    status: str
+    running: tuple[str, ...]
+    succeeded: tuple[str, ...]
+    failed: tuple[str, ...]
+    progress: str | None = None
+    reason: str | None = None
+    result: str | None = None
+
+    @property
+    def terminal(self) -> tuple[str, ...]:
+        return self.succeeded + self.failed
+
+    @property
+    def known(self) -> tuple[str, ...]:
+        return self.running + self.terminal
 
 
 @dataclass(frozen=True)
@@ -471,6 +508,12 @@ def output_limit_of(surface: str, body: Any) -> int | None:
 def _template(path: str) -> re.Pattern[str]:
     """An operation's path as a pattern: each `{parameter}` one path segment."""
     return re.compile("^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(path)) + "$")
+
+
+def task_states(surface: str) -> TaskStates | None:
+    """The task vocabulary a surface's spec declares (on the operation that reports a task's state)."""
+    found = [op.task for op in load(surface).operations() if op.task is not None]
+    return found[0] if found else None
 
 
 def cost_of(surface: str, method: str, path: str) -> Cost | None:

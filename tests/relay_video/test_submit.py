@@ -1,0 +1,16 @@
+"""The submit answer: a task id to poll."""
+
+import pytest
+
+from llmconform import checks, spec
+from llmconform.surfaces.relay_video import NAME
+
+pytestmark = pytest.mark.feature("video")
+
+
+@pytest.mark.check("relay-video/submit/task-id", level="must",
+                   source="new-api relay/relay_task.go (the submit answer, dto/openai_video.go OpenAIVideo with "
+                          "task_id); openapi/relay-video.yaml#/components/schemas/SubmittedTask")
+def test_task_id(basic):
+    """A submitted task answers 200 with its non-empty `task_id`: the id its status is fetched by."""
+    spec.load(NAME).check("SubmittedTask", checks.ok_json(basic), what="the submitted task")
