@@ -77,3 +77,42 @@ def test_one_operation_declared_the_other_not(fake):
         assert found[check] == "skip"
         assert "feature 'transcription' not declared" in next(r["message"] for r in report["results"]
                                                              if r["id"] == check)
+
+
+def _sweep(fake, tmp_path, surfaces: dict, models: str) -> tuple[int, dict, str]:
+    import contextlib
+    import io
+    import json
+    import os
+
+    import yaml
+
+    from llmconform.sweep import cli as sweep_cli
+
+    profile = tmp_path / "profile.yaml"
+    profile.write_text(yaml.safe_dump({"name": "fake", "base_url": fake.base_url, "auth": {"env": KEY_ENV},
+                                       "surfaces": surfaces,
+                                       "budget": {"max_requests": 20, "max_output_tokens": 10000}}))
+    os.environ[KEY_ENV] = KEY
+    report = tmp_path / "sweep.json"
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        code = sweep_cli.main(["--profile", str(profile), "--models", models, "--report-json", str(report),
+                               "--timeout-read", "3", "--timeout-total", "8"])
+    return code, {r["model"]: r for r in json.loads(report.read_text())["models"]}, out.getvalue()
+
+
+def test_the_sweep_probes_a_media_model_only_where_the_profile_allows_its_cost(fake, tmp_path):
+    """An image model is probed on openai-images (one request) when the profile declares it with
+    `images`; a speech model whose surface is not declared stays "not probed", nothing sent for it."""
+    chat = {"openai-chat": {"model": MODEL}}
+    before = len(fake.seen)
+    code, rows, out = _sweep(fake, tmp_path, {**chat, "openai-images": {"model": MODEL, "features": ["images"]}},
+                             "dall-e-3,tts-1")
+    assert code == 0, out[-1500:]
+    assert rows["dall-e-3"]["surface"] == "openai-images" and rows["dall-e-3"]["available"] is True, rows["dall-e-3"]
+    assert rows["tts-1"]["outcome"] == "not-probed" and rows["tts-1"]["available"] is None
+    assert _media(fake, before) == ["POST /v1/images/generations"], out[-800:]
+    before = len(fake.seen)
+    _, rows, out = _sweep(fake, tmp_path, {**chat, "openai-images": {"model": MODEL}}, "dall-e-3")
+    assert rows["dall-e-3"]["outcome"] == "not-probed" and _media(fake, before) == [], out[-800:]

@@ -32,8 +32,10 @@ def request(surface: str, model: str, probe: str = "sweep", label: str | None = 
         path = spec.fill_model(gemini.GENERATE, model) if plain else spec.fill_model(gemini.STREAM, model) + gemini.SSE
     else:
         path = kind.path
+    # A media answer may be a file (speech's audio): delivered as bytes, not read as JSON.
+    binary = not spec.load(surface).operation(kind.path).answers_json
     return Request(surface=surface, probe=f"{label or probe}:{model}", method="POST", path=path,
-                   body=body, headers=kind.default_headers)
+                   body=body, headers=kind.default_headers, binary=binary)
 
 
 def send(client: Client, sent: Request) -> Exchange:
@@ -122,6 +124,8 @@ def observe(exchange: Exchange) -> Observation:
         seen.ttft_ms = first_token_ms(exchange)
         # A stream is an answer once one event names a model or carries text or usage.
         seen.readable = ok_status and any(isinstance(p, dict) for p in seen.payloads)
+    elif exchange.request.binary:  # a file answered (speech): available once its bytes arrived
+        seen.readable = ok_status and bool(exchange.body)
     else:
         try:
             body = json.loads(exchange.body)
