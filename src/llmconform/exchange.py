@@ -327,7 +327,11 @@ class Exchange:
             if name.lower() not in _UNINTERESTING_HEADERS:
                 line += " -H " + _quote(f"{name}: {value}", variable)
         if self.request.content:
-            line += " --data-raw " + _quote(self.request.content.decode("utf-8", errors="replace"), variable)
+            try:
+                text = self.request.content.decode("utf-8")
+            except UnicodeDecodeError:  # a file uploaded (a transcription's clip): bytes no shell line holds
+                return line + f" --data-binary @request.bin  # the {len(self.request.content)}-byte body sent"
+            line += " --data-raw " + _quote(text, variable)
         return line
 
 
