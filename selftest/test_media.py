@@ -116,3 +116,23 @@ def test_the_sweep_probes_a_media_model_only_where_the_profile_allows_its_cost(f
     before = len(fake.seen)
     _, rows, out = _sweep(fake, tmp_path, {**chat, "openai-images": {"model": MODEL}}, "dall-e-3")
     assert rows["dall-e-3"]["outcome"] == "not-probed" and _media(fake, before) == [], out[-800:]
+
+
+def test_a_result_url_off_the_providers_origin_gets_no_key(fake, monkeypatch):
+    """A task's result may sit on a CDN: the request to it (an absolute URL) carries the key only on
+    the provider's own origin, never elsewhere — nor the profile's own headers."""
+    monkeypatch.setenv(KEY_ENV, KEY)
+    profile = Profile(name="fake", base_url=fake.base_url, auth_env=KEY_ENV, auth_style=None,
+                      surfaces={"relay-video": SurfaceConfig(model=MODEL, features=frozenset({"video"}))},
+                      headers={"x-tenant": "secret-tenant"})
+    client = Client(profile, keys={KEY_ENV: KEY}, mode="live", redactor=Redactor([KEY]))
+    elsewhere = fake.base_url.replace("127.0.0.1", "localhost")
+    sent = {}
+    for where, base in (("home", fake.base_url), ("elsewhere", elsewhere)):
+        exchange = client.send(Request(surface="relay-video", probe="result", method="HEAD",
+                                       path=f"{base}/files/task_1.mp4", binary=True))
+        assert exchange.status == 200 and exchange.content_type == "video/mp4", exchange.evidence()
+        sent[where] = fake.seen[-1].headers
+    client.close()
+    assert sent["home"].get("authorization") == f"Bearer {KEY}" and sent["home"].get("x-tenant")
+    assert "authorization" not in sent["elsewhere"] and "x-tenant" not in sent["elsewhere"], sent["elsewhere"]

@@ -168,7 +168,7 @@ class Client:
         return {style: key}, {}
 
     def _url(self, request: Request, params: dict[str, str]) -> httpx.URL:
-        url = httpx.URL(self.profile.base_url + request.path)
+        url = httpx.URL(request.path if request.absolute else self.profile.base_url + request.path)
         return url.copy_merge_params(params) if params else url
 
     def _shown(self, url: httpx.URL, headers: dict[str, str], auth: str = "valid") -> tuple[str, dict[str, str]]:
@@ -185,9 +185,18 @@ class Client:
 
     # -- sending ------------------------------------------------------------------------------
 
+    def _foreign(self, request: Request) -> bool:
+        """An absolute URL off the provider's own origin (a result on a CDN): it gets no key and
+        none of the profile's headers — a key is only ever sent where the profile sends it."""
+        if not request.absolute:
+            return False
+        there, here = httpx.URL(request.path), httpx.URL(self.profile.base_url)
+        return (there.scheme, there.host, there.port) != (here.scheme, here.host, here.port)
+
     def send(self, request: Request) -> Exchange:
-        auth_headers, params = self._auth(request)
-        headers = {**self.profile.headers, **dict(request.headers), **auth_headers}
+        foreign = self._foreign(request)
+        auth_headers, params = ({}, {}) if foreign else self._auth(request)
+        headers = {**({} if foreign else self.profile.headers), **dict(request.headers), **auth_headers}
         if request.content:
             headers.setdefault("content-type", "application/json")
         url = self._url(request, params)

@@ -72,7 +72,9 @@ class Request:
     surface: str
     probe: str
     method: str
-    path: str  # below the base URL, e.g. /v1/chat/completions
+    # Below the base URL, e.g. /v1/chat/completions; or an absolute URL an answer named (a task's
+    # result), sent there as it stands — off the provider's own origin with no key (client.send).
+    path: str
     body: Any = None  # JSON body; ignored when raw_body is given
     raw_body: bytes | None = None  # sent as-is (malformed JSON probes)
     auth: str = "valid"
@@ -105,6 +107,10 @@ class Request:
     def output_limit(self) -> int | None:
         """The output-token limit the request sets, in the field its surface's spec names."""
         return spec.output_limit_of(self.surface, self.body)
+
+    @property
+    def absolute(self) -> bool:
+        return self.path.startswith(("http://", "https://"))
 
     @property
     def endpoint(self) -> str:
