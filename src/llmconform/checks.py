@@ -13,7 +13,7 @@ from typing import Any
 from llmconform import spec
 from llmconform.exchange import Exchange
 from llmconform.fingerprint import PERSONAS
-from llmconform.verdict import Fail, Undelivered, Warn, expect, fail, warn
+from llmconform.verdict import Fail, Undelivered, Warn, expect, fail, skip, warn
 
 REASONING_MARKUP = re.compile(r"</?\s*(think|thinking|budget:thinking|reasoning|thought)\s*>", re.I)
 SNAPSHOT = re.compile(r"^-?(\d{4}-?\d{2}-?\d{2}|\d{4}|latest|v\d+(\.\d+)*)$")
@@ -450,7 +450,7 @@ def no_internals(exchanges: list[Exchange]) -> None:
     """No error body shows the server's insides: a stack trace, a source file path, a raw exception
     of the language it is written in (W: an information leak, and a sign the error went unhandled)."""
     if not exchanges:
-        _skip("no error answer in this run: nothing to read")
+        skip("no error answer in this run: nothing to read")
     for exchange in exchanges:
         text = exchange.body[:20000].decode("utf-8", errors="replace").replace("\\n", "\n").replace('\\"', '"')
         match = INTERNALS.search(text)
@@ -459,9 +459,3 @@ def no_internals(exchanges: list[Exchange]) -> None:
             warn("error bodies without stack traces, file paths or raw exceptions",
                  f"status {exchange.status} to {exchange.request.probe}: …{text[start:match.end() + 60]}",
                  exchange=exchange)
-
-
-def _skip(reason: str) -> None:
-    import pytest
-
-    pytest.skip(reason)

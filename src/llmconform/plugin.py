@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import Any
 
 import pytest
@@ -25,7 +25,7 @@ from llmconform.result import Report
 from llmconform.rows import Owners, Row, bound, merge_root_causes, row_of, target_of
 from llmconform.settings import RunSettings
 from llmconform.target import Target
-from llmconform.verdict import excerpt
+from llmconform.verdict import Skip, excerpt
 
 
 def selected(ident: str, surface: str, settings: RunSettings) -> bool:
@@ -129,6 +129,23 @@ class Plugin:
                             for p in probes_of(item) if target.surface_config(p[0]) is not None)
 
     # -- verdicts ---------------------------------------------------------------------------
+
+    # A Skip raised below the plugin (a fixture's exchange not recorded, a check with nothing to
+    # read) becomes pytest's own skip here, the one place that knows pytest's verdicts: pytest then
+    # counts, reports and writes it as every other skip.
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_setup(self, item: pytest.Item) -> Generator[None, None, None]:
+        try:
+            return (yield)
+        except Skip as exc:
+            pytest.skip(exc.reason)
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_call(self, item: pytest.Item) -> Generator[None, None, None]:
+        try:
+            return (yield)
+        except Skip as exc:
+            pytest.skip(exc.reason)
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:

@@ -2,7 +2,8 @@
 
 A check is a plain test function. It passes by returning; it reaches any other verdict by raising
 one of the exceptions below, which say what the contract expects, what arrived, and carry a small
-structured context. The plugin turns them into report rows.
+structured context. The plugin turns them into report rows — and alone turns a Skip into pytest's
+skip, so nothing below it imports pytest to reach a verdict.
 """
 
 from __future__ import annotations
@@ -74,6 +75,21 @@ class Error(Verdict):
         return f"{self.reason}: {self.received}" if self.received else self.reason
 
 
+class Skip(Verdict):
+    """Nothing to decide here: the check does not apply to this provider or run (a surface the
+    profile does not declare, an exchange a replay does not hold, no case to send). Never a pass."""
+
+    verdict = "skip"
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__("a check that applies", reason)
+
+    @property
+    def message(self) -> str:
+        return self.reason
+
+
 class Undelivered(Fail):
     """The exchange did not deliver what a rule needs: refused, cut, not JSON, or without the part a
     check reads (no tool call for a forced tool_choice). One problem, one FAIL: the check that owns
@@ -100,6 +116,10 @@ def fail(expected: str, received: Any = None, **context: Any) -> NoReturn:
 
 def warn(expected: str, received: Any = None, **context: Any) -> NoReturn:
     raise Warn(expected, received, **context)
+
+
+def skip(reason: str) -> NoReturn:
+    raise Skip(reason)
 
 
 def expect(condition: object, expected: str, received: Any = None, *, severity: str = "fail",
