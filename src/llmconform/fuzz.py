@@ -20,6 +20,7 @@ from llmconform import checks, spec
 from llmconform.exchange import Exchange, Request
 from llmconform.fixtures import record_exchange
 from llmconform.paths import cache_dir
+from llmconform.settings import Mode
 from llmconform.verdict import Fail, Skip, Warn
 
 if TYPE_CHECKING:
@@ -144,7 +145,7 @@ def examples(target: Target, surface: str, path: str) -> list[Request]:
     for name, body in operation.examples.items():
         variants = [(f"example:{name}", _cheap(body, model, _defined(surface, path), _limit(surface, path)),
                      spec.fill_model(path, model))]
-        if target.mode == "replay" and name.startswith(f"{target.name}-"):
+        if target.mode == Mode.REPLAY and name.startswith(f"{target.name}-"):
             documented = operation.example_paths.get(name, spec.fill_model(path, model))
             variants.append((f"example:{name}:as-documented", body, documented))
         requests += [Request(surface=surface, probe=probe, method="POST", path=sent_to, body=variant,

@@ -23,7 +23,7 @@ from llmconform.report.baseline import compare as compare_baseline
 from llmconform.report.baseline import lines as baseline_lines
 from llmconform.result import Report
 from llmconform.rows import Owners, Row, bound, merge_root_causes, row_of, target_of
-from llmconform.settings import RunSettings
+from llmconform.settings import Mode, RunSettings
 from llmconform.target import Target
 from llmconform.verdict import Skip, excerpt
 
@@ -211,7 +211,7 @@ def _skip_reason(item: pytest.Item, target: Target, surface: str) -> str | None:
         needed = marker.args[0]
         if needed not in config.features:
             return f"feature '{needed}' not declared for {surface} by profile {target.name}"
-    if item.get_closest_marker("live_only") and target.mode == "replay":
+    if item.get_closest_marker("live_only") and target.mode == Mode.REPLAY:
         # A recorded live run holds its generated cases (positive:0.., negative:0..): those replay.
         phase = getattr(item, "originalname", item.name).removeprefix("test_fuzz_")
         held = target.cassettes.generated(surface) if target.cassettes is not None else set()

@@ -13,6 +13,7 @@ from llmconform import result
 from llmconform.checkid import Binding, check_id
 from llmconform.exchange import Exchange, Request
 from llmconform.fixtures import TARGET_FIXTURE, exchanges_of, measured_of, probe_fixtures
+from llmconform.settings import Mode
 from llmconform.target import Target
 from llmconform.verdict import Undelivered, Verdict, excerpt
 
@@ -126,7 +127,7 @@ def dropped_header(target: Target, exchange: Exchange) -> tuple[str, str] | None
     or by the model list in the same style — the key is right and something on the way (a relay)
     drops the header. None when nothing shows it (then the key itself may be wrong)."""
     request = exchange.request
-    if exchange.status not in (401, 403) or request.auth != "valid" or target.mode == "replay":
+    if exchange.status not in (401, 403) or request.auth != "valid" or target.mode == Mode.REPLAY:
         return None
     style = request.auth_style or target.profile.auth_style_for(request.surface)
     if style not in OTHER_STYLE:
