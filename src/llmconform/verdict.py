@@ -9,9 +9,29 @@ skip, so nothing below it imports pytest to reach a verdict.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any, NoReturn
 
 VERDICTS = ("pass", "fail", "warn", "skip", "error")
+
+
+@dataclass(frozen=True)
+class Label:
+    """How the renderings name one verdict: the one table every report, the matrix and the sweep read."""
+
+    word: str  # a report's badge and counts: the verdicts that need a look shout
+    markdown: str  # the same word, with Markdown's emphasis on a FAIL and an ERROR
+    cell: str  # a cell of the vendor matrix, as narrow as its columns
+    letter: str  # the sweep's one-letter code before a finding's id
+
+
+LABELS = {
+    "pass": Label("pass", "pass", "pass", "P"),
+    "fail": Label("FAIL", "**FAIL**", "FAIL", "F"),
+    "warn": Label("WARN", "WARN", "warn", "W"),
+    "skip": Label("skip", "skip", "-", "S"),
+    "error": Label("ERROR", "*ERROR*", "err", "E"),
+}
 
 EXCERPT_CHARS = 300
 
