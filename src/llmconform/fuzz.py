@@ -21,7 +21,7 @@ from llmconform.exchange import Exchange, Request
 from llmconform.fixtures import record_exchange
 from llmconform.paths import cache_dir
 from llmconform.settings import Mode
-from llmconform.verdict import Fail, Skip, Warn
+from llmconform.verdict import Fail, SchemaViolation, Skip, Warn
 
 if TYPE_CHECKING:
     from llmconform.target import Target
@@ -300,7 +300,7 @@ def _envelope(exchange: Exchange, surface: str, what: str) -> list[str]:
     try:
         return [f"{what}: {d}" for d in checks.envelope_departures(surface, exchange.json(), what)]
     except Fail as exc:
-        exc.context["exchange"] = exchange
+        exc.exchange = exchange
         raise
 
 
@@ -332,5 +332,5 @@ def run_phase(target: Target, surface: str, path: str, phase: str, node: Any) ->
             departures += answered_per_contract(exchange, surface, response_schema, what)
     if departures:
         raise Warn(f"{phase} cases answered with the official {surface} error envelope", "; ".join(departures[:4]),
-                   violations=departures)
+                   context=SchemaViolation(violations=tuple(departures)))
     del request_schema

@@ -55,7 +55,7 @@ class Owners:
 
     def of(self, target: Target, surface: str, ident: str, exc: Undelivered) -> tuple[str, bool]:
         """(the check owning this undelivered exchange, whether its probe is a primary one)."""
-        exchange = exc.context.get("exchange")
+        exchange = exc.exchange
         request = exchange.request if isinstance(exchange, Exchange) else None
         key = (target.name, request.surface if request else surface, request.probe if request else "")
         readers = self.readers.get(key, [])
@@ -178,8 +178,8 @@ def row_of(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestRe
     if isinstance(exc, Undelivered):
         # One problem, one FAIL: its owner fails with the evidence, the others name the owner.
         evidence.update({"expected": exc.expected, "received": exc.received, "root_cause": redact(exc.summary)})
-        evidence.update(target.redactor.data({k: v for k, v in exc.context.items() if k != "exchange"}))
-        culprit = exc.context.get("exchange")
+        evidence.update(target.redactor.data(exc.evidence()))
+        culprit = exc.exchange
         if isinstance(culprit, Exchange):
             reproduce = redact(culprit.curl())
             dropped = dropped_header(target, culprit) if exc.kind == "refused" else None
@@ -196,8 +196,8 @@ def row_of(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestRe
                    cause=exc.cause, rank=rank)
     if isinstance(exc, Verdict):
         evidence.update({"expected": exc.expected, "received": exc.received})
-        evidence.update(target.redactor.data({k: v for k, v in exc.context.items() if k != "exchange"}))
-        culprit = exc.context.get("exchange")
+        evidence.update(target.redactor.data(exc.evidence()))
+        culprit = exc.exchange
         if isinstance(culprit, Exchange):
             reproduce = redact(culprit.curl())
             evidence["culprit"] = f"{culprit.request.surface}:{culprit.request.probe}"
