@@ -335,7 +335,7 @@ def readers(surface: str, document: dict[str, Any], entries: list[Entry]) -> dic
             if not wants_request and not wants_response:
                 wants_request = wants_response = True
             named |= (requests if wants_request else set()) | (responses if wants_response else set())
-            if "x-llmconform-events" in entry.source:
+            if spec.EVENTS in entry.source:  # a check citing the event vocabulary
                 named |= {n for n, node in ours.schemas.items() if spec.is_event_union(node)}
         for name in named:
             direct[name].add(entry.id)
