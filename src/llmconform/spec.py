@@ -3,11 +3,17 @@ reader of them.
 
 Checks validate bodies and stream events against `components.schemas` by name, and take the
 requests they send from the operation's `x-llmconform-probes` / `x-llmconform-invalid`. What the
-code reads beyond schemas is data in the specs too, read here through small typed accessors:
-discriminator mappings, a stream's vocabulary by role (`x-llmconform-events`), the error kind
-each status is paired with (`x-llmconform-by-status`), official id prefixes
-(`x-llmconform-id-prefix`), where usage sits (`x-llmconform-usage`), an operation's output limit
-(`x-llmconform-output-limit`) and the headers it requires.
+code reads beyond schemas is data in the specs too, read here and handed out typed (frozen
+dataclasses: `ProbeEntry`, `InvalidEntry`, `Usage`, `OutputLimit`, `LeastReasoning`, `Total`,
+`DefinitionSource`; small accessors for the rest): discriminator mappings, a stream's vocabulary
+by role (`x-llmconform-events`), the error kind each status is paired with
+(`x-llmconform-by-status`), official id prefixes (`x-llmconform-id-prefix`), where usage sits
+(`x-llmconform-usage`), an operation's output limit (`x-llmconform-output-limit`) and the headers
+it requires. Nothing else reads the extensions' raw YAML.
+
+The extensions have a grammar, `schemas/extensions.schema.json`: every spec loaded is held to it,
+and one that breaks it (a misspelt key, a wrong type, an extension out of place) is refused with
+`SpecError`, naming the file, the JSON pointer and the nearest known key.
 """
 
 from __future__ import annotations
