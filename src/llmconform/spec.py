@@ -70,10 +70,12 @@ class ProbeEntry:
 
     @classmethod
     def read(cls, name: str, entry: Any) -> ProbeEntry:
+        """The entry as a spec declares it (held to the grammar by `load`; read leniently here, as
+        `spec diff` reads a spec file it was given without refusing it)."""
         entry = entry if isinstance(entry, dict) else {}
-        effect = entry.get("effect")
+        effect, owners = entry.get("effect"), entry.get("owners")
         return cls(name=str(name), summary=_prose(entry.get("summary")), value=entry.get("value"),
-                   owners=tuple((str(k), str(v)) for k, v in (entry.get("owners") or {}).items()),
+                   owners=tuple((str(k), str(v)) for k, v in owners.items()) if isinstance(owners, dict) else (),
                    primary=bool(entry.get("primary", False)), check=str(entry.get("check") or ""),
                    field=str(entry.get("field") or ""),
                    effect=tuple((str(k), v) for k, v in effect.items()) if isinstance(effect, dict) else (),
@@ -108,8 +110,9 @@ class InvalidEntry:
     @classmethod
     def read(cls, name: str, entry: Any) -> InvalidEntry:
         entry = entry if isinstance(entry, dict) else {}
+        expect = entry.get("expect", 400)
         return cls(name=str(name), summary=_prose(entry.get("summary")), value=entry.get("value"),
-                   expect=int(entry.get("expect", 400)), check=str(entry.get("check") or ""),
+                   expect=expect if isinstance(expect, int) else 400, check=str(entry.get("check") or ""),
                    rule=_prose(entry.get("rule")), what=str(entry.get("what") or ""),
                    level=str(entry.get("level") or ""), source=str(entry.get("source") or ""),
                    feature=str(entry.get("feature") or ""), served_skips=_prose(entry.get("served-skips")))
