@@ -26,6 +26,23 @@ from llmconform.verdict import (
     warn,
 )
 
+# The library a check in tests/ may import, and nothing else (selftest/test_layers.py holds tests/ to
+# it): module -> the names it may take from it, "*" for every public one. The rest (the target, the
+# client, the plugin, rows) is the suite's machinery, free to change under the checks.
+CHECK_API: dict[str, tuple[str, ...]] = {
+    "llmconform.checks": ("*",),
+    "llmconform.spec": ("*",),
+    "llmconform.surfaces": ("*",),
+    "llmconform.surfaces.*": ("*",),
+    "llmconform.verdict": ("expect", "fail", "warn", "skip", "Error", "Fail", "Warn", "Skip", "SchemaViolation",
+                           "ExtraFields", "UnknownParameters"),
+    "llmconform.exchange": ("Exchange",),
+    "llmconform.fixtures": ("for_surface", "probe", "fixture_name", "measure", "native_error", "native_rejected",
+                            "invalid_cases", "effect_cases"),
+    "llmconform.sdk": ("*",),
+    "llmconform.fuzz": ("run_phase",),
+}
+
 REASONING_MARKUP = re.compile(r"</?\s*(think|thinking|budget:thinking|reasoning|thought)\s*>", re.I)
 SNAPSHOT = re.compile(r"^-?(\d{4}-?\d{2}-?\d{2}|\d{4}|latest|v\d+(\.\d+)*)$")
 
