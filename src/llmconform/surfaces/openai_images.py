@@ -43,7 +43,7 @@ def _sized(probe: str) -> Builder:
         if config is not None and probe in config.requests:
             body = spec.fill_model(config.requests[probe], model)
         else:
-            body = spec.fill_model(spec.load(NAME).operation(PATH).probes[probe]["value"], model)
+            body = spec.fill_model(spec.load(NAME).operation(PATH).probes[probe].value, model)
             body["size"] = next((size for prefix, size in SMALLEST.items() if model.lower().startswith(prefix)),
                                 body["size"])
             if base64_only(model):
