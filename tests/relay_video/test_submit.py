@@ -12,5 +12,6 @@ pytestmark = pytest.mark.feature("video")
                    source="new-api relay/relay_task.go (the submit answer, dto/openai_video.go OpenAIVideo with "
                           "task_id); openapi/relay-video.yaml#/components/schemas/SubmittedTask")
 def test_task_id(basic):
-    """A submitted task answers 200 with its non-empty `task_id`: the id its status is fetched by."""
+    """A submitted task answers 200 with its non-empty id (`id`, or the legacy `task_id`): the id its
+    status is fetched by."""
     spec.load(NAME).check("SubmittedTask", checks.ok_json(basic), what="the submitted task")
