@@ -35,8 +35,8 @@ def test_declared_media_feature_is_probed(fake):
     before = len(fake.seen)
     code, _, out = run(fake.base_url, "openai-images", features=["images"])
     assert code == 0, out[-1500:]
-    # One image as base64 and one as a URL: the two probes the checks read, each sent once.
-    assert sorted(_media(fake, before)) == ["POST /v1/images/generations"] * 2
+    # One image as base64, one as a URL, one edit: the three probes the checks read, each sent once.
+    assert sorted(_media(fake, before)) == ["POST /v1/images/edits"] + ["POST /v1/images/generations"] * 2
 
 
 def test_the_client_refuses_an_undeclared_paid_request(fake, monkeypatch):
@@ -60,7 +60,7 @@ def test_plan_shows_paid_requests_by_cost_class(fake):
     before = len(fake.seen)
     code, _, out = run(fake.base_url, "openai-images", features=["images"], extra=["--plan"])
     assert code == 0, out
-    assert "paid media: 2 image" in out, out
+    assert "paid media: 3 image" in out, out
     assert len(fake.seen) == before, "a plan sends nothing"
 
 

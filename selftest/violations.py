@@ -306,6 +306,7 @@ VIOLATIONS: dict[str, tuple[Violation, str]] = {
     "openai-images/format/b64-json": ("images.b64-not-an-image", "fail"),
     "openai-images/format/url": ("images.url-ignored", "warn"),
     "openai-images/size/honoured": ("images.size-ignored", "fail"),
+    "openai-images/edit/image": ("images.edit-500", "fail"),
 
     # openai-audio
     "openai-audio/speech/format": ("audio.mp3-always", "fail"),

@@ -51,7 +51,7 @@ def speech(f: FakeRequest) -> Reply:
     return Reply(body=FILES[wanted], headers={"content-type": "audio/mpeg" if wanted == "mp3" else f"audio/{wanted}"})
 
 
-def _fields(f: FakeRequest) -> dict[str, bytes]:
+def form_fields(f: FakeRequest) -> dict[str, bytes]:
     """The parts of a multipart/form-data body by name (enough of RFC 7578 for the suite's own request)."""
     boundary = f.headers.get("content-type", "").partition("boundary=")[2].encode()
     found = {}
@@ -70,7 +70,7 @@ def transcriptions(f: FakeRequest) -> Reply:
         return refused
     if f.headers.get("authorization", "") != f"Bearer {server.KEY}":
         return server.openai_error(401, "Incorrect API key provided", "invalid_request_error", "invalid_api_key")
-    fields = _fields(f)
+    fields = form_fields(f)
     if not fields.get("model") or not fields.get("file", b"").startswith(b"RIFF"):
         return server.openai_error(400, "a model and a WAV file are required", "invalid_request_error")
     # The fake cannot listen: it knows the sentence the suite's clip speaks (a WAV it was sent).

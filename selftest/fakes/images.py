@@ -10,6 +10,7 @@ from typing import Any
 
 from llmconform import spec
 from selftest.fakes import server
+from selftest.fakes.audio import form_fields
 from selftest.fakes.server import FakeRequest, Reply, route
 
 
@@ -58,3 +59,18 @@ def generations(f: FakeRequest) -> Reply:
     if not f.has("images.created-missing"):
         answer["created"] = int(time.time())
     return Reply.json(answer)
+
+
+@route("/v1/images/edits")
+def edits(f: FakeRequest) -> Reply:
+    if f.headers.get("authorization", "") != f"Bearer {server.KEY}":
+        return server.openai_error(401, "Incorrect API key provided", "invalid_request_error", "invalid_api_key")
+    fields = form_fields(f)
+    if not fields.get("prompt") or not fields.get("image", b"").startswith(b"\x89PNG"):
+        return server.openai_error(400, "an image (PNG) and a prompt are required", "invalid_request_error")
+    if f.has("images.edit-500"):
+        return server.openai_error(500, "The server had an error while processing your request.", "server_error")
+    size = fields.get("size", b"1024x1024").decode()
+    width, _, height = size.partition("x")
+    image = png(int(width), int(height)) if width.isdigit() and height.isdigit() else png(1024, 1024)
+    return Reply.json({"created": int(time.time()), "data": [{"b64_json": base64.b64encode(image).decode()}]})

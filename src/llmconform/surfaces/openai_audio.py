@@ -50,11 +50,11 @@ def clip() -> tuple[str, bytes]:
     return "packaged", resources.files("llmconform").joinpath("media/fox.wav").read_bytes()
 
 
-def multipart(fields: dict[str, str], filename: str, content: bytes, content_type: str) -> bytes:
-    """A multipart/form-data body: the text fields, then the file (RFC 7578)."""
-    parts = [f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
-             for name, value in fields.items()]
-    parts.append(f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
+def multipart(fields: dict[str, str], filename: str, content: bytes, content_type: str, name: str = "file") -> bytes:
+    """A multipart/form-data body: the text fields, then the file under `name` (RFC 7578)."""
+    parts = [f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{field}"\r\n\r\n{value}\r\n'.encode()
+             for field, value in fields.items()]
+    parts.append(f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
                  f"Content-Type: {content_type}\r\n\r\n".encode() + content + b"\r\n")
     return b"".join(parts) + f"--{BOUNDARY}--\r\n".encode()
 

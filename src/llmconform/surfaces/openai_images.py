@@ -10,17 +10,21 @@ from __future__ import annotations
 import base64
 import binascii
 import struct
+import zlib
 from typing import TYPE_CHECKING, Any
 
 from llmconform import spec
 from llmconform.exchange import Request
 from llmconform.surfaces import Surface, register
+from llmconform.surfaces.openai_audio import BOUNDARY, multipart
 
 if TYPE_CHECKING:
     from llmconform.surfaces import Builder, Probing
 
 NAME = "openai-images"
 PATH = "/v1/images/generations"
+EDITS = "/v1/images/edits"
+EDIT_PROMPT = "Draw a red circle in the middle."
 FEATURE = "images"
 
 # The models whose answer is always base64 (openai-openapi CreateImageRequest.response_format).
@@ -44,13 +48,40 @@ def _sized(probe: str) -> Builder:
             body = spec.fill_model(config.requests[probe], model)
         else:
             body = spec.fill_model(spec.load(NAME).operation(PATH).probes[probe].value, model)
-            body["size"] = next((size for prefix, size in SMALLEST.items() if model.lower().startswith(prefix)),
-                                body["size"])
+            body["size"] = smallest(model)
             if base64_only(model):
                 body.pop("response_format", None)
         return Request(surface=NAME, probe=probe, method="POST", path=PATH, body=body)
 
     return build
+
+
+def smallest(model: str) -> str:
+    return next((size for prefix, size in SMALLEST.items() if model.lower().startswith(prefix)), "1024x1024")
+
+
+def png(width: int, height: int) -> bytes:
+    """A grey square PNG (8-bit RGBA, what dall-e-2's edits take), small once compressed."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = (b"\x00" + b"\x80\x80\x80\xff" * width) * height
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b""))
+
+
+def _edit(target: Probing) -> Request:
+    """A grey square of the smallest size the model takes, and a prompt to draw on it."""
+    model = target.model(NAME)
+    size = smallest(model)
+    width, _, height = size.partition("x")
+    fields = {"model": model, "prompt": EDIT_PROMPT, "n": "1", "size": size}
+    if not base64_only(model):
+        fields["response_format"] = "b64_json"
+    body = multipart(fields, "square.png", png(int(width), int(height)), "image/png", name="image")
+    return Request(surface=NAME, probe="edit", method="POST", path=EDITS, raw_body=body,
+                   headers=(("content-type", f"multipart/form-data; boundary={BOUNDARY}"),))
 
 
 def images(data: Any) -> list[dict[str, Any]]:
@@ -130,4 +161,5 @@ def requested_size(request: Request) -> tuple[int, int] | None:
     return (int(width), int(height)) if width.isdigit() and height.isdigit() else None
 
 
-SURFACE = register(Surface(name=NAME, path=PATH, builders={"basic": _sized("basic"), "url": _sized("url")}))
+SURFACE = register(Surface(name=NAME, path=PATH, builders={"basic": _sized("basic"), "url": _sized("url"),
+                                                             "edit": _edit}))
