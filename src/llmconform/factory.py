@@ -47,7 +47,7 @@ def body_of(surface: str, operation: str, probe: str, model: str, config: Surfac
     return spec.fill_model(body, model)
 
 
-def request(surface: str, probe: str, *, model: str, operation: str, config: SurfaceConfig | None = None,
+def request(surface: str, probe: str, *, model: str | None, operation: str, config: SurfaceConfig | None = None,
             method: str | None = None, path: dict[str, str] | None = None, query: dict[str, str] | None = None,
             sent_to: str | None = None, body: Any = _LOOK_UP, headers: tuple[tuple[str, str], ...] = (),
             auth: str = "valid", refusal_expected: bool | None = None) -> Request:
@@ -57,12 +57,17 @@ def request(surface: str, probe: str, *, model: str, operation: str, config: Sur
     method: the operation's (given only for a request outside the spec, such as the pre-flight's
     model list). path: the template's parameters beyond `{model}`; query: appended, encoded;
     sent_to: a path the document sent a request to, instead of the template's. body: looked up as
-    `body_of` says unless given (a GET sends none); an `invalid:` probe is expected to be refused."""
+    `body_of` says unless given (a GET sends none); an `invalid:` probe is expected to be refused.
+    model: None only for a request that names none (the model list, asked before any surface's model)."""
     verb = (method or method_of(surface, operation)).upper()
-    if body is _LOOK_UP:
-        body = body_of(surface, operation, probe, model, config) if verb != "GET" else None
+    if body is _LOOK_UP and verb == "GET":
+        body = None
+    elif body is _LOOK_UP:
+        if model is None:
+            raise ValueError(f"{surface} probe {probe}: a body of the spec's is sent with a model")
+        body = body_of(surface, operation, probe, model, config)
     if sent_to is None:
-        sent_to = spec.fill_model(operation, model)
+        sent_to = spec.fill_model(operation, model) if model is not None else operation
         for name, value in (path or {}).items():
             sent_to = sent_to.replace("{" + name + "}", quote(value, safe=""))
     if query:

@@ -42,7 +42,7 @@ def without_api_suffix(base_url: str) -> str | None:
 def _model_list(target: Target, surface: str) -> Exchange:
     """A second opinion: the model list, with the same key as the surface's probe."""
     # The surface's provider's list (Gemini's is its own), outside the surface's spec: a GET.
-    return target.send(factory.request(surface, "preflight-models", model=target.model(surface),
+    return target.send(factory.request(surface, "preflight-models", model=None,
                                        operation=target.surface(surface).model_list, method="get"))
 
 

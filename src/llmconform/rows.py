@@ -141,7 +141,7 @@ def dropped_header(target: Target, exchange: Exchange) -> tuple[str, str] | None
         if retried.status is not None and 200 <= retried.status < 300:
             evidence.append(f"accepted in {AUTH_HEADERS[other]} on the same endpoint")
     if exchange.status == 401:  # not a 403: a key that may list the models may still lack a model's access
-        listed = target.send(factory.request(request.surface, "preflight-models", model=target.model(request.surface),
+        listed = target.send(factory.request(request.surface, "preflight-models", model=None,
                                              operation=target.surface(request.surface).model_list, method="get"))
         if listed.status is not None and 200 <= listed.status < 300:
             evidence.append(f"accepted by the model list ({listed.request.method} {listed.request.path})")

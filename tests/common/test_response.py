@@ -20,12 +20,12 @@ def test_schema(surface, basic):
 
 
 # The requests answered with one JSON body: (surface, concern, probe, how the rule names it). The
-# plain request on every surface; Gemini's stream without `alt=sse` (a JSON array, not an event
-# stream); the model list.
+# plain request on every surface that sends one, and the others its surface names (Gemini's stream
+# without `alt=sse`, a JSON array, not an event stream; the model list).
 JSON_ANSWERS = [*[(s, "response", "basic", f"plain {s} request") for s in SURFACES],
-                pytest.param("gemini", "stream-json", "stream-json", "gemini stream without `alt=sse`",
-                             marks=pytest.mark.feature("stream")),
-                ("models", "list", "list", "models list")]
+                *[pytest.param(s, answer.concern, answer.probe, answer.what,
+                               marks=[pytest.mark.feature(answer.feature)] if answer.feature else [])
+                  for s in having(lambda surface: surface.json_answers) for answer in SURFACE_MODULES[s].json_answers]]
 
 
 @pytest.mark.check("{surface}/{concern}/content-type", level="must",

@@ -108,6 +108,17 @@ class Steer:
     steer: str
 
 
+@dataclass(frozen=True)
+class JsonAnswer:
+    """A probe beside the plain one answered with one JSON body (the rule `{surface}/{concern}/content-type`):
+    its concern, its probe, how the rule names the request, and the feature it needs (if any)."""
+
+    concern: str
+    probe: str
+    what: str
+    feature: str | None = None
+
+
 # A refusal's reader: (exchange, the statuses allowed, what was refused, the run's Probing or None)
 # → the error body, failing unless it is the surface's native envelope.
 ErrorReader = Callable[["Exchange", "tuple[int, ...] | range", str, "Probing | None"], dict[str, Any]]
@@ -156,6 +167,8 @@ class Surface:
     # Its refusals and rejections, where the envelope names more than OpenAI's (None: OpenAI's).
     native_error: ErrorReader | None = None
     native_rejected: Callable[[Exchange, str], dict[str, Any]] | None = None
+    # The probes beside the plain one that are answered with one JSON body.
+    json_answers: tuple[JsonAnswer, ...] = ()
     # The system-like prompts it takes (`params/<probe>`).
     steers: tuple[Steer, ...] = ()
     # Where its provider's model list is (the pre-flight's second opinion).

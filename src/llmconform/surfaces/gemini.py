@@ -16,6 +16,7 @@ from llmconform.exchange import Request
 from llmconform.surfaces import (
     UNKNOWN_MODEL,
     Dependent,
+    JsonAnswer,
     Surface,
     answer_json,
     billing_builders,
@@ -337,7 +338,7 @@ def _billing_count(target: Probing) -> Request:
 
 
 def _list_models(target: Probing) -> Request:
-    return factory.request(NAME, "models-list", model=target.model(NAME), operation=MODELS)
+    return factory.request(NAME, "models-list", model=None, operation=MODELS)
 
 
 def _get_model(target: Probing) -> Request:
@@ -394,5 +395,6 @@ SURFACE = register(Surface(
     spent_on_reasoning=streamed_nothing_to_judge, event_schema=("event-schema", "GenerateContentResponse"),
     native_error=lambda exchange, statuses, what, target: native_error(exchange, statuses, what),
     native_rejected=native_rejected, model_list=MODELS, stream_at=(STREAM, SSE),
+    json_answers=(JsonAnswer("stream-json", "stream-json", "gemini stream without `alt=sse`", "stream"),),
     chat_like=True, refuses_key_401=False, errors=False,
 ))

@@ -104,7 +104,7 @@ def fetch_gemini(target: Target) -> Listing:
         query = {"pageSize": str(GEMINI_PAGE), **({"pageToken": token} if token else {})}
         exchange = target.client.send(factory.request(
             gemini_surface.NAME, "list" if not page else f"list:page-{page + 1}",
-            model=target.model(gemini_surface.NAME), operation=gemini_surface.MODELS, query=query))
+            model=None, operation=gemini_surface.MODELS, query=query))
         listing.exchanges.append(exchange)
         listing.status = exchange.status
         data = _page(listing, exchange, page, gemini_surface.MODELS)
