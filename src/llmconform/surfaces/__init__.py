@@ -228,6 +228,7 @@ class Surface:
         return checks.rejected(exchange, self.name, what)
 
     def pieces(self, exchange: Exchange) -> list[Any]:
+        """The pieces a stream's text is read from."""
         return self.streamed_pieces(exchange) if self.streamed_pieces is not None else exchange.data_objects()
 
 
