@@ -310,9 +310,9 @@ def _billing_count(target: Probing) -> Request:
 
 def _spec_conversation(target: Probing) -> Request:
     """The spec's own function-call-output conversation, sent as the forced-call probe is."""
-    static = spec.load(NAME).operation(PATH).probes["function-call-output"]["value"]
-    return replace(target.request(NAME, "tools-forced"), probe="function-call-output",
-                   body=spec.fill_model(static, target.model(NAME)))
+    # The spec's entry as written (no profile's request, no reasoning setting added to it).
+    static = factory.body_of(NAME, PATH, "function-call-output", target.model(NAME), least_reasoning=False)
+    return replace(target.request(NAME, "tools-forced"), probe="function-call-output", body=static)
 
 
 def _function_call_output(first: Request, forced: Exchange) -> Request | None:
