@@ -37,11 +37,11 @@ def body_of(surface: str, operation: str, probe: str, model: str, config: Surfac
     reasoning the spec allows for the model (not for the sweep, which sends its probes as written);
     `{model}` filled in."""
     if probe.startswith(INVALID):
-        body = spec.load(surface).operation(operation).invalid[probe.removeprefix(INVALID)]["value"]
+        body = spec.load(surface).operation(operation).invalid[probe.removeprefix(INVALID)].value
     elif config is not None and probe in config.requests:
         body = config.requests[probe]
     else:
-        body = spec.load(surface).operation(operation).probes[probe]["value"]
+        body = spec.load(surface).operation(operation).probes[probe].value
         if least_reasoning:
             body = spec.least_reasoning(surface, model, config.features if config else frozenset(), body)
     return spec.fill_model(body, model)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import functools
 import json
 import os
@@ -17,11 +16,18 @@ import yaml
 
 from llmconform import spec
 from llmconform.paths import bundled_vendors, safe_name
+from llmconform.suggest import closeness, nearest, unknown_keys
 
-# The surfaces are the specs present (`openapi/<surface>.yaml`); each key placement a spec's
-# `securitySchemes` declares is a style a profile may name, and `none` sends no key.
+# The surfaces are the specs present (`openapi/<surface>.yaml`).
 SURFACES = spec.surfaces()
-AUTH_STYLES = (*dict.fromkeys(style for surface in SURFACES for style in spec.auth_styles(surface)), "none")
+
+
+@functools.cache
+def auth_styles() -> tuple[str, ...]:
+    """The styles a profile may name: each key placement a spec's `securitySchemes` declares, and
+    `none` (no key sent). Read when first asked, not on import: a broken spec is then refused by the
+    command that reads it, in one line."""
+    return (*dict.fromkeys(style for surface in SURFACES for style in spec.auth_styles(surface)), "none")
 
 
 def native_auth(surface: str) -> str:
@@ -39,16 +45,6 @@ FEATURES = ("stream", "tools", "vision", "documents", "reasoning", "json-mode", 
 
 class ProfileError(Exception):
     """A profile (or the flags standing in for one) cannot be used; the message says what to fix."""
-
-
-def nearest(word: str, known: Any) -> str:
-    """` (did you mean 'x'?)` for the known name closest to a mistyped one, else nothing."""
-    found = difflib.get_close_matches(str(word), [str(k) for k in known], n=1, cutoff=0.5)
-    return f" (did you mean {found[0]!r}?)" if found else ""
-
-
-def _closeness(word: str, known: Any) -> float:
-    return max((difflib.SequenceMatcher(None, word, str(k)).ratio() for k in known), default=0.0)
 
 
 def check_features(features: Any, where: str) -> None:
@@ -195,8 +191,8 @@ def _surface(name: str, data: Any, where: str) -> SurfaceConfig:
         raise ProfileError(f"{where}.{name}: 'features' must be a list of names")
     check_features(features or [], f"{where}.{name}.features")
     style = data.get("auth")
-    if style is not None and style not in AUTH_STYLES:
-        raise ProfileError(f"{where}.{name}: auth must be one of {', '.join(AUTH_STYLES)}")
+    if style is not None and style not in auth_styles():
+        raise ProfileError(f"{where}.{name}: auth must be one of {', '.join(auth_styles())}")
     requests = data.get("requests") or {}
     if not isinstance(requests, dict) or not all(isinstance(v, dict) for v in requests.values()):
         raise ProfileError(f"{where}.{name}: 'requests' must map probe names to request bodies")
@@ -218,8 +214,8 @@ def parse_profile(data: Any, source: Path | None = None) -> Profile:
     if "key" in auth or "api_key" in auth:
         raise ProfileError(f"{where}: keys never go in a profile; name the environment variable with auth.env")
     style = auth.get("style")
-    if style is not None and style not in AUTH_STYLES:
-        raise ProfileError(f"{where}: auth.style must be one of {', '.join(AUTH_STYLES)}, got {style!r}")
+    if style is not None and style not in auth_styles():
+        raise ProfileError(f"{where}: auth.style must be one of {', '.join(auth_styles())}, got {style!r}")
     surfaces_data = _require(data, "surfaces", where, dict)
     surfaces = {n: _surface(n, v, f"{where}: surfaces") for n, v in surfaces_data.items()}
     if not surfaces:
@@ -269,20 +265,8 @@ def schema() -> dict[str, Any]:
     found = dict(json.loads(text))
     # The surfaces and key placements are the specs' (see SURFACES): the file lists none of them.
     found["properties"]["surfaces"]["properties"] = {name: {"$ref": "#/$defs/surface"} for name in SURFACES}
-    found["$defs"]["auth_style"] = {"enum": list(AUTH_STYLES)}
+    found["$defs"]["auth_style"] = {"enum": list(auth_styles())}
     return found
-
-
-def _unknown_keys(errors: Any) -> Any:
-    """(path, unknown key, known keys) for every closed mapping holding a key it does not declare,
-    looking inside oneOf branches too (the catalogue's two spellings)."""
-    for error in errors:
-        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-            known = list(error.schema.get("properties", {}))
-            for key in error.instance:
-                if key not in known:
-                    yield ".".join(str(p) for p in error.absolute_path), key, known
-        yield from _unknown_keys(error.context or [])
 
 
 def _check_schema(data: dict[str, Any], where: str) -> None:
@@ -294,10 +278,11 @@ def _check_schema(data: dict[str, Any], where: str) -> None:
     validator = Draft202012Validator(schema())
     errors = list(validator.iter_errors(data))
     surface_keys = list(schema()["$defs"]["surface"]["properties"])
-    for path, key, known in _unknown_keys(errors):
+    for steps, key, known in unknown_keys(errors):  # oneOf branches too (the catalogue's two spellings)
+        path = ".".join(str(p) for p in steps)
         at = f" in {path}" if path else ""
         hint = nearest(key, known)
-        if not path and _closeness(key, surface_keys) > _closeness(key, known):  # `features:` beside `surfaces:`
+        if not path and closeness(key, surface_keys) > closeness(key, known):  # `features:` beside `surfaces:`
             hint = f"{nearest(key, surface_keys)[:-2]}, under a surface: surfaces.<surface>.…?)"
         raise ProfileError(f"{where}: unknown key {key!r}{at}{hint}; known: {', '.join(known)}")
     if errors:

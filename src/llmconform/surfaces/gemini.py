@@ -169,8 +169,7 @@ def streamed_pieces(exchange: Exchange) -> list[dict[str, Any]]:
 # counts it is the sum of, as the reference defines it (an absent count is zero).
 COUNTS = tuple(name for name, prop in SPEC.schema("UsageMetadata")["properties"].items()
                if str(prop.get("$ref", "")).endswith("/TokenCount"))
-TOTAL = str(SPEC.schema("UsageMetadata")["x-llmconform-total"]["field"])
-SUMMED = tuple(str(n) for n in SPEC.schema("UsageMetadata")["x-llmconform-total"]["of"])
+TOTAL, SUMMED = SPEC.total("UsageMetadata").field, SPEC.total("UsageMetadata").of
 
 
 def is_count(value: Any) -> bool:
