@@ -97,6 +97,11 @@ class Request:
         return json.dumps(self.body, ensure_ascii=False, separators=(",", ":")).encode()
 
     @property
+    def entry(self) -> str:
+        """The probe its spec entry declares and its fixture is named after: a step's sequence."""
+        return self.step.rsplit("/", 1)[0] if self.step else self.probe
+
+    @property
     def stream(self) -> bool:
         if ":streamGenerateContent" in self.path and "alt=sse" in self.path:
             return True  # Gemini streams by endpoint and ?alt=sse, not by a body flag
@@ -400,6 +405,18 @@ class Sequence:
             why = self.not_sent.get(step, "the sequence stopped before it")
             raise Error("not sent", f"step {step} of {self.probe} was not sent: {why}")
         return found[-1]
+
+    def answered(self, step: str, owner: str | None = None) -> Exchange:
+        """A step's last exchange, answered 2xx and whole. When it is not, `owner` (a check id
+        below the surface, e.g. `state/retrieve`) owns that failure, not the entry's declared
+        owner: a sequence's steps are read by different checks."""
+        exchange = self.last(step)
+        try:
+            exchange.answered()
+        except Undelivered as exc:
+            exc.owner = owner or exc.owner
+            raise
+        return exchange
 
     def settled(self, step: str) -> Exchange:
         """A polled step's last exchange once its `until` held. A poll refused or cut is
