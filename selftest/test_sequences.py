@@ -234,3 +234,22 @@ def test_a_mistaken_step_is_refused_with_its_probe(step, says):
     with pytest.raises(ValueError) as refused:
         spec.parse_steps(definitions, operation, "broken", [first, step])
     assert "openai-responses probe broken" in str(refused.value) and says in str(refused.value)
+
+
+def _plan(*features: str) -> str:
+    from selftest.harness import cli
+
+    code, out = cli("run", "--plan", "--base-url", "http://127.0.0.1:9", "--surface", SURFACE, "--model", "gpt-5",
+                    "--api-key-env", "none", "--select", f"{SURFACE}/state/*",
+                    *[arg for feature in features for arg in ("--feature", feature)])
+    assert code == 0, out
+    return out
+
+
+def test_the_state_flows_are_planned_within_twelve_requests():
+    """`run --plan` counts every step of the Responses state sequences (#22), the background polls
+    at their max_polls: 12 requests, 5 × 32 output tokens (the two turns of the chain and of the
+    stateless flow, and the background request; a GET or DELETE generates nothing). A profile
+    without the `state` feature plans, and sends, none of them."""
+    assert f"{SURFACE}         12 requests      160 output tokens" in _plan("stream", "state")
+    assert "total                     0 requests        0 output tokens" in _plan("stream")
