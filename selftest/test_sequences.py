@@ -80,11 +80,11 @@ def throwaway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     spec.load.cache_clear()
 
 
-def _target(tasks: Tasks, **limits: Any) -> Target:
+def _target(tasks: Tasks, mode: str = "live", cassettes: Path | None = None, **limits: Any) -> Target:
     profile = parse_profile({"name": "tasks", "base_url": tasks.provider.base_url,
                              "auth": {"env": "LLMCONFORM_SEQUENCE_KEY"},
                              "surfaces": {SURFACE: {"model": "fake-model"}}})
-    return build_target(profile, mode="live", cassette_root=None, limits=Limits(**{"retries": 0, **limits}))
+    return build_target(profile, mode=mode, cassette_root=cassettes, limits=Limits(**{"retries": 0, **limits}))
 
 
 @pytest.fixture
@@ -126,6 +126,23 @@ def test_submit_then_poll_until_done(throwaway, served):
     assert len({e.request.key for e in done.exchanges}) == 4
     assert [p.method for p in tasks.provider.seen] == ["POST", "GET", "GET", "GET"]
     assert target.sequence(SURFACE, PROBE) is done and len(tasks.provider.seen) == 4, "sent once per session"
+
+
+def test_each_poll_replays_its_own_recorded_answer(throwaway, served, tmp_path):
+    tasks = served(finish_at=3)
+    recording = _target(tasks, mode="record", cassettes=tmp_path)
+    try:
+        recorded = [e.payloads() for e in recording.sequence(SURFACE, PROBE).exchanges]
+    finally:
+        recording.close()
+    replay = _target(tasks, mode="replay", cassettes=tmp_path)
+    try:
+        replayed = replay.sequence(SURFACE, PROBE)
+    finally:
+        replay.close()
+    assert [e.payloads() for e in replayed.exchanges] == recorded
+    assert [e.payloads()[-1]["poll"] for e in replayed.polls("poll")] == [1, 2, 3]
+    assert len(tasks.provider.seen) == 4, "a replay sends nothing"
 
 
 def test_a_task_that_never_ends_stops_at_max_polls(throwaway, served):
