@@ -490,6 +490,12 @@ MORE: list[tuple[str, Violation, str] | tuple[str, Violation, str, str]] = [
     ("openai-responses/state/delete", "responses.delete-ignored", "warn", "404 for GET of the response just deleted"),
     ("openai-responses/state/background", "responses.background-stuck", "error",
      "/status still 'in_progress' after 4 poll(s)"),
+    # A reasoning model's turn one with its reasoning item but no encrypted content: replayed with store
+    # false, the official API refuses it too (the fake as well), so the replay is undecided, never F.
+    ("openai-responses/state/stateless-history", {"state-stateless/turn-one": {
+        "model": "{model}", "input": [{"role": "user", "content": "Remember this code word: HERON-2861. Reply with OK "
+                                       "only."}], "max_output_tokens": 64, "store": False,
+        "reasoning": {"effort": "low"}}}, "error", "without encrypted_content"),
     # GET 404 for a created response fails retrieval alone: the chain and delete checks name no GET before it.
     ("openai-responses/state/previous-response", "responses.retrieve-404", "pass"),
 

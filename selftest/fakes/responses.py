@@ -289,6 +289,11 @@ def _stateful(body: dict[str, Any], f: FakeRequest) -> tuple[dict[str, Any], Rep
     an output item sent back with its id under `responses.replay-rejected`); only the last item
     under `responses.history-dropped`."""
     items = _items(body)
+    # As the official API: a reasoning item sent back with store false needs its encrypted content.
+    bare = next((i for i in items if i.get("type") == "reasoning" and not i.get("encrypted_content")), None)
+    if bare is not None and body.get("store") is False:
+        return body, openai_error(404, f"Item with id '{bare.get('id')}' not found. Items are not persisted when "
+                                  "`store` is set to false.", "invalid_request_error", param="input")
     if f.has("responses.replay-rejected"):
         sent_back = next((i for i in items if i.get("type") == "message" and i.get("role") == "assistant"
                           and i.get("id")), None)
