@@ -498,6 +498,8 @@ MORE: list[tuple[str, Violation, str] | tuple[str, Violation, str, str]] = [
         "reasoning": {"effort": "low"}}}, "error", "without encrypted_content"),
     # GET 404 for a created response fails retrieval alone: the chain and delete checks name no GET before it.
     ("openai-responses/state/previous-response", "responses.retrieve-404", "pass"),
+    # Retrieve and delete read the first turn: a server refusing previous_response_id is still judged on them.
+    ("openai-responses/state/retrieve", "responses.previous-response-refused", "pass"),
 
     # anthropic-messages
     ("anthropic-messages/auth/no-key", "messages.error-type-wrong", "fail"),  # error.type not the one for 401

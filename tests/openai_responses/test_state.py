@@ -66,7 +66,7 @@ def test_previous_response(state_chain):
 def test_retrieve(state_chain):
     """`GET /v1/responses/{id}` of a response just created with `store: true` answers 200 with
     that response: a Response with the same id, status, model and output text."""
-    created = checks.ok_json(state_chain.last("turn-two"))
+    created = checks.ok_json(state_chain.last("turn-one"))
     fetched_exchange = state_chain.answered("retrieve", owner="state/retrieve")
     fetched = fetched_exchange.json_object()
     spec.load(NAME).check("Response", fetched, what="the retrieved response")
@@ -85,7 +85,7 @@ def test_retrieve(state_chain):
 def test_delete(state_chain):
     """`DELETE /v1/responses/{id}` of a stored response answers 2xx; the response is gone after it
     (a GET then answers 404: a warning when it is still there)."""
-    checks.ok_json(state_chain.last("turn-two"))
+    checks.ok_json(state_chain.last("turn-one"))
     deleted = state_chain.answered("delete", owner="state/delete")
     gone = state_chain.last("gone")
     gone.complete()
