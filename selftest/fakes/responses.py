@@ -14,7 +14,7 @@ from typing import Any
 
 from llmconform import spec
 from selftest.fakes import server
-from selftest.fakes.replies import billed_prompt, code_word
+from selftest.fakes.replies import billed_prompt, code_word, omit_nulls
 from selftest.fakes.server import KEY, MODEL, FakeRequest, Reply, openai_error, route, route_prefix, sse_data
 
 ESSAY = ("The Roman Empire grew from a small city state on the Tiber into a power that ruled the "
@@ -341,6 +341,8 @@ def responses(f: FakeRequest) -> Reply:
                                   "background": bool(body.get("background")), "polls": 0}
         if body.get("background"):  # answered at once, queued; the model's answer comes to the polls
             data = {**data, "status": "queued", "output": [], "usage": None}
+    if f.has("responses.nulls-dropped"):
+        data = omit_nulls(data)
     if f.has("responses.content-type-text"):
         return Reply(body=json.dumps(data).encode(), headers={"content-type": "text/plain"})
     return Reply.json(data)

@@ -12,7 +12,7 @@ import re
 import pytest
 
 from llmconform import checks, spec
-from llmconform.exchange import Request, Sequence
+from llmconform.exchange import Exchange, Sequence
 from llmconform.surfaces.openai_responses import NAME, answer_shape, limit_spent_on_reasoning, output_items, output_text
 from llmconform.verdict import Error, expect
 
@@ -22,10 +22,10 @@ SOURCE = "openai-python at e43b4224 (2026-08-21)"
 TOLD = re.compile(r"code word: ([A-Za-z0-9-]+?)\.?(?:\s|$)")
 
 
-def told(request: Request) -> str:
+def told(turn: Exchange) -> str:
     """The code word a turn told, read from what it sent."""
-    found = TOLD.search(str(request.body))
-    assert found, f"the {request.probe} request tells no code word: {request.body}"
+    found = TOLD.search(str(turn.request.body))
+    assert found, f"the {turn.request.probe} request tells no code word: {turn.request.body}"
     return found.group(1)
 
 
@@ -35,7 +35,7 @@ def recalled(flow: Sequence, what: str) -> None:
     second = flow.last("turn-two")
     data = second.json_object()
     limit_spent_on_reasoning(data, second.request.output_limit)
-    word, text = told(flow.last("turn-one").request), output_text(data)
+    word, text = told(flow.last("turn-one")), output_text(data)
     expect(word.lower() in text.lower(), f"turn two, {what}, to repeat the code word {word} only turn one told",
            text[:200] or data.get("output"), severity="warn", exchange=second)
 
