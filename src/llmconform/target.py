@@ -19,9 +19,9 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import urlsplit
 
-from llmconform import interrupt, spec
+from llmconform import factory, interrupt, spec
 from llmconform.client import Budget, Client, Limits, retry_after
 from llmconform.exchange import ANSWERED, Exchange, Request, Sequence, Unlinked
 from llmconform.profile import Profile, ProfileError, SurfaceConfig
@@ -78,19 +78,8 @@ class Target:
             return self._continued(surface, probe, builder)
         if builder is not None:
             return builder(self)
-        operation = spec.load(surface).operation(kind.path)
-        if probe.startswith("invalid:"):
-            body = operation.invalid[probe.split(":", 1)[1]].value
-        elif config is not None and probe in config.requests:
-            body = config.requests[probe]
-        else:
-            body = spec.least_reasoning(surface, self.model(surface), config.features if config else frozenset(),
-                                        operation.probes[probe].value)
-        # Gemini names the model in the path; other surfaces' paths carry no {model}.
-        path = spec.fill_model(kind.path, self.model(surface))
-        return Request(surface=surface, probe=probe, method="POST", path=path,
-                       body=spec.fill_model(body, self.model(surface)), auth=auth,
-                       headers=kind.default_headers, refusal_expected=probe.startswith("invalid:"))
+        return factory.request(surface, probe, model=self.model(surface), operation=kind.path, config=config,
+                               headers=kind.default_headers, auth=auth)
 
     def _continued(self, surface: str, probe: str, dependent: Dependent) -> Request:
         """A dependent probe's request: built from the answer to the probe it continues, or its
@@ -108,9 +97,10 @@ class Target:
         return dependent.fallback(self)
 
     def step_request(self, surface: str, probe: str, step: spec.Step, done: Sequence) -> Request:
-        """The request of one step of a sequence: its method and path, its body (the profile's
-        documented one for `probe/step`, else the spec's), and what its links take from the
-        exchanges before it. Unlinked when a link finds nothing there (the step is not sent)."""
+        """The request of one step of a sequence, made by the one request factory: its method and
+        path, its body (the profile's documented one for `probe/step`, else the step's), and what its
+        links take from the exchanges before it. Unlinked when a link finds nothing there (the step
+        is not sent)."""
         kind, model, config = self.surface(surface), self.model(surface), self.surface_config(surface)
         name = f"{probe}/{step.name}"
         body = step.value
@@ -119,24 +109,20 @@ class Target:
         elif body is not None:
             body = spec.least_reasoning(surface, model, config.features if config else frozenset(), body)
         body = spec.fill_model(body, model) if body is not None else None
-        path, query, headers = spec.fill_model(step.path, model), {}, dict(kind.default_headers)
+        params: dict[str, dict[str, str]] = {"path": {}, "query": {}, "header": dict(kind.default_headers)}
         for where, source in step.links:
             value = done.linked(source, step.name)
             if where.startswith("body"):
                 body = spec.pointer_set(body if body is not None else {}, where[len("body#"):], value)
-                continue
-            place, _, key = where.partition(".")
-            if place == "path":
-                path = path.replace("{" + key + "}", quote(str(value), safe=""))
-            elif place == "query":
-                query[key] = str(value)
             else:
-                headers[key] = str(value)
-        if re.search(r"\{[^}/]*\}", path):
-            raise Unlinked(f"{step.method} {path}: a path parameter no link fills")
-        return Request(surface=surface, probe=name, method=step.method,
-                       path=path + (f"?{urlencode(query)}" if query else ""), body=body,
-                       headers=tuple(headers.items()), step=name)
+                place, _, key = where.partition(".")
+                params[place][key] = str(value)
+        request = factory.request(surface, name, model=model, operation=step.path, config=config,
+                                  method=step.method, path=params["path"], query=params["query"], body=body,
+                                  headers=tuple(params["header"].items()))
+        if re.search(r"\{[^}/]*\}", request.path.split("?")[0]):
+            raise Unlinked(f"{step.method} {request.path}: a path parameter no link fills")
+        return replace(request, step=name)
 
     # -- exchanges ----------------------------------------------------------------------------
 
