@@ -41,7 +41,7 @@ def native_auth(surface: str) -> str:
 DEFAULT_FEATURES = frozenset({"stream", "tools"})
 # Every feature a check can need (its @pytest.mark.feature); selftest/test_units.py holds the suite to it.
 FEATURES = ("stream", "tools", "vision", "documents", "reasoning", "json-mode", "thinking", "count_tokens",
-            *("images", "speech", "transcription", "rerank", "video"))
+            "state", *("images", "speech", "transcription", "rerank", "video"))
 # The last five are paid per item, not per token (an image, speech, seconds of audio or video, a
 # search): never in DEFAULT_FEATURES, and no request to an operation whose spec names one in its
 # `x-llmconform-cost` is sent unless the profile declares it (the client refuses it).
