@@ -321,9 +321,21 @@ VIOLATIONS: dict[str, tuple[Violation, str]] = {
     # openai-videos
     "openai-videos/create/schema": ("videos.status-pending", "fail"),
     "openai-videos/create/progress": ("videos.progress-fraction", "fail"),
+    "openai-videos/task/status-vocabulary": ("videos.status-unknown", "fail"),
+    "openai-videos/task/no-way-back": ("videos.status-back", "fail"),
+    "openai-videos/task/progress-forward": ("videos.progress-back", "warn"),
+    "openai-videos/task/progress-complete": ("videos.progress-stuck", "warn"),
+    "openai-videos/task/failure-reason": ("videos.fails-silently", "fail"),
+    "openai-videos/task/result": ("videos.content-404", "fail"),
 
     # relay-video
     "relay-video/submit/task-id": ("relay.submit-no-id", "fail"),
+    "relay-video/task/status-vocabulary": ("relay.status-unknown", "fail"),
+    "relay-video/task/no-way-back": ("relay.status-back", "fail"),
+    "relay-video/task/progress-forward": ("relay.progress-back", "warn"),
+    "relay-video/task/progress-complete": ("relay.progress-stuck", "warn"),
+    "relay-video/task/failure-reason": ("relay.no-reason", "warn"),
+    "relay-video/task/result": ("relay.result-404", "fail"),
 
     # rerank
     "rerank/response/schema": ("rerank.score-missing", "fail"),
@@ -483,6 +495,10 @@ MORE: list[tuple[str, Violation, str] | tuple[str, Violation, str, str]] = [
     # openai-audio: a relay wrapping the audio in JSON; a transcript under another field name
     ("openai-audio/speech/format", "audio.json-200", "fail", "no known audio signature"),
     ("openai-audio/transcription/text", "audio.transcript-field-renamed", "fail"),
+    # the task flows: a failure with its reason holds the rule; a result that is not a video
+    ("openai-videos/task/failure-reason", "videos.fails", "pass"),
+    ("relay-video/task/failure-reason", "relay.fails", "pass"),
+    ("relay-video/task/result", "relay.result-not-video", "fail", "video/*"),
     # openai-images: one image fewer than n asked for
     ("openai-images/response/schema", "images.one-short", "fail", "image(s) in data"),  # indexes 1..3 for 0..2
     # models

@@ -16,8 +16,10 @@ _ids = itertools.count(1)
 _lock = threading.Lock()
 # job id -> [the job, how many times it was retrieved]
 JOBS: dict[str, list[Any]] = {}
-# What a job shows at each retrieval: (status, progress).
-LIFE = [("queued", 0), ("in_progress", 40), ("in_progress", 80), ("completed", 100)]
+# What a job shows at each retrieval: (status, progress); the suite polls every 10 s, so a short life
+# keeps the self-tests quick.
+LIFE = [("in_progress", 50), ("completed", 100)]
+LIFE_BACK = [("in_progress", 60), ("in_progress", 30), ("completed", 100)]
 MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 64
 
 
@@ -65,11 +67,29 @@ def job(f: FakeRequest) -> Reply:
             del JOBS[parts[0]]
             return Reply.json({"id": parts[0], "object": "video.deleted", "deleted": True})
         if parts[1:] == ["content"]:
-            if found[0]["status"] != "completed":
-                return server.openai_error(400, "the video is not ready", "invalid_request_error")
+            if found[0]["status"] != "completed" or f.has("videos.content-404"):
+                return server.openai_error(404, "the video's content was not found", "invalid_request_error")
             return Reply(body=MP4, headers={"content-type": "video/mp4"})
-        status, progress = LIFE[min(found[1], len(LIFE) - 1)]
+        _step(found[0], found[1], f)
         found[1] += 1
-        found[0].update(status=status, progress=progress,
-                        completed_at=int(time.time()) if status == "completed" else None)
-        return Reply.json(dict(found[0]))
+        answer = dict(found[0])
+    if f.has("videos.status-unknown") and answer["status"] == "in_progress":
+        answer["status"] = "processing"  # not one of the official four (then completed: polling ends)
+    return Reply.json(answer)
+
+
+def _step(job: dict[str, Any], retrievals: int, f: FakeRequest) -> None:
+    """The job as it stands after this many retrievals, as the fault in force has it."""
+    life = LIFE_BACK if f.has("videos.progress-back") else LIFE
+    status, progress = life[min(retrievals, len(life) - 1)]
+    if f.has("videos.status-back") and retrievals >= len(life):
+        status = "in_progress"  # back from completed
+    if f.has("videos.progress-stuck") and status == "completed":
+        progress = 50
+    error = None
+    if (f.has("videos.fails") or f.has("videos.fails-silently")) and status == "completed":
+        status = "failed"
+        error = None if f.has("videos.fails-silently") else {"code": "moderation_blocked",
+                                                              "message": "The prompt was blocked."}
+    job.update(status=status, progress=progress, error=error,
+               completed_at=int(time.time()) if status in ("completed", "failed") else None)

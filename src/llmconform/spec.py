@@ -212,11 +212,12 @@ class Operation:
 
 # -- sequences: several exchanges as data (an `x-llmconform-probes` entry with `steps`) -------------
 
-SEQUENCE_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+SEQUENCE_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 MAX_POLLS = 20  # the most polls a step may declare: polling is bounded in count whatever a spec says
 MAX_EVERY_S = 30.0  # the longest interval between two polls a step may declare
 # Where a link puts what it found: a path, query or header parameter, or a place in the body.
-LINK_TARGET = re.compile(r"^(path|query|header)\.[A-Za-z0-9_.-]+$|^body(#(/[^/]*)*)?$")
+# `url`: the whole URL, an absolute one an earlier answer named (a task's result URL), sent as it stands.
+LINK_TARGET = re.compile(r"^(path|query|header)\.[A-Za-z0-9_.-]+$|^body(#(/[^/]*)*)?$|^url$")
 # Where it finds it (OpenAPI runtime expressions, with Arazzo's `$steps.<name>.` prefix for a step
 # other than the one just before): a response's body (at a JSON pointer) or header, a request's body.
 LINK_SOURCE = re.compile(r"^\$(steps\.(?P<step>[A-Za-z0-9_-]+)\.)?(?P<side>request|response)\."
@@ -314,15 +315,19 @@ def parse_steps(spec: Spec, operation: Operation, probe: str, raw: Any) -> tuple
         path = str(entry.get("path") or operation.path)
         if method not in SEQUENCE_METHODS:
             raise ValueError(f"{where}: step {name} method {method} is not one of {', '.join(SEQUENCE_METHODS)}")
-        if method.lower() not in (spec.document.get("paths", {}).get(path) or {}):
-            raise ValueError(f"{where}: step {name}: the spec declares no {method} {path}")
         links = entry.get("links") or {}
+        # A step to a URL an answer named (`links: {url: ...}`) leaves the spec's paths; HEAD asks
+        # for what GET of a declared path would answer, without its body.
+        declared = spec.document.get("paths", {}).get(path) or {}
+        if "url" not in (links if isinstance(links, dict) else {}) and \
+                (method if method != "HEAD" else "GET").lower() not in declared:
+            raise ValueError(f"{where}: step {name}: the spec declares no {method} {path}")
         if not isinstance(links, dict):
             raise ValueError(f"{where}: step {name} `links` must map a target to a runtime expression")
         for target, source in links.items():
             if not LINK_TARGET.match(str(target)):
-                raise ValueError(f"{where}: step {name} link target {target!r} is not path.X, query.X, header.X "
-                                 "or body#/pointer")
+                raise ValueError(f"{where}: step {name} link target {target!r} is not path.X, query.X, header.X, "
+                                 "body#/pointer or url")
             for expression in link_sources(source):
                 match = LINK_SOURCE.match(expression)
                 if match is None:

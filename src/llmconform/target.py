@@ -114,8 +114,14 @@ class Target:
             body = spec.least_reasoning(surface, model, config.features if config else frozenset(), body)
         body = spec.fill_model(body, model) if body is not None else None
         params: dict[str, dict[str, str]] = {"path": {}, "query": {}, "header": dict(kind.default_headers)}
+        url: str | None = None
         for where, source in step.links:
             value = done.linked(source, step.name)
+            if where == "url":  # an absolute URL an answer named: the client sends no key off the provider
+                if not str(value).startswith(("http://", "https://")):
+                    raise Unlinked(f"{source}: {str(value)[:80]!r} is not an absolute http(s) URL")
+                url = str(value)
+                continue
             if where.startswith("body"):
                 body = spec.pointer_set(body if body is not None else {}, where[len("body#"):], value)
             else:
@@ -123,10 +129,11 @@ class Target:
                 params[place][key] = str(value)
         request = factory.request(surface, name, model=model, operation=step.path, config=config,
                                   method=step.method, path=params["path"], query=params["query"], body=body,
-                                  headers=tuple(params["header"].items()))
-        if re.search(r"\{[^}/]*\}", request.path.split("?")[0]):
+                                  headers=tuple(params["header"].items()), sent_to=url)
+        if url is None and re.search(r"\{[^}/]*\}", request.path.split("?")[0]):
             raise Unlinked(f"{step.method} {request.path}: a path parameter no link fills")
-        return replace(request, step=name)
+        # HEAD asks for the headers alone: no JSON body comes back.
+        return replace(request, step=name, binary=request.binary or step.method == "HEAD")
 
     # -- exchanges ----------------------------------------------------------------------------
 
@@ -258,16 +265,22 @@ class Target:
         anything (a probe that continues another's answer is counted as the one it continues)."""
         found: dict[str, dict[str, int]] = {}
         for surface, name in dict.fromkeys(probes):
-            builder = self.surface(surface).builders.get(name)
-            try:
-                request = self.request(surface, builder.after if isinstance(builder, Dependent) else name)
-            except (KeyError, ValueError):
-                continue
-            cost = spec.cost_of(surface, request.method, request.path)
+            steps = spec.sequence(surface, name)
+            if steps is not None:  # a sequence: each step, a polled one at its max_polls
+                sent = [(step.method, step.path, step.sends) for step in steps]
+            else:
+                builder = self.surface(surface).builders.get(name)
+                try:
+                    request = self.request(surface, builder.after if isinstance(builder, Dependent) else name)
+                except (KeyError, ValueError):
+                    continue
+                sent = [(request.method, request.path, 1)]
             config = self.surface_config(surface)
-            if cost is not None and config is not None and cost.feature in config.features:
-                kinds = found.setdefault(surface, {})
-                kinds[cost.kind] = kinds.get(cost.kind, 0) + 1
+            for method, path, times in sent:
+                cost = spec.cost_of(surface, method, path)
+                if cost is not None and config is not None and cost.feature in config.features:
+                    kinds = found.setdefault(surface, {})
+                    kinds[cost.kind] = kinds.get(cost.kind, 0) + times
         return found
 
     def _output_limit(self, surface: str, name: str) -> int:

@@ -11,7 +11,8 @@ pytestmark = pytest.mark.feature("video")
 @pytest.mark.check("relay-video/submit/task-id", level="must",
                    source="new-api relay/relay_task.go (the submit answer, dto/openai_video.go OpenAIVideo with "
                           "task_id); openapi/relay-video.yaml#/components/schemas/SubmittedTask")
-def test_task_id(basic):
+def test_task_id(task):
     """A submitted task answers 200 with its non-empty id (`id`, or the legacy `task_id`): the id its
     status is fetched by."""
-    spec.load(NAME).check("SubmittedTask", checks.ok_json(basic), what="the submitted task")
+    spec.load(NAME).check("SubmittedTask", checks.ok_json(task.answered("submit", owner="submit/task-id")),
+                          what="the submitted task")
