@@ -136,3 +136,13 @@ def test_a_result_url_off_the_providers_origin_gets_no_key(fake, monkeypatch):
     client.close()
     assert sent["home"].get("authorization") == f"Bearer {KEY}" and sent["home"].get("x-tenant")
     assert "authorization" not in sent["elsewhere"] and "x-tenant" not in sent["elsewhere"], sent["elsewhere"]
+
+
+def test_plan_counts_a_task_flows_paid_step_alone(fake):
+    """A video job's flow: the submit is the one paid request; its polls and fetches are free (the
+    plan still counts them as requests, each poll at its max_polls)."""
+    before = len(fake.seen)
+    code, _, out = run(fake.base_url, "openai-videos", features=["video"], extra=["--plan"])
+    assert code == 0, out
+    assert "paid media: 1 video" in out, out
+    assert len(fake.seen) == before, "a plan sends nothing"
