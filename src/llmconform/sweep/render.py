@@ -6,6 +6,8 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from llmconform.sweep.billing import FLAGGED
+
 SHORT_VERDICT = {"fail": "F", "warn": "W", "error": "E"}
 
 STYLE = """
@@ -86,13 +88,26 @@ def finding_ids(row: dict[str, Any]) -> str:
 
 
 COLUMNS = ("model", "surface", "kind", "listed", "catalogue", "available", "echo", "ttft ms", "tok/s", "in tok",
-           "findings")
+           "billing", "findings")
+
+
+BILLING_NOTE = ("the usage each model's probe answer reported, read by its API's accounting rule (no extra "
+                "request): input / output tokens, and the input's distance from a local estimate of the prompt "
+                "(a chat template adds a few dozen); MISSING, ZERO or INCONSISTENT when the usage is absent, "
+                "zero, or breaks its totals or the API's rule.")
+
+
+def billing(row: dict[str, Any]) -> str:
+    """The billing column: the usage the probe's answer reported, or what is wrong with it."""
+    cell = row.get("billing")  # absent from reports made before the column
+    return cell["summary"] if cell else "-"
+
 
 
 def cells(row: dict[str, Any]) -> list[str]:
     return [row["model"], row["surface"] or "-", row["kind"], flag(row["listed"]), flag(row["in_catalogue"]),
             availability(row), row["echo"] or "-", number(row["ttft_ms"]), number(row["output_tokens_per_s"], 1),
-            number(row["input_tokens"]), finding_ids(row)]
+            number(row["input_tokens"]), billing(row), finding_ids(row)]
 
 
 def headline(report: dict[str, Any]) -> list[str]:
@@ -137,7 +152,7 @@ def markdown(report: dict[str, Any]) -> str:
     out = [f"# {headline(report)[0]}", "", *[f"- {line}" for line in headline(report)[1:]], "",
            "| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
     out += ["| " + " | ".join(_md(c) for c in cells(r)) + " |" for r in report["models"]]
-    out += ["", f"Timing: {report['timing']['method']}", "", "## Findings", ""]
+    out += ["", f"Timing: {report['timing']['method']}", "", f"Billing: {BILLING_NOTE}", "", "## Findings", ""]
     for row in report["models"]:
         for found in row["findings"]:
             out.append(f"- **{found['verdict']}** `{found['id']}` — {row['model']} ({row['surface'] or row['kind']}): "
@@ -160,7 +175,7 @@ def html(report: dict[str, Any]) -> str:
            f"<style>{STYLE}</style></head><body><h1>{escape(title)}</h1>"]
     out += [f"<p>{escape(line)}</p>" for line in headline(report)[1:]]
     out.append("<p class='legend'>Click a column to sort. F fail · W warn · E error. "
-               f"{escape(report['timing']['method'])}</p>")
+               f"{escape(report['timing']['method'])} Billing: {escape(BILLING_NOTE)}</p>")
     out.append("<table class='sortable'><thead><tr>" + "".join(f"<th>{escape(c)}</th>" for c in COLUMNS)
                + "</tr></thead><tbody>")
     for row in report["models"]:
@@ -171,7 +186,8 @@ def html(report: dict[str, Any]) -> str:
             *[_cell(v) for v in values[:5]], _cell(values[5], avail_css),
             _cell(values[6], "warn" if row["echo"] == "other" else ""),
             *[_cell(v, numeric=True) for v in values[7:10]],
-            _cell(values[10], worst, sort=str(len(row["findings"])))]) + "</tr>")
+            _cell(values[10], "fail" if (row.get("billing") or {}).get("usage") in FLAGGED else ""),
+            _cell(values[11], worst, sort=str(len(row["findings"])))]) + "</tr>")
     out.append("</tbody></table><h2>Findings</h2>")
     for row in report["models"]:
         for found in row["findings"]:
