@@ -35,6 +35,7 @@ class RunSettings:
     concurrency: int = 2
     plan: bool = False
     # bounds
+    timeout_connect: float = 10.0
     timeout_read: float = 60.0
     timeout_total: float = 120.0
     max_response_bytes: int = 8 * 1024 * 1024

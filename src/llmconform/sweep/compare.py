@@ -5,16 +5,16 @@ serves it fastest. The HTML sorts by any column."""
 from __future__ import annotations
 
 import json
-import sys
 from html import escape
 from pathlib import Path
 from typing import Any
 
+from llmconform.report import html as html_page
+from llmconform.report import markdown as md
+from llmconform.report import percentile
 from llmconform.sweep import findings as fnd
 from llmconform.sweep import render
 from llmconform.sweep import report as reporting
-
-EXIT_USAGE = 2
 
 
 def claims(paths: list[str]) -> bool:
@@ -78,8 +78,8 @@ def _merge_group(members: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
         "summary": reporting.summarise(joined),
         "metrics": {**first["metrics"], **metrics,
                     "wall_s": max(r["metrics"]["wall_s"] for _, r in members),
-                    "ttft_ms": {"p50": reporting._percentile(ttfts, 50), "p90": reporting._percentile(ttfts, 90)},
-                    "output_tokens_per_s": {"p50": reporting._percentile(rates, 50)}},
+                    "ttft_ms": {"p50": percentile(ttfts, 50), "p90": percentile(ttfts, 90)},
+                    "output_tokens_per_s": {"p50": percentile(rates, 50)}},
         "provider": {"stack": reporting.provider_stack(joined)},
         "merged_from": [name for name, _ in members]
         + ([f"missing shard(s) {', '.join(map(str, missing))} of {max(counts)}"] if missing else []),
@@ -151,25 +151,23 @@ def text(reports: list[dict[str, Any]]) -> str:
 
 def markdown(reports: list[dict[str, Any]]) -> str:
     vendors = [_label(r) for r in reports]
-    out = ["# llmconform sweep — model x vendor matrix", "",
-           "Each cell: available · echo · TTFT ms · findings. TTFT is measured on a re-probe sent alone.", "",
-           "| model | kind | " + " | ".join(vendors) + " | served by | fastest |",
-           "|---|---|" + "---|" * len(vendors) + "---|---|"]
+    rows = []
     for entry in matrix(reports):
         cells = []
         for vendor in vendors:
             avail, echo, ttft, count = _short(entry["cells"].get(vendor))
             cells.append(f"{avail} · {echo} · {ttft} · {count}" if avail else "")
-        out.append(f"| {entry['model']} | {entry['kind']} | " + " | ".join(cells)
-                   + f" | {entry['served_by']} | {entry['fastest'] or '-'} |")
+        rows.append([entry["model"], entry["kind"], *cells, str(entry["served_by"]), entry["fastest"] or "-"])
+    out = ["# llmconform sweep — model x vendor matrix", "",
+           "Each cell: available · echo · TTFT ms · findings. TTFT is measured on a re-probe sent alone.", ""]
+    out += md.table(["model", "kind", *vendors, "served by", "fastest"], rows, limit=None)
     return "\n".join(out) + "\n"
 
 
 def html(reports: list[dict[str, Any]]) -> str:
     vendors = [_label(r) for r in reports]
     title = "llmconform sweep — model x vendor matrix"
-    out = [f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title>",
-           f"<style>{render.STYLE}</style></head><body><h1>{title}</h1>",
+    out = [html_page.head(title, render.STYLE) + f"<h1>{title}</h1>",
            "<p class='legend'>Click any column to sort (e.g. a vendor's TTFT: who serves a model fastest). Per "
            "vendor: available, echo (same / snapshot / other), TTFT ms (a re-probe sent alone), findings.</p>"]
     for report in reports:
@@ -192,21 +190,11 @@ def html(reports: list[dict[str, Any]]) -> str:
         row.append(f"<td class='n'>{entry['served_by']}</td><td>{escape(entry['fastest'] or '-')}</td>")
         out.append("<tr>" + "".join(row) + "</tr>")
     out.append("</tbody></table>")
-    out.append(render.SORT_JS)
-    out.append("</body></html>")
-    return "\n".join(out) + "\n"
+    out.append(html_page.tail(html_page.SORTABLE_SCRIPT))
+    return "\n".join(out)
 
 
-def main(paths: list[str], *, md: str | None = None, html_path: str | None = None) -> int:
-    try:
-        loaded = [reporting.load(path) for path in paths]
-    except (OSError, ValueError) as exc:
-        print(f"llmconform compare: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    reports = merge(loaded, paths)
-    for path, write in ((md, markdown), (html_path, html)):
-        if path:
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-            Path(path).write_text(write(reports), encoding="utf-8")
-    sys.stdout.write(text(reports))
-    return 0
+def load(paths: list[str]) -> list[dict[str, Any]]:
+    """The sweep reports `llmconform compare` was given, one per vendor (shards merged); OSError
+    or ValueError (with the file) when one cannot be used."""
+    return merge([reporting.load(path) for path in paths], paths)
