@@ -45,9 +45,11 @@ def _bill(exchange: Exchange) -> tuple[billing.Bill, list[str]]:
 
 
 def measure(exchange: Exchange, text: str) -> Billing | None:
-    """The billing cell of one answered probe; None on a surface without a billing concern."""
+    """The billing cell of one answered probe; None on a surface whose spec declares no input and
+    output counts (embeddings bill no output; the model list nothing)."""
     surface = exchange.request.surface
-    if surface not in billing.SURFACES:
+    usage = spec.usage(surface)
+    if not (usage.input and usage.output):
         return None
     prompt = checks.estimate_tokens(" ".join(billing.prompt_strings(exchange.request.body)))
     cell: Billing = {"usage": REPORTED, "where": None, "input_tokens": None, "output_tokens": None,
@@ -75,7 +77,6 @@ def measure(exchange: Exchange, text: str) -> Billing | None:
         if bill.output == 0 and text.strip():
             state = ZERO
             problems.append(f"0 output tokens beside the text {text[:40]!r}")
-        usage = spec.usage(surface)
         if usage.cached_part and bill.cached is not None and bill.cached > bill.input:
             problems.append(f"{bill.cached} cached tokens above the {bill.input} input they are part of")
         if bill.reasoning is not None and bill.reasoning > bill.output:
