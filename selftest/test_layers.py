@@ -10,7 +10,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "llmconform"
 LAYERS = [
     ("verdicts and the result model", ["llmconform", "verdict", "result", "settings", "paths", "redact", "sse",
                                        "interrupt",
-                                       "checkid"]),
+                                       "checkid", "suggest"]),
     ("exchange, spec, profile", ["exchange", "spec", "profile"]),
     ("readers of exchanges", ["fingerprint", "replay", "sdk", "checks"]),
     ("client", ["client"]),

@@ -511,7 +511,16 @@ def main(argv: list[str] | None = None) -> int:
     if command is None:
         print(f"llmconform: unknown command {argv[0]!r}\n\n{USAGE}", file=sys.stderr)
         return EXIT_USAGE
-    return command(argv[1:])
+    try:
+        return command(argv[1:])
+    except Exception as exc:
+        from llmconform.spec import SpecError  # loaded already when a spec was read
+
+        if not isinstance(exc, SpecError):
+            raise
+        # A spec breaking the extensions' grammar (the suite's own bug, or a user's spec): one line.
+        print(f"llmconform: {exc}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 def entry() -> None:

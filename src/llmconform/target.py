@@ -75,12 +75,12 @@ class Target:
             return builder(self)
         operation = spec.load(surface).operation(kind.path)
         if probe.startswith("invalid:"):
-            body = operation.invalid[probe.split(":", 1)[1]]["value"]
+            body = operation.invalid[probe.split(":", 1)[1]].value
         elif config is not None and probe in config.requests:
             body = config.requests[probe]
         else:
             body = spec.least_reasoning(surface, self.model(surface), config.features if config else frozenset(),
-                                        operation.probes[probe]["value"])
+                                        operation.probes[probe].value)
         # Gemini names the model in the path; other surfaces' paths carry no {model}.
         path = spec.fill_model(kind.path, self.model(surface))
         return Request(surface=surface, probe=probe, method="POST", path=path,

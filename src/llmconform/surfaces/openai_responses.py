@@ -150,10 +150,12 @@ def item_id_prefixes() -> dict[str, str]:
     for branch in definitions.node("OutputItem").get("oneOf", []):
         name = str(branch.get("$ref", "")).rsplit("/", 1)[-1]
         kind = definitions.node(name, "type").get("const")
-        prefix = definitions.node(name, "id").get("x-llmconform-id-prefix") \
-            if "id" in definitions.properties(name) else None
-        if isinstance(kind, str) and isinstance(prefix, str):
-            found[kind] = prefix
+        try:
+            prefixes = definitions.id_prefixes(name) if "id" in definitions.properties(name) else ()
+        except KeyError:
+            prefixes = ()
+        if isinstance(kind, str) and len(prefixes) == 1:
+            found[kind] = prefixes[0]
     return found
 
 
@@ -310,7 +312,7 @@ def _billing_count(target: Probing) -> Request:
 
 def _spec_conversation(target: Probing) -> Request:
     """The spec's own function-call-output conversation, sent as the forced-call probe is."""
-    static = spec.load(NAME).operation(PATH).probes["function-call-output"]["value"]
+    static = spec.load(NAME).operation(PATH).probes["function-call-output"].value
     return replace(target.request(NAME, "tools-forced"), probe="function-call-output",
                    body=spec.fill_model(static, target.model(NAME)))
 
