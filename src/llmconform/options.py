@@ -10,7 +10,8 @@ from typing import Any, NoReturn
 
 from llmconform.client import Limits
 from llmconform.paths import unwritable
-from llmconform.profile import SURFACES, ProfileError, nearest
+from llmconform.profile import SURFACES, ProfileError
+from llmconform.suggest import nearest
 
 # Bounds on what the user types: beyond them a run only spends requests on the user's own mistake.
 MAX_CONCURRENCY = 8  # the client's connection pool
