@@ -117,9 +117,8 @@ def summary(state: str, cell: Billing, problems: list[str]) -> str:
         return f"MISSING: {problems[0]}"
     counts = f"{cell['input_tokens']} in / {cell['output_tokens']} out"
     overhead = cell["overhead_tokens"]
-    above = "" if overhead is None else f", {overhead:+d} vs a ~{cell['prompt_estimate']}-token prompt"
-    if overhead is not None and overhead > billing.HIDDEN_OVERHEAD:
-        above += " (more than a chat template)"
+    above = "" if overhead is None else f" ({overhead:+d} vs prompt ~{cell['prompt_estimate']}" + (
+        ": hidden prompt?)" if overhead > billing.HIDDEN_OVERHEAD else ")")
     if state in (ZERO, INCONSISTENT):
-        return f"{state.upper()}: {'; '.join(problems)} ({counts})"
+        return f"{state.upper()}: {counts}; {'; '.join(problems)}"
     return counts + above
