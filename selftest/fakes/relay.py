@@ -42,7 +42,9 @@ class Behaviour:
     stall: float = 0.0  # seconds of silence before any answer (beyond the sweep's time limit)
     reasoning: bool = False  # refuses max_tokens and temperature 0, as OpenAI's reasoning models do
     stream_broken: bool = False  # every streamed request answered 500; plain requests answered
-    usage: str = "honest"  # honest | zero (every count 0, text still sent) | missing (no usage object at all)
+    # honest | zero (every count 0, text still sent) | missing (no usage object at all) | drifting (each
+    # try of the same request billed 40 input tokens more: a count that is not the prompt's)
+    usage: str = "honest"
 
 
 def openai_refusal(status: int, message: str, kind: str, code: str | None = None) -> tuple[int, dict[str, Any]]:
@@ -208,6 +210,8 @@ class RelayFake:
         if behaviour.persona:
             words = [*behaviour.persona.split(), *words][: max(int(limit), len(behaviour.persona.split()))]
         tokens_in = behaviour.prompt_tokens or (len(prompt) // 4 + 9)
+        if behaviour.usage == "drifting":
+            tokens_in += 40 * self._try(f"{model}\0usage")
         return words, tokens_in
 
     def _stream(self, chunks: list[bytes], behaviour: Behaviour, headers: dict[str, str]) -> Reply:
