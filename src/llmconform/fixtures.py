@@ -21,6 +21,7 @@ from llmconform import checks, spec
 from llmconform.exchange import Exchange
 from llmconform.surfaces import SURFACE_MODULES, anthropic_messages, gemini, models
 from llmconform.target import Target
+from llmconform.verdict import Skip
 
 TARGET_FIXTURE = "llmconform_target"
 EXCHANGES = pytest.StashKey[list[Exchange]]()
@@ -175,7 +176,7 @@ def probe(surface: str, name: str, owners: dict[str, str] | None = None, primary
     def fixture(request: pytest.FixtureRequest, llmconform_target: Target) -> Exchange:
         wanted, which = resolved((surface, name), request.node)
         if llmconform_target.surface_config(wanted) is None:
-            pytest.skip(f"surface {wanted} not declared by profile {llmconform_target.name}")
+            raise Skip(f"surface {wanted} not declared by profile {llmconform_target.name}")
         exchange = llmconform_target.probe(wanted, which)
         record_exchange(request.node, exchange)
         if required:

@@ -35,7 +35,7 @@ from referencing.jsonschema import DRAFT202012
 
 from llmconform.paths import root, spec_dir
 from llmconform.suggest import closeness, nearest
-from llmconform.verdict import Fail, excerpt
+from llmconform.verdict import Fail, SchemaViolation, excerpt
 
 # libyaml's safe loader when present: the specs are read on every run.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -408,7 +408,7 @@ class Spec:
         problems = self.errors(schema_name, instance)
         if problems:
             raise Fail(f"{what or 'a body'} matching {self.surface} schema {schema_name}", "; ".join(problems),
-                       schema=schema_name, violations=problems)
+                       context=SchemaViolation(schema=schema_name, violations=tuple(problems)))
 
     def schema(self, name: str) -> dict[str, Any]:
         try:

@@ -4,9 +4,7 @@ their evidence (failures first), then every check, the baseline comparison and t
 from __future__ import annotations
 
 from llmconform.result import Billing, Report, Row, by_severity, readable
-from llmconform.verdict import VERDICTS
-
-ICON = {"pass": "pass", "fail": "**FAIL**", "warn": "WARN", "skip": "skip", "error": "*ERROR*"}
+from llmconform.verdict import LABELS, VERDICTS
 
 
 def cell(text: str, limit: int | None = 240) -> str:
@@ -59,7 +57,7 @@ def _level(row: Row) -> str:
 
 
 def finding(row: Row) -> list[str]:
-    lines = [f"### {ICON[row.verdict]} `{row.id}`", "", cell(row.message, 1000), ""]
+    lines = [f"### {LABELS[row.verdict].markdown} `{row.id}`", "", cell(row.message, 1000), ""]
     if row.rule or row.level:
         lines += [f"Rule ({_level(row)}): {row.rule}", ""]
     if row.source:
@@ -97,7 +95,7 @@ def billing(entries: list[Billing], prefix: str) -> list[str]:
              "inflation above tolerance a WARN stating the number.", ""]
     for entry in entries:
         lines += [f"### {entry.surface}", "", "| rule | verdict | message |", "|---|---|---|"]
-        lines += [f"| `{name}` | {ICON[verdict]} | {cell(entry.messages.get(name, ''), 300)} |"
+        lines += [f"| `{name}` | {LABELS[verdict].markdown} | {cell(entry.messages.get(name, ''), 300)} |"
                   for name, verdict in sorted(entry.verdicts.items())]
         lines.append("")
         lines += [f"- {line}" for line in entry.lines()]
@@ -130,7 +128,7 @@ def render(reports: list[Report]) -> str:
         lines += billing(report.billing(), prefix)
         lines += [f"## All checks{prefix}", ""]
         lines += table(("check", "verdict", "message", "level", "source"),
-                       [[f"`{row.id}`", ICON[row.verdict], row.message, _level(row), row.source]
+                       [[f"`{row.id}`", LABELS[row.verdict].markdown, row.message, _level(row), row.source]
                         for row in by_severity(report.results)])
         fingerprints = report.fingerprints.lines()
         if fingerprints:

@@ -15,7 +15,7 @@ from llmconform import checks, spec
 from llmconform.exchange import STREAM_ENDS, Exchange, Request
 from llmconform.surfaces import Dependent, Surface, billing_builders, common_builders, ends_with, register, sub
 from llmconform.surfaces.responses_stream import EVENTS, TERMINAL, TEXT_DELTA
-from llmconform.verdict import Error, expect, warn
+from llmconform.verdict import Error, ExtraFields, expect, warn
 
 if TYPE_CHECKING:
     from llmconform.exchange import Exchange
@@ -139,7 +139,7 @@ def extension_fields(schema: str, value: Any, what: str) -> None:
         received = f"extra field(s) {', '.join(extra)}"
         if known:
             received += f"; relay extension(s): {'; '.join(known)}"
-        warn(f"only the fields the official {schema} has in {what}", received, extra=extra)
+        warn(f"only the fields the official {schema} has in {what}", received, context=ExtraFields(extra=tuple(extra)))
 
 
 def item_id_prefixes() -> dict[str, str]:

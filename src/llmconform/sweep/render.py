@@ -12,8 +12,7 @@ from llmconform.report import html as html_page
 from llmconform.report import junit as junit_xml
 from llmconform.report import markdown as md
 from llmconform.sweep.billing import FLAGGED
-
-SHORT_VERDICT = {"fail": "F", "warn": "W", "error": "E"}
+from llmconform.verdict import LABELS
 
 # The sweep's own cells over the reports' shared page (report.html: STYLE, the sortable table).
 STYLE = html_page.SORTABLE_STYLE + """
@@ -44,7 +43,7 @@ def flag(value: Any) -> str:
 
 
 def finding_ids(row: dict[str, Any]) -> str:
-    return " ".join(f"{SHORT_VERDICT[f['verdict']]}:{f['id'].removeprefix('sweep/')}" for f in row["findings"])
+    return " ".join(f"{LABELS[f['verdict']].letter}:{f['id'].removeprefix('sweep/')}" for f in row["findings"])
 
 
 COLUMNS = ("model", "surface", "kind", "listed", "catalogue", "available", "echo", "ttft ms", "tok/s", "in tok",
