@@ -11,6 +11,7 @@ from typing import Any, NoReturn
 from llmconform.client import Limits
 from llmconform.paths import unwritable
 from llmconform.profile import SURFACES, ProfileError
+from llmconform.settings import Mode, mode_of
 from llmconform.suggest import nearest
 
 # Bounds on what the user types: beyond them a run only spends requests on the user's own mistake.
@@ -120,3 +121,8 @@ def limits(values: Any) -> Limits:
     """The client's bounds from the shared options."""
     return Limits(connect_s=values.timeout_connect, read_s=values.timeout_read, total_s=values.timeout_total,
                   max_bytes=values.max_response_bytes)
+
+
+def mode(values: Any) -> Mode:
+    """The mode the shared `--record` / `--replay` flags ask for (as `RunSettings.mode`)."""
+    return mode_of(values.replay, values.record)

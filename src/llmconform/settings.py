@@ -14,6 +14,11 @@ class Mode(StrEnum):
     REPLAY = "replay"  # answered from cassettes, nothing sent
 
 
+def mode_of(replay: bool, record: bool) -> Mode:
+    """The mode the `--replay` / `--record` flags ask for (`run`'s and `sweep`'s alike)."""
+    return Mode.REPLAY if replay else Mode.RECORD if record else Mode.LIVE
+
+
 @dataclass
 class RunSettings:
     # provider
@@ -54,4 +59,4 @@ class RunSettings:
 
     @property
     def mode(self) -> Mode:
-        return Mode.REPLAY if self.replay else Mode.RECORD if self.record else Mode.LIVE
+        return mode_of(self.replay, self.record)

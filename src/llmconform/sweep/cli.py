@@ -26,6 +26,7 @@ from llmconform.profile import (
     sdk_base_url_env,
 )
 from llmconform.redact import RedactingStream, Redactor
+from llmconform.settings import Mode
 from llmconform.sweep import plan as planning
 from llmconform.sweep import render, sources
 from llmconform.sweep import report as reporting
@@ -130,10 +131,6 @@ def cassette_folder(args: argparse.Namespace, profile: Profile) -> Path:
     return cassette_root(args) / profile.name
 
 
-def _mode(args: argparse.Namespace) -> str:
-    return "replay" if args.replay else "record" if args.record else "live"
-
-
 def _budgets(args: argparse.Namespace, profile: Profile) -> tuple[int, int]:
     return (args.budget_requests or profile.budget.max_requests or DEFAULT_REQUESTS,
             args.budget_tokens or profile.budget.max_output_tokens or DEFAULT_OUTPUT_TOKENS)
@@ -174,10 +171,10 @@ def _in(profile: Profile) -> str:
 
 
 def _target(args: argparse.Namespace, profile: Profile, limits: Limits, budget: tuple[int, int],
-            mode: str = "live") -> Target:
+            mode: Mode = Mode.LIVE) -> Target:
     try:
         return build_target(profile, mode=mode, limits=limits, budget_requests=budget[0], budget_tokens=budget[1],
-                            cassette_root=cassette_root(args) if mode != "live" else None,
+                            cassette_root=cassette_root(args) if mode != Mode.LIVE else None,
                             concurrency=args.concurrency)
     except ValueError as exc:  # a cassette that cannot be used (unreadable, or a recording cut short)
         raise ProfileError(str(exc).splitlines()[0]) from None
@@ -190,7 +187,7 @@ def _preflight(args: argparse.Namespace, profile: Profile, target: Target, listi
     base URL with /v1 (said, and dropped), TLS on a plain-HTTP port, nothing answering, a web page
     instead of an API, a refused key. One line and exit 2 (ProfileError); nothing more is sent."""
     exchange = listing.exchanges[0] if listing.exchanges else None
-    if exchange is None or target.mode == "replay":
+    if exchange is None or target.mode == Mode.REPLAY:
         return profile, target, listing
     if exchange.status == 404 and preflight.without_api_suffix(profile.base_url):
         stripped = preflight.without_api_suffix(profile.base_url)
@@ -225,7 +222,7 @@ def _sweep(args: argparse.Namespace, profile: Profile, source: str, names: list[
            shard: tuple[int, int] | None) -> int:
     limits = options.limits(args)
     budget = _budgets(args, profile)
-    mode = _mode(args)
+    mode = options.mode(args)
     targets: list[Target] = []
     sweep: SweepRun | None = None
     try:
