@@ -410,6 +410,29 @@ class Spec:
             raise Fail(f"{what or 'a body'} matching {self.surface} schema {schema_name}", "; ".join(problems),
                        context=SchemaViolation(schema=schema_name, violations=tuple(problems)))
 
+    def absent_nullable(self, schema_name: str, instance: Any) -> list[str]:
+        """The keys the official definition requires although their value may be null
+        (`x-llmconform-required-nullable` on a schema) that `instance` leaves out, as JSON paths.
+
+        They are not in the schema's `required`: the official SDKs read an absent key as null, so
+        leaving one out breaks no client; but the official API always sends them (a relay's
+        re-serialisation that drops nulls — Go's `omitempty` — is what leaves them out)."""
+        found: list[str] = []
+        self._absent(self.schema(schema_name), instance, "$", found)
+        return found
+
+    def _absent(self, node: dict[str, Any], instance: Any, where: str, found: list[str]) -> None:
+        node = self._resolved(node)
+        if isinstance(instance, dict):
+            found.extend(f"{where}.{key}" for key in node.get("x-llmconform-required-nullable", ())
+                         if key not in instance)
+            for key, sub in (node.get("properties") or {}).items():
+                if isinstance(sub, dict) and key in instance:
+                    self._absent(sub, instance[key], f"{where}.{key}", found)
+        elif isinstance(instance, list) and isinstance(node.get("items"), dict):
+            for index, item in enumerate(instance):
+                self._absent(node["items"], item, f"{where}[{index}]", found)
+
     def schema(self, name: str) -> dict[str, Any]:
         try:
             return dict(self.schemas[name])
