@@ -877,3 +877,55 @@ def fill_model(value: Any, model: str) -> Any:
     if isinstance(value, list):
         return [fill_model(v, model) for v in value]
     return copy.deepcopy(value)
+
+
+# -- what the specs present say about their surfaces (read by the profile, one layer below surfaces) --
+
+@functools.cache
+def surfaces() -> tuple[str, ...]:
+    """The surfaces a spec is written for, one per `openapi/<surface>.yaml`: the names a profile and
+    the command line accept."""
+    return tuple(sorted(path.stem for path in spec_dir().glob("*.yaml")))
+
+
+def _auth_style(scheme: dict[str, Any]) -> str | None:
+    """A security scheme as a profile names its placement of the key: `bearer` (HTTP bearer), the
+    header's own name (an apiKey in a header), `query-key` (an apiKey in the query)."""
+    if scheme.get("type") == "http" and str(scheme.get("scheme", "")).lower() == "bearer":
+        return "bearer"
+    if scheme.get("type") == "apiKey" and scheme.get("in") == "query":
+        return "query-key"
+    if scheme.get("type") == "apiKey" and scheme.get("in") == "header" and scheme.get("name"):
+        return str(scheme["name"]).lower()
+    return None
+
+
+@functools.cache
+def auth_styles(surface: str) -> tuple[str, ...]:
+    """The key placements the surface's spec accepts (its top-level `security`, resolved through
+    `components.securitySchemes`), the official one first."""
+    document = load(surface).document
+    schemes = (document.get("components") or {}).get("securitySchemes") or {}
+    found = [_auth_style(schemes.get(name) or {}) for requirement in document.get("security") or []
+             for name in requirement]
+    return tuple(dict.fromkeys(style for style in found if style))
+
+
+@dataclass(frozen=True)
+class Sdk:
+    """The official SDK of a surface (`x-llmconform-sdk`): the call that sends its request, the
+    variables it reads its key and base URL from, and the vendor's own host (an SDK's key is sent
+    only there, or to the base URL its variable names)."""
+
+    call: str = "create"
+    key_env: tuple[str, ...] = ()
+    base_url_env: str = ""
+    host: str = ""
+
+
+@functools.cache
+def sdk(surface: str) -> Sdk:
+    """The surface's SDK facts; none for a spec that declares no SDK."""
+    data = load(surface).document.get("x-llmconform-sdk") or {}
+    return Sdk(call=str(data.get("call", "create")), key_env=tuple(data.get("key-env") or ()),
+               base_url_env=str(data.get("base-url-env", "")), host=str(data.get("host", "")))
