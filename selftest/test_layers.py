@@ -19,14 +19,14 @@ TESTS = ROOT / "tests"
 LAYERS = [
     ("verdicts and the result model", ["llmconform", "verdict", "result", "settings", "paths", "redact", "sse",
                                        "interrupt",
-                                       "checkid", "suggest", "sweep.render"]),
+                                       "checkid", "suggest"]),
     ("exchange, spec, profile", ["exchange", "spec", "profile", "factory"]),
     ("readers of exchanges", ["fingerprint", "replay", "sdk", "checks"]),
     ("client", ["client"]),
     ("surfaces", ["surfaces", "surfaces.*"]),
     ("target", ["target", "documented"]),
     ("checks' fixtures, schemathesis, pre-flight, reports", ["fixtures", "rows", "fuzz", "preflight", "report",
-                                                            "report.*", "console"]),
+                                                            "report.*", "console", "options"]),
     ("plugin, sweep, the catalogue and the drift check", ["plugin", "sweep", "sweep.*", "catalogue", "drift"]),
     ("command line", ["cli"]),
 ]
