@@ -8,6 +8,7 @@ point: installing llmconform adds no option and no hook to anybody else's pytest
 from __future__ import annotations
 
 import fnmatch
+import gc
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -66,6 +67,11 @@ class Plugin:
         config.addinivalue_line("markers", "check(id, level, source): the check's id, surface/concern/name; "
                                 "its level (must | should) and the official source of its rule")
         config.addinivalue_line("markers", "after_all: the check reads every exchange of the run, so it runs last")
+        # Thaws what collection froze (pytest_collection_finish) once the run is over: registered
+        # before pytest's own clean-ups, it runs after them (the last of them collects garbage once
+        # more, cheaply while the long-lived objects are frozen), and a run inside a longer process
+        # (the self-tests) leaves nothing pinned.
+        config.add_cleanup(gc.unfreeze)
 
     def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
         if TARGET_FIXTURE in metafunc.fixturenames:
@@ -127,6 +133,12 @@ class Plugin:
         for target in self.targets:
             target.prefetch(p for item in items if target_of(item) is target and not item.get_closest_marker("skip")
                             for p in probes_of(item) if target.surface_config(p[0]) is not None)
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        # What is alive once the suite is collected (the imported packages, the specs, the items)
+        # lives until the run ends: frozen, the collector stops walking it at every full collection
+        # (those walks were a third of an offline replay). Thawed at the end (the clean-up pytest_configure registers).
+        gc.freeze()
 
     # -- verdicts ---------------------------------------------------------------------------
 
