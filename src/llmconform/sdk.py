@@ -12,6 +12,7 @@ import gc
 import importlib.util
 import os
 import re
+import ssl
 import sys
 import threading
 import traceback
@@ -24,6 +25,7 @@ from llmconform.exchange import Exchange
 from llmconform.verdict import Fail, excerpt
 
 LANE = "http://sdk-lane.invalid"
+_NO_TLS = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # never used to connect: the lane plays back answers
 
 
 # The words every SDK check's skip says when its SDK is missing (the closing line counts them).
@@ -155,10 +157,12 @@ def gemini_client(exchange: Exchange) -> Any:
         from google import genai
         from google.genai import types
 
-    # An httpx client is handed in, so the SDK uses httpx (not httpx2) for it.
+    # An httpx client is handed in, so the SDK uses httpx (not httpx2) for it. The lane never opens
+    # a connection: the TLS context the SDK would otherwise build for its async and websocket
+    # clients (loading the CA bundle twice per client, a tenth of a second each) is a bare one.
     return genai.Client(api_key="sdk-lane", http_options=types.HttpOptions(
         base_url=LANE, api_version="v1beta", httpx_client=http_client(exchange),
-        retry_options=types.HttpRetryOptions(attempts=1)))
+        async_client_args={"verify": _NO_TLS, "ssl": _NO_TLS}, retry_options=types.HttpRetryOptions(attempts=1)))
 
 
 def _gemini_reproduction(exchange: Exchange, api: str, variable: str) -> str:
