@@ -151,14 +151,14 @@ class Plugin:
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
         outcome: Any = yield
         report: pytest.TestReport = outcome.get_result()
+        if report.when == "teardown":
+            return
         target = target_of(item)
         ident = check_id(item)
         if target is None or ident is None:
             return
         if report.when == "setup" and report.passed:
             self._setup_s[item.nodeid] = report.duration  # waiting for its exchanges: part of the check's time
-            return
-        if report.when == "teardown":
             return
         row = bound(row_of(item, call, report, target, *ident, owners=self.owners), binding_of(item))
         row.duration_s = round(report.duration + self._setup_s.pop(item.nodeid, 0.0), 3)
