@@ -31,7 +31,7 @@ from llmconform.profile import (
     profile_from_flags,
     sdk_base_url_env,
 )
-from llmconform.settings import RunSettings
+from llmconform.settings import Mode, RunSettings
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 EPILOG = """exit codes: 0 at least one check decided and no FAIL (against --baseline: no regression and no
@@ -263,7 +263,7 @@ def build_targets(settings: RunSettings, found: list[Profile], notice: TextIO) -
     def build(profile: Profile) -> Any:
         try:
             return build_target(profile, mode=settings.mode, limits=limits,
-                                cassette_root=cassette_root(profile, settings) if settings.mode != "live" else None,
+                                cassette_root=cassette_root(profile, settings) if settings.mode != Mode.LIVE else None,
                                 budget_requests=settings.budget_requests, budget_tokens=settings.budget_tokens,
                                 fuzz_cases=settings.fuzz_cases, concurrency=settings.concurrency,
                                 plan_only=settings.plan)
@@ -275,7 +275,7 @@ def build_targets(settings: RunSettings, found: list[Profile], notice: TextIO) -
     targets = []
     for profile in found:
         target = build(profile)
-        if settings.mode != "replay":
+        if settings.mode != Mode.REPLAY:
             finding = preflight.check(target)
             if finding.stripped_base_url:
                 target.close()
@@ -570,7 +570,16 @@ def main(argv: list[str] | None = None) -> int:
     if command is None:
         print(f"llmconform: unknown command {argv[0]!r}\n\n{USAGE}", file=sys.stderr)
         return EXIT_USAGE
-    return command(argv[1:])
+    try:
+        return command(argv[1:])
+    except Exception as exc:
+        from llmconform.spec import SpecError  # loaded already when a spec was read
+
+        if not isinstance(exc, SpecError):
+            raise
+        # A spec breaking the extensions' grammar (the suite's own bug, or a user's spec): one line.
+        print(f"llmconform: {exc}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 def entry() -> None:

@@ -20,7 +20,8 @@ from llmconform import checks, spec
 from llmconform.exchange import Exchange, Request
 from llmconform.fixtures import record_exchange
 from llmconform.paths import cache_dir
-from llmconform.verdict import Fail, Warn
+from llmconform.settings import Mode
+from llmconform.verdict import Fail, SchemaViolation, Skip, Warn
 
 if TYPE_CHECKING:
     from llmconform.target import Target
@@ -144,7 +145,7 @@ def examples(target: Target, surface: str, path: str) -> list[Request]:
     for name, body in operation.examples.items():
         variants = [(f"example:{name}", _cheap(body, model, _defined(surface, path), _limit(surface, path)),
                      spec.fill_model(path, model))]
-        if target.mode == "replay" and name.startswith(f"{target.name}-"):
+        if target.mode == Mode.REPLAY and name.startswith(f"{target.name}-"):
             documented = operation.example_paths.get(name, spec.fill_model(path, model))
             variants.append((f"example:{name}:as-documented", body, documented))
         requests += [Request(surface=surface, probe=probe, method="POST", path=sent_to, body=variant,
@@ -299,7 +300,7 @@ def _envelope(exchange: Exchange, surface: str, what: str) -> list[str]:
     try:
         return [f"{what}: {d}" for d in checks.envelope_departures(surface, exchange.json(), what)]
     except Fail as exc:
-        exc.context["exchange"] = exchange
+        exc.exchange = exchange
         raise
 
 
@@ -312,9 +313,7 @@ def run_phase(target: Target, surface: str, path: str, phase: str, node: Any) ->
     else:
         requests = generated(target, surface, path, negative=phase == "negative", count=target.fuzz_cases)
     if not requests:
-        import pytest
-
-        pytest.skip(f"no {phase} cases for {target.name}")
+        raise Skip(f"no {phase} cases for {target.name}")
     decided = []
     for exchange in send_all(target, requests):
         record_exchange(node, exchange)
@@ -323,9 +322,7 @@ def run_phase(target: Target, surface: str, path: str, phase: str, node: Any) ->
         exchange.require()
         decided.append(exchange)
     if not decided:
-        import pytest
-
-        pytest.skip(f"not documented: no recorded exchange for the {phase} cases")
+        raise Skip(f"not documented: no recorded exchange for the {phase} cases")
     departures: list[str] = []
     for exchange in decided:
         what = f"{phase} case {exchange.request.probe}"
@@ -335,5 +332,5 @@ def run_phase(target: Target, surface: str, path: str, phase: str, node: Any) ->
             departures += answered_per_contract(exchange, surface, response_schema, what)
     if departures:
         raise Warn(f"{phase} cases answered with the official {surface} error envelope", "; ".join(departures[:4]),
-                   violations=departures)
+                   context=SchemaViolation(violations=tuple(departures)))
     del request_schema

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import functools
 import json
 import os
@@ -16,6 +15,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from llmconform.paths import bundled_vendors, safe_name
+from llmconform.suggest import closeness, nearest, unknown_keys
 
 SURFACES = ("openai-chat", "openai-responses", "anthropic-messages", "gemini", "models", "embeddings")
 AUTH_STYLES = ("bearer", "x-api-key", "x-goog-api-key", "query-key", "none")
@@ -36,16 +36,6 @@ FEATURES = ("stream", "tools", "vision", "documents", "reasoning", "json-mode", 
 
 class ProfileError(Exception):
     """A profile (or the flags standing in for one) cannot be used; the message says what to fix."""
-
-
-def nearest(word: str, known: Any) -> str:
-    """` (did you mean 'x'?)` for the known name closest to a mistyped one, else nothing."""
-    found = difflib.get_close_matches(str(word), [str(k) for k in known], n=1, cutoff=0.5)
-    return f" (did you mean {found[0]!r}?)" if found else ""
-
-
-def _closeness(word: str, known: Any) -> float:
-    return max((difflib.SequenceMatcher(None, word, str(k)).ratio() for k in known), default=0.0)
 
 
 def check_features(features: Any, where: str) -> None:
@@ -271,18 +261,6 @@ def schema() -> dict[str, Any]:
     return dict(json.loads(text))
 
 
-def _unknown_keys(errors: Any) -> Any:
-    """(path, unknown key, known keys) for every closed mapping holding a key it does not declare,
-    looking inside oneOf branches too (the catalogue's two spellings)."""
-    for error in errors:
-        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-            known = list(error.schema.get("properties", {}))
-            for key in error.instance:
-                if key not in known:
-                    yield ".".join(str(p) for p in error.absolute_path), key, known
-        yield from _unknown_keys(error.context or [])
-
-
 def _check_schema(data: dict[str, Any], where: str) -> None:
     """The profile against its JSON Schema: a key it does not declare is named with the nearest known
     one (`budgets:` for `budget:` would otherwise be ignored and the intended cap with it)."""
@@ -292,10 +270,11 @@ def _check_schema(data: dict[str, Any], where: str) -> None:
     validator = Draft202012Validator(schema())
     errors = list(validator.iter_errors(data))
     surface_keys = list(schema()["$defs"]["surface"]["properties"])
-    for path, key, known in _unknown_keys(errors):
+    for steps, key, known in unknown_keys(errors):  # oneOf branches too (the catalogue's two spellings)
+        path = ".".join(str(p) for p in steps)
         at = f" in {path}" if path else ""
         hint = nearest(key, known)
-        if not path and _closeness(key, surface_keys) > _closeness(key, known):  # `features:` beside `surfaces:`
+        if not path and closeness(key, surface_keys) > closeness(key, known):  # `features:` beside `surfaces:`
             hint = f"{nearest(key, surface_keys)[:-2]}, under a surface: surfaces.<surface>.…?)"
         raise ProfileError(f"{where}: unknown key {key!r}{at}{hint}; known: {', '.join(known)}")
     if errors:

@@ -174,7 +174,7 @@ def _spec_request(target: Probing, name: str, path: str = PATH,
     if config is not None and name in config.requests:
         body = config.requests[name]
     else:
-        body = spec.load(NAME).operation(path).probes[name]["value"]
+        body = spec.load(NAME).operation(path).probes[name].value
     return Request(surface=NAME, probe=name, method="POST", path=path,
                    body=spec.fill_model(body, target.model(NAME)), headers=headers)
 

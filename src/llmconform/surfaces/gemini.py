@@ -167,8 +167,7 @@ def streamed_pieces(exchange: Exchange) -> list[dict[str, Any]]:
 # counts it is the sum of, as the reference defines it (an absent count is zero).
 COUNTS = tuple(name for name, prop in SPEC.schema("UsageMetadata")["properties"].items()
                if str(prop.get("$ref", "")).endswith("/TokenCount"))
-TOTAL = str(SPEC.schema("UsageMetadata")["x-llmconform-total"]["field"])
-SUMMED = tuple(str(n) for n in SPEC.schema("UsageMetadata")["x-llmconform-total"]["of"])
+TOTAL, SUMMED = SPEC.total("UsageMetadata").field, SPEC.total("UsageMetadata").of
 
 
 def is_count(value: Any) -> bool:
@@ -309,7 +308,7 @@ def _spec_request(target: Probing, name: str, template: str, query: str = "") ->
         body = config.requests[name]
     else:
         body = spec.least_reasoning(NAME, target.model(NAME), config.features if config else frozenset(),
-                                    spec.load(NAME).operation(template).probes[name]["value"])
+                                    spec.load(NAME).operation(template).probes[name].value)
     path = spec.fill_model(template, target.model(NAME)) + query
     return Request(surface=NAME, probe=name, method="POST", path=path, body=spec.fill_model(body, target.model(NAME)))
 

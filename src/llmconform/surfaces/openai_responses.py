@@ -15,7 +15,7 @@ from llmconform import checks, spec
 from llmconform.exchange import STREAM_ENDS, Exchange, Request
 from llmconform.surfaces import Dependent, Surface, billing_builders, common_builders, ends_with, register, sub
 from llmconform.surfaces.responses_stream import EVENTS, TERMINAL, TEXT_DELTA
-from llmconform.verdict import Error, expect, warn
+from llmconform.verdict import Error, ExtraFields, expect, warn
 
 if TYPE_CHECKING:
     from llmconform.exchange import Exchange
@@ -139,7 +139,7 @@ def extension_fields(schema: str, value: Any, what: str) -> None:
         received = f"extra field(s) {', '.join(extra)}"
         if known:
             received += f"; relay extension(s): {'; '.join(known)}"
-        warn(f"only the fields the official {schema} has in {what}", received, extra=extra)
+        warn(f"only the fields the official {schema} has in {what}", received, context=ExtraFields(extra=tuple(extra)))
 
 
 def item_id_prefixes() -> dict[str, str]:
@@ -150,10 +150,12 @@ def item_id_prefixes() -> dict[str, str]:
     for branch in definitions.node("OutputItem").get("oneOf", []):
         name = str(branch.get("$ref", "")).rsplit("/", 1)[-1]
         kind = definitions.node(name, "type").get("const")
-        prefix = definitions.node(name, "id").get("x-llmconform-id-prefix") \
-            if "id" in definitions.properties(name) else None
-        if isinstance(kind, str) and isinstance(prefix, str):
-            found[kind] = prefix
+        try:
+            prefixes = definitions.id_prefixes(name) if "id" in definitions.properties(name) else ()
+        except KeyError:
+            prefixes = ()
+        if isinstance(kind, str) and len(prefixes) == 1:
+            found[kind] = prefixes[0]
     return found
 
 
@@ -310,7 +312,7 @@ def _billing_count(target: Probing) -> Request:
 
 def _spec_conversation(target: Probing) -> Request:
     """The spec's own function-call-output conversation, sent as the forced-call probe is."""
-    static = spec.load(NAME).operation(PATH).probes["function-call-output"]["value"]
+    static = spec.load(NAME).operation(PATH).probes["function-call-output"].value
     return replace(target.request(NAME, "tools-forced"), probe="function-call-output",
                    body=spec.fill_model(static, target.model(NAME)))
 

@@ -122,7 +122,7 @@ def in_shard(items: list[Item], shard: tuple[int, int] | None) -> list[Item]:
 def probe_body(surface: str, probe: str, model: str) -> dict[str, Any]:
     """A sweep request body, as `openapi/<surface>.yaml` declares it under x-llmconform-probes."""
     operation = spec.load(surface).operation(SURFACE_MODULES[surface].path)
-    return dict(spec.fill_model(operation.probes[probe]["value"], model))
+    return dict(spec.fill_model(operation.probes[probe].value, model))
 
 
 def output_cap(surface: str, probe: str) -> int:
