@@ -7,6 +7,7 @@ point: installing llmconform adds no option and no hook to anybody else's pytest
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import gc
 import time
@@ -14,6 +15,7 @@ from collections.abc import Generator, Iterator
 from typing import Any
 
 import pytest
+from pytest_recording import network
 
 from llmconform import interrupt
 from llmconform.checkid import binding_of, binding_problems, check_id, rule_of
@@ -58,6 +60,14 @@ class Plugin:
         self.interrupted = False
         self.owners = Owners()
         self._setup_s: dict[str, float] = {}
+        self._closing = contextlib.ExitStack()  # what the run holds open until it ends (unconfigure)
+
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        if self.settings.replay:
+            # A replay must never reach the network: pytest-recording's guard, on from before the
+            # cassettes are read to the end of the run. (Its pytest plugin would set it up and tear
+            # it down around every check, through five fixtures each: a tenth of a replay's checks.)
+            self._closing.enter_context(network.blocking_context())
 
     # -- collection -------------------------------------------------------------------------
 
@@ -218,6 +228,7 @@ class Plugin:
     def pytest_unconfigure(self, config: pytest.Config) -> None:
         for target in self.targets:
             target.client.close()
+        self._closing.close()
 
 
 def _skip_reason(item: pytest.Item, target: Target, surface: str) -> str | None:
