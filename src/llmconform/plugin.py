@@ -100,8 +100,10 @@ class Plugin:
                 self.collect_errors.append(f"{item.nodeid}: declares no check id (@pytest.mark.check(\"s/c/n\"))")
                 continue
             # Every rule says how binding it is and where it comes from: a check without either is
-            # the suite's bug, refused before a request is sent.
-            self.collect_errors += [f"{item.nodeid}: {problem}" for problem in binding_problems(item)]
+            # the suite's bug, refused before a request is sent. (binding_of is None exactly when
+            # there are problems; asked first, it is worked out here once for the whole run.)
+            if binding_of(item) is None:
+                self.collect_errors += [f"{item.nodeid}: {problem}" for problem in binding_problems(item)]
             if not selected(ident[1], ident[0], self.settings):
                 deselected.append(item)
                 continue
