@@ -20,7 +20,7 @@ LAYERS = [
     ("verdicts and the result model", ["llmconform", "verdict", "result", "settings", "paths", "redact", "sse",
                                        "interrupt",
                                        "checkid", "suggest", "sweep.render"]),
-    ("exchange, spec, profile", ["exchange", "spec", "profile"]),
+    ("exchange, spec, profile", ["exchange", "spec", "profile", "factory"]),
     ("readers of exchanges", ["fingerprint", "replay", "sdk", "checks"]),
     ("client", ["client"]),
     ("surfaces", ["surfaces", "surfaces.*"]),

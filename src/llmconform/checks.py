@@ -281,6 +281,15 @@ def undeclared_fields(surface: str, schema: str, value: Any, what: str) -> None:
              context=ExtraFields(extra=tuple(extra)))
 
 
+def nulls_kept(surface: str, schema: str, body: Any) -> None:
+    """Warn when `body` leaves out keys the official definition requires although they may be null
+    (a relay dropping nulls on re-serialisation): no SDK breaks, but the answer is not the API's."""
+    absent = spec.load(surface).absent_nullable(schema, body)
+    if absent:
+        warn("every key the official definition requires present, null where it has no value",
+             f"absent: {', '.join(absent[:8])}", schema=schema, absent=absent)
+
+
 def no_persona(text: str) -> None:
     """An agent persona nobody asked for: the provider injected a system prompt (W)."""
     match = PERSONAS.search(text or "")

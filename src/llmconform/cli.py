@@ -181,9 +181,10 @@ def _from_env(settings: RunSettings) -> list[Profile]:
     by_url: dict[str, list[str]] = {}
     for surface in surfaces:
         variable = sdk_base_url_env(surface)
-        url = os.environ.get(variable, "").rstrip("/")
+        url = os.environ.get(variable, "").rstrip("/") if variable else ""
         if not url:
-            raise ProfileError(f"surface {surface} needs a base URL: --base-url URL, or set {variable}")
+            raise ProfileError(f"surface {surface} needs a base URL: --base-url URL" + (f", or set {variable}"
+                                                                                       if variable else ""))
         by_url.setdefault(url.removesuffix("/v1"), []).append(surface)
     return [profile_from_flags(url, settings.api_key_env, group, settings.model, settings.features)
             for url, group in by_url.items()]

@@ -17,9 +17,9 @@ from typing import Any
 
 import pytest
 
-from llmconform import checks, spec
+from llmconform import spec
 from llmconform.exchange import Exchange
-from llmconform.surfaces import SURFACE_MODULES, anthropic_messages, gemini, models
+from llmconform.surfaces import SURFACE_MODULES
 from llmconform.target import Target
 from llmconform.verdict import Skip
 
@@ -138,21 +138,12 @@ def native_error(exchange: Exchange, surface: str, statuses: tuple[int, ...] | r
     """The one refusal rule of every surface: one of `statuses` with the surface's native error
     envelope, and where its API pairs an error kind with the status (Anthropic's `error.type`,
     Google's `status`), that kind. The models list answers in its provider's flavour (the target's)."""
-    if surface == models.NAME and target is not None:
-        return models.native_error(exchange, target, statuses, what)
-    native = _NATIVE_ERROR.get(surface)
-    return native(exchange, statuses, what) if native else checks.error_envelope(exchange, surface, statuses, what)
+    return SURFACE_MODULES[surface].refused(exchange, statuses, what, target)
 
 
 def native_rejected(exchange: Exchange, surface: str, what: str) -> dict[str, Any]:
     """Invalid input rejected as `rejected` says, with the surface's native envelope and error kind."""
-    native = _NATIVE_REJECTED.get(surface)
-    return native(exchange, what) if native else checks.rejected(exchange, surface, what)
-
-
-# The surfaces whose envelope names an error kind beside the status; the others' is OpenAI's.
-_NATIVE_ERROR = {anthropic_messages.NAME: anthropic_messages.native_error, gemini.NAME: gemini.native_error}
-_NATIVE_REJECTED = {anthropic_messages.NAME: anthropic_messages.native_rejected, gemini.NAME: gemini.native_rejected}
+    return SURFACE_MODULES[surface].rejected(exchange, what)
 
 
 def probe(surface: str, name: str, owners: dict[str, str] | None = None, primary: bool = False, *,

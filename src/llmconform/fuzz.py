@@ -16,7 +16,7 @@ import zlib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from llmconform import checks, spec
+from llmconform import checks, factory, spec
 from llmconform.exchange import Exchange, Request
 from llmconform.fixtures import record_exchange
 from llmconform.paths import cache_dir
@@ -148,8 +148,8 @@ def examples(target: Target, surface: str, path: str) -> list[Request]:
         if target.mode == Mode.REPLAY and name.startswith(f"{target.name}-"):
             documented = operation.example_paths.get(name, spec.fill_model(path, model))
             variants.append((f"example:{name}:as-documented", body, documented))
-        requests += [Request(surface=surface, probe=probe, method="POST", path=sent_to, body=variant,
-                             headers=kind.default_headers) for probe, variant, sent_to in variants]
+        requests += [factory.request(surface, probe, model=model, operation=path, sent_to=sent_to, body=variant,
+                                     headers=kind.default_headers) for probe, variant, sent_to in variants]
     return requests
 
 
@@ -208,9 +208,8 @@ def generated(target: Target, surface: str, path: str, *, negative: bool, count:
             draw()
     kind = target.surface(surface)
     label = "negative" if negative else "positive"
-    sent_to = spec.fill_model(path, target.model(surface))
-    return [Request(surface=surface, probe=f"{label}:{i}", method="POST", path=sent_to, body=body,
-                    headers=kind.default_headers, refusal_expected=negative) for i, body in enumerate(bodies)]
+    return [factory.request(surface, f"{label}:{i}", model=target.model(surface), operation=path, body=body,
+                            headers=kind.default_headers, refusal_expected=negative) for i, body in enumerate(bodies)]
 
 
 @contextlib.contextmanager

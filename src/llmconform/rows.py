@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from llmconform import result
+from llmconform import factory, result
 from llmconform.checkid import Binding, check_id
-from llmconform.exchange import Exchange, Request
+from llmconform.exchange import Exchange
 from llmconform.fixtures import TARGET_FIXTURE, exchanges_of, measured_of, probe_fixtures
 from llmconform.settings import Mode
 from llmconform.target import Target
@@ -118,7 +118,6 @@ AUTH_HEADERS = {"bearer": "Authorization: Bearer", "x-api-key": "x-api-key", "x-
                 "query-key": "the ?key= query parameter"}
 OTHER_STYLE = {"x-api-key": "bearer", "bearer": "x-api-key", "x-goog-api-key": "query-key",
                "query-key": "x-goog-api-key"}
-MODEL_LISTS = {"gemini": "/v1beta/models"}
 
 
 def dropped_header(target: Target, exchange: Exchange) -> tuple[str, str] | None:
@@ -143,8 +142,8 @@ def dropped_header(target: Target, exchange: Exchange) -> tuple[str, str] | None
         if retried.status is not None and 200 <= retried.status < 300:
             evidence.append(f"accepted in {AUTH_HEADERS[other]} on the same endpoint")
     if exchange.status == 401:  # not a 403: a key that may list the models may still lack a model's access
-        listed = target.send(Request(surface=request.surface, probe="preflight-models", method="GET",
-                                     path=MODEL_LISTS.get(request.surface, "/v1/models")))
+        listed = target.send(factory.request(request.surface, "preflight-models", model=None,
+                                             operation=target.surface(request.surface).model_list, method="get"))
         if listed.status is not None and 200 <= listed.status < 300:
             evidence.append(f"accepted by the model list ({listed.request.method} {listed.request.path})")
     if not evidence:

@@ -412,6 +412,29 @@ class Spec:
             raise Fail(f"{what or 'a body'} matching {self.surface} schema {schema_name}", "; ".join(problems),
                        context=SchemaViolation(schema=schema_name, violations=tuple(problems)))
 
+    def absent_nullable(self, schema_name: str, instance: Any) -> list[str]:
+        """The keys the official definition requires although their value may be null
+        (`x-llmconform-required-nullable` on a schema) that `instance` leaves out, as JSON paths.
+
+        They are not in the schema's `required`: the official SDKs read an absent key as null, so
+        leaving one out breaks no client; but the official API always sends them (a relay's
+        re-serialisation that drops nulls — Go's `omitempty` — is what leaves them out)."""
+        found: list[str] = []
+        self._absent(self.schema(schema_name), instance, "$", found)
+        return found
+
+    def _absent(self, node: dict[str, Any], instance: Any, where: str, found: list[str]) -> None:
+        node = self._resolved(node)
+        if isinstance(instance, dict):
+            found.extend(f"{where}.{key}" for key in node.get("x-llmconform-required-nullable", ())
+                         if key not in instance)
+            for key, sub in (node.get("properties") or {}).items():
+                if isinstance(sub, dict) and key in instance:
+                    self._absent(sub, instance[key], f"{where}.{key}", found)
+        elif isinstance(instance, list) and isinstance(node.get("items"), dict):
+            for index, item in enumerate(instance):
+                self._absent(node["items"], item, f"{where}[{index}]", found)
+
     def schema(self, name: str) -> dict[str, Any]:
         try:
             return dict(self.schemas[name])
@@ -856,3 +879,55 @@ def fill_model(value: Any, model: str) -> Any:
     if isinstance(value, list):
         return [fill_model(v, model) for v in value]
     return copy.deepcopy(value)
+
+
+# -- what the specs present say about their surfaces (read by the profile, one layer below surfaces) --
+
+@functools.cache
+def surfaces() -> tuple[str, ...]:
+    """The surfaces a spec is written for, one per `openapi/<surface>.yaml`: the names a profile and
+    the command line accept."""
+    return tuple(sorted(path.stem for path in spec_dir().glob("*.yaml")))
+
+
+def _auth_style(scheme: dict[str, Any]) -> str | None:
+    """A security scheme as a profile names its placement of the key: `bearer` (HTTP bearer), the
+    header's own name (an apiKey in a header), `query-key` (an apiKey in the query)."""
+    if scheme.get("type") == "http" and str(scheme.get("scheme", "")).lower() == "bearer":
+        return "bearer"
+    if scheme.get("type") == "apiKey" and scheme.get("in") == "query":
+        return "query-key"
+    if scheme.get("type") == "apiKey" and scheme.get("in") == "header" and scheme.get("name"):
+        return str(scheme["name"]).lower()
+    return None
+
+
+@functools.cache
+def auth_styles(surface: str) -> tuple[str, ...]:
+    """The key placements the surface's spec accepts (its top-level `security`, resolved through
+    `components.securitySchemes`), the official one first."""
+    document = load(surface).document
+    schemes = (document.get("components") or {}).get("securitySchemes") or {}
+    found = [_auth_style(schemes.get(name) or {}) for requirement in document.get("security") or []
+             for name in requirement]
+    return tuple(dict.fromkeys(style for style in found if style))
+
+
+@dataclass(frozen=True)
+class Sdk:
+    """The official SDK of a surface (`x-llmconform-sdk`): the call that sends its request, the
+    variables it reads its key and base URL from, and the vendor's own host (an SDK's key is sent
+    only there, or to the base URL its variable names)."""
+
+    call: str = "create"
+    key_env: tuple[str, ...] = ()
+    base_url_env: str = ""
+    host: str = ""
+
+
+@functools.cache
+def sdk(surface: str) -> Sdk:
+    """The surface's SDK facts; none for a spec that declares no SDK."""
+    data = load(surface).document.get("x-llmconform-sdk") or {}
+    return Sdk(call=str(data.get("call", "create")), key_env=tuple(data.get("key-env") or ()),
+               base_url_env=str(data.get("base-url-env", "")), host=str(data.get("host", "")))

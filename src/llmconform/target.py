@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from llmconform import spec
+from llmconform import factory, spec
 from llmconform.client import Budget, Client, Limits
 from llmconform.exchange import Exchange, Request
 from llmconform.profile import Profile, ProfileError, SurfaceConfig
@@ -73,19 +73,8 @@ class Target:
             return self._continued(surface, probe, builder)
         if builder is not None:
             return builder(self)
-        operation = spec.load(surface).operation(kind.path)
-        if probe.startswith("invalid:"):
-            body = operation.invalid[probe.split(":", 1)[1]].value
-        elif config is not None and probe in config.requests:
-            body = config.requests[probe]
-        else:
-            body = spec.least_reasoning(surface, self.model(surface), config.features if config else frozenset(),
-                                        operation.probes[probe].value)
-        # Gemini names the model in the path; other surfaces' paths carry no {model}.
-        path = spec.fill_model(kind.path, self.model(surface))
-        return Request(surface=surface, probe=probe, method="POST", path=path,
-                       body=spec.fill_model(body, self.model(surface)), auth=auth,
-                       headers=kind.default_headers, refusal_expected=probe.startswith("invalid:"))
+        return factory.request(surface, probe, model=self.model(surface), operation=kind.path, config=config,
+                               headers=kind.default_headers, auth=auth)
 
     def _continued(self, surface: str, probe: str, dependent: Dependent) -> Request:
         """A dependent probe's request: built from the answer to the probe it continues, or its

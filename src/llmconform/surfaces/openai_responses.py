@@ -11,9 +11,9 @@ import json
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from llmconform import checks, spec
-from llmconform.exchange import STREAM_ENDS, Exchange, Request
-from llmconform.surfaces import Dependent, Surface, billing_builders, common_builders, ends_with, register, sub
+from llmconform import checks, factory, spec
+from llmconform.exchange import Exchange, Request
+from llmconform.surfaces import Dependent, Steer, Surface, billing_builders, common_builders, ends_with, register, sub
 from llmconform.surfaces.responses_stream import EVENTS, TERMINAL, TEXT_DELTA
 from llmconform.verdict import Error, ExtraFields, expect, warn
 
@@ -306,15 +306,15 @@ def _billing_count(target: Probing) -> Request:
     """billing-plain's input counted: the fields of it InputTokenCountRequest takes."""
     plain = target.request(NAME, "billing-plain")
     taken = spec.load(NAME).properties("InputTokenCountRequest")
-    return Request(surface=NAME, probe="billing-count", method="POST", path=INPUT_TOKENS_PATH,
-                   body={k: v for k, v in plain.body.items() if k in taken})
+    return factory.request(NAME, "billing-count", model=target.model(NAME), operation=INPUT_TOKENS_PATH,
+                           body={k: v for k, v in plain.body.items() if k in taken})
 
 
 def _spec_conversation(target: Probing) -> Request:
     """The spec's own function-call-output conversation, sent as the forced-call probe is."""
-    static = spec.load(NAME).operation(PATH).probes["function-call-output"].value
-    return replace(target.request(NAME, "tools-forced"), probe="function-call-output",
-                   body=spec.fill_model(static, target.model(NAME)))
+    # The spec's entry as written (no profile's request, no reasoning setting added to it).
+    static = factory.body_of(NAME, PATH, "function-call-output", target.model(NAME), least_reasoning=False)
+    return replace(target.request(NAME, "tools-forced"), probe="function-call-output", body=static)
 
 
 def _function_call_output(first: Request, forced: Exchange) -> Request | None:
@@ -337,11 +337,18 @@ def _function_call_output(first: Request, forced: Exchange) -> Request | None:
     return replace(first, probe="function-call-output", body=body)
 
 
-STREAM_ENDS[NAME] = stream_ended
 SURFACE = register(Surface(
     name=NAME, path=PATH,
     builders={**common_builders(NAME),
               "function-call-output": Dependent("tools-forced", _function_call_output, _spec_conversation),
               **billing_builders(NAME, _billing_count)},
-    event_text=event_text,
+    answer="the response", text=output_text, reasoning="reasoning", text_field="output_text",
+    answered_text=answered_text, event_text=event_text, stream_end=stream_ended,
+    forced_call_names=forced_call_names, streamed_call_names=streamed_call_names,
+    steers=(Steer("instructions", "`instructions`", "a request with instructions", "pong",
+                  "the answer to follow the instructions (reply pong)"),
+            Steer("input-messages", "`input` as a list of messages (a developer message, then a user message of "
+                  "input_text parts)", "a message-list input", "pong",
+                  "the answer to follow the developer message (reply pong)")),
+    sse=True, own=frozenset({"stream/text-nonempty"}),
 ))
