@@ -40,7 +40,8 @@ def native_auth(surface: str) -> str:
 # What a surface is assumed to offer when its profile lists no features.
 DEFAULT_FEATURES = frozenset({"stream", "tools"})
 # Every feature a check can need (its @pytest.mark.feature); selftest/test_units.py holds the suite to it.
-FEATURES = ("stream", "tools", "vision", "documents", "reasoning", "json-mode", "thinking", "count_tokens")
+FEATURES = ("stream", "tools", "vision", "documents", "reasoning", "json-mode", "thinking", "count_tokens",
+            "state")
 
 
 class ProfileError(Exception):
