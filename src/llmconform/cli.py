@@ -240,11 +240,9 @@ def _no_autoload() -> Iterator[None]:
 
 def pytest_args(settings: RunSettings) -> list[str]:
     args = [str(suite_dir()), "--rootdir", str(root()), "-c", str(PACKAGE / "suite.ini"),
-            "-p", "no:terminal", "-p", "no:cacheprovider", "-p", "pytest_recording.plugin",
+            "-p", "no:terminal", "-p", "no:cacheprovider",
             "--import-mode=importlib", "-W", "ignore::pytest.PytestAssertRewriteWarning"]
-    if settings.replay:
-        args.append("--block-network")  # pytest-recording: a replay must never reach the network
-    return args + settings.pytest_args
+    return args + settings.pytest_args  # a replay blocks the network itself (Plugin.pytest_sessionstart)
 
 
 def run(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
