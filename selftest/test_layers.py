@@ -8,8 +8,8 @@ from pathlib import Path
 SRC = Path(__file__).resolve().parents[1] / "src" / "llmconform"
 # Lowest first. A module not listed here fails the test: place it where its imports say it belongs.
 LAYERS = [
-    ("verdicts and the result model", ["llmconform", "verdict", "result", "settings", "paths", "redact", "sse",
-                                       "interrupt",
+    ("verdicts and the result model", ["llmconform", "verdict", "clients", "result", "settings", "paths", "redact",
+                                       "sse", "interrupt",
                                        "checkid", "sweep.render"]),
     ("exchange, spec, profile", ["exchange", "spec", "profile"]),
     ("readers of exchanges", ["fingerprint", "replay", "sdk", "checks"]),
