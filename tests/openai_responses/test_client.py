@@ -5,6 +5,7 @@ import pytest
 
 from llmconform import checks, spec
 from llmconform.surfaces.openai_responses import stream_ended, terminal
+from llmconform.surfaces.responses_stream import EVENTS
 from llmconform.verdict import expect
 
 RESPONSES = spec.load("openai-responses")
@@ -25,7 +26,7 @@ def test_codex_request(codex):
     expect(stream_ended(codex.events or []), "a stream that ends with a terminal event",
            [p.get("type") for p in payloads][-4:])
     end = terminal(payloads)
-    expect(end and end.get("type") == "response.completed", "response.completed at the end of Codex's turn",
+    expect(end and end.get("type") == EVENTS["completed"], f"{EVENTS['completed']} at the end of Codex's turn",
            (end or {}).get("type") or [p.get("type") for p in payloads][-4:])
 
 
