@@ -9,7 +9,8 @@ from llmconform.verdict import expect
 
 GEMINI = spec.load("gemini")
 pytestmark = [pytest.mark.feature("reasoning-round-trip"), pytest.mark.feature("tools")]
-GUIDE = "Google's Gemini API docs, Thought signatures (https://ai.google.dev/gemini-api/docs/thought-signatures)"
+GUIDE = ("Google's Gemini API docs, Thought signatures (https://ai.google.dev/gemini-api/docs/thought-signatures, "
+         "read 2026-12-05)")
 
 
 def _call_parts(exchange):
@@ -30,8 +31,8 @@ def _signed(exchange):
 
 
 @pytest.mark.check("gemini/roundtrip/call-signature", level="should",
-                   source=f"{GUIDE}: with thinking on, the first functionCall part of a step carries a "
-                          "thoughtSignature; python-genai google/genai/types.py Part.thought_signature (optional) at "
+                   source=f"{GUIDE}: thinking models (Gemini 3 and 2.5) may return a thoughtSignature in "
+                          "functionCall parts; python-genai google/genai/types.py Part.thought_signature (optional) at "
                           "66807187 (2026-08-21); openapi/gemini.yaml#/components/schemas/Part")
 def test_call_signature(thinking_tools):
     """Thinking on, a function the question needs → the first functionCall part carries a non-empty
@@ -44,7 +45,7 @@ def test_call_signature(thinking_tools):
 
 
 @pytest.mark.check("gemini/roundtrip/signature-returned", level="must",
-                   source=f"{GUIDE}: send the model's turn back with its signatures, in the part they came in; "
+                   source=f"{GUIDE}: a signature received is sent back exactly as received, in its part; "
                           "googleapis google/ai/generativelanguage/v1beta/content.proto Part.thought_signature; "
                           "openapi/gemini.yaml#/components/schemas/GenerateContentResponse")
 def test_signature_returned(thinking_tools, signature_returned):
@@ -58,18 +59,18 @@ def test_signature_returned(thinking_tools, signature_returned):
 
 
 @pytest.mark.check("gemini/roundtrip/missing-signature", level="should",
-                   source=f"{GUIDE}: a current-turn functionCall without its thoughtSignature is refused on the "
-                          "models that require one (400 INVALID_ARGUMENT, \"Function call is missing a "
-                          "thought_signature\"), and accepted by the others; "
+                   source=f"{GUIDE}: with Gemini 3 models signatures must be returned during function calling, "
+                          "else a validation error (4xx status code; Google's message: \"Function call is missing a "
+                          "thought_signature\", INVALID_ARGUMENT); other models accept the turn; "
                           "openapi/gemini.yaml#/components/schemas/ErrorResponse")
 def test_missing_signature(thinking_tools, signature_missing):
     """The same turn sent back WITHOUT its thoughtSignature → either served (models that do not
-    require it) or refused as Google refuses it: 400 with `{"error": {"code", "message", "status":
-    "INVALID_ARGUMENT"}}` — never a 5xx or another envelope (W)."""
+    require it) or refused as Google refuses it: a 4xx with `{"error": {"code", "message", "status"}}`
+    (400 INVALID_ARGUMENT) — never a 5xx or another envelope (W)."""
     _signed(thinking_tools)
     signature_missing.complete()
     if signature_missing.status is not None and 200 <= signature_missing.status < 300:
         GEMINI.check("GenerateContentResponse", checks.ok_json(signature_missing),
                      what="the answer to a functionCall turn without its signature")
         return
-    native_error(signature_missing, (400,), "a functionCall turn without its thoughtSignature")
+    native_error(signature_missing, range(400, 500), "a functionCall turn without its thoughtSignature")
