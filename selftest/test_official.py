@@ -57,7 +57,7 @@ def request_of(surface: str, example: dict[str, Any]) -> tuple[str, str]:
     """(path with query, canonical JSON body) the suite sends for the example's probe to the fake."""
     for operation in spec.load(surface).operations():
         if example["probe"] in operation.probes:
-            body = spec.fill_model(operation.probes[example["probe"]]["value"], MODEL)
+            body = spec.fill_model(operation.probes[example["probe"]].value, MODEL)
             return spec.fill_model(operation.path, MODEL) + example.get("query", ""), canonical_json(body)
     raise KeyError(f"{surface} spec has no probe {example['probe']}")
 

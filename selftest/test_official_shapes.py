@@ -436,15 +436,14 @@ SURFACES = ["anthropic-messages", "embeddings", "gemini", "models", "openai-chat
 def test_every_schema_and_operation_names_its_official_source(surface):
     """Each schema and operation carries `x-llmconform-source`, naming a definition the spec's root
     `x-llmconform-sources` lists with its repository, path, commit and date."""
-    document = spec.load(surface).document
-    sources = document.get("x-llmconform-sources") or {}
+    definitions = spec.load(surface)
+    sources = definitions.sources
     assert sources, f"{surface}: no x-llmconform-sources"
     for key, where in sources.items():
-        assert {"repository", "path", "commit", "date"} <= set(where), (key, where)
-        assert len(str(where["commit"])) == 40, (key, where["commit"])
-    named = {f"schema {n}": s.get("x-llmconform-source") for n, s in spec.load(surface).schemas.items()}
-    named |= {f"operation {o.definition.get('operationId')}": o.definition.get("x-llmconform-source")
-              for o in spec.load(surface).operations()}
+        assert all((where.repository, where.path, where.commit, where.date)), (key, where)
+        assert len(where.commit) == 40, (key, where.commit)
+    named = {f"schema {n}": definitions.schema_source(n) for n in definitions.schemas}
+    named |= {f"operation {o.definition.get('operationId')}": o.source for o in definitions.operations()}
     for what, source in named.items():
         assert isinstance(source, str) and source, f"{surface} {what}: no x-llmconform-source"
         keys = {s.split(":", 1)[0].split("#", 1)[0].strip() for s in source.split("; ")}

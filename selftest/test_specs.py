@@ -33,7 +33,7 @@ def test_probes_and_examples_validate(path: Path):
             request_ref = operation.definition["requestBody"]["content"]["application/json"]["schema"]["$ref"]
             request_schema, response_schema = request_ref.rsplit("/", 1)[-1], None
         for name, probe in operation.probes.items():
-            body = spec.fill_model(probe["value"], "some-model")
+            body = spec.fill_model(probe.value, "some-model")
             problems = surface.errors(request_schema, body)
             assert not problems, f"{path.stem} probe {name}: {problems}"
         for name, body in operation.examples.items():
@@ -44,8 +44,8 @@ def test_probes_and_examples_validate(path: Path):
             # so only a wrong type or a missing field shows here.
             assert not problems, f"{path.stem} example {name}: {problems}"
         for name, entry in operation.invalid.items():
-            body = spec.fill_model(entry["value"], "some-model")
-            assert 400 <= entry.get("expect", 400) < 500, f"{name}: invalid requests expect a 4xx"
+            body = spec.fill_model(entry.value, "some-model")
+            assert 400 <= entry.expect < 500, f"{name}: invalid requests expect a 4xx"
             del body  # several are valid by schema alone (rules across fields); the server decides
         if response_schema:
             responses = operation.definition["responses"]["200"]["content"]["application/json"]
@@ -106,37 +106,26 @@ def _vocabulary() -> dict[str, str]:
             for value in values:
                 found.setdefault(str(value), f"{name}: {where}")
 
-        for schema_name, schema in definitions.schemas.items():
-            if "x-llmconform-events" in schema:
+        for schema_name in definitions.schemas:
+            if schema_name in definitions.event_unions():
                 add(definitions.vocabulary(schema_name).types(), f"{schema_name} x-llmconform-events")
                 add(definitions.mapping(schema_name), f"{schema_name} discriminator")
             for table in ("delta-types",):
-                if f"x-llmconform-{table}" in schema:
-                    add({v for vs in definitions.table(schema_name, table).values() for v in vs},
-                        f"{schema_name} x-llmconform-{table}")
+                try:
+                    blocks = definitions.table(schema_name, table)
+                except KeyError:
+                    continue
+                add({v for vs in blocks.values() for v in vs}, f"{schema_name} x-llmconform-{table}")
             try:
                 _, kinds = definitions.by_status(schema_name)
             except KeyError:
                 kinds = {}
             add({k for ks in kinds.values() for k in ks}, f"{schema_name} x-llmconform-by-status")
-        for node in _nodes(definitions.document):
-            if "x-llmconform-id-prefix" in node:
-                prefix = node["x-llmconform-id-prefix"]
-                add([prefix] if isinstance(prefix, str) else prefix, "x-llmconform-id-prefix")
+        add(definitions.declared_id_prefixes(), "x-llmconform-id-prefix")
         for operation in definitions.operations():
             add([value for _, value in definitions.header_defaults(operation.path, operation.method,
                                                                    required=False)], "header default")
     return {value: where for value, where in found.items() if not value.isalpha() or not value.islower()}
-
-
-def _nodes(value):
-    if isinstance(value, dict):
-        yield value
-        for item in value.values():
-            yield from _nodes(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _nodes(item)
 
 
 def test_no_module_declares_a_name_the_specs_declare():
@@ -172,19 +161,22 @@ def test_every_surface_spec_declares_what_the_code_reads():
             assert limit is not None, f"{name} {surface.path}: no x-llmconform-output-limit"
             request_schema = schema_names(name, surface.path)[0]
             definitions.node(request_schema, limit.field)  # raises when the request has no such field
-        for schema_name, schema in definitions.schemas.items():
-            if "x-llmconform-events" in schema:
+        for schema_name in definitions.schemas:
+            if schema_name in definitions.event_unions():
                 types = set(definitions.mapping(schema_name))
                 vocabulary = definitions.vocabulary(schema_name)
-                roles = {role: vocabulary.all(role) for role in schema["x-llmconform-events"]
-                         if not isinstance(schema["x-llmconform-events"][role], dict)}
+                roles = {role: vocabulary.all(role) for role in vocabulary.roles() if not vocabulary.is_table(role)}
                 delta_types = {t for s in definitions.schemas for t in
                                _delta_union(definitions, s)}
                 for role, values in roles.items():
                     assert set(values) <= types | delta_types, f"{name} {schema_name} {role}: {values}"
-            if "x-llmconform-delta-types" in schema:
+            try:
+                blocks = definitions.table(schema_name, "delta-types")
+            except KeyError:
+                blocks = {}
+            if blocks:
                 deltas = set(definitions.mapping(schema_name, "delta"))
-                for block, allowed in definitions.table(schema_name, "delta-types").items():
+                for block, allowed in blocks.items():
                     assert set(allowed) <= deltas, f"{name}: {block} streams {allowed}"
             try:
                 path, kinds = definitions.by_status(schema_name)

@@ -452,3 +452,25 @@ def test_billing_section_from_the_billing_rows():
     plain = result.Report(vendor="v", base_url="http://x", mode="live", started_at="2026-12-05T00:00:00",
                           duration_s=1.0, results=rows[2:])
     assert "billing" not in plain.to_json() and "## Billing" not in markdown.render([plain])
+
+
+# -- verdicts ---------------------------------------------------------------------------------
+
+def test_each_typed_context_is_evidence_the_report_schema_documents():
+    """A typed context's fields are the row's evidence keys, each documented in report.schema.json
+    (users script against them), a field left None left out, a tuple written as a JSON list."""
+    from dataclasses import fields
+
+    from llmconform.paths import PACKAGE
+    from llmconform.verdict import Context, Fail, SchemaViolation, Undelivered
+
+    documented = json.loads((PACKAGE / "schemas" / "report.schema.json").read_text())
+    documented = documented["$defs"]["row"]["properties"]["evidence"]["properties"]
+    kinds = Context.__subclasses__()
+    assert {"SchemaViolation", "ExtraFields", "UnknownParameters"} <= {k.__name__ for k in kinds}
+    for kind in kinds:
+        assert {f.name for f in fields(kind)} <= set(documented), kind
+    found = Fail("a body", "x", context=SchemaViolation(violations=("$.a: bad",)), exchange=None, count=2)
+    assert found.evidence() == {"violations": ["$.a: bad"], "count": 2}
+    cut = Undelivered("an answer", "reset", cause="c", summary="s", outcome="reset after 3 event(s)")
+    assert cut.evidence() == {"outcome": "reset after 3 event(s)"} and "outcome" in documented

@@ -8,7 +8,7 @@ from typing import Any
 
 from llmconform import spec
 from selftest.fakes import server
-from selftest.fakes.replies import billed_prompt
+from selftest.fakes.replies import billed_prompt, omit_nulls
 from selftest.fakes.server import MODEL, FakeRequest, Reply, openai_error, route, sse_data
 
 STORY_TEXT = ("Once upon a time a lighthouse keeper watched the sea every night and wrote down each ship "
@@ -171,13 +171,13 @@ def _complete(body: dict[str, Any], f: FakeRequest) -> Reply:
     completion = 0
     for index in range(n):
         if call:
-            message: dict[str, Any] = {"role": "assistant", "content": None, "tool_calls": [call]}
+            message: dict[str, Any] = {"role": "assistant", "content": None, "refusal": None, "tool_calls": [call]}
             reason = "stop" if f.has("chat.tool-finish-stop") else "tool_calls"
             completion += 12
         else:
             tokens, reason = _limit(body, _answer(body, f), f)
             completion += len(tokens)
-            message = {"role": "assistant", "content": "".join(tokens)}
+            message = {"role": "assistant", "content": "".join(tokens), "refusal": None}
             if body.get("reasoning_effort"):
                 thought = "The user asks for 17 + 25, which is 42."
                 if f.has("chat.reasoning-in-content"):
@@ -199,6 +199,8 @@ def _complete(body: dict[str, Any], f: FakeRequest) -> Reply:
     }
     if f.has("chat.usage-missing"):
         del data["usage"]
+    if f.has("chat.nulls-dropped"):
+        data = omit_nulls(data)
     if f.has("chat.content-type-text"):
         return Reply(body=json.dumps(data).encode(), headers={"content-type": "text/plain"})
     return Reply.json(data)

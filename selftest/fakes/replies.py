@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import threading
+from typing import Any
 
 from selftest.fakes.server import FakeRequest
 
@@ -67,3 +68,12 @@ def billed_prompt(prompt: int, f: FakeRequest, surface: str) -> tuple[int, int]:
         before = _SENT.get((surface, prompt), 0)
         _SENT[(surface, prompt)] = before + 1
     return prompt * (1 + before), prompt * before
+
+
+def omit_nulls(value: Any) -> Any:
+    """A body re-serialised the way a Go relay with `omitempty` does: every null key left out."""
+    if isinstance(value, dict):
+        return {k: omit_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [omit_nulls(v) for v in value]
+    return value

@@ -11,7 +11,7 @@ from typing import Any
 
 from llmconform import spec
 from selftest.fakes import server
-from selftest.fakes.replies import billed_prompt, code_word
+from selftest.fakes.replies import billed_prompt, code_word, omit_nulls
 from selftest.fakes.server import MODEL, FakeRequest, Reply, openai_error, route, sse_data
 
 ESSAY = ("The Roman Empire grew from a small city state on the Tiber into a power that ruled the "
@@ -309,6 +309,8 @@ def responses(f: FakeRequest) -> Reply:
     if body.get("stream"):
         return _stream(answer, f)
     data = _response(answer, f)
+    if f.has("responses.nulls-dropped"):
+        data = omit_nulls(data)
     if f.has("responses.content-type-text"):
         return Reply(body=json.dumps(data).encode(), headers={"content-type": "text/plain"})
     return Reply.json(data)

@@ -13,7 +13,35 @@ from typing import Any
 from llmconform import spec
 from llmconform.exchange import Exchange
 from llmconform.fingerprint import PERSONAS
-from llmconform.verdict import Fail, Undelivered, Warn, expect, fail, warn
+from llmconform.verdict import (
+    ExtraFields,
+    Fail,
+    SchemaViolation,
+    Undelivered,
+    UnknownParameters,
+    Warn,
+    expect,
+    fail,
+    skip,
+    warn,
+)
+
+# The library a check in tests/ may import, and nothing else (selftest/test_layers.py holds tests/ to
+# it): module -> the names it may take from it, "*" for every public one. The rest (the target, the
+# client, the plugin, rows) is the suite's machinery, free to change under the checks.
+CHECK_API: dict[str, tuple[str, ...]] = {
+    "llmconform.checks": ("*",),
+    "llmconform.spec": ("*",),
+    "llmconform.surfaces": ("*",),
+    "llmconform.surfaces.*": ("*",),
+    "llmconform.verdict": ("expect", "fail", "warn", "skip", "Error", "Fail", "Warn", "Skip", "SchemaViolation",
+                           "ExtraFields", "UnknownParameters"),
+    "llmconform.exchange": ("Exchange",),
+    "llmconform.fixtures": ("for_surface", "probe", "fixture_name", "measure", "native_error", "native_rejected",
+                            "invalid_cases", "effect_cases"),
+    "llmconform.sdk": ("*",),
+    "llmconform.fuzz": ("run_phase",),
+}
 
 REASONING_MARKUP = re.compile(r"</?\s*(think|thinking|budget:thinking|reasoning|thought)\s*>", re.I)
 SNAPSHOT = re.compile(r"^-?(\d{4}-?\d{2}-?\d{2}|\d{4}|latest|v\d+(\.\d+)*)$")
@@ -61,8 +89,8 @@ def envelope_departures(surface: str, body: Any, what: str, schema: str = "Error
     tolerated = f"{schema}Tolerated"
     if tolerated in definitions.schemas and not definitions.errors(tolerated, body):
         return problems
-    raise Fail(f"{what}: the {surface} error envelope ({schema})", "; ".join(problems), schema=schema,
-               violations=problems)
+    raise Fail(f"{what}: the {surface} error envelope ({schema})", "; ".join(problems),
+               context=SchemaViolation(schema=schema, violations=tuple(problems)))
 
 
 def error_envelope(exchange: Exchange, surface: str, statuses: tuple[int, ...] | range, what: str, *,
@@ -81,7 +109,8 @@ def error_envelope(exchange: Exchange, surface: str, statuses: tuple[int, ...] |
     if found:
         message = f"the official {surface} error envelope (code a string or null, param present)"
         if departures is None:
-            raise Warn(f"{what}: {message}", "; ".join(found), violations=found, exchange=exchange)
+            raise Warn(f"{what}: {message}", "; ".join(found), context=SchemaViolation(violations=tuple(found)),
+                       exchange=exchange)
         departures += found
     return body if isinstance(body, dict) else {}
 
@@ -238,7 +267,8 @@ def unknown_parameters(surface: str, schema: str, body: Any) -> None:
     known = spec.load(surface).properties(schema)
     unknown = sorted(set(body) - known)
     if unknown:
-        warn(f"only parameters {schema} defines", f"unknown parameter(s) {', '.join(unknown)}", unknown=unknown)
+        warn(f"only parameters {schema} defines", f"unknown parameter(s) {', '.join(unknown)}",
+             context=UnknownParameters(unknown=tuple(unknown)))
 
 
 def undeclared_fields(surface: str, schema: str, value: Any, what: str) -> None:
@@ -247,7 +277,17 @@ def undeclared_fields(surface: str, schema: str, value: Any, what: str) -> None:
         return
     extra = sorted(set(value) - spec.load(surface).properties(schema))
     if extra:
-        warn(f"only the fields {schema} declares in {what}", f"extra field(s) {', '.join(extra)}", extra=extra)
+        warn(f"only the fields {schema} declares in {what}", f"extra field(s) {', '.join(extra)}",
+             context=ExtraFields(extra=tuple(extra)))
+
+
+def nulls_kept(surface: str, schema: str, body: Any) -> None:
+    """Warn when `body` leaves out keys the official definition requires although they may be null
+    (a relay dropping nulls on re-serialisation): no SDK breaks, but the answer is not the API's."""
+    absent = spec.load(surface).absent_nullable(schema, body)
+    if absent:
+        warn("every key the official definition requires present, null where it has no value",
+             f"absent: {', '.join(absent[:8])}", schema=schema, absent=absent)
 
 
 def no_persona(text: str) -> None:
@@ -265,7 +305,7 @@ def id_prefix(value: Any, prefixes: tuple[str, ...], what: str) -> None:
 
 
 def error_kind(body: Any, status: int | None, surface: str, what: str, *, schema: str = "ErrorResponse",
-               **context: Any) -> None:
+               exchange: Exchange | None = None) -> None:
     """An error's kind (Anthropic `error.type`, Gemini `error.status`) is one the API pairs with
     the HTTP status, as the surface's error schema declares (`x-llmconform-by-status`); statuses
     the table does not list are not judged."""
@@ -274,7 +314,7 @@ def error_kind(body: Any, status: int | None, surface: str, what: str, *, schema
     if wanted:
         shown = repr(wanted[0]) if len(wanted) == 1 else " or ".join(wanted)
         value = spec.dig(body, path)
-        expect(value in wanted, f"{what}: {path} {shown} for status {status}", value, **context)
+        expect(value in wanted, f"{what}: {path} {shown} for status {status}", value, exchange=exchange)
 
 
 def official_id(value: Any, surface: str, schema: str, what: str, field: str = "id") -> None:
@@ -416,11 +456,11 @@ def native_envelopes(exchanges: list[Exchange], surface: str, schema: str = "Err
         try:
             departures += [f"{where}: {d}" for d in envelope_departures(surface, body, where, schema)]
         except Fail as exc:
-            exc.context["exchange"] = exchange
+            exc.exchange = exchange
             raise
     if departures:
         warn(f"the official {surface} error envelope on every error answer", "; ".join(departures[:3]),
-             violations=departures)
+             context=SchemaViolation(violations=tuple(departures)))
 
 
 def unknown_path_envelope(exchange: Exchange, surface: str) -> None:
@@ -450,7 +490,7 @@ def no_internals(exchanges: list[Exchange]) -> None:
     """No error body shows the server's insides: a stack trace, a source file path, a raw exception
     of the language it is written in (W: an information leak, and a sign the error went unhandled)."""
     if not exchanges:
-        _skip("no error answer in this run: nothing to read")
+        skip("no error answer in this run: nothing to read")
     for exchange in exchanges:
         text = exchange.body[:20000].decode("utf-8", errors="replace").replace("\\n", "\n").replace('\\"', '"')
         match = INTERNALS.search(text)
@@ -459,9 +499,3 @@ def no_internals(exchanges: list[Exchange]) -> None:
             warn("error bodies without stack traces, file paths or raw exceptions",
                  f"status {exchange.status} to {exchange.request.probe}: …{text[start:match.end() + 60]}",
                  exchange=exchange)
-
-
-def _skip(reason: str) -> None:
-    import pytest
-
-    pytest.skip(reason)

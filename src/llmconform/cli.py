@@ -33,7 +33,7 @@ from llmconform.profile import (
     sdk_base_url_env,
     with_clients,
 )
-from llmconform.settings import RunSettings
+from llmconform.settings import Mode, RunSettings
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 EPILOG = """exit codes: 0 at least one check decided and no FAIL (against --baseline: no regression and no
@@ -186,9 +186,10 @@ def _from_env(settings: RunSettings) -> list[Profile]:
     by_url: dict[str, list[str]] = {}
     for surface in surfaces:
         variable = sdk_base_url_env(surface)
-        url = os.environ.get(variable, "").rstrip("/")
+        url = os.environ.get(variable, "").rstrip("/") if variable else ""
         if not url:
-            raise ProfileError(f"surface {surface} needs a base URL: --base-url URL, or set {variable}")
+            raise ProfileError(f"surface {surface} needs a base URL: --base-url URL" + (f", or set {variable}"
+                                                                                       if variable else ""))
         by_url.setdefault(url.removesuffix("/v1"), []).append(surface)
     return [profile_from_flags(url, settings.api_key_env, group, settings.model, settings.features)
             for url, group in by_url.items()]
@@ -271,7 +272,7 @@ def build_targets(settings: RunSettings, found: list[Profile], notice: TextIO) -
     def build(profile: Profile) -> Any:
         try:
             return build_target(profile, mode=settings.mode, limits=limits,
-                                cassette_root=cassette_root(profile, settings) if settings.mode != "live" else None,
+                                cassette_root=cassette_root(profile, settings) if settings.mode != Mode.LIVE else None,
                                 budget_requests=settings.budget_requests, budget_tokens=settings.budget_tokens,
                                 fuzz_cases=settings.fuzz_cases, concurrency=settings.concurrency,
                                 plan_only=settings.plan)
@@ -283,7 +284,7 @@ def build_targets(settings: RunSettings, found: list[Profile], notice: TextIO) -
     targets = []
     for profile in found:
         target = build(profile)
-        if settings.mode != "replay":
+        if settings.mode != Mode.REPLAY:
             finding = preflight.check(target)
             if finding.stripped_base_url:
                 target.close()
@@ -581,7 +582,16 @@ def main(argv: list[str] | None = None) -> int:
     if command is None:
         print(f"llmconform: unknown command {argv[0]!r}\n\n{USAGE}", file=sys.stderr)
         return EXIT_USAGE
-    return command(argv[1:])
+    try:
+        return command(argv[1:])
+    except Exception as exc:
+        from llmconform.spec import SpecError  # loaded already when a spec was read
+
+        if not isinstance(exc, SpecError):
+            raise
+        # A spec breaking the extensions' grammar (the suite's own bug, or a user's spec): one line.
+        print(f"llmconform: {exc}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 def entry() -> None:

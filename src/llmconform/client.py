@@ -21,6 +21,7 @@ from llmconform.exchange import NOT_RECORDED, WRONG_KEY, Exchange, Request, Timi
 from llmconform.profile import Profile
 from llmconform.redact import MASK, Redactor
 from llmconform.replay import PROBE_EXTENSION, CassetteStore, NotRecorded, ReplayTransport
+from llmconform.settings import Mode
 from llmconform.sse import StreamParser
 
 
@@ -85,17 +86,17 @@ def _retry_after(headers: httpx.Headers) -> float | None:
 
 
 class Client:
-    def __init__(self, profile: Profile, *, keys: dict[str, str], mode: str, redactor: Redactor,
+    def __init__(self, profile: Profile, *, keys: dict[str, str], mode: Mode | str, redactor: Redactor,
                  limits: Limits | None = None, budget: Budget | None = None,
                  cassettes: CassetteStore | None = None,
                  on_exchange: Callable[[Exchange], None] | None = None, concurrency: int = 2) -> None:
         self.profile = profile
-        self.mode = mode  # live | replay | record
+        self.mode = Mode(mode)
         self.limits = limits or Limits()
         self.budget = budget or Budget(profile.budget.max_requests, profile.budget.max_output_tokens)
         self.cassettes = cassettes
         transport: httpx.BaseTransport | None = None
-        if mode == "replay":
+        if self.mode == Mode.REPLAY:
             # The cassette answers through httpx's transport seam; a replay costs nothing and a
             # recorded 429 is the answer, not a reason to wait and ask again.
             transport = ReplayTransport(cassettes)
@@ -143,7 +144,7 @@ class Client:
         # A replay sends nothing, and may run without the key: the placeholder keeps the declared
         # auth header in the reproduction line (as ${VAR}), so the printed curl is the request sent live.
         key = WRONG_KEY if request.auth == "wrong" else (
-            self._keys.get(variable or "", "") or (MASK if self.mode == "replay" else ""))
+            self._keys.get(variable or "", "") or (MASK if self.mode == Mode.REPLAY else ""))
         style = request.auth_style or self.profile.auth_style_for(request.surface)
         if style == "none" or not key:
             return {}, {}
@@ -181,7 +182,7 @@ class Client:
         exchange = Exchange(request=request, url=shown_url, sent_headers=shown_headers,
                             key_env=self.profile.key_env_for(request.surface))
         self._exchange(exchange, url, headers)
-        if self.mode == "record" and self.cassettes is not None and exchange.status is not None:
+        if self.mode == Mode.RECORD and self.cassettes is not None and exchange.status is not None:
             self.cassettes.record(exchange)
         if self._on_exchange:
             self._on_exchange(exchange)

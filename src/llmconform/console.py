@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from llmconform import __version__
 from llmconform.result import by_severity
 from llmconform.sdk import NOT_INSTALLED
+from llmconform.settings import Mode
 from llmconform.verdict import VERDICTS, excerpt
 
 if TYPE_CHECKING:
@@ -62,9 +63,9 @@ class Console:
         vendors = ", ".join(f"{t.name} ({t.mode})" for t in targets)
         if self.verbosity >= 0:
             self.line(f"llmconform {__version__} · {vendors} · {total} checks")
-        live = any(t.mode != "replay" for t in targets)
+        live = any(t.mode != Mode.REPLAY for t in targets)
         for target in targets:
-            if target.mode != "replay" and self.verbosity >= 0:
+            if target.mode != Mode.REPLAY and self.verbosity >= 0:
                 requests, tokens = plans[target.name]
                 budget = target.client.budget
                 self.line(f"plan for {target.name}: at most {requests} requests and {tokens} output tokens "
@@ -90,7 +91,7 @@ class Console:
                   f"({'set' if any(budget.explicit) else 'the plan'}; a run stops sending once either is spent)")
 
     def _spent(self) -> str:
-        live = [t for t in self.targets if t.mode != "replay"]
+        live = [t for t in self.targets if t.mode != Mode.REPLAY]
         requests = sum(t.client.budget.requests for t in live)
         cap = sum(t.client.budget.max_requests for t in live)
         tokens = sum(t.client.budget.output_tokens for t in live)
@@ -117,7 +118,7 @@ class Console:
             self.line(f"{verdict.upper():5} {ident} [{vendor}]{shown}")
         if self._progress is not None:
             self._progress.update(self._task, completed=self.done, description=self._spent())
-        elif any(t.mode != "replay" for t in self.targets) and self.verbosity >= 0:
+        elif any(t.mode != Mode.REPLAY for t in self.targets) and self.verbosity >= 0:
             now = time.monotonic()
             if now - self._last_plain >= PLAIN_PROGRESS_EVERY_S:
                 self._last_plain = now
@@ -157,7 +158,7 @@ class Console:
             for verdict in report.client_verdicts():  # issue 22: the one line per coding agent
                 self.line(verdict.line)
             metrics = report.metrics
-            if report.mode != "replay":
+            if report.mode != Mode.REPLAY:
                 self.line(f"spent: {metrics.requests} requests, {metrics.output_tokens} output tokens; "
                           f"TTFT p50 {metrics.ttft_p50_ms} ms, p90 {metrics.ttft_p90_ms} ms (timing probes sent alone)")
         for line in regressions:

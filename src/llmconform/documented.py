@@ -14,8 +14,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from llmconform import spec
-from llmconform.exchange import Exchange, Request
+from llmconform import factory, spec
+from llmconform.exchange import Exchange
 from llmconform.paths import cassettes_dir, spec_dir
 from llmconform.profile import SURFACES
 from llmconform.redact import Redactor
@@ -40,8 +40,10 @@ def documented_exchanges() -> dict[str, list[Exchange]]:
                 media, answer = answers[name]
                 raw = answer if isinstance(answer, str) else json.dumps(answer, ensure_ascii=False, indent=1)
                 # The URL the document sent it to, where the template leaves a part open (Gemini's model).
-                request = Request(surface=surface, probe=what, method=operation.method.upper(),
-                                  path=paths.get(name, operation.path), body=body)
+                # As the document sent it: its own body and URL (no model of ours to fill in).
+                request = factory.request(surface, what, model="{model}", operation=operation.path,
+                                          method=operation.method, sent_to=paths.get(name, operation.path),
+                                          body=body)
                 found.setdefault(vendor, []).append(Exchange(
                     request=request, url=operation.path, sent_headers={}, status=200,
                     headers={"content-type": media}, body=raw.encode()))

@@ -31,7 +31,7 @@ import yaml
 from llmconform import spec
 from llmconform.catalogue import Entry
 
-ALIAS = "x-llmconform-official"
+ALIAS = spec.OFFICIAL
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 KINDS = ("event type added", "event type removed", "union member added", "union member removed", "field added",
          "field removed", "required added", "required removed", "enum value added", "enum value removed")
@@ -231,7 +231,7 @@ def _compare(ours: _Doc, theirs: _Doc, name: str, official: str) -> list[Change]
     ours_members, theirs_members = ours.members(ours_node), theirs.members(theirs_node)
     if ours_members or theirs_members:
         # A stream's event union (the spec reads it with x-llmconform-events) lists event types.
-        what = "event type" if isinstance(ours_node, dict) and "x-llmconform-events" in ours_node else "union member"
+        what = "event type" if spec.is_event_union(ours_node) else "union member"
         add(f"{what} added", name, [f"{name}: {t} ({theirs_members[t] or 'inline'})"
                                     for t in set(theirs_members) - set(ours_members)])
         add(f"{what} removed", name, [f"{name}: {t} ({ours_members[t] or 'inline'})"
@@ -276,7 +276,8 @@ def _official_names(node: Any) -> list[str]:
     that record where it comes from."""
     if not isinstance(node, dict):
         return []
-    names = [node[ALIAS]] if isinstance(node.get(ALIAS), str) else []
+    alias = spec.official_name(node)
+    names = [alias] if alias else []
     for key, value in node.items():
         if key.startswith("x-") and key != ALIAS:
             names += POINTER.findall(json.dumps(value))
@@ -323,9 +324,8 @@ def readers(surface: str, document: dict[str, Any], entries: list[Entry]) -> dic
         if entry.id.split("/", 1)[0] != surface and prefix not in entry.source:
             continue
         named = {name for name in ours.schemas if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", entry.source)}
-        aliases = {name for name, node in ours.schemas.items()
-                   if isinstance(node, dict) and isinstance(node.get(ALIAS), str)
-                   and re.search(rf"(?<![\w-]){re.escape(node[ALIAS])}(?![\w-])", entry.source)}
+        aliases = {name for name, node in ours.schemas.items() if (alias := spec.official_name(node))
+                   and re.search(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", entry.source)}
         named |= aliases
         general = prefix in entry.source and f"{prefix}#/components/schemas/" not in entry.source
         if general and not named:
@@ -335,14 +335,13 @@ def readers(surface: str, document: dict[str, Any], entries: list[Entry]) -> dic
             if not wants_request and not wants_response:
                 wants_request = wants_response = True
             named |= (requests if wants_request else set()) | (responses if wants_response else set())
-            if "x-llmconform-events" in entry.source:
-                named |= {n for n, node in ours.schemas.items() if isinstance(node, dict)
-                          and "x-llmconform-events" in node}
+            if spec.EVENTS in entry.source:  # a check citing the event vocabulary
+                named |= {n for n, node in ours.schemas.items() if spec.is_event_union(node)}
         for name in named:
             direct[name].add(entry.id)
             for reached in closure.get(name, {name}):
                 read[reached].add(entry.id)
-    for check in _x_llmconform_checks(surface, document):
+    for check in spec.checks_named(surface, document):
         for name in requests:
             direct[name].add(check)
             for reached in closure.get(name, {name}):
@@ -376,24 +375,6 @@ def _operation_schemas(doc: _Doc, document: dict[str, Any]) -> tuple[set[str], s
                 for media in ((answer or {}).get("content") or {}).values():
                     responses |= {n for n in [doc.ref((media or {}).get("schema"))] if n}
     return requests, responses
-
-
-def _x_llmconform_checks(surface: str, document: dict[str, Any]) -> set[str]:
-    """The checks the spec's x-llmconform data names on its operations: each invalid-input entry's
-    check and each probe's owners (they read the request the operation declares)."""
-    found: set[str] = set()
-    for item in (document.get("paths") or {}).values():
-        for operation in (item or {}).values():
-            if not isinstance(operation, dict):
-                continue
-            for key in ("x-llmconform-probes", "x-llmconform-invalid"):
-                for entry in (operation.get(key) or {}).values():
-                    if not isinstance(entry, dict):
-                        continue
-                    if entry.get("check"):
-                        found.add(f"{surface}/{entry['check']}")
-                    found |= {f"{surface}/{owner}" for owner in (entry.get("owners") or {}).values()}
-    return found
 
 
 # -- the command -------------------------------------------------------------------------------

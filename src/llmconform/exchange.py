@@ -13,7 +13,7 @@ from typing import Any
 from llmconform import spec
 from llmconform.redact import MASK
 from llmconform.sse import NOT_JSON, Event, Framing
-from llmconform.verdict import Error, Fail, Undelivered, excerpt
+from llmconform.verdict import Error, Fail, Skip, Undelivered, excerpt
 
 # Problems the provider caused: checks that read the exchange fail on them.
 PROVIDER_FAULTS = {
@@ -212,10 +212,8 @@ class Exchange:
 
     def require(self) -> None:
         """Stop a check that cannot be decided from this exchange: skip or error, never pass."""
-        import pytest
-
         if self.problem == NOT_RECORDED:
-            pytest.skip(f"not documented: no recorded exchange for probe '{self.request.probe}'")
+            raise Skip(f"not documented: no recorded exchange for probe '{self.request.probe}'")
         if self.problem in UNDECIDED:
             raise Error(self.problem, self.problem_detail or UNDECIDED[self.problem])
 

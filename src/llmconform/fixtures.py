@@ -17,10 +17,11 @@ from typing import Any
 
 import pytest
 
-from llmconform import checks, spec
+from llmconform import spec
 from llmconform.exchange import Exchange
-from llmconform.surfaces import SURFACE_MODULES, anthropic_messages, gemini, models
+from llmconform.surfaces import SURFACE_MODULES
 from llmconform.target import Target
+from llmconform.verdict import Skip
 
 TARGET_FIXTURE = "llmconform_target"
 EXCHANGES = pytest.StashKey[list[Exchange]]()
@@ -36,22 +37,24 @@ def fixture_name(probe_name: str) -> str:
 
 
 @functools.cache
-def declared_probes(surface: str) -> dict[str, dict[str, Any]]:
-    """Every probe of a surface by name, with its spec entry (empty for a probe only a builder makes):
-    the probes of each of its operations, their invalid ones as `invalid:NAME`, and the builders'."""
-    found: dict[str, dict[str, Any]] = {}
+def declared_probes(surface: str) -> dict[str, spec.ProbeEntry | spec.InvalidEntry]:
+    """Every probe of a surface by name, with its spec entry (an empty one for a probe only a builder
+    makes): the probes of each of its operations, their invalid ones as `invalid:NAME`, and the builders'."""
+    found: dict[str, spec.ProbeEntry | spec.InvalidEntry] = {}
     for operation in spec.load(surface).operations():
         found.update(operation.probes)
         found.update({INVALID + name: entry for name, entry in operation.invalid.items()})
     for name in SURFACE_MODULES[surface].builders:
-        found.setdefault(name, {})
+        found.setdefault(name, spec.ProbeEntry(name))
     return found
 
 
 def owners_of(surface: str, name: str) -> tuple[dict[str, str], bool]:
     """(owners, primary?) a probe's spec entry declares; none for a probe it does not list."""
-    entry = declared_probes(surface).get(name) or {}
-    return dict(entry.get("owners") or {}), bool(entry.get("primary", False))
+    entry = declared_probes(surface).get(name)
+    if not isinstance(entry, spec.ProbeEntry):
+        return {}, False
+    return entry.owner_map(), entry.primary
 
 
 def for_surface(surface: str) -> dict[str, Any]:
@@ -89,12 +92,11 @@ def invalid_cases(surfaces: list[str], bindings: dict[str, tuple[str, str]] | No
     cases = []
     for surface in surfaces:
         for name, entry in declared_probes(surface).items():
-            if name.startswith(INVALID) and entry.get("check"):
-                level, source = (bindings or {}).get(f"{surface}/{entry['check']}", ("", ""))
-                case = Invalid(name, entry["check"], " ".join(entry["rule"].split()), entry["what"],
-                               str(entry.get("level") or level), str(entry.get("source") or source),
-                               " ".join(str(entry.get("served-skips", "")).split()))
-                marks = [pytest.mark.feature(entry["feature"])] if entry.get("feature") else []
+            if isinstance(entry, spec.InvalidEntry) and entry.check:
+                level, source = (bindings or {}).get(f"{surface}/{entry.check}", ("", ""))
+                case = Invalid(name, entry.check, entry.rule, entry.what, entry.level or level,
+                               entry.source or source, entry.served_skips)
+                marks = [pytest.mark.feature(entry.feature)] if entry.feature else []
                 cases.append(pytest.param(surface, case, id=f"{surface}-{case.check}", marks=marks))
     return cases
 
@@ -122,10 +124,9 @@ def effect_cases(surfaces: list[str]) -> list[Any]:
     cases = []
     for surface in surfaces:
         for name, entry in declared_probes(surface).items():
-            if not name.startswith(INVALID) and entry.get("check") and isinstance(entry.get("effect"), dict):
-                case = Effect(name, entry["check"], entry.get("field", ""), tuple(entry["effect"].items()),
-                              " ".join(entry.get("summary", "").split()), entry.get("source", ""))
-                marks = [pytest.mark.feature(entry["feature"])] if entry.get("feature") else []
+            if isinstance(entry, spec.ProbeEntry) and entry.check and entry.effect:
+                case = Effect(name, entry.check, entry.field, entry.effect, entry.summary, entry.source)
+                marks = [pytest.mark.feature(entry.feature)] if entry.feature else []
                 cases.append(pytest.param(surface, case, id=f"{surface}-{case.check}", marks=marks))
     return cases
 
@@ -137,21 +138,12 @@ def native_error(exchange: Exchange, surface: str, statuses: tuple[int, ...] | r
     """The one refusal rule of every surface: one of `statuses` with the surface's native error
     envelope, and where its API pairs an error kind with the status (Anthropic's `error.type`,
     Google's `status`), that kind. The models list answers in its provider's flavour (the target's)."""
-    if surface == models.NAME and target is not None:
-        return models.native_error(exchange, target, statuses, what)
-    native = _NATIVE_ERROR.get(surface)
-    return native(exchange, statuses, what) if native else checks.error_envelope(exchange, surface, statuses, what)
+    return SURFACE_MODULES[surface].refused(exchange, statuses, what, target)
 
 
 def native_rejected(exchange: Exchange, surface: str, what: str) -> dict[str, Any]:
     """Invalid input rejected as `rejected` says, with the surface's native envelope and error kind."""
-    native = _NATIVE_REJECTED.get(surface)
-    return native(exchange, what) if native else checks.rejected(exchange, surface, what)
-
-
-# The surfaces whose envelope names an error kind beside the status; the others' is OpenAI's.
-_NATIVE_ERROR = {anthropic_messages.NAME: anthropic_messages.native_error, gemini.NAME: gemini.native_error}
-_NATIVE_REJECTED = {anthropic_messages.NAME: anthropic_messages.native_rejected, gemini.NAME: gemini.native_rejected}
+    return SURFACE_MODULES[surface].rejected(exchange, what)
 
 
 def probe(surface: str, name: str, owners: dict[str, str] | None = None, primary: bool = False, *,
@@ -175,7 +167,7 @@ def probe(surface: str, name: str, owners: dict[str, str] | None = None, primary
     def fixture(request: pytest.FixtureRequest, llmconform_target: Target) -> Exchange:
         wanted, which = resolved((surface, name), request.node)
         if llmconform_target.surface_config(wanted) is None:
-            pytest.skip(f"surface {wanted} not declared by profile {llmconform_target.name}")
+            raise Skip(f"surface {wanted} not declared by profile {llmconform_target.name}")
         exchange = llmconform_target.probe(wanted, which)
         record_exchange(request.node, exchange)
         if required:

@@ -16,11 +16,12 @@ import zlib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from llmconform import checks, spec
+from llmconform import checks, factory, spec
 from llmconform.exchange import Exchange, Request
 from llmconform.fixtures import record_exchange
 from llmconform.paths import cache_dir
-from llmconform.verdict import Fail, Warn
+from llmconform.settings import Mode
+from llmconform.verdict import Fail, SchemaViolation, Skip, Warn
 
 if TYPE_CHECKING:
     from llmconform.target import Target
@@ -144,11 +145,11 @@ def examples(target: Target, surface: str, path: str) -> list[Request]:
     for name, body in operation.examples.items():
         variants = [(f"example:{name}", _cheap(body, model, _defined(surface, path), _limit(surface, path)),
                      spec.fill_model(path, model))]
-        if target.mode == "replay" and name.startswith(f"{target.name}-"):
+        if target.mode == Mode.REPLAY and name.startswith(f"{target.name}-"):
             documented = operation.example_paths.get(name, spec.fill_model(path, model))
             variants.append((f"example:{name}:as-documented", body, documented))
-        requests += [Request(surface=surface, probe=probe, method="POST", path=sent_to, body=variant,
-                             headers=kind.default_headers) for probe, variant, sent_to in variants]
+        requests += [factory.request(surface, probe, model=model, operation=path, sent_to=sent_to, body=variant,
+                                     headers=kind.default_headers) for probe, variant, sent_to in variants]
     return requests
 
 
@@ -207,9 +208,8 @@ def generated(target: Target, surface: str, path: str, *, negative: bool, count:
             draw()
     kind = target.surface(surface)
     label = "negative" if negative else "positive"
-    sent_to = spec.fill_model(path, target.model(surface))
-    return [Request(surface=surface, probe=f"{label}:{i}", method="POST", path=sent_to, body=body,
-                    headers=kind.default_headers, refusal_expected=negative) for i, body in enumerate(bodies)]
+    return [factory.request(surface, f"{label}:{i}", model=target.model(surface), operation=path, body=body,
+                            headers=kind.default_headers, refusal_expected=negative) for i, body in enumerate(bodies)]
 
 
 @contextlib.contextmanager
@@ -299,7 +299,7 @@ def _envelope(exchange: Exchange, surface: str, what: str) -> list[str]:
     try:
         return [f"{what}: {d}" for d in checks.envelope_departures(surface, exchange.json(), what)]
     except Fail as exc:
-        exc.context["exchange"] = exchange
+        exc.exchange = exchange
         raise
 
 
@@ -312,9 +312,7 @@ def run_phase(target: Target, surface: str, path: str, phase: str, node: Any) ->
     else:
         requests = generated(target, surface, path, negative=phase == "negative", count=target.fuzz_cases)
     if not requests:
-        import pytest
-
-        pytest.skip(f"no {phase} cases for {target.name}")
+        raise Skip(f"no {phase} cases for {target.name}")
     decided = []
     for exchange in send_all(target, requests):
         record_exchange(node, exchange)
@@ -323,9 +321,7 @@ def run_phase(target: Target, surface: str, path: str, phase: str, node: Any) ->
         exchange.require()
         decided.append(exchange)
     if not decided:
-        import pytest
-
-        pytest.skip(f"not documented: no recorded exchange for the {phase} cases")
+        raise Skip(f"not documented: no recorded exchange for the {phase} cases")
     departures: list[str] = []
     for exchange in decided:
         what = f"{phase} case {exchange.request.probe}"
@@ -335,5 +331,5 @@ def run_phase(target: Target, surface: str, path: str, phase: str, node: Any) ->
             departures += answered_per_contract(exchange, surface, response_schema, what)
     if departures:
         raise Warn(f"{phase} cases answered with the official {surface} error envelope", "; ".join(departures[:4]),
-                   violations=departures)
+                   context=SchemaViolation(violations=tuple(departures)))
     del request_schema

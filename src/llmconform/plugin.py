@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import Any
 
 import pytest
@@ -23,9 +23,9 @@ from llmconform.report.baseline import compare as compare_baseline
 from llmconform.report.baseline import lines as baseline_lines
 from llmconform.result import Report
 from llmconform.rows import Owners, Row, bound, merge_root_causes, row_of, target_of
-from llmconform.settings import RunSettings
+from llmconform.settings import Mode, RunSettings
 from llmconform.target import Target
-from llmconform.verdict import excerpt
+from llmconform.verdict import Skip, excerpt
 
 
 def selected(ident: str, surface: str, settings: RunSettings) -> bool:
@@ -130,6 +130,23 @@ class Plugin:
 
     # -- verdicts ---------------------------------------------------------------------------
 
+    # A Skip raised below the plugin (a fixture's exchange not recorded, a check with nothing to
+    # read) becomes pytest's own skip here, the one place that knows pytest's verdicts: pytest then
+    # counts, reports and writes it as every other skip.
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_setup(self, item: pytest.Item) -> Generator[None, None, None]:
+        try:
+            return (yield)
+        except Skip as exc:
+            pytest.skip(exc.reason)
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_call(self, item: pytest.Item) -> Generator[None, None, None]:
+        try:
+            return (yield)
+        except Skip as exc:
+            pytest.skip(exc.reason)
+
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
         outcome: Any = yield
@@ -194,7 +211,7 @@ def _skip_reason(item: pytest.Item, target: Target, surface: str) -> str | None:
         needed = marker.args[0]
         if needed not in config.features:
             return f"feature '{needed}' not declared for {surface} by profile {target.name}"
-    if item.get_closest_marker("live_only") and target.mode == "replay":
+    if item.get_closest_marker("live_only") and target.mode == Mode.REPLAY:
         # A recorded live run holds its generated cases (positive:0.., negative:0..): those replay.
         phase = getattr(item, "originalname", item.name).removeprefix("test_fuzz_")
         held = target.cassettes.generated(surface) if target.cassettes is not None else set()

@@ -7,7 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from llmconform.exchange import Exchange, Request
+from llmconform import factory
+from llmconform.exchange import Exchange
 from llmconform.profile import ProfileError
 from llmconform.target import Target
 
@@ -40,8 +41,9 @@ def without_api_suffix(base_url: str) -> str | None:
 
 def _model_list(target: Target, surface: str) -> Exchange:
     """A second opinion: the model list, with the same key as the surface's probe."""
-    path = "/v1beta/models" if surface == "gemini" else "/v1/models"  # Gemini's list is its own
-    return target.send(Request(surface=surface, probe="preflight-models", method="GET", path=path))
+    # The surface's provider's list (Gemini's is its own), outside the surface's spec: a GET.
+    return target.send(factory.request(surface, "preflight-models", model=None,
+                                       operation=target.surface(surface).model_list, method="get"))
 
 
 def refused(exchange: Exchange) -> bool:

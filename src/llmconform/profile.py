@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import functools
 import json
 import os
@@ -15,20 +14,30 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from llmconform import spec
 from llmconform.clients import CLIENTS
 from llmconform.paths import bundled_vendors, safe_name
+from llmconform.suggest import closeness, nearest, unknown_keys
 
-SURFACES = ("openai-chat", "openai-responses", "anthropic-messages", "gemini", "models", "embeddings")
-AUTH_STYLES = ("bearer", "x-api-key", "x-goog-api-key", "query-key", "none")
-# The header each surface's official API documents, used when a profile names no style.
-NATIVE_AUTH = {
-    "openai-chat": "bearer",
-    "openai-responses": "bearer",
-    "anthropic-messages": "x-api-key",
-    "gemini": "x-goog-api-key",
-    "models": "bearer",
-    "embeddings": "bearer",
-}
+# The surfaces are the specs present (`openapi/<surface>.yaml`).
+SURFACES = spec.surfaces()
+
+
+@functools.cache
+def auth_styles() -> tuple[str, ...]:
+    """The styles a profile may name: each key placement a spec's `securitySchemes` declares, and
+    `none` (no key sent). Read when first asked, not on import: a broken spec is then refused by the
+    command that reads it, in one line."""
+    return (*dict.fromkeys(style for surface in SURFACES for style in spec.auth_styles(surface)), "none")
+
+
+def native_auth(surface: str) -> str:
+    """The key placement a surface's official API documents (its spec's first security scheme), used
+    when a profile names no style."""
+    styles = spec.auth_styles(surface) if surface in SURFACES else ()
+    return styles[0] if styles else "bearer"
+
+
 # What a surface is assumed to offer when its profile lists no features.
 DEFAULT_FEATURES = frozenset({"stream", "tools"})
 # Every feature a check can need (its @pytest.mark.feature); selftest/test_units.py holds the suite to it.
@@ -43,16 +52,6 @@ class ProfileError(Exception):
     """A profile (or the flags standing in for one) cannot be used; the message says what to fix."""
 
 
-def nearest(word: str, known: Any) -> str:
-    """` (did you mean 'x'?)` for the known name closest to a mistyped one, else nothing."""
-    found = difflib.get_close_matches(str(word), [str(k) for k in known], n=1, cutoff=0.5)
-    return f" (did you mean {found[0]!r}?)" if found else ""
-
-
-def _closeness(word: str, known: Any) -> float:
-    return max((difflib.SequenceMatcher(None, word, str(k)).ratio() for k in known), default=0.0)
-
-
 def check_features(features: Any, where: str) -> None:
     """Every feature named is one a check can need: a typo would turn its checks into silent skips."""
     for feature in features:
@@ -61,25 +60,20 @@ def check_features(features: Any, where: str) -> None:
                                f"known: {', '.join(FEATURES)}")
 
 
-# The SDKs' own environment, honoured when neither a profile nor a flag names the key variable.
-SDK_KEY_ENV = {
-    "openai-chat": ("OPENAI_API_KEY",),
-    "openai-responses": ("OPENAI_API_KEY",),
-    "models": ("OPENAI_API_KEY",),
-    "embeddings": ("OPENAI_API_KEY",),
-    "anthropic-messages": ("ANTHROPIC_API_KEY",),
-    "gemini": ("GEMINI_API_KEY", "GOOGLE_API_KEY"),
-}
+def sdk_key_env(surface: str) -> tuple[str, ...]:
+    """The variables the surface's official SDK reads its key from (its spec's `x-llmconform-sdk`),
+    honoured when neither a profile nor a flag names the key variable."""
+    return spec.sdk(surface).key_env if surface in SURFACES else ()
 
 
 def sdk_base_url_env(surface: str) -> str:
     """The variable an official SDK reads its base URL from, for a surface."""
-    return {"anthropic-messages": "ANTHROPIC_BASE_URL", "gemini": "GOOGLE_GEMINI_BASE_URL"}.get(surface,
-                                                                                             "OPENAI_BASE_URL")
+    return spec.sdk(surface).base_url_env if surface in SURFACES else ""
 
 
-# The vendor's own API host, the one place besides its SDK's base-URL variable an SDK key is meant for.
-VENDOR_HOST = {"anthropic-messages": "api.anthropic.com", "gemini": "generativelanguage.googleapis.com"}
+def vendor_host(surface: str) -> str:
+    """The vendor's own API host, the one place besides its SDK's base-URL variable an SDK key is meant for."""
+    return spec.sdk(surface).host if surface in SURFACES else ""
 
 
 def _root(url: str) -> str:
@@ -95,9 +89,9 @@ def sdk_key_belongs(surface: str, base_url: str) -> bool:
     host (over https), or the base URL its SDK variable names. Any other host is a third party the
     user must name the key for: an ambient key is never handed to a relay unasked."""
     parts = urlsplit(base_url)
-    if parts.scheme == "https" and parts.hostname == VENDOR_HOST.get(surface, "api.openai.com"):
+    if parts.scheme == "https" and parts.hostname == vendor_host(surface):
         return True
-    configured = os.environ.get(sdk_base_url_env(surface), "")
+    configured = os.environ.get(sdk_base_url_env(surface), "") if sdk_base_url_env(surface) else ""
     return bool(configured) and _root(configured) == _root(base_url)
 
 
@@ -146,7 +140,7 @@ class Profile:
         config = self.surfaces.get(surface)
         if config and config.auth_style:
             return config.auth_style
-        return self.auth_style or NATIVE_AUTH.get(surface, "bearer")
+        return self.auth_style or native_auth(surface)
 
     def key_env_for(self, surface: str) -> str | None:
         """The variable that holds the key for a surface: the surface's own, else the profile's."""
@@ -163,7 +157,7 @@ class Profile:
                 if config.foreign_env and not self.key_env_for(surface):
                     raise ProfileError(
                         f"${config.foreign_env} is set, but its key is meant for "
-                        f"{VENDOR_HOST.get(surface, 'api.openai.com')} or ${sdk_base_url_env(surface)}, not "
+                        f"{vendor_host(surface)} or ${sdk_base_url_env(surface)}, not "
                         f"{self.base_url}: name the variable holding this provider's key with --api-key-env VAR "
                         "(a profile: auth.env), or send none with --api-key-env none (auth.style: none)")
         keys = {}
@@ -204,8 +198,8 @@ def _surface(name: str, data: Any, where: str) -> SurfaceConfig:
         raise ProfileError(f"{where}.{name}: 'features' must be a list of names")
     check_features(features or [], f"{where}.{name}.features")
     style = data.get("auth")
-    if style is not None and style not in AUTH_STYLES:
-        raise ProfileError(f"{where}.{name}: auth must be one of {', '.join(AUTH_STYLES)}")
+    if style is not None and style not in auth_styles():
+        raise ProfileError(f"{where}.{name}: auth must be one of {', '.join(auth_styles())}")
     requests = data.get("requests") or {}
     if not isinstance(requests, dict) or not all(isinstance(v, dict) for v in requests.values()):
         raise ProfileError(f"{where}.{name}: 'requests' must map probe names to request bodies")
@@ -227,8 +221,8 @@ def parse_profile(data: Any, source: Path | None = None) -> Profile:
     if "key" in auth or "api_key" in auth:
         raise ProfileError(f"{where}: keys never go in a profile; name the environment variable with auth.env")
     style = auth.get("style")
-    if style is not None and style not in AUTH_STYLES:
-        raise ProfileError(f"{where}: auth.style must be one of {', '.join(AUTH_STYLES)}, got {style!r}")
+    if style is not None and style not in auth_styles():
+        raise ProfileError(f"{where}: auth.style must be one of {', '.join(auth_styles())}, got {style!r}")
     surfaces_data = _require(data, "surfaces", where, dict)
     surfaces = {n: _surface(n, v, f"{where}: surfaces") for n, v in surfaces_data.items()}
     if not surfaces:
@@ -288,7 +282,7 @@ def _with_sdk_key_env(surfaces: dict[str, SurfaceConfig], base_url: str) -> dict
     for this base URL; set but meant for another host, it is noted (never sent)."""
     chosen = {}
     for name, config in surfaces.items():
-        variable = next((v for v in SDK_KEY_ENV.get(name, ()) if os.environ.get(v)), None)
+        variable = next((v for v in sdk_key_env(name) if os.environ.get(v)), None)
         if not variable or config.auth_env:
             chosen[name] = config
         elif sdk_key_belongs(name, base_url):
@@ -302,19 +296,11 @@ def _with_sdk_key_env(surfaces: dict[str, SurfaceConfig], base_url: str) -> dict
 def schema() -> dict[str, Any]:
     """The profile's JSON Schema, shipped in the package (schemas/profile.schema.json)."""
     text = resources.files("llmconform").joinpath("schemas/profile.schema.json").read_text(encoding="utf-8")
-    return dict(json.loads(text))
-
-
-def _unknown_keys(errors: Any) -> Any:
-    """(path, unknown key, known keys) for every closed mapping holding a key it does not declare,
-    looking inside oneOf branches too (the catalogue's two spellings)."""
-    for error in errors:
-        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-            known = list(error.schema.get("properties", {}))
-            for key in error.instance:
-                if key not in known:
-                    yield ".".join(str(p) for p in error.absolute_path), key, known
-        yield from _unknown_keys(error.context or [])
+    found = dict(json.loads(text))
+    # The surfaces and key placements are the specs' (see SURFACES): the file lists none of them.
+    found["properties"]["surfaces"]["properties"] = {name: {"$ref": "#/$defs/surface"} for name in SURFACES}
+    found["$defs"]["auth_style"] = {"enum": list(auth_styles())}
+    return found
 
 
 def _check_schema(data: dict[str, Any], where: str) -> None:
@@ -326,10 +312,11 @@ def _check_schema(data: dict[str, Any], where: str) -> None:
     validator = Draft202012Validator(schema())
     errors = list(validator.iter_errors(data))
     surface_keys = list(schema()["$defs"]["surface"]["properties"])
-    for path, key, known in _unknown_keys(errors):
+    for steps, key, known in unknown_keys(errors):  # oneOf branches too (the catalogue's two spellings)
+        path = ".".join(str(p) for p in steps)
         at = f" in {path}" if path else ""
         hint = nearest(key, known)
-        if not path and _closeness(key, surface_keys) > _closeness(key, known):  # `features:` beside `surfaces:`
+        if not path and closeness(key, surface_keys) > closeness(key, known):  # `features:` beside `surfaces:`
             hint = f"{nearest(key, surface_keys)[:-2]}, under a surface: surfaces.<surface>.…?)"
         raise ProfileError(f"{where}: unknown key {key!r}{at}{hint}; known: {', '.join(known)}")
     if errors:

@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 
-from llmconform import result
+from llmconform import factory, result
 from llmconform.checkid import Binding, check_id
-from llmconform.exchange import Exchange, Request
+from llmconform.exchange import Exchange
 from llmconform.fixtures import TARGET_FIXTURE, exchanges_of, measured_of, probe_fixtures
+from llmconform.settings import Mode
 from llmconform.target import Target
 from llmconform.verdict import Undelivered, Verdict, excerpt
 
@@ -54,7 +55,7 @@ class Owners:
 
     def of(self, target: Target, surface: str, ident: str, exc: Undelivered) -> tuple[str, bool]:
         """(the check owning this undelivered exchange, whether its probe is a primary one)."""
-        exchange = exc.context.get("exchange")
+        exchange = exc.exchange
         request = exchange.request if isinstance(exchange, Exchange) else None
         key = (target.name, request.surface if request else surface, request.probe if request else "")
         readers = self.readers.get(key, [])
@@ -117,7 +118,6 @@ AUTH_HEADERS = {"bearer": "Authorization: Bearer", "x-api-key": "x-api-key", "x-
                 "query-key": "the ?key= query parameter"}
 OTHER_STYLE = {"x-api-key": "bearer", "bearer": "x-api-key", "x-goog-api-key": "query-key",
                "query-key": "x-goog-api-key"}
-MODEL_LISTS = {"gemini": "/v1beta/models"}
 
 
 def dropped_header(target: Target, exchange: Exchange) -> tuple[str, str] | None:
@@ -126,7 +126,7 @@ def dropped_header(target: Target, exchange: Exchange) -> tuple[str, str] | None
     or by the model list in the same style — the key is right and something on the way (a relay)
     drops the header. None when nothing shows it (then the key itself may be wrong)."""
     request = exchange.request
-    if exchange.status not in (401, 403) or request.auth != "valid" or target.mode == "replay":
+    if exchange.status not in (401, 403) or request.auth != "valid" or target.mode == Mode.REPLAY:
         return None
     style = request.auth_style or target.profile.auth_style_for(request.surface)
     if style not in OTHER_STYLE:
@@ -142,8 +142,8 @@ def dropped_header(target: Target, exchange: Exchange) -> tuple[str, str] | None
         if retried.status is not None and 200 <= retried.status < 300:
             evidence.append(f"accepted in {AUTH_HEADERS[other]} on the same endpoint")
     if exchange.status == 401:  # not a 403: a key that may list the models may still lack a model's access
-        listed = target.send(Request(surface=request.surface, probe="preflight-models", method="GET",
-                                     path=MODEL_LISTS.get(request.surface, "/v1/models")))
+        listed = target.send(factory.request(request.surface, "preflight-models", model=None,
+                                             operation=target.surface(request.surface).model_list, method="get"))
         if listed.status is not None and 200 <= listed.status < 300:
             evidence.append(f"accepted by the model list ({listed.request.method} {listed.request.path})")
     if not evidence:
@@ -177,8 +177,8 @@ def row_of(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestRe
     if isinstance(exc, Undelivered):
         # One problem, one FAIL: its owner fails with the evidence, the others name the owner.
         evidence.update({"expected": exc.expected, "received": exc.received, "root_cause": redact(exc.summary)})
-        evidence.update(target.redactor.data({k: v for k, v in exc.context.items() if k != "exchange"}))
-        culprit = exc.context.get("exchange")
+        evidence.update(target.redactor.data(exc.evidence()))
+        culprit = exc.exchange
         if isinstance(culprit, Exchange):
             reproduce = redact(culprit.curl())
             dropped = dropped_header(target, culprit) if exc.kind == "refused" else None
@@ -195,8 +195,8 @@ def row_of(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestRe
                    cause=exc.cause, rank=rank)
     if isinstance(exc, Verdict):
         evidence.update({"expected": exc.expected, "received": exc.received})
-        evidence.update(target.redactor.data({k: v for k, v in exc.context.items() if k != "exchange"}))
-        culprit = exc.context.get("exchange")
+        evidence.update(target.redactor.data(exc.evidence()))
+        culprit = exc.exchange
         if isinstance(culprit, Exchange):
             reproduce = redact(culprit.curl())
             evidence["culprit"] = f"{culprit.request.surface}:{culprit.request.probe}"

@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx
 
+from llmconform import spec
 from llmconform.exchange import Exchange
 from llmconform.verdict import Fail, excerpt
 
@@ -43,9 +44,6 @@ def available(package: str) -> bool:
         return False
 
 
-# The SDK call a check makes when it names none, per surface (the reproduction calls the same).
-DEFAULT_API = {"openai-chat": "chat.completions.create", "openai-responses": "responses.create",
-               "anthropic-messages": "messages.create", "gemini": "models.generate_content"}
 # The parameters each call takes by name; everything else of the request rides in extra_body.
 _REQUIRED = {"chat.completions.create": ("model", "messages"), "responses.create": ("model", "input"),
              "responses.stream": ("model", "input"), "messages.create": ("model", "max_tokens", "messages"),
@@ -231,7 +229,8 @@ def consume(exchange: Exchange, sdk: str, call: Callable[[], Any], *, api: str |
         exchange.stream_events()
     else:
         exchange.json()
-    api = api or DEFAULT_API.get(exchange.request.surface, "create")
+    # The SDK call a check makes when it names none: its surface's (the reproduction calls the same).
+    api = api or spec.sdk(exchange.request.surface).call
     _PROGRESS.read, _PROGRESS.total = [], 0
     try:
         return call()

@@ -3,6 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Mode(StrEnum):
+    """How a run meets its provider. Its value is what the command line says and reports print."""
+
+    LIVE = "live"  # requests sent, nothing kept
+    RECORD = "record"  # requests sent, the answers written to cassettes
+    REPLAY = "replay"  # answered from cassettes, nothing sent
 
 
 @dataclass
@@ -45,5 +54,5 @@ class RunSettings:
     pytest_args: list[str] = field(default_factory=list)
 
     @property
-    def mode(self) -> str:
-        return "replay" if self.replay else "record" if self.record else "live"
+    def mode(self) -> Mode:
+        return Mode.REPLAY if self.replay else Mode.RECORD if self.record else Mode.LIVE

@@ -3,19 +3,28 @@ reader of them.
 
 Checks validate bodies and stream events against `components.schemas` by name, and take the
 requests they send from the operation's `x-llmconform-probes` / `x-llmconform-invalid`. What the
-code reads beyond schemas is data in the specs too, read here through small typed accessors:
-discriminator mappings, a stream's vocabulary by role (`x-llmconform-events`), the error kind
-each status is paired with (`x-llmconform-by-status`), official id prefixes
-(`x-llmconform-id-prefix`), where usage sits (`x-llmconform-usage`), an operation's output limit
-(`x-llmconform-output-limit`) and the headers it requires.
+code reads beyond schemas is data in the specs too, read here and handed out typed (frozen
+dataclasses: `ProbeEntry`, `InvalidEntry`, `Usage`, `OutputLimit`, `LeastReasoning`, `Total`,
+`DefinitionSource`; small accessors for the rest): discriminator mappings, a stream's vocabulary
+by role (`x-llmconform-events`), the error kind each status is paired with
+(`x-llmconform-by-status`), official id prefixes (`x-llmconform-id-prefix`), where usage sits
+(`x-llmconform-usage`), an operation's output limit (`x-llmconform-output-limit`) and the headers
+it requires. Nothing else reads the extensions' raw YAML.
+
+The extensions have a grammar, `schemas/extensions.schema.json`: every spec loaded is held to it,
+and one that breaks it (a misspelt key, a wrong type, an extension out of place) is refused with
+`SpecError`, naming the file, the JSON pointer and the nearest known key.
 """
 
 from __future__ import annotations
 
 import copy
 import functools
+import json
 import re
 from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -24,11 +33,94 @@ from jsonschema.exceptions import best_match
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from llmconform.paths import spec_dir
-from llmconform.verdict import Fail, excerpt
+from llmconform.paths import root, spec_dir
+from llmconform.suggest import closeness, nearest
+from llmconform.verdict import Fail, SchemaViolation, excerpt
 
 # libyaml's safe loader when present: the specs are read on every run.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+# The extensions this module reads (their grammar: schemas/extensions.schema.json).
+PROBES, INVALID, SOURCE = "x-llmconform-probes", "x-llmconform-invalid", "x-llmconform-source"
+EVENTS, OFFICIAL, TOTAL = "x-llmconform-events", "x-llmconform-official", "x-llmconform-total"
+
+
+@dataclass(frozen=True)
+class ProbeEntry:
+    """One `x-llmconform-probes` entry: a request a handwritten check sends, by probe name.
+
+    `value` is the request body with the model written "{model}" (None for a probe only a builder
+    makes); `owners` names the check that fails once when the answer does not arrive, by outcome kind
+    or "*"; a `primary` probe keeps that FAIL when the same problem meets several probes. A probe
+    that proves an effect names its `check`, the official `field`, the `effect` the answer must
+    show ({answered: true}, {says: word}, {json-key: key}, {present: path}, {echo: field}), and
+    the rule's `level` and `source`; `feature` is what the profile must declare for it."""
+
+    name: str
+    summary: str = ""
+    value: Any = None
+    owners: tuple[tuple[str, str], ...] = ()
+    primary: bool = False
+    check: str = ""
+    field: str = ""
+    effect: tuple[tuple[str, Any], ...] = ()
+    source: str = ""
+    level: str = ""
+    feature: str = ""
+
+    @classmethod
+    def read(cls, name: str, entry: Any) -> ProbeEntry:
+        """The entry as a spec declares it (held to the grammar by `load`; read leniently here, as
+        `spec diff` reads a spec file it was given without refusing it)."""
+        entry = entry if isinstance(entry, dict) else {}
+        effect, owners = entry.get("effect"), entry.get("owners")
+        return cls(name=str(name), summary=_prose(entry.get("summary")), value=entry.get("value"),
+                   owners=tuple((str(k), str(v)) for k, v in owners.items()) if isinstance(owners, dict) else (),
+                   primary=bool(entry.get("primary", False)), check=str(entry.get("check") or ""),
+                   field=str(entry.get("field") or ""),
+                   effect=tuple((str(k), v) for k, v in effect.items()) if isinstance(effect, dict) else (),
+                   source=str(entry.get("source") or ""), level=str(entry.get("level") or ""),
+                   feature=str(entry.get("feature") or ""))
+
+    def owner_map(self) -> dict[str, str]:
+        """Outcome kind (or "*") -> the check, below the surface, that owns that delivery failure."""
+        return dict(self.owners)
+
+
+@dataclass(frozen=True)
+class InvalidEntry:
+    """One `x-llmconform-invalid` entry: a request the API must refuse with a 4xx (`expect`). An
+    entry naming its `check` is an invalid-input check: the `rule` it holds, how its verdict names
+    the request (`what`), the rule's `level` and `source` where the entry states them, the profile
+    `feature` it needs, and what a served answer leaves undecided (`served-skips`: a rule about how
+    the refusal looks, when whether to refuse is another check's)."""
+
+    name: str
+    summary: str = ""
+    value: Any = None
+    expect: int = 400
+    check: str = ""
+    rule: str = ""
+    what: str = ""
+    level: str = ""
+    source: str = ""
+    feature: str = ""
+    served_skips: str = ""
+
+    @classmethod
+    def read(cls, name: str, entry: Any) -> InvalidEntry:
+        entry = entry if isinstance(entry, dict) else {}
+        expect = entry.get("expect", 400)
+        return cls(name=str(name), summary=_prose(entry.get("summary")), value=entry.get("value"),
+                   expect=expect if isinstance(expect, int) else 400, check=str(entry.get("check") or ""),
+                   rule=_prose(entry.get("rule")), what=str(entry.get("what") or ""),
+                   level=str(entry.get("level") or ""), source=str(entry.get("source") or ""),
+                   feature=str(entry.get("feature") or ""), served_skips=_prose(entry.get("served-skips")))
+
+
+def _prose(value: Any) -> str:
+    """A folded YAML text on one line (summaries and rules are quoted in reports and docstrings)."""
+    return " ".join(str(value or "").split())
 
 
 @dataclass(frozen=True)
@@ -37,16 +129,24 @@ class Operation:
     method: str
     definition: dict[str, Any]
 
-    def _named(self, key: str) -> dict[str, dict[str, Any]]:
-        return self.definition.get(key) or {}
+    def _named(self, key: str) -> dict[str, Any]:
+        found = self.definition.get(key)
+        return found if isinstance(found, dict) else {}
 
     @property
-    def probes(self) -> dict[str, dict[str, Any]]:
-        return self._named("x-llmconform-probes")
+    def probes(self) -> dict[str, ProbeEntry]:
+        """The operation's probes by name (`x-llmconform-probes`)."""
+        return {str(n): ProbeEntry.read(n, e) for n, e in self._named(PROBES).items()}
 
     @property
-    def invalid(self) -> dict[str, dict[str, Any]]:
-        return self._named("x-llmconform-invalid")
+    def invalid(self) -> dict[str, InvalidEntry]:
+        """The operation's invalid requests by name (`x-llmconform-invalid`), without `invalid:`."""
+        return {str(n): InvalidEntry.read(n, e) for n, e in self._named(INVALID).items()}
+
+    @property
+    def source(self) -> str:
+        """The official definition the operation was written from (`x-llmconform-source`)."""
+        return str(self.definition.get(SOURCE) or "")
 
     @property
     def examples(self) -> dict[str, Any]:
@@ -178,6 +278,49 @@ def dig(data: Any, path: str) -> Any:
     return data
 
 
+@dataclass(frozen=True)
+class Total:
+    """A count that is the sum of others (`x-llmconform-total`: Gemini's totalTokenCount)."""
+
+    field: str
+    of: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DefinitionSource:
+    """One official definition a spec was reconciled with (an `x-llmconform-sources` entry)."""
+
+    repository: str
+    path: str
+    commit: str
+    date: str
+
+
+def official_name(node: Any) -> str | None:
+    """The official definition's name a spec schema gives itself (`x-llmconform-official`)."""
+    found = node.get(OFFICIAL) if isinstance(node, dict) else None
+    return found if isinstance(found, str) else None
+
+
+def is_event_union(node: Any) -> bool:
+    """Whether a schema is a stream's event union (it names its events by role: `x-llmconform-events`)."""
+    return isinstance(node, dict) and EVENTS in node
+
+
+def checks_named(surface: str, document: dict[str, Any]) -> set[str]:
+    """The checks a spec document's operations name (`surface/concern/name`): each probe's and
+    invalid entry's `check`, and each probe's owners (they read the request the operation declares)."""
+    found: set[str] = set()
+    for operation in Spec(surface, document).operations():
+        entries: list[ProbeEntry | InvalidEntry] = [*operation.probes.values(), *operation.invalid.values()]
+        for entry in entries:
+            if entry.check:
+                found.add(f"{surface}/{entry.check}")
+        for probe in operation.probes.values():
+            found |= {f"{surface}/{owner}" for _, owner in probe.owners}
+    return found
+
+
 class Vocabulary:
     """A stream's event (and delta) types by the role the readers give them (`x-llmconform-events`),
     so that the code names roles and the spec the types."""
@@ -200,6 +343,14 @@ class Vocabulary:
 
     def table(self, role: str) -> dict[str, tuple[str, ...]]:
         return {str(k): tuple(str(v) for v in (vs or ())) for k, vs in self._get(role).items()}
+
+    def roles(self) -> tuple[str, ...]:
+        """The roles the vocabulary names."""
+        return tuple(str(role) for role in self._table)
+
+    def is_table(self, role: str) -> bool:
+        """Whether a role maps keys to types (`in-item`: item type -> events) rather than naming types."""
+        return isinstance(self._get(role), dict)
 
     def types(self) -> set[str]:
         """Every type the vocabulary names."""
@@ -257,7 +408,30 @@ class Spec:
         problems = self.errors(schema_name, instance)
         if problems:
             raise Fail(f"{what or 'a body'} matching {self.surface} schema {schema_name}", "; ".join(problems),
-                       schema=schema_name, violations=problems)
+                       context=SchemaViolation(schema=schema_name, violations=tuple(problems)))
+
+    def absent_nullable(self, schema_name: str, instance: Any) -> list[str]:
+        """The keys the official definition requires although their value may be null
+        (`x-llmconform-required-nullable` on a schema) that `instance` leaves out, as JSON paths.
+
+        They are not in the schema's `required`: the official SDKs read an absent key as null, so
+        leaving one out breaks no client; but the official API always sends them (a relay's
+        re-serialisation that drops nulls — Go's `omitempty` — is what leaves them out)."""
+        found: list[str] = []
+        self._absent(self.schema(schema_name), instance, "$", found)
+        return found
+
+    def _absent(self, node: dict[str, Any], instance: Any, where: str, found: list[str]) -> None:
+        node = self._resolved(node)
+        if isinstance(instance, dict):
+            found.extend(f"{where}.{key}" for key in node.get("x-llmconform-required-nullable", ())
+                         if key not in instance)
+            for key, sub in (node.get("properties") or {}).items():
+                if isinstance(sub, dict) and key in instance:
+                    self._absent(sub, instance[key], f"{where}.{key}", found)
+        elif isinstance(instance, list) and isinstance(node.get("items"), dict):
+            for index, item in enumerate(instance):
+                self._absent(node["items"], item, f"{where}[{index}]", found)
 
     def schema(self, name: str) -> dict[str, Any]:
         try:
@@ -306,7 +480,7 @@ class Spec:
         return tuple(str(v) for v in found)
 
     def vocabulary(self, schema_name: str) -> Vocabulary:
-        return Vocabulary(f"{self.surface} {schema_name}", self.schema(schema_name).get("x-llmconform-events") or {})
+        return Vocabulary(f"{self.surface} {schema_name}", self.schema(schema_name).get(EVENTS) or {})
 
     def by_status(self, schema_name: str) -> tuple[str, dict[int, tuple[str, ...]]]:
         """(dotted path, status -> kinds) of the error kind the API pairs with each HTTP status: the
@@ -328,6 +502,24 @@ class Spec:
             raise KeyError(f"{self.surface} schema {schema_name}.{field} declares no x-llmconform-id-prefix")
         return (found,) if isinstance(found, str) else tuple(found)
 
+    def event_unions(self) -> tuple[str, ...]:
+        """The schemas that are a stream's event union (they declare `x-llmconform-events`)."""
+        return tuple(name for name, node in self.schemas.items() if is_event_union(node))
+
+    def declared_id_prefixes(self) -> tuple[str, ...]:
+        """Every official id prefix any schema of the spec declares (`x-llmconform-id-prefix`)."""
+        found: list[str] = []
+        stack: list[Any] = [self.document.get("components") or {}]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, dict):
+                prefix = node.get("x-llmconform-id-prefix")
+                found += [prefix] if isinstance(prefix, str) else list(prefix or ())
+                stack.extend(v for k, v in node.items() if not str(k).startswith("x-llmconform-"))
+            elif isinstance(node, list):
+                stack.extend(node)
+        return tuple(dict.fromkeys(found))
+
     @functools.cached_property
     def usage(self) -> Usage:
         found = self.document.get("x-llmconform-usage") or {}
@@ -340,6 +532,30 @@ class Spec:
                      cached_input=names("cached-input"), cached_part=names("cached-part"),
                      reasoning_part=names("reasoning-part"), source=" ".join(str(found.get("source") or "").split()),
                      omitted_zero=bool(found.get("omitted-zero")))
+
+    @functools.cached_property
+    def least_reasoning(self) -> LeastReasoning:
+        found = self.document.get("x-llmconform-least-reasoning") or {}
+        return LeastReasoning(up_to=int(found.get("up-to", 0)), feature=str(found.get("feature") or ""),
+                              rules=tuple(ReasoningRule(str(r["model"]), dict(r["set"]))
+                                          for r in found.get("rules") or ()))
+
+    @property
+    def sources(self) -> dict[str, DefinitionSource]:
+        """The official definitions the spec was reconciled with, by key (`x-llmconform-sources`)."""
+        return {str(key): DefinitionSource(**{k: str(v) for k, v in entry.items()})
+                for key, entry in (self.document.get("x-llmconform-sources") or {}).items()}
+
+    def schema_source(self, name: str) -> str:
+        """Where a schema comes from (`x-llmconform-source`: `<key>#<pointer>` or `<key>:<path> <type>`)."""
+        return str(self.schema(name).get(SOURCE) or "")
+
+    def total(self, schema_name: str) -> Total:
+        """The count a schema declares as the sum of others (`x-llmconform-total`)."""
+        found = self.schema(schema_name).get(TOTAL)
+        if not isinstance(found, dict):
+            raise KeyError(f"{self.surface} schema {schema_name} declares no {TOTAL}")
+        return Total(field=str(found["field"]), of=tuple(str(n) for n in found.get("of") or ()))
 
     def header_defaults(self, path: str, method: str = "post", *,
                         required: bool = True) -> tuple[tuple[str, str], ...]:
@@ -362,6 +578,24 @@ class Spec:
         return names
 
 
+@dataclass(frozen=True)
+class ReasoningRule:
+    """One rule of `x-llmconform-least-reasoning`: a model name pattern, and the request settings
+    that turn reasoning off or to its least on the models it matches."""
+
+    model: str
+    settings: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class LeastReasoning:
+    """A surface's `x-llmconform-least-reasoning` (see `least_reasoning`)."""
+
+    up_to: int = 0
+    feature: str = ""
+    rules: tuple[ReasoningRule, ...] = ()
+
+
 def least_reasoning(surface: str, model: str, features: frozenset[str] | set[str], body: Any) -> Any:
     """A probe's body with reasoning turned off or to its minimum where the spec's
     `x-llmconform-least-reasoning` says the model allows it: a probe that tests an output limit must
@@ -370,18 +604,18 @@ def least_reasoning(surface: str, model: str, features: frozenset[str] | set[str
     the table does not know gets nothing: a parameter a model refuses would fail every probe), only
     when the profile declares `feature` where the table names one, and never over a setting the
     probe makes itself."""
-    table = load(surface).document.get("x-llmconform-least-reasoning") or {}
+    table = load(surface).least_reasoning
     limit = output_limit_of(surface, body)
-    if not table or not isinstance(body, dict) or limit is None or limit > int(table.get("up-to", 0)):
+    if not table.rules or not isinstance(body, dict) or limit is None or limit > table.up_to:
         return body
-    if table.get("feature") and table["feature"] not in features:
+    if table.feature and table.feature not in features:
         return body
     name = model.removeprefix("models/")
-    rule = next((r for r in table.get("rules") or [] if re.search(str(r["model"]), name)), None)
+    rule = next((r for r in table.rules if re.search(r.model, name)), None)
     if rule is None:
         return body
     merged = copy.deepcopy(body)
-    _fill(merged, rule["set"])
+    _fill(merged, rule.settings)
     return merged
 
 
@@ -400,11 +634,202 @@ def _is_leaf(value: dict[str, Any]) -> bool:
     return not any(isinstance(v, dict) for v in value.values())
 
 
+# -- the grammar of the extensions ----------------------------------------------------------------
+
+PREFIX = "x-llmconform-"
+
+
+class SpecError(Exception):
+    """A spec breaks the grammar of the extensions (schemas/extensions.schema.json): the suite's own
+    bug, or a user's spec (LLMCONFORM_OPENAPI_DIR). The message names the file, the JSON pointer and
+    the nearest known key."""
+
+
+@functools.cache
+def extensions_schema() -> dict[str, Any]:
+    """The grammar of the x-llmconform-* extensions, shipped in the package."""
+    text = resources.files("llmconform").joinpath("schemas/extensions.schema.json").read_text(encoding="utf-8")
+    return dict(json.loads(text))
+
+
+@functools.cache
+def _grammar() -> Draft202012Validator:
+    """The grammar's validator, its local $refs inlined: the grammar has no recursion, and resolving
+    a reference per key made checking the six specs cost a quarter of a second on every run."""
+
+    def inline(node: Any) -> Any:
+        if isinstance(node, dict):
+            if isinstance(node.get("$ref"), str) and node["$ref"].startswith("#/$defs/"):
+                target = inline(defs[node["$ref"].removeprefix("#/$defs/")])
+                return {**target, **{k: inline(v) for k, v in node.items() if k != "$ref"}}
+            return {k: inline(v) for k, v in node.items()}
+        return [inline(v) for v in node] if isinstance(node, list) else node
+
+    defs = extensions_schema()["$defs"]
+    return Draft202012Validator({k: inline(v) for k, v in extensions_schema().items() if k != "$defs"})
+
+
+@functools.cache
+def _places() -> dict[str, list[str]]:
+    """Where each kind of node may carry which extensions: `root` -> [x-llmconform-usage, ...]."""
+    defs = extensions_schema()["$defs"]
+    return {kind: list(defs[f"at-{kind}"]["properties"]) for kind in extensions_schema()["properties"]}
+
+
+def _kind(steps: list[str]) -> str:
+    """What the node at a path of the document is, for the extensions it may carry."""
+    if not steps:
+        return "root"
+    if steps[0] == "paths" and len(steps) == 3:
+        return "operation"
+    if steps[0] == "paths" and len(steps) > 3 and steps[-2] == "examples":
+        return "example"
+    return "component" if steps[0] == "components" else "elsewhere"
+
+
+def _is_extension(key: Any) -> bool:
+    """An x-llmconform-* key, or one misspelt close to a known extension (`x-llmconfrom-probes`)."""
+    if not isinstance(key, str) or not key.startswith("x-"):
+        return False
+    known = [name for names in _places().values() for name in names]
+    return key.startswith(PREFIX) or closeness(key, known) >= 0.85
+
+
+def _pointer(steps: list[str]) -> str:
+    return "".join("/" + str(s).replace("~", "~0").replace("/", "~1") for s in steps)
+
+
+def extensions(document: Any) -> dict[str, Any]:
+    """The document's extensions as the grammar reads them: those of its root (`root`), and by JSON
+    pointer those of each operation, example, component node and anything else (`elsewhere`). The
+    values pass through JSON (YAML's integer keys, such as HTTP statuses, become strings)."""
+    found: dict[str, Any] = {"root": {}}
+    stack: list[tuple[list[str], Any]] = [([], document)]
+    while stack:
+        steps, node = stack.pop()
+        if isinstance(node, dict):
+            own = {}
+            for key, value in node.items():
+                if isinstance(key, str) and key.startswith("x-") and _is_extension(key):
+                    own[key] = value
+                elif isinstance(value, (dict, list)):
+                    stack.append(([*steps, str(key)], value))
+            kind = _kind(steps)
+            if kind == "root":
+                found["root"] = own
+            elif own:
+                found.setdefault(kind, {})[_pointer(steps)] = own
+        elif isinstance(node, list):
+            stack.extend(([*steps, str(i)], v) for i, v in enumerate(node))
+    return dict(json.loads(json.dumps(found, default=str)))
+
+
+def problems(document: Any) -> list[str]:
+    """Every breach of the extensions' grammar in a spec document, each as `<JSON pointer>: what`,
+    an unknown key with the nearest known one (and where a known extension belongs instead)."""
+    errors = sorted(_grammar().iter_errors(extensions(document)), key=lambda e: list(map(str, e.absolute_path)))
+    found: list[str] = []
+    unknown = _unknown(errors)
+    places = _places()
+    for (steps, key), known in unknown.items():
+        where = _located([*steps, key])
+        home = [kind for kind, names in places.items() if key in names]
+        if home:
+            belongs = " or ".join(_PLACE_NAMES[k] for k in home)
+            found.append(f"{where}: {key} does not belong here; it goes on {belongs}")
+            continue
+        hint = nearest(key, known) if known else ""
+        found.append(f"{where}: unknown key {key!r}{hint}; known: {', '.join(known) or 'none'}")
+    for error in errors:
+        if _has_unknown(error, unknown):
+            continue
+        cause = _cause(error)
+        found.append(f"{_located(list(cause.absolute_path))}: {excerpt(cause.message, 200)}")
+    return list(dict.fromkeys(found))
+
+
+_PLACE_NAMES = {"root": "the document's root", "operation": "an operation", "example": "a documented example",
+                "component": "a schema (under components)", "elsewhere": "no node"}
+
+
+def _unknown(errors: list[Any]) -> dict[tuple[tuple[Any, ...], str], list[str]]:
+    """(path, key) -> the keys known there, for every key a closed mapping does not declare; inside a
+    oneOf (an effect), only a key no branch declares, matched against all their keys (`{says: 3}`
+    is a wrong type in the `says` branch, not an unknown key)."""
+    found: dict[tuple[tuple[Any, ...], str], list[str]] = {}
+    for error in errors:
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            known = [str(k) for k in error.schema.get("properties", {})]
+            for key in error.instance:
+                if key not in known:
+                    found.setdefault((tuple(error.absolute_path), str(key)), []).extend(known)
+        if error.context:
+            branches: dict[Any, list[Any]] = {}
+            for inner in error.context:
+                branches.setdefault(inner.relative_schema_path[0], []).append(inner)
+            each = [_unknown(inner) for inner in branches.values()]
+            everywhere = set.intersection(*(set(u) for u in each)) if len(each) == len(error.validator_value) else set()
+            for where in everywhere:
+                found.setdefault(where, []).extend(dict.fromkeys(k for u in each for k in u[where]))
+    return {where: list(dict.fromkeys(known)) for where, known in found.items()}
+
+
+def _has_unknown(error: Any, unknown: dict[tuple[tuple[Any, ...], str], list[str]]) -> bool:
+    """Whether an error is, or comes of, a key no branch knows (reported with its nearest known one)."""
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        return any((tuple(error.absolute_path), str(key)) in unknown for key in error.instance)
+    return any(_has_unknown(e, unknown) for e in error.context or ())
+
+
+def _cause(error: Any) -> Any:
+    """The error a oneOf/anyOf failure comes of: in the branch meant for the value (the one that
+    takes its keys: `{says: 3}` is the `says` branch's wrong type), else jsonschema's best match."""
+    branches: dict[Any, list[Any]] = {}
+    for inner in error.context or ():
+        branches.setdefault(inner.relative_schema_path[0], []).append(inner)
+    meant = [e for found in branches.values() if not any(e.validator == "additionalProperties" for e in found)
+             for e in found]
+    return (best_match(meant) if meant else None) or best_match([error]) or error
+
+
+def _located(steps: list[Any]) -> str:
+    """The JSON pointer into the document of a path in `extensions()` (kind, pointer, then keys)."""
+    if not steps:
+        return "/"
+    if steps[0] == "root":
+        return _pointer([str(s) for s in steps[1:]]) or "/"
+    return (str(steps[1]) if len(steps) > 1 else "") + _pointer([str(s) for s in steps[2:]]) or "/"
+
+
+def validate(document: Any, where: str) -> None:
+    """Refuse a spec whose extensions break their grammar, naming `where` (its file), the JSON
+    pointer of each breach (up to a few) and, for a misspelt key, the nearest known one."""
+    found = problems(document)
+    if found:
+        more = f" (and {len(found) - 3} more)" if len(found) > 3 else ""
+        raise SpecError(f"{where}: " + f"; {where}: ".join(found[:3]) + more)
+
+
 @functools.cache
 def load(surface: str) -> Spec:
     path = spec_dir() / f"{surface}.yaml"
+    return read(surface, path)
+
+
+def read(surface: str, path: Path) -> Spec:
+    """A spec file read and held to the extensions' grammar (SpecError names what breaks it)."""
     with path.open(encoding="utf-8") as handle:
-        return Spec(surface, yaml.load(handle, Loader=_LOADER))
+        document = yaml.load(handle, Loader=_LOADER)
+    validate(document, _shown(path))
+    return Spec(surface, document)
+
+
+def _shown(path: Path) -> str:
+    """A spec file as a message names it: `openapi/gemini.yaml` for the suite's own, else its path."""
+    try:
+        return str(path.resolve().relative_to(root().resolve()))
+    except (ValueError, RuntimeError):
+        return str(path)
 
 
 @functools.cache
@@ -452,3 +877,55 @@ def fill_model(value: Any, model: str) -> Any:
     if isinstance(value, list):
         return [fill_model(v, model) for v in value]
     return copy.deepcopy(value)
+
+
+# -- what the specs present say about their surfaces (read by the profile, one layer below surfaces) --
+
+@functools.cache
+def surfaces() -> tuple[str, ...]:
+    """The surfaces a spec is written for, one per `openapi/<surface>.yaml`: the names a profile and
+    the command line accept."""
+    return tuple(sorted(path.stem for path in spec_dir().glob("*.yaml")))
+
+
+def _auth_style(scheme: dict[str, Any]) -> str | None:
+    """A security scheme as a profile names its placement of the key: `bearer` (HTTP bearer), the
+    header's own name (an apiKey in a header), `query-key` (an apiKey in the query)."""
+    if scheme.get("type") == "http" and str(scheme.get("scheme", "")).lower() == "bearer":
+        return "bearer"
+    if scheme.get("type") == "apiKey" and scheme.get("in") == "query":
+        return "query-key"
+    if scheme.get("type") == "apiKey" and scheme.get("in") == "header" and scheme.get("name"):
+        return str(scheme["name"]).lower()
+    return None
+
+
+@functools.cache
+def auth_styles(surface: str) -> tuple[str, ...]:
+    """The key placements the surface's spec accepts (its top-level `security`, resolved through
+    `components.securitySchemes`), the official one first."""
+    document = load(surface).document
+    schemes = (document.get("components") or {}).get("securitySchemes") or {}
+    found = [_auth_style(schemes.get(name) or {}) for requirement in document.get("security") or []
+             for name in requirement]
+    return tuple(dict.fromkeys(style for style in found if style))
+
+
+@dataclass(frozen=True)
+class Sdk:
+    """The official SDK of a surface (`x-llmconform-sdk`): the call that sends its request, the
+    variables it reads its key and base URL from, and the vendor's own host (an SDK's key is sent
+    only there, or to the base URL its variable names)."""
+
+    call: str = "create"
+    key_env: tuple[str, ...] = ()
+    base_url_env: str = ""
+    host: str = ""
+
+
+@functools.cache
+def sdk(surface: str) -> Sdk:
+    """The surface's SDK facts; none for a spec that declares no SDK."""
+    data = load(surface).document.get("x-llmconform-sdk") or {}
+    return Sdk(call=str(data.get("call", "create")), key_env=tuple(data.get("key-env") or ()),
+               base_url_env=str(data.get("base-url-env", "")), host=str(data.get("host", "")))

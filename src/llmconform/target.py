@@ -19,15 +19,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from llmconform import spec
+from llmconform import factory, spec
 from llmconform.client import Budget, Client, Limits
 from llmconform.exchange import Exchange, Request
 from llmconform.profile import Profile, ProfileError, SurfaceConfig
 from llmconform.redact import Redactor, weak_reason
 from llmconform.replay import CassetteStore
+from llmconform.settings import Mode
 from llmconform.surfaces import SURFACE_MODULES, Dependent, Surface
 
-MODES = ("live", "replay", "record")
 TIMING_PROBE = "stream"  # the plain stream of each surface: TTFT and tokens/s are read from it
 FUZZ_OUTPUT_CAP = 16  # schemathesis cases ask for at most this many output tokens (fuzz._cheap)
 UNLIMITED_ESTIMATE = 256
@@ -36,7 +36,7 @@ UNLIMITED_ESTIMATE = 256
 @dataclass
 class Target:
     profile: Profile
-    mode: str
+    mode: Mode
     client: Client
     redactor: Redactor
     cassettes: CassetteStore | None = None
@@ -73,19 +73,8 @@ class Target:
             return self._continued(surface, probe, builder)
         if builder is not None:
             return builder(self)
-        operation = spec.load(surface).operation(kind.path)
-        if probe.startswith("invalid:"):
-            body = operation.invalid[probe.split(":", 1)[1]]["value"]
-        elif config is not None and probe in config.requests:
-            body = config.requests[probe]
-        else:
-            body = spec.least_reasoning(surface, self.model(surface), config.features if config else frozenset(),
-                                        operation.probes[probe]["value"])
-        # Gemini names the model in the path; other surfaces' paths carry no {model}.
-        path = spec.fill_model(kind.path, self.model(surface))
-        return Request(surface=surface, probe=probe, method="POST", path=path,
-                       body=spec.fill_model(body, self.model(surface)), auth=auth,
-                       headers=kind.default_headers, refusal_expected=probe.startswith("invalid:"))
+        return factory.request(surface, probe, model=self.model(surface), operation=kind.path, config=config,
+                               headers=kind.default_headers, auth=auth)
 
     def _continued(self, surface: str, probe: str, dependent: Dependent) -> Request:
         """A dependent probe's request: built from the answer to the probe it continues, or its
@@ -130,7 +119,7 @@ class Target:
         The timing probes go first, one at a time, with nothing else in flight: their TTFT and
         tokens/s measure the provider, not the suite's own requests queueing on it."""
         wanted = list(dict.fromkeys(probes))
-        if self.mode != "replay":
+        if self.mode != Mode.REPLAY:
             for surface, name in wanted:
                 if name == TIMING_PROBE:
                     with contextlib.suppress(Exception):
@@ -151,7 +140,7 @@ class Target:
             if phase == "examples":
                 with contextlib.suppress(KeyError):
                     cases = len(spec.load(surface).operation(self.surface(surface).path).examples)
-            elif self.mode == "replay":
+            elif self.mode == Mode.REPLAY:
                 continue
             spent = planned.setdefault(surface, [0, 0])
             spent[0] += cases
@@ -195,7 +184,7 @@ class Target:
         for (the client has cut what was in flight) and the recording is saved marked partial."""
         self._pool.shutdown(wait=not interrupted, cancel_futures=True)
         self.client.close()
-        if self.cassettes is not None and self.mode == "record":
+        if self.cassettes is not None and self.mode == Mode.RECORD:
             self.cassettes.save(partial=interrupted)
 
 
@@ -211,14 +200,16 @@ def preflight(base_url: str, timeout: float = 5.0) -> None:
                            "check the address, or run offline with --replay") from None
 
 
-def build_target(profile: Profile, *, mode: str, cassette_root: Path | None, limits: Limits,
+def build_target(profile: Profile, *, mode: Mode | str, cassette_root: Path | None, limits: Limits,
                  budget_requests: int | None = None, budget_tokens: int | None = None,
                  fuzz_cases: int = 5, concurrency: int = 2, plan_only: bool = False) -> Target:
     """A provider ready to be checked; with `plan_only`, one whose plan is read and nothing sent
     (no key needed, no connection made)."""
-    if mode not in MODES:
-        raise ProfileError(f"unknown mode {mode!r}")
-    keys = profile.api_keys(required=mode != "replay" and not plan_only)
+    try:
+        mode = Mode(mode)
+    except ValueError:
+        raise ProfileError(f"unknown mode {mode!r}") from None
+    keys = profile.api_keys(required=mode != Mode.REPLAY and not plan_only)
     redactor = Redactor(keys.values())
     for variable, key in keys.items():
         why = weak_reason(key)
@@ -226,9 +217,9 @@ def build_target(profile: Profile, *, mode: str, cassette_root: Path | None, lim
             print(f"llmconform: the key in {variable} is weak ({why}): it is used, and masked only where it is "
                   "sent or echoed as a key, not wherever its letters occur", file=sys.stderr)
     cassettes = None
-    if mode in ("replay", "record") and cassette_root is not None:
-        cassettes = CassetteStore(cassette_root / profile.name, record=mode == "record", redactor=redactor)
-    if mode != "replay" and not plan_only:
+    if mode in (Mode.REPLAY, Mode.RECORD) and cassette_root is not None:
+        cassettes = CassetteStore(cassette_root / profile.name, record=mode == Mode.RECORD, redactor=redactor)
+    if mode != Mode.REPLAY and not plan_only:
         preflight(profile.base_url)
     budget = Budget(budget_requests if budget_requests is not None else profile.budget.max_requests,
                     budget_tokens if budget_tokens is not None else profile.budget.max_output_tokens)

@@ -4,8 +4,9 @@ rule for every surface whose refusal is a 401 (Gemini's, answered 400 or 403 by 
 import pytest
 
 from llmconform.fixtures import native_error
+from llmconform.surfaces import having
 
-SURFACES = ["anthropic-messages", "embeddings", "models", "openai-chat", "openai-responses"]
+SURFACES = having(lambda surface: surface.refuses_key_401)
 pytestmark = pytest.mark.parametrize("surface", SURFACES)
 
 

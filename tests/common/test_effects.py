@@ -6,14 +6,14 @@ import pytest
 
 from llmconform import checks
 from llmconform.fixtures import effect_cases
-from llmconform.surfaces import anthropic_messages, gemini, openai_chat, openai_responses
+from llmconform.surfaces import SURFACE_MODULES, having
 
-ANSWERED = {"anthropic-messages": anthropic_messages.answered_text, "gemini": gemini.answered_text,
-            "openai-chat": openai_chat.answered_text, "openai-responses": openai_responses.answered_text}
+# The surfaces that answer text a request's effect can show in.
+ANSWERED = having(lambda surface: surface.answered_text)
 
 
 @pytest.mark.check("{surface}/{case.check}", level="must", source="{case.source}")
-@pytest.mark.parametrize(("surface", "case"), effect_cases(sorted(ANSWERED)))
+@pytest.mark.parametrize(("surface", "case"), effect_cases(ANSWERED))
 def test_effect(surface, case, sent):
     """{case.summary}
 
@@ -21,5 +21,5 @@ def test_effect(surface, case, sent):
     official SDKs send) and answered; where its effect shows in the answer (a code word repeated,
     JSON of the asked shape, a field echoed), W when it does not: accepted but ignored, or a model
     too weak to show it."""
-    answer = ANSWERED[surface](sent, f"a request with {case.field}")
+    answer = SURFACE_MODULES[surface].answered_text(sent, f"a request with {case.field}")
     checks.effect_shown(sent, answer, dict(case.effect), case.field)

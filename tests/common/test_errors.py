@@ -4,8 +4,9 @@ written once for every surface whose errors come in an envelope its spec declare
 import pytest
 
 from llmconform import checks
+from llmconform.surfaces import having
 
-SURFACES = ["openai-chat", "openai-responses", "anthropic-messages", "embeddings"]
+SURFACES = having(lambda surface: surface.errors)
 pytestmark = [pytest.mark.after_all, pytest.mark.parametrize("surface", SURFACES)]
 
 

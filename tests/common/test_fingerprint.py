@@ -2,13 +2,17 @@
 
 import pytest
 
-from llmconform import checks
+from llmconform import checks, spec
+from llmconform.surfaces import having
+
+# The surfaces whose answer's `usage` is the spec's `Usage` schema (its declared fields).
+USAGE = having(lambda surface: surface.usage.at[:1] == ("usage",) and "Usage" in spec.load(surface.name).schemas)
 
 
 @pytest.mark.check("{surface}/fingerprint/usage-fields", level="should",
                    source="openapi/{surface}.yaml x-llmconform-usage (the usage object's declared fields; extra ones "
                           "are a relay's)")
-@pytest.mark.parametrize("surface", ["anthropic-messages", "openai-chat"])
+@pytest.mark.parametrize("surface", USAGE)
 def test_usage_fields(surface, basic):
     """usage holds only the fields the API declares (W: `claude_cache_creation_5_m_tokens` and
     friends are new-api's)."""

@@ -4,8 +4,9 @@
 import pytest
 
 from llmconform.fixtures import invalid_cases, native_error, native_rejected
+from llmconform.surfaces import having
 
-SURFACES = ["anthropic-messages", "embeddings", "gemini", "openai-chat", "openai-responses"]
+SURFACES = having(lambda surface: surface.sends_json)
 # How binding each spec-declared refusal is, and where it comes from (an entry's own `level` and
 # `source` win): a MUST where the official definition states the constraint, else a SHOULD.
 BINDINGS = {

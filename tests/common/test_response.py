@@ -4,12 +4,9 @@ surface that answers a plain request."""
 import pytest
 
 from llmconform import checks, fuzz, spec
-from llmconform.surfaces import SURFACE_MODULES
+from llmconform.surfaces import SURFACE_MODULES, having
 
-SURFACES = ["anthropic-messages", "embeddings", "gemini", "openai-chat", "openai-responses"]
-# How a verdict names each surface's answer.
-ANSWER = {"anthropic-messages": "the message", "embeddings": "the embeddings answer", "gemini": "the answer",
-          "openai-chat": "the chat completion", "openai-responses": "the response"}
+SURFACES = having(lambda surface: surface.sends_json)
 
 
 @pytest.mark.check("{surface}/response/schema", level="must",
@@ -19,16 +16,16 @@ def test_schema(surface, basic):
     """The body of the plain {surface} request's answer is the 200 response its spec declares, field
     by field."""
     _, schema = fuzz.schema_names(surface, SURFACE_MODULES[surface].path)
-    spec.load(surface).check(schema, checks.ok_json(basic), what=ANSWER[surface])
+    spec.load(surface).check(schema, checks.ok_json(basic), what=SURFACE_MODULES[surface].answer)
 
 
 # The requests answered with one JSON body: (surface, concern, probe, how the rule names it). The
-# plain request on every surface; Gemini's stream without `alt=sse` (a JSON array, not an event
-# stream); the model list.
+# plain request on every surface that sends one, and the others its surface names (Gemini's stream
+# without `alt=sse`, a JSON array, not an event stream; the model list).
 JSON_ANSWERS = [*[(s, "response", "basic", f"plain {s} request") for s in SURFACES],
-                pytest.param("gemini", "stream-json", "stream-json", "gemini stream without `alt=sse`",
-                             marks=pytest.mark.feature("stream")),
-                ("models", "list", "list", "models list")]
+                *[pytest.param(s, answer.concern, answer.probe, answer.what,
+                               marks=[pytest.mark.feature(answer.feature)] if answer.feature else [])
+                  for s in having(lambda surface: surface.json_answers) for answer in SURFACE_MODULES[s].json_answers]]
 
 
 @pytest.mark.check("{surface}/{concern}/content-type", level="must",
@@ -43,7 +40,7 @@ def test_content_type(surface, concern, read, what, answered):
 
 @pytest.mark.check("{surface}/response/model-echo", level="must",
                    source="openapi/{surface}.yaml (the response's required `model`; an alias only warns)")
-@pytest.mark.parametrize("surface", [s for s in SURFACES if s != "gemini"])  # Gemini: its modelVersion
+@pytest.mark.parametrize("surface", having(lambda surface: surface.echoes_model))  # not Gemini: its modelVersion
 def test_model_echo(surface, basic):
     """`model` is the requested model or a dated snapshot of it (W: relays alias and substitute)."""
     checks.model_echo(basic.request.body.get("model"), checks.ok_json(basic).get("model"))

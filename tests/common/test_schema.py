@@ -4,9 +4,9 @@ one rule for every surface whose requests its spec declares."""
 import pytest
 
 from llmconform import fuzz
-from llmconform.surfaces import SURFACE_MODULES
+from llmconform.surfaces import SURFACE_MODULES, having
 
-SURFACES = ["anthropic-messages", "embeddings", "gemini", "openai-chat", "openai-responses"]
+SURFACES = having(lambda surface: surface.sends_json)
 pytestmark = pytest.mark.parametrize("surface", SURFACES)
 
 

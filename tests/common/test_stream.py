@@ -5,26 +5,20 @@ and what every stream holds: events of the declared shape, and text."""
 import pytest
 
 from llmconform import checks, spec
-from llmconform.exchange import Exchange
-from llmconform.surfaces import SURFACE_MODULES, gemini, openai_chat
+from llmconform.surfaces import SURFACE_MODULES, having
 from llmconform.verdict import expect
 
-SURFACES = ["anthropic-messages", "openai-chat", "openai-responses"]
+# The surfaces whose `stream` probe is answered with server-sent events on their own path.
+SURFACES = having(lambda surface: surface.sse)
 pytestmark = pytest.mark.feature("stream")
 # The streams whose every event is one object of a single schema (no `type` to dispatch on), by
 # the name their check has always had.
-ONE_SCHEMA = [("gemini", "event-schema", "GenerateContentResponse"),
-              ("openai-chat", "chunk-schema", "ChatCompletionChunk")]
-# Where a stream's pieces are read from: its events' JSON objects; Gemini's stream has no end event,
-# so an empty one is judged by the checks reading its pieces (at least one).
-PIECES = {"gemini": gemini.streamed_pieces}
-# The Responses stream's text is its own rule (a reasoning model may spend the limit before it).
-TEXT_SURFACES = ["anthropic-messages", "gemini", "openai-chat"]
-# Where a stream's output limit may have gone to reasoning (undecided then): Gemini thinks by
-# default; a chat reasoning model says so in completion_tokens_details. Anthropic's probes ask no
-# extended thinking, which is off unless requested.
-SPENT_ON_REASONING = {"gemini": gemini.streamed_nothing_to_judge,
-                      "openai-chat": openai_chat.streamed_limit_spent_on_reasoning}
+ONE_SCHEMA = [(name, *SURFACE_MODULES[name].event_schema) for name in having(lambda surface: surface.event_schema)]
+# The streams of text (server-sent events, or pieces read apart: Gemini's has no end event, so an
+# empty one is judged by the checks reading its pieces), but for a surface with its own rule (the
+# Responses stream's: a reasoning model may spend the limit before its text).
+TEXT_SURFACES = having(lambda surface: surface.text and (surface.sse or surface.streamed_pieces)
+                       and "stream/text-nonempty" not in surface.own)
 
 
 @pytest.mark.check("{surface}/stream/content-type", level="must",
@@ -72,8 +66,12 @@ def test_event_schema(surface, name, schema, stream):
 def test_text_nonempty(surface, stream):
     """The streamed text of the {surface} answer (the text its events carry, joined) is not empty
     (undecided when a reasoning model spent the output limit before any text)."""
-    pieces = PIECES.get(surface, Exchange.data_objects)(stream)
-    if surface in SPENT_ON_REASONING:
-        SPENT_ON_REASONING[surface](stream)
-    streamed = "".join(SURFACE_MODULES[surface].event_text(p) for p in pieces)
+    readers = SURFACE_MODULES[surface]
+    pieces = readers.pieces(stream)
+    # Undecided where the output limit may have gone to reasoning: Gemini thinks by default; a chat
+    # reasoning model says so in completion_tokens_details. Anthropic's probes ask no extended
+    # thinking, which is off unless requested.
+    if readers.spent_on_reasoning is not None:
+        readers.spent_on_reasoning(stream)
+    streamed = "".join(readers.event_text(p) for p in pieces)
     expect(streamed.strip(), "non-empty streamed text", stream.excerpt())

@@ -51,3 +51,14 @@ def test_created_seconds(basic):
     """`created` is the Unix time in seconds (a value above 1e11 is milliseconds: a date thousands of
     years ahead to every SDK that reads it)."""
     checks.unix_seconds(checks.ok_json(basic).get("created"), "created")
+
+
+@pytest.mark.check("openai-chat/response/nulls-kept", level="should",
+                   source="openai-python api_reference/openapi.transformed.yml "
+                          "CreateChatCompletionResponse.choices[] required [finish_reason, index, message, logprobs], "
+                          "ChatCompletionResponseMessage required [content, refusal, role] (logprobs, content and "
+                          "refusal nullable; the SDK types read an absent key as None, hence a SHOULD)")
+def test_nulls_kept(basic):
+    """Each choice keeps `logprobs` and its message keeps `content` and `refusal`, null when empty:
+    the official API sends them; a relay that drops null keys (Go's `omitempty`) does not."""
+    checks.nulls_kept("openai-chat", "ChatCompletion", checks.ok_json(basic))

@@ -86,3 +86,15 @@ def test_usage_present(basic):
     """The answer reports usage."""
     data = checks.ok_json(basic)
     expect(isinstance(data.get("usage"), dict), "a usage object", data.get("usage"))
+
+
+@pytest.mark.check("openai-responses/response/nulls-kept", level="should",
+                   source="openai-python api_reference/openapi.transformed.yml Response required [error, "
+                          "incomplete_details, instructions, metadata, temperature, top_p, ...] (each nullable; "
+                          "openai-python src/openai/types/responses/response.py reads an absent one as None, hence "
+                          "a SHOULD)")
+def test_nulls_kept(basic):
+    """The response keeps `error`, `incomplete_details`, `instructions`, `metadata`, `temperature` and
+    `top_p`, null when they have no value: the official API sends them; a relay that drops null keys
+    (Go's `omitempty`) does not."""
+    checks.nulls_kept("openai-responses", "Response", checks.ok_json(basic))

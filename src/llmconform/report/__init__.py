@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from llmconform.fingerprint import fingerprints
 from llmconform.result import Combined, Fingerprints, Metrics, Report, Row, dumps
+from llmconform.settings import Mode
 from llmconform.surfaces import SURFACE_MODULES
 
 if TYPE_CHECKING:
@@ -60,13 +61,13 @@ def metrics(target: Target) -> dict[str, Any]:
         inputs += tokens_in if isinstance(tokens_in, int) else 0
         outputs += tokens_out if isinstance(tokens_out, int) else 0
         # Only exchanges sent alone are timed: the others may have queued behind the suite's own.
-        ttft = first_token_ms(exchange) if target.mode != "replay" and exchange.alone else None
+        ttft = first_token_ms(exchange) if target.mode != Mode.REPLAY and exchange.alone else None
         if ttft is not None:
             ttfts.append(ttft)
             total = exchange.timings.total_ms or 0
             if isinstance(tokens_out, int) and tokens_out > 1 and total > ttft:
                 rates.append((tokens_out - 1) / ((total - ttft) / 1000))
-    sent = target.client.budget.requests if target.mode != "replay" else len(target.exchanges)
+    sent = target.client.budget.requests if target.mode != Mode.REPLAY else len(target.exchanges)
     exchange_ms = [e.timings.total_ms for e in target.exchanges if e.timings.total_ms]
     return {
         "requests": sent,

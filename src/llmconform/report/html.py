@@ -19,7 +19,7 @@ from html import escape
 from typing import Any
 
 from llmconform.result import FINDINGS, SEVERITY, Report, Row, Score, readable
-from llmconform.verdict import VERDICTS
+from llmconform.verdict import LABELS, VERDICTS
 
 STYLE = """
 :root{--pass:#d7f5d7;--fail:#f8c9c9;--warn:#fbeaba;--skip:#eee;--error:#e3d3f5;--ink:#1d1d1f;--muted:#5f6368}
@@ -120,7 +120,6 @@ SCRIPT = """
 })();
 """
 
-SHORT = {"pass": "pass", "fail": "FAIL", "warn": "WARN", "skip": "skip", "error": "ERROR"}
 LEGEND = ("<b>FAIL</b> breaks the API the provider claims · <b>WARN</b> a departure many clients tolerate, or a "
           "backend fingerprint · <b>ERROR</b> the suite could not decide · skip: not applicable, not declared, "
           "or not documented · – the surface is not claimed. Scores: passed over decided (pass + fail + warn).")
@@ -192,7 +191,7 @@ def _rules(reports: list[Report]) -> dict[str, str]:
 def strip(report: Report) -> str:
     """One run on one line: verdict counts, score per surface, what it cost (a vendor's own page)."""
     surfaces = report.declared_surfaces()
-    heads = ("".join(f"<th>{SHORT[v]}</th>" for v in ("fail", "warn", "error", "pass", "skip"))
+    heads = ("".join(f"<th>{LABELS[v].word}</th>" for v in ("fail", "warn", "error", "pass", "skip"))
              + "".join(f"<th>{_e(s)}</th>" for s in surfaces) + "<th>requests · output tokens</th>"
              + ("<th>TTFT p50 · p90</th>" if report.metrics.ttft_p50_ms is not None else ""))
     cells = "".join(f"<td class='n {v if report.summary[v] else 'zero'}' data-verdict='{v}'>{report.summary[v]}</td>"
@@ -216,7 +215,7 @@ def overview(reports: list[Report], hrefs: list[str | None]) -> str:
     for verdict in ("fail", "warn", "error", "pass", "skip"):
         counts = "".join(f"<td class='n {verdict if r.summary[verdict] else 'zero'}' data-verdict='{verdict}'>"
                          f"{r.summary[verdict]}</td>" for r in reports)
-        out.append(f"<tr class='count'><th>{SHORT[verdict]}</th>{counts}</tr>")
+        out.append(f"<tr class='count'><th>{LABELS[verdict].word}</th>{counts}</tr>")
     surfaces = sorted({s for r in reports for s in r.declared_surfaces()})
     for surface in surfaces:
         cells = []
@@ -266,7 +265,7 @@ def finding(report: Report, row: Row, rules: dict[str, str]) -> str:
     for key, value in row.details.items():
         pairs.append((key.replace("_", " "), f"<code>{_e(_cut(readable(value), 600))}</code>"))
     out = [f"<article class='finding f-{row.verdict}' id='{_e(anchor)}'>",
-           f"<h3><span class='badge {row.verdict}'>{SHORT[row.verdict]}</span> {_check_link(row.id, rules)} "
+           f"<h3><span class='badge {row.verdict}'>{LABELS[row.verdict].word}</span> {_check_link(row.id, rules)} "
            f"<span class='muted'>· {_e(report.vendor)} · <a href='#{_e(row_anchor(report.vendor, row.id))}'>row</a>"
            f"</span></h3>", f"<p class='msg'>{_e(_cut(row.message, 1200))}</p>", _dl(pairs)]
     if culprit is not None and culprit.body_excerpt:
@@ -297,7 +296,7 @@ def findings(reports: list[Report], rules: dict[str, str]) -> str:
 
 
 def controls(surfaces: list[str]) -> str:
-    verdicts = "".join(f"<option value='{v}'>{SHORT[v]}</option>" for v in VERDICTS)
+    verdicts = "".join(f"<option value='{v}'>{LABELS[v].word}</option>" for v in VERDICTS)
     options = "".join(f"<option value='{_e(s)}'>{_e(s)}</option>" for s in surfaces)
     return ("<div class='controls'><label><input type='checkbox' id='hide-skip' checked> hide skip</label>"
             f"<label>verdict <select id='filter-verdict'><option value=''>all</option>{verdicts}</select></label>"
@@ -311,7 +310,7 @@ def checks_table(report: Report, rules: dict[str, str]) -> str:
            "<th>message</th><th>level</th><th>source</th></tr>"]
     findings_ids = {r.id for r in report.findings()}
     for row in sorted(report.results, key=lambda r: r.id):
-        shown = "–" if row.undeclared else SHORT[row.verdict]
+        shown = "–" if row.undeclared else LABELS[row.verdict].word
         more = (f" <a href='#{_e(finding_anchor(report.vendor, row.id))}'>evidence</a>"
                 if row.id in findings_ids else "")
         out.append(f"<tr class='check' id='{_e(row_anchor(report.vendor, row.id))}' data-verdicts='{row.verdict}' "
@@ -344,7 +343,7 @@ def matrix_table(reports: list[Report], rules: dict[str, str], cell_href: Callab
             if row is None:
                 tds.append("<td class='v'></td>")
                 continue
-            shown = "–" if row.undeclared else SHORT[row.verdict]
+            shown = "–" if row.undeclared else LABELS[row.verdict].word
             tds.append(f"<td class='v {row.verdict}' title='{_e(_cut(row.message, 300))}'>"
                        f"<a href='{_e(cell_href(index, ident))}'>{shown}</a></td>")
         verdicts = " ".join(sorted({c.verdict if c is not None else "none" for c in cells}))

@@ -4,9 +4,7 @@ their evidence (failures first), then every check, the baseline comparison and t
 from __future__ import annotations
 
 from llmconform.result import Billing, Report, Row, by_severity, readable
-from llmconform.verdict import VERDICTS
-
-ICON = {"pass": "pass", "fail": "**FAIL**", "warn": "WARN", "skip": "skip", "error": "*ERROR*"}
+from llmconform.verdict import LABELS, VERDICTS
 
 
 def _cell(text: str, limit: int = 240) -> str:
@@ -49,7 +47,7 @@ def _level(row: Row) -> str:
 
 
 def finding(row: Row) -> list[str]:
-    lines = [f"### {ICON[row.verdict]} `{row.id}`", "", _cell(row.message, 1000), ""]
+    lines = [f"### {LABELS[row.verdict].markdown} `{row.id}`", "", _cell(row.message, 1000), ""]
     if row.rule or row.level:
         lines += [f"Rule ({_level(row)}): {row.rule}", ""]
     if row.source:
@@ -87,7 +85,7 @@ def billing(entries: list[Billing], prefix: str) -> list[str]:
              "inflation above tolerance a WARN stating the number.", ""]
     for entry in entries:
         lines += [f"### {entry.surface}", "", "| rule | verdict | message |", "|---|---|---|"]
-        lines += [f"| `{name}` | {ICON[verdict]} | {_cell(entry.messages.get(name, ''), 300)} |"
+        lines += [f"| `{name}` | {LABELS[verdict].markdown} | {_cell(entry.messages.get(name, ''), 300)} |"
                   for name, verdict in sorted(entry.verdicts.items())]
         lines.append("")
         lines += [f"- {line}" for line in entry.lines()]
@@ -104,7 +102,8 @@ def clients(report: Report, prefix: str) -> list[str]:
     lines = [f"## Clients{prefix}", ""]
     lines += [f"- **{_cell(v.line, 400)}**" for v in verdicts]
     lines += ["", "| client | rule's check | verdict |", "|---|---|---|"]
-    lines += [f"| {v.client} | `{check}` | {ICON.get(found, found)} |" for v in verdicts for check, found in v.rules]
+    lines += [f"| {v.client} | `{check}` | {LABELS[found].markdown if found in LABELS else found} |"
+              for v in verdicts for check, found in v.rules]
     return [*lines, ""]
 
 
@@ -133,8 +132,8 @@ def render(reports: list[Report]) -> str:
         lines += billing(report.billing(), prefix)
         lines += [f"## All checks{prefix}", "", "| check | verdict | message | level | source |",
                   "|---|---|---|---|---|"]
-        lines += [f"| `{row.id}` | {ICON[row.verdict]} | {_cell(row.message)} | {_level(row)} | {_cell(row.source)} |"
-                  for row in by_severity(report.results)]
+        lines += [f"| `{row.id}` | {LABELS[row.verdict].markdown} | {_cell(row.message)} | {_level(row)} "
+                  f"| {_cell(row.source)} |" for row in by_severity(report.results)]
         fingerprints = report.fingerprints.lines()
         if fingerprints:
             lines += ["", f"## Fingerprints{prefix}", ""]

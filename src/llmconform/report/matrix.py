@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from llmconform.report import html as html_page
 from llmconform.result import Report, ReportError
-from llmconform.verdict import VERDICTS
-
-SHORT = {"pass": "pass", "fail": "FAIL", "warn": "warn", "skip": "-", "error": "err"}
+from llmconform.verdict import LABELS, VERDICTS
 
 
 def _ids(reports: list[Report]) -> list[str]:
@@ -22,7 +20,7 @@ def _cell(report: Report, check: str) -> str:
     row = report.row(check)
     if row is None:
         return ""
-    return "–" if row.undeclared else SHORT[row.verdict]
+    return "–" if row.undeclared else LABELS[row.verdict].cell
 
 
 def markdown(reports: list[Report]) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from llmconform import checks, spec
-from llmconform.exchange import Request
+from llmconform.exchange import STREAM_ENDS, Request
 from llmconform.verdict import expect
 
 if TYPE_CHECKING:
@@ -96,13 +96,93 @@ def sub(data: Any, key: str) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
+class Steer:
+    """A system-like prompt a surface takes (the rule `{surface}/params/{probe}`, read from the probe
+    of that name): how the rule names it, how a verdict names the request, the word the prompt asks
+    for, and how a verdict names the steer."""
+
+    probe: str
+    prompt: str
+    what: str
+    word: str
+    steer: str
+
+
+@dataclass(frozen=True)
+class JsonAnswer:
+    """A probe beside the plain one answered with one JSON body (the rule `{surface}/{concern}/content-type`):
+    its concern, its probe, how the rule names the request, and the feature it needs (if any)."""
+
+    concern: str
+    probe: str
+    what: str
+    feature: str | None = None
+
+
+# A refusal's reader: (exchange, the statuses allowed, what was refused, the run's Probing or None)
+# → the error body, failing unless it is the surface's native envelope.
+ErrorReader = Callable[["Exchange", "tuple[int, ...] | range", str, "Probing | None"], dict[str, Any]]
+
+
+@dataclass(frozen=True)
 class Surface:
+    """Everything the suite knows of one API surface beyond its spec, declared once by its module:
+    the rules written once in `tests/common/` are parametrized over the surfaces whose readers and
+    flags fit them, and a surface without a reader gets no rule that needs it. What its spec
+    declares is read from there: the surfaces a profile may name and their key placements
+    (`securitySchemes`), the SDK's call and variables (`x-llmconform-sdk`), usage, method and path."""
+
     name: str
     path: str
     default_headers: tuple[tuple[str, str], ...] = ()
     builders: dict[str, Builder | Dependent] = field(default_factory=dict)
+    # How a verdict names the plain answer ("the chat completion").
+    answer: str = "the answer"
+    # The visible text of a whole answer (None: the surface answers no text), the concern its
+    # reasoning checks sit under, and how a verdict names that text.
+    text: Callable[[Any], str] | None = None
+    reasoning: str = "reasoning"
+    text_field: str = "the text"
+    # The text of an answer that must be whole, with a non-empty text (`what` names the request).
+    answered_text: Callable[[Exchange, str], str] | None = None
     # The visible text one stream event carries (for time-to-first-token and joins).
     event_text: Callable[[Any], str] = lambda data: ""
+    # The pieces a stream's text is read from (default: its events' JSON objects), and a check that
+    # leaves a stream undecided when its output limit went to reasoning (None: it cannot).
+    streamed_pieces: Callable[[Exchange], list[Any]] | None = None
+    spent_on_reasoning: Callable[[Exchange], None] | None = None
+    # How a stream says it is over (installed in `exchange.STREAM_ENDS` on registration): a stream
+    # closed before it was cut. None: no end event (Gemini's), or no stream.
+    stream_end: Callable[[list[Event]], bool] | None = None
+    # Where a streamed request goes when streaming is chosen by the endpoint, not a body flag: the
+    # operation and its query (Gemini's `:streamGenerateContent?alt=sse`). None: its own path.
+    stream_at: tuple[str, dict[str, str]] | None = None
+    # A stream whose every event is one object of a single schema: (its check's name, the schema).
+    event_schema: tuple[str, str] | None = None
+    # The names of the tools an answer (and a stream) calls, where tool_choice names the one tool to
+    # call; how a verdict names such a call.
+    forced_call_names: Callable[[Exchange], list[Any]] | None = None
+    streamed_call_names: Callable[[Exchange], list[Any]] | None = None
+    call: str = "call of the requested function"
+    # Its refusals and rejections, where the envelope names more than OpenAI's (None: OpenAI's).
+    native_error: ErrorReader | None = None
+    native_rejected: Callable[[Exchange, str], dict[str, Any]] | None = None
+    # The probes beside the plain one that are answered with one JSON body.
+    json_answers: tuple[JsonAnswer, ...] = ()
+    # The system-like prompts it takes (`params/<probe>`).
+    steers: tuple[Steer, ...] = ()
+    # Where its provider's model list is (the pre-flight's second opinion).
+    model_list: str = "/v1/models"
+    # Capabilities the shared rules select on. `chat_like`: a conversation and images are sent as
+    # chat messages are (Responses' input is its own); `sse`: its `stream` probe is answered with
+    # server-sent events on its own path; `refuses_key_401`: a missing key is refused 401 (Google
+    # answers 400/403); `errors`: every error it answers is in its spec's ErrorResponse.
+    chat_like: bool = False
+    sse: bool = False
+    refuses_key_401: bool = True
+    errors: bool = True
+    # The rules written once (`concern/name`) the surface has its own version of, in tests/<surface>/.
+    own: frozenset[str] = frozenset()
 
     @property
     def usage(self) -> spec.Usage:
@@ -113,6 +193,43 @@ class Surface:
     def usage_counts(self, data: Any) -> tuple[int | None, int | None]:
         """Usage counts (input, output) of a body, a stream event, or a JSON-array stream."""
         return self.usage.counts(data)
+
+    @property
+    def operation(self) -> spec.Operation:
+        """Its spec's operation at its path (method and path are the spec's)."""
+        found = [op for op in spec.load(self.name).operations() if op.path == self.path]
+        if not found:
+            raise KeyError(f"{self.name} spec has no operation at {self.path}")
+        return next((op for op in found if op.method == "post"), found[0])
+
+    @property
+    def sends_json(self) -> bool:
+        """Its operation takes a JSON request body (invalid input, schema and fuzz rules apply)."""
+        return "application/json" in ((self.operation.definition.get("requestBody") or {}).get("content") or {})
+
+    @property
+    def echoes_model(self) -> bool:
+        """Its 200 answer requires the `model` it was asked for (Gemini's names its modelVersion)."""
+        answer = (self.operation.definition.get("responses") or {}).get("200", {}).get("content", {})
+        ref = (answer.get("application/json") or {}).get("schema", {}).get("$ref", "")
+        return bool(ref) and "model" in (spec.load(self.name).schema(ref.rsplit("/", 1)[-1]).get("required") or ())
+
+    def refused(self, exchange: Exchange, statuses: tuple[int, ...] | range, what: str,
+                target: Probing | None = None) -> dict[str, Any]:
+        """A refusal with one of `statuses` and this surface's native error envelope (and error kind)."""
+        if self.native_error is not None:
+            return self.native_error(exchange, statuses, what, target)
+        return checks.error_envelope(exchange, self.name, statuses, what)
+
+    def rejected(self, exchange: Exchange, what: str) -> dict[str, Any]:
+        """Invalid input rejected with a 4xx and this surface's native envelope and error kind."""
+        if self.native_rejected is not None:
+            return self.native_rejected(exchange, what)
+        return checks.rejected(exchange, self.name, what)
+
+    def pieces(self, exchange: Exchange) -> list[Any]:
+        """The pieces a stream's text is read from."""
+        return self.streamed_pieces(exchange) if self.streamed_pieces is not None else exchange.data_objects()
 
 
 def with_auth(surface: str, probe: str, auth: str) -> Builder:
@@ -233,7 +350,15 @@ SURFACE_MODULES: dict[str, Surface] = {}
 
 def register(surface: Surface) -> Surface:
     SURFACE_MODULES[surface.name] = surface
+    if surface.stream_end is not None:
+        STREAM_ENDS[surface.name] = surface.stream_end
     return surface
+
+
+def having(rule: Callable[[Surface], Any]) -> list[str]:
+    """The names of the surfaces a rule written once fits (its readers and flags), sorted: what
+    `tests/common` parametrizes over."""
+    return sorted(name for name, surface in SURFACE_MODULES.items() if rule(surface))
 
 
 def _load_all() -> None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from llmconform import checks, spec
-from llmconform.exchange import STREAM_ENDS, Request
+from llmconform import checks, factory, spec
+from llmconform.exchange import Request
 from llmconform.surfaces import (
     Dependent,
+    Steer,
     Surface,
     answer_json,
     billing_builders,
@@ -170,13 +171,8 @@ def native_rejected(exchange: Exchange, what: str) -> dict[str, Any]:
 def _spec_request(target: Probing, name: str, path: str = PATH,
                   headers: tuple[tuple[str, str], ...] = HEADERS) -> Request:
     """A spec probe (or the profile's documented request of that name), sent with `headers`."""
-    config = target.surface_config(NAME)
-    if config is not None and name in config.requests:
-        body = config.requests[name]
-    else:
-        body = spec.load(NAME).operation(path).probes[name]["value"]
-    return Request(surface=NAME, probe=name, method="POST", path=path,
-                   body=spec.fill_model(body, target.model(NAME)), headers=headers)
+    return factory.request(NAME, name, model=target.model(NAME), operation=path, config=target.surface_config(NAME),
+                           headers=headers)
 
 
 def as_param(block: dict[str, Any]) -> dict[str, Any] | None:
@@ -243,8 +239,8 @@ def _billing_count(target: Probing) -> Request:
     """billing-plain's prompt counted: the fields of it CountTokensRequest takes."""
     plain = target.request(NAME, "billing-plain")
     taken = SPEC.properties("CountTokensRequest")
-    return Request(surface=NAME, probe="billing-count", method="POST", path=COUNT_TOKENS_PATH,
-                   body={k: v for k, v in plain.body.items() if k in taken}, headers=HEADERS)
+    return factory.request(NAME, "billing-count", model=target.model(NAME), operation=COUNT_TOKENS_PATH,
+                           body={k: v for k, v in plain.body.items() if k in taken}, headers=HEADERS)
 
 
 # -- issue 22: thinking with a tool over two turns, and what Claude Code sends -----------------------
@@ -300,10 +296,10 @@ def _claude_code(target: Probing) -> Request:
 def _model_discovery(target: Probing) -> Request:
     """GET /v1/models as Claude Code's gateway model discovery sends it: the Messages key and
     anthropic-version (its answer is read in the Anthropic list format)."""
-    return Request(surface=NAME, probe="model-discovery", method="GET", path=MODELS_PATH, body=None, headers=HEADERS)
+    return factory.request(NAME, "model-discovery", model=None, operation=MODELS_PATH, method="GET", body=None,
+                           headers=HEADERS)
 
 
-STREAM_ENDS[NAME] = stream_ended
 SURFACE = register(Surface(
     name=NAME, path=PATH, default_headers=HEADERS,
     builders={**common_builders(NAME), "thinking-roundtrip": Dependent("thinking", _thinking_roundtrip),
@@ -314,5 +310,15 @@ SURFACE = register(Surface(
               "thinking-tampered": Dependent("thinking-tools", _thinking_tampered),
               "claude-code": _claude_code, "model-discovery": _model_discovery,
               **billing_builders(NAME, _billing_count)},
-    event_text=event_text,
+    answer="the message", text=text, reasoning="thinking", text_field="the text blocks",
+    answered_text=answered_text, event_text=event_text, stream_end=stream_ended,
+    forced_call_names=forced_call_names, streamed_call_names=streamed_call_names,
+    call="tool_use of the requested tool",
+    native_error=lambda exchange, statuses, what, target: native_error(exchange, statuses, what),
+    native_rejected=native_rejected,
+    steers=(Steer("system-string", "`system` as a string", "a string system prompt", "pong",
+                  "the answer to follow the system prompt (reply pong)"),
+            Steer("system-blocks", "`system` as an array of text blocks", "a system prompt given as blocks", "pong",
+                  "the answer to follow the system prompt given as blocks (reply pong)")),
+    chat_like=True, sse=True,
 ))

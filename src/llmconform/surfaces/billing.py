@@ -15,8 +15,6 @@ from llmconform.surfaces import (
     SURFACE_MODULES,
     anthropic_messages,
     filler,
-    gemini,
-    openai_chat,
     openai_responses,
     sub,
 )
@@ -27,9 +25,6 @@ from llmconform.verdict import excerpt
 if TYPE_CHECKING:
     from llmconform.exchange import Exchange
 
-SURFACES = ["anthropic-messages", "gemini", "openai-chat", "openai-responses"]
-# The APIs with a counting endpoint the billing probes send billing-plain's prompt to.
-COUNTING = ["anthropic-messages", "gemini", "openai-responses"]
 
 # The same prompt is the same count: plain, streamed and sent again, within 2 tokens or 2 %.
 SAME_SLACK, SAME_SHARE = 2, 0.02
@@ -42,9 +37,6 @@ SLOPE_HIGH, SLOPE_LOW = 1.1, 0.9
 # What a chat template adds to a prompt is a few dozen tokens at most; more is a hidden prompt.
 HIDDEN_OVERHEAD = 100
 
-# The plain answer's visible text, by surface.
-_TEXT = {"anthropic-messages": anthropic_messages.text, "gemini": gemini.text,
-         "openai-chat": openai_chat.content, "openai-responses": openai_responses.output_text}
 # The request fields that hold the prompt (the filler and the instruction beside it).
 _PROMPT_KEYS = {"content", "text", "input", "system", "instructions"}
 
@@ -101,7 +93,8 @@ def plain_bill(exchange: Exchange) -> Bill:
 
 
 def answer_text(exchange: Exchange) -> str:
-    return _TEXT[exchange.request.surface](checks.ok_json(exchange))
+    text = SURFACE_MODULES[exchange.request.surface].text
+    return text(checks.ok_json(exchange)) if text is not None else ""
 
 
 def streamed_text(exchange: Exchange) -> str:

@@ -44,4 +44,4 @@ def decode_base64(value: Any) -> list[float] | None:
     return list(struct.unpack(f"<{len(raw) // 4}f", raw))
 
 
-SURFACE = register(Surface(name=NAME, path=PATH, builders=common_builders(NAME)))
+SURFACE = register(Surface(name=NAME, path=PATH, builders=common_builders(NAME), answer="the embeddings answer"))

@@ -11,11 +11,12 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from llmconform import checks, spec
+from llmconform import checks, factory, spec
 from llmconform.exchange import Request
 from llmconform.surfaces import (
     UNKNOWN_MODEL,
     Dependent,
+    JsonAnswer,
     Surface,
     answer_json,
     billing_builders,
@@ -37,7 +38,8 @@ STREAM = "/v1beta/models/{model}:streamGenerateContent"
 COUNT_TOKENS = "/v1beta/models/{model}:countTokens"
 MODELS = "/v1beta/models"
 MODEL = "/v1beta/models/{model}"
-SSE = "?alt=sse"
+# Streamed as server-sent events (without it, one JSON array).
+SSE = {"alt": "sse"}
 HEADER, QUERY = "x-goog-api-key", "query-key"
 FUNCTION = "get_weather"
 TOOL_RESULT = "18 degrees Celsius and sunny"
@@ -167,8 +169,7 @@ def streamed_pieces(exchange: Exchange) -> list[dict[str, Any]]:
 # counts it is the sum of, as the reference defines it (an absent count is zero).
 COUNTS = tuple(name for name, prop in SPEC.schema("UsageMetadata")["properties"].items()
                if str(prop.get("$ref", "")).endswith("/TokenCount"))
-TOTAL = str(SPEC.schema("UsageMetadata")["x-llmconform-total"]["field"])
-SUMMED = tuple(str(n) for n in SPEC.schema("UsageMetadata")["x-llmconform-total"]["of"])
+TOTAL, SUMMED = SPEC.total("UsageMetadata").field, SPEC.total("UsageMetadata").of
 
 
 def is_count(value: Any) -> bool:
@@ -301,17 +302,11 @@ def native_rejected(exchange: Exchange, what: str) -> dict[str, Any]:
 
 # -- requests -----------------------------------------------------------------------------------
 
-def _spec_request(target: Probing, name: str, template: str, query: str = "") -> Request:
+def _spec_request(target: Probing, name: str, template: str, query: dict[str, str] | None = None) -> Request:
     """A probe of one operation (or the profile's documented request of that name), sent to the
     operation's path with the profile's model."""
-    config = target.surface_config(NAME)
-    if config is not None and name in config.requests:
-        body = config.requests[name]
-    else:
-        body = spec.least_reasoning(NAME, target.model(NAME), config.features if config else frozenset(),
-                                    spec.load(NAME).operation(template).probes[name]["value"])
-    path = spec.fill_model(template, target.model(NAME)) + query
-    return Request(surface=NAME, probe=name, method="POST", path=path, body=spec.fill_model(body, target.model(NAME)))
+    return factory.request(NAME, name, model=target.model(NAME), operation=template,
+                           config=target.surface_config(NAME), query=query)
 
 
 def _stream(target: Probing) -> Request:
@@ -337,18 +332,16 @@ def _billing_stream(target: Probing) -> Request:
 def _billing_count(target: Probing) -> Request:
     """billing-plain's prompt counted: its contents, as countTokens takes them."""
     plain = target.request(NAME, "billing-plain")
-    return Request(surface=NAME, probe="billing-count", method="POST",
-                   path=spec.fill_model(COUNT_TOKENS, target.model(NAME)),
-                   body={"contents": plain.body.get("contents")})
+    return factory.request(NAME, "billing-count", model=target.model(NAME), operation=COUNT_TOKENS,
+                           body={"contents": plain.body.get("contents")})
 
 
 def _list_models(target: Probing) -> Request:
-    return Request(surface=NAME, probe="models-list", method="GET", path=MODELS)
+    return factory.request(NAME, "models-list", model=None, operation=MODELS)
 
 
 def _get_model(target: Probing) -> Request:
-    return Request(surface=NAME, probe="models-get", method="GET",
-                   path=spec.fill_model(MODEL, target.model(NAME)))
+    return factory.request(NAME, "models-get", model=target.model(NAME), operation=MODEL)
 
 
 def _function_response(first: Request, forced: Exchange) -> Request | None:
@@ -441,5 +434,11 @@ SURFACE = register(Surface(
               "signature-returned": Dependent("thinking-tools", _signature_returned),
               "signature-missing": Dependent("thinking-tools", _signature_missing),
               "gemini-cli": _gemini_cli},
-    event_text=event_text,
+    answer="the answer", text=text, reasoning="thinking", text_field="the text parts",
+    answered_text=answered_text, event_text=event_text, streamed_pieces=streamed_pieces,
+    spent_on_reasoning=streamed_nothing_to_judge, event_schema=("event-schema", "GenerateContentResponse"),
+    native_error=lambda exchange, statuses, what, target: native_error(exchange, statuses, what),
+    native_rejected=native_rejected, model_list=MODELS, stream_at=(STREAM, SSE),
+    json_answers=(JsonAnswer("stream-json", "stream-json", "gemini stream without `alt=sse`", "stream"),),
+    chat_like=True, refuses_key_401=False, errors=False,
 ))

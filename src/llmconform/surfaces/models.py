@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from llmconform import checks, spec
+from llmconform import checks, factory, spec
 from llmconform.exchange import Exchange, Request
-from llmconform.surfaces import Surface, register, with_auth
+from llmconform.surfaces import JsonAnswer, Surface, register, with_auth
 
 if TYPE_CHECKING:
     from llmconform.surfaces import Probing
@@ -62,11 +62,22 @@ def native_error(exchange: Exchange, target: Probing, statuses: tuple[int, ...] 
 def _list(target: Probing) -> Request:
     """GET /v1/models with the profile's key, no body; the Anthropic flavour adds anthropic-version."""
     headers = spec.load(NAME).header_defaults(PATH, "get", required=False) if flavour(target) == ANTHROPIC else ()
-    return Request(surface=NAME, probe="list", method="GET", path=PATH, body=None, headers=headers)
+    # Also asked where no models surface is declared (the sweep's listing): it names no model.
+    return factory.request(NAME, "list", model=None, operation=PATH, headers=headers)
+
+
+def _refused(exchange: Exchange, statuses: tuple[int, ...] | range, what: str,
+             target: Probing | None) -> dict[str, Any]:
+    """The list's refusal in its provider's flavour (the run's), OpenAI's where no run is known."""
+    if target is None:
+        return checks.error_envelope(exchange, NAME, statuses, what)
+    return native_error(exchange, target, statuses, what)
 
 
 SURFACE = register(Surface(
     name=NAME, path=PATH,
     builders={"list": _list, "auth-none": with_auth(NAME, "list", "none"),
               "auth-wrong": with_auth(NAME, "list", "wrong")},
+    native_error=_refused, json_answers=(JsonAnswer("list", "list", "models list"),),
+    errors=False,
 ))

@@ -7,9 +7,9 @@ from dataclasses import replace
 from typing import Any
 
 from llmconform import checks, spec
-from llmconform.exchange import STREAM_ENDS, Exchange, Request
+from llmconform.exchange import Exchange, Request
 from llmconform.sse import Event
-from llmconform.surfaces import Dependent, Surface, billing_builders, common_builders, register, sub
+from llmconform.surfaces import Dependent, Steer, Surface, billing_builders, common_builders, register, sub
 from llmconform.verdict import Error, expect
 
 NAME = "openai-chat"
@@ -205,10 +205,15 @@ def _tools_result(first: Request, forced: Exchange) -> Request:
     return replace(first, probe="tools-result", body=body)
 
 
-STREAM_ENDS[NAME] = stream_ended
 SURFACE = register(Surface(
     name=NAME, path=PATH,
     builders={**common_builders(NAME), "tools-result": Dependent("tools-forced", _tools_result),
               **billing_builders(NAME)},
-    event_text=event_text,
+    answer="the chat completion", text=content, reasoning="reasoning", text_field="message.content",
+    answered_text=answered_text, event_text=event_text, stream_end=stream_ended,
+    spent_on_reasoning=streamed_limit_spent_on_reasoning, event_schema=("chunk-schema", "ChatCompletionChunk"),
+    forced_call_names=forced_call_names, streamed_call_names=streamed_call_names,
+    steers=(Steer("system", "A system message", "a system + user conversation", "banana",
+                  "the answer to follow the system prompt (say BANANA)"),),
+    chat_like=True, sse=True,
 ))

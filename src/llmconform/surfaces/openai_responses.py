@@ -11,11 +11,11 @@ import json
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from llmconform import checks, spec
-from llmconform.exchange import STREAM_ENDS, Exchange, Request
-from llmconform.surfaces import Dependent, Surface, billing_builders, common_builders, ends_with, register, sub
+from llmconform import checks, factory, spec
+from llmconform.exchange import Exchange, Request
+from llmconform.surfaces import Dependent, Steer, Surface, billing_builders, common_builders, ends_with, register, sub
 from llmconform.surfaces.responses_stream import EVENTS, TERMINAL, TEXT_DELTA
-from llmconform.verdict import Error, expect, warn
+from llmconform.verdict import Error, ExtraFields, expect, warn
 
 if TYPE_CHECKING:
     from llmconform.exchange import Exchange
@@ -139,7 +139,7 @@ def extension_fields(schema: str, value: Any, what: str) -> None:
         received = f"extra field(s) {', '.join(extra)}"
         if known:
             received += f"; relay extension(s): {'; '.join(known)}"
-        warn(f"only the fields the official {schema} has in {what}", received, extra=extra)
+        warn(f"only the fields the official {schema} has in {what}", received, context=ExtraFields(extra=tuple(extra)))
 
 
 def item_id_prefixes() -> dict[str, str]:
@@ -150,10 +150,12 @@ def item_id_prefixes() -> dict[str, str]:
     for branch in definitions.node("OutputItem").get("oneOf", []):
         name = str(branch.get("$ref", "")).rsplit("/", 1)[-1]
         kind = definitions.node(name, "type").get("const")
-        prefix = definitions.node(name, "id").get("x-llmconform-id-prefix") \
-            if "id" in definitions.properties(name) else None
-        if isinstance(kind, str) and isinstance(prefix, str):
-            found[kind] = prefix
+        try:
+            prefixes = definitions.id_prefixes(name) if "id" in definitions.properties(name) else ()
+        except KeyError:
+            prefixes = ()
+        if isinstance(kind, str) and len(prefixes) == 1:
+            found[kind] = prefixes[0]
     return found
 
 
@@ -304,15 +306,15 @@ def _billing_count(target: Probing) -> Request:
     """billing-plain's input counted: the fields of it InputTokenCountRequest takes."""
     plain = target.request(NAME, "billing-plain")
     taken = spec.load(NAME).properties("InputTokenCountRequest")
-    return Request(surface=NAME, probe="billing-count", method="POST", path=INPUT_TOKENS_PATH,
-                   body={k: v for k, v in plain.body.items() if k in taken})
+    return factory.request(NAME, "billing-count", model=target.model(NAME), operation=INPUT_TOKENS_PATH,
+                           body={k: v for k, v in plain.body.items() if k in taken})
 
 
 def _spec_conversation(target: Probing) -> Request:
     """The spec's own function-call-output conversation, sent as the forced-call probe is."""
-    static = spec.load(NAME).operation(PATH).probes["function-call-output"]["value"]
-    return replace(target.request(NAME, "tools-forced"), probe="function-call-output",
-                   body=spec.fill_model(static, target.model(NAME)))
+    # The spec's entry as written (no profile's request, no reasoning setting added to it).
+    static = factory.body_of(NAME, PATH, "function-call-output", target.model(NAME), least_reasoning=False)
+    return replace(target.request(NAME, "tools-forced"), probe="function-call-output", body=static)
 
 
 def _function_call_output(first: Request, forced: Exchange) -> Request | None:
@@ -361,22 +363,15 @@ def _reasoning_replay(first: Request, answered: Exchange) -> Request:
 def _codex(target: Probing) -> Request:
     """Codex's request (the spec's `codex` probe, or the profile's documented one), with the header
     Codex sends beside it."""
-    config = target.surface_config(NAME)
-    body = config.requests["codex"] if config is not None and "codex" in config.requests else \
-        spec.load(NAME).operation(PATH).probes["codex"]["value"]
-    return Request(surface=NAME, probe="codex", method="POST", path=PATH,
-                   body=spec.fill_model(body, target.model(NAME)), headers=CODEX_HEADERS)
+    return factory.request(NAME, "codex", model=target.model(NAME), operation=PATH,
+                           config=target.surface_config(NAME), headers=CODEX_HEADERS)
 
 
 def _compact(target: Probing) -> Request:
-    config = target.surface_config(NAME)
-    body = config.requests["compact"] if config is not None and "compact" in config.requests else \
-        spec.load(NAME).operation(COMPACT_PATH).probes["compact"]["value"]
-    return Request(surface=NAME, probe="compact", method="POST", path=COMPACT_PATH,
-                   body=spec.fill_model(body, target.model(NAME)), headers=CODEX_HEADERS)
+    return factory.request(NAME, "compact", model=target.model(NAME), operation=COMPACT_PATH,
+                           config=target.surface_config(NAME), headers=CODEX_HEADERS)
 
 
-STREAM_ENDS[NAME] = stream_ended
 SURFACE = register(Surface(
     name=NAME, path=PATH,
     builders={**common_builders(NAME),
@@ -384,5 +379,13 @@ SURFACE = register(Surface(
               "reasoning-replay": Dependent("reasoning-encrypted", _reasoning_replay),
               "codex": _codex, "compact": _compact,
               **billing_builders(NAME, _billing_count)},
-    event_text=event_text,
+    answer="the response", text=output_text, reasoning="reasoning", text_field="output_text",
+    answered_text=answered_text, event_text=event_text, stream_end=stream_ended,
+    forced_call_names=forced_call_names, streamed_call_names=streamed_call_names,
+    steers=(Steer("instructions", "`instructions`", "a request with instructions", "pong",
+                  "the answer to follow the instructions (reply pong)"),
+            Steer("input-messages", "`input` as a list of messages (a developer message, then a user message of "
+                  "input_text parts)", "a message-list input", "pong",
+                  "the answer to follow the developer message (reply pong)")),
+    sse=True, own=frozenset({"stream/text-nonempty"}),
 ))

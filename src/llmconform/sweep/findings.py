@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from llmconform import spec
 from llmconform.exchange import NOT_RECORDED, PROVIDER_FAULTS
 from llmconform.fingerprint import PERSONAS
+from llmconform.surfaces import SURFACE_MODULES
 from llmconform.sweep.probes import Observation
 from llmconform.sweep.sources import family
 from llmconform.verdict import excerpt
@@ -81,7 +82,12 @@ UNKNOWN = re.compile(r"model_not_found|model not found|does not exist|unknown mo
 # temperature 0): the model exists; the sweep asks again with the surface's `sweep-alt` probe.
 PARAMETERS = re.compile(r"(max_tokens|temperature|max_completion_tokens|stream_options)", re.I)
 UNSUPPORTED = re.compile(r"unsupported|not supported|does not support|only the default|invalid", re.I)
-ALT_PROBE = {"openai-chat": "sweep-alt", "openai-responses": "sweep-alt"}
+ALT_PROBE = "sweep-alt"
+
+
+def has_alt(surface: str) -> bool:
+    """Whether the surface's spec declares the `sweep-alt` probe (chat's and Responses' do)."""
+    return surface in SURFACE_MODULES and ALT_PROBE in SURFACE_MODULES[surface].operation.probes
 
 
 def error_text(data: Any) -> str:
@@ -106,7 +112,7 @@ def error_text(data: Any) -> str:
 
 def wants_alt(seen: Observation) -> bool:
     status = seen.exchange.status
-    if status != 400 or seen.exchange.request.surface not in ALT_PROBE:
+    if status != 400 or not has_alt(seen.exchange.request.surface):
         return False
     text = error_text(seen.error_body()) or seen.exchange.excerpt()
     return bool(PARAMETERS.search(text) and UNSUPPORTED.search(text))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from llmconform import spec
+from llmconform import factory, spec
 from llmconform.profile import CatalogueEntry, Profile, ProfileError
 from llmconform.surfaces import SURFACE_MODULES
 from llmconform.sweep import sources
@@ -121,8 +121,7 @@ def in_shard(items: list[Item], shard: tuple[int, int] | None) -> list[Item]:
 
 def probe_body(surface: str, probe: str, model: str) -> dict[str, Any]:
     """A sweep request body, as `openapi/<surface>.yaml` declares it under x-llmconform-probes."""
-    operation = spec.load(surface).operation(SURFACE_MODULES[surface].path)
-    return dict(spec.fill_model(operation.probes[probe]["value"], model))
+    return dict(factory.body_of(surface, SURFACE_MODULES[surface].path, probe, model, least_reasoning=False))
 
 
 def output_cap(surface: str, probe: str) -> int:

@@ -8,13 +8,13 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from llmconform import spec
+from llmconform import factory
 from llmconform.client import Client
 from llmconform.exchange import Exchange, Request
 from llmconform.fingerprint import _ids, usage_keys
 from llmconform.report import first_token_ms
 from llmconform.sse import NOT_JSON
-from llmconform.surfaces import SURFACE_MODULES, anthropic_messages, gemini, openai_chat, openai_responses
+from llmconform.surfaces import SURFACE_MODULES
 from llmconform.sweep.plan import probe_body
 
 
@@ -26,14 +26,11 @@ def request(surface: str, model: str, probe: str = "sweep", label: str | None = 
     body = probe_body(surface, probe, model)
     if plain:
         body = {k: v for k, v in body.items() if k not in ("stream", "stream_options")}
-    # Gemini names the model in the path and streams by endpoint (`:streamGenerateContent?alt=sse`),
-    # not by a body flag: its sweep probe is sent there, as the others' streamed probes.
-    if surface == gemini.NAME:
-        path = spec.fill_model(gemini.GENERATE, model) if plain else spec.fill_model(gemini.STREAM, model) + gemini.SSE
-    else:
-        path = kind.path
-    return Request(surface=surface, probe=f"{label or probe}:{model}", method="POST", path=path,
-                   body=body, headers=kind.default_headers)
+    # Where streaming is chosen by the endpoint (Gemini's `:streamGenerateContent?alt=sse`), not by a
+    # body flag, the streamed sweep probe is sent there, as the surface's own streamed probes are.
+    operation, query = kind.stream_at if kind.stream_at is not None and not plain else (kind.path, None)
+    return factory.request(surface, f"{label or probe}:{model}", model=model, operation=operation, query=query,
+                           body=body, headers=kind.default_headers)
 
 
 def send(client: Client, sent: Request) -> Exchange:
@@ -47,16 +44,9 @@ def send(client: Client, sent: Request) -> Exchange:
 
 
 def _text(surface: str, data: Any) -> str:
-    """The visible text of a whole (non-stream) answer."""
-    if surface == "openai-chat":
-        return openai_chat.content(data)
-    if surface == "anthropic-messages":
-        return anthropic_messages.text(data)
-    if surface == "openai-responses":
-        return openai_responses.output_text(data)
-    if surface == gemini.NAME:
-        return gemini.text(data)
-    return ""
+    """The visible text of a whole (non-stream) answer (none on a surface that answers no text)."""
+    text = SURFACE_MODULES[surface].text
+    return text(data) if text is not None else ""
 
 
 def _model_of(data: Any) -> str | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-SHORT_VERDICT = {"fail": "F", "warn": "W", "error": "E"}
+from llmconform.verdict import LABELS
 
 STYLE = """
 body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}
@@ -82,7 +82,7 @@ def flag(value: Any) -> str:
 
 
 def finding_ids(row: dict[str, Any]) -> str:
-    return " ".join(f"{SHORT_VERDICT[f['verdict']]}:{f['id'].removeprefix('sweep/')}" for f in row["findings"])
+    return " ".join(f"{LABELS[f['verdict']].letter}:{f['id'].removeprefix('sweep/')}" for f in row["findings"])
 
 
 COLUMNS = ("model", "surface", "kind", "listed", "catalogue", "available", "echo", "ttft ms", "tok/s", "in tok",

@@ -113,7 +113,7 @@ class SweepRun:
         assert item.surface is not None
         seen = observe(send(self.target.client, request(item.surface, item.model)))
         if fnd.wants_alt(seen):
-            outcome.probe = fnd.ALT_PROBE[item.surface]
+            outcome.probe = fnd.ALT_PROBE
             seen = observe(send(self.target.client, request(item.surface, item.model, outcome.probe)))
         if seen.exchange.request.stream and fnd.refusal_kind(seen) in fnd.STREAM_FALLBACK:
             # A gateway whose streams crash may still answer: the same request without streaming

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from llmconform.exchange import Request
+from llmconform import factory
 from llmconform.profile import MODEL_KINDS, ProfileError
 from llmconform.surfaces import gemini as gemini_surface
 from llmconform.surfaces import models as models_surface
@@ -81,9 +81,7 @@ class Listing:
 def gemini_listed(target: Target) -> bool:
     """A profile that speaks only the Gemini API lists its models there (GET /v1beta/models, with the
     gemini surface's key and auth style): it has no /v1/models."""
-    declared = target.profile.surfaces
-    return "gemini" in declared and not any(s in declared for s in ("openai-chat", "anthropic-messages",
-                                                                     "openai-responses", "models", "embeddings"))
+    return set(target.profile.surfaces) == {gemini_surface.NAME}
 
 
 def list_path(target: Target) -> str:
@@ -103,10 +101,10 @@ def fetch_gemini(target: Target) -> Listing:
     listing = Listing(ids=[])
     token = ""
     for page in range(MAX_PAGES):
-        query = f"?pageSize={GEMINI_PAGE}" + (f"&pageToken={quote(token)}" if token else "")
-        exchange = target.client.send(Request(surface=gemini_surface.NAME, probe="list" if not page else
-                                              f"list:page-{page + 1}", method="GET",
-                                              path=gemini_surface.MODELS + query))
+        query = {"pageSize": str(GEMINI_PAGE), **({"pageToken": token} if token else {})}
+        exchange = target.client.send(factory.request(
+            gemini_surface.NAME, "list" if not page else f"list:page-{page + 1}",
+            model=None, operation=gemini_surface.MODELS, query=query))
         listing.exchanges.append(exchange)
         listing.status = exchange.status
         data = _page(listing, exchange, page, gemini_surface.MODELS)
