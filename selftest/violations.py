@@ -153,6 +153,11 @@ VIOLATIONS: dict[str, tuple[Violation, str]] = {
     "openai-responses/stream/usage-consistent": ("responses.stream-usage-zero", "fail"),
     "openai-responses/usage/consistent": ("responses.usage-zero", "fail"),
     "openai-responses/stream-tools/forced-call": ("responses.tool-choice-ignored", "fail"),
+    "openai-responses/state/previous-response": ("responses.previous-response-refused", "fail"),
+    "openai-responses/state/retrieve": ("responses.retrieve-404", "fail"),
+    "openai-responses/state/delete": ("responses.delete-refused", "fail"),
+    "openai-responses/state/background": ("responses.retrieve-404", "fail"),
+    "openai-responses/state/stateless-history": ("responses.replay-rejected", "fail"),
     "openai-responses/invalid/empty-input": ("responses.validation-off", "fail"),
     "openai-responses/invalid/string-number": ("responses.validation-off", "fail"),
     "openai-responses/errors/envelope": ("responses.detail-404", "fail"),
@@ -495,6 +500,24 @@ MORE: list[tuple[str, Violation, str] | tuple[str, Violation, str, str]] = [
     ("openai-responses/sdk/stream", "responses.stream-no-terminal", "fail"),
     ("openai-responses/sdk/stream", "responses.reasoning-eats-limit", "error"),
     ("openai-responses/sdk/stream", "responses.stream-done", "pass"),
+    # Responses state (issue 22): turn two forgets turn one (a relay dropping previous_response_id, or
+    # the history): W, never F (a weak model forgets too); a DELETE answered but the response kept: W;
+    # a background response never ending within the polls: undecided, saying after how many polls.
+    ("openai-responses/state/previous-response", "responses.previous-response-forgotten", "warn", "ORCHID-4417"),
+    ("openai-responses/state/stateless-history", "responses.history-dropped", "warn", "HERON-2861"),
+    ("openai-responses/state/delete", "responses.delete-ignored", "warn", "404 for GET of the response just deleted"),
+    ("openai-responses/state/background", "responses.background-stuck", "error",
+     "/status still 'in_progress' after 4 poll(s)"),
+    # A reasoning model's turn one with its reasoning item but no encrypted content: replayed with store
+    # false, the official API refuses it too (the fake as well), so the replay is undecided, never F.
+    ("openai-responses/state/stateless-history", {"state-stateless/turn-one": {
+        "model": "{model}", "input": [{"role": "user", "content": "Remember this code word: HERON-2861. Reply with OK "
+                                       "only."}], "max_output_tokens": 64, "store": False,
+        "reasoning": {"effort": "low"}}}, "error", "without encrypted_content"),
+    # GET 404 for a created response fails retrieval alone: the chain and delete checks name no GET before it.
+    ("openai-responses/state/previous-response", "responses.retrieve-404", "pass"),
+    # Retrieve and delete read the first turn: a server refusing previous_response_id is still judged on them.
+    ("openai-responses/state/retrieve", "responses.previous-response-refused", "pass"),
 
     # anthropic-messages
     ("anthropic-messages/auth/no-key", "messages.error-type-wrong", "fail"),  # error.type not the one for 401

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import base64
 import copy
+import itertools
 import json
+import re
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,7 +15,7 @@ from typing import Any
 from llmconform import spec
 from selftest.fakes import server
 from selftest.fakes.replies import billed_prompt, code_word, omit_nulls
-from selftest.fakes.server import MODEL, FakeRequest, Reply, openai_error, route, sse_data
+from selftest.fakes.server import KEY, MODEL, FakeRequest, Reply, openai_error, route, route_prefix, sse_data
 
 ESSAY = ("The Roman Empire grew from a small city state on the Tiber into a power that ruled the "
          "whole Mediterranean world for centuries through its legions roads laws and a long line of "
@@ -56,6 +59,11 @@ def _answer(body: dict[str, Any], f: FakeRequest) -> str:
     files = [] if f.has("responses.file-dropped") else [
         base64.b64decode(str(p.get("file_data", "")).split(",", 1)[-1]).decode("latin-1")
         for p in parts if p.get("type") == "input_file"]
+    if "code word I gave you" in last:  # state (issue 22): only an earlier turn told the code word
+        told = re.search(r"code word: ([A-Z]+-\d+)", " ".join(_text_of(i.get("content")) for i in items[:-1]))
+        return told.group(1) if told else "You have not given me a code word."
+    if "Reply with OK only" in last:
+        return "OK"
     word = code_word(files, last)
     if word:
         return word
@@ -300,19 +308,109 @@ def _response(answer: Answer, f: FakeRequest, *, status: str | None = None, usag
     return data
 
 
+# -- state (issue 22): stored responses, previous_response_id, background, retrieve and delete ----
+
+# Responses created with `store: true`, `background` or `previous_response_id`, by their own id: the
+# conversation so far (input and output items) and, for a background one, the polls it has had.
+STORED: dict[str, dict[str, Any]] = {}
+_STORE_LOCK = threading.Lock()
+_SERIAL = itertools.count(1)
+
+
+def _stateful(body: dict[str, Any], f: FakeRequest) -> tuple[dict[str, Any], Reply | None]:
+    """The request as the model answers it: after the stored conversation its previous_response_id
+    names (unless `responses.previous-response-forgotten`), or refused (`…-refused`, an unknown id,
+    an output item sent back with its id under `responses.replay-rejected`); only the last item
+    under `responses.history-dropped`."""
+    items = _items(body)
+    # As the official API: a reasoning item sent back with store false needs its encrypted content.
+    bare = next((i for i in items if i.get("type") == "reasoning" and not i.get("encrypted_content")), None)
+    if bare is not None and body.get("store") is False:
+        return body, openai_error(404, f"Item with id '{bare.get('id')}' not found. Items are not persisted when "
+                                  "`store` is set to false.", "invalid_request_error", param="input")
+    if f.has("responses.replay-rejected"):
+        sent_back = next((i for i in items if i.get("type") == "message" and i.get("role") == "assistant"
+                          and i.get("id")), None)
+        if sent_back is not None:
+            return body, openai_error(400, f"Item with id '{sent_back['id']}' not found. Items are not persisted "
+                                      "when `store` is set to false.", "invalid_request_error", param="input")
+    if f.has("responses.history-dropped") and len(items) > 1:
+        body = {**body, "input": items[-1:]}
+    previous = body.get("previous_response_id")
+    if previous is not None and f.has("responses.previous-response-forgotten"):  # dropped on the way
+        return {k: v for k, v in body.items() if k != "previous_response_id"}, None
+    if previous is None:
+        return body, None
+    if f.has("responses.previous-response-refused"):
+        return body, openai_error(400, "Unsupported parameter: 'previous_response_id'.", "invalid_request_error",
+                                  param="previous_response_id")
+    with _STORE_LOCK:
+        stored = STORED.get(str(previous))
+    if stored is None:
+        return body, openai_error(400, f"Previous response with id '{previous}' not found.", "invalid_request_error",
+                                  "previous_response_not_found", "previous_response_id")
+    return {**body, "input": stored["context"] + items}, None
+
+
 @route("/v1/responses", reject=_reject)
 def responses(f: FakeRequest) -> Reply:
     body = f.json()
     if body.get("stream") and f.has("responses.stream-500"):
         return openai_error(500, "upstream stream failed", "server_error")
-    answer = _produce(body, f)
+    answering, refused = _stateful(body, f)
+    if refused:
+        return refused
+    answer = _produce(answering, f)
     if body.get("stream"):
         return _stream(answer, f)
     data = _response(answer, f)
+    data["store"] = body.get("store") is not False
+    stateful = body.get("store") is True or body.get("background") or "previous_response_id" in answering
+    if stateful:
+        data["id"] = f"resp_fake{next(_SERIAL):08x}"
+        data["previous_response_id"] = answering.get("previous_response_id")
+        data["background"] = bool(body.get("background"))
+        with _STORE_LOCK:
+            STORED[data["id"]] = {"response": data, "context": _items(answering) + data["output"],
+                                  "background": bool(body.get("background")), "polls": 0}
+        if body.get("background"):  # answered at once, queued; the model's answer comes to the polls
+            data = {**data, "status": "queued", "output": [], "usage": None}
     if f.has("responses.nulls-dropped"):
         data = omit_nulls(data)
     if f.has("responses.content-type-text"):
         return Reply(body=json.dumps(data).encode(), headers={"content-type": "text/plain"})
+    return Reply.json(data)
+
+
+@route_prefix("/v1/responses/")
+def stored_response(f: FakeRequest) -> Reply:
+    """GET and DELETE /v1/responses/{id}: a stored response, as created (`responses.retrieve-404`:
+    never found); a background one in progress on its first poll, completed from its second
+    (`responses.background-stuck`: never). A deleted one is gone (`responses.delete-ignored`: it
+    stays; `responses.delete-refused`: a relay that routes no DELETE)."""
+    if f.headers.get("authorization", "") != f"Bearer {KEY}":
+        return openai_error(401, "Incorrect API key provided", "invalid_request_error", "invalid_api_key")
+    ident = f.path.split("?")[0].removeprefix("/v1/responses/")
+    missing = openai_error(404, f"Response with id '{ident}' not found.", "invalid_request_error")
+    with _STORE_LOCK:
+        entry = STORED.get(ident)
+        if f.method == "DELETE":
+            if f.has("responses.delete-refused"):
+                return openai_error(404, "no such path", "invalid_request_error")
+            if entry is None:
+                return missing
+            if not f.has("responses.delete-ignored"):
+                del STORED[ident]
+            return Reply.json({"id": ident, "object": "response", "deleted": True})
+        if f.method != "GET":
+            return openai_error(405, "method not allowed", "invalid_request_error")
+        if entry is None or f.has("responses.retrieve-404"):
+            return missing
+        data = entry["response"]
+        if entry["background"]:
+            entry["polls"] += 1
+            if entry["polls"] < 2 or f.has("responses.background-stuck"):
+                return Reply.json({**data, "status": "in_progress", "output": [], "usage": None})
     return Reply.json(data)
 
 

@@ -185,6 +185,9 @@ class FakeProvider:
             def do_POST(self) -> None:
                 self._serve()
 
+            def do_DELETE(self) -> None:
+                self._serve()
+
             def _serve(self) -> None:
                 if getattr(self, "poisoned", False):
                     # After its 500 this server closed the connection without `Connection: close`:

@@ -12,9 +12,10 @@ from selftest.peers import Peer, litellm_proxy, llama_server
 LLAMA_KEY = "sk-llama-selftest-0001"
 # What each peer serves, and the features its profile declares.
 SERVED = {
-    "llama-server": {"openai-chat": ["stream", "tools", "json-mode"], "openai-responses": ["stream", "tools"],
+    # `state` (issue 22): both refuse previous_response_id and keep no responses; the goldens say so.
+    "llama-server": {"openai-chat": ["stream", "tools", "json-mode"], "openai-responses": ["stream", "tools", "state"],
                      "anthropic-messages": ["stream", "tools", "count_tokens"], "models": []},
-    "litellm": {"openai-chat": ["stream", "tools", "json-mode"], "openai-responses": ["stream", "tools"],
+    "litellm": {"openai-chat": ["stream", "tools", "json-mode"], "openai-responses": ["stream", "tools", "state"],
                 "anthropic-messages": ["stream", "tools", "count_tokens"], "models": [],
                 # LiteLLM's Google-format routes (/v1beta/models/{model}:generateContent, ...), translated
                 # to chat completions upstream; llama-server has no Gemini surface of its own.

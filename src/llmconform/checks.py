@@ -36,7 +36,7 @@ CHECK_API: dict[str, tuple[str, ...]] = {
     "llmconform.surfaces.*": ("*",),
     "llmconform.verdict": ("expect", "fail", "warn", "skip", "Error", "Fail", "Warn", "Skip", "SchemaViolation",
                            "ExtraFields", "UnknownParameters"),
-    "llmconform.exchange": ("Exchange",),
+    "llmconform.exchange": ("Exchange", "Sequence"),  # a sequence probe's fixture: its steps' exchanges
     "llmconform.fixtures": ("for_surface", "probe", "fixture_name", "measure", "native_error", "native_rejected",
                             "invalid_cases", "effect_cases"),
     "llmconform.sdk": ("*",),

@@ -10,7 +10,7 @@ import socket
 import threading
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,7 +74,8 @@ def output_tokens(exchange: Exchange) -> int | None:
     return spec.usage(exchange.request.surface).last(exchange.payloads())[1]
 
 
-def _retry_after(headers: httpx.Headers) -> float | None:
+def retry_after(headers: Mapping[str, str]) -> float | None:
+    """The wait a `Retry-After` header asks for, in seconds (a number or an HTTP date); None without one."""
     value = headers.get("retry-after")
     if not value:
         return None
@@ -229,7 +230,9 @@ class Client:
         if exchange.status == 429 and exchange.problem is None:
             exchange.problem = "rate-limited"
             exchange.problem_detail = f"429 after {exchange.attempts} attempt(s)"
-        if exchange.status is not None and 200 <= exchange.status < 300:
+        # A GET or DELETE generates nothing: the usage a stored response shows (a poll's, a
+        # retrieval's) was spent, and counted, by the request that created it.
+        if exchange.status is not None and 200 <= exchange.status < 300 and request.method not in ("GET", "DELETE"):
             spent = output_tokens(exchange)
             self.budget.spend_tokens(spent if spent is not None else (request.output_limit or 0))
 
@@ -272,7 +275,7 @@ class Client:
                 exchange.headers = {k.lower(): v for k, v in resp.headers.items()}
                 exchange.timings = Timings(headers_ms=elapsed_ms())
                 if resp.status_code in (429, 503):
-                    wait = _retry_after(resp.headers)
+                    wait = retry_after(resp.headers)
                     if wait is None or wait <= self.limits.max_retry_wait_s:
                         resp.read()
                         exchange.body = resp.content[: self.limits.max_bytes]

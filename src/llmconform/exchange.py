@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import re
@@ -82,6 +83,10 @@ class Request:
     auth_style: str | None = None
     # The same request sent again (billing's repeat): a second exchange, not the cached first one.
     repeat: int = 0
+    # A step of a sequence (`probe/step`) and its poll: each is its own exchange, cached on its own
+    # key, even where another step (a GET after a DELETE) or the poll before sends the same bytes.
+    step: str = ""
+    poll: int = 0
 
     @property
     def content(self) -> bytes:
@@ -90,6 +95,11 @@ class Request:
         if self.body is None:
             return b""
         return json.dumps(self.body, ensure_ascii=False, separators=(",", ":")).encode()
+
+    @property
+    def entry(self) -> str:
+        """The probe its spec entry declares and its fixture is named after: a step's sequence."""
+        return self.step.rsplit("/", 1)[0] if self.step else self.probe
 
     @property
     def stream(self) -> bool:
@@ -119,6 +129,8 @@ class Request:
         digest.update(self.content)
         if self.repeat:
             digest.update(f"\0repeat {self.repeat}".encode())
+        if self.step:
+            digest.update(f"\0step {self.step} poll {self.poll}".encode())
         return digest.hexdigest()
 
 
@@ -353,3 +365,108 @@ def _quote(value: str, variable: str) -> str:
     for char in ("\\", '"', "$", "`"):
         escaped = escaped.replace(char, "\\" + char)
     return '"' + escaped.replace(MASK, "${" + variable + "}") + '"'
+
+
+# -- a sequence's exchanges ---------------------------------------------------------------------
+
+
+class Unlinked(Exception):
+    """A step's link found nothing in the exchanges before it: the step is not sent."""
+
+
+@dataclass
+class Sequence:
+    """What a sequence probe (`steps` in its spec entry) exchanged: each step's exchanges in order
+    (a polled step's every poll), why polling stopped short of `until`, and why the sequence
+    stopped before its last step. The checks read a step's last exchange, or all its polls."""
+
+    surface: str
+    probe: str
+    names: tuple[str, ...]  # every declared step, in order
+    steps: dict[str, list[Exchange]] = field(default_factory=dict)
+    unsettled: dict[str, str] = field(default_factory=dict)  # step -> why its `until` never held
+    not_sent: dict[str, str] = field(default_factory=dict)  # step -> why (a link found nothing, an interrupt)
+
+    @property
+    def exchanges(self) -> list[Exchange]:
+        return [exchange for name in self.names for exchange in self.steps.get(name, [])]
+
+    def polls(self, step: str) -> list[Exchange]:
+        return list(self.steps.get(step, []))
+
+    def last(self, step: str) -> Exchange:
+        """A step's last exchange; a step not sent leaves the check undecided, saying why."""
+        if step not in self.names:
+            raise KeyError(f"{self.surface} sequence {self.probe} has no step {step}")
+        found = self.steps.get(step)
+        if not found:
+            why = self.not_sent.get(step, "the sequence stopped before it")
+            raise Error("not sent", f"step {step} of {self.probe} was not sent: {why}")
+        return found[-1]
+
+    def answered(self, step: str, owner: str | None = None) -> Exchange:
+        """A step's last exchange, answered 2xx and whole. When it is not, `owner` (a check id
+        below the surface, e.g. `state/retrieve`) owns that failure, not the entry's declared
+        owner: a sequence's steps are read by different checks."""
+        exchange = self.last(step)
+        try:
+            exchange.answered()
+        except Undelivered as exc:
+            exc.owner = owner or exc.owner
+            raise
+        return exchange
+
+    def settled(self, step: str) -> Exchange:
+        """A polled step's last exchange once its `until` held. A poll refused or cut is
+        undelivered (its owner fails); still unsettled after its polls (a slow server, or one that
+        never finishes) is undecided, with the polls it took and how long they spanned."""
+        exchange = self.last(step)
+        exchange.answered()
+        if step in self.unsettled:
+            raise Error("not settled", self.unsettled[step])
+        return exchange
+
+    def value(self, expression: str, current: str) -> Any:
+        """What an OpenAPI runtime expression names in this sequence so far, for the step `current`:
+        `$response.body#/id` (the step before's last answer), `$steps.NAME.response.body#/id`,
+        `$response.header.NAME`, `$request.body#/input`. Raises Unlinked when it finds nothing."""
+        match = spec.LINK_SOURCE.match(expression)
+        if match is None:
+            raise Unlinked(f"{expression!r} is not a runtime expression")
+        name = match["step"] or self.names[self.names.index(current) - 1]
+        exchanges = self.steps.get(name)
+        if not exchanges:
+            raise Unlinked(f"{expression}: step {name} was not sent")
+        exchange = exchanges[-1]
+        if match["side"] == "response" and match["header"]:
+            value = exchange.headers.get(match["header"].lower())
+            if value is None:
+                raise Unlinked(f"{expression}: the answer to {name} has no {match['header']} header")
+            return value
+        if match["side"] == "request":
+            data = exchange.request.body
+        else:
+            payloads = exchange.payloads()
+            if exchange.status is None or not 200 <= exchange.status < 300 or not payloads:
+                raise Unlinked(f"{expression}: {name} was not answered with JSON ({exchange.outcome.text})")
+            data = payloads[-1]
+        found, value = spec.pointer_get(data, (match["pointer"] or "#")[1:])
+        if not found or value is None:
+            raise Unlinked(f"{expression}: the {match['side']} of {name} has nothing there")
+        return value
+
+    def linked(self, source: Any, current: str) -> Any:
+        """A link's value: an expression's, a literal's own, or for a list the array it builds
+        (each expression's array spliced in, anything else appended)."""
+        if isinstance(source, str) and source.startswith("$"):
+            return self.value(source, current)
+        if not isinstance(source, list):
+            return copy.deepcopy(source)
+        built: list[Any] = []
+        for item in source:
+            value = self.linked(item, current)
+            if isinstance(item, str) and item.startswith("$") and isinstance(value, list):
+                built.extend(value)
+            else:
+                built.append(value)
+        return built

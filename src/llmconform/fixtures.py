@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from llmconform import spec
-from llmconform.exchange import Exchange
+from llmconform.exchange import Exchange, Sequence
 from llmconform.surfaces import SURFACE_MODULES
 from llmconform.target import Target
 from llmconform.verdict import Skip
@@ -148,7 +148,8 @@ def native_rejected(exchange: Exchange, surface: str, what: str) -> dict[str, An
 
 def probe(surface: str, name: str, owners: dict[str, str] | None = None, primary: bool = False, *,
           required: bool = True) -> Any:
-    """A fixture yielding the exchange of one probe, shared by every check that reads it.
+    """A fixture yielding the exchange of one probe, shared by every check that reads it (of a
+    sequence probe, its `Sequence`: each step's exchanges).
 
     `owners` names the check that owns each way the exchange can fail to deliver (an outcome kind
     such as `refused` or `cut`, or `*` for any), relative to the surface; undeclared, the first
@@ -164,10 +165,19 @@ def probe(surface: str, name: str, owners: dict[str, str] | None = None, primary
     the check reads it only when it can, and decides the rest of its rule without it.
     """
 
-    def fixture(request: pytest.FixtureRequest, llmconform_target: Target) -> Exchange:
+    def fixture(request: pytest.FixtureRequest, llmconform_target: Target) -> Exchange | Sequence:
         wanted, which = resolved((surface, name), request.node)
         if llmconform_target.surface_config(wanted) is None:
             raise Skip(f"surface {wanted} not declared by profile {llmconform_target.name}")
+        if spec.sequence(wanted, which) is not None:
+            # A sequence probe: every exchange of its steps is the check's evidence; one that could not
+            # be decided (not recorded, the budget spent) leaves the check so.
+            found = llmconform_target.sequence(wanted, which)
+            for exchange in found.exchanges:
+                record_exchange(request.node, exchange)
+            for exchange in found.exchanges if required else ():
+                exchange.require()
+            return found
         exchange = llmconform_target.probe(wanted, which)
         record_exchange(request.node, exchange)
         if required:

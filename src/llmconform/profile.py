@@ -42,6 +42,7 @@ def native_auth(surface: str) -> str:
 DEFAULT_FEATURES = frozenset({"stream", "tools"})
 # Every feature a check can need (its @pytest.mark.feature); selftest/test_units.py holds the suite to it.
 FEATURES = ("stream", "tools", "vision", "documents", "reasoning", "json-mode", "thinking", "count_tokens",
+            "state",
             # issue 22: a reasoning answer sent back on the next turn (signatures, encrypted reasoning), and
             # the exact requests of the coding agents (`clients:`, `--client`); declared by no vendor
             # profile by default, so that their offline replays send nothing new.

@@ -39,10 +39,12 @@ PARTIAL_MARKER = "PARTIAL"
 PROBE_EXTENSION = "llmconform.request"
 AUTH_MARKER = "x-llmconform-auth"
 PROBE_MARKER = "x-llmconform-probe"
+# A sequence step and its poll: the same GET polled three times replays its three recorded answers.
+STEP_MARKER = "x-llmconform-step"
 # What a cassette keeps of a request's headers: those the specs declare (anthropic-version,
 # anthropic-beta), never a key's, and the suite's own markers.
 _KEPT_REQUEST_HEADERS = ("content-type", *(h for h in spec.header_names() if h not in SECRET_HEADERS),
-                         AUTH_MARKER, PROBE_MARKER)
+                         AUTH_MARKER, PROBE_MARKER, STEP_MARKER)
 
 
 def canonical_uri(path: str) -> str:
@@ -69,7 +71,13 @@ def auth_state(r1: VcrRequest, r2: VcrRequest) -> None:
         raise AssertionError("auth states differ")
 
 
-MATCH_ON = (matchers.method, matchers.path, matchers.query, json_body, auth_state)
+def step_state(r1: VcrRequest, r2: VcrRequest) -> None:
+    """vcrpy matcher: a sequence's step and poll (none outside a sequence) replay their own answer."""
+    if r1.headers.get(STEP_MARKER, "") != r2.headers.get(STEP_MARKER, ""):
+        raise AssertionError("sequence steps differ")
+
+
+MATCH_ON = (matchers.method, matchers.path, matchers.query, json_body, auth_state, step_state)
 
 
 def to_vcr_request(request: Request) -> VcrRequest:
@@ -79,6 +87,8 @@ def to_vcr_request(request: Request) -> VcrRequest:
         headers["content-type"] = "application/json"
     headers[AUTH_MARKER] = request.auth + (f":{request.auth_style}" if request.auth_style else "")
     headers[PROBE_MARKER] = f"{request.surface}:{request.probe}"
+    if request.step:
+        headers[STEP_MARKER] = f"{request.step}#{request.poll}"
     return VcrRequest(request.method, canonical_uri(request.path), request.content or None, headers)
 
 

@@ -57,7 +57,7 @@ class Owners:
         """(the check owning this undelivered exchange, whether its probe is a primary one)."""
         exchange = exc.exchange
         request = exchange.request if isinstance(exchange, Exchange) else None
-        key = (target.name, request.surface if request else surface, request.probe if request else "")
+        key = (target.name, request.surface if request else surface, request.entry if request else "")
         readers = self.readers.get(key, [])
         primary = key in self.primary
         if exc.owner:

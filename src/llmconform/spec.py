@@ -181,6 +181,145 @@ class Operation:
         return found
 
 
+# -- sequences: several exchanges as data (an `x-llmconform-probes` entry with `steps`) -------------
+
+SEQUENCE_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+MAX_POLLS = 20  # the most polls a step may declare: polling is bounded in count whatever a spec says
+MAX_EVERY_S = 30.0  # the longest interval between two polls a step may declare
+# Where a link puts what it found: a path, query or header parameter, or a place in the body.
+LINK_TARGET = re.compile(r"^(path|query|header)\.[A-Za-z0-9_.-]+$|^body(#(/[^/]*)*)?$")
+# Where it finds it (OpenAPI runtime expressions, with Arazzo's `$steps.<name>.` prefix for a step
+# other than the one just before): a response's body (at a JSON pointer) or header, a request's body.
+LINK_SOURCE = re.compile(r"^\$(steps\.(?P<step>[A-Za-z0-9_-]+)\.)?(?P<side>request|response)\."
+                         r"(?P<part>body|header\.(?P<header>[A-Za-z0-9-]+))(?P<pointer>#(/[^/]*)*)?$")
+
+
+def pointer_get(data: Any, pointer: str) -> tuple[bool, Any]:
+    """(found?, value) at a JSON pointer (RFC 6901; "" is the whole document)."""
+    if not pointer:
+        return True, data
+    for raw in pointer.lstrip("/").split("/"):
+        token = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(data, dict) and token in data:
+            data = data[token]
+        elif isinstance(data, list) and token.isdigit() and int(token) < len(data):
+            data = data[int(token)]
+        else:
+            return False, None
+    return True, data
+
+
+def pointer_set(data: Any, pointer: str, value: Any) -> Any:
+    """`data` with `value` set at a JSON pointer (its parent objects made where missing; "" replaces it)."""
+    if not pointer:
+        return value
+    tokens = [t.replace("~1", "/").replace("~0", "~") for t in pointer.lstrip("/").split("/")]
+    holder = data
+    for token in tokens[:-1]:
+        holder = holder.setdefault(token, {}) if isinstance(holder, dict) else holder[int(token)]
+    if isinstance(holder, list):
+        holder[int(tokens[-1])] = value
+    else:
+        holder[tokens[-1]] = value
+    return data
+
+
+@dataclass(frozen=True)
+class Until:
+    """When a polled step is done: the value at `pointer` (a JSON pointer) of the last answer's
+    JSON body is one of `values` (`{pointer: /status, in: [completed, failed]}`)."""
+
+    pointer: str
+    values: tuple[Any, ...]
+
+    def holds(self, data: Any) -> bool:
+        found, value = pointer_get(data, self.pointer)
+        return found and value in self.values
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a sequence: a request to any operation of the spec (`method`, `path`; the
+    entry's own operation when it names none), its body (`value`), what it takes from earlier
+    steps (`links`: target -> runtime expression, or a list of them building an array), and, for a
+    step that polls, `until` it holds, `every` seconds apart, at most `max_polls` times."""
+
+    name: str
+    method: str
+    path: str
+    value: Any = None
+    links: tuple[tuple[str, Any], ...] = ()
+    until: Until | None = None
+    every: float = 1.0
+    max_polls: int = 1
+
+    @property
+    def sends(self) -> int:
+        """The requests this step spends at most (a polled step: every poll)."""
+        return self.max_polls if self.until is not None else 1
+
+
+def link_sources(value: Any) -> list[str]:
+    """The runtime expressions a link's value names (a list builds an array of several)."""
+    items = value if isinstance(value, list) else [value]
+    return [v for v in items if isinstance(v, str) and v.startswith("$")]
+
+
+def parse_steps(spec: Spec, operation: Operation, probe: str, raw: Any) -> tuple[Step, ...]:
+    """A sequence entry's steps, typed and held to their grammar: a mistake here is the suite's
+    own bug, named with the probe, never a verdict on a provider."""
+    where = f"{spec.surface} probe {probe}"
+    if not isinstance(raw, list) or not raw:
+        raise ValueError(f"{where}: `steps` must be a non-empty list")
+    steps: list[Step] = []
+    for n, entry in enumerate(raw):
+        if not isinstance(entry, dict):
+            raise ValueError(f"{where}: step {n} must be a mapping")
+        unknown = set(entry) - {"name", "summary", "method", "path", "value", "links", "until", "every", "max_polls"}
+        if unknown:
+            raise ValueError(f"{where}: step {n} has unknown key(s) {sorted(unknown)}")
+        name = str(entry.get("name") or f"step-{n + 1}")
+        if name in {s.name for s in steps}:
+            raise ValueError(f"{where}: two steps are named {name}")
+        method = str(entry.get("method") or operation.method).upper()
+        path = str(entry.get("path") or operation.path)
+        if method not in SEQUENCE_METHODS:
+            raise ValueError(f"{where}: step {name} method {method} is not one of {', '.join(SEQUENCE_METHODS)}")
+        if method.lower() not in (spec.document.get("paths", {}).get(path) or {}):
+            raise ValueError(f"{where}: step {name}: the spec declares no {method} {path}")
+        links = entry.get("links") or {}
+        if not isinstance(links, dict):
+            raise ValueError(f"{where}: step {name} `links` must map a target to a runtime expression")
+        for target, source in links.items():
+            if not LINK_TARGET.match(str(target)):
+                raise ValueError(f"{where}: step {name} link target {target!r} is not path.X, query.X, header.X "
+                                 "or body#/pointer")
+            for expression in link_sources(source):
+                match = LINK_SOURCE.match(expression)
+                if match is None:
+                    raise ValueError(f"{where}: step {name} link {expression!r} is not a runtime expression "
+                                     "($response.body#/pointer, $steps.NAME.response.body#/pointer, ...)")
+                earlier = match["step"] or (steps[-1].name if steps else None)
+                if earlier not in {s.name for s in steps}:
+                    raise ValueError(f"{where}: step {name} link {expression!r} names no earlier step")
+        until, every, max_polls = None, 1.0, 1
+        if "until" in entry:
+            rule = entry["until"]
+            if not (isinstance(rule, dict) and set(rule) == {"pointer", "in"} and isinstance(rule["in"], list)):
+                raise ValueError(f"{where}: step {name} `until` must be {{pointer: /json/pointer, in: [values]}}")
+            until = Until(str(rule["pointer"]), tuple(rule["in"]))
+            every, max_polls = float(entry.get("every", 1.0)), int(entry.get("max_polls", 0))
+            if not 1 <= max_polls <= MAX_POLLS or not 0 < every <= MAX_EVERY_S:
+                raise ValueError(f"{where}: step {name} polls need max_polls in 1..{MAX_POLLS} and every in "
+                                 f"(0, {MAX_EVERY_S:.0f}] seconds")
+        elif "every" in entry or "max_polls" in entry:
+            raise ValueError(f"{where}: step {name} sets every/max_polls without `until`")
+        steps.append(Step(name=name, method=method, path=path, value=entry.get("value"),
+                          links=tuple((str(k), v) for k, v in links.items()), until=until, every=every,
+                          max_polls=max_polls))
+    return tuple(steps)
+
+
 @dataclass(frozen=True)
 class OutputLimit:
     """`field` caps the answer (`generationConfig.maxOutputTokens`: a dotted path), set to `cap`
@@ -534,6 +673,13 @@ class Spec:
                      omitted_zero=bool(found.get("omitted-zero")))
 
     @functools.cached_property
+    def sequences(self) -> dict[str, tuple[Step, ...]]:
+        """Every probe declared as a sequence (an `x-llmconform-probes` entry with `steps`), by name."""
+        return {str(name): parse_steps(self, operation, str(name), entry["steps"])
+                for operation in self.operations() for name, entry in operation._named(PROBES).items()
+                if isinstance(entry, dict) and "steps" in entry}
+
+    @functools.cached_property
     def least_reasoning(self) -> LeastReasoning:
         found = self.document.get("x-llmconform-least-reasoning") or {}
         return LeastReasoning(up_to=int(found.get("up-to", 0)), feature=str(found.get("feature") or ""),
@@ -841,6 +987,13 @@ def header_names() -> tuple[str, ...]:
         for operation in definitions.operations():
             names += [str(p["name"]).lower() for p in operation.header_parameters(definitions.document)]
     return tuple(dict.fromkeys(names))
+
+
+def sequence(surface: str, probe: str) -> tuple[Step, ...] | None:
+    """The steps of a probe declared as a sequence; None for a single request (or no spec)."""
+    if not (spec_dir() / f"{surface}.yaml").is_file():
+        return None
+    return load(surface).sequences.get(probe)
 
 
 def usage(surface: str) -> Usage:

@@ -9,19 +9,21 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import re
 import socket
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from llmconform import factory, spec
-from llmconform.client import Budget, Client, Limits
-from llmconform.exchange import Exchange, Request
+from llmconform import factory, interrupt, spec
+from llmconform.client import Budget, Client, Limits, retry_after
+from llmconform.exchange import ANSWERED, Exchange, Request, Sequence, Unlinked
 from llmconform.profile import Profile, ProfileError, SurfaceConfig
 from llmconform.redact import Redactor, weak_reason
 from llmconform.replay import CassetteStore
@@ -43,6 +45,7 @@ class Target:
     fuzz_cases: int = 5
     exchanges: list[Exchange] = field(default_factory=list)
     _cache: dict[str, Future[Exchange]] = field(default_factory=dict)
+    _sequences: dict[tuple[str, str], Future[Sequence]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _pool: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(max_workers=6))
 
@@ -68,6 +71,8 @@ class Target:
         """The request a probe sends: a builder's, the profile's documented one, or the spec's."""
         kind = self.surface(surface)
         config = self.surface_config(surface)
+        if spec.sequence(surface, probe) is not None:
+            raise ValueError(f"{surface} probe {probe} is a sequence of requests: read it with Target.sequence")
         builder = kind.builders.get(probe)
         if isinstance(builder, Dependent):
             return self._continued(surface, probe, builder)
@@ -91,6 +96,34 @@ class Target:
             raise ValueError(f"{surface} probe {probe} has no conversation to fall back on")
         return dependent.fallback(self)
 
+    def step_request(self, surface: str, probe: str, step: spec.Step, done: Sequence) -> Request:
+        """The request of one step of a sequence, made by the one request factory: its method and
+        path, its body (the profile's documented one for `probe/step`, else the step's), and what its
+        links take from the exchanges before it. Unlinked when a link finds nothing there (the step
+        is not sent)."""
+        kind, model, config = self.surface(surface), self.model(surface), self.surface_config(surface)
+        name = f"{probe}/{step.name}"
+        body = step.value
+        if config is not None and name in config.requests:
+            body = config.requests[name]
+        elif body is not None:
+            body = spec.least_reasoning(surface, model, config.features if config else frozenset(), body)
+        body = spec.fill_model(body, model) if body is not None else None
+        params: dict[str, dict[str, str]] = {"path": {}, "query": {}, "header": dict(kind.default_headers)}
+        for where, source in step.links:
+            value = done.linked(source, step.name)
+            if where.startswith("body"):
+                body = spec.pointer_set(body if body is not None else {}, where[len("body#"):], value)
+            else:
+                place, _, key = where.partition(".")
+                params[place][key] = str(value)
+        request = factory.request(surface, name, model=model, operation=step.path, config=config,
+                                  method=step.method, path=params["path"], query=params["query"], body=body,
+                                  headers=tuple(params["header"].items()))
+        if re.search(r"\{[^}/]*\}", request.path.split("?")[0]):
+            raise Unlinked(f"{step.method} {request.path}: a path parameter no link fills")
+        return replace(request, step=name)
+
     # -- exchanges ----------------------------------------------------------------------------
 
     def send(self, request: Request) -> Exchange:
@@ -113,6 +146,69 @@ class Target:
     def probe(self, surface: str, name: str) -> Exchange:
         return self.send(self.request(surface, name))
 
+    def resolve(self, surface: str, name: str) -> Exchange | Sequence:
+        """A probe's exchange, or a sequence probe's exchanges."""
+        return self.sequence(surface, name) if spec.sequence(surface, name) is not None else self.probe(surface, name)
+
+    def sequence(self, surface: str, probe: str) -> Sequence:
+        """The exchanges of a sequence probe, its steps sent in order once per session (each step,
+        each poll, on its own cache key)."""
+        steps = spec.sequence(surface, probe)
+        if steps is None:
+            raise KeyError(f"{surface} probe {probe} is not a sequence")
+        with self._lock:
+            future = self._sequences.get((surface, probe))
+            owner = future is None
+            if future is None:
+                future = self._sequences[(surface, probe)] = Future()
+        if owner:
+            try:
+                future.set_result(self._run(surface, probe, steps))
+            except BaseException as exc:  # a suite bug: every check reading it reports it
+                future.set_exception(exc)
+        return future.result()
+
+    def _run(self, surface: str, probe: str, steps: tuple[spec.Step, ...]) -> Sequence:
+        done = Sequence(surface, probe, tuple(step.name for step in steps))
+        for step in steps:
+            if interrupt.STOP.is_set():
+                done.not_sent[step.name] = "the run was interrupted"
+                continue
+            try:
+                request = self.step_request(surface, probe, step, done)
+            except Unlinked as exc:
+                done.not_sent[step.name] = str(exc)
+                continue
+            self._poll(step, request, done)
+        return done
+
+    def _poll(self, step: spec.Step, request: Request, done: Sequence) -> None:
+        """Send a step; a polled one again, `every` seconds apart (longer when the answer asks so
+        with Retry-After, up to the client's cap on a wait), until its `until` holds on the last
+        answer, a poll is not answered, `max_polls` are spent or the run is stopped."""
+        sent = done.steps.setdefault(step.name, [])
+        started = time.monotonic()
+        for poll in range(step.sends):
+            if poll and self.mode != Mode.REPLAY and interrupt.STOP.wait(self._poll_wait(step, sent[-1])):
+                done.unsettled[step.name] = f"the run was interrupted after {poll} poll(s)"
+                return
+            exchange = self.send(replace(request, poll=poll))
+            sent.append(exchange)
+            if step.until is None or exchange.outcome.kind != ANSWERED:
+                return
+            payloads = exchange.payloads()
+            if step.until.holds(payloads[-1] if payloads else None):
+                return
+        assert step.until is not None  # a step without `until` returned after its one send
+        _, seen = spec.pointer_get(sent[-1].payloads()[-1] if sent[-1].payloads() else None, step.until.pointer)
+        done.unsettled[step.name] = (
+            f"{step.until.pointer} still {seen!r} after {len(sent)} poll(s) over {time.monotonic() - started:.1f} s "
+            f"(max_polls {step.max_polls}, every {step.every:g} s), never one of {list(step.until.values)}")
+
+    def _poll_wait(self, step: spec.Step, last: Exchange) -> float:
+        asked = retry_after(last.headers)
+        return step.every if asked is None else max(step.every, min(asked, self.client.limits.max_retry_wait_s))
+
     def prefetch(self, probes: Iterable[tuple[str, str]]) -> None:
         """Send independent probes concurrently; the tests then read them from the cache.
 
@@ -125,7 +221,7 @@ class Target:
                     with contextlib.suppress(Exception):
                         self.probe(surface, name).alone = True
         for surface, name in wanted:
-            self._pool.submit(self._quiet(functools.partial(self.probe, surface, name)))
+            self._pool.submit(self._quiet(functools.partial(self.resolve, surface, name)))
 
     def plan(self, probes: Iterable[tuple[str, str]], phases: Iterable[tuple[str, str]]) -> dict[str, tuple[int, int]]:
         """Surface -> (requests, output tokens) that sending these probes and schemathesis phases
@@ -133,8 +229,13 @@ class Target:
         planned: dict[str, list[int]] = {}
         for surface, name in self._with_prior(probes):
             spent = planned.setdefault(surface, [0, 0])
-            spent[0] += 1
-            spent[1] += self._output_limit(surface, name)
+            steps = spec.sequence(surface, name)
+            for step in steps or ():  # every step, a polled one at its max_polls
+                spent[0] += step.sends
+                spent[1] += step.sends * self._step_limit(surface, f"{name}/{step.name}", step)
+            if steps is None:
+                spent[0] += 1
+                spent[1] += self._output_limit(surface, name)
         for surface, phase in dict.fromkeys(phases):
             cases = self.fuzz_cases
             if phase == "examples":
@@ -169,6 +270,15 @@ class Target:
         if request.output_limit is not None:
             return request.output_limit
         return 0 if request.method == "GET" or request.refusal_expected else UNLIMITED_ESTIMATE
+
+    def _step_limit(self, surface: str, name: str, step: spec.Step) -> int:
+        """A step's output-token limit: none for a GET or DELETE (nothing is generated)."""
+        if step.method in ("GET", "DELETE"):
+            return 0
+        config = self.surface_config(surface)
+        body = config.requests[name] if config is not None and name in config.requests else step.value
+        limit = spec.output_limit_of(surface, body)
+        return limit if limit is not None else UNLIMITED_ESTIMATE
 
     @staticmethod
     def _quiet(call: Callable[[], Any]) -> Callable[[], None]:
