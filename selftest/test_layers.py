@@ -17,9 +17,8 @@ SRC = ROOT / "src" / "llmconform"
 TESTS = ROOT / "tests"
 # Lowest first. A module not listed here fails the test: place it where its imports say it belongs.
 LAYERS = [
-    ("verdicts and the result model", ["llmconform", "verdict", "result", "settings", "paths", "redact", "sse",
-                                       "interrupt",
-                                       "checkid", "suggest"]),
+    ("verdicts and the result model", ["llmconform", "verdict", "clients", "result", "settings", "paths", "redact",
+                                       "sse", "interrupt", "checkid", "suggest"]),
     ("exchange, spec, profile", ["exchange", "spec", "profile", "factory"]),
     ("readers of exchanges", ["fingerprint", "replay", "sdk", "checks"]),
     ("client", ["client"]),

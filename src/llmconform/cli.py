@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from llmconform import __version__, interrupt, options
+from llmconform.clients import CLIENTS, checks_of
 from llmconform.options import Parser, UsageError
 from llmconform.paths import PACKAGE, bundled_vendors, cassettes_dir, root, suite_dir
 from llmconform.profile import (
@@ -30,6 +31,7 @@ from llmconform.profile import (
     load_profile,
     profile_from_flags,
     sdk_base_url_env,
+    with_clients,
 )
 from llmconform.settings import Mode, RunSettings
 
@@ -64,6 +66,9 @@ def run_parser() -> argparse.ArgumentParser:
     selection = parser.add_argument_group("selection")
     selection.add_argument("--check", dest="checks", action="append", default=[], metavar="ID",
                            help="run this check only, by its report id (openai-chat/stream/done-sentinel)")
+    selection.add_argument("--client", dest="clients", action="append", default=[], metavar="NAME",
+                           help="codex | claude-code | gemini-cli: run the requests that coding agent sends and "
+                                "answer one line for it (works, or breaks at <check>); repeatable")
     selection.add_argument("--select", action="append", default=[], metavar="GLOB",
                            help="run the checks whose id matches (openai-chat/stream/*)")
     groups["reports"].add_argument("--report-dir", metavar="DIR",
@@ -135,7 +140,10 @@ def profiles(settings: RunSettings) -> list[Profile]:
             raise ProfileError(f"two profiles share the name {max(names, key=names.count)!r}: reports would collide")
         return loaded
     if settings.base_url:
-        return [profile_from_flags(settings.base_url, settings.api_key_env, settings.surfaces or ["openai-chat"],
+        # With --client and no --surface, the surfaces the clients speak.
+        spoken = [CLIENTS[c].surface for c in settings.clients if c in CLIENTS]
+        return [profile_from_flags(settings.base_url, settings.api_key_env,
+                                   settings.surfaces or list(dict.fromkeys(spoken)) or ["openai-chat"],
                                    settings.model, settings.features)]
     from_env = _from_env(settings)
     if from_env:
@@ -271,6 +279,9 @@ def _run(argv: list[str], stdout: TextIO | None, stderr: TextIO | None) -> int:
         settings = parse_run(argv)
         check_options(settings)
         found = profiles(settings)
+        if settings.clients:  # only the clients' checks, their features declared on their surfaces
+            found = [with_clients(p, settings.clients) for p in found]
+            settings.checks = list(dict.fromkeys([*settings.checks, *checks_of(settings.clients)]))
         check_selection(settings)
         baselines = check_baseline(settings.baseline, [p.name for p in found]) if settings.baseline else {}
         targets = build_targets(settings, found, stderr)

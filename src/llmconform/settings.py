@@ -35,6 +35,8 @@ class RunSettings:
     # selection
     checks: list[str] = field(default_factory=list)
     select: list[str] = field(default_factory=list)
+    # coding agents (issue 22): run only their checks and answer one verdict each
+    clients: list[str] = field(default_factory=list)
     # reports
     report_json: str | None = None
     report_md: str | None = None

@@ -137,6 +137,7 @@ def build_report(target: Target, rows: Sequence[Any], *, started: float,
         metrics=Metrics.from_json(metrics(target)),
         fingerprints=Fingerprints.from_json(fingerprints(target.exchanges)),
         run_id=uuid.uuid4().hex[:16],
+        clients=list(target.profile.clients),
     )
     report.root_causes = root_causes([r.to_json() for r in results])
     # Every text that leaves the process passes the redactor, the fingerprints' headers included.

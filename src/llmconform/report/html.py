@@ -443,6 +443,21 @@ def _billing(report: Report) -> str:
     return "".join(out)
 
 
+def _clients(reports: list[Report]) -> str:
+    """The coding agents' verdicts (issue 22), first on the page: one line each, its rules below."""
+    verdicts = [(r, v) for r in reports for v in r.client_verdicts()]
+    if not verdicts:
+        return ""
+    css = {"works": "pass", "breaks": "fail", "undecided": "error"}
+    items = "".join(
+        f"<li class='{css[v.verdict]}'><strong>{_e(v.line)}</strong>"
+        + (f" <span class='muted'>({_e(r.vendor)})</span>" if len(reports) > 1 else "")
+        + "<details><summary>rules</summary><ul>"
+        + "".join(f"<li><code>{_e(check)}</code> {_e(found.upper())}</li>" for check, found in v.rules)
+        + "</ul></details></li>" for r, v in verdicts)
+    return f"<section id='clients' class='clients'><h2>Clients</h2><ul>{items}</ul></section>"
+
+
 def _fingerprints(report: Report) -> str:
     lines = report.fingerprints.lines()
     if not lines:
@@ -471,7 +486,7 @@ def render(reports: list[Report]) -> str:
               "was stopped before every check ran; only the checks decided by then are reported.</p>"
               if stopped else "")
     out = [head(title), f"<header><h1>{_e(title)}</h1><p class='muted'>{_e(subtitle)}</p>{banner}</header>",
-           strip(reports[0]) if len(reports) == 1 else overview(reports, hrefs),
+           _clients(reports), strip(reports[0]) if len(reports) == 1 else overview(reports, hrefs),
            f"<p class='muted legend'>{LEGEND}</p>", findings(reports, rules)]
     out += [_baseline(r) for r in reports]
     out.append("<section id='checks'><h2>Every check</h2>" + controls(surfaces))

@@ -104,11 +104,25 @@ def billing(entries: list[Billing], prefix: str) -> list[str]:
     return lines
 
 
+def clients(report: Report, prefix: str) -> list[str]:
+    """One line per coding agent asked for (issue 22): works, or breaks at the check, with its evidence."""
+    verdicts = report.client_verdicts()
+    if not verdicts:
+        return []
+    lines = [f"## Clients{prefix}", ""]
+    lines += [f"- **{cell(v.line, 400)}**" for v in verdicts]
+    lines += ["", "| client | rule's check | verdict |", "|---|---|---|"]
+    lines += [f"| {v.client} | `{check}` | {LABELS[found].markdown if found in LABELS else found} |"
+              for v in verdicts for check, found in v.rules]
+    return [*lines, ""]
+
+
 def render(reports: list[Report]) -> str:
     stopped = [f"{INTERRUPTED}{f' ({r.vendor})' if len(reports) > 1 else ''}" for r in reports if r.interrupted]
     lines = [f"# {_title(reports)}", "", *(stopped and [*stopped, ""]), *_overview(reports), ""]
     for report in reports:
         prefix = f" — {report.vendor}" if len(reports) > 1 else ""
+        lines += clients(report, prefix)
         findings = report.findings()
         lines += [f"## Findings{prefix}", ""]
         if not findings:
