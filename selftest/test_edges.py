@@ -241,6 +241,7 @@ def test_report_paths_are_checked_before_any_request(fake, env, tmp_path):
     ("--timeout-total", "0", "--timeout-total takes at least 1 s"),
     ("--timeout-read", "-1", "--timeout-read takes at least 1 s"),
     ("--timeout-read", "nan", "--timeout-read takes at least 1 s"),
+    ("--timeout-connect", "0", "--timeout-connect takes at least 1 s"),
     ("--max-response-bytes", "10", "--max-response-bytes takes at least 65536"),
     ("--concurrency", "0", "--concurrency takes 1 to 8"),
 ])

@@ -53,6 +53,12 @@ def test_llama_server_sweep(llama, tmp_path):
     assert row["listed"] is True and row["in_catalogue"] is True and row["available"] is True, row
     assert row["echo"] == "same" and row["findings"] == [], row["findings"]
     assert isinstance(row["ttft_ms"], float) and row["output_tokens_per_s"] and 10 <= row["input_tokens"] <= 80
+    # Billing (reviewed: 38 in / 16 out; SmolLM2's chat template adds ~29 tokens to a ~9-token prompt; the
+    # timing re-probe billed the same 38).
+    billing = row["billing"]
+    assert billing["usage"] == "reported" and billing["problems"] == [], billing
+    assert billing["input_tokens"] == row["input_tokens"] == billing["repeat_input_tokens"], billing
+    assert 0 < billing["overhead_tokens"] <= 100 and billing["output_tokens"] <= 16, billing
     assert report["provider"]["stack"] == ["llama.cpp"]
     assert report["metrics"]["requests"] == 3, "the list, the probe, the timing re-probe"
     assert LLAMA_KEY not in json.dumps(report) + out
@@ -76,6 +82,7 @@ def test_litellm_sweep_and_reference(llama, litellm, tmp_path):
     rows = rows_by_model(report)
     served = rows["smollm2"]
     assert served["available"] and served["listed"] and served["echo"] == "same" and served["findings"] == [], served
+    assert served["billing"]["usage"] == "reported" and served["billing"]["problems"] == [], served["billing"]
     assert served["reference"]["similarity"] >= 0.9, served["reference"]  # the same backend, at temperature 0
     unknown = rows["no-such-model"]
     assert unknown["refusal"]["kind"] == "unknown-model" and unknown["status"] == 400, unknown["refusal"]

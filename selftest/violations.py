@@ -136,6 +136,11 @@ VIOLATIONS: dict[str, tuple[Violation, str]] = {
     "openai-responses/reasoning/item": ("responses.reasoning-item-missing", "warn"),
     "openai-responses/reasoning/tokens": ("responses.reasoning-tokens-over", "fail"),
     "openai-responses/reasoning/placement": ("responses.reasoning-in-text", "warn"),
+    # issue 22: reasoning replayed statelessly, and what Codex sends
+    "openai-responses/roundtrip/encrypted-reasoning": ("responses.encrypted-dropped", "fail"),
+    "openai-responses/roundtrip/reasoning-replayed": ("responses.reasoning-input-rejected", "fail"),
+    "openai-responses/client/codex-request": ("responses.prompt-cache-key-rejected", "fail"),
+    "openai-responses/client/compact": ("responses.compact-404", "fail"),
     "openai-responses/stream/content-type": ("responses.stream-content-type-json", "fail"),
     "openai-responses/stream/event-schema": ("responses.stream-event-invalid", "fail"),
     "openai-responses/stream/event-names": ("responses.stream-event-name-wrong", "fail"),
@@ -226,6 +231,12 @@ VIOLATIONS: dict[str, tuple[Violation, str]] = {
     "anthropic-messages/thinking/budget-below-max-tokens": ("messages.budget-unchecked", "fail"),
     "anthropic-messages/thinking/interleaved-budget": ("messages.interleaved-rejected", "warn"),
     "anthropic-messages/thinking/roundtrip": ("messages.roundtrip-rejected", "fail"),
+    # issue 22: thinking with tool use over two turns, Claude Code's gateway requirements and request
+    "anthropic-messages/roundtrip/thinking-tool-use": ("messages.signature-rewritten", "fail"),
+    "anthropic-messages/roundtrip/tampered-signature": ("messages.signature-unchecked", "fail"),
+    "anthropic-messages/gateway/beta-forwarded": ("messages.beta-stripped", "fail"),
+    "anthropic-messages/gateway/model-discovery": ("messages.models-openai-list", "warn"),
+    "anthropic-messages/client/claude-code-request": ("messages.beta-list-rejected", "fail"),
     "anthropic-messages/tools/forced-call": ("messages.tool-choice-ignored", "fail"),
     "anthropic-messages/tools/tool-use-block": ("messages.tool-input-string", "fail"),
     "anthropic-messages/tools/stop-reason": ("messages.tool-stop-end-turn", "fail"),
@@ -399,6 +410,11 @@ VIOLATIONS: dict[str, tuple[Violation, str]] = {
     "gemini/thinking/no-markup": ("gemini.markup", "warn"),
     "gemini/thinking/thought-parts": ("gemini.thoughts-in-text", "warn"),
     "gemini/thinking/thoughts-token-count": ("gemini.thoughts-uncounted", "fail"),
+    # issue 22: a thinking model's function call sent back with its thoughtSignature, and Gemini CLI's request
+    "gemini/roundtrip/call-signature": ("gemini.signature-dropped", "warn"),
+    "gemini/roundtrip/signature-returned": ("gemini.signature-rejected", "fail"),
+    "gemini/roundtrip/missing-signature": ("gemini.missing-signature-500", "warn"),
+    "gemini/client/gemini-cli-request": ("gemini.json-schema-params-rejected", "fail"),
     "gemini/count-tokens/total-tokens": ("gemini.count-tokens-string", "fail"),
     "gemini/count-tokens/near-prompt": ("gemini.count-tokens-far", "warn"),
     "gemini/models/list": ("gemini.models-404", "fail"),
@@ -556,6 +572,11 @@ MORE: list[tuple[str, Violation, str] | tuple[str, Violation, str, str]] = [
     ("anthropic-messages/stream/message-stop", "messages.stream-done", "warn"),  # OpenAI's [DONE] after message_stop
     ("anthropic-messages/stream/event-schema", "messages.stream-unknown-event", "warn"),  # an event type the API lacks
     ("anthropic-messages/thinking/roundtrip", "messages.thinking-after-text+messages.thinking-in-text", "skip"),
+    # A relay dropping the signature from the first answer: the round trips have nothing to send back.
+    ("gemini/roundtrip/signature-returned", "gemini.signature-dropped", "skip"),
+    ("openai-responses/roundtrip/reasoning-replayed", "responses.encrypted-dropped", "skip"),
+    # A relay that re-signs thinking blocks: the genuine round trip is refused, and so is the tampered one.
+    ("anthropic-messages/roundtrip/tampered-signature", "messages.signature-rewritten", "pass"),
     ("anthropic-messages/sdk/stream", "messages.stream-error-event", "fail"),  # the SDK raises on an error event
     # A model that never wrote the stop string shows nothing about it: undecided, not a FAIL.
     ("anthropic-messages/params/stop-sequences", "messages.count-short", "skip"),

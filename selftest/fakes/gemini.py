@@ -13,6 +13,8 @@ from selftest.fakes.replies import billed_prompt, canned, code_word, words
 from selftest.fakes.server import KEY, MODEL, FakeRequest, Reply, openai_error, route_prefix, sse_data
 
 THOUGHT = "17 * 23 = 17 * 20 + 17 * 3 = 340 + 51 = 391."
+# Opaque, as Google's are (base64 of the model's encrypted thinking).
+THOUGHT_SIGNATURE = "CiQB0e2Kb3FakeThoughtSignatureLlmconformSelftest0123456789+/=="
 STATUS = {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND",
           500: "INTERNAL"}
 
@@ -187,6 +189,12 @@ def _generate(body: dict[str, Any], f: FakeRequest) -> tuple[list[dict[str, Any]
         # limit goes to thoughts, and Google answers MAX_TOKENS with a content without parts.
         return [], "MAX_TOKENS", 0, limit
     call = _call(body, f)
+    if call and isinstance(thinking, dict):
+        # A thinking model signs the first functionCall part of a step (Google's thought-signatures guide).
+        signed: dict[str, Any] = {"functionCall": call}
+        if not f.has("gemini.signature-dropped"):
+            signed["thoughtSignature"] = THOUGHT_SIGNATURE
+        return [*([{"text": THOUGHT, "thought": True}] if include else []), signed], "STOP", 6, thought_tokens
     if call:
         return [{"functionCall": call}], "STOP", 6, thought_tokens
     answer = _answer_text(body, f)
@@ -360,9 +368,36 @@ def _reject(body: dict[str, Any], f: FakeRequest) -> Reply | None:
     """What the API refuses beyond the schema, and the faults that refuse what it accepts."""
     if f.has("gemini.function-response-rejected") and _has_part(body, "functionResponse"):
         return _error(400, "functionResponse is not supported", f)
+    if f.has("gemini.json-schema-params-rejected") and any(
+            "parametersJsonSchema" in d for t in _listed(body.get("tools")) if isinstance(t, dict)
+            for d in _listed(t.get("functionDeclarations")) if isinstance(d, dict)):
+        return _error(400, 'Invalid JSON payload received. Unknown name "parametersJsonSchema"', f)
+    refused = _signatures(body, f)
+    if refused:
+        return refused
     if f.has("gemini.image-500") and any("inlineData" in p or "inline_data" in p
                                          for c in _contents(body) for p in _parts(c)):
         return _error(500, "Internal error encountered.", f)
+    return None
+
+
+def _signatures(body: dict[str, Any], f: FakeRequest) -> Reply | None:
+    """A thinking request whose last model turn holds a functionCall: its thoughtSignature must come
+    back as it was given (Google: 400 INVALID_ARGUMENT when missing or altered)."""
+    model_turns = [c for c in _contents(body) if c.get("role") == "model"]
+    calls = [p for p in _parts(model_turns[-1]) if "functionCall" in p] if model_turns else []
+    if not calls or not isinstance(_field(_config(body), "thinkingConfig", "thinking_config"), dict):
+        return None
+    signature = calls[0].get("thoughtSignature")
+    if signature is not None and f.has("gemini.signature-rejected"):
+        return _error(400, 'Invalid JSON payload received. Unknown name "thoughtSignature"', f)
+    if signature is None:
+        if f.has("gemini.missing-signature-500"):
+            return _error(500, "Internal error encountered.", f)
+        return _error(400, "Function call is missing a thought_signature in functionCall parts. This is required for "
+                      "tools to work correctly.", f)
+    if signature != THOUGHT_SIGNATURE:
+        return _error(400, "Corrupted thought signature.", f)
     return None
 
 

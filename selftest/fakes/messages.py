@@ -95,13 +95,19 @@ def _reject_message(body: dict[str, Any], f: FakeRequest) -> Reply | None:
     """What the Messages API refuses beyond the schema: the thinking budget rules, bad signatures."""
     if _thinking_on(body) and isinstance(body.get("max_tokens"), int):
         budget = body["thinking"].get("budget_tokens", 0)
-        beta = INTERLEAVED in f.headers.get("anthropic-beta", "")
+        # A gateway that strips anthropic-beta: the model never sees the interleaved-thinking beta.
+        beta = INTERLEAVED in f.headers.get("anthropic-beta", "") and not f.has("messages.beta-stripped")
         if beta and f.has("messages.interleaved-rejected"):
             return _error(400, "invalid_request_error", "unknown anthropic-beta", f)
         if budget >= body["max_tokens"] and not beta and not f.has("messages.budget-unchecked"):
             return _error(400, "invalid_request_error",
                           "`max_tokens` must be greater than `thinking.budget_tokens`", f)
-    if _has_block(body, "thinking", "assistant"):
+    if f.has("messages.beta-list-rejected") and "claude-code-20250219" in f.headers.get("anthropic-beta", ""):
+        return _error(400, "invalid_request_error", "Unexpected value(s) `claude-code-20250219` for the "
+                      "`anthropic-beta` header", f)
+    if _has_block(body, "thinking", "assistant") and f.has("messages.signature-unchecked"):
+        pass  # a relay that neither checks nor forwards signatures: any thinking block is served
+    elif _has_block(body, "thinking", "assistant"):
         if f.has("messages.roundtrip-rejected"):
             return _error(400, "invalid_request_error", "thinking blocks cannot be sent back", f)
         sent = [b for m in body["messages"] if isinstance(m.get("content"), list) for b in m["content"]
@@ -149,7 +155,11 @@ def _text(body: dict[str, Any], f: FakeRequest) -> str:
 def _tool_use(body: dict[str, Any], f: FakeRequest) -> dict[str, Any] | None:
     choice = body.get("tool_choice") if isinstance(body.get("tool_choice"), dict) else {}
     tools = [t for t in body.get("tools") or [] if isinstance(t, dict)]
-    if not tools or choice.get("type") not in ("tool", "any") or f.has("messages.tool-choice-ignored"):
+    messages = [m for m in body.get("messages") or [] if isinstance(m, dict)]
+    # Thinking on, tool_choice auto, a question that needs the tool (and no tool_result yet): called.
+    needed = (_thinking_on(body) and tools and choice.get("type") in (None, "auto") and messages
+              and "weather" in _text_of(messages[-1].get("content")))
+    if not needed and (not tools or choice.get("type") not in ("tool", "any") or f.has("messages.tool-choice-ignored")):
         return None
     name = choice.get("name") if choice.get("type") == "tool" else tools[0].get("name")
     arguments: Any = {"location": "Paris"}
@@ -169,6 +179,8 @@ def _generate(body: dict[str, Any], f: FakeRequest) -> tuple[list[dict[str, Any]
     if thinking:
         signature = "" if f.has("messages.signature-empty") else "c2lnbmF0dXJl" if f.has(
             "messages.signature-short") else SIGNATURE
+        if f.has("messages.signature-rewritten") and body.get("tools"):
+            signature = SIGNATURE[::-1]  # a relay that re-signs: its own signature, which it then refuses
         content.append({"type": "thinking", "thinking": THOUGHT, "signature": signature})
         spent += len(THOUGHT.split())
     use = _tool_use(body, f)

@@ -25,6 +25,11 @@ def models(f: FakeRequest) -> Reply:
     if auth and auth != f"Bearer {KEY}" and not f.has("models.any-key"):
         return openai_error(401, "Incorrect API key provided", "invalid_request_error", "invalid_api_key")
     names = OTHERS if f.has("models.hide-model") else [MODEL, *OTHERS]
+    if "anthropic-version" in f.headers and not f.has("messages.models-openai-list"):
+        # Anthropic's own list (anthropic-sdk-python types/model_info.py), the one Claude Code's
+        # gateway model discovery reads.
+        listed = [{"type": "model", "id": n, "display_name": n, "created_at": "2025-05-14T00:00:00Z"} for n in names]
+        return Reply.json({"data": listed, "has_more": False, "first_id": names[0], "last_id": names[-1]})
     data: list[Any] = [_model(n) for n in names]
     if f.has("models.id-duplicate"):
         data.append(_model(names[0]))

@@ -42,6 +42,9 @@ class Behaviour:
     stall: float = 0.0  # seconds of silence before any answer (beyond the sweep's time limit)
     reasoning: bool = False  # refuses max_tokens and temperature 0, as OpenAI's reasoning models do
     stream_broken: bool = False  # every streamed request answered 500; plain requests answered
+    # honest | zero (every count 0, text still sent) | missing (no usage object at all) | drifting (each
+    # try of the same request billed 40 input tokens more: a count that is not the prompt's)
+    usage: str = "honest"
 
 
 def openai_refusal(status: int, message: str, kind: str, code: str | None = None) -> tuple[int, dict[str, Any]]:
@@ -207,6 +210,8 @@ class RelayFake:
         if behaviour.persona:
             words = [*behaviour.persona.split(), *words][: max(int(limit), len(behaviour.persona.split()))]
         tokens_in = behaviour.prompt_tokens or (len(prompt) // 4 + 9)
+        if behaviour.usage == "drifting":
+            tokens_in += 40 * self._try(f"{model}\0usage")
         return words, tokens_in
 
     def _stream(self, chunks: list[bytes], behaviour: Behaviour, headers: dict[str, str]) -> Reply:
@@ -249,12 +254,17 @@ class RelayFake:
         words, tokens_in = self._answer(body, model, behaviour)
         ident = f"{behaviour.id_prefix}{hashlib.md5(model.encode()).hexdigest()[:20]}"
         answered = behaviour.answered or model
-        usage = {"prompt_tokens": tokens_in, "completion_tokens": len(words), "total_tokens": tokens_in + len(words)}
+        usage: dict[str, Any] | None = {"prompt_tokens": tokens_in, "completion_tokens": len(words),
+                                        "total_tokens": tokens_in + len(words)}
+        if behaviour.usage == "zero":
+            usage = {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}
+        elif behaviour.usage == "missing":
+            usage = None
         if not body.get("stream"):
             return Reply.json({"id": ident, "object": "chat.completion", "created": 1700000000, "model": answered,
                                "choices": [{"index": 0, "finish_reason": "length",
                                             "message": {"role": "assistant", "content": " ".join(words)}}],
-                               "usage": usage}, **behaviour.headers)
+                               **({"usage": usage} if usage else {})}, **behaviour.headers)
 
         def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> bytes:
             return sse_data({"id": ident, "object": "chat.completion.chunk", "created": 1700000000, "model": answered,
@@ -263,7 +273,7 @@ class RelayFake:
         chunks = [chunk({"role": "assistant", "content": ""})]
         chunks += [chunk({"content": (" " if i else "") + w}) for i, w in enumerate(words)]
         chunks.append(chunk({}, "length"))
-        if (body.get("stream_options") or {}).get("include_usage"):
+        if (body.get("stream_options") or {}).get("include_usage") and usage:
             chunks.append(sse_data({"id": ident, "object": "chat.completion.chunk", "created": 1700000000,
                                     "model": answered, "choices": [], "usage": usage}))
         chunks.append(b"data: [DONE]\n\n")

@@ -128,10 +128,41 @@ def _reject(f: FakeRequest) -> Reply | None:
         return openai_error(400, "input must be a list", "invalid_request_error", param="input")
     if f.has("responses.message-input-rejected") and isinstance(body.get("input"), list):
         return openai_error(500, "internal error", "server_error")
+    if f.has("responses.prompt-cache-key-rejected") and "prompt_cache_key" in body:
+        return openai_error(400, "Unrecognized request argument supplied: prompt_cache_key", "invalid_request_error",
+                            param="prompt_cache_key")
+    replayed = _replay_refused(body, f)
+    if replayed:
+        return replayed
     if f.has("responses.function-output-rejected") and any(
             i.get("type") == "function_call_output" for i in _items(body)):
         return openai_error(400, "function_call_output is not supported", "invalid_request_error",
                             param="input")
+    return None
+
+
+# Reasoning carried by the client between stateless turns (include reasoning.encrypted_content).
+ENCRYPTED_INCLUDE = "reasoning.encrypted_content"
+ENCRYPTED = "gAAAAABfakeEncryptedReasoningLlmconformSelftest0123456789-_=="
+
+
+def _replay_refused(body: dict[str, Any], f: FakeRequest) -> Reply | None:
+    """Reasoning items sent back as input: taken with their encrypted_content (as given); without it
+    and without storage there is nothing to find them by (the API's 404 for an unstored item)."""
+    reasoning = [i for i in _items(body) if i.get("type") == "reasoning"]
+    if not reasoning:
+        return None
+    if f.has("responses.reasoning-input-rejected"):
+        return openai_error(400, "Invalid value: 'reasoning'. Supported values are: 'message'.",
+                            "invalid_request_error", param="input")
+    for item in reasoning:
+        encrypted = item.get("encrypted_content")
+        if encrypted is None and body.get("store") is False:
+            return openai_error(404, f"Item with id '{item.get('id')}' not found. Items are not persisted when "
+                                "`store` is set to false.", "invalid_request_error", param="input")
+        if encrypted is not None and encrypted != ENCRYPTED:
+            return openai_error(400, "The encrypted content could not be verified.", "invalid_request_error",
+                                param="input")
     return None
 
 
@@ -216,7 +247,10 @@ def _output(answer: Answer, f: FakeRequest, *, final: bool = True) -> list[dict[
     output: list[dict[str, Any]] = []
     if answer.thought is not None:
         summary = [{"type": "summary_text", "text": answer.thought}] if answer.thought else []
-        output.append({"id": ids["reasoning"], "type": "reasoning", "summary": summary})
+        item: dict[str, Any] = {"id": ids["reasoning"], "type": "reasoning", "summary": summary}
+        if ENCRYPTED_INCLUDE in (answer.body.get("include") or []) and not f.has("responses.encrypted-dropped"):
+            item["encrypted_content"] = ENCRYPTED
+        output.append(item)
     if answer.call:
         output.append(dict(answer.call))
     elif answer.tokens or answer.status == "completed":
@@ -517,3 +551,22 @@ def input_tokens(f: FakeRequest) -> Reply:
         return _envelope_error(400, "Invalid request", "invalid_request_error", f)
     counted = _usage(Answer(body=body), f)["input_tokens"] + (40 if f.has("responses.count-tokens-off") else 0)
     return Reply.json({"object": "response.input_tokens", "input_tokens": counted})
+
+
+@route("/v1/responses/compact")
+def compact(f: FakeRequest) -> Reply:
+    """The conversation compacted: its user messages, then one compaction item (`responses.compact-404`:
+    a relay that does not route the endpoint)."""
+    if f.has("responses.compact-404"):
+        return openai_error(404, "Invalid URL (POST /v1/responses/compact)", "invalid_request_error")
+    body, refused = server.openai_request(f, "responses", "")
+    if refused:
+        return refused
+    if not isinstance(body, dict) or spec.load("openai-responses").errors("CompactRequest", body):
+        return _envelope_error(400, "Invalid request", "invalid_request_error", f)
+    users = [i for i in _items(body) if i.get("role") == "user"]
+    kept = [{"type": "message", "role": "user", "content": [{"type": "input_text", "text": _text_of(i.get("content"))}]}
+            for i in users]
+    compaction = {"id": "cmp_fake0001", "type": "compaction", "encrypted_content": ENCRYPTED}
+    return Reply.json({"id": "resp_fake0002", "object": "response.compaction", "created_at": int(time.time()),
+                       "output": [*kept, compaction], "usage": _usage(Answer(body=body), f)})

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,8 +40,26 @@ def _params(item: Any) -> dict[str, Any]:
     return {k: v for k, v in (callspec.params.items() if callspec else ()) if k != TARGET_PARAM}
 
 
+# A check's id and binding, per pytest item: read for each phase of each check (setup, call,
+# teardown, the plan, the owners, the report) — five times per item in a run — and fixed once
+# collected (the marker and the parameters do not change), so worked out once.
+_DECLARED: weakref.WeakKeyDictionary[Any, str | None] = weakref.WeakKeyDictionary()
+_BINDING: weakref.WeakKeyDictionary[Any, Binding | None] = weakref.WeakKeyDictionary()
+
+
 def declared(item: Any) -> str | None:
     """The id a test item declares, its template filled from the item's parameters."""
+    try:
+        return _DECLARED[item]
+    except (KeyError, TypeError):  # not worked out yet; or an object no weak reference can hold
+        pass
+    ident = _declared(item)
+    with contextlib.suppress(TypeError):
+        _DECLARED[item] = ident
+    return ident
+
+
+def _declared(item: Any) -> str | None:
     marker = _marker(item)
     if marker is None or not marker.args:
         return None
@@ -90,10 +109,17 @@ def binding_problems(item: Any) -> list[str]:
 def binding_of(item: Any) -> Binding | None:
     """The check's level and source, templates filled like the id's; None when either is missing or
     wrong (binding_problems says which)."""
-    if binding_problems(item):
-        return None
-    level, source = _keyword(item, "level", 1), _keyword(item, "source", 2)
-    return Binding(str(level).strip().lower(), " ".join(str(source).split()))
+    try:
+        return _BINDING[item]
+    except (KeyError, TypeError):
+        pass
+    binding = None
+    if not binding_problems(item):
+        level, source = _keyword(item, "level", 1), _keyword(item, "source", 2)
+        binding = Binding(str(level).strip().lower(), " ".join(str(source).split()))
+    with contextlib.suppress(TypeError):
+        _BINDING[item] = binding
+    return binding
 
 
 def rule_of(item: Any) -> str:

@@ -14,22 +14,24 @@ import io
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import Any, TextIO
 
-from llmconform import __version__, interrupt
-from llmconform.paths import PACKAGE, bundled_vendors, cassettes_dir, root, suite_dir, unwritable
+from llmconform import __version__, interrupt, options
+from llmconform.clients import CLIENTS, checks_of
+from llmconform.options import Parser, UsageError
+from llmconform.paths import PACKAGE, bundled_vendors, cassettes_dir, root, suite_dir
 from llmconform.profile import (
     SURFACES,
     Profile,
     ProfileError,
     check_features,
     load_profile,
-    nearest,
     profile_from_flags,
     sdk_base_url_env,
+    with_clients,
 )
 from llmconform.settings import Mode, RunSettings
 
@@ -42,81 +44,43 @@ Without --api-key-env or a profile's auth, OPENAI_API_KEY / ANTHROPIC_API_KEY / 
 sent only to their vendor's own API host or to the URL in OPENAI_BASE_URL / ANTHROPIC_BASE_URL /
 GOOGLE_GEMINI_BASE_URL; any other provider's key is named with --api-key-env. Without --base-url or
 --profile, OPENAI_BASE_URL / ANTHROPIC_BASE_URL name the provider."""
-# Bounds on what the user types: beyond them a run only spends requests on the user's own mistake.
 MAX_FUZZ_CASES = 100  # schemathesis' own default per phase; the plan (and the default budget) grows with it
-MAX_CONCURRENCY = 8  # the client's connection pool
-MIN_TIMEOUT_S = 1.0  # below a second, a healthy provider's answers would be reported as its too-slow FAILs
-MIN_RESPONSE_BYTES = 64 * 1024  # below it, ordinary answers would be reported as too large
-
-
-class UsageError(Exception):
-    """The user's mistake: printed as one line, exit 2."""
 
 
 # -- run: options ----------------------------------------------------------------------------
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message} (`{self.prog} --help` lists the options)")
-
-
 def run_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = Parser(
         prog="llmconform run", add_help=False, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
         usage="llmconform run (--profile NAME|FILE ... | --base-url URL --model M [--surface S ...]) [options] "
               "[-- PYTEST_ARGS]",
         description="Check a provider against the APIs it claims to speak, check by check.")
-    provider = parser.add_argument_group("provider")
-    provider.add_argument("--profile", dest="profiles", action="append", default=[], metavar="NAME|FILE",
-                          help="a bundled vendor (`llmconform vendors`) or a profile YAML; repeatable")
-    provider.add_argument("--base-url", metavar="URL", help="the part before /v1/... (instead of --profile)")
-    provider.add_argument("--api-key-env", metavar="VAR",
-                          help="the environment variable holding the key (none: send no key)")
-    provider.add_argument("--surface", dest="surfaces", action="append", default=[], metavar="S",
-                          help=f"surface to check, repeatable: {', '.join(SURFACES)}")
-    provider.add_argument("--model", metavar="M", help="the model to request (with --base-url)")
-    provider.add_argument("--feature", dest="features", action="append", default=[], metavar="F",
-                          help="a feature the provider offers (stream, tools, vision, reasoning, thinking, ...)")
-    mode = parser.add_argument_group("mode").add_mutually_exclusive_group()
-    mode.add_argument("--replay", action="store_true", help="offline: replay cassettes, the network blocked")
-    mode.add_argument("--record", action="store_true", help="live, writing redacted cassettes")
-    parser._action_groups[-1].add_argument(
-        "--cassette-dir", metavar="DIR",
-        help="cassette root (replay: ./cassettes, then the bundled ones; record: ./cassettes)")
+    groups = options.add_common(parser, read_s=60.0, total_s=120.0, several_profiles=True, helps={
+        "--cassette-dir": "cassette root (replay: ./cassettes, then the bundled ones; record: ./cassettes)",
+        "--plan": "print the requests and output tokens per surface, and the budget; send nothing",
+        "--timeout-read": "longest silence in an answer; the pre-flight's first answer waits as long "
+                          "(default %(default)s s)"})
+    groups["provider"].add_argument("--feature", dest="features", action="append", default=[], metavar="F",
+                                    help="a feature the provider offers (stream, tools, vision, reasoning, thinking, "
+                                         "...)")
     selection = parser.add_argument_group("selection")
     selection.add_argument("--check", dest="checks", action="append", default=[], metavar="ID",
                            help="run this check only, by its report id (openai-chat/stream/done-sentinel)")
+    selection.add_argument("--client", dest="clients", action="append", default=[], metavar="NAME",
+                           help="codex | claude-code | gemini-cli: run the requests that coding agent sends and "
+                                "answer one line for it (works, or breaks at <check>); repeatable")
     selection.add_argument("--select", action="append", default=[], metavar="GLOB",
                            help="run the checks whose id matches (openai-chat/stream/*)")
-    reports = parser.add_argument_group("reports")
-    reports.add_argument("--report-json", metavar="F", help="the JSON report; - writes it to stdout alone")
-    reports.add_argument("--report-md", metavar="F", help="Markdown report")
-    reports.add_argument("--report-html", metavar="F", help="self-contained HTML report")
-    reports.add_argument("--junit", metavar="F", help="JUnit XML (one testcase per check)")
-    reports.add_argument("--report-dir", metavar="DIR",
-                         help="<vendor>.{json,md,html,xml} for every provider (and combined.* for several)")
-    reports.add_argument("--baseline", metavar="FILE|DIR",
-                         help="an earlier report, or a folder of them (one per vendor, as --report-dir writes): "
-                              "exit 1 for a regression (a pass that now fails, warns, errors or is skipped) or a new "
-                              "failure (a FAIL on a check that did not fail there)")
-    budget = parser.add_argument_group("budget")
-    budget.add_argument("--budget-requests", type=int, metavar="N", help="cap on requests (overrides the profile)")
-    budget.add_argument("--budget-tokens", type=int, metavar="N", help="cap on output tokens (overrides the profile)")
-    budget.add_argument("--fuzz-cases", type=int, default=5, metavar="N",
-                        help=f"schemathesis cases per generated phase, live only (default 5, at most {MAX_FUZZ_CASES})")
-    budget.add_argument("--concurrency", type=int, default=2, metavar="N",
-                        help=f"requests in flight at once, 1-{MAX_CONCURRENCY} (default 2: a small server is not "
-                             "flooded)")
-    budget.add_argument("--plan", action="store_true",
-                        help="print the requests and output tokens per surface, and the budget; send nothing")
-    bounds = parser.add_argument_group("bounds")
-    bounds.add_argument("--timeout-read", type=float, default=60.0, metavar="S",
-                        help="longest silence in an answer; the pre-flight's first answer waits as long "
-                             "(default %(default)s s)")
-    bounds.add_argument("--timeout-total", type=float, default=120.0, metavar="S",
-                        help="cap on one exchange, stream included (default %(default)s s)")
-    bounds.add_argument("--max-response-bytes", type=int, default=8 * 1024 * 1024, metavar="N",
-                        help=f"response size cap (default %(default)s, at least {MIN_RESPONSE_BYTES})")
+    groups["reports"].add_argument("--report-dir", metavar="DIR",
+                                   help="<vendor>.{json,md,html,xml} for every provider (and combined.* for several)")
+    groups["reports"].add_argument(
+        "--baseline", metavar="FILE|DIR",
+        help="an earlier report, or a folder of them (one per vendor, as --report-dir writes): exit 1 for a "
+             "regression (a pass that now fails, warns, errors or is skipped) or a new failure (a FAIL on a check "
+             "that did not fail there)")
+    groups["budget"].add_argument(
+        "--fuzz-cases", type=int, default=5, metavar="N",
+        help=f"schemathesis cases per generated phase, live only (default 5, at most {MAX_FUZZ_CASES})")
     output = parser.add_argument_group("output")
     output.add_argument("-v", "--verbose", action="count", default=0, help="a line per check")
     output.add_argument("-q", "--quiet", action="count", default=0, help="only the closing line")
@@ -140,38 +104,14 @@ def parse_run(argv: list[str]) -> RunSettings:
 # -- run: what the user gave, settled before any request --------------------------------------
 
 def check_options(settings: RunSettings) -> None:
-    """Every value typed on the command line, held to what exists and to sane bounds, and every
-    output path to being writable — before any request, so a typo never costs a run."""
-    for surface in settings.surfaces:
-        if surface not in SURFACES:
-            raise ProfileError(f"unknown surface {surface!r}{nearest(surface, SURFACES)}; known: {', '.join(SURFACES)}")
+    """Every value typed on the command line, held to what exists and to sane bounds (the shared
+    ones by `options.check_common`, as `sweep` holds them), and every output path to being
+    writable — before any request, so a typo never costs a run."""
+    options.check_common(settings, folders=("report_dir",))
     check_features(settings.features, "--feature")
-    for flag, value in (("--budget-requests", settings.budget_requests), ("--budget-tokens", settings.budget_tokens)):
-        if value is not None and value < 1:
-            raise UsageError(f"{flag} takes at least 1, got {value} (a cap of nothing leaves every check undecided; "
-                             "leave it out to size it from the plan)")
     if not 0 <= settings.fuzz_cases <= MAX_FUZZ_CASES:
         raise UsageError(f"--fuzz-cases takes 0 to {MAX_FUZZ_CASES}, got {settings.fuzz_cases} (each case is a "
                          "request, and the default budget is the plan)")
-    if not 1 <= settings.concurrency <= MAX_CONCURRENCY:
-        raise UsageError(f"--concurrency takes 1 to {MAX_CONCURRENCY}, got {settings.concurrency}")
-    for flag, seconds in (("--timeout-read", settings.timeout_read), ("--timeout-total", settings.timeout_total)):
-        if not seconds >= MIN_TIMEOUT_S:  # NaN too
-            raise UsageError(f"{flag} takes at least {MIN_TIMEOUT_S:g} s, got {seconds:g} (shorter would report a "
-                             "healthy provider as too slow)")
-    if settings.max_response_bytes < MIN_RESPONSE_BYTES:
-        raise UsageError(f"--max-response-bytes takes at least {MIN_RESPONSE_BYTES}, got {settings.max_response_bytes} "
-                         "(smaller would report ordinary answers as too large)")
-    if settings.plan and settings.replay:
-        raise UsageError("--plan shows what a live run would send; a replay sends nothing")
-    outputs = [(settings.report_json, False), (settings.report_md, False), (settings.report_html, False),
-               (settings.junit, False), (settings.report_dir, True)]
-    if settings.record:
-        outputs.append((settings.cassette_dir or "cassettes", True))
-    for path, folder in outputs:
-        why = unwritable(path, folder=folder) if path and path != "-" and not settings.plan else None
-        if why:
-            raise UsageError(why)
 
 
 def _from_env(settings: RunSettings) -> list[Profile]:
@@ -200,7 +140,10 @@ def profiles(settings: RunSettings) -> list[Profile]:
             raise ProfileError(f"two profiles share the name {max(names, key=names.count)!r}: reports would collide")
         return loaded
     if settings.base_url:
-        return [profile_from_flags(settings.base_url, settings.api_key_env, settings.surfaces or ["openai-chat"],
+        # With --client and no --surface, the surfaces the clients speak.
+        spoken = [CLIENTS[c].surface for c in settings.clients if c in CLIENTS]
+        return [profile_from_flags(settings.base_url, settings.api_key_env,
+                                   settings.surfaces or list(dict.fromkeys(spoken)) or ["openai-chat"],
                                    settings.model, settings.features)]
     from_env = _from_env(settings)
     if from_env:
@@ -255,11 +198,9 @@ def check_baseline(path: str, vendors: list[str]) -> dict[str, Any]:
 
 def build_targets(settings: RunSettings, found: list[Profile], notice: TextIO) -> list[Any]:
     from llmconform import preflight
-    from llmconform.client import Limits
     from llmconform.target import build_target
 
-    limits = Limits(read_s=settings.timeout_read, total_s=settings.timeout_total,
-                    max_bytes=settings.max_response_bytes)
+    limits = options.limits(settings)
 
     def build(profile: Profile) -> Any:
         try:
@@ -307,11 +248,9 @@ def _no_autoload() -> Iterator[None]:
 
 def pytest_args(settings: RunSettings) -> list[str]:
     args = [str(suite_dir()), "--rootdir", str(root()), "-c", str(PACKAGE / "suite.ini"),
-            "-p", "no:terminal", "-p", "no:cacheprovider", "-p", "pytest_recording.plugin",
+            "-p", "no:terminal", "-p", "no:cacheprovider",
             "--import-mode=importlib", "-W", "ignore::pytest.PytestAssertRewriteWarning"]
-    if settings.replay:
-        args.append("--block-network")  # pytest-recording: a replay must never reach the network
-    return args + settings.pytest_args
+    return args + settings.pytest_args  # a replay blocks the network itself (Plugin.pytest_sessionstart)
 
 
 def run(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
@@ -340,6 +279,9 @@ def _run(argv: list[str], stdout: TextIO | None, stderr: TextIO | None) -> int:
         settings = parse_run(argv)
         check_options(settings)
         found = profiles(settings)
+        if settings.clients:  # only the clients' checks, their features declared on their surfaces
+            found = [with_clients(p, settings.clients) for p in found]
+            settings.checks = list(dict.fromkeys([*settings.checks, *checks_of(settings.clients)]))
         check_selection(settings)
         baselines = check_baseline(settings.baseline, [p.name for p in found]) if settings.baseline else {}
         targets = build_targets(settings, found, stderr)
@@ -435,8 +377,12 @@ def compare(argv: list[str]) -> int:
 
     try:
         if args.reports and sweep_compare.claims(args.reports):  # sweep reports: the model x vendor matrix
-            return sweep_compare.main(args.reports, md=args.md, html_path=args.html)
-    except ValueError as exc:
+            if args.diff:
+                raise ValueError("--diff compares two runs of one vendor; sweep reports compare as a matrix")
+            swept = sweep_compare.load(args.reports)
+            return _matrix(args, sweep_compare.text(swept), lambda: sweep_compare.markdown(swept),
+                           lambda page: sweep_compare.html(swept))
+    except (OSError, ValueError) as exc:
         print(f"llmconform compare: {exc}", file=sys.stderr)
         return EXIT_USAGE
     runs: list[tuple[Report, str]] = []
@@ -475,14 +421,18 @@ def compare(argv: list[str]) -> int:
             return None
         return os.path.relpath(os.path.abspath(sibling), os.path.dirname(os.path.abspath(page))).replace(os.sep, "/")
 
-    if args.md:
-        Path(args.md).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.md).write_text(matrix.markdown(reports), encoding="utf-8")
-    if args.html:
-        Path(args.html).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.html).write_text(matrix.html(reports, [href(source, args.html) for _, source in runs]),
-                                   encoding="utf-8")
-    sys.stdout.write(matrix.text(reports))
+    return _matrix(args, matrix.text(reports), lambda: matrix.markdown(reports),
+                   lambda page: matrix.html(reports, [href(source, page) for _, source in runs]))
+
+
+def _matrix(args: argparse.Namespace, text: str, markdown: Callable[[], str], html: Callable[[str], str]) -> int:
+    """Run reports and sweep reports alike: the Markdown and HTML files named (the HTML told where it
+    is written, for its links), and the text on stdout."""
+    for path, page in ((args.md, markdown), (args.html, lambda: html(args.html))):
+        if path:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            Path(path).write_text(page(), encoding="utf-8")
+    sys.stdout.write(text)
     return EXIT_OK
 
 

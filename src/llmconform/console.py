@@ -159,6 +159,8 @@ class Console:
             self._root_causes(report)
             for row in by_severity([r for r in report.results if r.verdict in _SHOWN]):
                 self.line(f"{row.verdict.upper():5} {row.id}: {_one_line(row.message)}")
+            for verdict in report.client_verdicts():  # issue 22: the one line per coding agent
+                self.line(verdict.line)
             metrics = report.metrics
             if report.mode != Mode.REPLAY:
                 self.line(f"spent: {metrics.requests} requests, {metrics.output_tokens} output tokens; "

@@ -7,12 +7,15 @@ point: installing llmconform adds no option and no hook to anybody else's pytest
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
+import gc
 import time
 from collections.abc import Generator, Iterator
 from typing import Any
 
 import pytest
+from pytest_recording import network
 
 from llmconform import interrupt
 from llmconform.checkid import binding_of, binding_problems, check_id, rule_of
@@ -57,6 +60,14 @@ class Plugin:
         self.interrupted = False
         self.owners = Owners()
         self._setup_s: dict[str, float] = {}
+        self._closing = contextlib.ExitStack()  # what the run holds open until it ends (unconfigure)
+
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        if self.settings.replay:
+            # A replay must never reach the network: pytest-recording's guard, on from before the
+            # cassettes are read to the end of the run. (Its pytest plugin would set it up and tear
+            # it down around every check, through five fixtures each: a tenth of a replay's checks.)
+            self._closing.enter_context(network.blocking_context())
 
     # -- collection -------------------------------------------------------------------------
 
@@ -66,6 +77,11 @@ class Plugin:
         config.addinivalue_line("markers", "check(id, level, source): the check's id, surface/concern/name; "
                                 "its level (must | should) and the official source of its rule")
         config.addinivalue_line("markers", "after_all: the check reads every exchange of the run, so it runs last")
+        # Thaws what collection froze (pytest_collection_finish) once the run is over: registered
+        # before pytest's own clean-ups, it runs after them (the last of them collects garbage once
+        # more, cheaply while the long-lived objects are frozen), and a run inside a longer process
+        # (the self-tests) leaves nothing pinned.
+        config.add_cleanup(gc.unfreeze)
 
     def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
         if TARGET_FIXTURE in metafunc.fixturenames:
@@ -84,8 +100,10 @@ class Plugin:
                 self.collect_errors.append(f"{item.nodeid}: declares no check id (@pytest.mark.check(\"s/c/n\"))")
                 continue
             # Every rule says how binding it is and where it comes from: a check without either is
-            # the suite's bug, refused before a request is sent.
-            self.collect_errors += [f"{item.nodeid}: {problem}" for problem in binding_problems(item)]
+            # the suite's bug, refused before a request is sent. (binding_of is None exactly when
+            # there are problems; asked first, it is worked out here once for the whole run.)
+            if binding_of(item) is None:
+                self.collect_errors += [f"{item.nodeid}: {problem}" for problem in binding_problems(item)]
             if not selected(ident[1], ident[0], self.settings):
                 deselected.append(item)
                 continue
@@ -128,37 +146,53 @@ class Plugin:
             target.prefetch(p for item in items if target_of(item) is target and not item.get_closest_marker("skip")
                             for p in probes_of(item) if target.surface_config(p[0]) is not None)
 
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        # What is alive once the suite is collected (the imported packages, the specs, the items)
+        # lives until the run ends: frozen, the collector stops walking it at every full collection
+        # (those walks were a third of an offline replay). Thawed at the end (the clean-up pytest_configure registers).
+        gc.freeze()
+        # A row's evidence is the verdict's own (rows.row_of), never pytest's formatting of a failed
+        # check's traceback; `--tb` (a terminal option, and the terminal is off) would make that
+        # formatting read, parse and print every frame's source and arguments: ~40 ms per WARN.
+        # Set once the suite is collected, so a suite error while collecting keeps its traceback.
+        session.config.option.tbstyle = "no"
+
     # -- verdicts ---------------------------------------------------------------------------
 
     # A Skip raised below the plugin (a fixture's exchange not recorded, a check with nothing to
     # read) becomes pytest's own skip here, the one place that knows pytest's verdicts: pytest then
-    # counts, reports and writes it as every other skip.
+    # counts, reports and writes it as every other skip. It is raised after the `except`, so the
+    # Skip is not chained to it as its context: pytest would walk that one's whole traceback,
+    # reading each frame's source line, for a report line nobody reads (~1 ms per skip, 510 skips
+    # in an offline replay).
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_setup(self, item: pytest.Item) -> Generator[None, None, None]:
         try:
             return (yield)
         except Skip as exc:
-            pytest.skip(exc.reason)
+            reason = exc.reason
+        pytest.skip(reason)
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_call(self, item: pytest.Item) -> Generator[None, None, None]:
         try:
             return (yield)
         except Skip as exc:
-            pytest.skip(exc.reason)
+            reason = exc.reason
+        pytest.skip(reason)
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
         outcome: Any = yield
         report: pytest.TestReport = outcome.get_result()
+        if report.when == "teardown":
+            return
         target = target_of(item)
         ident = check_id(item)
         if target is None or ident is None:
             return
         if report.when == "setup" and report.passed:
             self._setup_s[item.nodeid] = report.duration  # waiting for its exchanges: part of the check's time
-            return
-        if report.when == "teardown":
             return
         row = bound(row_of(item, call, report, target, *ident, owners=self.owners), binding_of(item))
         row.duration_s = round(report.duration + self._setup_s.pop(item.nodeid, 0.0), 3)
@@ -201,6 +235,7 @@ class Plugin:
     def pytest_unconfigure(self, config: pytest.Config) -> None:
         for target in self.targets:
             target.client.close()
+        self._closing.close()
 
 
 def _skip_reason(item: pytest.Item, target: Target, surface: str) -> str | None:

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from llmconform import spec
+from llmconform.clients import CLIENTS
 from llmconform.paths import bundled_vendors, safe_name
 from llmconform.suggest import closeness, nearest, unknown_keys
 
@@ -41,10 +42,15 @@ def native_auth(surface: str) -> str:
 DEFAULT_FEATURES = frozenset({"stream", "tools"})
 # Every feature a check can need (its @pytest.mark.feature); selftest/test_units.py holds the suite to it.
 FEATURES = ("stream", "tools", "vision", "documents", "reasoning", "json-mode", "thinking", "count_tokens",
-            "state", *("images", "speech", "transcription", "rerank", "video"))
-# The last five are paid per item, not per token (an image, speech, seconds of audio or video, a
-# search): never in DEFAULT_FEATURES, and no request to an operation whose spec names one in its
-# `x-llmconform-cost` is sent unless the profile declares it (the client refuses it).
+            "state",
+            # issue 22: a reasoning answer sent back on the next turn (signatures, encrypted reasoning), and
+            # the exact requests of the coding agents (`clients:`, `--client`); declared by no vendor
+            # profile by default, so that their offline replays send nothing new.
+            "reasoning-round-trip", "agent-clients",
+            # issue 23: paid per item, not per token (an image, speech, seconds of audio or video, a
+            # search): never in DEFAULT_FEATURES, and no request to an operation whose spec names one in
+            # its `x-llmconform-cost` is sent unless the profile declares it (the client refuses it).
+            "images", "speech", "transcription", "rerank", "video")
 
 
 class ProfileError(Exception):
@@ -138,6 +144,8 @@ class Profile:
     source: Path | None = None
     # The models the provider promises, with their kind (`llmconform sweep`); parsed by parse_catalogue.
     catalogue: tuple[CatalogueEntry, ...] = ()
+    # The coding agents to answer one verdict for (issue 22: `clients:`, `--client`); see with_clients.
+    clients: tuple[str, ...] = ()
 
     def auth_style_for(self, surface: str) -> str:
         config = self.surfaces.get(surface)
@@ -251,10 +259,37 @@ def parse_profile(data: Any, source: Path | None = None) -> Profile:
     if not isinstance(headers, dict):
         raise ProfileError(f"{where}: 'headers' must be a mapping")
     catalogue = parse_catalogue(data.get("catalogue"), where)
+    clients = data.get("clients") or []
+    if not isinstance(clients, list):
+        raise ProfileError(f"{where}: 'clients' must be a list of names ({', '.join(CLIENTS)})")
+    _known_clients(clients, f"{where}: clients")
     _check_schema(data, where)  # what the readers above do not look at: unknown keys, above all
-    return Profile(name=name, base_url=base_url, auth_env=auth.get("env"), auth_style=style, surfaces=surfaces,
-                   budget=budget, headers={str(k): str(v) for k, v in headers.items()}, source=source,
-                   catalogue=catalogue)
+    profile = Profile(name=name, base_url=base_url, auth_env=auth.get("env"), auth_style=style, surfaces=surfaces,
+                      budget=budget, headers={str(k): str(v) for k, v in headers.items()}, source=source,
+                      catalogue=catalogue)
+    return with_clients(profile, clients, f"{where}: clients")
+
+
+def _known_clients(names: Any, where: str) -> None:
+    for name in names:
+        if name not in CLIENTS:
+            raise ProfileError(f"{where}: unknown client {name!r}{nearest(name, CLIENTS)}; known: {', '.join(CLIENTS)}")
+
+
+def with_clients(profile: Profile, names: Any, where: str = "--client") -> Profile:
+    """The profile asked for a verdict per coding agent: each client's surface must be declared, and
+    gets the features its checks need (so that they are sent, not skipped)."""
+    _known_clients(names, where)
+    surfaces = dict(profile.surfaces)
+    for name in names:
+        client = CLIENTS[name]
+        config = surfaces.get(client.surface)
+        if config is None:
+            raise ProfileError(f"{where}: {name} speaks {client.surface}, which profile {profile.name} does not "
+                               f"declare: add surfaces.{client.surface} with the model {name} uses")
+        surfaces[client.surface] = replace(config, features=config.features | set(client.features))
+    chosen = tuple(dict.fromkeys([*profile.clients, *names]))
+    return replace(profile, surfaces=surfaces, clients=chosen)
 
 
 def _with_sdk_key_env(surfaces: dict[str, SurfaceConfig], base_url: str) -> dict[str, SurfaceConfig]:

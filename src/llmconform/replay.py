@@ -3,7 +3,7 @@
 Exchanges are shared across tests and sent concurrently, so instead of patching the HTTP stack
 per test (what pytest-recording's `vcr` fixture does) each exchange asks the vendor's cassette
 directly: a replay never opens a socket, and several vendors can replay in one session.
-pytest-recording still supplies `--block-network`, which the CLI turns on for replays.
+pytest-recording's network guard is still on for the whole of a replay (Plugin.pytest_sessionstart).
 
 Layout: `cassettes/<vendor>/<surface>.yaml`, one vcrpy cassette per surface. URIs are stored
 relative to a placeholder host, so a cassette replays against any base URL; matching is on

@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from llmconform import __version__
+from llmconform.clients import CLIENTS, ClientVerdict
+from llmconform.clients import verdict as client_verdict
 from llmconform.verdict import VERDICTS
 
 SCHEMA_VERSION = 1
@@ -404,6 +406,8 @@ class Report:
     run_id: str = ""
     # Shown beside the start time where two columns would otherwise read alike (set by `compare`, not saved).
     column: str = ""
+    # The coding agents the run was asked to answer for (issue 22: `--client`, a profile's `clients:`).
+    clients: list[str] = field(default_factory=list)
 
     @property
     def summary(self) -> dict[str, int]:
@@ -449,6 +453,11 @@ class Report:
     def billing(self) -> list[Billing]:
         return billing_of(self.results)
 
+    def client_verdicts(self) -> list[ClientVerdict]:
+        """One verdict per client asked for, read from the rows of its rules' checks."""
+        rows = {r.id: (r.verdict, r.message) for r in self.results}
+        return [client_verdict(name, rows) for name in self.clients if name in CLIENTS]
+
     def findings(self) -> list[Row]:
         """FAILs, then ERRORs, then WARNs: what a reader must look at."""
         return [r for r in by_severity(self.results) if r.is_finding]
@@ -469,6 +478,9 @@ class Report:
         billing = self.billing()
         if billing:
             data["billing"] = [b.to_json() for b in billing]
+        verdicts = self.client_verdicts()
+        if verdicts:
+            data["clients"] = [v.to_json() for v in verdicts]
         return data
 
     @classmethod
@@ -482,7 +494,9 @@ class Report:
                    baseline=Comparison.from_json(baseline) if isinstance(baseline, dict) else None,
                    root_causes=[c for c in data.get("root_causes") or [] if isinstance(c, dict)],
                    version=data.get("version") or "", tool=data.get("tool") or "llmconform",
-                   interrupted=data.get("interrupted") is True, run_id=str(data.get("run_id") or ""))
+                   interrupted=data.get("interrupted") is True, run_id=str(data.get("run_id") or ""),
+                   clients=[str(c["client"]) for c in data.get("clients") or []
+                            if isinstance(c, dict) and c.get("client") in CLIENTS])
 
 
 @dataclass

@@ -8,9 +8,12 @@ replay too. An answer the SDK cannot parse or stream fails with the SDK's own ex
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib.util
 import os
 import re
+import ssl
+import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterator
@@ -23,6 +26,7 @@ from llmconform.exchange import Exchange
 from llmconform.verdict import Fail, excerpt
 
 LANE = "http://sdk-lane.invalid"
+_NO_TLS = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # never used to connect: the lane plays back answers
 
 
 # The words every SDK check's skip says when its SDK is missing (the closing line counts them).
@@ -107,16 +111,37 @@ def http_client(exchange: Exchange, http: Any = httpx) -> Any:
     return http.Client(transport=http.MockTransport(answer), base_url=LANE)
 
 
+@contextlib.contextmanager
+def _long_lived(package: str) -> Iterator[None]:
+    """Around the imports of an SDK: its first import builds thousands of classes (pydantic models)
+    that live as long as the process, so the collector is paused meanwhile (it would walk them over
+    and over as they pile up) and they are frozen after it (no later full collection walks them
+    again) — together more than a second of an offline replay."""
+    if package in sys.modules:
+        yield
+        return
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
 def openai_client(exchange: Exchange) -> Any:
-    import openai
+    with _long_lived("openai"):
+        import openai
 
     return openai.OpenAI(api_key="sdk-lane", base_url=f"{LANE}/v1", max_retries=0,
                          http_client=http_client(exchange))
 
 
 def anthropic_client(exchange: Exchange) -> Any:
-    import anthropic
-    import anthropic._base_client
+    with _long_lived("anthropic"):
+        import anthropic
+        import anthropic._base_client
 
     # Newer anthropic releases speak httpx2 (an httpx fork) and refuse httpx clients.
     http = getattr(anthropic._base_client, "httpx2", httpx)
@@ -126,13 +151,16 @@ def anthropic_client(exchange: Exchange) -> Any:
 
 def gemini_client(exchange: Exchange) -> Any:
     """A google-genai client whose every request is answered with the recorded exchange."""
-    from google import genai
-    from google.genai import types
+    with _long_lived("google.genai"):
+        from google import genai
+        from google.genai import types
 
-    # An httpx client is handed in, so the SDK uses httpx (not httpx2) for it.
+    # An httpx client is handed in, so the SDK uses httpx (not httpx2) for it. The lane never opens
+    # a connection: the TLS context the SDK would otherwise build for its async and websocket
+    # clients (loading the CA bundle twice per client, a tenth of a second each) is a bare one.
     return genai.Client(api_key="sdk-lane", http_options=types.HttpOptions(
         base_url=LANE, api_version="v1beta", httpx_client=http_client(exchange),
-        retry_options=types.HttpRetryOptions(attempts=1)))
+        async_client_args={"verify": _NO_TLS, "ssl": _NO_TLS}, retry_options=types.HttpRetryOptions(attempts=1)))
 
 
 def _gemini_reproduction(exchange: Exchange, api: str, variable: str) -> str:

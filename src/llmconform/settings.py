@@ -14,6 +14,11 @@ class Mode(StrEnum):
     REPLAY = "replay"  # answered from cassettes, nothing sent
 
 
+def mode_of(replay: bool, record: bool) -> Mode:
+    """The mode the `--replay` / `--record` flags ask for (`run`'s and `sweep`'s alike)."""
+    return Mode.REPLAY if replay else Mode.RECORD if record else Mode.LIVE
+
+
 @dataclass
 class RunSettings:
     # provider
@@ -30,6 +35,8 @@ class RunSettings:
     # selection
     checks: list[str] = field(default_factory=list)
     select: list[str] = field(default_factory=list)
+    # coding agents (issue 22): run only their checks and answer one verdict each
+    clients: list[str] = field(default_factory=list)
     # reports
     report_json: str | None = None
     report_md: str | None = None
@@ -44,6 +51,7 @@ class RunSettings:
     concurrency: int = 2
     plan: bool = False
     # bounds
+    timeout_connect: float = 10.0
     timeout_read: float = 60.0
     timeout_total: float = 120.0
     max_response_bytes: int = 8 * 1024 * 1024
@@ -53,4 +61,4 @@ class RunSettings:
 
     @property
     def mode(self) -> Mode:
-        return Mode.REPLAY if self.replay else Mode.RECORD if self.record else Mode.LIVE
+        return mode_of(self.replay, self.record)

@@ -134,12 +134,13 @@ class Operation:
         found = self.definition.get(key)
         return found if isinstance(found, dict) else {}
 
-    @property
+    # Read once per operation (Spec.operation keeps each one): every request a run builds reads them.
+    @functools.cached_property
     def probes(self) -> dict[str, ProbeEntry]:
         """The operation's probes by name (`x-llmconform-probes`)."""
         return {str(n): ProbeEntry.read(n, e) for n, e in self._named(PROBES).items()}
 
-    @property
+    @functools.cached_property
     def invalid(self) -> dict[str, InvalidEntry]:
         """The operation's invalid requests by name (`x-llmconform-invalid`), without `invalid:`."""
         return {str(n): InvalidEntry.read(n, e) for n, e in self._named(INVALID).items()}
@@ -581,6 +582,7 @@ class Spec:
     def schemas(self) -> dict[str, Any]:
         return self.document.get("components", {}).get("schemas", {})
 
+    @functools.cache  # noqa: B019 - specs live for the whole process
     def operation(self, path: str, method: str = "post") -> Operation:
         try:
             return Operation(path, method, self.document["paths"][path][method])

@@ -238,7 +238,7 @@ class Target:
         """Surface -> (requests, output tokens) that sending these probes and schemathesis phases
         spends at most."""
         planned: dict[str, list[int]] = {}
-        for surface, name in dict.fromkeys(probes):
+        for surface, name in self._with_prior(probes):
             spent = planned.setdefault(surface, [0, 0])
             steps = spec.sequence(surface, name)
             for step in steps or ():  # every step, a polled one at its max_polls
@@ -282,6 +282,17 @@ class Target:
                     kinds = found.setdefault(surface, {})
                     kinds[cost.kind] = kinds.get(cost.kind, 0) + times
         return found
+
+    def _with_prior(self, probes: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+        """These probes, and the ones a dependent among them continues (sent first, whether or not
+        a check reads them: a tool-result turn costs its tool call too)."""
+        wanted = list(dict.fromkeys(probes))
+        for surface, name in list(wanted):
+            builder = self.surface(surface).builders.get(name) if surface in SURFACE_MODULES else None
+            while isinstance(builder, Dependent) and (surface, builder.after) not in wanted:
+                wanted.append((surface, builder.after))
+                builder = self.surface(surface).builders.get(builder.after)
+        return wanted
 
     def _output_limit(self, surface: str, name: str) -> int:
         """A probe's output-token limit, read without sending anything (a dependent probe's is its

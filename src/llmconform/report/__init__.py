@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from llmconform.target import Target
 
 
-def _percentile(values: list[float], q: float) -> float | None:
+def percentile(values: list[float], q: float) -> float | None:
+    """The q-th percentile, to a tenth (a run's and a sweep's metrics alike); None of nothing."""
     if not values:
         return None
     if len(values) == 1:
@@ -74,8 +75,8 @@ def metrics(target: Target) -> dict[str, Any]:
         "exchanges": len(target.exchanges),
         "input_tokens": inputs,
         "output_tokens": outputs,
-        "ttft_ms": {"p50": _percentile(ttfts, 50), "p90": _percentile(ttfts, 90)},
-        "output_tokens_per_s": {"p50": _percentile(rates, 50)},
+        "ttft_ms": {"p50": percentile(ttfts, 50), "p90": percentile(ttfts, 90)},
+        "output_tokens_per_s": {"p50": percentile(rates, 50)},
         "timing": (f"{len(ttfts)} stream probe(s) sent one at a time, before and apart from the concurrent "
                    "probes; TTFT is the first event carrying text, tokens/s the usage's output tokens after it"),
         "exchange_time_ms_sum": round(sum(exchange_ms), 1),
@@ -136,6 +137,7 @@ def build_report(target: Target, rows: Sequence[Any], *, started: float,
         metrics=Metrics.from_json(metrics(target)),
         fingerprints=Fingerprints.from_json(fingerprints(target.exchanges)),
         run_id=uuid.uuid4().hex[:16],
+        clients=list(target.profile.clients),
     )
     report.root_causes = root_causes([r.to_json() for r in results])
     # Every text that leaves the process passes the redactor, the fingerprints' headers included.

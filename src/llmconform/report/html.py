@@ -150,14 +150,59 @@ def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-def _head(title: str) -> str:
+def head(title: str, style: str = "") -> str:
+    """The page's start, every report's (run, sweep, compare): the shared STYLE and a page's own."""
     return (f"<!doctype html><html lang='en'><head><meta charset='utf-8'>"
             f"<meta name='viewport' content='width=device-width, initial-scale=1'><title>{_e(title)}</title>"
-            f"<style>{STYLE}</style></head><body>")
+            f"<style>{STYLE}{style}</style></head><body>")
 
 
-def _tail() -> str:
-    return f"<script>{SCRIPT}</script></body></html>\n"
+def tail(script: str = SCRIPT) -> str:
+    return f"<script>{script}</script></body></html>\n"
+
+
+# A table any page makes sortable with class='sortable' (the sweep's rows, its model x vendor
+# matrix): click a header to sort by it (numbers as numbers, a dash last), again to reverse. A
+# two-row header (a vendor's group over its columns) maps each second-row cell to its column.
+SORTABLE_STYLE = """
+table.sortable th{cursor:pointer;user-select:none} th.sorted-asc::after{content:" ▲"}
+th.sorted-desc::after{content:" ▼"}
+"""
+SORTABLE_SCRIPT = """
+function headersOf(table) {
+  var rows = table.tHead.rows, top = Array.prototype.slice.call(rows[0].cells), out = [];
+  if (rows.length < 2) { return top; }
+  var second = Array.prototype.slice.call(rows[1].cells);
+  top.forEach(function (th) {
+    if (th.colSpan > 1) { out = out.concat(second.splice(0, th.colSpan)); } else { out.push(th); }
+  });
+  return out;
+}
+document.querySelectorAll("table.sortable").forEach(function (table) {
+  headersOf(table).forEach(function (th, col) {
+    th.addEventListener("click", function () {
+      var asc = !th.classList.contains("sorted-asc");
+      table.querySelectorAll("th").forEach(function (h) { h.classList.remove("sorted-asc", "sorted-desc"); });
+      th.classList.add(asc ? "sorted-asc" : "sorted-desc");
+      var body = table.tBodies[0], rows = Array.prototype.slice.call(body.rows);
+      function key(row) {
+        var cell = row.cells[col], v = cell.getAttribute("data-sort");
+        if (v === null) { v = cell.textContent.trim(); }
+        if (v === "" || v === "-" || v === "–") { return null; }
+        return /^-?[0-9]+(\\.[0-9]+)?$/.test(v) ? parseFloat(v) : v.toLowerCase();
+      }
+      rows.sort(function (a, b) {
+        var x = key(a), y = key(b);
+        if (x === null) { return y === null ? 0 : 1; }
+        if (y === null) { return -1; }
+        if (typeof x !== typeof y) { x = String(x); y = String(y); }
+        return (x < y ? -1 : x > y ? 1 : 0) * (asc ? 1 : -1);
+      });
+      rows.forEach(function (r) { body.appendChild(r); });
+    });
+  });
+});
+"""
 
 
 def _score_class(score: Score) -> str:
@@ -398,6 +443,21 @@ def _billing(report: Report) -> str:
     return "".join(out)
 
 
+def _clients(reports: list[Report]) -> str:
+    """The coding agents' verdicts (issue 22), first on the page: one line each, its rules below."""
+    verdicts = [(r, v) for r in reports for v in r.client_verdicts()]
+    if not verdicts:
+        return ""
+    css = {"works": "pass", "breaks": "fail", "undecided": "error"}
+    items = "".join(
+        f"<li class='{css[v.verdict]}'><strong>{_e(v.line)}</strong>"
+        + (f" <span class='muted'>({_e(r.vendor)})</span>" if len(reports) > 1 else "")
+        + "<details><summary>rules</summary><ul>"
+        + "".join(f"<li><code>{_e(check)}</code> {_e(found.upper())}</li>" for check, found in v.rules)
+        + "</ul></details></li>" for r, v in verdicts)
+    return f"<section id='clients' class='clients'><h2>Clients</h2><ul>{items}</ul></section>"
+
+
 def _fingerprints(report: Report) -> str:
     lines = report.fingerprints.lines()
     if not lines:
@@ -425,8 +485,8 @@ def render(reports: list[Report]) -> str:
     banner = (f"<p class='fail'><strong>Interrupted</strong> (SIGINT/SIGTERM): the run of {_e(', '.join(stopped))} "
               "was stopped before every check ran; only the checks decided by then are reported.</p>"
               if stopped else "")
-    out = [_head(title), f"<header><h1>{_e(title)}</h1><p class='muted'>{_e(subtitle)}</p>{banner}</header>",
-           strip(reports[0]) if len(reports) == 1 else overview(reports, hrefs),
+    out = [head(title), f"<header><h1>{_e(title)}</h1><p class='muted'>{_e(subtitle)}</p>{banner}</header>",
+           _clients(reports), strip(reports[0]) if len(reports) == 1 else overview(reports, hrefs),
            f"<p class='muted legend'>{LEGEND}</p>", findings(reports, rules)]
     out += [_baseline(r) for r in reports]
     out.append("<section id='checks'><h2>Every check</h2>" + controls(surfaces))
@@ -441,7 +501,7 @@ def render(reports: list[Report]) -> str:
         out.append(_fingerprints(report))
     out.append("</section>")
     out.append(rules_section(rules))
-    out.append(_tail())
+    out.append(tail())
     return "\n".join(part for part in out if part)
 
 
@@ -457,11 +517,11 @@ def matrix_page(reports: list[Report], hrefs: list[str | None]) -> str:
         return any(c is not None and c.verdict in FINDINGS for c in cells)
 
     surfaces = sorted({r.surface for report in reports for r in report.results})
-    out = [_head(title), f"<header><h1>{_e(title)}</h1><p class='muted'>{len(reports)} runs; each column links to "
+    out = [head(title), f"<header><h1>{_e(title)}</h1><p class='muted'>{len(reports)} runs; each column links to "
            "its report, each cell to that check's row in it.</p></header>",
            overview(reports, hrefs), f"<p class='muted legend'>{LEGEND}</p>",
            "<section id='failing'><h2>Checks with a FAIL, ERROR or WARN in any run</h2>",
            matrix_table(reports, rules, cell_href, only=failing, table_class="failing"), "</section>",
            "<section id='checks'><h2>Every check</h2>", controls(surfaces),
-           matrix_table(reports, rules, cell_href), "</section>", rules_section(rules), _tail()]
+           matrix_table(reports, rules, cell_href), "</section>", rules_section(rules), tail()]
     return "\n".join(part for part in out if part)

@@ -8,6 +8,7 @@ baseline already had is a known failure, listed as <skipped> with its message so
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field, replace
 from xml.etree import ElementTree as ET
 
 from llmconform.result import Report, Row
@@ -15,91 +16,132 @@ from llmconform.result import Report, Row
 LIMIT = 500
 
 
-def _case(suite: ET.Element, report: Report, row: Row, regressions: dict[str, str],
-          new_failures: dict[str, str]) -> str:
-    """Adds the testcase; returns how it counts (failure, error, skipped, passed)."""
-    case = ET.SubElement(suite, "testcase", {"classname": f"{report.vendor}.{row.id.rsplit('/', 1)[0]}"
-                                             .replace("/", "."), "name": row.id,
-                                             "time": f"{row.duration_s or 0.0:.3f}"})
-    if row.level or row.source:
-        # The rule's level (must: a break fails; should: it only warns) and its official source.
-        properties = ET.SubElement(case, "properties")
-        for name, value in (("rule.level", row.level), ("rule.source", row.source)):
+@dataclass(frozen=True)
+class Case:
+    """One testcase of any report (a run's check, a sweep's model): `outcome` is failure, error,
+    skipped or passed; `kind` the outcome element's type, `text` its body (the evidence); `out` a
+    passed case's system-out (a WARN's evidence)."""
+
+    classname: str
+    name: str
+    outcome: str = "passed"
+    kind: str | None = None
+    message: str = ""
+    text: str | None = None
+    time_s: float | None = None
+    properties: tuple[tuple[str, str], ...] = ()
+    out: str | None = None
+
+
+@dataclass
+class Suite:
+    name: str
+    timestamp: str
+    time: str
+    properties: list[tuple[str, str]] = field(default_factory=list)
+    cases: list[Case] = field(default_factory=list)
+
+
+def _write_case(parent: ET.Element, case: Case) -> None:
+    attributes = {"classname": case.classname, "name": case.name}
+    if case.time_s is not None:
+        attributes["time"] = f"{case.time_s:.3f}"
+    element = ET.SubElement(parent, "testcase", attributes)
+    if case.properties:
+        properties = ET.SubElement(element, "properties")
+        for name, value in case.properties:
             ET.SubElement(properties, "property", {"name": name, "value": value})
-    evidence = "\n".join(part for part in (row.message, row.reproduce) if part)
-    if row.id in regressions:
-        ET.SubElement(case, "failure", {"type": "regression", "message": f"regressed {regressions[row.id]}: "
-                                        f"{row.message}"[:LIMIT]}).text = evidence
-        return "failure"
-    if row.id in new_failures:
-        ET.SubElement(case, "failure", {"type": "new-failure", "message": f"new failure {new_failures[row.id]}: "
-                                        f"{row.message}"[:LIMIT]}).text = evidence
-        return "failure"
-    if row.verdict == "fail":
-        if report.baseline is not None:
-            ET.SubElement(case, "skipped", {"type": "known-failure",
-                                            "message": f"FAIL, as in the baseline: {row.message}"[:LIMIT]})
-            return "skipped"
-        ET.SubElement(case, "failure", {"type": "fail", "message": row.message[:LIMIT]}).text = evidence
-        return "failure"
-    if row.verdict == "error":
-        ET.SubElement(case, "error", {"type": "undecided", "message": row.message[:LIMIT]}).text = evidence
-        return "error"
-    if row.verdict == "skip":
-        ET.SubElement(case, "skipped", {"message": row.message[:LIMIT]})
-        return "skipped"
-    if row.verdict == "warn":
-        ET.SubElement(case, "system-out").text = f"WARN: {evidence}"
-    return "passed"
+    if case.outcome != "passed":
+        said = {"type": case.kind} if case.kind else {}
+        said["message"] = case.message[:LIMIT]
+        child = ET.SubElement(element, case.outcome, said)
+        if case.text is not None:
+            child.text = case.text
+    if case.out is not None:
+        ET.SubElement(element, "system-out").text = case.out
 
 
-def _suite(parent: ET.Element, report: Report) -> dict[str, int]:
-    regressions = ({c.id: f"{c.was} → {c.now}" for c in report.baseline.regressed}
-                   if report.baseline is not None else {})
-    new_failures = ({c.id: f"{c.was} → {c.now}" for c in report.baseline.new_failures}
-                    if report.baseline is not None else {})
-    suite = ET.SubElement(parent, "testsuite", {"name": f"llmconform.{report.vendor}",
-                                                "timestamp": report.started_at[:19],
-                                                "time": str(report.duration_s)})
-    properties = ET.SubElement(suite, "properties")
-    for name, value in (("vendor", report.vendor), ("mode", report.mode), ("base_url", report.base_url),
-                        ("interrupted", "true" if report.interrupted else "false"),
-                        *((f"summary.{k}", str(v)) for k, v in report.summary.items()),
-                        *((("baseline", report.baseline.path),
-                           ("regressions", str(len(report.baseline.regressed))),
-                           ("new_failures", str(len(report.baseline.new_failures)))) if report.baseline else ())):
+def _write_suite(root: ET.Element, suite: Suite) -> dict[str, int]:
+    element = ET.SubElement(root, "testsuite", {"name": suite.name, "timestamp": suite.timestamp, "time": suite.time})
+    properties = ET.SubElement(element, "properties")
+    for name, value in suite.properties:
         ET.SubElement(properties, "property", {"name": name, "value": value})
     counts = {"tests": 0, "failure": 0, "error": 0, "skipped": 0}
-    for row in report.results:
+    for case in suite.cases:
+        _write_case(element, case)
         counts["tests"] += 1
-        outcome = _case(suite, report, row, regressions, new_failures)
-        if outcome in counts:
-            counts[outcome] += 1
-    # A regression whose check is no longer reported has no testcase of its own: it gets one.
-    reported = {row.id for row in report.results}
-    for check, change in regressions.items():
-        if check not in reported:
-            case = ET.SubElement(suite, "testcase", {"classname": f"{report.vendor}.baseline", "name": check})
-            ET.SubElement(case, "failure", {"type": "regression", "message": f"regressed {change}"})
-            counts["tests"] += 1
-            counts["failure"] += 1
-    suite.set("tests", str(counts["tests"]))
-    suite.set("failures", str(counts["failure"]))
-    suite.set("errors", str(counts["error"]))
-    suite.set("skipped", str(counts["skipped"]))
+        if case.outcome in counts:
+            counts[case.outcome] += 1
+    element.set("tests", str(counts["tests"]))
+    element.set("failures", str(counts["failure"]))
+    element.set("errors", str(counts["error"]))
+    element.set("skipped", str(counts["skipped"]))
     return counts
 
 
-def render(reports: list[Report]) -> str:
+def document(suites: list[Suite], time: str) -> str:
+    """The JUnit XML of the suites (a run's vendors, a sweep's provider), its totals added up."""
     root = ET.Element("testsuites", {"name": "llmconform"})
     totals = {"tests": 0, "failure": 0, "error": 0, "skipped": 0}
-    for report in reports:
-        for key, value in _suite(root, report).items():
+    for suite in suites:
+        for key, value in _write_suite(root, suite).items():
             totals[key] += value
     root.set("tests", str(totals["tests"]))
     root.set("failures", str(totals["failure"]))
     root.set("errors", str(totals["error"]))
     root.set("skipped", str(totals["skipped"]))
-    root.set("time", str(max((r.duration_s for r in reports), default=0)))
+    root.set("time", time)
     ET.indent(root)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+# -- a run: a testsuite per vendor, a testcase per check ---------------------------------------
+
+def _case(report: Report, row: Row, regressions: dict[str, str], new_failures: dict[str, str]) -> Case:
+    classname = f"{report.vendor}.{row.id.rsplit('/', 1)[0]}".replace("/", ".")
+    # The rule's level (must: a break fails; should: it only warns) and its official source.
+    properties = (("rule.level", row.level), ("rule.source", row.source)) if row.level or row.source else ()
+    base = Case(classname, row.id, time_s=row.duration_s or 0.0, properties=properties)
+    evidence = "\n".join(part for part in (row.message, row.reproduce) if part)
+    if row.id in regressions:
+        return _with(base, "failure", "regression", f"regressed {regressions[row.id]}: {row.message}", evidence)
+    if row.id in new_failures:
+        return _with(base, "failure", "new-failure", f"new failure {new_failures[row.id]}: {row.message}", evidence)
+    if row.verdict == "fail":
+        if report.baseline is not None:
+            return _with(base, "skipped", "known-failure", f"FAIL, as in the baseline: {row.message}")
+        return _with(base, "failure", "fail", row.message, evidence)
+    if row.verdict == "error":
+        return _with(base, "error", "undecided", row.message, evidence)
+    if row.verdict == "skip":
+        return _with(base, "skipped", None, row.message)
+    if row.verdict == "warn":
+        return replace(base, out=f"WARN: {evidence}")
+    return base
+
+
+def _with(case: Case, outcome: str, kind: str | None, message: str, text: str | None = None) -> Case:
+    return replace(case, outcome=outcome, kind=kind, message=message, text=text)
+
+
+def _suite(report: Report) -> Suite:
+    regressions = ({c.id: f"{c.was} → {c.now}" for c in report.baseline.regressed}
+                   if report.baseline is not None else {})
+    new_failures = ({c.id: f"{c.was} → {c.now}" for c in report.baseline.new_failures}
+                    if report.baseline is not None else {})
+    properties = [("vendor", report.vendor), ("mode", report.mode), ("base_url", report.base_url),
+                  ("interrupted", "true" if report.interrupted else "false"),
+                  *((f"summary.{k}", str(v)) for k, v in report.summary.items()),
+                  *((("baseline", report.baseline.path),
+                     ("regressions", str(len(report.baseline.regressed))),
+                     ("new_failures", str(len(report.baseline.new_failures)))) if report.baseline else ())]
+    cases = [_case(report, row, regressions, new_failures) for row in report.results]
+    # A regression whose check is no longer reported has no testcase of its own: it gets one.
+    reported = {row.id for row in report.results}
+    cases += [Case(f"{report.vendor}.baseline", check, "failure", "regression", f"regressed {change}")
+              for check, change in regressions.items() if check not in reported]
+    return Suite(f"llmconform.{report.vendor}", report.started_at[:19], str(report.duration_s), properties, cases)
+
+
+def render(reports: list[Report]) -> str:
+    return document([_suite(report) for report in reports], str(max((r.duration_s for r in reports), default=0)))

@@ -7,9 +7,19 @@ from llmconform.result import Billing, Report, Row, by_severity, readable
 from llmconform.verdict import LABELS, VERDICTS
 
 
-def _cell(text: str, limit: int = 240) -> str:
+def cell(text: str, limit: int | None = 240) -> str:
+    """A table cell: its pipes escaped, on one line, cut at `limit` characters (None: whole)."""
     text = text.replace("|", "\\|").replace("\n", " ")
-    return text if len(text) <= limit else text[:limit] + "…"
+    return text if limit is None or len(text) <= limit else text[:limit] + "…"
+
+
+def table(heads: list[str] | tuple[str, ...], rows: list[list[str]], *, numeric: tuple[int, ...] = (),
+          limit: int | None = 240) -> list[str]:
+    """A Markdown table (run's and sweep's reports alike): every cell through `cell`, the columns
+    in `numeric` right-aligned."""
+    rule = "|" + "".join("---:|" if i in numeric else "---|" for i in range(len(heads)))
+    return ["| " + " | ".join(heads) + " |", rule,
+            *("| " + " | ".join(cell(value, limit) for value in row) + " |" for row in rows)]
 
 
 def _fence(text: str, lang: str = "") -> list[str]:
@@ -28,14 +38,14 @@ def _overview(reports: list[Report]) -> list[str]:
              "|---|---|" + "---:|" * (len(VERDICTS) + 3)]
     for r in reports:
         ttft = f"{r.metrics.ttft_p50_ms} ms" if r.metrics.ttft_p50_ms is not None else "–"
-        lines.append(f"| {_cell(r.label)} | {_cell(r.base_url)} | " + " | ".join(str(r.summary[v]) for v in VERDICTS)
+        lines.append(f"| {cell(r.label)} | {cell(r.base_url)} | " + " | ".join(str(r.summary[v]) for v in VERDICTS)
                      + f" | {r.metrics.requests} | {r.metrics.output_tokens} | {ttft} |")
     lines += [f"\nTiming ({r.vendor}): {r.metrics.timing}." for r in reports
               if r.metrics.timing and r.metrics.ttft_p50_ms is not None]
     surfaces = sorted({s for r in reports for s in r.declared_surfaces()})
     if surfaces:
         lines += ["", "Score per surface (passed / decided):", "",
-                  "| surface | " + " | ".join(_cell(r.label) for r in reports) + " |",
+                  "| surface | " + " | ".join(cell(r.label) for r in reports) + " |",
                   "|---|" + "---|" * len(reports)]
         lines += [f"| {s} | " + " | ".join(str(r.score(s)) for r in reports) + " |" for s in surfaces]
     return lines
@@ -47,22 +57,22 @@ def _level(row: Row) -> str:
 
 
 def finding(row: Row) -> list[str]:
-    lines = [f"### {LABELS[row.verdict].markdown} `{row.id}`", "", _cell(row.message, 1000), ""]
+    lines = [f"### {LABELS[row.verdict].markdown} `{row.id}`", "", cell(row.message, 1000), ""]
     if row.rule or row.level:
         lines += [f"Rule ({_level(row)}): {row.rule}", ""]
     if row.source:
-        lines += [f"Source: {_cell(row.source, 500)}", ""]
+        lines += [f"Source: {cell(row.source, 500)}", ""]
     if row.expected:
-        lines.append(f"- expected: {_cell(row.expected, 500)}")
+        lines.append(f"- expected: {cell(row.expected, 500)}")
     if row.received:
-        lines.append(f"- received: {_cell(row.received, 500)}")
+        lines.append(f"- received: {cell(row.received, 500)}")
     culprit = row.culprit
     if culprit is not None:
-        lines.append(f"- exchange: `{culprit.probe}` — {_cell(culprit.request)} → status {culprit.status}, "
+        lines.append(f"- exchange: `{culprit.probe}` — {cell(culprit.request)} → status {culprit.status}, "
                      f"{culprit.content_type or 'no content type'}"
                      + (f", problem {culprit.problem}" if culprit.problem else ""))
     for key, value in row.details.items():
-        lines.append(f"- {key.replace('_', ' ')}: {_cell(readable(value), 300)}")
+        lines.append(f"- {key.replace('_', ' ')}: {cell(readable(value), 300)}")
     lines.append("")
     if culprit is not None and culprit.body_excerpt:
         lines += ["Body (excerpt):", "", *_fence(culprit.body_excerpt), ""]
@@ -85,13 +95,26 @@ def billing(entries: list[Billing], prefix: str) -> list[str]:
              "inflation above tolerance a WARN stating the number.", ""]
     for entry in entries:
         lines += [f"### {entry.surface}", "", "| rule | verdict | message |", "|---|---|---|"]
-        lines += [f"| `{name}` | {LABELS[verdict].markdown} | {_cell(entry.messages.get(name, ''), 300)} |"
+        lines += [f"| `{name}` | {LABELS[verdict].markdown} | {cell(entry.messages.get(name, ''), 300)} |"
                   for name, verdict in sorted(entry.verdicts.items())]
         lines.append("")
         lines += [f"- {line}" for line in entry.lines()]
-        lines += [f"- exchange `{e.probe}` — {_cell(e.request)} → status {e.status}" for e in entry.exchanges]
+        lines += [f"- exchange `{e.probe}` — {cell(e.request)} → status {e.status}" for e in entry.exchanges]
         lines.append("")
     return lines
+
+
+def clients(report: Report, prefix: str) -> list[str]:
+    """One line per coding agent asked for (issue 22): works, or breaks at the check, with its evidence."""
+    verdicts = report.client_verdicts()
+    if not verdicts:
+        return []
+    lines = [f"## Clients{prefix}", ""]
+    lines += [f"- **{cell(v.line, 400)}**" for v in verdicts]
+    lines += ["", "| client | rule's check | verdict |", "|---|---|---|"]
+    lines += [f"| {v.client} | `{check}` | {LABELS[found].markdown if found in LABELS else found} |"
+              for v in verdicts for check, found in v.rules]
+    return [*lines, ""]
 
 
 def render(reports: list[Report]) -> str:
@@ -99,6 +122,7 @@ def render(reports: list[Report]) -> str:
     lines = [f"# {_title(reports)}", "", *(stopped and [*stopped, ""]), *_overview(reports), ""]
     for report in reports:
         prefix = f" — {report.vendor}" if len(reports) > 1 else ""
+        lines += clients(report, prefix)
         findings = report.findings()
         lines += [f"## Findings{prefix}", ""]
         if not findings:
@@ -112,17 +136,17 @@ def render(reports: list[Report]) -> str:
                       f"{comparison.counts()}.", ""]
             for label, changes in (("regressed", comparison.regressed), ("new failure", comparison.new_failures)):
                 lines += [f"- {label} `{change.id}`: {change.was} → {change.now}"
-                          + (f" — {_cell(change.message)}" if change.message else "") for change in changes]
+                          + (f" — {cell(change.message)}" if change.message else "") for change in changes]
             lines += [f"- improved `{change.id}`: {change.was} → {change.now}" for change in comparison.improved]
             lines.append("")
         lines += billing(report.billing(), prefix)
-        lines += [f"## All checks{prefix}", "", "| check | verdict | message | level | source |",
-                  "|---|---|---|---|---|"]
-        lines += [f"| `{row.id}` | {LABELS[row.verdict].markdown} | {_cell(row.message)} | {_level(row)} "
-                  f"| {_cell(row.source)} |" for row in by_severity(report.results)]
+        lines += [f"## All checks{prefix}", ""]
+        lines += table(("check", "verdict", "message", "level", "source"),
+                       [[f"`{row.id}`", LABELS[row.verdict].markdown, row.message, _level(row), row.source]
+                        for row in by_severity(report.results)])
         fingerprints = report.fingerprints.lines()
         if fingerprints:
             lines += ["", f"## Fingerprints{prefix}", ""]
-            lines += [f"- {what}: {_cell(text, 600)}" for what, text in fingerprints]
+            lines += [f"- {what}: {cell(text, 600)}" for what, text in fingerprints]
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

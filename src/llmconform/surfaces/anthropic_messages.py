@@ -243,12 +243,72 @@ def _billing_count(target: Probing) -> Request:
                            body={k: v for k, v in plain.body.items() if k in taken}, headers=HEADERS)
 
 
+# -- issue 22: thinking with a tool over two turns, and what Claude Code sends -----------------------
+
+# The anthropic-beta list Claude Code sends on each /v1/messages request through a gateway, which
+# the gateway must forward unchanged (Claude Code docs, LLM gateway protocol reference,
+# https://code.claude.com/docs/en/llm-gateway-protocol, read 2026-12-05).
+CLAUDE_CODE_BETAS = "claude-code-20250219,interleaved-thinking-2025-05-14,fine-grained-tool-streaming-2025-05-14"
+MODELS_PATH = "/v1/models"
+
+
+def _tampered(signature: Any) -> str:
+    """Another signature of the same length: the last characters changed (base64 stays base64)."""
+    text = signature if isinstance(signature, str) else ""
+    tail = "AAAAAAAA" if not text.endswith("AAAAAAAA") else "BBBBBBBB"
+    return text[:-8] + tail if len(text) > 8 else tail
+
+
+def _thinking_turn(first: Request, answered: Exchange, probe: str, tamper: bool) -> Request:
+    """The thinking-with-tools answer sent back as the assistant turn — thinking block(s) and
+    signature unchanged (or, `tamper`, one signature altered) — then the tool_result for its tool_use
+    (a plain follow-up turn when no tool_use came back: the check reading it is then undecided)."""
+    answer = answer_json(answered)
+    turn = [p for p in (as_param(b) for b in blocks(answer)) if p is not None]
+    if tamper:
+        signed = [p for p in turn if p["type"] == "thinking"]
+        if signed:
+            signed[0]["signature"] = _tampered(signed[0]["signature"])
+    uses = [b for b in blocks(answer, "tool_use") if isinstance(b.get("id"), str) and b.get("id")]
+    if not turn:
+        turn = [{"type": "text", "text": "I will check the weather."}]
+    reply: Any = ([{"type": "tool_result", "tool_use_id": uses[0]["id"], "content": TOOL_RESULT}] if uses
+                  else FOLLOW_UP)
+    body = dict(first.body)
+    body["messages"] = [*first.body["messages"], {"role": "assistant", "content": turn},
+                        {"role": "user", "content": reply}]
+    return replace(first, probe=probe, body=body, refusal_expected=tamper)
+
+
+def _thinking_tool_result(first: Request, answered: Exchange) -> Request:
+    return _thinking_turn(first, answered, "thinking-tool-result", tamper=False)
+
+
+def _thinking_tampered(first: Request, answered: Exchange) -> Request:
+    return _thinking_turn(first, answered, "thinking-tampered", tamper=True)
+
+
+def _claude_code(target: Probing) -> Request:
+    """Claude Code's request, with its anthropic-version and anthropic-beta headers."""
+    return _spec_request(target, "claude-code", headers=(*HEADERS, ("anthropic-beta", CLAUDE_CODE_BETAS)))
+
+
+def _model_discovery(target: Probing) -> Request:
+    """GET /v1/models as Claude Code's gateway model discovery sends it: the Messages key and
+    anthropic-version (its answer is read in the Anthropic list format)."""
+    return factory.request(NAME, "model-discovery", model=None, operation=MODELS_PATH, method="GET", body=None,
+                           headers=HEADERS)
+
+
 SURFACE = register(Surface(
     name=NAME, path=PATH, default_headers=HEADERS,
     builders={**common_builders(NAME), "thinking-roundtrip": Dependent("thinking", _thinking_roundtrip),
               "tool-result": Dependent("tools-forced", _tool_result, lambda t: _spec_request(t, "tool-result")),
               "no-version": _no_version,
               "interleaved": _interleaved, "count-tokens": _count_tokens,
+              "thinking-tool-result": Dependent("thinking-tools", _thinking_tool_result),
+              "thinking-tampered": Dependent("thinking-tools", _thinking_tampered),
+              "claude-code": _claude_code, "model-discovery": _model_discovery,
               **billing_builders(NAME, _billing_count)},
     answer="the message", text=text, reasoning="thinking", text_field="the text blocks",
     answered_text=answered_text, event_text=event_text, stream_end=stream_ended,

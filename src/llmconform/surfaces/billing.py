@@ -115,8 +115,12 @@ class Streamed:
 
 
 def streamed(exchange: Exchange) -> Streamed:
-    surface = exchange.request.surface
-    pieces = exchange.data_objects()
+    return streamed_pieces(exchange.request.surface, exchange.data_objects())
+
+
+def streamed_pieces(surface: str, pieces: list[dict[str, Any]]) -> Streamed:
+    """As `streamed`, from the stream's JSON-object pieces as they arrived (the sweep reads a stream
+    defensively, whether or not it ended as its API says)."""
     return _READERS[surface](surface, pieces)
 
 

@@ -379,6 +379,48 @@ def _with_style(style: str) -> Any:
     return build
 
 
+# -- issue 22: a thinking model's function call sent back, and what Gemini CLI sends ----------------
+
+# Gemini CLI names itself (google-gemini/gemini-cli packages/core/src/core/contentGenerator.ts:
+# User-Agent `GeminiCLI/<version> (<platform>; <arch>)`, beside @google/genai's x-goog-api-client).
+GEMINI_CLI_HEADERS = (("User-Agent", "GeminiCLI/0.20.0 (linux; x64)"),
+                      ("x-goog-api-client", "google-genai-sdk/1.30.0 gl-node/v20.19.0"))
+
+
+def _call_turn(first: Request, answered: Exchange, probe: str, keep_signature: bool) -> Request:
+    """The model's turn sent back as it came (its parts unchanged, thoughtSignature included — or,
+    without `keep_signature`, every thoughtSignature removed), then a functionResponse for each call
+    (a plain follow-up when no call came back: the check reading it is then undecided)."""
+    found = parts(answer_json(answered))
+    turn: list[dict[str, Any]] = [dict(p) for p in found] if found else [{"text": "I will check the weather."}]
+    if not keep_signature:
+        turn = [{k: v for k, v in p.items() if k != "thoughtSignature"} for p in turn]
+    calls = [p["functionCall"] for p in turn if isinstance(p.get("functionCall"), dict)]
+    replies: list[dict[str, Any]] = []
+    for call in calls:
+        response: dict[str, Any] = {"name": call.get("name"), "response": {"content": TOOL_RESULT}}
+        if isinstance(call.get("id"), str):
+            response["id"] = call["id"]
+        replies.append({"functionResponse": response})
+    body = dict(first.body)
+    body["contents"] = [*first.body["contents"], {"role": "model", "parts": turn},
+                        {"role": "user", "parts": replies or [{"text": "And in Rome?"}]}]
+    return replace(first, probe=probe, body=body)
+
+
+def _signature_returned(first: Request, answered: Exchange) -> Request:
+    return _call_turn(first, answered, "signature-returned", keep_signature=True)
+
+
+def _signature_missing(first: Request, answered: Exchange) -> Request:
+    return _call_turn(first, answered, "signature-missing", keep_signature=False)
+
+
+def _gemini_cli(target: Probing) -> Request:
+    """Gemini CLI's streamed request, with the headers it sends."""
+    return replace(_spec_request(target, "gemini-cli", STREAM, SSE), headers=GEMINI_CLI_HEADERS)
+
+
 SURFACE = register(Surface(
     name=NAME, path=GENERATE,
     builders={"auth-none": with_auth(NAME, "basic", "none"), "auth-wrong": with_auth(NAME, "basic", "wrong"),
@@ -388,7 +430,10 @@ SURFACE = register(Surface(
               "count-tokens": _count_tokens, "models-list": _list_models, "models-get": _get_model,
               "function-response": Dependent("tools-forced", _function_response,
                                              lambda t: _spec_request(t, "function-response", GENERATE)),
-              "billing-stream": _billing_stream, **billing_builders(NAME, _billing_count)},
+              "billing-stream": _billing_stream, **billing_builders(NAME, _billing_count),
+              "signature-returned": Dependent("thinking-tools", _signature_returned),
+              "signature-missing": Dependent("thinking-tools", _signature_missing),
+              "gemini-cli": _gemini_cli},
     answer="the answer", text=text, reasoning="thinking", text_field="the text parts",
     answered_text=answered_text, event_text=event_text, streamed_pieces=streamed_pieces,
     spent_on_reasoning=streamed_nothing_to_judge, event_schema=("event-schema", "GenerateContentResponse"),

@@ -337,10 +337,47 @@ def _function_call_output(first: Request, forced: Exchange) -> Request | None:
     return replace(first, probe="function-call-output", body=body)
 
 
+# -- issue 22: reasoning replayed statelessly, and what Codex sends ---------------------------------
+
+COMPACT_PATH = "/v1/responses/compact"
+REPLAY_FOLLOW_UP = "What is that number plus 1? Answer with the number only."
+# Codex names itself in every request (openai/codex codex-rs/core/src/default_client.rs,
+# DEFAULT_ORIGINATOR "codex_cli_rs"); a relay must let the header through.
+CODEX_HEADERS = (("originator", "codex_cli_rs"),)
+
+
+def _reasoning_replay(first: Request, answered: Exchange) -> Request:
+    """store false: the whole history sent again — the first input, every output item as it came back
+    (reasoning items with their encrypted_content), and a new user turn. Without an answer to replay
+    the first input alone is sent with the new turn (the check reading it is then undecided)."""
+    try:
+        items = output_items(json.loads(answered.body)) if answered.status == 200 else []
+    except (ValueError, UnicodeDecodeError):
+        items = []
+    replayed = [i for i in items if i.get("type") in ("reasoning", "message")]
+    body = dict(first.body)
+    body["input"] = [*_as_items(first.body.get("input")), *replayed, {"role": "user", "content": REPLAY_FOLLOW_UP}]
+    return replace(first, probe="reasoning-replay", body=body)
+
+
+def _codex(target: Probing) -> Request:
+    """Codex's request (the spec's `codex` probe, or the profile's documented one), with the header
+    Codex sends beside it."""
+    return factory.request(NAME, "codex", model=target.model(NAME), operation=PATH,
+                           config=target.surface_config(NAME), headers=CODEX_HEADERS)
+
+
+def _compact(target: Probing) -> Request:
+    return factory.request(NAME, "compact", model=target.model(NAME), operation=COMPACT_PATH,
+                           config=target.surface_config(NAME), headers=CODEX_HEADERS)
+
+
 SURFACE = register(Surface(
     name=NAME, path=PATH,
     builders={**common_builders(NAME),
               "function-call-output": Dependent("tools-forced", _function_call_output, _spec_conversation),
+              "reasoning-replay": Dependent("reasoning-encrypted", _reasoning_replay),
+              "codex": _codex, "compact": _compact,
               **billing_builders(NAME, _billing_count)},
     answer="the response", text=output_text, reasoning="reasoning", text_field="output_text",
     answered_text=answered_text, event_text=event_text, stream_end=stream_ended,

@@ -13,10 +13,10 @@ import re
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import NoReturn
 
-from llmconform import interrupt, preflight
+from llmconform import interrupt, options, preflight
 from llmconform.client import Limits
+from llmconform.options import UsageError
 from llmconform.profile import (
     Profile,
     ProfileError,
@@ -26,6 +26,7 @@ from llmconform.profile import (
     sdk_base_url_env,
 )
 from llmconform.redact import RedactingStream, Redactor
+from llmconform.settings import Mode
 from llmconform.sweep import plan as planning
 from llmconform.sweep import render, sources
 from llmconform.sweep import report as reporting
@@ -33,67 +34,36 @@ from llmconform.sweep.run import SweepRun
 from llmconform.target import Target, build_target
 
 EXIT_USAGE = 2
-MAX_CONCURRENCY = 8  # the client's connection pool
 # Caps when neither the profile nor a flag sets one: a sweep's list may hold hundreds of names, so
 # its cost is bounded by default and the report says what the cap left out.
 DEFAULT_REQUESTS = 200
 DEFAULT_OUTPUT_TOKENS = 4000
 
 
-class UsageError(Exception):
-    pass
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse, with its usage errors on one line (and exit 2, as argparse does)."""
-
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message} (see llmconform sweep --help)")
-
-
 def parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="llmconform sweep", description="One cheap probe per model a provider lists or promises: "
-                "does it answer, is it what it claims, how fast. Exit 0 no FAIL, 1 a FAIL, 2 usage error (one line, "
-                "before any model is probed), 130 interrupted (SIGINT/SIGTERM; the reports say \"interrupted\": "
-                "true).")
-    who = p.add_argument_group("the provider")
-    who.add_argument("--profile", metavar="P", help="profile YAML, or a bundled vendor's name (e.g. toiotech)")
-    who.add_argument("--base-url", metavar="URL",
-                     help="provider base URL, the part before /v1/... (instead of --profile)")
-    who.add_argument("--api-key-env", metavar="VAR", help="environment variable holding the key (with --base-url)")
-    who.add_argument("--model", metavar="M", help="the model the flags' profile names (with --base-url; "
-                     "the models swept come from --models)")
-    who.add_argument("--surface", action="append", default=[], metavar="S",
-                     help="surface(s) chat models are probed on: openai-chat, anthropic-messages, openai-responses, "
-                     "gemini "
-                     "(default: the profile's first)")
+    """`run`'s shared options (provider, mode, reports, budget, bounds: `options.add_common`), with
+    the sweep's own meaning where it differs, and what to sweep."""
+    p = options.Parser(prog="llmconform sweep", description="One cheap probe per model a provider lists or promises: "
+                       "does it answer, is it what it claims, how fast, what it bills. Exit 0 no FAIL, 1 a FAIL, 2 "
+                       "usage error (one line, before any model is probed), 130 interrupted (SIGINT/SIGTERM; the "
+                       "reports say \"interrupted\": true).")
+    options.add_common(p, read_s=30.0, total_s=60.0, several_profiles=False, helps={
+        "--profile": "profile YAML, or a bundled vendor's name (e.g. toiotech)",
+        "--surface": "surface(s) chat models are probed on: openai-chat, anthropic-messages, openai-responses, gemini "
+                     "(default: the profile's first)",
+        "--model": "the model the flags' profile names (with --base-url; the models swept come from --models)",
+        "--record": "live, writing redacted cassettes (<cassette-dir>/sweep/<vendor>/)",
+        "--replay": "offline: answer from the cassettes a --record sweep wrote; nothing is sent",
+        "--junit": "JUnit XML (one testcase per model)",
+        "--plan": "print the requests and their cost; send nothing",
+        "--timeout-total": "per-model time limit: one whole exchange (default %(default)s s)"})
     what = p.add_argument_group("what to sweep")
     what.add_argument("--models", default="all", metavar="SRC",
                       help="listed (GET /v1/models), catalogue (the profile's), all (both; default), or a,b,c")
-    what.add_argument("--plan", action="store_true", help="print the requests and their cost; send nothing")
-    what.add_argument("--concurrency", type=int, default=2, metavar="N",
-                      help=f"probes in flight at once (1-{MAX_CONCURRENCY}, default 2)")
     what.add_argument("--shard", metavar="i/n", help="sweep only shard i of n (a hash of the model name)")
     what.add_argument("--reference", metavar="PROFILE",
                       help="a trusted endpoint: the same canaries for the same model names, similarity per model")
     what.add_argument("--no-timing", action="store_true", help="skip the timing re-probe (no TTFT, no repeat check)")
-    mode = p.add_argument_group("mode").add_mutually_exclusive_group()
-    mode.add_argument("--record", action="store_true",
-                      help="live, writing redacted cassettes (<cassette-dir>/sweep/<vendor>/)")
-    mode.add_argument("--replay", action="store_true",
-                      help="offline: answer from the cassettes a --record sweep wrote; nothing is sent")
-    p._action_groups[-1].add_argument("--cassette-dir", metavar="DIR", help="cassette root (default ./cassettes)")
-    out = p.add_argument_group("reports")
-    out.add_argument("--report-json", metavar="F", help="JSON report (- for stdout)")
-    out.add_argument("--report-md", metavar="F", help="Markdown report")
-    out.add_argument("--report-html", metavar="F", help="self-contained HTML report (sortable)")
-    cost = p.add_argument_group("limits")
-    cost.add_argument("--budget-requests", type=int, metavar="N", help="cap on requests (overrides the profile)")
-    cost.add_argument("--budget-tokens", type=int, metavar="N", help="cap on output tokens (overrides the profile)")
-    cost.add_argument("--timeout-connect", type=float, default=10.0, metavar="S", help="connect time limit")
-    cost.add_argument("--timeout-read", type=float, default=30.0, metavar="S", help="longest silence in an answer")
-    cost.add_argument("--timeout-total", type=float, default=60.0, metavar="S",
-                      help="per-model time limit: one whole exchange")
     return p
 
 
@@ -107,7 +77,7 @@ def resolve_profile(value: str) -> Profile:
 def flags_profile(args: argparse.Namespace, base_url: str | None = None) -> Profile:
     """The provider from flags. The model list and embeddings are declared too, so that each surface
     the sweep touches finds its key (the named variable, else its SDK's own)."""
-    chat = args.surface or ["openai-chat"]
+    chat = args.surfaces or ["openai-chat"]
     # Gemini's own API lists its models itself (GET /v1beta/models); the others' list is /v1/models.
     others = [] if chat == ["gemini"] else ["models", "embeddings"]
     return profile_from_flags(base_url or args.base_url, args.api_key_env, [*chat, *others],
@@ -118,7 +88,7 @@ def env_base_url(args: argparse.Namespace) -> str | None:
     """As `run`: without --profile or --base-url, the SDKs' base-URL variable of the chat surface
     (OPENAI_BASE_URL, or ANTHROPIC_BASE_URL for --surface anthropic-messages) names the provider;
     its `/v1` is the SDKs' habit, so it is dropped."""
-    for surface in args.surface or ["openai-chat"]:
+    for surface in args.surfaces or ["openai-chat"]:
         url = os.environ.get(sdk_base_url_env(surface), "").strip().rstrip("/")
         if url:
             return url.removesuffix("/v1")
@@ -126,32 +96,24 @@ def env_base_url(args: argparse.Namespace) -> str | None:
 
 
 def _check(args: argparse.Namespace) -> tuple[Profile, str, list[str], tuple[int, int] | None]:
-    if args.profile and args.base_url:
+    if len(args.profiles) > 1:
+        raise UsageError("a sweep takes one provider: give --profile once (`llmconform compare` puts several "
+                         "sweeps side by side)")
+    if args.profiles and args.base_url:
         raise ProfileError("name the provider with --profile P, or with --base-url URL [--api-key-env VAR] "
                            "(one of them)")
-    if not args.profile and not args.base_url and env_base_url(args) is None:
+    if not args.profiles and not args.base_url and env_base_url(args) is None:
         raise ProfileError("no provider given: --profile P (`llmconform vendors` lists the bundled ones), or "
                            "--base-url URL [--api-key-env VAR], or set OPENAI_BASE_URL")
-    if not 1 <= args.concurrency <= MAX_CONCURRENCY:
-        raise ProfileError(f"--concurrency takes 1 to {MAX_CONCURRENCY}, got {args.concurrency}")
-    for name in ("budget_requests", "budget_tokens"):
-        value = getattr(args, name)
-        if value is not None and value < 1:
-            raise ProfileError(f"--{name.replace('_', '-')} takes a positive number, got {value}")
-    for name in ("timeout_connect", "timeout_read", "timeout_total"):
-        if getattr(args, name) <= 0:
-            raise ProfileError(f"--{name.replace('_', '-')} takes a positive number of seconds")
-    profile = resolve_profile(args.profile) if args.profile else flags_profile(args,
-                                                                               args.base_url or env_base_url(args))
+    options.check_common(args)
+    profile = (resolve_profile(args.profiles[0]) if args.profiles
+               else flags_profile(args, args.base_url or env_base_url(args)))
     source, names = sources.parse_models(args.models)
     if source == "catalogue" and not profile.catalogue:
         raise ProfileError(f"--models catalogue: profile {profile.name} has no catalogue: add `catalogue:` "
                            "(kind -> model names) to it, or use --models listed")
     shard = sources.parse_shard(args.shard)
-    planning.chat_surfaces(profile, args.surface)  # refuses a surface chat models cannot be probed on
-    for path in (args.report_json, args.report_md, args.report_html):
-        if path and path != "-" and not Path(path).resolve().parent.exists():
-            Path(path).resolve().parent.mkdir(parents=True, exist_ok=True)
+    planning.chat_surfaces(profile, args.surfaces)  # refuses a surface chat models cannot be probed on
     if args.replay:
         folder = cassette_folder(args, profile)
         if not any(folder.glob("*.yaml")):
@@ -169,10 +131,6 @@ def cassette_folder(args: argparse.Namespace, profile: Profile) -> Path:
     return cassette_root(args) / profile.name
 
 
-def _mode(args: argparse.Namespace) -> str:
-    return "replay" if args.replay else "record" if args.record else "live"
-
-
 def _budgets(args: argparse.Namespace, profile: Profile) -> tuple[int, int]:
     return (args.budget_requests or profile.budget.max_requests or DEFAULT_REQUESTS,
             args.budget_tokens or profile.budget.max_output_tokens or DEFAULT_OUTPUT_TOKENS)
@@ -185,8 +143,8 @@ def _plan(args: argparse.Namespace, profile: Profile, source: str, names: list[s
     if source == "listed" or (source == "all" and not profile.catalogue):
         items: list[planning.Item] = []  # the list is not read: --plan sends nothing
     else:
-        items = planning.in_shard(planning.select(profile, None, source, names, args.surface), shard)
-    limits = Limits()
+        items = planning.in_shard(planning.select(profile, None, source, names, args.surfaces), shard)
+    limits = options.limits(args)
     sys.stdout.write(planning.render(profile, items, source=source, list_requests=1, budget=_budgets(args, profile),
                                      retries=limits.retries, timing=not args.no_timing, reference=args.reference,
                                      shard=shard))
@@ -194,11 +152,13 @@ def _plan(args: argparse.Namespace, profile: Profile, source: str, names: list[s
 
 
 def _write(report: dict[str, object], args: argparse.Namespace) -> None:
-    for path, kind in ((args.report_json, "json"), (args.report_md, "md"), (args.report_html, "html")):
+    writers = {"json": lambda r: json.dumps(r, indent=2, ensure_ascii=False) + "\n", "md": render.markdown,
+               "html": render.html, "xml": render.junit}
+    for path, kind in ((args.report_json, "json"), (args.report_md, "md"), (args.report_html, "html"),
+                       (args.junit, "xml")):
         if not path:
             continue
-        text = (json.dumps(report, indent=2, ensure_ascii=False) + "\n" if kind == "json"
-                else render.markdown(report) if kind == "md" else render.html(report))
+        text = writers[kind](report)
         if path == "-":
             sys.stdout.write(text)
         else:
@@ -211,10 +171,10 @@ def _in(profile: Profile) -> str:
 
 
 def _target(args: argparse.Namespace, profile: Profile, limits: Limits, budget: tuple[int, int],
-            mode: str = "live") -> Target:
+            mode: Mode = Mode.LIVE) -> Target:
     try:
         return build_target(profile, mode=mode, limits=limits, budget_requests=budget[0], budget_tokens=budget[1],
-                            cassette_root=cassette_root(args) if mode != "live" else None,
+                            cassette_root=cassette_root(args) if mode != Mode.LIVE else None,
                             concurrency=args.concurrency)
     except ValueError as exc:  # a cassette that cannot be used (unreadable, or a recording cut short)
         raise ProfileError(str(exc).splitlines()[0]) from None
@@ -227,7 +187,7 @@ def _preflight(args: argparse.Namespace, profile: Profile, target: Target, listi
     base URL with /v1 (said, and dropped), TLS on a plain-HTTP port, nothing answering, a web page
     instead of an API, a refused key. One line and exit 2 (ProfileError); nothing more is sent."""
     exchange = listing.exchanges[0] if listing.exchanges else None
-    if exchange is None or target.mode == "replay":
+    if exchange is None or target.mode == Mode.REPLAY:
         return profile, target, listing
     if exchange.status == 404 and preflight.without_api_suffix(profile.base_url):
         stripped = preflight.without_api_suffix(profile.base_url)
@@ -260,9 +220,9 @@ def _preflight(args: argparse.Namespace, profile: Profile, target: Target, listi
 
 def _sweep(args: argparse.Namespace, profile: Profile, source: str, names: list[str],
            shard: tuple[int, int] | None) -> int:
-    limits = Limits(connect_s=args.timeout_connect, read_s=args.timeout_read, total_s=args.timeout_total)
+    limits = options.limits(args)
     budget = _budgets(args, profile)
-    mode = _mode(args)
+    mode = options.mode(args)
     targets: list[Target] = []
     sweep: SweepRun | None = None
     try:
@@ -275,7 +235,7 @@ def _sweep(args: argparse.Namespace, profile: Profile, source: str, names: list[
         targets.append(target)
         listing = sources.fetch_listed(target)
         profile, target, listing = _preflight(args, profile, target, listing, source, limits, budget, targets)
-        items = planning.in_shard(planning.select(profile, listing, source, names, args.surface), shard)
+        items = planning.in_shard(planning.select(profile, listing, source, names, args.surfaces), shard)
         sweep = SweepRun(target=target, items=items, concurrency=args.concurrency, timing=not args.no_timing,
                          reference=reference)
         rows = sweep.run()
@@ -326,6 +286,6 @@ def main(argv: list[str] | None = None) -> int:
             return interrupt.EXIT_INTERRUPTED
         finally:
             sys.stdout, sys.stderr = sys.stdout._inner, sys.stderr._inner  # type: ignore[attr-defined]
-    except ProfileError as exc:
+    except (UsageError, ProfileError) as exc:
         print(f"llmconform sweep: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -5,16 +5,17 @@ serves it fastest. The HTML sorts by any column."""
 from __future__ import annotations
 
 import json
-import sys
 from html import escape
 from pathlib import Path
 from typing import Any
 
+from llmconform.report import html as html_page
+from llmconform.report import markdown as md
+from llmconform.report import percentile
 from llmconform.sweep import findings as fnd
 from llmconform.sweep import render
 from llmconform.sweep import report as reporting
-
-EXIT_USAGE = 2
+from llmconform.sweep.billing import FLAGGED, REPORTED
 
 
 def claims(paths: list[str]) -> bool:
@@ -78,8 +79,8 @@ def _merge_group(members: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
         "summary": reporting.summarise(joined),
         "metrics": {**first["metrics"], **metrics,
                     "wall_s": max(r["metrics"]["wall_s"] for _, r in members),
-                    "ttft_ms": {"p50": reporting._percentile(ttfts, 50), "p90": reporting._percentile(ttfts, 90)},
-                    "output_tokens_per_s": {"p50": reporting._percentile(rates, 50)}},
+                    "ttft_ms": {"p50": percentile(ttfts, 50), "p90": percentile(ttfts, 90)},
+                    "output_tokens_per_s": {"p50": percentile(rates, 50)}},
         "provider": {"stack": reporting.provider_stack(joined)},
         "merged_from": [name for name, _ in members]
         + ([f"missing shard(s) {', '.join(map(str, missing))} of {max(counts)}"] if missing else []),
@@ -124,6 +125,15 @@ def _short(row: dict[str, Any] | None) -> tuple[str, str, str, str]:
     return avail, row["echo"] or "-", render.number(row["ttft_ms"]), str(len(row["findings"]))
 
 
+def _billed(row: dict[str, Any] | None) -> str:
+    """A vendor's billing of the model, for the matrix: `usage ok`, or the flag (MISSING, ZERO,
+    INCONSISTENT usage) that its report's billing column raised; empty when not measured."""
+    cell = (row or {}).get("billing")
+    if not cell or cell["usage"] not in (REPORTED, *FLAGGED):
+        return ""
+    return "usage ok" if cell["usage"] == REPORTED else f"{cell['usage'].upper()} usage"
+
+
 def text(reports: list[dict[str, Any]]) -> str:
     vendors = [_label(r) for r in reports]
     entries = matrix(reports)
@@ -133,7 +143,9 @@ def text(reports: list[dict[str, Any]]) -> str:
         parts = [entry["model"]]
         for vendor in vendors:
             avail, echo, ttft, count = _short(entry["cells"].get(vendor))
-            parts.append(f"{avail} {echo} {ttft} {count}".strip() if avail else "")
+            billed = _billed(entry["cells"].get(vendor))
+            flagged = f" {billed}" if billed and billed != "usage ok" else ""
+            parts.append(f"{avail} {echo} {ttft} {count}{flagged}".strip() if avail else "")
         parts += [str(entry["served_by"]), entry["fastest"] or "-"]
         lines.append(parts)
     widths = [max(len(h), *(len(p[i]) for p in lines)) if lines else len(h) for i, h in enumerate(header)]
@@ -151,27 +163,28 @@ def text(reports: list[dict[str, Any]]) -> str:
 
 def markdown(reports: list[dict[str, Any]]) -> str:
     vendors = [_label(r) for r in reports]
-    out = ["# llmconform sweep — model x vendor matrix", "",
-           "Each cell: available · echo · TTFT ms · findings. TTFT is measured on a re-probe sent alone.", "",
-           "| model | kind | " + " | ".join(vendors) + " | served by | fastest |",
-           "|---|---|" + "---|" * len(vendors) + "---|---|"]
+    rows = []
     for entry in matrix(reports):
         cells = []
         for vendor in vendors:
             avail, echo, ttft, count = _short(entry["cells"].get(vendor))
-            cells.append(f"{avail} · {echo} · {ttft} · {count}" if avail else "")
-        out.append(f"| {entry['model']} | {entry['kind']} | " + " | ".join(cells)
-                   + f" | {entry['served_by']} | {entry['fastest'] or '-'} |")
+            billed = _billed(entry["cells"].get(vendor)) or "-"
+            cells.append(f"{avail} · {echo} · {ttft} · {count} · {billed}" if avail else "")
+        rows.append([entry["model"], entry["kind"], *cells, str(entry["served_by"]), entry["fastest"] or "-"])
+    out = ["# llmconform sweep — model x vendor matrix", "",
+           "Each cell: available · echo · TTFT ms · findings · billing (the usage the probe's answer reported). "
+           "TTFT is measured on a re-probe sent alone.", ""]
+    out += md.table(["model", "kind", *vendors, "served by", "fastest"], rows, limit=None)
     return "\n".join(out) + "\n"
 
 
 def html(reports: list[dict[str, Any]]) -> str:
     vendors = [_label(r) for r in reports]
     title = "llmconform sweep — model x vendor matrix"
-    out = [f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title>",
-           f"<style>{render.STYLE}</style></head><body><h1>{title}</h1>",
+    out = [html_page.head(title, render.STYLE) + f"<h1>{title}</h1>",
            "<p class='legend'>Click any column to sort (e.g. a vendor's TTFT: who serves a model fastest). Per "
-           "vendor: available, echo (same / snapshot / other), TTFT ms (a re-probe sent alone), findings.</p>"]
+           "vendor: available (with its billing on hover, and MISSING / ZERO / INCONSISTENT usage said), echo (same / "
+           "snapshot / other), TTFT ms (a re-probe sent alone), findings.</p>"]
     for report in reports:
         out.append(f"<p>{escape(render.headline(report)[1])} — {escape(_label(report))}</p>")
     head = "<tr><th rowspan='2'>model</th><th rowspan='2'>kind</th>" + "".join(
@@ -186,27 +199,23 @@ def html(reports: list[dict[str, Any]]) -> str:
             avail, echo, ttft, count = _short(cell)
             css = "" if cell is None else ("np" if cell["available"] is None else "yes" if cell["available"] else "no")
             tip = escape(" ".join(f["id"] for f in cell["findings"]), quote=True) if cell else ""
-            row.append(f"<td class='{css}'>{escape(avail)}</td><td class='{'warn' if echo == 'other' else ''}'>"
+            billed = _billed(cell)
+            if billed and billed != "usage ok":  # said where the eye is, its detail on hover
+                avail, css = f"{avail} · {billed}", "warn"
+            said = (cell or {}).get("billing")
+            billing_tip = escape(f"billing: {said['summary']}", quote=True) if said else ""
+            row.append(f"<td class='{css}' title='{billing_tip}'>{escape(avail)}</td>"
+                       f"<td class='{'warn' if echo == 'other' else ''}'>"
                        f"{escape(echo)}</td><td class='n'>{escape(ttft)}</td>"
                        f"<td class='n' title='{tip}'>{escape(count)}</td>")
         row.append(f"<td class='n'>{entry['served_by']}</td><td>{escape(entry['fastest'] or '-')}</td>")
         out.append("<tr>" + "".join(row) + "</tr>")
     out.append("</tbody></table>")
-    out.append(render.SORT_JS)
-    out.append("</body></html>")
-    return "\n".join(out) + "\n"
+    out.append(html_page.tail(html_page.SORTABLE_SCRIPT))
+    return "\n".join(out)
 
 
-def main(paths: list[str], *, md: str | None = None, html_path: str | None = None) -> int:
-    try:
-        loaded = [reporting.load(path) for path in paths]
-    except (OSError, ValueError) as exc:
-        print(f"llmconform compare: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    reports = merge(loaded, paths)
-    for path, write in ((md, markdown), (html_path, html)):
-        if path:
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-            Path(path).write_text(write(reports), encoding="utf-8")
-    sys.stdout.write(text(reports))
-    return 0
+def load(paths: list[str]) -> list[dict[str, Any]]:
+    """The sweep reports `llmconform compare` was given, one per vendor (shards merged); OSError
+    or ValueError (with the file) when one cannot be used."""
+    return merge([reporting.load(path) for path in paths], paths)

@@ -1,62 +1,23 @@
-"""One sweep report as terminal text, Markdown and self-contained HTML (a sortable table, no external
-assets). Everything here is read from the JSON report."""
+"""One sweep report as terminal text, Markdown, self-contained HTML (a sortable table, no external
+assets) and JUnit XML. Everything here is read from the JSON report; the parts every report shares
+(the HTML page and its style, Markdown tables, the JUnit document) are `report`'s."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from html import escape
 from typing import Any
 
+from llmconform.report import html as html_page
+from llmconform.report import junit as junit_xml
+from llmconform.report import markdown as md
+from llmconform.sweep.billing import FLAGGED
 from llmconform.verdict import LABELS
 
-STYLE = """
-body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}
-table{border-collapse:collapse;margin:1em 0}
-th,td{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top}
-th{background:#f3f3f3;cursor:pointer;user-select:none} th.sorted-asc::after{content:" ▲"}
-th.sorted-desc::after{content:" ▼"} td.n{text-align:right;font-variant-numeric:tabular-nums}
-.yes{background:#d7f5d7}.no{background:#f8c9c9}.np{background:#eee;color:#888}.warn{background:#fbeaba}
-.fail{background:#f8c9c9}.error{background:#e3d3f5}
-code{font-size:12px} p.legend{color:#555} details{margin:.3em 0}
-pre{white-space:pre-wrap;background:#f7f7f7;padding:6px}
-"""
-# Click a header to sort by it (numbers as numbers, a dash last); click again to reverse. A two-row
-# header (a vendor's group over its columns) maps each second-row cell to its column.
-SORT_JS = """
-<script>
-function headersOf(table) {
-  var rows = table.tHead.rows, top = Array.prototype.slice.call(rows[0].cells), out = [];
-  if (rows.length < 2) { return top; }
-  var second = Array.prototype.slice.call(rows[1].cells);
-  top.forEach(function (th) {
-    if (th.colSpan > 1) { out = out.concat(second.splice(0, th.colSpan)); } else { out.push(th); }
-  });
-  return out;
-}
-document.querySelectorAll("table.sortable").forEach(function (table) {
-  headersOf(table).forEach(function (th, col) {
-    th.addEventListener("click", function () {
-      var asc = !th.classList.contains("sorted-asc");
-      table.querySelectorAll("th").forEach(function (h) { h.classList.remove("sorted-asc", "sorted-desc"); });
-      th.classList.add(asc ? "sorted-asc" : "sorted-desc");
-      var body = table.tBodies[0], rows = Array.prototype.slice.call(body.rows);
-      function key(row) {
-        var cell = row.cells[col], v = cell.getAttribute("data-sort");
-        if (v === null) { v = cell.textContent.trim(); }
-        if (v === "" || v === "-" || v === "–") { return null; }
-        return /^-?[0-9]+(\\.[0-9]+)?$/.test(v) ? parseFloat(v) : v.toLowerCase();
-      }
-      rows.sort(function (a, b) {
-        var x = key(a), y = key(b);
-        if (x === null) { return y === null ? 0 : 1; }
-        if (y === null) { return -1; }
-        if (typeof x !== typeof y) { x = String(x); y = String(y); }
-        return (x < y ? -1 : x > y ? 1 : 0) * (asc ? 1 : -1);
-      });
-      rows.forEach(function (r) { body.appendChild(r); });
-    });
-  });
-});
-</script>
+# The sweep's own cells over the reports' shared page (report.html: STYLE, the sortable table).
+STYLE = html_page.SORTABLE_STYLE + """
+.yes{background:var(--pass)}.no{background:var(--fail)}.np{background:var(--skip);color:#888}
+p.legend{color:var(--muted)} details{margin:.3em 0} td{white-space:normal}
 """
 
 
@@ -86,13 +47,26 @@ def finding_ids(row: dict[str, Any]) -> str:
 
 
 COLUMNS = ("model", "surface", "kind", "listed", "catalogue", "available", "echo", "ttft ms", "tok/s", "in tok",
-           "findings")
+           "billing", "findings")
+
+
+BILLING_NOTE = ("the usage each model's probe answer reported, read by its API's accounting rule (no extra "
+                "request): input / output tokens, and the input's distance from a local estimate of the prompt "
+                "(a chat template adds a few dozen); MISSING, ZERO or INCONSISTENT when the usage is absent, "
+                "zero, or breaks its totals or the API's rule.")
+
+
+def billing(row: dict[str, Any]) -> str:
+    """The billing column: the usage the probe's answer reported, or what is wrong with it."""
+    cell = row.get("billing")  # absent from reports made before the column
+    return cell["summary"] if cell else "-"
+
 
 
 def cells(row: dict[str, Any]) -> list[str]:
     return [row["model"], row["surface"] or "-", row["kind"], flag(row["listed"]), flag(row["in_catalogue"]),
             availability(row), row["echo"] or "-", number(row["ttft_ms"]), number(row["output_tokens_per_s"], 1),
-            number(row["input_tokens"]), finding_ids(row)]
+            number(row["input_tokens"]), billing(row), finding_ids(row)]
 
 
 def headline(report: dict[str, Any]) -> list[str]:
@@ -129,21 +103,16 @@ def text(report: dict[str, Any]) -> str:
     return "\n".join(out) + "\n"
 
 
-def _md(value: str) -> str:
-    return value.replace("|", "\\|").replace("\n", " ")
-
-
 def markdown(report: dict[str, Any]) -> str:
-    out = [f"# {headline(report)[0]}", "", *[f"- {line}" for line in headline(report)[1:]], "",
-           "| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
-    out += ["| " + " | ".join(_md(c) for c in cells(r)) + " |" for r in report["models"]]
-    out += ["", f"Timing: {report['timing']['method']}", "", "## Findings", ""]
+    out = [f"# {headline(report)[0]}", "", *[f"- {line}" for line in headline(report)[1:]], ""]
+    out += md.table(COLUMNS, [cells(r) for r in report["models"]], limit=None)
+    out += ["", f"Timing: {report['timing']['method']}", "", f"Billing: {BILLING_NOTE}", "", "## Findings", ""]
     for row in report["models"]:
         for found in row["findings"]:
             out.append(f"- **{found['verdict']}** `{found['id']}` — {row['model']} ({row['surface'] or row['kind']}): "
-                       f"{_md(found['message'])}")
+                       f"{md.cell(found['message'], None)}")
             if found.get("reproduce"):
-                out.append(f"  - reproduce: `{_md(found['reproduce'][:600])}`")
+                out.append(f"  - reproduce: `{md.cell(found['reproduce'][:600], None)}`")
     return "\n".join(out) + "\n"
 
 
@@ -156,11 +125,10 @@ def _cell(value: str, css: str = "", sort: str | None = None, numeric: bool = Fa
 
 def html(report: dict[str, Any]) -> str:
     title = f"llmconform sweep — {report['vendor']}"
-    out = [f"<!doctype html><html><head><meta charset='utf-8'><title>{escape(title)}</title>",
-           f"<style>{STYLE}</style></head><body><h1>{escape(title)}</h1>"]
+    out = [html_page.head(title, STYLE) + f"<h1>{escape(title)}</h1>"]
     out += [f"<p>{escape(line)}</p>" for line in headline(report)[1:]]
     out.append("<p class='legend'>Click a column to sort. F fail · W warn · E error. "
-               f"{escape(report['timing']['method'])}</p>")
+               f"{escape(report['timing']['method'])} Billing: {escape(BILLING_NOTE)}</p>")
     out.append("<table class='sortable'><thead><tr>" + "".join(f"<th>{escape(c)}</th>" for c in COLUMNS)
                + "</tr></thead><tbody>")
     for row in report["models"]:
@@ -171,7 +139,8 @@ def html(report: dict[str, Any]) -> str:
             *[_cell(v) for v in values[:5]], _cell(values[5], avail_css),
             _cell(values[6], "warn" if row["echo"] == "other" else ""),
             *[_cell(v, numeric=True) for v in values[7:10]],
-            _cell(values[10], worst, sort=str(len(row["findings"])))]) + "</tr>")
+            _cell(values[10], "fail" if (row.get("billing") or {}).get("usage") in FLAGGED else ""),
+            _cell(values[11], worst, sort=str(len(row["findings"])))]) + "</tr>")
     out.append("</tbody></table><h2>Findings</h2>")
     for row in report["models"]:
         for found in row["findings"]:
@@ -181,5 +150,41 @@ def html(report: dict[str, Any]) -> str:
             if found.get("reproduce"):
                 out.append(f"<pre>{escape(found['reproduce'][:3000])}</pre>")
             out.append("</details>")
-    out.append(SORT_JS + "</body></html>")
-    return "\n".join(out) + "\n"
+    out.append(html_page.tail(html_page.SORTABLE_SCRIPT))
+    return "\n".join(out)
+
+
+def junit(report: dict[str, Any]) -> str:
+    """JUnit XML (`report.junit`'s document): a testsuite for the provider, a testcase per model row.
+    A FAIL finding is a <failure>, an ERROR one (undecided) an <error>, a model not probed or left
+    out is <skipped>, WARNs go to system-out: the failures count what the exit status says."""
+    cases = []
+    for row in report["models"]:
+        found = {v: [f for f in row["findings"] if f["verdict"] == v] for v in ("fail", "error", "warn")}
+        evidence = "\n".join(f"{f['verdict'].upper()} {f['id']}: {f['message']}"
+                             + (f"\n{f['reproduce']}" if f.get("reproduce") else "") for f in row["findings"])
+        latency = row.get("latency_ms")
+        case = junit_xml.Case(f"{report['vendor']}.{row['surface'] or row['kind']}", row["model"],
+                              time_s=latency / 1000 if isinstance(latency, int | float) else 0.0,
+                              properties=(("available", availability(row)), ("billing", billing(row))))
+        worst = found["fail"] or found["error"]
+        if worst:
+            case = replace(case, outcome="failure" if found["fail"] else "error", kind=worst[0]["id"],
+                           message="; ".join(f"{f['id']}: {f['message']}" for f in worst), text=evidence)
+        elif row["outcome"] in ("not-probed", "left-out"):
+            why = report["left_out"]["reason"] if row["outcome"] == "left-out" else None
+            case = replace(case, outcome="skipped", message=availability(row) + (f": {why}" if why else ""))
+        elif found["warn"]:
+            case = replace(case, out=evidence)
+        cases.append(case)
+    summary = report["summary"]
+    suite = junit_xml.Suite(
+        f"llmconform.sweep.{report['vendor']}", report["started_at"][:19], str(report["duration_s"]),
+        [("vendor", report["vendor"]), ("mode", "sweep"), ("base_url", report["base_url"]),
+         ("recording", str(report.get("recording", "live"))),
+         ("interrupted", "true" if report.get("interrupted") else "false"),
+         *((f"summary.{k}", str(summary[k])) for k in ("models", "available", "unavailable", "not_probed",
+                                                      "left_out")),
+         *((f"findings.{k}", str(v)) for k, v in summary["verdicts"].items())],
+        cases)
+    return junit_xml.document([suite], str(report["duration_s"]))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import functools
 import json
-import statistics
 from collections import Counter
 from datetime import UTC, datetime
 from importlib import resources
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from jsonschema import Draft202012Validator
 
 from llmconform import __version__, interrupt
+from llmconform.report import percentile
 from llmconform.sweep.findings import FINDINGS, SIMILARITY_THRESHOLD
 from llmconform.sweep.probes import observe
 from llmconform.sweep.run import TIMING_METHOD
@@ -38,14 +38,6 @@ def problems(report: Any, limit: int = 5) -> list[str]:
     validator = Draft202012Validator(schema())
     found = sorted(validator.iter_errors(report), key=lambda e: -len(e.absolute_path))
     return [f"{e.json_path}: {e.message[:160]}" for e in found[:limit]]
-
-
-def _percentile(values: list[float], q: int) -> float | None:
-    if not values:
-        return None
-    if len(values) == 1:
-        return round(values[0], 1)
-    return round(statistics.quantiles(values, n=100, method="inclusive")[q - 1], 1)
 
 
 def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -81,8 +73,8 @@ def metrics(sweep: SweepRun, rows: list[dict[str, Any]]) -> dict[str, Any]:
         "output_tokens": outputs,
         "wall_s": round((sweep.finished or sweep.started) - sweep.started, 2),
         "concurrency": sweep.concurrency,
-        "ttft_ms": {"p50": _percentile(ttfts, 50), "p90": _percentile(ttfts, 90)},
-        "output_tokens_per_s": {"p50": _percentile(rates, 50)},
+        "ttft_ms": {"p50": percentile(ttfts, 50), "p90": percentile(ttfts, 90)},
+        "output_tokens_per_s": {"p50": percentile(rates, 50)},
     }
     if sweep.reference is not None:
         found["reference_requests"] = sweep.reference.client.budget.requests

@@ -20,6 +20,7 @@ from typing import Any
 
 from llmconform import interrupt
 from llmconform.exchange import Exchange
+from llmconform.sweep import billing as bills
 from llmconform.sweep import findings as fnd
 from llmconform.sweep import plan as planning
 from llmconform.sweep.plan import Item
@@ -147,7 +148,8 @@ class SweepRun:
         signals = fnd.backend_signals(seen)
         row.update(available=True, outcome="answered", answered_model=seen.answered_model,
                    echo=fnd.echo(item.model, seen.answered_model), input_tokens=seen.input_tokens,
-                   output_tokens=seen.output_tokens, answer=seen.text[:400], backend=signals)
+                   output_tokens=seen.output_tokens, answer=seen.text[:400], backend=signals,
+                   billing=bills.measure(exchange, seen.text))
         for found in (fnd.echo_finding(item.model, seen), fnd.persona_finding(seen),
                       fnd.backend_finding(item.model, seen, signals, self.target.profile.base_url)):
             if found:
@@ -170,6 +172,7 @@ class SweepRun:
             row["timing"] = {"measured": False, "why": f"{fnd.REFUSAL_LABELS.get(kind, kind)}: {detail}",
                              "status": seen.exchange.status}
             return
+        bills.repeat(row["billing"], seen.exchange)  # the same request: the same input billed
         row["ttft_ms"] = seen.ttft_ms
         row["output_tokens_per_s"] = seen.tokens_per_s
         row["timing"] = {"measured": seen.ttft_ms is not None, "ttft_ms": seen.ttft_ms,
@@ -223,6 +226,7 @@ def base_row(item: Item) -> dict[str, Any]:
         "status": None, "refusal": None, "probe": None, "echo": None, "answered_model": None, "ttft_ms": None,
         "output_tokens_per_s": None, "latency_ms": None, "input_tokens": None, "input_tokens_estimate": None,
         "output_tokens": None, "answer": None, "backend": [], "timing": None, "reference": None, "stream": None,
+        "billing": None,
         "findings": fnd.catalogue_findings(item.model, item.listed, item.in_catalogue), "reproduce": "",
     }
 
