@@ -429,7 +429,8 @@ def test_anthropic_compaction_delta_in_a_text_block_fails():
 
 
 # -- every shape names its source ----------------------------------------------------------------
-SURFACES = ["anthropic-messages", "embeddings", "gemini", "models", "openai-chat", "openai-responses"]
+SURFACES = ["anthropic-messages", "embeddings", "gemini", "models", "openai-audio", "openai-chat", "openai-images",
+            "openai-responses", "openai-videos", "relay-video", "rerank"]
 
 
 @pytest.mark.parametrize("surface", SURFACES)

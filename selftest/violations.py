@@ -317,6 +317,44 @@ VIOLATIONS: dict[str, tuple[Violation, str]] = {
     "embeddings/errors/envelope": ("embeddings.detail-404", "fail"),
     "embeddings/errors/leaks-internals": ("embeddings.traceback-500", "warn"),
 
+    # openai-images
+    "openai-images/response/schema": ("images.created-missing", "fail"),
+    "openai-images/format/b64-json": ("images.b64-not-an-image", "fail"),
+    "openai-images/format/url": ("images.url-ignored", "warn"),
+    "openai-images/size/honoured": ("images.size-ignored", "fail"),
+    "openai-images/edit/image": ("images.edit-500", "fail"),
+
+    # openai-audio
+    "openai-audio/speech/format": ("audio.mp3-always", "fail"),
+    "openai-audio/transcription/text": ("audio.transcript-empty", "fail"),
+    "openai-audio/transcription/close": ("audio.transcript-wrong", "warn"),
+
+    # openai-videos
+    "openai-videos/create/schema": ("videos.status-pending", "fail"),
+    "openai-videos/create/progress": ("videos.progress-fraction", "fail"),
+    "openai-videos/task/status-vocabulary": ("videos.status-unknown", "fail"),
+    "openai-videos/task/no-way-back": ("videos.status-back", "fail"),
+    "openai-videos/task/progress-forward": ("videos.progress-back", "warn"),
+    "openai-videos/task/progress-complete": ("videos.progress-stuck", "warn"),
+    "openai-videos/task/failure-reason": ("videos.fails-silently", "fail"),
+    "openai-videos/task/result": ("videos.content-404", "fail"),
+
+    # relay-video
+    "relay-video/submit/task-id": ("relay.submit-no-id", "fail"),
+    "relay-video/task/status-vocabulary": ("relay.status-unknown", "fail"),
+    "relay-video/task/no-way-back": ("relay.status-back", "fail"),
+    "relay-video/task/progress-forward": ("relay.progress-back", "warn"),
+    "relay-video/task/progress-complete": ("relay.progress-stuck", "warn"),
+    "relay-video/task/failure-reason": ("relay.no-reason", "warn"),
+    "relay-video/task/result": ("relay.result-404", "fail"),
+
+    # rerank
+    "rerank/response/schema": ("rerank.score-missing", "fail"),
+    "rerank/results/indices": ("rerank.index-from-1", "fail"),
+    "rerank/results/ordered": ("rerank.unsorted", "fail"),
+    "rerank/results/top-n": ("rerank.top-n-ignored", "fail"),
+    "rerank/results/relevant-first": ("rerank.in-order-sent", "warn"),
+
     # models
     "models/list/schema": ("models.object-wrong", "fail"),
     "models/list/content-type": ("models.content-type-text", "fail"),
@@ -469,7 +507,16 @@ MORE: list[tuple[str, Violation, str] | tuple[str, Violation, str, str]] = [
     ("anthropic-messages/errors/envelope", "hostile.unknown-path-detail", "warn", "unknown path"),
     ("embeddings/errors/envelope", "hostile.unknown-path-detail", "warn", "unknown path"),
     # embeddings
-    ("embeddings/data/one-per-input", "embeddings.index-wrong", "fail"),  # indexes 1..3 for 0..2
+    ("embeddings/data/one-per-input", "embeddings.index-wrong", "fail"),
+    # openai-audio: a relay wrapping the audio in JSON; a transcript under another field name
+    ("openai-audio/speech/format", "audio.json-200", "fail", "no known audio signature"),
+    ("openai-audio/transcription/text", "audio.transcript-field-renamed", "fail"),
+    # the task flows: a failure with its reason holds the rule; a result that is not a video
+    ("openai-videos/task/failure-reason", "videos.fails", "pass"),
+    ("relay-video/task/failure-reason", "relay.fails", "pass"),
+    ("relay-video/task/result", "relay.result-not-video", "fail", "video/*"),
+    # openai-images: one image fewer than n asked for
+    ("openai-images/response/schema", "images.one-short", "fail", "image(s) in data"),  # indexes 1..3 for 0..2
     # models
     ("models/list/ids-unique", "models.id-missing", "warn", "data[3]"),  # an entry without an id
     ("models/list/declared-models", "models.hide-model", "warn", "fake-model"),  # names the model left out

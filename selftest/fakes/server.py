@@ -188,6 +188,9 @@ class FakeProvider:
             def do_DELETE(self) -> None:
                 self._serve()
 
+            def do_HEAD(self) -> None:
+                self._serve()
+
             def _serve(self) -> None:
                 if getattr(self, "poisoned", False):
                     # After its 500 this server closed the connection without `Connection: close`:
@@ -229,7 +232,8 @@ class FakeProvider:
                     body = reply.body if isinstance(reply.body, bytes) else json.dumps(reply.body).encode()
                     self.send_header("content-length", str(len(body)))
                     self.end_headers()
-                    self.wfile.write(body)
+                    if self.command != "HEAD":  # HEAD: the headers GET would send, no body
+                        self.wfile.write(body)
                     return
                 self.send_header("transfer-encoding", "chunked")
                 self.end_headers()

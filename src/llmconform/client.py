@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 
 from llmconform import __version__, interrupt, spec
-from llmconform.exchange import NOT_RECORDED, WRONG_KEY, Exchange, Request, Timings
+from llmconform.exchange import NOT_RECORDED, UNDECLARED, WRONG_KEY, Exchange, Request, Timings
 from llmconform.profile import Profile
 from llmconform.redact import MASK, Redactor
 from llmconform.replay import PROBE_EXTENSION, CassetteStore, NotRecorded, ReplayTransport
@@ -72,6 +72,20 @@ def output_tokens(exchange: Exchange) -> int | None:
     """Output tokens the provider reports for an exchange, read where its surface's spec says
     usage sits (the last count a stream gave; a JSON-array stream's last piece with usage)."""
     return spec.usage(exchange.request.surface).last(exchange.payloads())[1]
+
+
+def undeclared(profile: Profile, request: Request) -> str | None:
+    """Why a request must not be sent: it goes to a paid media operation (its spec's
+    `x-llmconform-cost`) whose feature the profile does not declare for the surface. Every request
+    passes here (checks, schemathesis, the sweep), in every mode, before the budget is touched."""
+    cost = spec.cost_of(request.surface, request.method, request.path)
+    if cost is None:
+        return None
+    config = profile.surfaces.get(request.surface)
+    if config is not None and cost.feature in config.features:
+        return None
+    return (f"feature '{cost.feature}' ({cost.kind}: {cost.unit or 'paid per request'}) not declared for "
+            f"{request.surface} by profile {profile.name}: nothing sent")
 
 
 def retry_after(headers: Mapping[str, str]) -> float | None:
@@ -156,7 +170,7 @@ class Client:
         return {style: key}, {}
 
     def _url(self, request: Request, params: dict[str, str]) -> httpx.URL:
-        url = httpx.URL(self.profile.base_url + request.path)
+        url = httpx.URL(request.path if request.absolute else self.profile.base_url + request.path)
         return url.copy_merge_params(params) if params else url
 
     def _shown(self, url: httpx.URL, headers: dict[str, str], auth: str = "valid") -> tuple[str, dict[str, str]]:
@@ -173,15 +187,28 @@ class Client:
 
     # -- sending ------------------------------------------------------------------------------
 
+    def _foreign(self, request: Request) -> bool:
+        """An absolute URL off the provider's own origin (a result on a CDN): it gets no key and
+        none of the profile's headers — a key is only ever sent where the profile sends it."""
+        if not request.absolute:
+            return False
+        there, here = httpx.URL(request.path), httpx.URL(self.profile.base_url)
+        return (there.scheme, there.host, there.port) != (here.scheme, here.host, here.port)
+
     def send(self, request: Request) -> Exchange:
-        auth_headers, params = self._auth(request)
-        headers = {**self.profile.headers, **dict(request.headers), **auth_headers}
+        foreign = self._foreign(request)
+        auth_headers, params = ({}, {}) if foreign else self._auth(request)
+        headers = {**({} if foreign else self.profile.headers), **dict(request.headers), **auth_headers}
         if request.content:
             headers.setdefault("content-type", "application/json")
         url = self._url(request, params)
         shown_url, shown_headers = self._shown(url, headers, request.auth)
         exchange = Exchange(request=request, url=shown_url, sent_headers=shown_headers,
                             key_env=self.profile.key_env_for(request.surface))
+        refused = undeclared(self.profile, request)
+        if refused:  # the cost guard: a paid media request the profile did not ask for is never sent
+            exchange.problem, exchange.problem_detail = UNDECLARED, refused
+            return exchange
         self._exchange(exchange, url, headers)
         if self.mode == Mode.RECORD and self.cassettes is not None and exchange.status is not None:
             self.cassettes.record(exchange)

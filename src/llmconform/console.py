@@ -79,12 +79,16 @@ class Console:
             self._progress.start()
             self._task = self._progress.add_task(self._spent(), total=total)
 
-    def plan(self, target: Target, by_surface: dict[str, tuple[int, int]], checks: int) -> None:
-        """`run --plan`: what a run of this target would send at most, per surface; nothing is sent."""
+    def plan(self, target: Target, by_surface: dict[str, tuple[int, int]], checks: int,
+             costs: dict[str, dict[str, int]] | None = None) -> None:
+        """`run --plan`: what a run of this target would send at most, per surface, with the paid
+        media requests among them by cost class; nothing is sent."""
         budget = target.client.budget
         self.line(f"plan for {target.name} ({target.profile.base_url}): {checks} checks; nothing is sent")
         for surface, (requests, tokens) in by_surface.items():
-            self.line(f"  {surface:20} {requests:6} requests {tokens:8} output tokens")
+            paid = ", ".join(f"{n} {kind}" for kind, n in sorted((costs or {}).get(surface, {}).items()))
+            self.line(f"  {surface:20} {requests:6} requests {tokens:8} output tokens"
+                      + (f"  (paid media: {paid})" if paid else ""))
         requests, tokens = (sum(spent[i] for spent in by_surface.values()) for i in (0, 1))
         self.line(f"  {'total':20} {requests:6} requests {tokens:8} output tokens")
         self.line(f"  budget: {budget.max_requests} requests, {budget.max_output_tokens} output tokens "

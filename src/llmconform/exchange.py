@@ -36,6 +36,8 @@ UNDECIDED = {
     "transport": "the request could not be sent",
 }
 NOT_RECORDED = "not-recorded"
+# A request to a paid media operation whose feature the profile does not declare: never sent.
+UNDECLARED = "undeclared"
 
 # Outcomes of an exchange: what it delivered, once, whatever check reads it.
 ANSWERED = "answered"
@@ -71,7 +73,9 @@ class Request:
     surface: str
     probe: str
     method: str
-    path: str  # below the base URL, e.g. /v1/chat/completions
+    # Below the base URL, e.g. /v1/chat/completions; or an absolute URL an answer named (a task's
+    # result), sent there as it stands — off the provider's own origin with no key (client.send).
+    path: str
     body: Any = None  # JSON body; ignored when raw_body is given
     raw_body: bytes | None = None  # sent as-is (malformed JSON probes)
     auth: str = "valid"
@@ -83,6 +87,8 @@ class Request:
     auth_style: str | None = None
     # The same request sent again (billing's repeat): a second exchange, not the cached first one.
     repeat: int = 0
+    # The answer is a file (audio, an image), not JSON: a 2xx of any bytes is delivered.
+    binary: bool = False
     # A step of a sequence (`probe/step`) and its poll: each is its own exchange, cached on its own
     # key, even where another step (a GET after a DELETE) or the poll before sends the same bytes.
     step: str = ""
@@ -111,6 +117,10 @@ class Request:
     def output_limit(self) -> int | None:
         """The output-token limit the request sets, in the field its surface's spec names."""
         return spec.output_limit_of(self.surface, self.body)
+
+    @property
+    def absolute(self) -> bool:
+        return self.path.startswith(("http://", "https://"))
 
     @property
     def endpoint(self) -> str:
@@ -175,7 +185,7 @@ class Exchange:
     @property
     def outcome(self) -> Outcome:
         """The one outcome of this exchange, from the transport, the status and the body."""
-        if self.problem == NOT_RECORDED or self.problem in UNDECIDED:
+        if self.problem in (NOT_RECORDED, UNDECLARED) or self.problem in UNDECIDED:
             return Outcome("undecided", self.problem_detail or UNDECIDED.get(self.problem or "", "not recorded"))
         if self.problem in PROVIDER_FAULTS:
             if self.status is None:
@@ -190,7 +200,7 @@ class Exchange:
             ended = STREAM_ENDS.get(self.request.surface)
             if ended is not None and not ended(self.events):
                 return Outcome("cut", f"{self._so_far()}: the stream closed without its end")
-        elif self.events is None and not self.request.stream:
+        elif self.events is None and not self.request.stream and not self.request.binary:
             try:
                 json.loads(self.body)
             except (ValueError, UnicodeDecodeError) as exc:
@@ -226,6 +236,8 @@ class Exchange:
         """Stop a check that cannot be decided from this exchange: skip or error, never pass."""
         if self.problem == NOT_RECORDED:
             raise Skip(f"not documented: no recorded exchange for probe '{self.request.probe}'")
+        if self.problem == UNDECLARED:
+            raise Skip(self.problem_detail)
         if self.problem in UNDECIDED:
             raise Error(self.problem, self.problem_detail or UNDECIDED[self.problem])
 
@@ -331,7 +343,11 @@ class Exchange:
             if name.lower() not in _UNINTERESTING_HEADERS:
                 line += " -H " + _quote(f"{name}: {value}", variable)
         if self.request.content:
-            line += " --data-raw " + _quote(self.request.content.decode("utf-8", errors="replace"), variable)
+            try:
+                text = self.request.content.decode("utf-8")
+            except UnicodeDecodeError:  # a file uploaded (a transcription's clip): bytes no shell line holds
+                return line + f" --data-binary @request.bin  # the {len(self.request.content)}-byte body sent"
+            line += " --data-raw " + _quote(text, variable)
         return line
 
 

@@ -72,6 +72,9 @@ def request(surface: str, probe: str, *, model: str | None, operation: str, conf
             sent_to = sent_to.replace("{" + name + "}", quote(value, safe=""))
     if query:
         sent_to += "?" + "&".join(f"{quote(name)}={quote(value)}" for name, value in query.items())
+    # A file answered (speech's audio), not JSON: delivered as bytes.
+    declared = [op for op in spec.load(surface).operations() if op.path == operation and op.method == verb.lower()]
     return Request(surface=surface, probe=probe, method=verb, path=sent_to, body=body, auth=auth,
                    headers=headers,
-                   refusal_expected=probe.startswith(INVALID) if refusal_expected is None else refusal_expected)
+                   refusal_expected=probe.startswith(INVALID) if refusal_expected is None else refusal_expected,
+                   binary=bool(declared) and not declared[0].answers_json)

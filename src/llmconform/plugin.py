@@ -135,7 +135,7 @@ class Plugin:
             target.client.budget.size(target.client.budget.requests + requests, tokens)
             plans[target.name] = (requests, tokens)
             if self.settings.plan:
-                self.console.plan(target, by_surface, len(runs))
+                self.console.plan(target, by_surface, len(runs), target.costs(probes))
         if self.settings.plan:  # --plan: what would be sent is printed, and nothing runs
             config.hook.pytest_deselected(items=list(items))
             items[:] = []

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from llmconform import factory
+from llmconform import factory, spec
 from llmconform.exchange import Exchange
 from llmconform.profile import ProfileError
 from llmconform.target import Target
@@ -99,14 +99,23 @@ def _other_surfaces(target: Target) -> None:
                 target.profile.auth_style_for(surface) == target.profile.auth_style_for(first):
             continue  # the same key sent the same way: the first surface's answer holds for it
         probe = "list" if "list" in target.surface(surface).builders else "basic"
-        _key_refused(target, surface, target.probe(surface, probe))
+        _key_refused(target, surface, _free_probe(target, surface, probe))
+
+
+def _free_probe(target: Target, surface: str, probe: str) -> Exchange:
+    """The surface's first probe, or, where that one is paid per item (an image, speech: its spec's
+    `x-llmconform-cost`), the model list with the same key: the pre-flight never buys media."""
+    request = target.request(surface, probe)
+    if spec.cost_of(surface, request.method, request.path) is not None:
+        return _model_list(target, surface)
+    return target.send(request)
 
 
 def check(target: Target) -> Finding:
     """Raise ProfileError for the user's mistakes; otherwise the exchange it made (already cached
     for the checks that read it) and, for a 404 under a `/v1` base URL, the URL to use instead."""
     surface, probe = first_probe(target)
-    exchange = target.probe(surface, probe)
+    exchange = _free_probe(target, surface, probe)
     if exchange.status is None:
         problem = _no_answer(target, surface, exchange)
         if problem:

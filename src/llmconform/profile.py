@@ -46,7 +46,11 @@ FEATURES = ("stream", "tools", "vision", "documents", "reasoning", "json-mode", 
             # issue 22: a reasoning answer sent back on the next turn (signatures, encrypted reasoning), and
             # the exact requests of the coding agents (`clients:`, `--client`); declared by no vendor
             # profile by default, so that their offline replays send nothing new.
-            "reasoning-round-trip", "agent-clients")
+            "reasoning-round-trip", "agent-clients",
+            # issue 23: paid per item, not per token (an image, speech, seconds of audio or video, a
+            # search): never in DEFAULT_FEATURES, and no request to an operation whose spec names one in
+            # its `x-llmconform-cost` is sent unless the profile declares it (the client refuses it).
+            "images", "speech", "transcription", "rerank", "video")
 
 
 class ProfileError(Exception):
@@ -113,6 +117,12 @@ class SurfaceConfig:
     # Probe name -> the exact request body to send instead of the suite's own probe (the vendor's
     # documented request, so that a replay of its documents can feed the checks).
     requests: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Feature -> the model its requests name where it is not the surface's `model` (openai-audio:
+    # a speech model and a transcription model are two models).
+    models: dict[str, str] = field(default_factory=dict)
+
+    def model_for(self, feature: str | None) -> str:
+        return self.models.get(feature or "", self.model)
 
 
 @dataclass(frozen=True)
@@ -204,8 +214,12 @@ def _surface(name: str, data: Any, where: str) -> SurfaceConfig:
     requests = data.get("requests") or {}
     if not isinstance(requests, dict) or not all(isinstance(v, dict) for v in requests.values()):
         raise ProfileError(f"{where}.{name}: 'requests' must map probe names to request bodies")
+    models = data.get("models") or {}
+    if not isinstance(models, dict) or not all(isinstance(v, str) and v for v in models.values()):
+        raise ProfileError(f"{where}.{name}: 'models' must map feature names to model names")
+    check_features(models, f"{where}.{name}.models")
     return SurfaceConfig(model=model, features=frozenset(features) if features is not None else DEFAULT_FEATURES,
-                         auth_style=style, requests=requests)
+                         auth_style=style, requests=requests, models=dict(models))
 
 
 def parse_profile(data: Any, source: Path | None = None) -> Profile:

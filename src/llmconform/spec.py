@@ -8,8 +8,9 @@ dataclasses: `ProbeEntry`, `InvalidEntry`, `Usage`, `OutputLimit`, `LeastReasoni
 `DefinitionSource`; small accessors for the rest): discriminator mappings, a stream's vocabulary
 by role (`x-llmconform-events`), the error kind each status is paired with
 (`x-llmconform-by-status`), official id prefixes (`x-llmconform-id-prefix`), where usage sits
-(`x-llmconform-usage`), an operation's output limit (`x-llmconform-output-limit`) and the headers
-it requires. Nothing else reads the extensions' raw YAML.
+(`x-llmconform-usage`), an operation's output limit (`x-llmconform-output-limit`), what a request
+to a paid media operation costs (`x-llmconform-cost`), an asynchronous task's states
+(`x-llmconform-task`) and the headers it requires. Nothing else reads the extensions' raw YAML.
 
 The extensions have a grammar, `schemas/extensions.schema.json`: every spec loaded is held to it,
 and one that breaks it (a misspelt key, a wrong type, an extension out of place) is refused with
@@ -171,6 +172,34 @@ class Operation:
         return OutputLimit(field=str(found["field"]), cap=int(found["cap"]),
                            also=tuple(str(n) for n in found.get("also") or ()))
 
+    @property
+    def answers_json(self) -> bool:
+        """Its 200 answer is JSON (or a stream); False for a file (speech's audio)."""
+        content = ((self.definition.get("responses") or {}).get("200") or {}).get("content") or {}
+        return not content or any(kind in content for kind in ("application/json", "text/event-stream"))
+
+    @property
+    def cost(self) -> Cost | None:
+        """What one request to this operation costs, when it is paid per item (`x-llmconform-cost`)."""
+        found = self.definition.get("x-llmconform-cost")
+        if not isinstance(found, dict):
+            return None
+        return Cost(feature=str(found["feature"]), kind=str(found["class"]), unit=str(found.get("unit", "")))
+
+    @property
+    def task(self) -> TaskStates | None:
+        """The state vocabulary of an asynchronous task this operation reports (`x-llmconform-task`)."""
+        found = self.definition.get("x-llmconform-task")
+        if not isinstance(found, dict):
+            return None
+
+        def names(key: str) -> tuple[str, ...]:
+            return tuple(str(v) for v in found.get(key) or ())
+
+        return TaskStates(status=str(found["status"]), running=names("running"), succeeded=names("succeeded"),
+                          failed=names("failed"), progress=found.get("progress"), reason=found.get("reason"),
+                          result=found.get("result"))
+
     def header_parameters(self, document: dict[str, Any]) -> list[dict[str, Any]]:
         """The operation's header parameters, their $refs resolved against `document`."""
         found = []
@@ -184,11 +213,12 @@ class Operation:
 
 # -- sequences: several exchanges as data (an `x-llmconform-probes` entry with `steps`) -------------
 
-SEQUENCE_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+SEQUENCE_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 MAX_POLLS = 20  # the most polls a step may declare: polling is bounded in count whatever a spec says
 MAX_EVERY_S = 30.0  # the longest interval between two polls a step may declare
 # Where a link puts what it found: a path, query or header parameter, or a place in the body.
-LINK_TARGET = re.compile(r"^(path|query|header)\.[A-Za-z0-9_.-]+$|^body(#(/[^/]*)*)?$")
+# `url`: the whole URL, an absolute one an earlier answer named (a task's result URL), sent as it stands.
+LINK_TARGET = re.compile(r"^(path|query|header)\.[A-Za-z0-9_.-]+$|^body(#(/[^/]*)*)?$|^url$")
 # Where it finds it (OpenAPI runtime expressions, with Arazzo's `$steps.<name>.` prefix for a step
 # other than the one just before): a response's body (at a JSON pointer) or header, a request's body.
 LINK_SOURCE = re.compile(r"^\$(steps\.(?P<step>[A-Za-z0-9_-]+)\.)?(?P<side>request|response)\."
@@ -286,15 +316,19 @@ def parse_steps(spec: Spec, operation: Operation, probe: str, raw: Any) -> tuple
         path = str(entry.get("path") or operation.path)
         if method not in SEQUENCE_METHODS:
             raise ValueError(f"{where}: step {name} method {method} is not one of {', '.join(SEQUENCE_METHODS)}")
-        if method.lower() not in (spec.document.get("paths", {}).get(path) or {}):
-            raise ValueError(f"{where}: step {name}: the spec declares no {method} {path}")
         links = entry.get("links") or {}
+        # A step to a URL an answer named (`links: {url: ...}`) leaves the spec's paths; HEAD asks
+        # for what GET of a declared path would answer, without its body.
+        declared = spec.document.get("paths", {}).get(path) or {}
+        if "url" not in (links if isinstance(links, dict) else {}) and \
+                (method if method != "HEAD" else "GET").lower() not in declared:
+            raise ValueError(f"{where}: step {name}: the spec declares no {method} {path}")
         if not isinstance(links, dict):
             raise ValueError(f"{where}: step {name} `links` must map a target to a runtime expression")
         for target, source in links.items():
             if not LINK_TARGET.match(str(target)):
-                raise ValueError(f"{where}: step {name} link target {target!r} is not path.X, query.X, header.X "
-                                 "or body#/pointer")
+                raise ValueError(f"{where}: step {name} link target {target!r} is not path.X, query.X, header.X, "
+                                 "body#/pointer or url")
             for expression in link_sources(source):
                 match = LINK_SOURCE.match(expression)
                 if match is None:
@@ -319,6 +353,39 @@ def parse_steps(spec: Spec, operation: Operation, probe: str, raw: Any) -> tuple
                           links=tuple((str(k), v) for k, v in links.items()), until=until, every=every,
                           max_polls=max_polls))
     return tuple(steps)
+
+
+@dataclass(frozen=True)
+class TaskStates:
+    """How an asynchronous task reports its state (`x-llmconform-task` on the operation that tells
+    it): JSON pointers to its status, progress, failure reason and result URL in one answer, and the
+    statuses by role — still running, succeeded, failed (the last two terminal)."""
+
+    status: str
+    running: tuple[str, ...]
+    succeeded: tuple[str, ...]
+    failed: tuple[str, ...]
+    progress: str | None = None
+    reason: str | None = None
+    result: str | None = None
+
+    @property
+    def terminal(self) -> tuple[str, ...]:
+        return self.succeeded + self.failed
+
+    @property
+    def known(self) -> tuple[str, ...]:
+        return self.running + self.terminal
+
+
+@dataclass(frozen=True)
+class Cost:
+    """A paid media operation: the feature a profile must declare before any request to it is sent,
+    the cost class `run --plan` shows (image, speech, transcription, rerank) and what one request buys."""
+
+    feature: str
+    kind: str
+    unit: str = ""
 
 
 @dataclass(frozen=True)
@@ -1020,6 +1087,29 @@ def output_limit_of(surface: str, body: Any) -> int | None:
             value = count(dig(body, name))
             if value is not None:
                 return value
+    return None
+
+
+def _template(path: str) -> re.Pattern[str]:
+    """An operation's path as a pattern: each `{parameter}` one path segment."""
+    return re.compile("^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(path)) + "$")
+
+
+def task_states(surface: str) -> TaskStates | None:
+    """The task vocabulary a surface's spec declares (on the operation that reports a task's state)."""
+    found = [op.task for op in load(surface).operations() if op.task is not None]
+    return found[0] if found else None
+
+
+def cost_of(surface: str, method: str, path: str) -> Cost | None:
+    """The cost of a request to a surface's operation (its path with or without a query); None for
+    an operation that is not paid per item, or a surface without a spec."""
+    if not (spec_dir() / f"{surface}.yaml").is_file():
+        return None
+    path = path.split("?")[0]
+    for operation in load(surface).operations():
+        if operation.method == method.lower() and _template(operation.path).match(path):
+            return operation.cost
     return None
 
 

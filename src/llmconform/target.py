@@ -78,7 +78,11 @@ class Target:
             return self._continued(surface, probe, builder)
         if builder is not None:
             return builder(self)
-        return factory.request(surface, probe, model=self.model(surface), operation=kind.path, config=config,
+        # A paid operation's model is the one the profile names for its feature (a speech model and a
+        # transcription model are two), else the surface's.
+        cost = spec.load(surface).operation(kind.path, factory.method_of(surface, kind.path)).cost
+        model = config.model_for(cost.feature) if cost is not None and config is not None else self.model(surface)
+        return factory.request(surface, probe, model=model, operation=kind.path, config=config,
                                headers=kind.default_headers, auth=auth)
 
     def _continued(self, surface: str, probe: str, dependent: Dependent) -> Request:
@@ -110,8 +114,14 @@ class Target:
             body = spec.least_reasoning(surface, model, config.features if config else frozenset(), body)
         body = spec.fill_model(body, model) if body is not None else None
         params: dict[str, dict[str, str]] = {"path": {}, "query": {}, "header": dict(kind.default_headers)}
+        url: str | None = None
         for where, source in step.links:
             value = done.linked(source, step.name)
+            if where == "url":  # an absolute URL an answer named: the client sends no key off the provider
+                if not str(value).startswith(("http://", "https://")):
+                    raise Unlinked(f"{source}: {str(value)[:80]!r} is not an absolute http(s) URL")
+                url = str(value)
+                continue
             if where.startswith("body"):
                 body = spec.pointer_set(body if body is not None else {}, where[len("body#"):], value)
             else:
@@ -119,10 +129,11 @@ class Target:
                 params[place][key] = str(value)
         request = factory.request(surface, name, model=model, operation=step.path, config=config,
                                   method=step.method, path=params["path"], query=params["query"], body=body,
-                                  headers=tuple(params["header"].items()))
-        if re.search(r"\{[^}/]*\}", request.path.split("?")[0]):
+                                  headers=tuple(params["header"].items()), sent_to=url)
+        if url is None and re.search(r"\{[^}/]*\}", request.path.split("?")[0]):
             raise Unlinked(f"{step.method} {request.path}: a path parameter no link fills")
-        return replace(request, step=name)
+        # HEAD asks for the headers alone: no JSON body comes back.
+        return replace(request, step=name, binary=request.binary or step.method == "HEAD")
 
     # -- exchanges ----------------------------------------------------------------------------
 
@@ -247,6 +258,30 @@ class Target:
             spent[0] += cases
             spent[1] += cases * FUZZ_OUTPUT_CAP
         return {surface: (requests, tokens) for surface, (requests, tokens) in planned.items()}
+
+    def costs(self, probes: Iterable[tuple[str, str]]) -> dict[str, dict[str, int]]:
+        """Surface -> cost class -> requests to paid media operations these probes would send (the
+        ones the profile does not declare are never sent, and are not counted); read without sending
+        anything (a probe that continues another's answer is counted as the one it continues)."""
+        found: dict[str, dict[str, int]] = {}
+        for surface, name in dict.fromkeys(probes):
+            steps = spec.sequence(surface, name)
+            if steps is not None:  # a sequence: each step, a polled one at its max_polls
+                sent = [(step.method, step.path, step.sends) for step in steps]
+            else:
+                builder = self.surface(surface).builders.get(name)
+                try:
+                    request = self.request(surface, builder.after if isinstance(builder, Dependent) else name)
+                except (KeyError, ValueError):
+                    continue
+                sent = [(request.method, request.path, 1)]
+            config = self.surface_config(surface)
+            for method, path, times in sent:
+                cost = spec.cost_of(surface, method, path)
+                if cost is not None and config is not None and cost.feature in config.features:
+                    kinds = found.setdefault(surface, {})
+                    kinds[cost.kind] = kinds.get(cost.kind, 0) + times
+        return found
 
     def _with_prior(self, probes: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
         """These probes, and the ones a dependent among them continues (sent first, whether or not

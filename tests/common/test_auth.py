@@ -6,7 +6,7 @@ import pytest
 from llmconform.fixtures import native_error
 from llmconform.surfaces import having
 
-SURFACES = having(lambda surface: surface.refuses_key_401)
+SURFACES = having(lambda surface: surface.refuses_key_401 and not surface.paid)
 pytestmark = pytest.mark.parametrize("surface", SURFACES)
 
 

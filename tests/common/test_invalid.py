@@ -6,7 +6,7 @@ import pytest
 from llmconform.fixtures import invalid_cases, native_error, native_rejected
 from llmconform.surfaces import having
 
-SURFACES = having(lambda surface: surface.sends_json)
+SURFACES = having(lambda surface: surface.sends_json and not surface.paid)
 # How binding each spec-declared refusal is, and where it comes from (an entry's own `level` and
 # `source` win): a MUST where the official definition states the constraint, else a SHOULD.
 BINDINGS = {

@@ -6,7 +6,7 @@ import pytest
 from llmconform import checks, fuzz, spec
 from llmconform.surfaces import SURFACE_MODULES, having
 
-SURFACES = having(lambda surface: surface.sends_json)
+SURFACES = having(lambda surface: surface.sends_json and not surface.paid)
 
 
 @pytest.mark.check("{surface}/response/schema", level="must",
@@ -40,7 +40,8 @@ def test_content_type(surface, concern, read, what, answered):
 
 @pytest.mark.check("{surface}/response/model-echo", level="must",
                    source="openapi/{surface}.yaml (the response's required `model`; an alias only warns)")
-@pytest.mark.parametrize("surface", having(lambda surface: surface.echoes_model))  # not Gemini: its modelVersion
+# Not Gemini (its modelVersion), nor a paid surface.
+@pytest.mark.parametrize("surface", having(lambda surface: surface.echoes_model and not surface.paid))
 def test_model_echo(surface, basic):
     """`model` is the requested model or a dated snapshot of it (W: relays alias and substitute)."""
     checks.model_echo(basic.request.body.get("model"), checks.ok_json(basic).get("model"))

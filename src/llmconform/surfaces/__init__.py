@@ -203,6 +203,14 @@ class Surface:
         return next((op for op in found if op.method == "post"), found[0])
 
     @property
+    def paid(self) -> bool:
+        """Its operation is paid per item (an image, speech, a video job: its spec's `x-llmconform-cost`).
+        The rules written once leave it out: they send requests of their own (a missing key, invalid
+        input, generated cases), each a paid request where a server wrongly serves it, and its own
+        checks read only the probes its folder asks for (issue #23)."""
+        return self.operation.cost is not None
+
+    @property
     def sends_json(self) -> bool:
         """Its operation takes a JSON request body (invalid input, schema and fuzz rules apply)."""
         return "application/json" in ((self.operation.definition.get("requestBody") or {}).get("content") or {})

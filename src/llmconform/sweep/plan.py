@@ -18,6 +18,10 @@ if TYPE_CHECKING:
 # (Gemini's own API last: a profile that also speaks an OpenAI or Anthropic surface is probed there).
 CHAT_SURFACES = ("openai-chat", "anthropic-messages", "openai-responses", "gemini")
 PROBED_KINDS = {"chat", "embeddings"}
+# Media kinds, probed (one paid request each) only where the profile declares the surface and the
+# feature that allows that cost (issue #23); otherwise listed as not probed.
+MEDIA_SURFACES = {"image": ("openai-images", "images"), "audio": ("openai-audio", "speech"),
+                  "video": ("openai-videos", "video")}
 # The re-probe that measures TTFT / tokens/s (and holds a deterministic model to its answer) streams.
 TIMED_SURFACES = frozenset(CHAT_SURFACES)
 CANARY_SURFACES = frozenset({"openai-chat", "anthropic-messages"})
@@ -98,6 +102,10 @@ def select(profile: Profile, listing: Listing | None, source: str, names: list[s
         elif kind == "embeddings":
             # /v1/embeddings is OpenAI's; a provider probed on Gemini's own API alone does not serve it.
             on = [None] if chat == ["gemini"] else ["embeddings"]
+        elif kind in MEDIA_SURFACES:
+            media, feature = MEDIA_SURFACES[kind]
+            config = profile.surfaces.get(media)
+            on = [media] if config is not None and feature in config.features else [None]
         else:
             on = [None]
         for surface in on:
@@ -172,7 +180,9 @@ def render(profile: Profile, items: list[Item], *, source: str, list_requests: i
     total_requests, total_tokens = list_requests, 0
     for item in items:
         if not item.probed:
-            lines.append(f"  -     {item.model}  ({item.kind}: not probed, no contract here)")
+            why = (f"declare {MEDIA_SURFACES[item.kind][0]} with feature '{MEDIA_SURFACES[item.kind][1]}' to probe "
+                   "it (one paid request)") if item.kind in MEDIA_SURFACES else "no contract here"
+            lines.append(f"  -     {item.model}  ({item.kind}: not probed, {why})")
             continue
         assert item.surface is not None
         need = cost(item, timing=timing, reference=reference is not None)
