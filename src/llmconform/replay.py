@@ -12,6 +12,7 @@ method, path, query, the JSON body, and the auth state the probe used (valid, no
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 from pathlib import Path
@@ -43,8 +44,12 @@ PROBE_MARKER = "x-llmconform-probe"
 STEP_MARKER = "x-llmconform-step"
 # What a cassette keeps of a request's headers: those the specs declare (anthropic-version,
 # anthropic-beta), never a key's, and the suite's own markers.
-_KEPT_REQUEST_HEADERS = ("content-type", *(h for h in spec.header_names() if h not in SECRET_HEADERS),
-                         AUTH_MARKER, PROBE_MARKER, STEP_MARKER)
+# Read on first use, not at import: the command line imports this module before it can turn a
+# broken spec into its one-line refusal.
+@functools.cache
+def _kept_request_headers() -> tuple[str, ...]:
+    return ("content-type", *(h for h in spec.header_names() if h not in SECRET_HEADERS),
+            AUTH_MARKER, PROBE_MARKER, STEP_MARKER)
 
 
 def canonical_uri(path: str) -> str:
@@ -82,7 +87,7 @@ MATCH_ON = (matchers.method, matchers.path, matchers.query, json_body, auth_stat
 
 def to_vcr_request(request: Request) -> VcrRequest:
     headers = {name.lower(): value for name, value in request.headers if name.lower() not in SECRET_HEADERS}
-    headers = {k: v for k, v in headers.items() if k in _KEPT_REQUEST_HEADERS}
+    headers = {k: v for k, v in headers.items() if k in _kept_request_headers()}
     if request.content:
         headers["content-type"] = "application/json"
     headers[AUTH_MARKER] = request.auth + (f":{request.auth_style}" if request.auth_style else "")
