@@ -158,6 +158,8 @@ VIOLATIONS: dict[str, tuple[Violation, str]] = {
     "openai-responses/state/delete": ("responses.delete-refused", "fail"),
     "openai-responses/state/background": ("responses.retrieve-404", "fail"),
     "openai-responses/state/stateless-history": ("responses.replay-rejected", "fail"),
+    "openai-responses/state/compact": ("responses.compact-404", "fail"),
+    "openai-responses/state/compact-continued": ("responses.compaction-refused", "fail"),
     "openai-responses/invalid/empty-input": ("responses.validation-off", "fail"),
     "openai-responses/invalid/string-number": ("responses.validation-off", "fail"),
     "openai-responses/errors/envelope": ("responses.detail-404", "fail"),
@@ -565,6 +567,14 @@ MORE: list[tuple[str, Violation, str] | tuple[str, Violation, str, str]] = [
     ("openai-responses/state/previous-response", "responses.retrieve-404", "pass"),
     # Retrieve and delete read the first turn: a server refusing previous_response_id is still judged on them.
     ("openai-responses/state/retrieve", "responses.previous-response-refused", "pass"),
+    # Compaction (issue 22): an answer without its compaction item fails; the next turn then still goes
+    # (the link reads the output), and is judged on its own; a 404 to compact leaves it unsent: undecided.
+    ("openai-responses/state/compact", "responses.compaction-missing", "fail", "one compaction item"),
+    ("openai-responses/state/compact-continued", "responses.compaction-missing", "pass"),
+    ("openai-responses/state/compact-continued", "responses.compact-404", "error"),
+    ("openai-responses/state/compact", "responses.compaction-refused", "pass"),
+    # The next turn forgetting what was compacted (a relay keeping only the last input item): W, never F.
+    ("openai-responses/state/compact-continued", "responses.history-dropped", "warn", "LARCH-5392"),
 
     # anthropic-messages
     ("anthropic-messages/auth/no-key", "messages.error-type-wrong", "fail"),  # error.type not the one for 401

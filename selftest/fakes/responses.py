@@ -320,8 +320,8 @@ _SERIAL = itertools.count(1)
 def _stateful(body: dict[str, Any], f: FakeRequest) -> tuple[dict[str, Any], Reply | None]:
     """The request as the model answers it: after the stored conversation its previous_response_id
     names (unless `responses.previous-response-forgotten`), or refused (`…-refused`, an unknown id,
-    an output item sent back with its id under `responses.replay-rejected`); only the last item
-    under `responses.history-dropped`."""
+    an output item sent back with its id under `responses.replay-rejected`, a compaction item under
+    `responses.compaction-refused`); only the last item under `responses.history-dropped`."""
     items = _items(body)
     # As the official API: a reasoning item sent back with store false needs its encrypted content.
     bare = next((i for i in items if i.get("type") == "reasoning" and not i.get("encrypted_content")), None)
@@ -334,6 +334,10 @@ def _stateful(body: dict[str, Any], f: FakeRequest) -> tuple[dict[str, Any], Rep
         if sent_back is not None:
             return body, openai_error(400, f"Item with id '{sent_back['id']}' not found. Items are not persisted "
                                       "when `store` is set to false.", "invalid_request_error", param="input")
+    compaction = next((i for i in items if i.get("type") == "compaction"), None)
+    if compaction is not None and f.has("responses.compaction-refused"):  # a relay validating an older schema
+        return body, openai_error(400, "Invalid value: 'compaction'. Supported values are: 'message', ...",
+                                  "invalid_request_error", param="input[0].type")
     if f.has("responses.history-dropped") and len(items) > 1:
         body = {**body, "input": items[-1:]}
     previous = body.get("previous_response_id")
@@ -556,7 +560,7 @@ def input_tokens(f: FakeRequest) -> Reply:
 @route("/v1/responses/compact")
 def compact(f: FakeRequest) -> Reply:
     """The conversation compacted: its user messages, then one compaction item (`responses.compact-404`:
-    a relay that does not route the endpoint)."""
+    a relay that does not route the endpoint; `responses.compaction-missing`: the user messages only)."""
     if f.has("responses.compact-404"):
         return openai_error(404, "Invalid URL (POST /v1/responses/compact)", "invalid_request_error")
     body, refused = server.openai_request(f, "responses", "")
@@ -567,6 +571,7 @@ def compact(f: FakeRequest) -> Reply:
     users = [i for i in _items(body) if i.get("role") == "user"]
     kept = [{"type": "message", "role": "user", "content": [{"type": "input_text", "text": _text_of(i.get("content"))}]}
             for i in users]
-    compaction = {"id": "cmp_fake0001", "type": "compaction", "encrypted_content": ENCRYPTED}
+    compaction = [] if f.has("responses.compaction-missing") else [
+        {"id": "cmp_fake0001", "type": "compaction", "encrypted_content": ENCRYPTED}]
     return Reply.json({"id": "resp_fake0002", "object": "response.compaction", "created_at": int(time.time()),
-                       "output": [*kept, compaction], "usage": _usage(Answer(body=body), f)})
+                       "output": [*kept, *compaction], "usage": _usage(Answer(body=body), f)})

@@ -1,7 +1,8 @@
 """Responses state (issue 22): a conversation continued by `previous_response_id`, a stored response
-retrieved and deleted, background mode polled to its end, and `store: false` with the whole history
-sent again. Each flow is a sequence probe in openapi/openai-responses.yaml (12 requests at most);
-only a profile declaring the `state` feature sends them.
+retrieved and deleted, background mode polled to its end, `store: false` with the whole history
+sent again, and a conversation compacted then continued from the compaction. Each flow is a sequence
+probe in openapi/openai-responses.yaml (14 requests at most); only a profile declaring the `state`
+feature sends them.
 
 A turn that must use what only an earlier turn told (a code word) and does not is a warning: a weak
 model may forget; a refused request, an id that does not match, a stored response not found is a
@@ -149,3 +150,39 @@ def test_stateless_history(state_stateless):
     second = checks.ok_json(second_exchange)
     answer_shape(second, "turn two replaying the whole history with store false")
     recalled(state_stateless, "given the whole history with store false")
+
+
+COMPACT_SOURCE = ("openai-python src/openai/resources/responses/responses.py (Responses.compact), "
+                  "src/openai/types/responses/compacted_response.py at 49a85c4f (output: \"a list of all user "
+                  "messages, followed by a single compaction item\"), response_compaction_item.py at 07077b3b; "
+                  "openapi/openai-responses.yaml#/components/schemas/CompactedResponse")
+
+
+@pytest.mark.check("openai-responses/state/compact", level="must", source=COMPACT_SOURCE)
+def test_compact(state_compact):
+    """POST /v1/responses/compact with a short conversation → a `response.compaction` object (the
+    spec's CompactedResponse) whose output holds exactly one `compaction` item (a 404 is a relay
+    that does not route compaction)."""
+    answer = state_compact.last("compact")
+    data = checks.ok_json(answer)
+    spec.load(NAME).check("CompactedResponse", data, what="the compacted conversation")
+    kinds = [i.get("type") for i in data.get("output") or [] if isinstance(i, dict)]
+    expect(kinds.count("compaction") == 1, "one compaction item in the compacted output", kinds, exchange=answer)
+
+
+@pytest.mark.check("openai-responses/state/compact-continued", level="must",
+                   source=f"{COMPACT_SOURCE}; {SOURCE} src/openai/types/responses/response_input_item_param.py "
+                          "(ResponseInputItemParam includes ResponseCompactionItemParamParam, "
+                          "response_compaction_item_param_param.py: a compaction item is an input item)")
+def test_compact_continued(state_compact):
+    """A turn whose input is the compacted output and a question is answered (2xx, a Response);
+    it uses what the compacted conversation told (the code word: a warning when not, a weak model
+    may forget). Nothing compacted (the compaction refused) leaves it undecided."""
+    compacted = state_compact.last("compact")
+    continued = state_compact.answered("continued", owner="state/compact-continued")
+    data = continued.json_object()
+    answer_shape(data, "a turn continuing a compacted conversation")
+    limit_spent_on_reasoning(data, continued.request.output_limit)
+    word, text = told(compacted), output_text(data)
+    expect(word.lower() in text.lower(), f"the turn after compaction to repeat the code word {word} only the "
+           "compacted conversation told", text[:200] or data.get("output"), severity="warn", exchange=continued)
