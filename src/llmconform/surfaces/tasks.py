@@ -14,21 +14,8 @@ from llmconform.spec import TaskStates
 def _at(data: Any, pointer: str | None) -> Any:
     if not pointer:
         return None
-    found, value = _pointer(data, pointer)
+    found, value = spec.pointer_get(data, pointer)
     return value if found else None
-
-
-def _pointer(data: Any, pointer: str) -> tuple[bool, Any]:
-    """(found?, value) at a JSON pointer (RFC 6901)."""
-    for raw in pointer.lstrip("/").split("/") if pointer else ():
-        token = raw.replace("~1", "/").replace("~0", "~")
-        if isinstance(data, dict) and token in data:
-            data = data[token]
-        elif isinstance(data, list) and token.isdigit() and int(token) < len(data):
-            data = data[int(token)]
-        else:
-            return False, None
-    return True, data
 
 
 def status(states: TaskStates, data: Any) -> Any:
