@@ -3,7 +3,7 @@
 import pytest
 
 from llmconform import checks
-from llmconform.surfaces.openai_images import base64_only, decode, image_format, images
+from llmconform.surfaces.openai_images import base64_only, decode, elided, image_format, images
 from llmconform.verdict import expect
 
 pytestmark = pytest.mark.feature("images")
@@ -17,6 +17,10 @@ def test_b64_json(basic):
     string that decodes to a PNG, JPEG or WebP file."""
     found = images(checks.ok_json(basic))
     expect(found, "images in data", found)
+    if any(elided(image.get("b64_json")) for image in found):
+        # A documented answer (replayed offline) shows no bytes: skipped, so neither passed nor failed.
+        pytest.skip("the answer elides the image bytes (b64_json '...', as OpenAI's API reference "
+                    "writes them): nothing to decode")
     for index, image in enumerate(found):
         raw = decode(image.get("b64_json"))
         expect(raw is not None, "b64_json: a base64 string", f"image {index}: {sorted(image)} "

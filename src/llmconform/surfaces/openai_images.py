@@ -90,6 +90,17 @@ def images(data: Any) -> list[dict[str, Any]]:
     return [i for i in found if isinstance(i, dict)] if isinstance(found, list) else []
 
 
+# How OpenAI's API reference writes image bytes it leaves out: createImage's documented answer
+# (openai-python api_reference/openapi.transformed.yml, x-oaiMeta.examples) holds `"b64_json": "..."`.
+# Such an answer elides the image rather than sending a wrong one: nothing there to decode or judge.
+ELIDED = "..."
+
+
+def elided(value: Any) -> bool:
+    """Whether an image string is the documents' elision of the bytes (undecided, never a pass)."""
+    return value == ELIDED
+
+
 def decode(value: Any) -> bytes | None:
     """The bytes a base64 image string holds (a `data:` URL's prefix allowed); None when it is not base64."""
     if not isinstance(value, str) or not value:
