@@ -263,12 +263,12 @@ def _plan(*features: str) -> str:
     return out
 
 
-def test_the_state_flows_are_planned_within_fourteen_requests():
+def test_the_state_flows_are_planned_within_twelve_requests():
     """`run --plan` counts every step of the Responses state sequences (#22), the background polls
-    at their max_polls: 14 requests — 12 for the chain, background and stateless flows, 5 × 32
+    at their max_polls: 12 requests, issue 22's cap — 10 for the chain, background and stateless flows, 5 × 32
     output tokens (their two turns each and the background request; a GET or DELETE generates
     nothing), and 2 for compaction: the compact call, which takes no output limit (counted at
     target.UNLIMITED_ESTIMATE, 256), and the 32-token turn after it. A profile without the `state`
     feature plans, and sends, none of them."""
-    assert f"{SURFACE}         14 requests      448 output tokens" in _plan("stream", "state")
+    assert f"{SURFACE}         12 requests      448 output tokens" in _plan("stream", "state")
     assert "total                     0 requests        0 output tokens" in _plan("stream")

@@ -556,7 +556,7 @@ MORE: list[tuple[str, Violation, str] | tuple[str, Violation, str, str]] = [
     ("openai-responses/state/stateless-history", "responses.history-dropped", "warn", "HERON-2861"),
     ("openai-responses/state/delete", "responses.delete-ignored", "warn", "404 for GET of the response just deleted"),
     ("openai-responses/state/background", "responses.background-stuck", "error",
-     "/status still 'in_progress' after 4 poll(s)"),
+     "/status still 'in_progress' after 2 poll(s)"),
     # A reasoning model's turn one with its reasoning item but no encrypted content: replayed with store
     # false, the official API refuses it too (the fake as well), so the replay is undecided, never F.
     ("openai-responses/state/stateless-history", {"state-stateless/turn-one": {

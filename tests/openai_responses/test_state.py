@@ -101,7 +101,7 @@ def test_delete(state_chain):
 def test_background(state_background):
     """`background: true` is answered at once with a Response (queued, in progress, or already
     done); polled by `GET /v1/responses/{id}`, each poll is that Response, and it ends completed
-    with a non-empty answer. Not ended within the polls (4, 2 s apart) is undecided."""
+    with a non-empty answer. Not ended within the polls (2, 3 s apart) is undecided."""
     submitted_exchange = state_background.last("submit")
     submitted = checks.ok_json(submitted_exchange)
     # The rest of a Response's shape is response/schema's to judge, once; here, what polling reads.
