@@ -146,3 +146,24 @@ def test_plan_counts_a_task_flows_paid_step_alone(fake):
     assert code == 0, out
     assert "paid media: 1 video" in out, out
     assert len(fake.seen) == before, "a plan sends nothing"
+
+
+def test_midjourney_imagine_is_paid_as_images_and_its_key_may_ride_mj_api_secret(fake):
+    """relay-midjourney: without the `images` feature no /mj/ request is sent; with it, and the key
+    placed as new-api's TokenAuth also reads it (`mj-api-secret`, no Authorization), the imagine is
+    submitted once and its task followed to a served image."""
+    before = len(fake.seen)
+    code, report, out = run(fake.base_url, "relay-midjourney", features=["video"])
+    assert [r.path for r in fake.seen[before:] if r.path.startswith("/mj/")] == [], out[-1500:]
+    rows = [r for r in report["results"] if r["id"].startswith("relay-midjourney/")]
+    assert rows and all(r["verdict"] == "skip" for r in rows), verdicts(report)
+    assert code == 2, out[-800:]  # nothing decided: exit 2 with its cause
+    before = len(fake.seen)
+    code, report, out = run(fake.base_url, "relay-midjourney", features=["images"], auth_style="mj-api-secret",
+                            checks=["relay-midjourney/submit/task-id", "relay-midjourney/task/result"])
+    found = {r["id"]: r["verdict"] for r in report.get("results", [])}
+    assert found["relay-midjourney/submit/task-id"] == "pass" and found["relay-midjourney/task/result"] == "pass", out
+    assert code == 0, out[-1500:]
+    submits = [r for r in fake.seen[before:] if r.path == "/mj/submit/imagine"]
+    assert len(submits) == 1 and submits[0].headers.get("mj-api-secret") == KEY, submits
+    assert "authorization" not in submits[0].headers

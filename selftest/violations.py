@@ -350,6 +350,15 @@ VIOLATIONS: dict[str, tuple[Violation, str]] = {
     "relay-video/task/failure-reason": ("relay.no-reason", "warn"),
     "relay-video/task/result": ("relay.result-404", "fail"),
 
+    # relay-midjourney
+    "relay-midjourney/submit/task-id": ("mj.submit-no-id", "fail"),
+    "relay-midjourney/task/status-vocabulary": ("mj.status-unknown", "fail"),
+    "relay-midjourney/task/no-way-back": ("mj.status-back", "fail"),
+    "relay-midjourney/task/progress-forward": ("mj.progress-back", "warn"),
+    "relay-midjourney/task/progress-complete": ("mj.progress-stuck", "warn"),
+    "relay-midjourney/task/failure-reason": ("mj.no-reason", "warn"),
+    "relay-midjourney/task/result": ("mj.result-404", "fail"),
+
     # rerank
     "rerank/response/schema": ("rerank.score-missing", "fail"),
     "rerank/results/indices": ("rerank.index-from-1", "fail"),
@@ -517,6 +526,8 @@ MORE: list[tuple[str, Violation, str] | tuple[str, Violation, str, str]] = [
     ("openai-videos/task/failure-reason", "videos.fails", "pass"),
     ("relay-video/task/failure-reason", "relay.fails", "pass"),
     ("relay-video/task/result", "relay.result-not-video", "fail", "video/*"),
+    ("relay-midjourney/task/failure-reason", "mj.fails", "pass"),
+    ("relay-midjourney/task/result", "mj.result-not-image", "fail", "image/*"),
     # openai-images: one image fewer than n asked for
     ("openai-images/response/schema", "images.one-short", "fail", "image(s) in data"),  # indexes 1..3 for 0..2
     # models

@@ -17,9 +17,10 @@ def _model(name: str) -> dict[str, Any]:
 def models(f: FakeRequest) -> Reply:
     if f.method != "GET":
         return openai_error(405, f"Method {f.method} not allowed on /v1/models", "invalid_request_error")
-    # Anthropic's flavour of the list takes its x-api-key, as the API does.
-    auth = f.headers.get("authorization", "") or (f"Bearer {f.headers['x-api-key']}" if "x-api-key" in f.headers
-                                                  else "")
+    # Anthropic's flavour of the list takes its x-api-key, as the API does; a new-api relay's
+    # TokenAuth (middleware/auth.go) also reads the key from mj-api-secret.
+    auth = f.headers.get("authorization", "") or next(
+        (f"Bearer {f.headers[name]}" for name in ("x-api-key", "mj-api-secret") if name in f.headers), "")
     if not auth and not f.has("models.auth-open"):
         return openai_error(401, "You didn't provide an API key.", "invalid_request_error")
     if auth and auth != f"Bearer {KEY}" and not f.has("models.any-key"):

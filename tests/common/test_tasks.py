@@ -1,5 +1,6 @@
 """An asynchronous task submitted and followed to its end (issue #23): the official video job
-(openai-videos) and a new-api relay's video task (relay-video). Each is the sequence probe `task`
+(openai-videos), a new-api relay's video task (relay-video) and its Midjourney imagine
+(relay-midjourney). Each is the sequence probe `task`
 of its spec — submit, poll until a terminal status (bounded: `every`, `max_polls`, Retry-After
 honoured), the task once more, its result — and its states are read where the spec's
 `x-llmconform-task` says (status, progress, failure reason, result URL)."""
@@ -20,11 +21,18 @@ OPENAI = ("openai-python api_reference/openapi.transformed.yml VideoStatus (queu
 NEW_API = ("new-api model/task.go TaskStatus (NOT_START, SUBMITTED, QUEUED, IN_PROGRESS → SUCCESS, FAILURE; "
            "GetAllUnFinishSyncTasks stops at the terminal two), dto/task.go TaskDto (progress, fail_reason, "
            "result_url)")
-CASES = [pytest.param("openai-videos", OPENAI, "must", id="openai-videos"),
-         pytest.param("relay-video", NEW_API, "should", id="relay-video")]
+MIDJOURNEY = ("new-api dto/midjourney.go MidjourneyDto (status: NOT_START, SUBMITTED, MODAL, IN_PROGRESS → "
+              "SUCCESS, FAILURE, CANCEL in the midjourney-proxy vocabulary; progress, failReason, imageUrl)")
+# Each task is paid under its own feature (a video per clip, an imagine per image grid).
+CASES = [pytest.param("openai-videos", OPENAI, "must", id="openai-videos", marks=pytest.mark.feature("video")),
+         pytest.param("relay-video", NEW_API, "should", id="relay-video", marks=pytest.mark.feature("video")),
+         pytest.param("relay-midjourney", MIDJOURNEY, "should", id="relay-midjourney",
+                      marks=pytest.mark.feature("images"))]
+# What a succeeded task's result is served as (the kind of media the task makes).
+MEDIA = {"relay-midjourney": "image/"}
 
 task = probe("{surface}", "task")
-pytestmark = [pytest.mark.feature("video"), pytest.mark.parametrize(("surface", "source", "binding"), CASES)]
+pytestmark = [pytest.mark.parametrize(("surface", "source", "binding"), CASES)]
 
 
 def answers(flow: Sequence) -> list[Any]:
@@ -89,7 +97,8 @@ def test_failure_reason(task, surface, source, binding):
 @pytest.mark.check("{surface}/task/result", level="must", source="{source}")
 def test_result(task, surface, source, binding):
     """A task that succeeded has its result: a video answers 200 with a video/* content type (the
-    job's content, or the relay's `result_url` asked for its headers)."""
+    job's content, or the relay's `result_url` asked for its headers), a Midjourney imagine's
+    `imageUrl` an image/* one."""
     states = tasks.of(surface)
     final = task.settled("poll").json_object()
     if tasks.status(states, final) not in states.succeeded:
@@ -97,6 +106,7 @@ def test_result(task, surface, source, binding):
     if states.result:
         expect(tasks.result_url(states, final), f"a result URL at {states.result} once the task succeeded",
                final)
+    media = MEDIA.get(surface, "video/")
     result = task.answered("result", owner="task/result")
-    expect(result.content_type.startswith("video/"), "the result served as video/*",
+    expect(result.content_type.startswith(media), f"the result served as {media}*",
            f"{result.content_type or 'no content type'} ({result.request.method} {result.url})")
