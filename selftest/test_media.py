@@ -56,12 +56,18 @@ def test_the_client_refuses_an_undeclared_paid_request(fake, monkeypatch):
     assert _media(fake, before) == [] and client.budget.requests == 0
 
 
-def test_plan_shows_paid_requests_by_cost_class(fake):
+def _plan(fake, surface: str, feature: str) -> str:
+    """`run --plan` for one surface with its paid feature declared: what it prints, having sent nothing."""
     before = len(fake.seen)
-    code, _, out = run(fake.base_url, "openai-images", features=["images"], extra=["--plan"])
+    code, _, out = run(fake.base_url, surface, features=[feature], extra=["--plan"])
     assert code == 0, out
-    assert "paid media: 3 image" in out, out
     assert len(fake.seen) == before, "a plan sends nothing"
+    return out
+
+
+def test_plan_shows_paid_requests_by_cost_class(fake):
+    out = _plan(fake, "openai-images", "images")
+    assert "paid media: 3 image" in out, out
 
 
 def test_one_operation_declared_the_other_not(fake):
@@ -141,11 +147,8 @@ def test_a_result_url_off_the_providers_origin_gets_no_key(fake, monkeypatch):
 def test_plan_counts_a_task_flows_paid_step_alone(fake):
     """A video job's flow: the submit is the one paid request; its polls and fetches are free (the
     plan still counts them as requests, each poll at its max_polls)."""
-    before = len(fake.seen)
-    code, _, out = run(fake.base_url, "openai-videos", features=["video"], extra=["--plan"])
-    assert code == 0, out
+    out = _plan(fake, "openai-videos", "video")
     assert "paid media: 1 video" in out, out
-    assert len(fake.seen) == before, "a plan sends nothing"
 
 
 def test_midjourney_imagine_is_paid_as_images_and_its_key_may_ride_mj_api_secret(fake):

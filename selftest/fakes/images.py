@@ -3,26 +3,14 @@
 from __future__ import annotations
 
 import base64
-import struct
 import time
-import zlib
 from typing import Any
 
 from llmconform import spec
+from llmconform.surfaces.openai_images import png  # the library's own writer draws the asked size
 from selftest.fakes import server
 from selftest.fakes.audio import form_fields
 from selftest.fakes.server import FakeRequest, Reply, route
-
-
-def png(width: int, height: int) -> bytes:
-    """A grey PNG of this size (8-bit greyscale, one filter byte per row): what a header reader sees."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    rows = (b"\x00" + b"\x80" * width) * height
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b""))
 
 
 def _reject(f: FakeRequest) -> Reply | None:
