@@ -2,7 +2,10 @@
 
 A request example `<vendor>-<what>` with a `200` response example of the same name is one
 documented exchange; it lands in `cassettes/<vendor>/<surface>.yaml`, so that the offline run
-holds each vendor's documents against the contract. `python -m llmconform.documented` rewrites
+holds each vendor's documents against the contract. A multipart/form-data request (`@file` parts
+as curl writes them) is documented by its fields, its file by name and type, never by bytes. Each
+answer is marked `x-llmconform-documented`, so that a check reading what only our own request can
+cause (a transcript of our clip) knows the document answered another. `python -m llmconform.documented` rewrites
 them; `--check` only says whether the committed cassettes are current.
 """
 
@@ -10,16 +13,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import mimetypes
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from llmconform import factory, spec
-from llmconform.exchange import Exchange
+from llmconform.exchange import DOCUMENTED, Exchange
 from llmconform.paths import cassettes_dir, spec_dir
 from llmconform.profile import SURFACES
 from llmconform.redact import Redactor
-from llmconform.replay import CassetteStore
+from llmconform.replay import FORM, CassetteStore
+from llmconform.surfaces.openai_audio import BOUNDARY, multipart
 
 
 def documented_exchanges() -> dict[str, list[Exchange]]:
@@ -33,7 +40,9 @@ def documented_exchanges() -> dict[str, list[Exchange]]:
             answers = {name: (media, ex["value"]) for media, content in responses.items()
                        for name, ex in (content.get("examples") or {}).items() if "value" in ex}
             paths = operation.example_paths
-            for name, body in operation.examples.items():
+            documents = [(name, body, False) for name, body in operation.examples.items()]
+            documents += [(name, fields, True) for name, fields in operation.form_examples.items()]
+            for name, body, form in documents:
                 if name not in answers:
                     continue
                 vendor, _, what = name.partition("-")
@@ -43,11 +52,26 @@ def documented_exchanges() -> dict[str, list[Exchange]]:
                 # As the document sent it: its own body and URL (no model of ours to fill in).
                 request = factory.request(surface, what, model="{model}", operation=operation.path,
                                           method=operation.method, sent_to=paths.get(name, operation.path),
-                                          body=body)
+                                          body=None if form else body)
+                if form:
+                    request = replace(request, raw_body=_form(body), headers=(
+                        ("content-type", f"{FORM}; boundary={BOUNDARY}"),))
                 found.setdefault(vendor, []).append(Exchange(
                     request=request, url=operation.path, sent_headers={}, status=200,
-                    headers={"content-type": media}, body=raw.encode()))
+                    headers={"content-type": media, DOCUMENTED: vendor}, body=raw.encode()))
     return found
+
+
+def _form(fields: dict[str, Any]) -> bytes:
+    """The document's form as multipart/form-data: a file it names as curl does (`@audio.mp3`) goes
+    as an empty part of the content type its name says (what curl sends); the bytes are not the
+    document's to show."""
+    files = {name: str(value)[1:] for name, value in fields.items() if str(value).startswith("@")}
+    if len(files) != 1:
+        raise ValueError(f"a documented form carries one file (as curl's -F name=@file), not {sorted(files)}")
+    (part, filename), = files.items()
+    kind = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    return multipart({k: str(v) for k, v in fields.items() if k not in files}, filename, b"", kind, name=part)
 
 
 def write(root: Path) -> list[Path]:

@@ -66,6 +66,9 @@ class Outcome:
 
 
 WRONG_KEY = "llmconform-wrong-key-0000000000"
+# On a documented answer (a cassette written from a vendor's document, not recorded): its vendor.
+# The document answered its own request (its own clip, no headers of a real server's).
+DOCUMENTED = "x-llmconform-documented"
 
 
 @dataclass(frozen=True)
@@ -170,6 +173,12 @@ class Exchange:
     alone: bool = False  # sent with nothing else in flight: its timings are the provider's own
 
     # -- what arrived -------------------------------------------------------------------------
+
+    @property
+    def documented(self) -> bool:
+        """Replayed from a vendor's document, not from a recording: it answers the document's own
+        request, and shows no more of the answer than the document does."""
+        return bool(self.headers.get(DOCUMENTED))
 
     @property
     def content_type(self) -> str:

@@ -7,7 +7,10 @@ pytest-recording's network guard is still on for the whole of a replay (Plugin.p
 
 Layout: `cassettes/<vendor>/<surface>.yaml`, one vcrpy cassette per surface. URIs are stored
 relative to a placeholder host, so a cassette replays against any base URL; matching is on
-method, path, query, the JSON body, and the auth state the probe used (valid, none, wrong).
+method, path, query, the JSON body, and the auth state the probe used (valid, none, wrong). A
+multipart/form-data body (a clip to transcribe) is kept as its text fields and, of each file, the
+part's name and content type: the file's bytes are the sender's own (a clip made on the spot) and
+the boundary anyone's, so a replay matches on what the request asked, not on its bytes.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from __future__ import annotations
 import functools
 import json
 import threading
+from email.parser import BytesParser
+from email.policy import HTTP
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -52,6 +57,41 @@ def _kept_request_headers() -> tuple[str, ...]:
             AUTH_MARKER, PROBE_MARKER, STEP_MARKER)
 
 
+FORM = "multipart/form-data"
+
+
+def form_of(content_type: str, raw: bytes) -> dict[str, dict[str, str]] | None:
+    """A multipart/form-data body as a cassette keeps it: {"form": its text fields, "files": each
+    file part's name -> its content type}; None when the body is not multipart (or not readable as such)."""
+    if content_type.split(";")[0].strip().lower() != FORM or "boundary=" not in content_type:
+        return None
+    message = BytesParser(policy=HTTP).parsebytes(f"Content-Type: {content_type}\r\n\r\n".encode() + raw)
+    if not message.is_multipart():
+        return None
+    form: dict[str, str] = {}
+    files: dict[str, str] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if not isinstance(name, str):
+            continue
+        payload = part.get_payload(decode=True)
+        if part.get_filename() is not None:
+            files[name] = part.get_content_type()
+        else:
+            form[name] = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else str(payload)
+    return {"form": form, "files": files}
+
+
+def _same_form(a: Any, b: Any) -> bool:
+    """Two kept forms ask the same: the same text fields, and files under the same names of the same
+    kind (audio for audio: the document's clip is its own, ours another)."""
+    def kinds(form: Any) -> dict[str, str]:
+        return {name: str(kind).split("/")[0] for name, kind in (form.get("files") or {}).items()}
+
+    return (isinstance(a, dict) and isinstance(b, dict) and a.get("form") == b.get("form")
+            and kinds(a) == kinds(b))
+
+
 def canonical_uri(path: str) -> str:
     """The URI a cassette stores: placeholder host, key-like query parameters dropped."""
     parts = urlsplit(path)
@@ -63,7 +103,9 @@ def json_body(r1: VcrRequest, r2: VcrRequest) -> None:
     """vcrpy matcher: bodies equal as JSON (key order and spacing do not matter)."""
     b1, b2 = r1.body or b"", r2.body or b""
     try:
-        equal = json.loads(b1) == json.loads(b2)
+        j1, j2 = json.loads(b1), json.loads(b2)
+        equal = j1 == j2 or (r1.headers.get("content-type") == r2.headers.get("content-type") == FORM
+                             and _same_form(j1, j2))
     except ValueError:
         equal = b1 == b2
     if not equal:
@@ -88,13 +130,18 @@ MATCH_ON = (matchers.method, matchers.path, matchers.query, json_body, auth_stat
 def to_vcr_request(request: Request) -> VcrRequest:
     headers = {name.lower(): value for name, value in request.headers if name.lower() not in SECRET_HEADERS}
     headers = {k: v for k, v in headers.items() if k in _kept_request_headers()}
-    if request.content:
+    content = request.content or None
+    form = form_of(dict((k.lower(), v) for k, v in request.headers).get("content-type", ""), request.content)
+    if form is not None:
+        content = json.dumps(form, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+        headers["content-type"] = FORM
+    elif request.content:
         headers["content-type"] = "application/json"
     headers[AUTH_MARKER] = request.auth + (f":{request.auth_style}" if request.auth_style else "")
     headers[PROBE_MARKER] = f"{request.surface}:{request.probe}"
     if request.step:
         headers[STEP_MARKER] = f"{request.step}#{request.poll}"
-    return VcrRequest(request.method, canonical_uri(request.path), request.content or None, headers)
+    return VcrRequest(request.method, canonical_uri(request.path), content, headers)
 
 
 class _SurfaceFiles:

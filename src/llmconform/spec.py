@@ -156,6 +156,13 @@ class Operation:
         return {name: ex["value"] for name, ex in (content.get("examples") or {}).items() if "value" in ex}
 
     @property
+    def form_examples(self) -> dict[str, Any]:
+        """The documented multipart/form-data requests by name: their fields, a file written as curl
+        writes it (`@audio.mp3`). Not among `examples`: those are sent as JSON bodies."""
+        content = (self.definition.get("requestBody") or {}).get("content", {}).get("multipart/form-data", {})
+        return {name: ex["value"] for name, ex in (content.get("examples") or {}).items() if "value" in ex}
+
+    @property
     def example_paths(self) -> dict[str, str]:
         """The URL path a documented request was sent to (`x-llmconform-path`), where the path
         names more than the operation's template does (Gemini's model, `?alt=sse`)."""

@@ -30,6 +30,10 @@ def test_close(transcription):
     """The transcript is close to the sentence the clip speaks (most of its words in order; case and
     punctuation aside): a transcription of another clip, or of none, is not."""
     text = str(checks.ok_json(transcription).get("text", ""))
+    if transcription.documented:
+        # A documented answer (replayed offline) transcribes the document's own file, not our clip.
+        pytest.skip("the documented answer transcribes the document's own audio, not llmconform's clip: "
+                    "nothing to compare")
     score = closeness(text)
     expect(score >= CLOSE_ENOUGH, f"a transcript close to {SPOKEN!r} (word match ≥ {CLOSE_ENOUGH})",
            f"{text[:120]!r} (word match {score:.2f})")

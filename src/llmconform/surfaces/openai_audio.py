@@ -60,11 +60,16 @@ def multipart(fields: dict[str, str], filename: str, content: bytes, content_typ
 
 
 def _transcription(target: Probing) -> Request:
-    """The clip, transcribed as JSON in English, by the profile's transcription model."""
+    """The clip, transcribed as JSON in English, by the profile's transcription model; or with the
+    form fields of the profile's documented request (a file it names, `@audio.mp3`, is the clip)."""
     config = target.surface_config(NAME)
     model = config.model_for("transcription") if config is not None else target.model(NAME)
+    fields = {"model": model, "response_format": "json", "language": "en"}
+    if config is not None and "transcription" in config.requests:
+        fields = {k: str(v).replace("{model}", model) for k, v in config.requests["transcription"].items()
+                  if not str(v).startswith("@")}
     _, wav = clip()
-    body = multipart({"model": model, "response_format": "json", "language": "en"}, "clip.wav", wav, "audio/wav")
+    body = multipart(fields, "clip.wav", wav, "audio/wav")
     return Request(surface=NAME, probe="transcription", method="POST", path=TRANSCRIPTIONS, raw_body=body,
                    headers=(("content-type", f"multipart/form-data; boundary={BOUNDARY}"),))
 
