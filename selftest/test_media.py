@@ -170,3 +170,23 @@ def test_midjourney_imagine_is_paid_as_images_and_its_key_may_ride_mj_api_secret
     submits = [r for r in fake.seen[before:] if r.path == "/mj/submit/imagine"]
     assert len(submits) == 1 and submits[0].headers.get("mj-api-secret") == KEY, submits
     assert "authorization" not in submits[0].headers
+
+
+def test_a_suno_song_is_paid_as_music_and_its_plan_says_so(fake):
+    """relay-suno: without the `music` feature no /suno/ request is sent; `--plan` counts its one paid
+    song; with it, the song is submitted once, followed to its audio and found by the list query."""
+    before = len(fake.seen)
+    code, report, out = run(fake.base_url, "relay-suno", features=["images"])
+    assert [r.path for r in fake.seen[before:] if r.path.startswith("/suno/")] == [], out[-1500:]
+    rows = [r for r in report["results"] if r["id"].startswith("relay-suno/")]
+    assert rows and all(r["verdict"] == "skip" for r in rows), verdicts(report)
+    assert all("feature 'music' not declared" in r["message"] for r in rows), rows[0]
+    assert code == 2, out[-800:]
+    assert "paid media: 1 music" in _plan(fake, "relay-suno", "music")
+    before = len(fake.seen)
+    code, report, out = run(fake.base_url, "relay-suno", features=["music"],
+                            checks=["relay-suno/submit/task-id", "relay-suno/fetch/list", "relay-suno/task/result"])
+    found = verdicts(report)
+    assert set(found.values()) == {"pass"} and len(found) == 3, out[-1500:]
+    assert code == 0, out[-1500:]
+    assert [r.path for r in fake.seen[before:]].count("/suno/submit/music") == 1

@@ -430,7 +430,7 @@ def test_anthropic_compaction_delta_in_a_text_block_fails():
 
 # -- every shape names its source ----------------------------------------------------------------
 SURFACES = ["anthropic-messages", "embeddings", "gemini", "models", "openai-audio", "openai-chat", "openai-images",
-            "openai-responses", "openai-videos", "relay-midjourney", "relay-video", "rerank"]
+            "openai-responses", "openai-videos", "relay-midjourney", "relay-suno", "relay-video", "rerank"]
 
 
 @pytest.mark.parametrize("surface", SURFACES)

@@ -359,6 +359,16 @@ VIOLATIONS: dict[str, tuple[Violation, str]] = {
     "relay-midjourney/task/failure-reason": ("mj.no-reason", "warn"),
     "relay-midjourney/task/result": ("mj.result-404", "fail"),
 
+    # relay-suno
+    "relay-suno/submit/task-id": ("suno.submit-no-id", "fail"),
+    "relay-suno/fetch/list": ("suno.list-empty", "fail"),
+    "relay-suno/task/status-vocabulary": ("suno.status-unknown", "fail"),
+    "relay-suno/task/no-way-back": ("suno.status-back", "fail"),
+    "relay-suno/task/progress-forward": ("suno.progress-back", "warn"),
+    "relay-suno/task/progress-complete": ("suno.progress-stuck", "warn"),
+    "relay-suno/task/failure-reason": ("suno.no-reason", "warn"),
+    "relay-suno/task/result": ("suno.result-404", "fail"),
+
     # rerank
     "rerank/response/schema": ("rerank.score-missing", "fail"),
     "rerank/results/indices": ("rerank.index-from-1", "fail"),
@@ -528,6 +538,8 @@ MORE: list[tuple[str, Violation, str] | tuple[str, Violation, str, str]] = [
     ("relay-video/task/result", "relay.result-not-video", "fail", "video/*"),
     ("relay-midjourney/task/failure-reason", "mj.fails", "pass"),
     ("relay-midjourney/task/result", "mj.result-not-image", "fail", "image/*"),
+    ("relay-suno/task/failure-reason", "suno.fails", "pass"),
+    ("relay-suno/task/result", "suno.result-not-audio", "fail", "audio/*"),
     # openai-images: one image fewer than n asked for
     ("openai-images/response/schema", "images.one-short", "fail", "image(s) in data"),  # indexes 1..3 for 0..2
     # models

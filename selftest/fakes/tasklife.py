@@ -85,6 +85,13 @@ class Tasks:
         return task
 
 
+    def peek(self, task_id: str) -> dict[str, Any] | None:
+        """The task as it stands, not stepped (a list query reads what the relay holds)."""
+        with self._lock:
+            found = self._tasks.get(task_id)
+            return None if found is None else {k: v for k, v in found[0].items() if k != "host"}
+
+
 def serve(f: FakeRequest, media: bytes, content_type: str, what: str) -> Reply:
     """A result file: `missing…` is not found, `….txt` is text, anything else the media itself."""
     name = f.path.split("?")[0].rsplit("/", 1)[-1]

@@ -1,6 +1,6 @@
 """An asynchronous task submitted and followed to its end (issue #23): the official video job
-(openai-videos), a new-api relay's video task (relay-video) and its Midjourney imagine
-(relay-midjourney). Each is the sequence probe `task`
+(openai-videos), a new-api relay's video task (relay-video), its Midjourney imagine
+(relay-midjourney) and its Suno song (relay-suno). Each is the sequence probe `task`
 of its spec — submit, poll until a terminal status (bounded: `every`, `max_polls`, Retry-After
 honoured), the task once more, its result — and its states are read where the spec's
 `x-llmconform-task` says (status, progress, failure reason, result URL)."""
@@ -23,13 +23,17 @@ NEW_API = ("new-api model/task.go TaskStatus (NOT_START, SUBMITTED, QUEUED, IN_P
            "result_url)")
 MIDJOURNEY = ("new-api dto/midjourney.go MidjourneyDto (status: NOT_START, SUBMITTED, MODAL, IN_PROGRESS → "
               "SUCCESS, FAILURE, CANCEL in the midjourney-proxy vocabulary; progress, failReason, imageUrl)")
+SUNO = ("new-api model/task.go TaskStatus as its Suno polling takes it from the upstream (NOT_START, SUBMITTED, "
+        "QUEUED, IN_PROGRESS → SUCCESS, FAILURE; progress 100% once terminal), dto/suno.go TaskDto (progress, "
+        "fail_reason, data: the clips, SunoSong.audio_url)")
 # Each task is paid under its own feature (a video per clip, an imagine per image grid).
 CASES = [pytest.param("openai-videos", OPENAI, "must", id="openai-videos", marks=pytest.mark.feature("video")),
          pytest.param("relay-video", NEW_API, "should", id="relay-video", marks=pytest.mark.feature("video")),
          pytest.param("relay-midjourney", MIDJOURNEY, "should", id="relay-midjourney",
-                      marks=pytest.mark.feature("images"))]
+                      marks=pytest.mark.feature("images")),
+         pytest.param("relay-suno", SUNO, "should", id="relay-suno", marks=pytest.mark.feature("music"))]
 # What a succeeded task's result is served as (the kind of media the task makes).
-MEDIA = {"relay-midjourney": "image/"}
+MEDIA = {"relay-midjourney": "image/", "relay-suno": "audio/"}
 
 task = probe("{surface}", "task")
 pytestmark = [pytest.mark.parametrize(("surface", "source", "binding"), CASES)]
@@ -98,7 +102,7 @@ def test_failure_reason(task, surface, source, binding):
 def test_result(task, surface, source, binding):
     """A task that succeeded has its result: a video answers 200 with a video/* content type (the
     job's content, or the relay's `result_url` asked for its headers), a Midjourney imagine's
-    `imageUrl` an image/* one."""
+    `imageUrl` an image/* one, a Suno song's first clip's `audio_url` an audio/* one."""
     states = tasks.of(surface)
     final = task.settled("poll").json_object()
     if tasks.status(states, final) not in states.succeeded:
