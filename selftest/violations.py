@@ -358,6 +358,8 @@ VIOLATIONS: dict[str, tuple[Violation, str]] = {
     "relay-midjourney/task/progress-complete": ("mj.progress-stuck", "warn"),
     "relay-midjourney/task/failure-reason": ("mj.no-reason", "warn"),
     "relay-midjourney/task/result": ("mj.result-404", "fail"),
+    "relay-midjourney/blend/task-id": ("mj.blend-no-id", "fail"),
+    "relay-midjourney/fetch/list-by-condition": ("mj.list-empty", "fail"),
 
     # relay-suno
     "relay-suno/submit/task-id": ("suno.submit-no-id", "fail"),

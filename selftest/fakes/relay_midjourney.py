@@ -1,13 +1,13 @@
-"""A new-api relay's Midjourney tasks (/mj/submit/imagine, /mj/task/{id}/fetch), conforming unless an
-`mj.*` fault says otherwise: a task moves SUBMITTED → IN_PROGRESS → SUCCESS by one step per fetch,
-its imageUrl a PNG this fake serves under /mj-files/. The key is read as new-api's TokenAuth reads
-it: `Authorization: Bearer`, or `mj-api-secret` when Authorization is empty or `midjourney-proxy`."""
+"""A new-api relay's Midjourney tasks (/mj/submit/imagine and blend, /mj/task/{id}/fetch, the list by
+condition), conforming unless an `mj.*` fault says otherwise: a task moves SUBMITTED → IN_PROGRESS →
+SUCCESS by one step per fetch, its imageUrl a PNG this fake serves under /mj-files/. The key is read
+as new-api's TokenAuth reads it: `Authorization: Bearer`, or `mj-api-secret` when Authorization is
+empty or `midjourney-proxy`."""
 
 from __future__ import annotations
 
 import itertools
 import time
-from typing import Any
 
 from selftest.fakes import server
 from selftest.fakes.server import FakeRequest, Reply, route, route_prefix
@@ -35,16 +35,37 @@ def _authorised(f: FakeRequest) -> Reply | None:
     return None
 
 
+def _submitted(f: FakeRequest, action: str, prompt: str, fault: str) -> Reply:
+    """A task kept and its id answered (none under `fault`)."""
+    task_id = f"{int(time.time() * 1000)}{next(_ids):04d}"
+    TASKS.add(task_id, {"id": task_id, "action": action, "prompt": prompt, "description": f"/{action.lower()} "
+                        + prompt, "status": "SUBMITTED", "progress": "0%", "failReason": "", "imageUrl": "",
+                        "submitTime": int(time.time() * 1000)}, f)
+    return Reply.json({"code": 1, "description": "Submit success", "properties": {},
+                       "result": "" if f.has(fault) else task_id})
+
+
 @route("/mj/submit/imagine", reject=_authorised)
 def submit(f: FakeRequest) -> Reply:
-    body: dict[str, Any] = f.json()
-    task_id = f"{int(time.time() * 1000)}{next(_ids):04d}"
-    TASKS.add(task_id, {"id": task_id, "action": "IMAGINE", "prompt": body.get("prompt", ""),
-                        "description": "/imagine " + str(body.get("prompt", "")), "status": "SUBMITTED",
-                        "progress": "0%", "failReason": "", "imageUrl": "", "submitTime": int(time.time() * 1000)}, f)
-    if f.has("mj.submit-no-id"):
-        return Reply.json({"code": 1, "description": "Submit success", "properties": {}, "result": ""})
-    return Reply.json({"code": 1, "description": "Submit success", "properties": {}, "result": task_id})
+    return _submitted(f, "IMAGINE", str(f.json().get("prompt", "")), "mj.submit-no-id")
+
+
+@route("/mj/submit/blend", reject=_authorised)
+def blend(f: FakeRequest) -> Reply:
+    """midjourney-proxy takes two to five images; fewer or more is its code 4 refusal."""
+    images = f.json().get("base64Array") or []
+    if not 2 <= len(images) <= 5 or not all(str(i).startswith("data:image/") for i in images):
+        return Reply.json({"code": 4, "description": "base64List parameter error", "properties": {}, "result": ""},
+                          400)
+    return _submitted(f, "BLEND", "", "mj.blend-no-id")
+
+
+@route("/mj/task/list-by-condition", reject=_authorised)
+def listed(f: FakeRequest) -> Reply:
+    """The tasks of the ids asked for, as they stand (a list query steps none of them): a JSON array."""
+    found = [TASKS.peek(str(task_id)) for task_id in f.json().get("ids") or []]
+    tasks = [] if f.has("mj.list-empty") else [task for task in found if task is not None]
+    return Reply.json(tasks)
 
 
 @route_prefix("/mj/task/")
