@@ -13,10 +13,11 @@ import pytest
 
 from selftest.goldens import LIVE, Golden, unexplained
 from selftest.harness import run
-from selftest.peers.fixtures import peer_fixtures
+from selftest.peers.fixtures import images_fixture, peer_fixtures
 from selftest.peers.runs import BUDGET_REQUESTS, BUDGET_TOKENS, LLAMA_KEY, SERVED, live_run
 
 llama, litellm = peer_fixtures(LLAMA_KEY)
+litellm_images = images_fixture()
 
 
 def test_every_reviewed_departure_is_explained():
@@ -46,6 +47,12 @@ def test_llama_server(llama, surface, request):
 @pytest.mark.parametrize("surface", list(SERVED["litellm"]))
 def test_litellm(litellm, surface, request):
     _held_to_golden(litellm, surface, request)
+
+
+@pytest.mark.parametrize("surface", list(SERVED["litellm-images"]))
+def test_litellm_images(litellm_images, surface, request):
+    """LiteLLM's image route in front of the loopback fake: its answers as LiteLLM re-serializes them."""
+    _held_to_golden(litellm_images, surface, request)
 
 
 # -- billing against llama-server's own tokenizer ---------------------------------------------------

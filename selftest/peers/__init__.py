@@ -26,6 +26,7 @@ from selftest.peers.process import Peer, PeerStartError, free_port
 from selftest.peers.servers import (
     DEFAULT_ALIAS,
     LITELLM_CONFIG,
+    LITELLM_IMAGES_CONFIG,
     LITELLM_MASTER_KEY,
     litellm_proxy,
     llama_server,
@@ -36,6 +37,7 @@ __all__ = [
     "DEFAULT_ALIAS",
     "GGUF_NAME",
     "LITELLM_CONFIG",
+    "LITELLM_IMAGES_CONFIG",
     "LITELLM_MASTER_KEY",
     "LITELLM_VERSION",
     "Peer",

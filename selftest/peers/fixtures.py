@@ -18,6 +18,7 @@ from selftest.peers import (
     litellm_proxy,
     llama_server,
 )
+from selftest.peers.runs import litellm_images
 
 
 def _absent(what: str) -> None:
@@ -49,3 +50,16 @@ def peer_fixtures(llama_key: str) -> tuple[Any, Any]:
             yield peer
 
     return llama, litellm
+
+
+def images_fixture() -> Any:
+    """A module-scoped fixture of LiteLLM's image route in front of the loopback fake
+    (selftest.peers.runs.litellm_images). Assign it to `litellm_images` in the test module."""
+    @pytest.fixture(scope="module")
+    def images() -> Iterator[Peer]:
+        if find_litellm() is None:
+            _absent("the LiteLLM proxy")
+        with litellm_images() as peer:
+            yield peer
+
+    return images

@@ -15,6 +15,8 @@ from selftest.peers.process import HOST, Peer, PeerStartError, clean_env, log_fo
 
 DEFAULT_ALIAS = "smollm2"
 LITELLM_CONFIG = Path(__file__).with_name("litellm.yaml")
+# Its image route: an `openai/` image model in front of the loopback fake's /v1/images (issue #23).
+LITELLM_IMAGES_CONFIG = Path(__file__).with_name("litellm-images.yaml")
 #: fixed key for the loopback-only proxy
 LITELLM_MASTER_KEY = "sk-llmconform-test"
 
