@@ -64,15 +64,18 @@ def for_surface(surface: str) -> dict[str, Any]:
             for name in declared_probes(surface)}
 
 
-def priced(surfaces: list[str]) -> list[Any]:
+def priced(surfaces: list[str], *, primary: bool = False) -> list[Any]:
     """These surfaces as pytest cases, a paid one's marked with the feature its operation costs: a
     rule written once sends its requests there only when the profile declares that feature (the
     client refuses them otherwise), and skips saying which feature to declare — so `--plan`
-    counts them, with their cost class, only where they would be sent."""
+    counts them, with their cost class, only where they would be sent. With `primary`, each case
+    is (surface, the probe its own checks send in every run: `Surface.primary`)."""
     cases = []
     for surface in surfaces:
-        feature = SURFACE_MODULES[surface].cost_feature
-        cases.append(pytest.param(surface, id=surface, marks=[pytest.mark.feature(feature)] if feature else []))
+        kind = SURFACE_MODULES[surface]
+        values = (surface, kind.primary) if primary else (surface,)
+        marks = [pytest.mark.feature(kind.cost_feature)] if kind.cost_feature else []
+        cases.append(pytest.param(*values, id=surface, marks=marks))
     return cases
 
 

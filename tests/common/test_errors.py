@@ -9,36 +9,23 @@ import pytest
 from llmconform import checks
 from llmconform.fixtures import priced
 from llmconform.surfaces import SURFACE_MODULES, having
-from llmconform.verdict import skip
 
-SURFACES = priced(having(lambda surface: surface.errors))
-pytestmark = [pytest.mark.after_all, pytest.mark.parametrize("surface", SURFACES)]
-
-
-def _basic(target, surface):
-    """The surface's plain probe was sent (or, offline, documented): otherwise nothing is decided.
-    On a paid surface nothing is sent for it: one of its own requests must have been answered."""
-    if not SURFACE_MODULES[surface].paid:
-        target.probe(surface, "basic").require()
-        return
-    own = [e for e in target.exchanges if e.request.surface == surface and e.status is not None
-           and not e.request.refusal_expected]
-    if not own:
-        skip(f"no request of {surface}'s own checks was answered in this run, and a paid surface's error rule "
-             f"sends none of its own: nothing to read")
+# Each surface with the probe its own checks send in every run (`primary`): the rule reads the
+# errors seen once that one was sent (or, offline, documented), and sends nothing paid of its own.
+SURFACES = priced(having(lambda surface: surface.errors), primary=True)
+pytestmark = [pytest.mark.after_all, pytest.mark.parametrize(("surface", "primary_probe"), SURFACES)]
 
 
 @pytest.mark.check("{surface}/errors/envelope", level="must",
                    source="openapi/{surface}.yaml#/components/schemas/ErrorResponse (the official error envelope; a "
                           "task relay's own, where its operation's 4XX names another)")
-def test_envelope(surface, llmconform_target, unknown_path):
+def test_envelope(surface, primary_probe, primary, llmconform_target, unknown_path):
     """Every error answer (4xx/5xx) to a request that should have succeeded carries {surface}'s
     native envelope (its spec's ErrorResponse), whatever its status (F: a 404 of `{{"detail": …}}`,
     another API's envelope, a text/plain 500; W: a departure the SDKs read, such as an OpenAI
     envelope's integer `code` or missing `param`). Refusals are judged by their own checks. A
     request to a path no API has is answered 404 in the same envelope (W otherwise: no official
     operation documents it, but a client reads the 404 of a wrong base URL through it)."""
-    _basic(llmconform_target, surface)
     schema = SURFACE_MODULES[surface].error_schema
     checks.native_envelopes(checks.error_answers(llmconform_target.exchanges, surface, judged=False), surface, schema)
     checks.unknown_path_envelope(unknown_path, surface, schema)
@@ -46,8 +33,7 @@ def test_envelope(surface, llmconform_target, unknown_path):
 
 @pytest.mark.check("{surface}/errors/leaks-internals", level="should",
                    source="llmconform heuristic: stack traces and paths in error bodies (no official rule)")
-def test_leaks_internals(surface, llmconform_target):
+def test_leaks_internals(surface, primary_probe, primary, llmconform_target):
     """No error body on {surface} shows a stack trace, a source file path or a raw exception of the
     server's language (W: an information leak, and a sign the error went unhandled)."""
-    _basic(llmconform_target, surface)
     checks.no_internals(checks.error_answers(llmconform_target.exchanges, surface, judged=True))

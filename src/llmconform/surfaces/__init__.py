@@ -231,14 +231,18 @@ class Surface:
         return ref.rsplit("/", 1)[-1] if ref else "ErrorResponse"
 
     @property
-    def sends_basic(self) -> bool:
-        """Its `basic` probe is sent by its own checks anyway: a rule reading it adds no request. Every
-        unpaid surface's; a paid one's only where its spec makes `basic` the primary probe (a task
-        surface's primary is its task sequence, whose `basic` stands in for the pre-flight alone)."""
+    def primary(self) -> str:
+        """The probe its own checks send in every run, which a rule written once may read without
+        adding a request: `basic` on every unpaid surface; on a paid one the probe its spec marks
+        `primary` (a task surface's is its task sequence: its `basic` stands in for the pre-flight alone)."""
         if not self.paid:
-            return True
-        entry = self.operation.probes.get("basic")
-        return entry is not None and entry.primary
+            return "basic"
+        return next((name for name, entry in self.operation.probes.items() if entry.primary), "basic")
+
+    @property
+    def sends_basic(self) -> bool:
+        """Its `basic` probe is sent by its own checks anyway: a rule reading it adds no request."""
+        return self.primary == "basic"
 
     @property
     def answers_json(self) -> bool:
