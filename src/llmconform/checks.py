@@ -38,7 +38,7 @@ CHECK_API: dict[str, tuple[str, ...]] = {
                            "ExtraFields", "UnknownParameters"),
     "llmconform.exchange": ("Exchange", "Sequence"),  # a sequence probe's fixture: its steps' exchanges
     "llmconform.fixtures": ("for_surface", "probe", "fixture_name", "measure", "native_error", "native_rejected",
-                            "invalid_cases", "effect_cases"),
+                            "invalid_cases", "effect_cases", "priced"),
     "llmconform.sdk": ("*",),
     "llmconform.fuzz": ("run_phase",),
 }

@@ -112,8 +112,8 @@ def invalid_cases(surfaces: list[str], bindings: dict[str, tuple[str, str]] | No
                 level, source = (bindings or {}).get(f"{surface}/{entry.check}", ("", ""))
                 case = Invalid(name, entry.check, entry.rule, entry.what, entry.level or level,
                                entry.source or source, entry.served_skips)
-                needed = {entry.feature, SURFACE_MODULES[surface].cost_feature} - {"", None}
-                marks = [pytest.mark.feature(feature) for feature in sorted(needed)]
+                needed = sorted({f for f in (entry.feature, SURFACE_MODULES[surface].cost_feature) if f})
+                marks = [pytest.mark.feature(feature) for feature in needed]
                 cases.append(pytest.param(surface, case, id=f"{surface}-{case.check}", marks=marks))
     return cases
 
