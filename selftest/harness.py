@@ -20,8 +20,8 @@ from selftest.fakes import KEY, MODEL
 ROOT = Path(__file__).resolve().parents[1]
 KEY_ENV = "LLMCONFORM_SELFTEST_KEY"
 ALL_FEATURES = ["stream", "tools", "vision", "documents", "reasoning", "json-mode", "thinking", "count_tokens",
-                "state", "reasoning-round-trip", "agent-clients", "images", "speech", "transcription", "rerank",
-                "video"]
+                "state", "reasoning-round-trip", "agent-clients", "websocket", "images", "speech", "transcription",
+                "rerank", "video"]
 
 
 def select_of(surface: str, files: list[str]) -> list[str]:
