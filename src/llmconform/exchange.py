@@ -381,10 +381,11 @@ class Exchange:
                 continue
             shown = repr(value).replace(MASK, "' + os.environ[" + repr(variable) + "] + '")
             headers.append(f"{name!r}: {shown}")
-        event = self.request.content.decode("utf-8", errors="replace")
+        body = self.request.body
+        events = [json.dumps(e, ensure_ascii=False) for e in (body if isinstance(body, list) else [body])]
         script = (f"import os, websockets.sync.client as c; "
                   f"ws = c.connect({self.url!r}, additional_headers={{{', '.join(headers)}}}); "
-                  f"ws.send({event!r}); print(ws.recv())")
+                  f"[ws.send(e) for e in {events!r}]; [print(m) for m in ws]")
         return "python3 -c " + shlex.quote(script)
 
 
