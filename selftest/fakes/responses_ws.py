@@ -9,7 +9,8 @@ response without usage), `responses.ws-interleaved` (two response.create at once
 their events interleaved), `responses.ws-previous-wrong-error` (an unknown previous response
 answered with a generic server error), `responses.ws-event-unknown` (text deltas under a name the
 stream's vocabulary does not have), `responses.ws-stateless` (a relay opening a new upstream per
-response.create: no response of the connection is found again).
+response.create: no response of the connection is found again), `responses.ws-stall` (the
+response.create accepted, then nothing).
 """
 
 from __future__ import annotations
@@ -143,6 +144,9 @@ def _serve(f: FakeRequest, sock: socket.socket) -> Reply | None:
     while True:
         text = connection.receive(None)
         if text is None:
+            return None
+        if f.has("responses.ws-stall"):  # accepted, then silent: what a client must not wait on forever
+            connection.receive(30)
             return None
         events = connection.answer(text)
         if f.has("responses.ws-interleaved"):

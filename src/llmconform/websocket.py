@@ -190,7 +190,7 @@ def _live(client: Client, surface: str, url: str, headers: dict[str, str], event
             else:
                 turn.sent = [dict(event)]
             _exchange(client, ws, turn, terminal)
-            if turn.problem in ("reset", "interrupted", "budget"):
+            if turn.problem is not None:  # cut, stalled, over a bound, stopped: the connection's state is unknown
                 for rest in TURNS[TURNS.index(name) + 1:]:
                     session.turns[rest] = _Turn(rest, not_sent=f"the connection ended at turn {name}: {turn.problem}")
                 break
