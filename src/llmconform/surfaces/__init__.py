@@ -176,7 +176,8 @@ class Surface:
     # Capabilities the shared rules select on. `chat_like`: a conversation and images are sent as
     # chat messages are (Responses' input is its own); `sse`: its `stream` probe is answered with
     # server-sent events on its own path; `refuses_key_401`: a missing key is refused 401 (Google
-    # answers 400/403); `errors`: every error it answers is in its spec's ErrorResponse.
+    # answers 400/403); `errors`: every error it answers is in its spec's envelope (the one its
+    # operation's 4XX names: `error_schema`).
     chat_like: bool = False
     sse: bool = False
     refuses_key_401: bool = True
