@@ -399,6 +399,10 @@ VIOLATIONS: dict[str, tuple[Violation, str]] = {
     "relay-suno/task/progress-complete": ("suno.progress-stuck", "warn"),
     "relay-suno/task/failure-reason": ("suno.no-reason", "warn"),
     "relay-suno/task/result": ("suno.result-404", "fail"),
+    "relay-suno/auth/no-key": ("suno.auth-open", "fail"),
+    "relay-suno/auth/wrong-key": ("suno.auth-open", "fail"),
+    "relay-suno/errors/envelope": ("suno.detail-404", "fail"),
+    "relay-suno/errors/leaks-internals": ("suno.traceback-500", "warn"),
 
     # rerank
     "rerank/response/schema": ("rerank.score-missing", "fail"),
