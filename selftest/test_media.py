@@ -209,7 +209,8 @@ def test_midjourney_imagine_is_paid_as_images_and_its_key_may_ride_mj_api_secret
 
 def test_a_suno_song_is_paid_as_music_and_its_plan_says_so(fake):
     """relay-suno: without the `music` feature no /suno/ request is sent; `--plan` counts its one paid
-    song; with it, the song is submitted once, followed to its audio and found by the list query."""
+    song (and the shared auth rules' two refused submits); with it, the song is submitted once,
+    followed to its audio and found by the list query."""
     before = len(fake.seen)
     code, report, out = run(fake.base_url, "relay-suno", features=["images"])
     assert [r.path for r in fake.seen[before:] if r.path.startswith("/suno/")] == [], out[-1500:]
@@ -217,7 +218,7 @@ def test_a_suno_song_is_paid_as_music_and_its_plan_says_so(fake):
     assert rows and all(r["verdict"] == "skip" for r in rows), verdicts(report)
     assert all("feature 'music' not declared" in r["message"] for r in rows), rows[0]
     assert code == 2, out[-800:]
-    assert "paid media: 1 music" in _plan(fake, "relay-suno", "music")
+    assert "paid media: 3 music" in _plan(fake, "relay-suno", "music")  # the song, and the auth rules' two
     before = len(fake.seen)
     code, report, out = run(fake.base_url, "relay-suno", features=["music"],
                             checks=["relay-suno/submit/task-id", "relay-suno/fetch/list", "relay-suno/task/result"])

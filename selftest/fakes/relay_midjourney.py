@@ -74,11 +74,8 @@ def listed(f: FakeRequest) -> Reply:
     return Reply.json(tasks)
 
 
-@route_prefix("/mj/task/")
+@route_prefix("/mj/task/", reject=_authorised)
 def fetch(f: FakeRequest) -> Reply:
-    refused = _authorised(f)
-    if refused:
-        return refused
     parts = f.path.split("?")[0].split("/")  # /mj/task/{id}/fetch
     task_id = parts[3] if len(parts) > 4 and parts[4] == "fetch" else ""
     task = TASKS.fetch(task_id, f)

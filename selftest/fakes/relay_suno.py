@@ -54,11 +54,8 @@ def submit(f: FakeRequest) -> Reply:
     return Reply.json({"code": "success", "message": "", "data": task_id})
 
 
-@route_prefix("/suno/fetch/")
+@route_prefix("/suno/fetch/", reject=_authorised)
 def fetch(f: FakeRequest) -> Reply:
-    refused = _authorised(f)
-    if refused:
-        return refused
     task = TASKS.fetch(f.path.split("?")[0].rsplit("/", 1)[-1], f)
     return _not_found() if task is None else Reply.json({"code": "success", "message": "", "data": _clips(task)})
 

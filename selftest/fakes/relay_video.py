@@ -44,11 +44,8 @@ def submit(f: FakeRequest) -> Reply:
     return Reply.json(answer)
 
 
-@route_prefix("/v1/video/generations/")
+@route_prefix("/v1/video/generations/", reject=_authorised)
 def fetch(f: FakeRequest) -> Reply:
-    refused = _authorised(f)
-    if refused:
-        return refused
     task_id = f.path.split("?")[0].rsplit("/", 1)[-1]
     task = TASKS.fetch(task_id, f)
     if task is None:

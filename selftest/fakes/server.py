@@ -80,7 +80,8 @@ UPGRADES: dict[str, Upgrade] = {}
 PREFIX_ROUTES: dict[str, Handler] = {}
 
 
-def route(path: str, reject: Callable[[FakeRequest], Reply | None] | None = None) -> Callable[[Handler], Handler]:
+def route(path: str, reject: Callable[[FakeRequest], Reply | None] | None = None,
+          routes: dict[str, Handler] = ROUTES) -> Callable[[Handler], Handler]:
     """Register the handler of a path; `reject` answers first what the API refuses before the
     handler sees the request (the key, the JSON, the schema), the handler the rest."""
 
@@ -89,18 +90,16 @@ def route(path: str, reject: Callable[[FakeRequest], Reply | None] | None = None
             refused = reject(f) if reject else None
             return refused or handler(f)
 
-        ROUTES[path] = gated
+        routes[path] = gated
         return handler
 
     return register
 
 
-def route_prefix(prefix: str) -> Callable[[Handler], Handler]:
-    def register(handler: Handler) -> Handler:
-        PREFIX_ROUTES[prefix] = handler
-        return handler
-
-    return register
+def route_prefix(prefix: str, reject: Callable[[FakeRequest], Reply | None] | None = None
+                 ) -> Callable[[Handler], Handler]:
+    """Register the handler of every path under `prefix` (a task's id in the path), gated as `route`'s."""
+    return route(prefix, reject, PREFIX_ROUTES)
 
 
 def _handler(path: str, routes: dict[str, Handler]) -> Handler | None:
