@@ -52,3 +52,24 @@ def test_a_form_asking_something_else_is_not_replayed(tmp_path):
     assert store.play(_sent({"model": "whisper-1"}, b"RIFF")) is None  # another field value
     assert store.play(_sent({"model": "gpt-4o-transcribe", "language": "en"}, b"RIFF")) is None  # one more field
     assert store.play(_sent({"model": "gpt-4o-transcribe"}, b"\x89PNG", "image/png")) is None  # not audio
+
+
+def test_a_form_of_fields_alone_replays_for_the_same_fields_as_json(tmp_path):
+    """createVideo is documented as form fields (-F model=… -F prompt=…) and takes the same fields as
+    JSON: the JSON request of the same strings is the documented one; other fields are not."""
+    fields = {"model": "sora-2", "prompt": "A calico cat"}
+    store = CassetteStore(tmp_path, record=True, redactor=Redactor())
+    form = Request(surface="openai-videos", probe="task/submit", method="POST", path="/v1/videos",
+                   raw_body=multipart(fields, None, b"", ""),
+                   headers=(("content-type", f"{FORM}; boundary={BOUNDARY}"),))
+    store.record(Exchange(request=form, url="/v1/videos", sent_headers={}, status=200,
+                          headers={"content-type": "application/json"}, body=b'{"id": "video_123"}'))
+    store.save()
+    store = CassetteStore(tmp_path, record=False, redactor=Redactor())
+
+    def as_json(body: dict) -> Request:
+        return Request(surface="openai-videos", probe="task/submit", method="POST", path="/v1/videos", body=body)
+
+    assert store.play(as_json(fields)) is not None
+    assert store.play(as_json({**fields, "seconds": "8"})) is None
+    assert store.play(as_json({**fields, "model": 2})) is None

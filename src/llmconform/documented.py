@@ -56,6 +56,8 @@ def documented_exchanges() -> dict[str, list[Exchange]]:
                 if form:
                     request = replace(request, raw_body=_form(body), headers=(
                         ("content-type", f"{FORM}; boundary={BOUNDARY}"),))
+                if "/" in what:  # a step of a sequence (`task/submit`): replayed for that step alone
+                    request = replace(request, step=what)
                 found.setdefault(vendor, []).append(Exchange(
                     request=request, url=operation.path, sent_headers={}, status=200,
                     headers={"content-type": media, DOCUMENTED: vendor}, body=raw.encode()))
@@ -67,11 +69,14 @@ def _form(fields: dict[str, Any]) -> bytes:
     as an empty part of the content type its name says (what curl sends); the bytes are not the
     document's to show."""
     files = {name: str(value)[1:] for name, value in fields.items() if str(value).startswith("@")}
-    if len(files) != 1:
-        raise ValueError(f"a documented form carries one file (as curl's -F name=@file), not {sorted(files)}")
+    if len(files) > 1:
+        raise ValueError(f"a documented form carries one file at most (as curl's -F name=@file), not {sorted(files)}")
+    text = {k: str(v) for k, v in fields.items() if k not in files}
+    if not files:
+        return multipart(text, None, b"", "")
     (part, filename), = files.items()
     kind = mimetypes.guess_type(filename)[0] or "application/octet-stream"
-    return multipart({k: str(v) for k, v in fields.items() if k not in files}, filename, b"", kind, name=part)
+    return multipart(text, filename, b"", kind, name=part)
 
 
 def write(root: Path) -> list[Path]:

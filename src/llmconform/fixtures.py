@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from llmconform import spec
-from llmconform.exchange import Exchange, Sequence
+from llmconform.exchange import NOT_RECORDED, Exchange, Sequence
 from llmconform.surfaces import SURFACE_MODULES
 from llmconform.target import Target
 from llmconform.verdict import Skip
@@ -188,13 +188,18 @@ def probe(surface: str, name: str, owners: dict[str, str] | None = None, primary
             raise Skip(f"surface {wanted} not declared by profile {llmconform_target.name}")
         if spec.websocket(wanted, which) is not None or spec.sequence(wanted, which) is not None:
             # A sequence probe: every exchange of its steps is the check's evidence; one that could not
-            # be decided (not recorded, the budget spent) leaves the check so.
+            # be decided (the budget spent) leaves the check so. A step the documents do not show (not
+            # recorded) leaves undecided only the checks that read it (Sequence.polls, .last): a
+            # documented submit is read although its polls are not documented.
             found = llmconform_target.resolve(wanted, which)
             assert isinstance(found, Sequence)
             for exchange in found.exchanges:
                 record_exchange(request.node, exchange)
             for exchange in found.exchanges if required else ():
-                exchange.require()
+                if exchange.problem != NOT_RECORDED:
+                    exchange.require()
+            if required and found.exchanges and all(e.problem == NOT_RECORDED for e in found.exchanges):
+                found.exchanges[0].require()  # nothing of it documented: the check skips, saying so
             return found
         exchange = llmconform_target.probe(wanted, which)
         record_exchange(request.node, exchange)

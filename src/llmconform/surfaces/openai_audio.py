@@ -50,12 +50,15 @@ def clip() -> tuple[str, bytes]:
     return "packaged", resources.files("llmconform").joinpath("media/fox.wav").read_bytes()
 
 
-def multipart(fields: dict[str, str], filename: str, content: bytes, content_type: str, name: str = "file") -> bytes:
-    """A multipart/form-data body: the text fields, then the file under `name` (RFC 7578)."""
+def multipart(fields: dict[str, str], filename: str | None, content: bytes, content_type: str,
+              name: str = "file") -> bytes:
+    """A multipart/form-data body: the text fields, then the file under `name` (RFC 7578); no file
+    part when `filename` is None (a form of fields alone, as createVideo's documented request)."""
     parts = [f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{field}"\r\n\r\n{value}\r\n'.encode()
              for field, value in fields.items()]
-    parts.append(f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
-                 f"Content-Type: {content_type}\r\n\r\n".encode() + content + b"\r\n")
+    if filename is not None:
+        parts.append(f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                     f"Content-Type: {content_type}\r\n\r\n".encode() + content + b"\r\n")
     return b"".join(parts) + f"--{BOUNDARY}--\r\n".encode()
 
 
