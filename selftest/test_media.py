@@ -186,16 +186,23 @@ def test_plan_counts_a_task_flows_paid_step_alone(fake):
     assert "paid media: 3 video" in out, out
 
 
+def _sends_nothing_undeclared(fake, surface: str, feature: str, paths: str) -> None:
+    """A task relay's surface declared with another feature than its own: nothing under `paths` is
+    sent, every check of it skips naming the feature, and the run exits 2 (nothing decided)."""
+    before = len(fake.seen)
+    code, report, out = run(fake.base_url, surface, features=["rerank"])
+    assert [r.path for r in fake.seen[before:] if r.path.startswith(paths)] == [], out[-1500:]
+    rows = [r for r in report["results"] if r["id"].startswith(f"{surface}/")]
+    assert rows and all(r["verdict"] == "skip" for r in rows), verdicts(report)
+    assert all(f"feature '{feature}' not declared" in r["message"] for r in rows), rows[0]
+    assert code == 2, out[-800:]  # nothing decided: exit 2 with its cause
+
+
 def test_midjourney_imagine_is_paid_as_images_and_its_key_may_ride_mj_api_secret(fake):
     """relay-midjourney: without the `images` feature no /mj/ request is sent; with it, and the key
     placed as new-api's TokenAuth also reads it (`mj-api-secret`, no Authorization), the imagine is
     submitted once and its task followed to a served image."""
-    before = len(fake.seen)
-    code, report, out = run(fake.base_url, "relay-midjourney", features=["video"])
-    assert [r.path for r in fake.seen[before:] if r.path.startswith("/mj/")] == [], out[-1500:]
-    rows = [r for r in report["results"] if r["id"].startswith("relay-midjourney/")]
-    assert rows and all(r["verdict"] == "skip" for r in rows), verdicts(report)
-    assert code == 2, out[-800:]  # nothing decided: exit 2 with its cause
+    _sends_nothing_undeclared(fake, "relay-midjourney", "images", "/mj/")
     before = len(fake.seen)
     code, report, out = run(fake.base_url, "relay-midjourney", features=["images"], auth_style="mj-api-secret",
                             checks=["relay-midjourney/submit/task-id", "relay-midjourney/task/result"])
@@ -211,13 +218,7 @@ def test_a_suno_song_is_paid_as_music_and_its_plan_says_so(fake):
     """relay-suno: without the `music` feature no /suno/ request is sent; `--plan` counts its one paid
     song (and the shared auth rules' two refused submits); with it, the song is submitted once,
     followed to its audio and found by the list query."""
-    before = len(fake.seen)
-    code, report, out = run(fake.base_url, "relay-suno", features=["images"])
-    assert [r.path for r in fake.seen[before:] if r.path.startswith("/suno/")] == [], out[-1500:]
-    rows = [r for r in report["results"] if r["id"].startswith("relay-suno/")]
-    assert rows and all(r["verdict"] == "skip" for r in rows), verdicts(report)
-    assert all("feature 'music' not declared" in r["message"] for r in rows), rows[0]
-    assert code == 2, out[-800:]
+    _sends_nothing_undeclared(fake, "relay-suno", "music", "/suno/")
     assert "paid media: 3 music" in _plan(fake, "relay-suno", "music")  # the song, and the auth rules' two
     before = len(fake.seen)
     code, report, out = run(fake.base_url, "relay-suno", features=["music"],
