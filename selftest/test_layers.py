@@ -20,7 +20,7 @@ LAYERS = [
     ("verdicts and the result model", ["llmconform", "verdict", "clients", "result", "settings", "paths", "redact",
                                        "sse", "interrupt", "checkid", "suggest"]),
     ("exchange, spec, profile", ["exchange", "spec", "profile", "factory"]),
-    ("readers of exchanges", ["fingerprint", "replay", "sdk", "checks"]),
+    ("readers of exchanges", ["fingerprint", "replay", "sdk", "sdklane", "checks"]),
     ("client", ["client"]),
     ("surfaces", ["surfaces", "surfaces.*"]),
     ("target", ["target", "documented"]),

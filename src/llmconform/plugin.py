@@ -17,9 +17,10 @@ from typing import Any
 import pytest
 from pytest_recording import network
 
-from llmconform import interrupt
+from llmconform import interrupt, sdklane
 from llmconform.checkid import binding_of, binding_problems, check_id, rule_of
 from llmconform.console import Console
+from llmconform.exchange import Exchange
 from llmconform.fixtures import TARGET_FIXTURE, probes_of
 from llmconform.report import build_report, write_reports
 from llmconform.report.baseline import compare as compare_baseline
@@ -61,6 +62,7 @@ class Plugin:
         self.owners = Owners()
         self._setup_s: dict[str, float] = {}
         self._closing = contextlib.ExitStack()  # what the run holds open until it ends (unconfigure)
+        self.lane: sdklane.Lane | None = None
 
     def pytest_sessionstart(self, session: pytest.Session) -> None:
         if self.settings.replay:
@@ -68,6 +70,12 @@ class Plugin:
             # cassettes are read to the end of the run. (Its pytest plugin would set it up and tear
             # it down around every check, through five fixtures each: a tenth of a replay's checks.)
             self._closing.enter_context(network.blocking_context())
+            if not session.config.option.collectonly:
+                # The SDK checks run in a worker that imports the SDKs meanwhile (sdklane): more
+                # CPU than collecting the suite, off the replay's path.
+                self.lane = sdklane.start()
+                if self.lane is not None:
+                    self._closing.callback(self.lane.stop)
 
     # -- collection -------------------------------------------------------------------------
 
@@ -140,6 +148,10 @@ class Plugin:
             config.hook.pytest_deselected(items=list(items))
             items[:] = []
             return
+        if self.lane is not None and not any(sdklane.takes(ident[1]) for ident in map(check_id, items)
+                                             if ident is not None):
+            self.lane.stop()  # no SDK check to run: its imports would only take CPU from the replay
+            self.lane = None
         self.console.start(len(items), self.targets, plans)
         # Every exchange the selected checks will read, sent before the first check runs.
         for target in self.targets:
@@ -156,6 +168,18 @@ class Plugin:
         # formatting read, parse and print every frame's source and arguments: ~40 ms per WARN.
         # Set once the suite is collected, so a suite error while collecting keeps its traceback.
         session.config.option.tbstyle = "no"
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_pyfunc_call(self, pyfuncitem: pytest.Function) -> bool | None:
+        """An SDK check of a replay runs in the SDK lane's worker, on a copy of its exchanges."""
+        ident = check_id(pyfuncitem)
+        if self.lane is None or ident is None or not sdklane.takes(ident[1]):
+            return None
+        args = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
+        if not all(isinstance(value, Exchange) for value in args.values()):
+            return None
+        self.lane.run(pyfuncitem.path, pyfuncitem.function.__name__, args)
+        return True
 
     # -- verdicts ---------------------------------------------------------------------------
 
