@@ -148,10 +148,18 @@ class Plugin:
             config.hook.pytest_deselected(items=list(items))
             items[:] = []
             return
-        if self.lane is not None and not any(sdklane.takes(ident[1]) for ident in map(check_id, items)
-                                             if ident is not None):
-            self.lane.stop()  # no SDK check to run: its imports would only take CPU from the replay
-            self.lane = None
+        if self.lane is not None:
+            def lane(item: pytest.Item) -> bool:
+                ident = check_id(item)
+                return ident is not None and sdklane.takes(ident[1]) and not item.get_closest_marker("skip")
+
+            if any(map(lane, items)):
+                # The worker's checks run after the others (ownership stays in suite order, noted
+                # above; rows are sorted by id): the worker has the whole replay to import the SDKs.
+                items.sort(key=lambda item: (bool(item.get_closest_marker("after_all")), lane(item)))
+            else:
+                self.lane.stop()  # no SDK check to run: its imports would only take CPU from the replay
+                self.lane = None
         self.console.start(len(items), self.targets, plans)
         # Every exchange the selected checks will read, sent before the first check runs.
         for target in self.targets:
