@@ -29,6 +29,9 @@ import threading
 from pathlib import Path
 from typing import IO, Any
 
+import pytest
+
+from llmconform import sdk
 from llmconform.exchange import Exchange
 from llmconform.verdict import Error, Verdict, excerpt
 
@@ -49,7 +52,7 @@ class Lane:
 
     def __init__(self) -> None:
         env = {name: value for name, value in os.environ.items() if not _SECRET_NAME.search(name)}
-        self._stderr = tempfile.TemporaryFile()
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - open as long as the worker, closed by stop()
         self._process = subprocess.Popen([sys.executable, "-m", "llmconform.sdklane"], stdin=subprocess.PIPE,
                                          stdout=subprocess.PIPE, stderr=self._stderr, env=env)
         self._answers: queue.Queue[Any] = queue.Queue()
@@ -75,7 +78,7 @@ class Lane:
         self._broken = reason
         self.stop()
 
-    def run(self, path: Path, name: str, args: dict[str, Exchange]) -> None:
+    def run(self, path: Path, name: str, args: dict[str, Any]) -> None:
         """Run check `name` of the module at `path` in the worker with `args`; return when it passed,
         raise the verdict it raised (its exchange rebound to ours), or an Error when the worker
         could not answer."""
@@ -116,8 +119,6 @@ class Lane:
 
 def start() -> Lane | None:
     """The worker, started when one of the SDKs is installed (its checks are skipped otherwise)."""
-    from llmconform import sdk
-
     return Lane() if any(sdk.available(package) for package in SDK_PACKAGES) else None
 
 
@@ -126,8 +127,6 @@ def _raise(answer: tuple[Any, ...], exchanges: list[Exchange]) -> None:
     if kind == "pass":
         return
     if kind == "skip":
-        import pytest
-
         pytest.skip(answer[1])
     if kind == "verdict":
         _, module, qualname, args, state, index = answer
@@ -152,7 +151,8 @@ def _raise(answer: tuple[Any, ...], exchanges: list[Exchange]) -> None:
 def _module(path: str, loaded: dict[str, Any]) -> Any:
     if path not in loaded:
         spec = importlib.util.spec_from_file_location(f"llmconform_sdk_lane_{len(loaded)}", path)
-        assert spec is not None and spec.loader is not None
+        if spec is None or spec.loader is None:
+            raise ImportError(f"no module at {path}")
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
         loaded[path] = module
@@ -174,8 +174,6 @@ def _plain(value: Any) -> Any:
 
 
 def _outcome(exc: BaseException, exchanges: list[Exchange]) -> tuple[Any, ...]:
-    import pytest
-
     if isinstance(exc, pytest.skip.Exception):
         return ("skip", exc.msg)
     if isinstance(exc, Verdict):
@@ -196,8 +194,6 @@ def serve() -> None:
     # The answers travel on the original stdout; whatever the SDKs or a check print goes to stderr.
     channel = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
-    from llmconform import sdk
-
     for package in SDK_PACKAGES:
         if sdk.available(package):
             with sdk._long_lived(package):
