@@ -63,6 +63,8 @@ class Plugin:
         self._setup_s: dict[str, float] = {}
         self._closing = contextlib.ExitStack()  # what the run holds open until it ends (unconfigure)
         self.lane: sdklane.Lane | None = None
+        self._decided: list[pytest.Item] = []  # skipped while collecting, never run (_decide_skips)
+        self._before: dict[str, list[tuple[str, Row]]] = {}  # their rows, by the check they come before
 
     def pytest_sessionstart(self, session: pytest.Session) -> None:
         if self.settings.replay:
@@ -102,6 +104,7 @@ class Plugin:
     def pytest_collection_modifyitems(self, session: pytest.Session, config: pytest.Config,
                                       items: list[pytest.Item]) -> None:
         keep, deselected = [], []
+        skipped: dict[pytest.Item, str] = {}  # decided while collecting: not declared, or live only
         for item in items:
             ident = check_id(item)
             if ident is None:
@@ -120,6 +123,7 @@ class Plugin:
             reason = _skip_reason(item, target, ident[0]) if target else None
             if reason:
                 item.add_marker(pytest.mark.skip(reason=reason))
+                skipped[item] = reason
         if deselected:
             config.hook.pytest_deselected(items=deselected)
             items[:] = keep
@@ -165,6 +169,40 @@ class Plugin:
         for target in self.targets:
             target.prefetch(p for item in items if target_of(item) is target and not item.get_closest_marker("skip")
                             for p in probes_of(item) if target.surface_config(p[0]) is not None)
+        if not config.option.collectonly:
+            self._decide_skips(items, skipped)
+
+    def _decide_skips(self, items: list[pytest.Item], skipped: dict[pytest.Item, str]) -> None:
+        """The checks skipped while collecting (a surface or feature the profile does not declare,
+        generated cases a replay does not hold: most rows of a multi-vendor replay) get their rows
+        here instead of going through pytest's run of each (a millisecond apiece in setup, capture,
+        logging and report hooks). Each row is the one row_of gives such a skip — no exchange was
+        read — and is reported where the check would have run: before the next check that runs."""
+        pending: list[tuple[str, Row]] = []
+        keep = []
+        for item in items:
+            reason = skipped.get(item)
+            target, ident = target_of(item), check_id(item)
+            if reason is None or target is None or ident is None:
+                if pending:
+                    self._before[item.nodeid] = pending
+                    pending = []
+                keep.append(item)
+                continue
+            row = bound(Row(ident[1], ident[0], "skip", target.redactor.text(reason), {}, ""), binding_of(item))
+            row.duration_s = 0.0
+            pending.append((target.name, row))
+            self._decided.append(item)
+        self._before[""] = pending  # after the last check that runs
+        items[:] = keep
+
+    def _report_decided(self, nodeid: str) -> None:
+        for vendor, row in self._before.pop(nodeid, ()):
+            self.rows[vendor].append(row)
+            self.console.row(vendor, row.id, row.verdict, row.message)
+
+    def pytest_runtest_logstart(self, nodeid: str, location: tuple[str, int | None, str]) -> None:
+        self._report_decided(nodeid)
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         # What is alive once the suite is collected (the imported packages, the specs, the items)
@@ -240,9 +278,11 @@ class Plugin:
             target.close(interrupted=self.interrupted)
         if self.collect_errors or self.settings.plan:
             return  # no report of a suite that could not be collected, nor of a plan
+        if not self.interrupted:
+            self._report_decided("")
         failed = False
         rules = {}
-        for item in getattr(session, "items", []):  # none when interrupted during collection
+        for item in [*getattr(session, "items", []), *self._decided]:  # none when interrupted during collection
             ident, binding = check_id(item), binding_of(item)
             if ident:
                 rules[ident[1]] = (rule_of(item), binding.level if binding else "", binding.source if binding else "")
