@@ -153,17 +153,9 @@ class Plugin:
             items[:] = []
             return
         if self.lane is not None:
-            def lane(item: pytest.Item) -> bool:
-                ident = check_id(item)
-                return ident is not None and sdklane.takes(ident[1]) and not item.get_closest_marker("skip")
-
-            if any(map(lane, items)):
-                # The worker's checks run after the others (ownership stays in suite order, noted
-                # above; rows are sorted by id): the worker has the whole replay to import the SDKs.
-                items.sort(key=lambda item: (bool(item.get_closest_marker("after_all")), lane(item)))
-            else:
-                self.lane.stop()  # no SDK check to run: its imports would only take CPU from the replay
-                self.lane = None
+            # The worker's checks run after the others (ownership stays in suite order, noted above;
+            # rows are sorted by id): the worker has the whole replay to import the SDKs.
+            items.sort(key=lambda item: (bool(item.get_closest_marker("after_all")), _in_lane(item)))
         self.console.start(len(items), self.targets, plans)
         # Every exchange the selected checks will read, sent before the first check runs.
         for target in self.targets:
@@ -205,6 +197,10 @@ class Plugin:
         self._report_decided(nodeid)
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
+        if self.lane is not None and not any(map(_in_lane, session.items)):
+            # No SDK check left to run (`-k`, `--check`, all skipped): its imports would only take CPU.
+            self.lane.stop()
+            self.lane = None
         # What is alive once the suite is collected (the imported packages, the specs, the items)
         # lives until the run ends: frozen, the collector stops walking it at every full collection
         # (those walks were a third of an offline replay). Thawed at the end (the clean-up pytest_configure registers).
@@ -308,6 +304,12 @@ class Plugin:
         for target in self.targets:
             target.client.close()
         self._closing.close()
+
+
+def _in_lane(item: pytest.Item) -> bool:
+    """An SDK check that will run (sdklane): a replay runs it in the worker."""
+    ident = check_id(item)
+    return ident is not None and sdklane.takes(ident[1]) and not item.get_closest_marker("skip")
 
 
 def _skip_reason(item: pytest.Item, target: Target, surface: str) -> str | None:

@@ -107,10 +107,11 @@ class Lane:
         process = self._process
         with contextlib.suppress(OSError, ValueError):
             process.stdin.close()  # type: ignore[union-attr]
-        try:
-            process.wait(timeout=2)
-        except subprocess.TimeoutExpired:
+        # Nothing in the worker outlives a check (no file, no state): it is ended at once, even in
+        # the middle of its imports (a run that turns out to hold no SDK check).
+        with contextlib.suppress(OSError):
             process.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(timeout=5)
         with contextlib.suppress(OSError, ValueError):
             process.stdout.close()  # type: ignore[union-attr]
