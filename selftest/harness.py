@@ -20,8 +20,8 @@ from selftest.fakes import KEY, MODEL
 ROOT = Path(__file__).resolve().parents[1]
 KEY_ENV = "LLMCONFORM_SELFTEST_KEY"
 ALL_FEATURES = ["stream", "tools", "vision", "documents", "reasoning", "json-mode", "thinking", "count_tokens",
-                "state", "reasoning-round-trip", "agent-clients", "images", "speech", "transcription", "rerank",
-                "video"]
+                "state", "reasoning-round-trip", "agent-clients", "websocket", "images", "speech", "transcription",
+                "rerank", "video"]
 
 
 def select_of(surface: str, files: list[str]) -> list[str]:
@@ -113,4 +113,5 @@ def assert_caught(fake: Any, surface: str, check: str, violation: str | dict[str
     assert result["verdict"] == expected, f"{check} under {violation}: {result}"
     if expected != "pass":
         assert result["message"], "a non-pass verdict says what was expected and what arrived"
-        assert result["reproduce"].startswith("curl "), "a non-pass verdict carries a reproduction line"
+        # A WebSocket turn has no curl: its line is Python with `websockets` (Exchange.curl).
+        assert result["reproduce"].startswith(("curl ", "python3 -c ")), "a non-pass verdict carries a reproduction"

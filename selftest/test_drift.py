@@ -55,6 +55,17 @@ def test_every_change_between_two_versions_is_listed_with_its_readers():
     assert "openai-responses/invalid/missing-model" in effort.checks
 
 
+def test_a_value_the_spec_leaves_open_takes_every_official_one(tmp_path):
+    """A property the spec declares as any string (no enum) already accepts the values a newer
+    official definition lists: they are not reported as added, the other changes still are."""
+    opened = tmp_path / "open.yaml"
+    opened.write_text(V1.read_text(encoding="utf-8").replace(
+        "- {type: string, enum: [auto, default, flex, priority]}", "- {type: string}"), encoding="utf-8")
+    found = {(c.kind, c.value) for c in _diff(V2, opened).changes}
+    assert not {v for k, v in found if v.startswith("Response.service_tier")}, found
+    assert found == {key for key in EXPECTED if not key[1].startswith("Response.service_tier")}
+
+
 def test_equal_versions_have_no_drift():
     found = _diff(V1)
     assert not found.changes and "ResponseStreamEvent" in found.compared

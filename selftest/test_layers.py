@@ -21,7 +21,7 @@ LAYERS = [
                                        "sse", "interrupt", "checkid", "suggest"]),
     ("exchange, spec, profile", ["exchange", "spec", "profile", "factory"]),
     ("readers of exchanges", ["fingerprint", "replay", "sdk", "checks"]),
-    ("client", ["client"]),
+    ("client", ["client", "websocket"]),
     ("surfaces", ["surfaces", "surfaces.*"]),
     ("target", ["target", "documented"]),
     ("checks' fixtures, schemathesis, pre-flight, reports", ["fixtures", "rows", "fuzz", "preflight", "report",

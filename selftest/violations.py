@@ -160,6 +160,13 @@ VIOLATIONS: dict[str, tuple[Violation, str]] = {
     "openai-responses/state/stateless-history": ("responses.replay-rejected", "fail"),
     "openai-responses/state/compact": ("responses.compact-404", "fail"),
     "openai-responses/state/compact-continued": ("responses.compaction-refused", "fail"),
+    # Responses WebSocket mode (issue 22): the upgrade refused, usage dropped, the connection's state
+    # lost, two responses run at once on one socket, an unknown previous response met with another error.
+    "openai-responses/websocket/create": ("responses.ws-unsupported", "fail"),
+    "openai-responses/websocket/usage": ("responses.ws-usage-missing", "fail"),
+    "openai-responses/websocket/sequential": ("responses.ws-stateless", "fail"),
+    "openai-responses/websocket/one-in-flight": ("responses.ws-interleaved", "fail"),
+    "openai-responses/websocket/previous-not-found": ("responses.ws-previous-wrong-error", "warn"),
     "openai-responses/invalid/empty-input": ("responses.validation-off", "fail"),
     "openai-responses/invalid/string-number": ("responses.validation-off", "fail"),
     "openai-responses/errors/envelope": ("responses.detail-404", "fail"),
@@ -584,6 +591,13 @@ MORE: list[tuple[str, Violation, str] | tuple[str, Violation, str, str]] = [
     ("openai-responses/state/compact-continued", "responses.compaction-missing", "pass"),
     ("openai-responses/state/compact-continued", "responses.compact-404", "error"),
     ("openai-responses/state/compact", "responses.compaction-refused", "pass"),
+    # WebSocket frames outside the stream's vocabulary (a relay's own event names) fail the first turn
+    # (the other turns' checks read only what they need); the upgrade refused, alone in a run, fails
+    # any check reading the connection (with websocket/create in the run, it alone fails).
+    ("openai-responses/websocket/create", "responses.ws-event-unknown", "fail", "response.text.delta"),
+    ("openai-responses/websocket/one-in-flight", "responses.ws-event-unknown", "pass"),
+    ("openai-responses/websocket/one-in-flight", "responses.ws-unsupported", "fail", "101 WebSocket upgrade"),
+    ("openai-responses/websocket/previous-not-found", "responses.ws-stateless", "pass"),
     # The next turn forgetting what was compacted (a relay keeping only the last input item): W, never F.
     ("openai-responses/state/compact-continued", "responses.history-dropped", "warn", "LARCH-5392"),
 

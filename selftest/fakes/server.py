@@ -72,6 +72,10 @@ def sse_event(name: str, data: Any) -> bytes:
 
 Handler = Callable[[FakeRequest], Reply]
 ROUTES: dict[str, Handler] = {}
+# Paths that take a WebSocket upgrade (the Responses WebSocket mode): the handler gets the request
+# and the connection's socket, and writes the handshake (or an HTTP refusal) itself.
+Upgrade = Callable[[FakeRequest, Any], Reply | None]
+UPGRADES: dict[str, Upgrade] = {}
 # Paths that carry a parameter (Gemini's /v1beta/models/{model}:method): routed by prefix.
 PREFIX_ROUTES: dict[str, Handler] = {}
 
@@ -197,6 +201,18 @@ class FakeProvider:
                     # the next request on it is never served, only met with a closed socket.
                     self.close_connection = True
                     self.connection.shutdown(2)
+                    return
+                if self.headers.get("upgrade", "").lower() == "websocket":
+                    upgrade = FakeRequest(self.command, self.path, {k.lower(): v for k, v in self.headers.items()},
+                                          b"", provider.faults)
+                    provider._count(upgrade)
+                    handler = UPGRADES.get(self.path.split("?")[0])
+                    # A path that takes no upgrade answers as any unknown path does; a handled one
+                    # owns the connection until the client closes it.
+                    refusal = handler(upgrade, self.connection) if handler else _no_such_path(upgrade)
+                    if refusal is not None:
+                        self._write(refusal)
+                    self.close_connection = True
                     return
                 length = int(self.headers.get("content-length") or 0)
                 raw = self.rfile.read(length) if length else b""

@@ -13,13 +13,16 @@ LLAMA_KEY = "sk-llama-selftest-0001"
 # What each peer serves, and the features its profile declares.
 SERVED = {
     # `state` (issue 22): both refuse previous_response_id and keep no responses; the goldens say so.
-    "llama-server": {"openai-chat": ["stream", "tools", "json-mode"], "openai-responses": ["stream", "tools", "state"],
-                     "anthropic-messages": ["stream", "tools", "count_tokens"], "models": []},
-    "litellm": {"openai-chat": ["stream", "tools", "json-mode"], "openai-responses": ["stream", "tools", "state"],
-                "anthropic-messages": ["stream", "tools", "count_tokens"], "models": [],
+    # `agent-clients` (issue 22): the agents' own request shapes; neither has /v1/responses/compact.
+    "llama-server": {"openai-chat": ["stream", "tools", "json-mode"],
+                     "openai-responses": ["stream", "tools", "state", "agent-clients"],
+                     "anthropic-messages": ["stream", "tools", "count_tokens", "agent-clients"], "models": []},
+    "litellm": {"openai-chat": ["stream", "tools", "json-mode"],
+                "openai-responses": ["stream", "tools", "state", "agent-clients"],
+                "anthropic-messages": ["stream", "tools", "count_tokens", "agent-clients"], "models": [],
                 # LiteLLM's Google-format routes (/v1beta/models/{model}:generateContent, ...), translated
                 # to chat completions upstream; llama-server has no Gemini surface of its own.
-                "gemini": ["stream", "tools", "json-mode", "count_tokens"]},
+                "gemini": ["stream", "tools", "json-mode", "count_tokens", "agent-clients"]},
 }
 BUDGET_REQUESTS, BUDGET_TOKENS = 60, 3000
 

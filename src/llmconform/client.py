@@ -195,16 +195,42 @@ class Client:
         there, here = httpx.URL(request.path), httpx.URL(self.profile.base_url)
         return (there.scheme, there.host, there.port) != (here.scheme, here.host, here.port)
 
-    def send(self, request: Request) -> Exchange:
+    def prepared(self, request: Request) -> tuple[httpx.URL, dict[str, str], Exchange]:
+        """The URL and headers a request is sent with (its key among them, as its auth style
+        puts it), and its exchange, which shows both with the key masked. The WebSocket mode
+        (llmconform.websocket) opens its connection with the same."""
         foreign = self._foreign(request)
         auth_headers, params = ({}, {}) if foreign else self._auth(request)
         headers = {**({} if foreign else self.profile.headers), **dict(request.headers), **auth_headers}
-        if request.content:
+        if request.content and not request.websocket:
             headers.setdefault("content-type", "application/json")
         url = self._url(request, params)
+        if request.websocket:  # the same origin, its scheme the WebSocket one
+            url = url.copy_with(scheme={"http": "ws", "https": "wss"}.get(url.scheme, url.scheme))
         shown_url, shown_headers = self._shown(url, headers, request.auth)
         exchange = Exchange(request=request, url=shown_url, sent_headers=shown_headers,
                             key_env=self.profile.key_env_for(request.surface))
+        return url, headers, exchange
+
+    def track(self, sock: socket.socket) -> None:
+        """A socket opened outside httpx (the WebSocket mode's): an interrupt cuts it too."""
+        with self._sockets_lock:
+            self._sockets.add(sock)
+        if interrupt.STOP.is_set():
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def redacted(self, text: str) -> str:
+        """Text with every key masked: what an error from a transport may say."""
+        return self._redactor.text(text)
+
+    def delivered(self, exchange: Exchange) -> None:
+        """An exchange made outside `send` (a WebSocket turn) joins the run's exchanges."""
+        if self._on_exchange:
+            self._on_exchange(exchange)
+
+    def send(self, request: Request) -> Exchange:
+        url, headers, exchange = self.prepared(request)
         refused = undeclared(self.profile, request)
         if refused:  # the cost guard: a paid media request the profile did not ask for is never sent
             exchange.problem, exchange.problem_detail = UNDECLARED, refused

@@ -32,6 +32,7 @@ from llmconform import spec
 from llmconform.catalogue import Entry
 
 ALIAS = spec.OFFICIAL
+THROUGH_SHOWN = 8  # checks named per change on a terminal, through a schema holding it
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 KINDS = ("event type added", "event type removed", "union member added", "union member removed", "field added",
          "field removed", "required added", "required removed", "enum value added", "enum value removed")
@@ -82,7 +83,10 @@ class Drift:
             lines.append(f"  {change.line()}")
             lines.append(f"      read by: {', '.join(change.checks) or '(no check names this schema)'}")
             if change.through:
-                lines.append(f"      and through a schema holding it: {', '.join(change.through)}")
+                # The JSON keeps the whole list; on a terminal a few names say enough.
+                shown = change.through[:THROUGH_SHOWN]
+                more = f" (+{len(change.through) - len(shown)} more)" if len(change.through) > len(shown) else ""
+                lines.append(f"      and through a schema holding it: {', '.join(shown)}{more}")
         if self.unmatched:
             lines.append(f"  not compared (no official schema of that name; give one with {ALIAS}): "
                          + ", ".join(self.unmatched))
@@ -238,7 +242,8 @@ def _compare(ours: _Doc, theirs: _Doc, name: str, official: str) -> list[Change]
                                       for t in set(ours_members) - set(theirs_members)])
     mine_enum, their_enum = ours.enums(ours_node), theirs.enums(theirs_node)
     if (mine_enum or their_enum) and not ours.properties(ours_node):
-        add("enum value added", name, [f"{name} = {v}" for v in their_enum - mine_enum])
+        if mine_enum:  # an open value of the spec takes every official one (see _fields)
+            add("enum value added", name, [f"{name} = {v}" for v in their_enum - mine_enum])
         add("enum value removed", name, [f"{name} = {v}" for v in mine_enum - their_enum])
     _fields(ours, theirs, ours_node, theirs_node, name, add, depth=0)
     return changes
@@ -256,7 +261,10 @@ def _fields(ours: _Doc, theirs: _Doc, ours_node: Any, theirs_node: Any, path: st
     for prop in sorted(set(mine) & set(their)):
         where = f"{path}.{prop}"
         mine_values, their_values = ours.enums(mine[prop]), theirs.enums(their[prop])
-        add("enum value added", where, [f"{where} = {v}" for v in their_values - mine_values])
+        # A property the spec leaves open (no enum: any string) already takes every official value;
+        # listing them as added would bury the real changes (chat's service_tier, the model names).
+        if mine_values:
+            add("enum value added", where, [f"{where} = {v}" for v in their_values - mine_values])
         add("enum value removed", where, [f"{where} = {v}" for v in mine_values - their_values])
         inline = ours.object_of(mine[prop])
         if inline is not None and depth < 3:

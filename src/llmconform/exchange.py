@@ -93,6 +93,13 @@ class Request:
     # key, even where another step (a GET after a DELETE) or the poll before sends the same bytes.
     step: str = ""
     poll: int = 0
+    # "websocket": a `response.create` event of the Responses WebSocket mode (llmconform.websocket),
+    # its body the event; served when the upgrade was (101), its events the server's frames.
+    transport: str = "http"
+
+    @property
+    def websocket(self) -> bool:
+        return self.transport == "websocket"
 
     @property
     def content(self) -> bytes:
@@ -109,6 +116,8 @@ class Request:
 
     @property
     def stream(self) -> bool:
+        if self.websocket:
+            return True  # the WebSocket mode always streams: `stream` is implicit there
         if ":streamGenerateContent" in self.path and "alt=sse" in self.path:
             return True  # Gemini streams by endpoint and ?alt=sse, not by a body flag
         return isinstance(self.body, dict) and self.body.get("stream") is True
@@ -139,6 +148,8 @@ class Request:
         digest.update(self.content)
         if self.repeat:
             digest.update(f"\0repeat {self.repeat}".encode())
+        if self.websocket:
+            digest.update(b"\0websocket")
         if self.step:
             digest.update(f"\0step {self.step} poll {self.poll}".encode())
         return digest.hexdigest()
@@ -179,6 +190,13 @@ class Exchange:
     def is_event_stream(self) -> bool:
         return self.content_type == "text/event-stream"
 
+    @property
+    def served(self) -> bool:
+        """The request was served: a 2xx, or for a WebSocket turn the upgrade (101 Switching Protocols)."""
+        if self.status is None:
+            return False
+        return self.status == 101 if self.request.websocket else 200 <= self.status < 300
+
     def excerpt(self) -> str:
         return excerpt(self.body)
 
@@ -192,7 +210,7 @@ class Exchange:
                 kind = "reset" if self.problem == "reset" else "timed-out"
                 return Outcome(kind, f"{PROVIDER_FAULTS[self.problem]} ({self.problem_detail}), before any answer")
             return Outcome("cut", f"{self._so_far()}: {PROVIDER_FAULTS[self.problem]} ({self.problem_detail})")
-        if self.status is None or not 200 <= self.status < 300:
+        if not self.served:
             return Outcome("refused", f"status {self.status}")
         if self.request.stream and not self.request.refusal_expected:
             if self.events is None:
@@ -253,8 +271,9 @@ class Exchange:
     def answered(self) -> None:
         """A request that must succeed got a complete 2xx answer (refused: owned by one check)."""
         self.complete()
-        if self.status is None or not 200 <= self.status < 300:
-            raise self.undelivered("a 2xx answer", f"status {self.status}: {self.excerpt()}", self.outcome)
+        if not self.served:
+            expected = "a 101 WebSocket upgrade" if self.request.websocket else "a 2xx answer"
+            raise self.undelivered(expected, f"status {self.status}: {self.excerpt()}", self.outcome)
 
     def json(self) -> Any:
         """The body as JSON; a 2xx body that is not (an HTML page, truncated JSON) is undelivered."""
@@ -337,6 +356,8 @@ class Exchange:
     def curl(self) -> str:
         """A shell line that sends the same request; the key is named by its variable, never written."""
         variable = self.key_env or "API_KEY"
+        if self.request.websocket:
+            return self._websocket_line(variable)
         words = ["curl", "-sS"] + (["-N"] if self.request.stream else []) + ["-X", self.request.method]
         line = " ".join(words) + " " + _quote(self.url, variable)
         for name, value in self.sent_headers.items():
@@ -349,6 +370,23 @@ class Exchange:
                 return line + f" --data-binary @request.bin  # the {len(self.request.content)}-byte body sent"
             line += " --data-raw " + _quote(text, variable)
         return line
+
+
+    def _websocket_line(self, variable: str) -> str:
+        """A WebSocket turn has no curl: a Python line with `websockets` that opens the same
+        connection (the key read from its variable, never written) and sends the same event."""
+        headers = []
+        for name, value in self.sent_headers.items():
+            if name.lower() in _UNINTERESTING_HEADERS:
+                continue
+            shown = repr(value).replace(MASK, "' + os.environ[" + repr(variable) + "] + '")
+            headers.append(f"{name!r}: {shown}")
+        body = self.request.body
+        events = [json.dumps(e, ensure_ascii=False) for e in (body if isinstance(body, list) else [body])]
+        script = (f"import os, websockets.sync.client as c; "
+                  f"ws = c.connect({self.url!r}, additional_headers={{{', '.join(headers)}}}); "
+                  f"[ws.send(e) for e in {events!r}]; [print(m) for m in ws]")
+        return "python3 -c " + shlex.quote(script)
 
 
 def signature(body: bytes) -> str:

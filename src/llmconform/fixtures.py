@@ -169,10 +169,11 @@ def probe(surface: str, name: str, owners: dict[str, str] | None = None, primary
         wanted, which = resolved((surface, name), request.node)
         if llmconform_target.surface_config(wanted) is None:
             raise Skip(f"surface {wanted} not declared by profile {llmconform_target.name}")
-        if spec.sequence(wanted, which) is not None:
+        if spec.websocket(wanted, which) is not None or spec.sequence(wanted, which) is not None:
             # A sequence probe: every exchange of its steps is the check's evidence; one that could not
             # be decided (not recorded, the budget spent) leaves the check so.
-            found = llmconform_target.sequence(wanted, which)
+            found = llmconform_target.resolve(wanted, which)
+            assert isinstance(found, Sequence)
             for exchange in found.exchanges:
                 record_exchange(request.node, exchange)
             for exchange in found.exchanges if required else ():

@@ -47,6 +47,8 @@ FEATURES = ("stream", "tools", "vision", "documents", "reasoning", "json-mode", 
             # the exact requests of the coding agents (`clients:`, `--client`); declared by no vendor
             # profile by default, so that their offline replays send nothing new.
             "reasoning-round-trip", "agent-clients",
+            # issue 22: Responses WebSocket mode (response.create over one connection); few relays serve it.
+            "websocket",
             # issue 23: paid per item, not per token (an image, speech, seconds of audio or video, a
             # search): never in DEFAULT_FEATURES, and no request to an operation whose spec names one in
             # its `x-llmconform-cost` is sent unless the profile declares it (the client refuses it).

@@ -69,6 +69,7 @@ class ProbeEntry:
     source: str = ""
     level: str = ""
     feature: str = ""
+    transport: str = ""  # "websocket": the Responses WebSocket mode's response.create (llmconform.websocket)
 
     @classmethod
     def read(cls, name: str, entry: Any) -> ProbeEntry:
@@ -82,7 +83,7 @@ class ProbeEntry:
                    field=str(entry.get("field") or ""),
                    effect=tuple((str(k), v) for k, v in effect.items()) if isinstance(effect, dict) else (),
                    source=str(entry.get("source") or ""), level=str(entry.get("level") or ""),
-                   feature=str(entry.get("feature") or ""))
+                   feature=str(entry.get("feature") or ""), transport=str(entry.get("transport") or ""))
 
     def owner_map(self) -> dict[str, str]:
         """Outcome kind (or "*") -> the check, below the surface, that owns that delivery failure."""
@@ -1111,6 +1112,17 @@ def sequence(surface: str, probe: str) -> tuple[Step, ...] | None:
     if not (spec_dir() / f"{surface}.yaml").is_file():
         return None
     return load(surface).sequences.get(probe)
+
+
+def websocket(surface: str, probe: str) -> ProbeEntry | None:
+    """The entry of a probe sent over the WebSocket mode (`transport: websocket`); None otherwise."""
+    if not (spec_dir() / f"{surface}.yaml").is_file():
+        return None
+    for operation in load(surface).operations():
+        entry = operation.probes.get(probe)
+        if entry is not None and entry.transport == "websocket":
+            return entry
+    return None
 
 
 def usage(surface: str) -> Usage:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from llmconform import factory, interrupt, spec
+from llmconform import factory, interrupt, spec, websocket
 from llmconform.client import Budget, Client, Limits, retry_after
 from llmconform.exchange import ANSWERED, Exchange, Request, Sequence, Unlinked
 from llmconform.profile import Profile, ProfileError, SurfaceConfig
@@ -158,8 +158,27 @@ class Target:
         return self.send(self.request(surface, name))
 
     def resolve(self, surface: str, name: str) -> Exchange | Sequence:
-        """A probe's exchange, or a sequence probe's exchanges."""
+        """A probe's exchange, or a sequence probe's (a WebSocket probe's) exchanges."""
+        if spec.websocket(surface, name) is not None:
+            return self.websocket(surface, name)
         return self.sequence(surface, name) if spec.sequence(surface, name) is not None else self.probe(surface, name)
+
+    def websocket(self, surface: str, probe: str) -> Sequence:
+        """The turns of a WebSocket probe (`transport: websocket`), sent on one connection once per
+        session: its `response.create` body is the probe's request body."""
+        with self._lock:
+            future = self._sequences.get((surface, probe))
+            owner = future is None
+            if future is None:
+                future = self._sequences[(surface, probe)] = Future()
+        if owner:
+            try:
+                request = self.request(surface, probe)
+                body = request.body if isinstance(request.body, dict) else {}
+                future.set_result(websocket.run(self.client, surface, probe, request.path, body))
+            except BaseException as exc:  # a suite bug: every check reading it reports it
+                future.set_exception(exc)
+        return future.result()
 
     def sequence(self, surface: str, probe: str) -> Sequence:
         """The exchanges of a sequence probe, its steps sent in order once per session (each step,
@@ -240,6 +259,10 @@ class Target:
         planned: dict[str, list[int]] = {}
         for surface, name in self._with_prior(probes):
             spent = planned.setdefault(surface, [0, 0])
+            if spec.websocket(surface, name) is not None:  # each response.create is one request
+                spent[0] += websocket.CREATES
+                spent[1] += websocket.CREATES * self._output_limit(surface, name)
+                continue
             steps = spec.sequence(surface, name)
             for step in steps or ():  # every step, a polled one at its max_polls
                 spent[0] += step.sends

@@ -71,12 +71,15 @@ def test_stream_tools(tools_stream):
 
 @pytest.mark.check("anthropic-messages/sdk/stream-thinking", level="must",
                    source="anthropic-sdk-python src/anthropic/lib/streaming/_messages.py (accumulate_event: "
-                          "thinking_delta, signature_delta)")
+                          "thinking_delta, signature_delta); src/anthropic/types/redacted_thinking_block.py")
 @pytest.mark.feature("stream")
 @pytest.mark.feature("thinking")
 def test_stream_thinking(thinking_stream):
-    """Streamed, thinking accumulates into a thinking block with its signature, before the text."""
+    """Streamed, thinking accumulates into a thinking block with its signature (or, where the
+    reasoning was safety-redacted, a redacted_thinking block with its opaque data), before the text."""
     message = _final(thinking_stream)
-    thinking = _blocks(message, "thinking")
-    expect(thinking and all(getattr(b, "signature", None) for b in thinking),
-           "a thinking block with its signature in the SDK's final message", message)
+    thinking, redacted = _blocks(message, "thinking"), _blocks(message, "redacted_thinking")
+    expect((thinking or redacted) and all(getattr(b, "signature", None) for b in thinking)
+           and all(getattr(b, "data", None) for b in redacted),
+           "a thinking block with its signature (or a redacted_thinking block with its data) in the SDK's final "
+           "message", message)
