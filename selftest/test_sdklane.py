@@ -105,3 +105,11 @@ def test_a_worker_that_never_answers_is_stopped_after_its_bound(lane, tmp_path, 
     with pytest.raises(Error) as raised:
         lane.run(path, "test_hangs", {"basic": _exchange(COMPLETION)})
     assert raised.value.reason == "SDK lane timed out" and "within 1 s" in raised.value.message
+
+
+def test_arguments_that_cannot_travel_leave_the_check_to_the_suites_process(lane):
+    exchange = _exchange(COMPLETION)
+    exchange.request.body["unpicklable"] = lambda: None  # a request body is JSON; this one is not
+    with pytest.raises(sdklane.NotPortable):
+        lane.run(CHAT_SDK, "test_parse", {"basic": exchange})
+    lane.run(CHAT_SDK, "test_parse", {"basic": _exchange(COMPLETION)})  # the lane still serves

@@ -220,7 +220,10 @@ class Plugin:
         args = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
         if not all(isinstance(value, Exchange) for value in args.values()):
             return None
-        self.lane.run(pyfuncitem.path, pyfuncitem.function.__name__, args)
+        try:
+            self.lane.run(pyfuncitem.path, pyfuncitem.function.__name__, args)
+        except sdklane.NotPortable:
+            return None  # pytest runs it here, as in a live run
         return True
 
     # -- verdicts ---------------------------------------------------------------------------

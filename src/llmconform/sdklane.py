@@ -47,6 +47,10 @@ def takes(ident: str) -> bool:
     return ident.split("/")[1:2] == ["sdk"]
 
 
+class NotPortable(Exception):
+    """A check's arguments cannot be sent to the worker: it runs in the suite's process instead."""
+
+
 class Lane:
     """The worker process, seen from the suite: one call at a time, each bounded."""
 
@@ -85,9 +89,13 @@ class Lane:
         if self._broken:
             raise Error("SDK lane unavailable", self._broken)
         try:
-            pickle.dump(("run", str(path), name, args), self._process.stdin)  # type: ignore[arg-type]
+            message = pickle.dumps(("run", str(path), name, args))
+        except Exception as exc:  # an argument that cannot travel: the check runs where it is
+            raise NotPortable(f"{type(exc).__name__}: {exc}") from None
+        try:
+            self._process.stdin.write(message)  # type: ignore[union-attr]
             self._process.stdin.flush()  # type: ignore[union-attr]
-        except (OSError, ValueError, pickle.PicklingError) as exc:
+        except (OSError, ValueError) as exc:
             self._fail(f"the SDK worker could not be reached ({type(exc).__name__}: {exc}) {self._stderr_tail()}")
             raise Error("SDK lane unavailable", self._broken) from None
         wait = ANSWER_S if self._answered else FIRST_ANSWER_S
