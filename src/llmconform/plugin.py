@@ -46,7 +46,7 @@ class Plugin:
     __name__ = "llmconform"
 
     def __init__(self, settings: RunSettings, targets: list[Target], console: Console,
-                 baselines: dict[str, Report] | None = None) -> None:
+                 baselines: dict[str, Report] | None = None, lane: sdklane.Lane | None = None) -> None:
         self.settings = settings
         self.baselines = baselines or {}  # vendor -> its --baseline report, read before any request
         self.results: list[Report] = []  # the run's reports, as the result model reads them
@@ -62,7 +62,8 @@ class Plugin:
         self.owners = Owners()
         self._setup_s: dict[str, float] = {}
         self._closing = contextlib.ExitStack()  # what the run holds open until it ends (unconfigure)
-        self.lane: sdklane.Lane | None = None
+        # The SDK lane's worker, when the CLI started it as soon as it knew the run was a replay.
+        self.lane: sdklane.Lane | None = lane
         self._decided: list[pytest.Item] = []  # skipped while collecting, never run (_decide_skips)
         self._before: dict[str, list[tuple[str, Row]]] = {}  # their rows, by the check they come before
 
@@ -75,9 +76,12 @@ class Plugin:
             if not session.config.option.collectonly:
                 # The SDK checks run in a worker that imports the SDKs meanwhile (sdklane): more
                 # CPU than collecting the suite, off the replay's path.
-                self.lane = sdklane.start()
-                if self.lane is not None:
-                    self._closing.callback(self.lane.stop)
+                self.lane = self.lane or sdklane.start()
+        if self.lane is not None and (not self.settings.replay or session.config.option.collectonly):
+            self.lane.stop()  # nothing for it to run
+            self.lane = None
+        if self.lane is not None:
+            self._closing.callback(self.lane.stop)
 
     # -- collection -------------------------------------------------------------------------
 

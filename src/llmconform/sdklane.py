@@ -29,8 +29,6 @@ import threading
 from pathlib import Path
 from typing import IO, Any
 
-import pytest
-
 from llmconform import sdk
 from llmconform.exchange import Exchange
 from llmconform.verdict import Error, Verdict, excerpt
@@ -136,6 +134,8 @@ def _raise(answer: tuple[Any, ...], exchanges: list[Exchange]) -> None:
     if kind == "pass":
         return
     if kind == "skip":
+        import pytest  # here, not above: the CLI starts the worker before it imports pytest
+
         pytest.skip(answer[1])
     if kind == "verdict":
         _, module, qualname, args, state, index = answer
@@ -183,6 +183,8 @@ def _plain(value: Any) -> Any:
 
 
 def _outcome(exc: BaseException, exchanges: list[Exchange]) -> tuple[Any, ...]:
+    import pytest  # the checks the worker runs have imported it already
+
     if isinstance(exc, pytest.skip.Exception):
         return ("skip", exc.msg)
     if isinstance(exc, Verdict):
