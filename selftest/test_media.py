@@ -5,10 +5,16 @@ what a provider would bill."""
 
 from __future__ import annotations
 
+import re
+
+import pytest
+
+from llmconform import spec
 from llmconform.client import Client
 from llmconform.exchange import UNDECLARED, Request
 from llmconform.profile import Profile, SurfaceConfig
 from llmconform.redact import Redactor
+from llmconform.surfaces import having
 from selftest.fakes import KEY, MODEL
 from selftest.harness import KEY_ENV, run, verdicts
 
@@ -35,8 +41,34 @@ def test_declared_media_feature_is_probed(fake):
     before = len(fake.seen)
     code, _, out = run(fake.base_url, "openai-images", features=["images"])
     assert code == 0, out[-1500:]
-    # One image as base64, one as a URL, one edit: the three probes the checks read, each sent once.
-    assert sorted(_media(fake, before)) == ["POST /v1/images/edits"] + ["POST /v1/images/generations"] * 2
+    # One image as base64, one as a URL, one edit: the three probes the checks read, each sent once;
+    # and the shared auth rules' two, without a key and with a wrong one (refused before generating).
+    assert sorted(_media(fake, before)) == ["POST /v1/images/edits"] + ["POST /v1/images/generations"] * 4
+    keys = sorted(r.headers.get("authorization", "(none)") for r in fake.seen[before:]
+                  if r.path == "/v1/images/generations")
+    assert keys.count(f"Bearer {KEY}") == 2 and "(none)" in keys, keys
+
+
+@pytest.mark.parametrize("surface", having(lambda surface: surface.paid))
+def test_the_plans_paid_count_is_what_a_run_sends(fake, surface):
+    """Every paid surface, its features declared: `--plan`'s paid requests by cost class (its own
+    checks' and the shared rules' — a key refused, the errors seen) are the paid requests the run
+    then sends, one for one; the shared rules add none beyond the plan."""
+    code, _, out = run(fake.base_url, surface, extra=["--plan"])
+    assert code == 0, out
+    line = next((line for line in out.splitlines() if line.strip().startswith(surface)), "")
+    found = re.search(r"paid media: ([^;)]*)", line)
+    assert found, out
+    planned = {kind: int(n) for n, kind in (part.split(" ", 1) for part in found.group(1).split(", "))}
+    before = len(fake.seen)
+    code, _, out = run(fake.base_url, surface)
+    assert code == 0, out[-1500:]
+    sent: dict[str, int] = {}
+    for request in fake.seen[before:]:
+        cost = spec.cost_of(surface, request.method, request.path)
+        if cost is not None:
+            sent[cost.kind] = sent.get(cost.kind, 0) + 1
+    assert sent == planned, f"plan {planned}, sent {sent}: {line}"
 
 
 def test_the_client_refuses_an_undeclared_paid_request(fake, monkeypatch):
@@ -60,7 +92,8 @@ def test_plan_shows_paid_requests_by_cost_class(fake):
     before = len(fake.seen)
     code, _, out = run(fake.base_url, "openai-images", features=["images"], extra=["--plan"])
     assert code == 0, out
-    assert "paid media: 3 image" in out, out
+    assert "paid media: 5 image" in out, out  # three probes, and the shared rules' two refused keys
+    assert "no generated schema/fuzz cases" in out, out
     assert len(fake.seen) == before, "a plan sends nothing"
 
 
@@ -70,7 +103,8 @@ def test_one_operation_declared_the_other_not(fake):
     before = len(fake.seen)
     code, report, out = run(fake.base_url, "openai-audio", features=["speech"])
     assert code == 0, out[-1500:]
-    assert sorted(_media(fake, before)) == ["POST /v1/audio/speech"] * 2, out[-800:]
+    # The speech probes (mp3, wav) and the shared auth rules' two keys refused: all under `speech`.
+    assert sorted(_media(fake, before)) == ["POST /v1/audio/speech"] * 4, out[-800:]
     found = verdicts(report)
     assert found["openai-audio/speech/format"] == "pass"
     for check in ("openai-audio/transcription/text", "openai-audio/transcription/close"):
@@ -140,11 +174,12 @@ def test_a_result_url_off_the_providers_origin_gets_no_key(fake, monkeypatch):
 
 def test_plan_counts_a_task_flows_paid_step_alone(fake):
     """A video job's flow: the submit is the one paid request; its polls and fetches are free (the
-    plan still counts them as requests, each poll at its max_polls)."""
+    plan still counts them as requests, each poll at its max_polls). The shared auth rules' two
+    submits (no key, a wrong one) are counted with them; the error rules read the job's own."""
     before = len(fake.seen)
     code, _, out = run(fake.base_url, "openai-videos", features=["video"], extra=["--plan"])
     assert code == 0, out
-    assert "paid media: 1 video" in out, out
+    assert "paid media: 3 video" in out, out
     assert len(fake.seen) == before, "a plan sends nothing"
 
 

@@ -7,7 +7,9 @@ nothing else changed, the command line accepts `--surface images`, and a run aga
 fake decides exactly the rules written once in `tests/common/` that fit such a surface (its key
 refused 401, its error envelope, its invalid input, its answer's schema and content type, the
 spec's documented examples), and none that need a reader it does not have (text, streams, tool
-calls, steering, billing) or a field its answer does not carry (`model`).
+calls, steering, billing) or a field its answer does not carry (`model`). Priced per image (one
+line of its spec, `x-llmconform-cost`), the same four files get the shared rules' cost-aware path
+alone, under the feature: nothing of it is sent without it.
 """
 
 from __future__ import annotations
@@ -190,10 +192,10 @@ def _env(copy: Path) -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": f"{copy / 'src'}{os.pathsep}{copy}", "IMAGES_KEY": KEY}
 
 
-def test_a_new_surface_is_four_files_and_gets_the_shared_rules_that_fit(tmp_path):
+def _four_files(tmp_path: Path, spec_text: str) -> Path:
     copy = tmp_path / "project"
     _copy(copy)
-    (copy / "openapi/images.yaml").write_text(SPEC)
+    (copy / "openapi/images.yaml").write_text(spec_text)
     (copy / "src/llmconform/surfaces/images.py").write_text(MODULE)
     (copy / "tests/images").mkdir()
     (copy / "tests/images/conftest.py").write_text(CONFTEST)
@@ -202,24 +204,66 @@ def test_a_new_surface_is_four_files_and_gets_the_shared_rules_that_fit(tmp_path
     assert sorted(line[3:] for line in status.splitlines()) == [
         "openapi/images.yaml", "selftest/fakes/images.py", "src/llmconform/surfaces/images.py",
         "tests/images/conftest.py"]
+    return copy
 
+
+def _runs(copy: Path, tmp_path: Path, *extra: list[str]) -> list[tuple[subprocess.CompletedProcess[str], Path]]:
+    """Runs of the new surface against its fake, one per argument list: (the process, its JSON report)."""
     env = _env(copy)
     fake = subprocess.Popen([sys.executable, "-c", SERVE], cwd=copy, env=env, stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, text=True)
+    done = []
     try:
         assert fake.stdout is not None
         base_url = fake.stdout.readline().strip()
         assert base_url.startswith("http://127.0.0.1:"), base_url
-        report = tmp_path / "report.json"
-        ran = subprocess.run([sys.executable, "-m", "llmconform.cli", "run", "--base-url", base_url,
-                              "--surface", NAME, "--model", MODEL, "--api-key-env", "IMAGES_KEY",
-                              "--fuzz-cases", "2", "--report-json", str(report)],
-                             cwd=copy, env=env, capture_output=True, text=True, timeout=900)
+        for index, args in enumerate(extra):
+            report = tmp_path / f"report-{index}.json"
+            done.append((subprocess.run([sys.executable, "-m", "llmconform.cli", "run", "--base-url", base_url,
+                                         "--surface", NAME, "--model", MODEL, "--api-key-env", "IMAGES_KEY",
+                                         "--fuzz-cases", "2", "--report-json", str(report), *args],
+                                        cwd=copy, env=env, capture_output=True, text=True, timeout=900), report))
     finally:
         fake.stdin.close()  # type: ignore[union-attr]
         fake.wait(timeout=30)
+    return done
+
+
+def test_a_new_surface_is_four_files_and_gets_the_shared_rules_that_fit(tmp_path):
+    copy = _four_files(tmp_path, SPEC)
+    [(ran, report)] = _runs(copy, tmp_path, [])
     assert ran.returncode in (0, 1), ran.stdout[-3000:] + ran.stderr[-3000:]
     rows = {row["id"]: row for row in json.loads(report.read_text())["results"]}
     assert set(rows) == EXPECTED, f"rows beyond or short of the shared rules that fit: {sorted(set(rows) ^ EXPECTED)}"
     decided = {check: row["verdict"] for check, row in rows.items()}
+    assert all(verdict == "pass" for verdict in decided.values()), decided
+
+
+# The same surface priced per image: its spec's one line more is all it takes.
+PAID_SPEC = SPEC.replace("      operationId: createImage\n", "      operationId: createImage\n"
+                         "      x-llmconform-cost: {feature: images, class: image, unit: one small image}\n")
+# What a run of it decides under the feature: the shared rules' cost-aware path — the keys refused,
+# the errors seen, the content type of the answer it reads anyway, the invalid case its spec
+# declares; never schemathesis's cases, the unknown model or half a JSON body, nor the shared schema rule.
+PAID_EXPECTED = {
+    "images/auth/no-key", "images/auth/wrong-key",
+    "images/errors/envelope", "images/errors/leaks-internals",
+    "images/invalid/missing-prompt", "images/response/content-type",
+}
+
+
+def test_a_new_paid_surface_gets_the_shared_rules_by_their_cost_aware_path(tmp_path):
+    copy = _four_files(tmp_path, PAID_SPEC)
+    (plan, _), (undeclared, skipped), (ran, report) = _runs(
+        copy, tmp_path, ["--feature", "images", "--plan"], ["--feature", "stream"], ["--feature", "images"])
+    assert plan.returncode == 0, plan.stdout[-3000:] + plan.stderr[-3000:]
+    # basic, the two refused keys and the one declared invalid case: each an image where served.
+    assert "paid media: 4 image" in plan.stdout, plan.stdout
+    assert undeclared.returncode == 2, undeclared.stdout[-3000:]
+    rows = json.loads(skipped.read_text())["results"]
+    assert {row["id"] for row in rows} == PAID_EXPECTED
+    assert all(row["verdict"] == "skip" and "feature 'images' not declared" in row["message"] for row in rows), rows
+    assert ran.returncode in (0, 1), ran.stdout[-3000:] + ran.stderr[-3000:]
+    decided = {row["id"]: row["verdict"] for row in json.loads(report.read_text())["results"]}
+    assert set(decided) == PAID_EXPECTED, f"beyond or short of the cost path: {sorted(set(decided) ^ PAID_EXPECTED)}"
     assert all(verdict == "pass" for verdict in decided.values()), decided

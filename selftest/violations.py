@@ -332,11 +332,21 @@ VIOLATIONS: dict[str, tuple[Violation, str]] = {
     "openai-images/format/url": ("images.url-ignored", "warn"),
     "openai-images/size/honoured": ("images.size-ignored", "fail"),
     "openai-images/edit/image": ("images.edit-500", "fail"),
+    # the shared rules on a paid surface (issue #23): sent under the `images` feature
+    "openai-images/auth/no-key": ("images.auth-open", "fail"),
+    "openai-images/auth/wrong-key": ("images.auth-open", "fail"),
+    "openai-images/errors/envelope": ("images.detail-404", "fail"),
+    "openai-images/errors/leaks-internals": ("images.traceback-500", "warn"),
+    "openai-images/response/content-type": ("images.content-type-text", "fail"),
 
     # openai-audio
     "openai-audio/speech/format": ("audio.mp3-always", "fail"),
     "openai-audio/transcription/text": ("audio.transcript-empty", "fail"),
     "openai-audio/transcription/close": ("audio.transcript-wrong", "warn"),
+    "openai-audio/auth/no-key": ("audio.auth-open", "fail"),
+    "openai-audio/auth/wrong-key": ("audio.auth-open", "fail"),
+    "openai-audio/errors/envelope": ("audio.detail-404", "fail"),
+    "openai-audio/errors/leaks-internals": ("audio.traceback-500", "warn"),
 
     # openai-videos
     "openai-videos/create/schema": ("videos.status-pending", "fail"),
@@ -347,6 +357,10 @@ VIOLATIONS: dict[str, tuple[Violation, str]] = {
     "openai-videos/task/progress-complete": ("videos.progress-stuck", "warn"),
     "openai-videos/task/failure-reason": ("videos.fails-silently", "fail"),
     "openai-videos/task/result": ("videos.content-404", "fail"),
+    "openai-videos/auth/no-key": ("videos.auth-open", "fail"),
+    "openai-videos/auth/wrong-key": ("videos.auth-open", "fail"),
+    "openai-videos/errors/envelope": ("videos.detail-404", "fail"),
+    "openai-videos/errors/leaks-internals": ("videos.traceback-500", "warn"),
 
     # relay-video
     "relay-video/submit/task-id": ("relay.submit-no-id", "fail"),
@@ -356,6 +370,10 @@ VIOLATIONS: dict[str, tuple[Violation, str]] = {
     "relay-video/task/progress-complete": ("relay.progress-stuck", "warn"),
     "relay-video/task/failure-reason": ("relay.no-reason", "warn"),
     "relay-video/task/result": ("relay.result-404", "fail"),
+    "relay-video/auth/no-key": ("relay.auth-open", "fail"),
+    "relay-video/auth/wrong-key": ("relay.auth-open", "fail"),
+    "relay-video/errors/envelope": ("relay.detail-404", "fail"),
+    "relay-video/errors/leaks-internals": ("relay.traceback-500", "warn"),
 
     # relay-midjourney
     "relay-midjourney/submit/task-id": ("mj.submit-no-id", "fail"),
@@ -365,6 +383,10 @@ VIOLATIONS: dict[str, tuple[Violation, str]] = {
     "relay-midjourney/task/progress-complete": ("mj.progress-stuck", "warn"),
     "relay-midjourney/task/failure-reason": ("mj.no-reason", "warn"),
     "relay-midjourney/task/result": ("mj.result-404", "fail"),
+    "relay-midjourney/auth/no-key": ("mj.auth-open", "fail"),
+    "relay-midjourney/auth/wrong-key": ("mj.auth-open", "fail"),
+    "relay-midjourney/errors/envelope": ("mj.detail-404", "fail"),
+    "relay-midjourney/errors/leaks-internals": ("mj.traceback-500", "warn"),
 
     # rerank
     "rerank/response/schema": ("rerank.score-missing", "fail"),
@@ -372,6 +394,11 @@ VIOLATIONS: dict[str, tuple[Violation, str]] = {
     "rerank/results/ordered": ("rerank.unsorted", "fail"),
     "rerank/results/top-n": ("rerank.top-n-ignored", "fail"),
     "rerank/results/relevant-first": ("rerank.in-order-sent", "warn"),
+    "rerank/auth/no-key": ("rerank.auth-open", "fail"),
+    "rerank/auth/wrong-key": ("rerank.auth-open", "fail"),
+    "rerank/errors/envelope": ("rerank.detail-404", "fail"),
+    "rerank/errors/leaks-internals": ("rerank.traceback-500", "warn"),
+    "rerank/response/content-type": ("rerank.content-type-text", "fail"),
 
     # models
     "models/list/schema": ("models.object-wrong", "fail"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import struct
 import time
 import zlib
@@ -58,6 +59,8 @@ def generations(f: FakeRequest) -> Reply:
     answer: dict[str, Any] = {"data": items}
     if not f.has("images.created-missing"):
         answer["created"] = int(time.time())
+    if f.has("images.content-type-text"):
+        return Reply(body=json.dumps(answer).encode(), headers={"content-type": "text/plain"})
     return Reply.json(answer)
 
 

@@ -22,7 +22,13 @@ MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 64
 
 
 def _authorised(f: FakeRequest) -> Reply | None:
-    if f.headers.get("authorization", "") != f"Bearer {server.KEY}":
+    """The key, or what the relay answers before reading it: a framework's 404 or traceback
+    (`relay.detail-404`, `relay.traceback-500`); `relay.auth-open` takes any key, or none."""
+    fault = server.framework_fault(f, "relay", lambda: server.openai_error(
+        500, '  File "/srv/relay/task.py", line 7, in submit', "server_error"))
+    if fault:
+        return fault
+    if not f.has("relay.auth-open") and f.headers.get("authorization", "") != f"Bearer {server.KEY}":
         return server.openai_error(401, "Incorrect API key provided", "invalid_request_error", "invalid_api_key")
     return None
 

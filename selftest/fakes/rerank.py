@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -42,4 +43,7 @@ def rerank(f: FakeRequest) -> Reply:
     found = [{"index": i + shift, "relevance_score": round(score, 4)} for score, i in ranked]
     if f.has("rerank.score-missing"):
         found = [{"index": r["index"]} for r in found]
-    return Reply.json({"model": MODEL, "results": found, "usage": {"total_tokens": 40}})
+    answer = {"model": MODEL, "results": found, "usage": {"total_tokens": 40}}
+    if f.has("rerank.content-type-text"):
+        return Reply(body=json.dumps(answer).encode(), headers={"content-type": "text/plain"})
+    return Reply.json(answer)

@@ -99,7 +99,9 @@ class _Connection:
                 return [_error(400, "invalid_request_error", "previous_response_not_found",
                                f"Previous response with id '{previous}' not found.", "previous_response_id")]
             body["input"] = history + _items(body)
-        faults = set(self.f.faults)
+        # The HTTP route's own Responses faults (a 500 to every SSE stream, ...) are not the socket's:
+        # a WebSocket turn gets only those its ws-* faults map to; the other surfaces' pass through.
+        faults = {fault for fault in self.f.faults if not fault.startswith("responses.")}
         if self.f.has("responses.ws-usage-missing"):
             faults.add("responses.stream-usage-missing")
         inner = FakeRequest("POST", "/v1/responses", {**self.f.headers, "content-type": "application/json"},

@@ -38,7 +38,7 @@ CHECK_API: dict[str, tuple[str, ...]] = {
                            "ExtraFields", "UnknownParameters"),
     "llmconform.exchange": ("Exchange", "Sequence"),  # a sequence probe's fixture: its steps' exchanges
     "llmconform.fixtures": ("for_surface", "probe", "fixture_name", "measure", "native_error", "native_rejected",
-                            "invalid_cases", "effect_cases"),
+                            "invalid_cases", "effect_cases", "priced"),
     "llmconform.sdk": ("*",),
     "llmconform.fuzz": ("run_phase",),
 }
@@ -127,7 +127,7 @@ def _server_error(exchange: Exchange, expected: str) -> None:
     raise undelivered
 
 
-def rejected(exchange: Exchange, surface: str, what: str) -> dict[str, Any]:
+def rejected(exchange: Exchange, surface: str, what: str, *, schema: str = "ErrorResponse") -> dict[str, Any]:
     """Invalid input: a 400 with the native envelope. A 2xx served it and a 5xx crashed on it (F);
     another 4xx, such as a framework's 422, is a rejection clients tolerate (W), as is an envelope
     that departs from the official one in ways the SDKs read."""
@@ -137,7 +137,7 @@ def rejected(exchange: Exchange, surface: str, what: str) -> dict[str, Any]:
              exchange=exchange)
     _server_error(exchange, f"{what} rejected with 400")
     departures: list[str] = []
-    body = error_envelope(exchange, surface, range(400, 500), what, departures=departures)
+    body = error_envelope(exchange, surface, range(400, 500), what, departures=departures, schema=schema)
     if exchange.status != 400:
         departures.insert(0, f"status {exchange.status}")
     if departures:
@@ -463,7 +463,7 @@ def native_envelopes(exchanges: list[Exchange], surface: str, schema: str = "Err
              context=SchemaViolation(violations=tuple(departures)))
 
 
-def unknown_path_envelope(exchange: Exchange, surface: str) -> None:
+def unknown_path_envelope(exchange: Exchange, surface: str, schema: str = "ErrorResponse") -> None:
     """A request to a path no API has comes back 404 in the surface's native envelope (W: a
     framework's `{"detail": "Not Found"}`, an HTML page, a 200; no official operation documents an
     unknown path, so this is a SHOULD). Not sent or not recorded: nothing to read."""
@@ -477,7 +477,7 @@ def unknown_path_envelope(exchange: Exchange, surface: str) -> None:
         warn(expected, f"{where}, {exchange.headers.get('content-type', 'no content type')}: {exchange.excerpt()}",
              exchange=exchange)
     try:
-        found = envelope_departures(surface, json.loads(exchange.body), where)
+        found = envelope_departures(surface, json.loads(exchange.body), where, schema)
     except (ValueError, UnicodeDecodeError):
         found = [f"not JSON: {exchange.excerpt()}"]
     except Fail as exc:

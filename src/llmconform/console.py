@@ -88,7 +88,8 @@ class Console:
         for surface, (requests, tokens) in by_surface.items():
             paid = ", ".join(f"{n} {kind}" for kind, n in sorted((costs or {}).get(surface, {}).items()))
             self.line(f"  {surface:20} {requests:6} requests {tokens:8} output tokens"
-                      + (f"  (paid media: {paid})" if paid else ""))
+                      + (f"  (paid media: {paid}; no generated schema/fuzz cases: each could be paid)"
+                         if paid else ""))
         requests, tokens = (sum(spent[i] for spent in by_surface.values()) for i in (0, 1))
         self.line(f"  {'total':20} {requests:6} requests {tokens:8} output tokens")
         self.line(f"  budget: {budget.max_requests} requests, {budget.max_output_tokens} output tokens "

@@ -64,6 +64,21 @@ def for_surface(surface: str) -> dict[str, Any]:
             for name in declared_probes(surface)}
 
 
+def priced(surfaces: list[str], *, primary: bool = False) -> list[Any]:
+    """These surfaces as pytest cases, a paid one's marked with the feature its operation costs: a
+    rule written once sends its requests there only when the profile declares that feature (the
+    client refuses them otherwise), and skips saying which feature to declare — so `--plan`
+    counts them, with their cost class, only where they would be sent. With `primary`, each case
+    is (surface, the probe its own checks send in every run: `Surface.primary`)."""
+    cases = []
+    for surface in surfaces:
+        kind = SURFACE_MODULES[surface]
+        values = (surface, kind.primary) if primary else (surface,)
+        marks = [pytest.mark.feature(kind.cost_feature)] if kind.cost_feature else []
+        cases.append(pytest.param(*values, id=surface, marks=marks))
+    return cases
+
+
 @dataclass(frozen=True)
 class Invalid:
     """One invalid-input check its spec declares on an `x-llmconform-invalid` entry: the probe it
@@ -86,9 +101,10 @@ class Invalid:
 
 def invalid_cases(surfaces: list[str], bindings: dict[str, tuple[str, str]] | None = None) -> list[Any]:
     """A pytest case `(surface, Invalid)` per invalid probe of these surfaces that names its check;
-    one whose entry names a `feature` needs it declared by the profile. Its level and source are the
-    entry's own (`level`, `source`), else `bindings`' for `surface/check`; a case with neither is
-    refused by the plugin as any check without them is."""
+    one whose entry names a `feature` needs it declared by the profile, as does every one of a paid
+    surface (the feature its operation costs: a server that wrongly serves it generates). Its level
+    and source are the entry's own (`level`, `source`), else `bindings`' for `surface/check`; a case
+    with neither is refused by the plugin as any check without them is."""
     cases = []
     for surface in surfaces:
         for name, entry in declared_probes(surface).items():
@@ -96,7 +112,8 @@ def invalid_cases(surfaces: list[str], bindings: dict[str, tuple[str, str]] | No
                 level, source = (bindings or {}).get(f"{surface}/{entry.check}", ("", ""))
                 case = Invalid(name, entry.check, entry.rule, entry.what, entry.level or level,
                                entry.source or source, entry.served_skips)
-                marks = [pytest.mark.feature(entry.feature)] if entry.feature else []
+                needed = sorted({f for f in (entry.feature, SURFACE_MODULES[surface].cost_feature) if f})
+                marks = [pytest.mark.feature(feature) for feature in needed]
                 cases.append(pytest.param(surface, case, id=f"{surface}-{case.check}", marks=marks))
     return cases
 

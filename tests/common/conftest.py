@@ -13,5 +13,7 @@ steered = probe("{surface}", "{name}")
 # A probe that declares its effect (an official field, content that must reach the model).
 sent = probe("{surface}", "{case.probe}")
 answered = probe("{surface}", "{read}")
+# The probe a surface's own checks send in every run (a paid surface's primary one: no request added).
+primary = probe("{surface}", "{primary_probe}")
 # Read only where it was sent (a replay documents no unknown path): never what decides a check alone.
 unknown_path = probe("{surface}", "unknown-path", required=False)

@@ -1,12 +1,17 @@
 """Authentication: a missing or wrong key is refused with the surface's native error envelope, one
-rule for every surface whose refusal is a 401 (Gemini's, answered 400 or 403 by Google, are its own)."""
+rule for every surface whose refusal is a 401 (Gemini's, answered 400 or 403 by Google, are its own).
+
+A paid surface gets it too: its basic request without a key (or with a wrong one) is refused before
+anything is generated, so it costs a paid item only where the server is broken and serves it. It is
+sent only under the feature the operation costs (the check skips, naming it, otherwise), and
+`--plan` counts it with its cost class."""
 
 import pytest
 
-from llmconform.fixtures import native_error
+from llmconform.fixtures import native_error, priced
 from llmconform.surfaces import having
 
-SURFACES = having(lambda surface: surface.refuses_key_401 and not surface.paid)
+SURFACES = priced(having(lambda surface: surface.refuses_key_401))
 pytestmark = pytest.mark.parametrize("surface", SURFACES)
 
 

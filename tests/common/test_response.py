@@ -1,12 +1,19 @@
 """A non-streaming answer: its shape, its content type and the model it names, one rule for every
-surface that answers a plain request."""
+surface that answers a plain request.
+
+A paid surface's plain answer is read only where its own checks ask for it anyway (its spec's
+primary probe, under the feature its operation costs): these rules add no request there. Its
+answer's schema is its own check's (tests/<surface>/)."""
 
 import pytest
 
 from llmconform import checks, fuzz, spec
+from llmconform.fixtures import priced
 from llmconform.surfaces import SURFACE_MODULES, having
 
 SURFACES = having(lambda surface: surface.sends_json and not surface.paid)
+# The paid surfaces whose plain answer, one JSON body, their own checks already read.
+PAID_PLAIN = having(lambda surface: surface.paid and surface.sends_basic and surface.answers_json)
 
 
 @pytest.mark.check("{surface}/response/schema", level="must",
@@ -23,6 +30,8 @@ def test_schema(surface, basic):
 # plain request on every surface that sends one, and the others its surface names (Gemini's stream
 # without `alt=sse`, a JSON array, not an event stream; the model list).
 JSON_ANSWERS = [*[(s, "response", "basic", f"plain {s} request") for s in SURFACES],
+                *[pytest.param(s, "response", "basic", f"plain {s} request",
+                               marks=[pytest.mark.feature(SURFACE_MODULES[s].cost_feature)]) for s in PAID_PLAIN],
                 *[pytest.param(s, answer.concern, answer.probe, answer.what,
                                marks=[pytest.mark.feature(answer.feature)] if answer.feature else [])
                   for s in having(lambda surface: surface.json_answers) for answer in SURFACE_MODULES[s].json_answers]]
@@ -40,8 +49,8 @@ def test_content_type(surface, concern, read, what, answered):
 
 @pytest.mark.check("{surface}/response/model-echo", level="must",
                    source="openapi/{surface}.yaml (the response's required `model`; an alias only warns)")
-# Not Gemini (its modelVersion), nor a paid surface.
-@pytest.mark.parametrize("surface", having(lambda surface: surface.echoes_model and not surface.paid))
+# Not Gemini (its modelVersion), nor a paid surface whose plain answer its own checks do not read.
+@pytest.mark.parametrize("surface", priced(having(lambda surface: surface.echoes_model and surface.sends_basic)))
 def test_model_echo(surface, basic):
     """`model` is the requested model or a dated snapshot of it (W: relays alias and substitute)."""
     checks.model_echo(basic.request.body.get("model"), checks.ok_json(basic).get("model"))

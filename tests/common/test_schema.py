@@ -1,5 +1,7 @@
 """Schemathesis on each surface's spec: documented examples, generated valid and invalid requests,
-one rule for every surface whose requests its spec declares."""
+one rule for every surface whose requests its spec declares — never a paid one's (`x-llmconform-cost`):
+its cases are many, and each may be a paid item (an image, a video job), so no declared feature
+buys them; `run --plan` says so on every paid surface's line."""
 
 import pytest
 

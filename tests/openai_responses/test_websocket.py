@@ -87,6 +87,11 @@ def test_usage(websocket):
     within ±50 % of the text's estimate (W)."""
     turn = websocket.answered("create")
     payloads = turn.data_objects()
+    # No completed response on the first turn is websocket/create's FAIL; usage is not judged then.
+    ended = terminal(payloads)
+    checks.need(ended is not None and ended.get("type") in TERMINAL and isinstance(ended.get("response"), dict),
+                "a response ended on the first WebSocket turn", [p.get("type") for p in payloads][-2:],
+                owner="websocket/create", exchange=turn)
     usage = terminal_response(payloads).get("usage")
     expect(isinstance(usage, dict), "usage on the completed response", [p.get("type") for p in payloads][-2:],
            exchange=turn)

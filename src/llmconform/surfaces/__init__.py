@@ -176,7 +176,8 @@ class Surface:
     # Capabilities the shared rules select on. `chat_like`: a conversation and images are sent as
     # chat messages are (Responses' input is its own); `sse`: its `stream` probe is answered with
     # server-sent events on its own path; `refuses_key_401`: a missing key is refused 401 (Google
-    # answers 400/403); `errors`: every error it answers is in its spec's ErrorResponse.
+    # answers 400/403); `errors`: every error it answers is in its spec's envelope (the one its
+    # operation's 4XX names: `error_schema`).
     chat_like: bool = False
     sse: bool = False
     refuses_key_401: bool = True
@@ -205,10 +206,50 @@ class Surface:
     @property
     def paid(self) -> bool:
         """Its operation is paid per item (an image, speech, a video job: its spec's `x-llmconform-cost`).
-        The rules written once leave it out: they send requests of their own (a missing key, invalid
-        input, generated cases), each a paid request where a server wrongly serves it, and its own
-        checks read only the probes its folder asks for (issue #23)."""
+        The rules written once reach it only by their cost-aware path (docs/architecture.md, "Paid
+        surfaces"): a rule whose request is refused before anything is generated (a missing or wrong
+        key: at worst one paid item, where a broken server serves it) runs under the feature the
+        operation costs, counted in `--plan` with its cost class; a rule reading only what was seen
+        (the error envelopes, the free unknown-path probe, the answer its own checks asked for) adds
+        no paid request; invalid input only where its spec declares it for the operation, under the
+        feature. Generated requests (schema examples, fuzz), many and each possibly paid, never go to
+        a paid operation."""
         return self.operation.cost is not None
+
+    @property
+    def cost_feature(self) -> str | None:
+        """The feature a profile declares before any request to its paid operation is sent (None: not paid)."""
+        cost = self.operation.cost
+        return cost.feature if cost is not None else None
+
+    @property
+    def error_schema(self) -> str:
+        """The schema of its errors: the one its operation's 4XX answer names (a relay's task routes
+        answer their own `TaskError`), else OpenAI's `ErrorResponse`."""
+        answers = self.operation.definition.get("responses") or {}
+        answer = answers.get("4XX") or answers.get("400") or {}
+        ref = ((answer.get("content") or {}).get("application/json") or {}).get("schema", {}).get("$ref", "")
+        return ref.rsplit("/", 1)[-1] if ref else "ErrorResponse"
+
+    @property
+    def primary(self) -> str:
+        """The probe its own checks send in every run, which a rule written once may read without
+        adding a request: `basic` on every unpaid surface; on a paid one the probe its spec marks
+        `primary` (a task surface's is its task sequence: its `basic` stands in for the pre-flight alone)."""
+        if not self.paid:
+            return "basic"
+        return next((name for name, entry in self.operation.probes.items() if entry.primary), "basic")
+
+    @property
+    def sends_basic(self) -> bool:
+        """Its `basic` probe is sent by its own checks anyway: a rule reading it adds no request."""
+        return self.primary == "basic"
+
+    @property
+    def answers_json(self) -> bool:
+        """Its operation's 200 answer is one JSON body (speech answers a file)."""
+        answer = (self.operation.definition.get("responses") or {}).get("200", {}).get("content", {})
+        return "application/json" in answer
 
     @property
     def sends_json(self) -> bool:
@@ -227,13 +268,13 @@ class Surface:
         """A refusal with one of `statuses` and this surface's native error envelope (and error kind)."""
         if self.native_error is not None:
             return self.native_error(exchange, statuses, what, target)
-        return checks.error_envelope(exchange, self.name, statuses, what)
+        return checks.error_envelope(exchange, self.name, statuses, what, schema=self.error_schema)
 
     def rejected(self, exchange: Exchange, what: str) -> dict[str, Any]:
         """Invalid input rejected with a 4xx and this surface's native envelope and error kind."""
         if self.native_rejected is not None:
             return self.native_rejected(exchange, what)
-        return checks.rejected(exchange, self.name, what)
+        return checks.rejected(exchange, self.name, what, schema=self.error_schema)
 
     def pieces(self, exchange: Exchange) -> list[Any]:
         """The pieces a stream's text is read from."""
@@ -292,11 +333,21 @@ def unknown_path(surface: str) -> Builder:
     return build
 
 
-def common_builders(surface: str) -> dict[str, Builder | Dependent]:
+def refusal_builders(surface: str) -> dict[str, Builder | Dependent]:
+    """The probes every surface gets unless it builds its own (`register` adds them): its basic
+    request with no key and with a wrong key, refused before anything is generated, and the same
+    request to a path no API has (free: no operation is there). A paid surface gets the shared
+    auth and error rules through these alone, without a line of its own."""
     return {
         "unknown-path": unknown_path(surface),
         "auth-none": with_auth(surface, "basic", "none"),
         "auth-wrong": with_auth(surface, "basic", "wrong"),
+    }
+
+
+def common_builders(surface: str) -> dict[str, Builder | Dependent]:
+    return {
+        **refusal_builders(surface),
         "malformed-json": malformed_json(surface),
         "unknown-model": unknown_model(surface),
     }
@@ -357,6 +408,7 @@ SURFACE_MODULES: dict[str, Surface] = {}
 
 
 def register(surface: Surface) -> Surface:
+    surface = replace(surface, builders={**refusal_builders(surface.name), **surface.builders})
     SURFACE_MODULES[surface.name] = surface
     if surface.stream_end is not None:
         STREAM_ENDS[surface.name] = surface.stream_end
