@@ -216,9 +216,11 @@ def test_the_profile_schema_ships_and_holds_every_bundled_profile():
 def test_the_features_a_profile_may_name_are_those_the_checks_need():
     used = {m for path in (ROOT / "tests").rglob("test_*.py")
             for m in re.findall(r"mark\.feature\(\"([^\"]+)\"\)", path.read_text(encoding="utf-8"))}
-    # A probe entry in a spec may need a feature too (`feature: documents` on the document probe).
+    # A probe entry in a spec may need a feature too (`feature: documents` on the document probe), and
+    # so may a request shape (`x-llmconform-feature: audio-input` on chat's AudioPart).
     used |= {m for path in (ROOT / "openapi").glob("*.yaml")
-             for m in re.findall(r"^\s+feature: ([a-z_-]+)\s*$", path.read_text(encoding="utf-8"), re.M)}
+             for m in re.findall(r"^\s+(?:x-llmconform-)?feature: ([a-z_-]+)\s*$", path.read_text(encoding="utf-8"),
+                                 re.M)}
     assert used == set(FEATURES)
 
 

@@ -25,7 +25,7 @@ LAYERS = [
     ("surfaces", ["surfaces", "surfaces.*"]),
     ("target", ["target", "documented"]),
     ("checks' fixtures, schemathesis, pre-flight, reports", ["fixtures", "rows", "fuzz", "preflight", "report",
-                                                            "report.*", "console", "options"]),
+                                                            "report.*", "console", "options", "sdklane"]),
     ("plugin, sweep, the catalogue and the drift check", ["plugin", "sweep", "sweep.*", "catalogue", "drift"]),
     ("command line", ["cli"]),
 ]

@@ -423,3 +423,27 @@ def test_the_ci_recipe_is_valid_yaml_with_its_jobs():
     assert "--junit" in text or "--report-dir" in text
     assert "--record" in json.dumps(jobs["record"])
     assert "examples/github-actions.yml" in (ROOT / "README.md").read_text()
+
+
+def test_a_combined_json_report_is_the_plain_indented_dump_of_its_vendors():
+    """result.dumps writes a combined document from its vendors' texts, indented in place: the same
+    text json.dumps(indent=2) gives, with and without the vendors' texts already written."""
+    from llmconform.report import document
+
+    vendor = json.loads(result.dumps(result.Report.from_json({
+        "tool": "llmconform", "schema_version": result.SCHEMA_VERSION, "version": "0", "vendor": "a",
+        "base_url": "http://127.0.0.1:1", "mode": "replay", "started_at": "2026-01-01T00:00:00Z", "duration_s": 1.0,
+        "results": [{"id": "openai-chat/response/schema", "surface": "openai-chat", "verdict": "fail",
+                     "message": "line one\nline two «ü»", "evidence": {"nested": {"list": [1, {"k": []}], "e": {}}},
+                     "reproduce": "curl 'x'"}],
+        "summary": {"pass": 0, "fail": 1, "warn": 0, "skip": 0, "error": 0}})))
+    reports = [result.Report.from_json({**vendor, "vendor": name}) for name in ("a", "b", "c")]
+    for group in (reports, reports[:2]):
+        plain = json.dumps(document(group).to_json(), indent=2, ensure_ascii=False) + "\n"
+        known: dict[int, str] = {}
+        for report in group:
+            assert result.dumps(report, known) == json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
+        assert result.dumps(document(group)) == plain
+        assert result.dumps(document(group), known) == plain
+    empty = result.Combined([], started_at="2026-01-01T00:00:00Z", duration_s=0.0)
+    assert result.dumps(empty) == json.dumps(empty.to_json(), indent=2, ensure_ascii=False) + "\n"

@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from llmconform import __version__, interrupt, options
 from llmconform.clients import CLIENTS, checks_of
@@ -34,6 +34,9 @@ from llmconform.profile import (
     with_clients,
 )
 from llmconform.settings import Mode, RunSettings
+
+if TYPE_CHECKING:
+    from llmconform.sdklane import Lane
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 EPILOG = """exit codes: 0 at least one check decided and no FAIL (against --baseline: no regression and no
@@ -265,18 +268,36 @@ def run(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = N
 
 
 def _run(argv: list[str], stdout: TextIO | None, stderr: TextIO | None) -> int:
-    import pytest
-
-    from llmconform.console import Console
-    from llmconform.plugin import Plugin
+    from llmconform import sdklane
 
     stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
     own = argv[: argv.index("--")] if "--" in argv else argv
     if "-h" in own or "--help" in own:
         stdout.write(run_parser().format_help())
         return EXIT_OK
+    lane = None
     try:
         settings = parse_run(argv)
+        # A replay's SDK checks run in a worker (sdklane) whose SDK imports cost more CPU than
+        # collecting the suite: started before anything else is imported or read, it has the most time.
+        if settings.replay and not settings.plan and not {"--collect-only", "--co"} & set(settings.pytest_args):
+            lane = sdklane.start()
+        return _run_with(settings, lane, stdout, stderr)
+    except (UsageError, ProfileError) as exc:
+        print(f"llmconform: {exc}", file=stderr)
+        return EXIT_USAGE
+    finally:
+        if lane is not None:
+            lane.stop()  # the run's plugin stopped it already, unless the run never began
+
+
+def _run_with(settings: RunSettings, lane: Lane | None, stdout: TextIO, stderr: TextIO) -> int:
+    import pytest
+
+    from llmconform.console import Console
+    from llmconform.plugin import Plugin
+
+    try:
         check_options(settings)
         found = profiles(settings)
         if settings.clients:  # only the clients' checks, their features declared on their surfaces
@@ -290,7 +311,7 @@ def _run(argv: list[str], stdout: TextIO | None, stderr: TextIO | None) -> int:
         return EXIT_USAGE
     # With the JSON report on stdout, everything else goes to stderr.
     console = Console(stderr if settings.report_json == "-" else stdout, settings.verbosity)
-    plugin = Plugin(settings, targets, console, baselines)
+    plugin = Plugin(settings, targets, console, baselines, lane)
     with _no_autoload(), contextlib.redirect_stdout(io.StringIO()) as swallowed:
         code = pytest.main(pytest_args(settings), plugins=[plugin])
     if plugin.interrupted:

@@ -41,10 +41,17 @@ def schema_names(surface: str, path: str) -> tuple[str, str]:
 
 
 @functools.cache
-def _operation(surface: str, path: str) -> Any:
+def _operation(surface: str, path: str, features: frozenset[str]) -> Any:
+    """The operation schemathesis draws from: without the request shapes the profile's features do
+    not allow (`x-llmconform-feature`: no audio or file part to a server not declared to take them)."""
     import schemathesis
 
-    return schemathesis.openapi.from_dict(spec.load(surface).document)[path]["POST"]
+    return schemathesis.openapi.from_dict(spec.load(surface).without(features))[path]["POST"]
+
+
+def _features(target: Target, surface: str) -> frozenset[str]:
+    config = target.surface_config(surface)
+    return frozenset(config.features) if config is not None else frozenset()
 
 
 @functools.cache
@@ -141,8 +148,11 @@ def examples(target: Target, surface: str, path: str) -> list[Request]:
     kind = target.surface(surface)
     model = target.model(surface)
     operation = spec.load(surface).operation(path)
+    features = _features(target, surface)
     requests = []
     for name, body in operation.examples.items():
+        if spec.load(surface).undeclared(body, features):
+            continue  # a documented audio or file part, to a profile that does not declare it
         variants = [(f"example:{name}", _cheap(body, model, _defined(surface, path), _limit(surface, path)),
                      spec.fill_model(path, model))]
         if target.mode == Mode.REPLAY and name.startswith(f"{target.name}-"):
@@ -162,7 +172,8 @@ def generated(target: Target, surface: str, path: str, *, negative: bool, count:
 
     # Hypothesis caches its Unicode tables in ./.hypothesis: the user's directory is not ours to write in.
     set_hypothesis_home_dir(cache_dir() / "hypothesis")
-    operation = _operation(surface, path)
+    features = _features(target, surface)
+    operation = _operation(surface, path, features)
     request_schema, _ = schema_names(surface, path)
     definitions = spec.load(surface)
     mode = GenerationMode.NEGATIVE if negative else GenerationMode.POSITIVE
@@ -183,7 +194,7 @@ def generated(target: Target, surface: str, path: str, *, negative: bool, count:
             json.dumps(body)
         except (TypeError, ValueError):
             return  # not expressible as a JSON body
-        if _alias_spelled(body, _defined(surface, path)):
+        if _alias_spelled(body, _defined(surface, path)) or definitions.undeclared(body, features):
             return
         valid = not definitions.errors(request_schema, body, limit=1)
         if valid != negative and body not in bodies:

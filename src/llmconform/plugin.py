@@ -17,9 +17,10 @@ from typing import Any
 import pytest
 from pytest_recording import network
 
-from llmconform import interrupt
+from llmconform import interrupt, sdklane
 from llmconform.checkid import binding_of, binding_problems, check_id, rule_of
 from llmconform.console import Console
+from llmconform.exchange import Exchange
 from llmconform.fixtures import TARGET_FIXTURE, probes_of
 from llmconform.report import build_report, write_reports
 from llmconform.report.baseline import compare as compare_baseline
@@ -45,7 +46,7 @@ class Plugin:
     __name__ = "llmconform"
 
     def __init__(self, settings: RunSettings, targets: list[Target], console: Console,
-                 baselines: dict[str, Report] | None = None) -> None:
+                 baselines: dict[str, Report] | None = None, lane: sdklane.Lane | None = None) -> None:
         self.settings = settings
         self.baselines = baselines or {}  # vendor -> its --baseline report, read before any request
         self.results: list[Report] = []  # the run's reports, as the result model reads them
@@ -61,6 +62,10 @@ class Plugin:
         self.owners = Owners()
         self._setup_s: dict[str, float] = {}
         self._closing = contextlib.ExitStack()  # what the run holds open until it ends (unconfigure)
+        # The SDK lane's worker, when the CLI started it as soon as it knew the run was a replay.
+        self.lane: sdklane.Lane | None = lane
+        self._decided: list[pytest.Item] = []  # skipped while collecting, never run (_decide_skips)
+        self._before: dict[str, list[tuple[str, Row]]] = {}  # their rows, by the check they come before
 
     def pytest_sessionstart(self, session: pytest.Session) -> None:
         if self.settings.replay:
@@ -68,6 +73,15 @@ class Plugin:
             # cassettes are read to the end of the run. (Its pytest plugin would set it up and tear
             # it down around every check, through five fixtures each: a tenth of a replay's checks.)
             self._closing.enter_context(network.blocking_context())
+            if not session.config.option.collectonly:
+                # The SDK checks run in a worker that imports the SDKs meanwhile (sdklane): more
+                # CPU than collecting the suite, off the replay's path.
+                self.lane = self.lane or sdklane.start()
+        if self.lane is not None and (not self.settings.replay or session.config.option.collectonly):
+            self.lane.stop()  # nothing for it to run
+            self.lane = None
+        if self.lane is not None:
+            self._closing.callback(self.lane.stop)
 
     # -- collection -------------------------------------------------------------------------
 
@@ -94,6 +108,7 @@ class Plugin:
     def pytest_collection_modifyitems(self, session: pytest.Session, config: pytest.Config,
                                       items: list[pytest.Item]) -> None:
         keep, deselected = [], []
+        skipped: dict[pytest.Item, str] = {}  # decided while collecting: not declared, or live only
         for item in items:
             ident = check_id(item)
             if ident is None:
@@ -112,6 +127,7 @@ class Plugin:
             reason = _skip_reason(item, target, ident[0]) if target else None
             if reason:
                 item.add_marker(pytest.mark.skip(reason=reason))
+                skipped[item] = reason
         if deselected:
             config.hook.pytest_deselected(items=deselected)
             items[:] = keep
@@ -140,13 +156,55 @@ class Plugin:
             config.hook.pytest_deselected(items=list(items))
             items[:] = []
             return
+        if self.lane is not None:
+            # The worker's checks run after the others (ownership stays in suite order, noted above;
+            # rows are sorted by id): the worker has the whole replay to import the SDKs.
+            items.sort(key=lambda item: (bool(item.get_closest_marker("after_all")), _in_lane(item)))
         self.console.start(len(items), self.targets, plans)
         # Every exchange the selected checks will read, sent before the first check runs.
         for target in self.targets:
             target.prefetch(p for item in items if target_of(item) is target and not item.get_closest_marker("skip")
                             for p in probes_of(item) if target.surface_config(p[0]) is not None)
+        if not config.option.collectonly:
+            self._decide_skips(items, skipped)
+
+    def _decide_skips(self, items: list[pytest.Item], skipped: dict[pytest.Item, str]) -> None:
+        """The checks skipped while collecting (a surface or feature the profile does not declare,
+        generated cases a replay does not hold: most rows of a multi-vendor replay) get their rows
+        here instead of going through pytest's run of each (a millisecond apiece in setup, capture,
+        logging and report hooks). Each row is the one row_of gives such a skip — no exchange was
+        read — and is reported where the check would have run: before the next check that runs."""
+        pending: list[tuple[str, Row]] = []
+        keep = []
+        for item in items:
+            reason = skipped.get(item)
+            target, ident = target_of(item), check_id(item)
+            if reason is None or target is None or ident is None:
+                if pending:
+                    self._before[item.nodeid] = pending
+                    pending = []
+                keep.append(item)
+                continue
+            row = bound(Row(ident[1], ident[0], "skip", target.redactor.text(reason), {}, ""), binding_of(item))
+            row.duration_s = 0.0
+            pending.append((target.name, row))
+            self._decided.append(item)
+        self._before[""] = pending  # after the last check that runs
+        items[:] = keep
+
+    def _report_decided(self, nodeid: str) -> None:
+        for vendor, row in self._before.pop(nodeid, ()):
+            self.rows[vendor].append(row)
+            self.console.row(vendor, row.id, row.verdict, row.message)
+
+    def pytest_runtest_logstart(self, nodeid: str, location: tuple[str, int | None, str]) -> None:
+        self._report_decided(nodeid)
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
+        if self.lane is not None and not any(map(_in_lane, session.items)):
+            # No SDK check left to run (`-k`, `--check`, all skipped): its imports would only take CPU.
+            self.lane.stop()
+            self.lane = None
         # What is alive once the suite is collected (the imported packages, the specs, the items)
         # lives until the run ends: frozen, the collector stops walking it at every full collection
         # (those walks were a third of an offline replay). Thawed at the end (the clean-up pytest_configure registers).
@@ -156,6 +214,21 @@ class Plugin:
         # formatting read, parse and print every frame's source and arguments: ~40 ms per WARN.
         # Set once the suite is collected, so a suite error while collecting keeps its traceback.
         session.config.option.tbstyle = "no"
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_pyfunc_call(self, pyfuncitem: pytest.Function) -> bool | None:
+        """An SDK check of a replay runs in the SDK lane's worker, on a copy of its exchanges."""
+        ident = check_id(pyfuncitem)
+        if self.lane is None or ident is None or not sdklane.takes(ident[1]):
+            return None
+        args = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
+        if not all(isinstance(value, Exchange) for value in args.values()):
+            return None
+        try:
+            self.lane.run(pyfuncitem.path, pyfuncitem.function.__name__, args)
+        except sdklane.NotPortable:
+            return None  # pytest runs it here, as in a live run
+        return True
 
     # -- verdicts ---------------------------------------------------------------------------
 
@@ -208,9 +281,11 @@ class Plugin:
             target.close(interrupted=self.interrupted)
         if self.collect_errors or self.settings.plan:
             return  # no report of a suite that could not be collected, nor of a plan
+        if not self.interrupted:
+            self._report_decided("")
         failed = False
         rules = {}
-        for item in getattr(session, "items", []):  # none when interrupted during collection
+        for item in [*getattr(session, "items", []), *self._decided]:  # none when interrupted during collection
             ident, binding = check_id(item), binding_of(item)
             if ident:
                 rules[ident[1]] = (rule_of(item), binding.level if binding else "", binding.source if binding else "")
@@ -236,6 +311,12 @@ class Plugin:
         for target in self.targets:
             target.client.close()
         self._closing.close()
+
+
+def _in_lane(item: pytest.Item) -> bool:
+    """An SDK check that will run (sdklane): a replay runs it in the worker."""
+    ident = check_id(item)
+    return ident is not None and sdklane.takes(ident[1]) and not item.get_closest_marker("skip")
 
 
 def _skip_reason(item: pytest.Item, target: Target, surface: str) -> str | None:

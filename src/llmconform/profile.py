@@ -52,7 +52,10 @@ FEATURES = ("stream", "tools", "vision", "documents", "reasoning", "json-mode", 
             # issue 23: paid per item, not per token (an image, speech, seconds of audio or video, a
             # search): never in DEFAULT_FEATURES, and no request to an operation whose spec names one in
             # its `x-llmconform-cost` is sent unless the profile declares it (the client refuses it).
-            "images", "speech", "transcription", "rerank", "video", "music")
+            "images", "speech", "transcription", "rerank", "video", "music",
+            # Audio inside a request (chat `input_audio` parts, `x-llmconform-feature` in the spec): no
+            # generated or documented request carries it to a surface that does not declare it.
+            "audio-input")
 
 
 class ProfileError(Exception):

@@ -512,14 +512,38 @@ class Combined:
         return {v: sum(r.summary[v] for r in self.reports) for v in VERDICTS}
 
     def to_json(self) -> dict[str, Any]:
+        return {**self.head(), "reports": [r.to_json() for r in self.reports]}
+
+    def head(self) -> dict[str, Any]:
+        """Every key but `reports` (the last)."""
         return {"tool": "llmconform", "schema_version": SCHEMA_VERSION, "version": __version__, "kind": "combined",
                 "started_at": self.started_at, "duration_s": self.duration_s, "summary": self.summary,
-                "interrupted": any(r.interrupted for r in self.reports),
-                "reports": [r.to_json() for r in self.reports]}
+                "interrupted": any(r.interrupted for r in self.reports)}
 
 
-def dumps(document: Report | Combined) -> str:
-    return json.dumps(document.to_json(), indent=2, ensure_ascii=False) + "\n"
+_REPORTS = "\x00reports\x00"  # where a combined document's reports go, in its text
+
+
+def dumps(document: Report | Combined, known: dict[int, str] | None = None) -> str:
+    """The document as its JSON file holds it (indented by 2). A combined document is each vendor's
+    text, indented in place: its vendors' own files already wrote them (`known`, by report), and
+    indented JSON is written by json's pure-Python encoder — the larger part of writing a replay's
+    reports, done once instead of twice."""
+    if isinstance(document, Report):
+        return _text(document, known) + "\n"
+    head = json.dumps({**document.head(), "reports": _REPORTS}, indent=2, ensure_ascii=False)
+    texts = [_text(r, known).replace("\n", "\n    ") for r in document.reports]
+    reports = "[\n    " + ",\n    ".join(texts) + "\n  ]" if texts else "[]"
+    return head.replace(json.dumps(_REPORTS), reports, 1) + "\n"
+
+
+def _text(report: Report, known: dict[int, str] | None) -> str:
+    if known is not None and id(report) in known:
+        return known[id(report)]
+    text = json.dumps(report.to_json(), indent=2, ensure_ascii=False)
+    if known is not None:
+        known[id(report)] = text
+    return text
 
 
 # -- the declared shape, and reading reports back ---------------------------------------------

@@ -44,6 +44,7 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # The extensions this module reads (their grammar: schemas/extensions.schema.json).
 PROBES, INVALID, SOURCE = "x-llmconform-probes", "x-llmconform-invalid", "x-llmconform-source"
 EVENTS, OFFICIAL, TOTAL = "x-llmconform-events", "x-llmconform-official", "x-llmconform-total"
+GATED = "x-llmconform-feature"
 
 
 @dataclass(frozen=True)
@@ -618,6 +619,53 @@ class Spec:
         causes = [best_match([e]) or e for e in self.validator(schema_name).iter_errors(instance)]
         found = sorted(causes, key=lambda e: -len(e.absolute_path))
         return list(dict.fromkeys(f"{e.json_path}: {excerpt(e.message, 160)}" for e in found))[:limit]
+
+    @functools.cached_property
+    def gated(self) -> dict[str, str]:
+        """Request shapes only some servers take (`x-llmconform-feature` on a schema): schema name ->
+        the profile feature a request carrying one needs (chat's AudioPart -> audio-input)."""
+        return {name: str(node[GATED]) for name, node in self.schemas.items()
+                if isinstance(node, dict) and GATED in node}
+
+    def without(self, features: frozenset[str]) -> dict[str, Any]:
+        """The document with each gated shape whose feature is not in `features` taken out of every
+        `oneOf` / `anyOf` that offers it: what schemathesis may draw for such a profile."""
+        refused = {f"#/components/schemas/{name}" for name, feature in self.gated.items() if feature not in features}
+        if not refused:
+            return self.document
+
+        def pruned(node: Any) -> Any:
+            if isinstance(node, list):
+                return [pruned(item) for item in node]
+            if not isinstance(node, dict):
+                return node
+            found = {key: pruned(value) for key, value in node.items()}
+            for key in ("oneOf", "anyOf"):
+                if isinstance(found.get(key), list):
+                    found[key] = [a for a in found[key] if not (isinstance(a, dict) and a.get("$ref") in refused)]
+            return found
+
+        return dict(pruned(self.document))
+
+    def undeclared(self, instance: Any, features: frozenset[str]) -> list[str]:
+        """The gated shapes (`gated`) `instance` carries whose feature is not in `features`, as
+        `Schema (feature)`: a request holding one is not sent to such a profile."""
+        refused = [(name, feature) for name, feature in self.gated.items() if feature not in features]
+        found: list[str] = []
+
+        def walk(node: Any) -> None:
+            if isinstance(node, list):
+                for item in node:
+                    walk(item)
+            elif isinstance(node, dict):
+                found.extend(f"{name} ({feature})" for name, feature in refused
+                             if self.validator(name).is_valid(node))
+                for value in node.values():
+                    walk(value)
+
+        if refused:
+            walk(instance)
+        return list(dict.fromkeys(found))
 
     def check(self, schema_name: str, instance: Any, what: str = "") -> None:
         """Fail with every violation (up to a few) unless `instance` matches the named schema."""

@@ -169,9 +169,11 @@ def write_reports(reports: list[Report], *, json_path: str | None = None, md_pat
     if not reports:
         return []
 
+    texts: dict[int, str] = {}  # each vendor's JSON, written once for its file and the combined one
+
     def render(kind: str, group: list[Report]) -> str:
         if kind == "json":
-            return dumps(document(group))
+            return dumps(document(group), texts)
         if kind == "md":
             return markdown.render(group)
         if kind == "html":
