@@ -166,19 +166,12 @@ class Target:
     def websocket(self, surface: str, probe: str) -> Sequence:
         """The turns of a WebSocket probe (`transport: websocket`), sent on one connection once per
         session: its `response.create` body is the probe's request body."""
-        with self._lock:
-            future = self._sequences.get((surface, probe))
-            owner = future is None
-            if future is None:
-                future = self._sequences[(surface, probe)] = Future()
-        if owner:
-            try:
-                request = self.request(surface, probe)
-                body = request.body if isinstance(request.body, dict) else {}
-                future.set_result(websocket.run(self.client, surface, probe, request.path, body))
-            except BaseException as exc:  # a suite bug: every check reading it reports it
-                future.set_exception(exc)
-        return future.result()
+        def send() -> Sequence:
+            request = self.request(surface, probe)
+            body = request.body if isinstance(request.body, dict) else {}
+            return websocket.run(self.client, surface, probe, request.path, body)
+
+        return self._once(surface, probe, send)
 
     def sequence(self, surface: str, probe: str) -> Sequence:
         """The exchanges of a sequence probe, its steps sent in order once per session (each step,
@@ -186,6 +179,11 @@ class Target:
         steps = spec.sequence(surface, probe)
         if steps is None:
             raise KeyError(f"{surface} probe {probe} is not a sequence")
+        return self._once(surface, probe, lambda: self._run(surface, probe, steps))
+
+    def _once(self, surface: str, probe: str, send: Callable[[], Sequence]) -> Sequence:
+        """`send` run by the first check that asks for this probe; every other check, on any thread,
+        waits for its sequence."""
         with self._lock:
             future = self._sequences.get((surface, probe))
             owner = future is None
@@ -193,7 +191,7 @@ class Target:
                 future = self._sequences[(surface, probe)] = Future()
         if owner:
             try:
-                future.set_result(self._run(surface, probe, steps))
+                future.set_result(send())
             except BaseException as exc:  # a suite bug: every check reading it reports it
                 future.set_exception(exc)
         return future.result()
