@@ -3,7 +3,9 @@
 A request example `<vendor>-<what>` with a `200` response example of the same name is one
 documented exchange; it lands in `cassettes/<vendor>/<surface>.yaml`, so that the offline run
 holds each vendor's documents against the contract. A multipart/form-data request (`@file` parts
-as curl writes them) is documented by its fields, its file by name and type, never by bytes. Each
+as curl writes them) is documented by its fields, its file by name and type, never by bytes. A
+sequence's step is named `<vendor>-<probe>/<step>`; a GET step (a task's poll) is its `200` answer
+alone, with the URL the document fetched in `x-llmconform-path`. Each
 answer is marked `x-llmconform-documented`, so that a check reading what only our own request can
 cause (a transcript of our clip) knows the document answered another. `python -m llmconform.documented` rewrites
 them; `--check` only says whether the committed cassettes are current.
@@ -42,6 +44,12 @@ def documented_exchanges() -> dict[str, list[Exchange]]:
             paths = operation.example_paths
             documents = [(name, body, False) for name, body in operation.examples.items()]
             documents += [(name, fields, True) for name, fields in operation.form_examples.items()]
+            # A GET step of a sequence (a task's poll) sends no body: its documented answer alone names
+            # it, with the URL the document fetched (`x-llmconform-path`, the task id in it).
+            fetched = operation.fetched_paths
+            if operation.method == "get":
+                documents += [(name, None, False) for name in fetched]
+            paths = {**fetched, **paths}
             for name, body, form in documents:
                 if name not in answers:
                     continue

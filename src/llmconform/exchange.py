@@ -470,6 +470,10 @@ class Sequence:
         found = self.polls(step)
         if not found:
             why = self.not_sent.get(step, "the sequence stopped before it")
+            if step in self.not_sent and any(e.documented for e in self.exchanges):
+                # A documented answer the link finds nothing in (a relay's document showing another
+                # envelope): what follows is not documented, so the checks reading it are not decided.
+                raise Skip(f"not documented: step {step} of {self.probe} was not sent: {why}")
             raise Error("not sent", f"step {step} of {self.probe} was not sent: {why}")
         return found[-1]
 

@@ -173,6 +173,15 @@ class Operation:
                 if isinstance(ex.get("x-llmconform-path"), str)}
 
     @property
+    def fetched_paths(self) -> dict[str, str]:
+        """The URL path each documented GET step fetched (`x-llmconform-path` on a `200` answer named
+        `<vendor>-<probe>/<step>`): a task's poll sends no body, its answer alone documents it."""
+        content = self.definition.get("responses", {}).get("200", {}).get("content", {})
+        return {name: ex["x-llmconform-path"] for media in content.values()
+                for name, ex in (media.get("examples") or {}).items()
+                if "/" in name.partition("-")[2] and isinstance(ex.get("x-llmconform-path"), str)}
+
+    @property
     def output_limit(self) -> OutputLimit | None:
         """The request field that caps the answer's length (`x-llmconform-output-limit`)."""
         found = self.definition.get("x-llmconform-output-limit")

@@ -5,8 +5,8 @@ import itertools
 import pytest
 
 from llmconform import checks
-from llmconform.surfaces.rerank import is_number, results
-from llmconform.verdict import expect
+from llmconform.surfaces.rerank import is_number, placeholders, results
+from llmconform.verdict import Skip, expect
 
 pytestmark = pytest.mark.feature("rerank")
 
@@ -18,6 +18,8 @@ pytestmark = pytest.mark.feature("rerank")
 def test_indices(basic):
     """Without top_n every document is ranked once: the indexes are 0..n-1, each once, in any order."""
     found = results(checks.ok_json(basic))
+    if placeholders(basic.request.body):
+        raise Skip("the documented request's documents are the page's placeholders: no indexes to hold the answer to")
     sent = len(basic.request.body["documents"])
     indexes = [r.get("index") for r in found]
     expect(all(isinstance(i, int) and not isinstance(i, bool) and 0 <= i < sent for i in indexes),
@@ -56,8 +58,10 @@ def test_relevant_first(basic):
     ranks first: a relay that returns the documents in the order sent, or a model that is not a
     reranker, does not."""
     documents = basic.request.body["documents"]
-    answer = next(i for i, d in enumerate(documents) if "Paris" in d)
     found = results(checks.ok_json(basic))
+    answer = next((i for i, d in enumerate(documents) if isinstance(d, str) and "Paris" in d), None)
+    if answer is None:  # a documented request, not the probe's: no document known to answer its query
+        raise Skip("the request is not the probe's (a documented one): no document known to answer its query")
     expect(found, "ranked results", found)
     expect(found[0].get("index") == answer, f"document {answer} ({documents[answer]!r}) first",
            f"document {found[0].get('index')} first: {[r.get('index') for r in found]}")
