@@ -182,6 +182,15 @@ class Operation:
                 if "/" in name.partition("-")[2] and isinstance(ex.get("x-llmconform-path"), str)}
 
     @property
+    def departures(self) -> dict[str, str]:
+        """The documented answers (`200` examples) kept although they depart from the spec's shape
+        (`x-llmconform-departs`), by name: how each departs."""
+        content = self.definition.get("responses", {}).get("200", {}).get("content", {})
+        return {name: ex["x-llmconform-departs"] for media in content.values()
+                for name, ex in (media.get("examples") or {}).items()
+                if isinstance(ex.get("x-llmconform-departs"), str)}
+
+    @property
     def output_limit(self) -> OutputLimit | None:
         """The request field that caps the answer's length (`x-llmconform-output-limit`)."""
         found = self.definition.get("x-llmconform-output-limit")
