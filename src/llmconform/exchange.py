@@ -462,6 +462,11 @@ class Sequence:
                 exchange.require()
         return found
 
+    def recorded(self, step: str) -> list[Exchange]:
+        """A step's exchanges that were sent or replayed, leaving out those the replayed documents do
+        not show (where `polls` would skip the check reading them)."""
+        return [e for e in self.steps.get(step, []) if e.problem != NOT_RECORDED]
+
     def last(self, step: str) -> Exchange:
         """A step's last exchange; a step not sent leaves the check undecided, saying why (one not
         documented skips it)."""

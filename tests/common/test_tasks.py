@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from llmconform.exchange import NOT_RECORDED, Sequence
+from llmconform.exchange import Sequence
 from llmconform.fixtures import probe
 from llmconform.surfaces import tasks
 from llmconform.verdict import expect
@@ -43,10 +43,8 @@ def answers(flow: Sequence) -> list[Any]:
     """The task as each poll, then the fetch after it settled, showed it (answered JSON only). A
     replayed document that shows the polls but not the fetch after them is read for what it shows."""
     polls = flow.polls("poll")
-    if polls and all(e.documented for e in polls):
-        again = [e for e in flow.steps.get("again", []) if e.problem != NOT_RECORDED]
-    else:
-        again = flow.polls("again")
+    documented = bool(polls) and all(e.documented for e in polls)
+    again = flow.recorded("again") if documented else flow.polls("again")
     found = []
     for exchange in [*polls, *again]:
         if exchange.status is not None and 200 <= exchange.status < 300:
