@@ -146,6 +146,22 @@ def test_a_profile_budget_of_nothing_is_refused(fake, env, tmp_path):
     assert "budget.max_requests must be at least 1" in line
 
 
+def test_a_documents_template_value_in_a_profile_request_is_refused_live(fake, env, tmp_path):
+    """A request copied from a reference page with its template values (`"<string>"`) replays that
+    page offline; live it would spend a request on a template and FAIL the provider for it: one
+    line naming the field, exit 2, nothing sent. A surface not selected does not stop the run."""
+    profile = tmp_path / "p.yaml"
+    profile.write_text(f"name: p\nbase_url: {fake.base_url}\nauth: {{env: {KEY_ENV}}}\nsurfaces:\n"
+                       f"  openai-chat: {{model: {MODEL}, requests: {{basic: {{model: {MODEL}, "
+                       f"messages: [{{role: user, content: '<string>'}}]}}}}}}\n"
+                       f"  anthropic-messages: {{model: {MODEL}}}\n")
+    line = refused_before_any_request(fake, "run", "--profile", str(profile))
+    assert "surfaces.openai-chat.requests" in line and "basic.messages[0].content = '<string>'" in line, line
+    code, out = cli("run", "--profile", str(profile), "--surface", "anthropic-messages", "--check",
+                    "anthropic-messages/response/schema")
+    assert code == 0, out[-1500:]
+
+
 def test_a_run_that_decided_nothing_is_exit_2_with_its_cause(fake, env):
     with fake.faulty("hostile.429-storm"):
         code, out = cli("run", "--base-url", fake.base_url, "--api-key-env", KEY_ENV, *CHAT,

@@ -173,6 +173,21 @@ def cassette_root(profile: Profile, settings: RunSettings) -> Path:
                        f"(they hold: {', '.join(held) or 'nothing'}); record one with --record, or pass --cassette-dir")
 
 
+def check_placeholders(settings: RunSettings, found: list[Profile]) -> None:
+    """A request a profile gives that still holds a reference page's template value (`"<string>"`)
+    replays that page's documented answer offline; sent live, it would spend a request on a template
+    and FAIL the provider for the profile's mistake."""
+    if settings.replay or settings.plan:
+        return
+    for profile in found:
+        for surface, config in profile.surfaces.items():
+            held = config.placeholders() if not settings.surfaces or surface in settings.surfaces else []
+            if held:
+                raise ProfileError(f"profile {profile.name}: surfaces.{surface}.requests holds a document's template "
+                                   f"value ({held[0]}); give a real value, or drop that request, to run live "
+                                   "(it is for --replay)")
+
+
 def check_selection(settings: RunSettings) -> None:
     if not settings.checks and not settings.select:
         return
@@ -300,6 +315,7 @@ def _run_with(settings: RunSettings, lane: Lane | None, stdout: TextIO, stderr: 
     try:
         check_options(settings)
         found = profiles(settings)
+        check_placeholders(settings, found)
         if settings.clients:  # only the clients' checks, their features declared on their surfaces
             found = [with_clients(p, settings.clients) for p in found]
             settings.checks = list(dict.fromkeys([*settings.checks, *checks_of(settings.clients)]))

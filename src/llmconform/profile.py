@@ -40,6 +40,9 @@ def native_auth(surface: str) -> str:
 
 # What a surface is assumed to offer when its profile lists no features.
 DEFAULT_FEATURES = frozenset({"stream", "tools"})
+# A reference page's template value ("<string>", "<integer>"): API docs generated from a schema show
+# their curl examples with these (the relays' docs on Mintlify and Apifox do).
+PLACEHOLDER = re.compile(r"<[a-z_ ]+>")
 # Every feature a check can need (its @pytest.mark.feature); selftest/test_units.py holds the suite to it.
 FEATURES = ("stream", "tools", "vision", "documents", "reasoning", "json-mode", "thinking", "count_tokens",
             "state",
@@ -128,6 +131,25 @@ class SurfaceConfig:
 
     def model_for(self, feature: str | None) -> str:
         return self.models.get(feature or "", self.model)
+
+    def placeholders(self) -> list[str]:
+        """`probe.field` of each request value that is a reference page's template placeholder
+        (`"<string>"`): kept for an offline replay of that page, never worth sending live."""
+        found: list[str] = []
+
+        def walk(value: Any, where: str) -> None:
+            if isinstance(value, str) and PLACEHOLDER.fullmatch(value):
+                found.append(f"{where} = {value!r}")
+            elif isinstance(value, dict):
+                for key, item in value.items():
+                    walk(item, f"{where}.{key}")
+            elif isinstance(value, list):
+                for index, item in enumerate(value):
+                    walk(item, f"{where}[{index}]")
+
+        for probe, body in self.requests.items():
+            walk(body, probe)
+        return found
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from llmconform.profile import PLACEHOLDER
 from llmconform.surfaces import Surface, register
 
 NAME = "rerank"
@@ -24,17 +24,14 @@ def is_number(value: Any) -> bool:
 # How API reference pages generated from a schema write a value they leave open: Crazyrouter's rerank
 # page (https://docs.crazyrouter.com/en/embeddings/rerank, read 2026-12-06) sends `"<string>"` as
 # its query and its one document. A documented answer to such a request ranks documents the
-# request never named: nothing there to hold the answer's indexes against.
-_PLACEHOLDER = re.compile(r"<[a-z_ ]+>")
-
-
+# request never named: nothing there to hold the answer's indexes against (profile.PLACEHOLDER).
 def placeholders(body: Any) -> bool:
     """Whether a request's query or documents are a reference page's placeholders (`"<string>"`)."""
     if not isinstance(body, dict):
         return False
     documents = body.get("documents")
     texts = [body.get("query"), *(documents if isinstance(documents, list) else [])]
-    return any(isinstance(t, str) and _PLACEHOLDER.fullmatch(t) for t in texts)
+    return any(isinstance(t, str) and PLACEHOLDER.fullmatch(t) for t in texts)
 
 
 SURFACE = register(Surface(name=NAME, path=PATH))
