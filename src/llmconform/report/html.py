@@ -32,6 +32,9 @@ table{border-collapse:collapse;margin:6px 0}
 th,td{border:1px solid #d0d0d0;padding:3px 8px;text-align:left;vertical-align:top}
 th{background:#f3f3f3;font-weight:600}
 td.n{text-align:right;font-variant-numeric:tabular-nums}
+table.overview{font-size:13px;line-height:1.25}
+td.scores{padding:1px 2px}td.scores div{display:flex;justify-content:space-between;gap:8px;padding:1px 6px}
+td.scores span+span{white-space:nowrap}
 .pass{background:var(--pass)}.fail{background:var(--fail)}.warn{background:var(--warn)}
 .skip{background:var(--skip);color:#777}.error{background:var(--error)}.zero{background:none;color:#999}
 .badge{display:inline-block;min-width:44px;text-align:center;font-weight:700;font-size:12px;padding:0 5px;
@@ -261,14 +264,14 @@ def overview(reports: list[Report], hrefs: list[str | None]) -> str:
         counts = "".join(f"<td class='n {verdict if r.summary[verdict] else 'zero'}' data-verdict='{verdict}'>"
                          f"{r.summary[verdict]}</td>" for r in reports)
         out.append(f"<tr class='count'><th>{LABELS[verdict].word}</th>{counts}</tr>")
-    surfaces = sorted({s for r in reports for s in r.declared_surfaces()})
-    for surface in surfaces:
-        cells = []
-        for report in reports:
-            score = report.score(surface)
-            claimed = surface in report.declared_surfaces()
-            cells.append(f"<td class='n {_score_class(score)}'>{_e(score) if claimed else '–'}</td>")
-        out.append(f"<tr class='score'><th>{_e(surface)}</th>{''.join(cells)}</tr>")
+    # Each run's own surfaces in one cell, a line each: a row per surface of every run would leave
+    # most cells empty ('–') and push the first FAIL off the first screen once runs claim other APIs.
+    cells = []
+    for report in reports:
+        lines = "".join(f"<div class='{_score_class(report.score(s))}'><span>{_e(s)}</span> <span>"
+                        f"{_e(report.score(s))}</span></div>" for s in sorted(report.declared_surfaces()))
+        cells.append(f"<td class='scores'>{lines or '–'}</td>")
+    out.append(f"<tr class='score'><th>score by surface</th>{''.join(cells)}</tr>")
     out.append("<tr><th>requests · output tokens</th>" + "".join(
         f"<td class='n'>{r.metrics.requests} · {r.metrics.output_tokens}</td>" for r in reports) + "</tr>")
     if any(r.metrics.ttft_p50_ms is not None for r in reports):
