@@ -9,13 +9,17 @@ reason the example declares in `undecided` (a limit spent on thinking leaves no 
 An example file holds:
     about       what official behaviour it shows
     source      the official definition it follows (repository, path, commit or date)
-    probe       the probe it answers (an `x-llmconform-probes` name of the surface's spec)
+    probe       the probe it answers (an `x-llmconform-probes` name of the surface's spec, or
+                `invalid:<name>` for an `x-llmconform-invalid` request); optional when `path` is
+                given: a request without a body (GET)
+    path        optional, the path the request is sent to instead of the probe's operation path
+                (the unknown-model request, Gemini's GET /v1beta/models)
     query       optional, appended to the probe's path (Gemini's streams: "?alt=sse")
     answer      the JSON body answered, or
     events      a stream: a list of [event name or null, data] answered as server-sent events
     undecided   optional, the phrases an undecided row's message may carry
 
-Examples that answer different probes share a run; two for the same probe run apart. A new
+Examples that answer different requests share a run; two for the same request run apart. A new
 example is a new file: nothing here changes.
 """
 
@@ -41,11 +45,11 @@ def examples(surface: str) -> list[tuple[str, dict[str, Any]]]:
 
 
 def rounds(surface: str) -> list[list[tuple[str, dict[str, Any]]]]:
-    """The examples of a surface in runs of at most one per (probe, query)."""
+    """The examples of a surface in runs of at most one per request (path with its query, body)."""
     found: list[list[tuple[str, dict[str, Any]]]] = []
     for name, example in examples(surface):
-        key = (example["probe"], example.get("query", ""))
-        free = next((r for r in found if all((e["probe"], e.get("query", "")) != key for _, e in r)), None)
+        key = request_of(surface, example)
+        free = next((r for r in found if all(request_of(surface, e) != key for _, e in r)), None)
         if free is None:
             free = []
             found.append(free)
@@ -54,12 +58,19 @@ def rounds(surface: str) -> list[list[tuple[str, dict[str, Any]]]]:
 
 
 def request_of(surface: str, example: dict[str, Any]) -> tuple[str, str]:
-    """(path with query, canonical JSON body) the suite sends for the example's probe to the fake."""
+    """(path with query, canonical JSON body) the suite sends for the example's probe to the fake: the
+    probe's body (or none, for a GET), to the example's `path` or else the probe's operation path."""
+    probe = example.get("probe")
+    if probe is None and example.get("path"):
+        return example["path"] + example.get("query", ""), canonical_json(None)
+    invalid = probe.removeprefix("invalid:") if isinstance(probe, str) and probe.startswith("invalid:") else None
     for operation in spec.load(surface).operations():
-        if example["probe"] in operation.probes:
-            body = spec.fill_model(operation.probes[example["probe"]].value, MODEL)
-            return spec.fill_model(operation.path, MODEL) + example.get("query", ""), canonical_json(body)
-    raise KeyError(f"{surface} spec has no probe {example['probe']}")
+        entries = operation.invalid if invalid else operation.probes
+        if (invalid or probe) in entries:
+            body = spec.fill_model(entries[invalid or probe].value, MODEL)
+            path = example.get("path") or spec.fill_model(operation.path, MODEL)
+            return path + example.get("query", ""), canonical_json(body)
+    raise KeyError(f"{surface} spec has no probe {probe}")
 
 
 def reply_of(example: dict[str, Any]) -> Reply:

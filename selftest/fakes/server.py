@@ -153,8 +153,8 @@ class FakeProvider:
     def official_reply(self, request: FakeRequest) -> Reply | None:
         if not self.official or KEY not in request.path + " ".join(request.headers.values()):
             return None
-        try:
-            body = canonical_json(request.json())
+        try:  # a request without a body (GET) is keyed by `null`
+            body = canonical_json(request.json() if request.raw else None)
         except ValueError:
             return None
         return self.official.get((request.path, body))

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from llmconform import checks
-from llmconform.surfaces.gemini import answered_text, count, finish_reason, text, usage
+from llmconform.surfaces.gemini import answered_text, count, finish_reason, nothing_to_judge, text, usage
 from llmconform.verdict import expect
 
 PROTO = "googleapis google/ai/generativelanguage/v1beta/generative_service.proto"
@@ -44,6 +44,7 @@ def test_stop_sequences(stop_sequences):
         expect(sequence not in answer, f"no {sequence!r} in the text (it is a stop sequence)", answer)
     if finish_reason(data) == "MAX_TOKENS":
         pytest.skip("the answer hit maxOutputTokens before reaching the stop sequence: undecided")
+    nothing_to_judge(data, stop_sequences.request.output_limit)  # blocked, withheld, stopped with nothing
     expect(finish_reason(data) == "STOP", "finishReason 'STOP' at a stop sequence", finish_reason(data))
 
 

@@ -5,7 +5,15 @@ import re
 import pytest
 
 from llmconform import checks
-from llmconform.surfaces.gemini import candidates, finish_reasons, model_of, nothing_to_judge, parts, text
+from llmconform.surfaces.gemini import (
+    answered_candidates,
+    candidates,
+    finish_reasons,
+    model_of,
+    nothing_to_judge,
+    parts,
+    text,
+)
 from llmconform.verdict import Error, expect, warn
 
 # Versions Google answers for a model alias: gemini-2.0-flash-001, gemini-2.5-flash-preview-05-20, ...
@@ -17,8 +25,9 @@ VERSION_SUFFIX = re.compile(r"^-(\d{3}|latest|preview(-\d{2}-\d{2})?|exp(-\d{4})
                           "'user' or 'model'); openapi/gemini.yaml#/components/schemas/ResponseContent")
 def test_role_model(basic):
     """Every candidate's content that names a role says `role: model` (not OpenAI's `assistant`);
-    Content.role is optional in the reference, so a content without one passes."""
-    found = candidates(checks.ok_json(basic))
+    Content.role is optional in the reference, so a content without one passes (undecided when the
+    prompt was blocked: no candidates)."""
+    found = answered_candidates(checks.ok_json(basic))
     expect(found, "at least one candidate", checks.ok_json(basic))
     for index, candidate in enumerate(found):
         content = candidate.get("content") if isinstance(candidate.get("content"), dict) else {}
@@ -60,8 +69,9 @@ def test_finish_reason(basic):
                           "GenerationConfig.candidate_count (unset: 1), Candidate.index; "
                           "openapi/gemini.yaml#/components/schemas/Candidate")
 def test_candidates(basic):
-    """One candidate when candidateCount is not set, and `index`, where given, counts 0, 1, 2…"""
-    found = candidates(checks.ok_json(basic))
+    """One candidate when candidateCount is not set, and `index`, where given, counts 0, 1, 2… (undecided
+    when the prompt was blocked: promptFeedback.blockReason, and no candidates by the reference)."""
+    found = answered_candidates(checks.ok_json(basic))
     expect(len(found) == 1, "exactly one candidate (no candidateCount in the request)", len(found))
     indices = [c.get("index") for c in found if "index" in c]
     expect(indices == list(range(len(indices))), "candidate indices 0..n-1", indices)

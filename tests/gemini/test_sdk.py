@@ -28,13 +28,13 @@ def _models(exchange):
                           "google/genai/models.py generate_content()")
 def test_parse(basic):
     """`client.models.generate_content()` parses the answer into a GenerateContentResponse whose
-    `.text` is the answer (undecided when a thinking model spent maxOutputTokens on thoughts: the
-    SDK's `.text` is then None, rightly)."""
+    `.text` is the answer (undecided when a thinking model spent maxOutputTokens on thoughts, the
+    content was withheld or the prompt blocked: the SDK's `.text` is then None, rightly)."""
     response = sdk.consume(basic, "google-genai",
                            lambda: _models(basic).generate_content(model=model_of(basic.request), contents=PROMPT))
-    expect(type(response).__name__ == "GenerateContentResponse" and response.candidates,
-           "a GenerateContentResponse with candidates", response)
-    nothing_to_judge(checks.ok_json(basic), basic.request.output_limit)
+    expect(type(response).__name__ == "GenerateContentResponse", "a GenerateContentResponse", response)
+    nothing_to_judge(checks.ok_json(basic), basic.request.output_limit)  # a blocked prompt has no candidates
+    expect(response.candidates, "a GenerateContentResponse with candidates", response)
     expect((response.text or "").strip(), "non-empty response.text", response)
 
 
@@ -64,6 +64,7 @@ def test_tools(tools_forced):
     response = sdk.consume(tools_forced, "google-genai", lambda: _models(tools_forced).generate_content(
         model=model_of(tools_forced.request), contents=PROMPT))
     calls = response.function_calls or []
+    nothing_to_judge(checks.ok_json(tools_forced), tools_forced.request.output_limit)  # blocked, malformed call
     checks.need(function_calls(checks.ok_json(tools_forced)), "a functionCall part for the SDK to parse",
                 owner="tools/forced-call", exchange=tools_forced)
     expect(calls, "function_calls in the SDK's response", response)

@@ -26,7 +26,8 @@ def _calls(exchange):
 def test_forced_call(tools_forced):
     """toolConfig `{functionCallingConfig: {mode: ANY, allowedFunctionNames: [get_weather]}}` → a
     functionCall part naming an allowed (or, without a list, a declared) function (undecided when a
-    thinking model spent maxOutputTokens on thoughts before the call)."""
+    thinking model spent maxOutputTokens on thoughts before the call, the prompt was blocked, or the
+    model's call came out malformed: MALFORMED_FUNCTION_CALL with no parts)."""
     allowed = declared_functions(tools_forced.request.body)
     names = [c.get("name") for c in _calls(tools_forced)]
     expect(any(n in allowed for n in names), f"a functionCall of {' or '.join(allowed)}", names)

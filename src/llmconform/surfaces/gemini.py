@@ -201,26 +201,69 @@ def usage_numbers(meta: dict[str, Any], served_text: bool) -> None:
 # unsupported language, blocklisted terms, prohibited content, SPII, and their image kinds).
 WITHHELD = ("SAFETY", "RECITATION", "LANGUAGE", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY",
             "IMAGE_PROHIBITED_CONTENT", "IMAGE_RECITATION")
+# Finish reasons with which the model may stop having given nothing, no content withheld: OTHER
+# ("Unknown reason"), a malformed or unexpected tool call, too many tool calls, no image (the same
+# enum). STOP and MAX_TOKENS are judged as they are; FINISH_REASON_UNSPECIFIED is "unused".
+JUDGED = ("STOP", "MAX_TOKENS", "FINISH_REASON_UNSPECIFIED")
+
+
+def prompt_blocked(data: Any) -> Any:
+    """The blockReason of an answer whose prompt was blocked: no candidates, and
+    promptFeedback.block_reason set (googleapis generative_service.proto PromptFeedback: "If set, the
+    prompt was blocked and no candidates are returned"); None otherwise."""
+    if candidates(data) or not isinstance(data, dict):
+        return None
+    reason = sub(data, "promptFeedback").get("blockReason")
+    return reason if isinstance(reason, str) and reason else None
+
+
+def blocked_error(reason: Any) -> Error:
+    return Error(f"prompt blocked (blockReason {reason})",
+                 f"promptFeedback.blockReason {reason} and no candidates: the prompt was blocked. That is the API's "
+                 "to decide, not a departure from it, but leaves no answer to check here.", blockReason=reason)
+
+
+def answered_candidates(data: Any) -> list[dict[str, Any]]:
+    """The candidates of an answer, the check undecided when the prompt was blocked (no candidates
+    then, by the reference)."""
+    blocked = prompt_blocked(data)
+    if blocked is not None:
+        raise blocked_error(blocked)
+    return candidates(data)
 
 
 def nothing_to_judge(data: Any, limit: int | None, before: list[Any] | None = None) -> None:
     """Leave a check undecided (error, never pass or fail) when a conforming answer holds nothing to
     judge: no text and no functionCall (Google sends a content without parts, or none), and either
+    - the prompt was blocked: promptFeedback.blockReason and no candidates at all, or
     - a thinking model spent the whole maxOutputTokens on thoughts: finishReason MAX_TOKENS with
       thoughtsTokenCount above 0 (Gemini 2.5 and 3 think by default; thoughts count against
       maxOutputTokens), or
-    - the content was flagged and withheld: finishReason SAFETY, RECITATION, BLOCKLIST, ...
+    - the content was flagged and withheld: finishReason SAFETY, RECITATION, BLOCKLIST, ..., or
+    - the model stopped with nothing for another reason the enum names: OTHER, a malformed or
+      unexpected tool call (MALFORMED_FUNCTION_CALL, UNEXPECTED_TOOL_CALL), ...
     `data` is the answer, or a stream's last piece with `before` the pieces streamed before it. Call
     it before asserting on the answer of a probe (as openai_responses.limit_spent_on_reasoning)."""
     answered = [*(before or []), data]
     if any(text(p).strip() or function_calls(p) for p in answered):
         return
-    if finish_reason(data) in WITHHELD:
-        raise Error(f"answer withheld (finishReason {finish_reason(data)})",
-                    f"finishReason {finish_reason(data)} with no text: the content was flagged and withheld. "
+    blocked = prompt_blocked(data)
+    if blocked is not None:
+        raise blocked_error(blocked)
+    reason = finish_reason(data)
+    if reason in WITHHELD:
+        raise Error(f"answer withheld (finishReason {reason})",
+                    f"finishReason {reason} with no text: the content was flagged and withheld. "
                     "That is the API's to decide, not a departure from it, but leaves nothing to check here.",
-                    finishReason=finish_reason(data))
-    if finish_reason(data) != "MAX_TOKENS":
+                    finishReason=reason)
+    if isinstance(reason, str) and reason in finish_reasons() and reason not in JUDGED:
+        message = candidates(data)[0].get("finishMessage")
+        raise Error(f"stopped without an answer (finishReason {reason})",
+                    f"finishReason {reason} with no text and no functionCall"
+                    + (f" ({str(message)[:120]!r})" if message else "") + ": the model stopped with nothing, a "
+                    "reason the API names. That is no departure from the API, but leaves nothing to check here.",
+                    finishReason=reason)
+    if reason != "MAX_TOKENS":
         return
     spent = count(usage(data), "thoughtsTokenCount")
     if not (is_count(spent) and spent > 0):
