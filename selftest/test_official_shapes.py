@@ -22,7 +22,7 @@ import pytest
 
 from llmconform import spec, sse
 from llmconform.exchange import Exchange, Request
-from llmconform.verdict import Fail, Warn
+from llmconform.verdict import Error, Fail, Warn
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -426,6 +426,204 @@ def test_anthropic_compaction_delta_in_a_text_block_fails():
     events[8]["delta"] = {"type": "compaction_delta", "content": "x"}
     found = _verdict(ANTHROPIC_STREAM.test_delta_types, _stream("anthropic-messages", events))
     assert found.startswith("fail") and "compaction_delta" in found, found
+
+
+# -- gemini --------------------------------------------------------------------------------------
+# Every answer of selftest/official/gemini (written from googleapis generativelanguage/v1beta and
+# python-genai types.py) against the spec's schemas, and single breaks of their official rules
+# against the checks that read them.
+GEMINI_RESPONSE = _module("tests/gemini/test_response.py")
+GEMINI_STREAM = _module("tests/gemini/test_stream.py")
+GEMINI_TOOLS = _module("tests/gemini/test_tools.py")
+GEMINI_USAGE = _module("tests/gemini/test_usage.py")
+GEMINI_OFFICIAL = ROOT / "selftest" / "official" / "gemini"
+GEMINI_GENERATE = "/v1beta/models/fake-model:generateContent"
+GEMINI_STREAM_PATH = "/v1beta/models/fake-model:streamGenerateContent?alt=sse"
+BASIC_BODY = {"contents": [{"role": "user", "parts": [{"text": "In one sentence, what is the capital of France?"}]}],
+              "generationConfig": {"maxOutputTokens": 64, "temperature": 0}}
+
+
+def _gemini_example(name: str) -> dict[str, Any]:
+    return json.loads((GEMINI_OFFICIAL / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def _gemini_bodies() -> list[tuple[str, str, Any]]:
+    """(example, schema, body) for every body the Gemini examples answer: each stream piece apart."""
+    found: list[tuple[str, str, Any]] = []
+    for path in sorted(GEMINI_OFFICIAL.glob("*.json")):
+        example = json.loads(path.read_text(encoding="utf-8"))
+        answer = example.get("answer")
+        bodies = [data for _, data in example["events"]] if "events" in example else \
+            answer if isinstance(answer, list) else [answer]
+        for body in bodies:
+            schema = "ErrorResponse" if "error" in body else "ListModelsResponse" if "models" in body else \
+                "Model" if "name" in body else "CountTokensResponse" if "totalTokens" in body else \
+                "GenerateContentResponse"
+            found.append((path.stem, schema, body))
+    return found
+
+
+def _gemini_plain(body: Any, request: dict[str, Any] | None = None, probe: str = "basic") -> Exchange:
+    sent = Request("gemini", probe, "POST", GEMINI_GENERATE, body=request or BASIC_BODY)
+    return Exchange(sent, "http://127.0.0.1/", {}, status=200, headers={"content-type": "application/json"},
+                    body=json.dumps(body).encode())
+
+
+def _gemini_stream(pieces: list[dict[str, Any]]) -> Exchange:
+    raw = "".join(f"data: {json.dumps(p)}\r\n\r\n" for p in pieces).encode()
+    parsed, framing = sse.parse(raw)
+    sent = Request("gemini", "stream", "POST", GEMINI_STREAM_PATH, body=BASIC_BODY)
+    return Exchange(sent, "http://127.0.0.1/", {}, status=200, headers={"content-type": "text/event-stream"},
+                    body=raw, events=parsed, framing=framing)
+
+
+@pytest.mark.parametrize(("example", "schema", "body"), _gemini_bodies(),
+                         ids=[f"{e}-{i}" for i, (e, _, _) in enumerate(_gemini_bodies())])
+def test_official_gemini_bodies_match_the_spec(example, schema, body):
+    assert spec.load("gemini").errors(schema, body) == [], example
+
+
+GROUNDED = _gemini_example("basic-grounded-every-field")["answer"]
+CODE = _gemini_example("field-safety-settings-code-execution")["answer"]
+BLOCKED = _gemini_example("basic-prompt-blocked")["answer"]
+WITHHELD = _gemini_example("basic-recitation-cited")["answer"]
+
+
+def test_official_gemini_answers_pass_the_checks():
+    for body in (GROUNDED, CODE):
+        exchange = _gemini_plain(body)
+        for check in (GEMINI_RESPONSE.test_role_model, GEMINI_RESPONSE.test_finish_reason,
+                      GEMINI_RESPONSE.test_candidates, GEMINI_RESPONSE.test_response_id,
+                      GEMINI_USAGE.test_numbers, GEMINI_USAGE.test_arithmetic, GEMINI_USAGE.test_within_limit):
+            assert _verdict(check, exchange) == "pass", (check.__name__, _verdict(check, exchange))
+        assert _verdict(COMMON_RESPONSE.test_schema, "gemini", exchange) == "pass"
+
+
+def _set(path: str, value: Any) -> Any:
+    """A change to one field of an answer: `path` dotted, list indices as numbers; None deletes it."""
+    def change(body: dict[str, Any]) -> None:
+        *parents, last = path.split(".")
+        node: Any = body
+        for key in parents:
+            node = node[int(key)] if key.isdigit() else node[key]
+        if value is None:
+            del node[int(last) if last.isdigit() else last]
+        else:
+            node[int(last) if last.isdigit() else last] = value
+    return change
+
+
+SCHEMA = ("schema", None)
+# (answer, change, the check that must fail, a phrase of its message): each breaks one official rule.
+GEMINI_BREAKS: list[tuple[str, Any, Any, str]] = [
+    ("grounded", _set("candidates.0.finishReason", "stop"), GEMINI_RESPONSE.test_finish_reason, "finishReason"),
+    ("grounded", _set("candidates.0.finishReason", "END_TURN"), SCHEMA, "finishReason"),
+    ("grounded", _set("candidates.0.content.role", "assistant"), GEMINI_RESPONSE.test_role_model, "role"),
+    ("grounded", _set("candidates.0.safetyRatings.0.category", "HATE_SPEECH"), SCHEMA, "category"),
+    ("grounded", _set("candidates.0.safetyRatings.0.probability", "negligible"), SCHEMA, "probability"),
+    ("grounded", _set("candidates.0.safetyRatings.0.probability", None), SCHEMA, "probability"),
+    ("grounded", _set("candidates.0.safetyRatings.0.blocked", "false"), SCHEMA, "blocked"),
+    ("grounded", _set("usageMetadata.promptTokensDetails.0.modality", "text"), SCHEMA, "modality"),
+    ("grounded", _set("usageMetadata.totalTokenCount", 18), GEMINI_USAGE.test_arithmetic, "totalTokenCount"),
+    ("grounded", _set("usageMetadata.candidatesTokenCount", "8"), GEMINI_USAGE.test_numbers, "candidatesTokenCount"),
+    ("grounded", _set("usageMetadata.candidatesTokenCount", 80), GEMINI_USAGE.test_within_limit, "80"),
+    ("grounded", _set("candidates.0.urlContextMetadata.urlMetadata.0.urlRetrievalStatus", "SUCCESS"), SCHEMA,
+     "urlRetrievalStatus"),
+    ("grounded", _set("candidates.0.groundingMetadata.webSearchQueries", "capital of France"), SCHEMA,
+     "webSearchQueries"),
+    ("grounded", _set("candidates.0.citationMetadata.citationSources.0.startIndex", "4"), SCHEMA, "startIndex"),
+    ("grounded", _set("candidates.0.content.parts.0.thought", "true"), SCHEMA, "thought"),
+    ("grounded", _set("candidates.0.index", 1), GEMINI_RESPONSE.test_candidates, "indices"),
+    ("grounded", _set("responseId", ""), GEMINI_RESPONSE.test_response_id, "responseId"),
+    ("code", _set("candidates.0.content.parts.0.executableCode.language", "python"), SCHEMA, "language"),
+    ("code", _set("candidates.0.content.parts.0.executableCode.code", None), SCHEMA, "code"),
+    ("code", _set("candidates.0.content.parts.1.codeExecutionResult.outcome", "OK"), SCHEMA, "outcome"),
+    ("blocked", _set("promptFeedback.blockReason", "safety"), SCHEMA, "blockReason"),
+    ("withheld", _set("candidates.0.finishReason", "Recitation"), GEMINI_RESPONSE.test_finish_reason,
+     "finishReason"),
+]
+ANSWERS = {"grounded": GROUNDED, "code": CODE, "blocked": BLOCKED, "withheld": WITHHELD}
+
+
+@pytest.mark.parametrize(("answer", "change", "check", "phrase"), GEMINI_BREAKS,
+                         ids=[f"{a}-{i}" for i, (a, _, _, _) in enumerate(GEMINI_BREAKS)])
+def test_gemini_answer_broken_once_fails(answer, change, check, phrase):
+    body = copy.deepcopy(ANSWERS[answer])
+    change(body)
+    exchange = _gemini_plain(body)
+    found = _verdict(COMMON_RESPONSE.test_schema, "gemini", exchange) if check == SCHEMA else _verdict(check, exchange)
+    expected = "warn" if check is GEMINI_RESPONSE.test_response_id else "fail"
+    assert found.startswith(expected) and phrase in found, found
+
+
+def test_gemini_malformed_call_is_undecided_not_failed():
+    """MALFORMED_FUNCTION_CALL with no parts (generative_service.proto Candidate.FinishReason) leaves
+    the forced call's checks undecided; a `functionCall.args` sent as a JSON string still fails."""
+    malformed = _gemini_example("tools-forced-malformed-call")["answer"]
+    forced = {**BASIC_BODY, "tools": [{"functionDeclarations": [{"name": "get_weather"}]}],
+              "toolConfig": {"functionCallingConfig": {"mode": "ANY", "allowedFunctionNames": ["get_weather"]}}}
+    exchange = _gemini_plain(malformed, forced, "tools-forced")
+    assert _raises_error(GEMINI_TOOLS.test_forced_call, exchange)
+    called = _gemini_example("thinking-tools-call-with-id")["answer"]
+    assert _verdict(GEMINI_TOOLS.test_function_call_part, _gemini_plain(called, forced, "tools-forced")) == "pass"
+    broken = copy.deepcopy(called)
+    broken["candidates"][0]["content"]["parts"][1]["functionCall"]["args"] = '{"location": "Paris"}'
+    found = _verdict(GEMINI_TOOLS.test_function_call_part, _gemini_plain(broken, forced, "tools-forced"))
+    assert found.startswith("fail") and "args" in found, found
+
+
+def _raises_error(check: Any, *args: Any) -> bool:
+    try:
+        check(*args)
+    except Error:
+        return True
+    return False
+
+
+def _official_stream_pieces() -> list[dict[str, Any]]:
+    return [data for _, data in _gemini_example("stream-last-empty-text-usage")["events"]]
+
+
+def test_official_gemini_stream_passes():
+    exchange = _gemini_stream(_official_stream_pieces())
+    for check in (GEMINI_STREAM.test_final_event, GEMINI_STREAM.test_increments, GEMINI_STREAM.test_response_id,
+                  GEMINI_STREAM.test_role_model, GEMINI_STREAM.test_usage, GEMINI_STREAM.test_early_finish_reason):
+        assert _verdict(check, exchange) == "pass", (check.__name__, _verdict(check, exchange))
+    assert _verdict(COMMON_STREAM.test_event_schema, "gemini", "event-schema", "GenerateContentResponse",
+                    exchange) == "pass"
+
+
+def _stream_break(index: int, path: str, value: Any) -> list[dict[str, Any]]:
+    pieces = copy.deepcopy(_official_stream_pieces())
+    _set(path, value)(pieces[index])
+    return pieces
+
+
+GEMINI_STREAM_BREAKS = [
+    # Every piece of a stream is one response: its responseId names it (python-genai types.py
+    # GenerateContentResponse.response_id, "used to identify each response"; no MUST: a warning).
+    (_stream_break(1, "responseId", "another-id"), GEMINI_STREAM.test_response_id, "warn", "responseId"),
+    (_stream_break(2, "candidates.0.finishReason", None), GEMINI_STREAM.test_final_event, "fail", "finishReason"),
+    (_stream_break(2, "candidates.0.finishReason", "stop"), GEMINI_STREAM.test_final_event, "fail", "finishReason"),
+    (_stream_break(1, "candidates.0.content.parts.0.text", "The capital of France is Paris."),
+     GEMINI_STREAM.test_increments, "fail", "repeats"),
+    (_stream_break(1, "candidates.0.content.role", "assistant"), GEMINI_STREAM.test_role_model, "fail", "role"),
+    (_stream_break(2, "usageMetadata.totalTokenCount", 10), GEMINI_STREAM.test_usage, "fail", "totalTokenCount"),
+]
+
+
+@pytest.mark.parametrize(("pieces", "check", "verdict", "phrase"), GEMINI_STREAM_BREAKS,
+                         ids=[f"stream-{i}" for i in range(len(GEMINI_STREAM_BREAKS))])
+def test_gemini_stream_broken_once_fails(pieces, check, verdict, phrase):
+    found = _verdict(check, _gemini_stream(pieces))
+    assert found.startswith(verdict) and phrase in found, found
+
+
+def test_gemini_stream_enum_misspelt_fails_the_event_schema():
+    pieces = _stream_break(0, "candidates.0.safetyRatings.1.category", "HARM_CATEGORY_HATESPEECH")
+    found = _verdict(COMMON_STREAM.test_event_schema, "gemini", "event-schema", "GenerateContentResponse",
+                     _gemini_stream(pieces))
+    assert found.startswith("fail") and "category" in found, found
 
 
 # -- every shape names its source ----------------------------------------------------------------

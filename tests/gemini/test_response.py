@@ -16,8 +16,10 @@ from llmconform.surfaces.gemini import (
 )
 from llmconform.verdict import Error, expect, warn
 
-# Versions Google answers for a model alias: gemini-2.0-flash-001, gemini-2.5-flash-preview-05-20, ...
-VERSION_SUFFIX = re.compile(r"^-(\d{3}|latest|preview(-\d{2}-\d{2})?|exp(-\d{4})?|\d{2}-\d{4}|\d{2}-\d{2})$")
+# Versions Google answers for a model alias: gemini-2.0-flash-001, gemini-2.5-flash-preview-05-20,
+# gemini-2.5-computer-use-preview-10-2025, gemini-2.5-pro-exp-03-25 (python-genai at 66807187 names them)
+VERSION_SUFFIX = re.compile(r"^-(\d{3}|latest|preview(-\d{2}-\d{2}|-\d{2}-\d{4})?|exp(-\d{4}|-\d{2}-\d{2})?"
+                            r"|\d{2}-\d{4}|\d{2}-\d{2})$")
 
 
 @pytest.mark.check("gemini/response/role-model", level="must",

@@ -3,7 +3,15 @@
 import pytest
 
 from llmconform import checks, spec
-from llmconform.surfaces.gemini import finish_reason, finish_reasons, text, usage, usage_arithmetic, usage_numbers
+from llmconform.surfaces.gemini import (
+    answered_candidates,
+    finish_reason,
+    finish_reasons,
+    text,
+    usage,
+    usage_arithmetic,
+    usage_numbers,
+)
 from llmconform.verdict import expect
 
 pytestmark = pytest.mark.feature("stream")
@@ -35,9 +43,11 @@ def test_array(stream_json):
                           "openapi/gemini.yaml#/components/schemas/UsageMetadata")
 def test_final_piece(stream_json):
     """The last item carries the finishReason, and its usageMetadata, where given (it is optional), is
-    real: counts that add up, above 0 after the text the items carry."""
+    real: counts that add up, above 0 after the text the items carry. The finishReason is undecided
+    when the prompt was blocked (promptFeedback.blockReason, no candidates by the reference)."""
     pieces = _array(stream_json)
     last = pieces[-1] if isinstance(pieces[-1], dict) else {}
+    answered_candidates(last)
     expect(finish_reason(last) in finish_reasons(), "a finishReason in the last item", last)
     meta = usage(last)
     if not meta:
