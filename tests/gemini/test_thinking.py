@@ -37,7 +37,7 @@ def test_thoughts_token_count(thinking):
     """Thinking is counted: usageMetadata.thoughtsTokenCount is an integer above 0 beside thought parts."""
     data = checks.ok_json(thinking)
     expect(thoughts(data), "thought parts to count (see thinking/thought-parts)", parts(data))
-    meta = usage_given(data, "the thinking answer")  # usageMetadata is optional: undecided without it
+    meta = usage_given(data, "the thinking answer")  # usageMetadata is optional: skipped without it
     count = meta.get("thoughtsTokenCount")
     expect(isinstance(count, int) and not isinstance(count, bool) and count > 0,
            "usageMetadata.thoughtsTokenCount above 0", meta)

@@ -26,7 +26,7 @@ from llmconform.surfaces import (
     whole_text,
     with_auth,
 )
-from llmconform.verdict import Error, expect
+from llmconform.verdict import Error, expect, skip
 
 if TYPE_CHECKING:
     from llmconform.exchange import Exchange
@@ -102,14 +102,15 @@ def usage(data: Any) -> dict[str, Any]:
 
 
 def usage_given(data: Any, where: str) -> dict[str, Any]:
-    """The usageMetadata of an answer or a stream's last piece, the check undecided when there is none:
-    GenerateContentResponse.usage_metadata is output only and not REQUIRED (googleapis
-    google/ai/generativelanguage/v1beta/generative_service.proto), and Google's own documented
-    stream carries none. Counts that are there are judged; counts that are not cannot be."""
+    """The usageMetadata of an answer or a stream's last piece; the check skipped (not applicable) when
+    there is none: GenerateContentResponse.usage_metadata is output only and not REQUIRED (googleapis
+    google/ai/generativelanguage/v1beta/generative_service.proto), and Google's own documented stream
+    carries none. The rules on the counts hold where counts are given: an answer without them breaks
+    none (whether usage comes at all is billing/usage-present's to judge)."""
     meta = usage(data)
     if not meta:
-        raise Error("no usageMetadata", f"no usageMetadata in {where}: the reference makes it optional (output "
-                    "only, not required), so its absence is no departure, but leaves no counts to check here.")
+        skip(f"no usageMetadata in {where}: optional in the reference (output only, not required), so no "
+             "count rule applies; its absence is no departure")
     return meta
 
 
