@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from llmconform import spec, sse
+from llmconform import checks, spec, sse
 from llmconform.exchange import Exchange, Request
 from llmconform.verdict import Error, Fail, Warn
 
@@ -534,6 +534,9 @@ GEMINI_BREAKS: list[tuple[str, Any, Any, str]] = [
     ("grounded", _set("candidates.0.citationMetadata.citationSources.0.startIndex", "4"), SCHEMA, "startIndex"),
     ("grounded", _set("candidates.0.content.parts.0.thought", "true"), SCHEMA, "thought"),
     ("grounded", _set("candidates.0.index", 1), GEMINI_RESPONSE.test_candidates, "indices"),
+    # Part.data is a oneof (content.proto): text and a functionCall in one part break it.
+    ("grounded", _set("candidates.0.content.parts.0.functionCall", {"name": "get_weather", "args": {}}), SCHEMA,
+     "functionCall"),
     ("grounded", _set("responseId", ""), GEMINI_RESPONSE.test_response_id, "responseId"),
     ("code", _set("candidates.0.content.parts.0.executableCode.language", "python"), SCHEMA, "language"),
     ("code", _set("candidates.0.content.parts.0.executableCode.code", None), SCHEMA, "code"),
@@ -578,6 +581,24 @@ def _raises_error(check: Any, *args: Any) -> bool:
     except Error:
         return True
     return False
+
+
+def test_official_gemini_errors_are_the_envelope():
+    """Google's error bodies (404 NOT_FOUND, 400 INVALID_ARGUMENT with BadRequest and ErrorInfo, 429
+    RESOURCE_EXHAUSTED with QuotaFailure, Help and RetryInfo) are the envelope, departures none; a
+    `details` item without its `@type` (google.protobuf.Any's JSON mapping) departs (W: python-genai
+    still reads the error), one without `status` is not the envelope (F)."""
+    bodies = [body for _, schema, body in _gemini_bodies() if schema == "ErrorResponse"]
+    assert len(bodies) >= 3
+    for body in bodies:
+        assert checks.envelope_departures("gemini", body, "an error") == [], body
+    untyped = copy.deepcopy(bodies[0])
+    untyped["error"]["details"] = [{"reason": "API_KEY_INVALID", "domain": "googleapis.com"}]
+    assert any("@type" in d for d in checks.envelope_departures("gemini", untyped, "an error"))
+    unnamed = copy.deepcopy(bodies[0])
+    del unnamed["error"]["status"]
+    with pytest.raises(Fail):
+        checks.envelope_departures("gemini", unnamed, "an error")
 
 
 def _official_stream_pieces() -> list[dict[str, Any]]:
