@@ -3,8 +3,8 @@
 import pytest
 
 from llmconform import checks
-from llmconform.surfaces.gemini import parts, text, thoughts, usage_given
-from llmconform.verdict import expect
+from llmconform.surfaces.gemini import count, parts, text, thoughts, usage, usage_given
+from llmconform.verdict import expect, skip
 
 thinking_feature = pytest.mark.feature("thinking")
 
@@ -16,10 +16,15 @@ thinking_feature = pytest.mark.feature("thinking")
 @thinking_feature
 def test_thought_parts(thinking):
     """`thinkingConfig.includeThoughts` → parts with `thought: true` before the answer, and a non-empty
-    answer in parts without it, free of reasoning markup."""
+    answer in parts without it, free of reasoning markup. Skipped when the model did not think (no
+    thought part and no thoughtsTokenCount): includeThoughts returns thoughts "only when available"
+    (googleapis generative_service.proto ThinkingConfig.include_thoughts)."""
     data = checks.ok_json(thinking)
     found = parts(data)
     flags = [p.get("thought") is True for p in found]
+    if not any(flags) and not count(usage(data), "thoughtsTokenCount"):
+        skip("no thought part and no thoughtsTokenCount: the model did not think, and includeThoughts returns "
+             "thoughts only when available (ThinkingConfig.include_thoughts)")
     expect(any(flags), "a part with thought: true (includeThoughts was set)", found)
     first_answer = next((i for i, p in enumerate(found) if p.get("thought") is not True and p.get("text")), len(found))
     expect(any(flags[:first_answer]), "the thought parts before the answer", flags)
@@ -34,9 +39,11 @@ def test_thought_parts(thinking):
                           "openapi/gemini.yaml#/components/schemas/UsageMetadata")
 @thinking_feature
 def test_thoughts_token_count(thinking):
-    """Thinking is counted: usageMetadata.thoughtsTokenCount is an integer above 0 beside thought parts."""
+    """Thinking is counted: usageMetadata.thoughtsTokenCount is an integer above 0 beside thought parts
+    (skipped without thought parts: nothing shown to count)."""
     data = checks.ok_json(thinking)
-    expect(thoughts(data), "thought parts to count (see thinking/thought-parts)", parts(data))
+    if not thoughts(data):  # includeThoughts returns thoughts only when available
+        skip("no thought parts to count (thinking/thought-parts judges their absence)")
     meta = usage_given(data, "the thinking answer")  # usageMetadata is optional: skipped without it
     count = meta.get("thoughtsTokenCount")
     expect(isinstance(count, int) and not isinstance(count, bool) and count > 0,
