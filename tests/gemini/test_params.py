@@ -5,7 +5,7 @@ import json
 import pytest
 
 from llmconform import checks
-from llmconform.surfaces.gemini import answered_text, count, finish_reason, nothing_to_judge, text, usage
+from llmconform.surfaces.gemini import answered_text, count, finish_reason, stopped_otherwise, text, usage
 from llmconform.verdict import expect
 
 PROTO = "googleapis google/ai/generativelanguage/v1beta/generative_service.proto"
@@ -19,10 +19,13 @@ PROTO = "googleapis google/ai/generativelanguage/v1beta/generative_service.proto
                           "int32, a zero one left out of the JSON")
 def test_max_output_tokens(max_tokens):
     """A long answer asked for with maxOutputTokens 8: finishReason `MAX_TOKENS` and candidatesTokenCount
-    <= 8 (an absent count is 0: a thinking model that spent the limit on thoughts answers without it)."""
+    <= 8 (an absent count is 0: a thinking model that spent the limit on thoughts answers without it).
+    The finishReason is undecided when the prompt was blocked or the model stopped for another reason
+    the API names (SAFETY, RECITATION, OTHER, ...) before the limit."""
     data = checks.ok_json(max_tokens)
     limit = max_tokens.request.output_limit or 0
     checks.within_limit(count(usage(data), "candidatesTokenCount"), limit, "maxOutputTokens")
+    stopped_otherwise(data)  # blocked, withheld (SAFETY, RECITATION, ...): the limit never came into play
     expect(finish_reason(data) == "MAX_TOKENS",
            f"finishReason 'MAX_TOKENS' when maxOutputTokens = {limit} cuts a long answer", finish_reason(data))
 
@@ -44,7 +47,7 @@ def test_stop_sequences(stop_sequences):
         expect(sequence not in answer, f"no {sequence!r} in the text (it is a stop sequence)", answer)
     if finish_reason(data) == "MAX_TOKENS":
         pytest.skip("the answer hit maxOutputTokens before reaching the stop sequence: undecided")
-    nothing_to_judge(data, stop_sequences.request.output_limit)  # blocked, withheld, stopped with nothing
+    stopped_otherwise(data)  # blocked, withheld, stopped for another reason: the sequence never came into play
     expect(finish_reason(data) == "STOP", "finishReason 'STOP' at a stop sequence", finish_reason(data))
 
 

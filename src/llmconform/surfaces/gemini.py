@@ -233,6 +233,20 @@ def answered_candidates(data: Any) -> list[dict[str, Any]]:
     return candidates(data)
 
 
+def stopped_otherwise(data: Any) -> None:
+    """Leave a check of why the model stopped (a limit, a stop sequence) undecided when the prompt was
+    blocked, or the model stopped for another reason the enum names (SAFETY, RECITATION, OTHER, a
+    malformed call, ...), text or none: the rule under test never came into play."""
+    blocked = prompt_blocked(data)
+    if blocked is not None:
+        raise blocked_error(blocked)
+    reason = finish_reason(data)
+    if isinstance(reason, str) and reason in finish_reasons() and reason not in JUDGED:
+        raise Error(f"stopped for another reason (finishReason {reason})",
+                    f"finishReason {reason}: the model stopped for a reason the API names before the rule under test "
+                    "came into play. No departure, but nothing to check here.", finishReason=reason)
+
+
 def nothing_to_judge(data: Any, limit: int | None, before: list[Any] | None = None) -> None:
     """Leave a check undecided (error, never pass or fail) when a conforming answer holds nothing to
     judge: no text and no functionCall (Google sends a content without parts, or none), and either
