@@ -395,7 +395,9 @@ def _billing_count(target: Probing) -> Request:
 
 
 def _list_models(target: Probing) -> Request:
-    return factory.request(NAME, "models-list", model=None, operation=MODELS)
+    # The whole list in one page: ListModels returns 50 models a page unless pageSize says otherwise, at
+    # most 1000 (googleapis model_service.proto ListModelsRequest.page_size): a key may see more than 50.
+    return factory.request(NAME, "models-list", model=None, operation=MODELS, query={"pageSize": "1000"})
 
 
 def _get_model(target: Probing) -> Request:
