@@ -154,7 +154,8 @@ class FakeProvider:
         if not self.official or KEY not in request.path + " ".join(request.headers.values()):
             return None
         try:
-            body = canonical_json(request.json())
+            # A request without a body (GET /v1/models) is keyed as the probe's null body.
+            body = canonical_json(request.json() if request.raw else None)
         except ValueError:
             return None
         return self.official.get((request.path, body))
