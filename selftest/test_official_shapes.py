@@ -284,6 +284,133 @@ def test_official_response_body_broken_once_fails(change, phrase):
     assert found.startswith("fail") and phrase in found, found
 
 
+# Output items of the official OutputItem union (openai-python src/openai/types/responses/
+# response_output_item.py), as a completed Response carries them beside the message.
+OUTPUT_ITEMS: dict[str, dict[str, Any]] = {
+    "web-search-search": {"id": "ws_1", "type": "web_search_call", "status": "completed",
+                          "action": {"type": "search", "query": "paris", "queries": ["paris"],
+                                     "sources": [{"type": "url", "url": "https://example.com"}]}},
+    "web-search-open-page": {"id": "ws_2", "type": "web_search_call", "status": "completed",
+                             "action": {"type": "open_page", "url": "https://example.com"}},
+    "web-search-find": {"id": "ws_3", "type": "web_search_call", "status": "completed",
+                        "action": {"type": "find_in_page", "pattern": "Paris", "url": "https://example.com"}},
+    # Recorded from the live API by openai/openai-openapi#556 (gpt-5.5, max_output_tokens 32): status
+    # incomplete (not yet in the spec's enum at the recorded commit) and no action.
+    "web-search-incomplete-recorded": {"id": "ws_4", "type": "web_search_call", "status": "incomplete"},
+    "file-search-results": {"id": "fs_1", "type": "file_search_call", "status": "completed", "queries": ["paris"],
+                            "results": [{"file_id": "file-1", "filename": "atlas.pdf", "score": 0.9,
+                                         "text": "Paris", "attributes": {"region": "eu"}}]},
+    "image-generation": {"id": "ig_1", "type": "image_generation_call", "status": "completed", "result": "aGk=",
+                         "background": "opaque", "output_format": "png", "quality": "low", "size": "1024x1024",
+                         "revised_prompt": "a red square"},
+    "code-interpreter-outputs": {"id": "ci_1", "type": "code_interpreter_call", "status": "completed",
+                                 "container_id": "cntr_1", "code": "print(1)",
+                                 "outputs": [{"type": "logs", "logs": "1\n"},
+                                             {"type": "image", "url": "https://example.com/p.png"}]},
+    "computer-call": {"id": "cu_1", "type": "computer_call", "call_id": "call_c", "status": "completed",
+                      "pending_safety_checks": [], "action": {"type": "click", "button": "left", "x": 1, "y": 2}},
+    "mcp-list-tools": {"id": "mcpl_1", "type": "mcp_list_tools", "server_label": "docs", "error": None,
+                       "tools": [{"name": "search", "input_schema": {"type": "object"}, "annotations": None,
+                                  "description": None}]},
+    "mcp-call": {"id": "mcp_1", "type": "mcp_call", "status": "completed", "server_label": "docs", "name": "search",
+                 "arguments": "{}", "output": "ok", "error": None, "approval_request_id": None},
+    "mcp-approval-request": {"id": "mcpr_1", "type": "mcp_approval_request", "server_label": "docs",
+                             "name": "search", "arguments": "{}"},
+    "custom-tool-call": {"id": "ctc_1", "type": "custom_tool_call", "call_id": "call_g", "name": "grep",
+                         "input": "paris"},
+    "local-shell-call": {"id": "lsh_1", "type": "local_shell_call", "call_id": "call_l", "status": "completed",
+                         "action": {"type": "exec", "command": ["ls"], "env": {}}},
+    "shell-call": {"id": "sh_1", "type": "shell_call", "call_id": "call_s", "status": "completed",
+                   "action": {"commands": ["ls"], "max_output_length": None, "timeout_ms": None},
+                   "environment": None},
+    "apply-patch-call": {"id": "apc_1", "type": "apply_patch_call", "call_id": "call_p", "status": "completed",
+                         "operation": {"type": "update_file", "path": "a.py", "diff": "@@ -1 +1 @@\n-a\n+b\n"}},
+    "program": {"id": "prog_1", "type": "program", "call_id": "call_r", "code": "return 42", "fingerprint": "fp_1"},
+    "program-output": {"id": "prog_out_1", "type": "program_output", "call_id": "call_r", "result": "42",
+                       "status": "completed"},
+    "reasoning-encrypted": {"id": "rs_1", "type": "reasoning", "encrypted_content": "gAAAAAB",
+                            "summary": [{"type": "summary_text", "text": "**Thinking**"},
+                                        {"type": "summary_text", "text": "Done."}]},
+    "compaction": {"id": "cmp_1", "type": "compaction", "encrypted_content": "gAAAAAB"},
+    "refusal-message": {"id": "msg_r", "type": "message", "role": "assistant", "status": "completed",
+                        "content": [{"type": "refusal", "refusal": "I can't help with that."}]},
+    "annotated-message": {"id": "msg_a", "type": "message", "role": "assistant", "status": "completed",
+                          "content": [{"type": "output_text", "text": "Paris.", "logprobs": [], "annotations": [
+                              {"type": "file_citation", "file_id": "file-1", "filename": "atlas.pdf", "index": 0},
+                              {"type": "container_file_citation", "container_id": "cntr_1", "file_id": "cfile_1",
+                               "filename": "a.txt", "start_index": 0, "end_index": 5},
+                              {"type": "file_path", "file_id": "file-2", "index": 1}]}]},
+}
+
+
+@pytest.mark.parametrize("item", sorted(OUTPUT_ITEMS))
+def test_official_response_items_pass(item):
+    """Every official output item type (hosted tools, reasoning with encrypted_content, refusals,
+    annotations) passes the plain answer's schema beside the message."""
+    body = _response("completed", [OUTPUT_ITEMS[item], MESSAGE])
+    assert _verdict(COMMON_RESPONSE.test_schema, "openai-responses", _plain("openai-responses", body)) == "pass"
+
+
+@pytest.mark.parametrize(("status", "fields"), [
+    ("incomplete", {"incomplete_details": {"reason": "max_output_tokens"}}),
+    ("incomplete", {"incomplete_details": {"reason": "content_filter"}}),
+    ("failed", {"error": {"code": "server_error", "message": "The model failed to generate a response."}}),
+    ("failed", {"error": {"code": "rate_limit_exceeded", "message": "Slow down."}}),
+    ("cancelled", {}),
+    ("queued", {"usage": None}),
+])
+def test_official_response_statuses_pass(status, fields):
+    """Response.status with its incomplete_details or error (ResponseError {code, message})."""
+    body = _response(status, [MESSAGE] if status != "queued" else []) | fields
+    assert _verdict(COMMON_RESPONSE.test_schema, "openai-responses", _plain("openai-responses", body)) == "pass"
+
+
+@pytest.mark.parametrize(("fields", "phrase"), [
+    ({"error": {"code": "server_error"}}, "'message' is a required property"),
+    ({"incomplete_details": {"reason": "too_long"}}, "too_long"),
+    ({"status": "done"}, "done"),
+])
+def test_official_response_status_broken_once_fails(fields, phrase):
+    body = _response("failed", [MESSAGE]) | fields
+    found = _verdict(COMMON_RESPONSE.test_schema, "openai-responses", _plain("openai-responses", body))
+    assert found.startswith("fail") and phrase in found, found
+
+
+def _ending(last: dict[str, Any]) -> list[dict[str, Any]]:
+    """A stream that opens and ends with `last` (a failure: response.failed or an error event)."""
+    opening = _response("in_progress", [], usage=False)
+    return [{"type": "response.created", "sequence_number": 0, "response": opening},
+            {"type": "response.in_progress", "sequence_number": 1, "response": opening},
+            {"sequence_number": 2, **last}]
+
+
+FAILED = {"type": "response.failed", "response": _response("failed", [], usage=False) | {
+    "error": {"code": "server_error", "message": "The model failed."}}}
+# The documented flat error event (ResponseErrorEvent), and the nested one the live API sends
+# (openai-dotnet#881, Effect-TS/effect#7262) and openai-python's _streaming.py raises as APIError.
+ERROR_FLAT = {"type": "error", "code": "server_error", "message": "Something went wrong", "param": None}
+ERROR_NESTED = {"type": "error", "error": {"type": "insufficient_quota", "code": "credit_balance_exhausted",
+                                           "message": "You have no credits remaining.", "param": None}}
+
+
+@pytest.mark.parametrize("last", [FAILED, ERROR_FLAT, ERROR_NESTED], ids=["failed", "error-flat", "error-nested"])
+def test_official_responses_failure_events_match_the_schema(last):
+    """response.failed and both official shapes of the `error` event are events of the union (the
+    stream checks still judge a failure after a 200 as the provider's)."""
+    found = _verdict(RESPONSES_STREAM.test_event_schema, _stream("openai-responses", _ending(last)))
+    assert found == "pass", found
+
+
+@pytest.mark.parametrize(("last", "phrase"), [
+    ({"type": "error", "code": "server_error", "param": None}, "error"),
+    ({"type": "error", "error": {"code": "server_error"}}, "'message' is a required property"),
+    ({"type": "response.failed"}, "'response' is a required property"),
+])
+def test_official_responses_failure_events_broken_once_fail(last, phrase):
+    found = _verdict(RESPONSES_STREAM.test_event_schema, _stream("openai-responses", _ending(last)))
+    assert found.startswith("fail") and phrase in found, found
+
+
 # -- request/unknown-params: every official request field is known ----------------------------
 OFFICIAL_REQUESTS = {
     "openai-responses": {"model": "m", "input": "hi", "service_tier": "ultrafast", "reasoning": {"effort": "max"},
@@ -366,6 +493,129 @@ def test_chat_custom_tool_call_without_input_fails():
     del body["choices"][0]["message"]["tool_calls"][0]["custom"]["input"]
     found = _verdict(COMMON_RESPONSE.test_schema, "openai-chat", _plain("openai-chat", body))
     assert found.startswith("fail"), found
+
+
+CHAT_STREAM = _module("tests/openai_chat/test_stream.py")
+# Recorded token logprobs (openai-python .inline-snapshot/external/83b060bae42e*.bin, gpt-4o-2024-08-06).
+TOKEN = {"token": "Foo", "logprob": -0.0025094282, "bytes": [70, 111, 111],
+         "top_logprobs": [{"token": "Foo", "logprob": -0.0025094282, "bytes": [70, 111, 111]}]}
+# ChatCompletionResponseMessage as the official definition has it, one optional field at a time:
+# (message fields, choice fields).
+CHAT_MESSAGES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
+    "audio": ({"content": None, "audio": {"id": "audio_1", "expires_at": 1772081078, "data": "UklGRg==",
+                                          "transcript": "Hello!"}}, {}),
+    "function-call": ({"content": None, "function_call": {"name": "get_weather", "arguments": "{}"}},
+                      {"finish_reason": "function_call"}),
+    "url-citation": ({"annotations": [{"type": "url_citation", "url_citation": {
+        "start_index": 0, "end_index": 5, "url": "https://example.com", "title": "Example"}}]}, {}),
+    "refusal": ({"content": None, "refusal": "I'm very sorry, but I can't assist with that."}, {}),
+    "logprobs": ({}, {"logprobs": {"content": [TOKEN], "refusal": None}}),
+    "content-filter": ({}, {"finish_reason": "content_filter"}),
+    "length": ({}, {"finish_reason": "length"}),
+}
+
+
+def _completion(message: dict[str, Any], choice: dict[str, Any], tier: str | None = "default") -> dict[str, Any]:
+    message, choice = copy.deepcopy(message), copy.deepcopy(choice)
+    return {"id": "chatcmpl-1", "object": "chat.completion", "created": 1772077478, "model": "gpt-4o-2024-08-06",
+            "service_tier": tier, "system_fingerprint": "fp_1",
+            "choices": [{"index": 0, "finish_reason": "stop", "logprobs": None,
+                         "message": {"role": "assistant", "content": "Hello!", "refusal": None, "annotations": [],
+                                     **message}, **choice}],
+            "usage": {"prompt_tokens": 9, "completion_tokens": 3, "total_tokens": 12,
+                      "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
+                      "completion_tokens_details": {"reasoning_tokens": 0, "audio_tokens": 0,
+                                                    "accepted_prediction_tokens": 1,
+                                                    "rejected_prediction_tokens": 2}}}
+
+
+@pytest.mark.parametrize("tier", ["auto", "default", "flex", "scale", "priority", None])
+@pytest.mark.parametrize("variant", sorted(CHAT_MESSAGES))
+def test_official_chat_message_variants_pass(variant, tier):
+    """ChatCompletionResponseMessage's optional fields (audio, the deprecated function_call,
+    url_citation annotations, refusal) and a choice's logprobs and finish reasons pass the schema."""
+    body = _completion(*CHAT_MESSAGES[variant], tier=tier)
+    assert _verdict(COMMON_RESPONSE.test_schema, "openai-chat", _plain("openai-chat", body)) == "pass"
+
+
+@pytest.mark.parametrize(("variant", "path", "drop"), [
+    # openai-openapi ChatCompletionResponseMessage.audio {id, expires_at, data, transcript},
+    # .function_call {name, arguments}, .annotations[].url_citation {start_index, end_index, url, title},
+    # ChatCompletionTokenLogprob {token, logprob, bytes, top_logprobs} and its top_logprobs[] {token, logprob, bytes}.
+    ("audio", ("message", "audio"), "transcript"),
+    ("function-call", ("message", "function_call"), "arguments"),
+    ("url-citation", ("message", "annotations", 0, "url_citation"), "url"),
+    ("logprobs", ("logprobs", "content", 0), "logprob"),
+    ("logprobs", ("logprobs", "content", 0, "top_logprobs", 0), "bytes"),
+])
+def test_chat_message_broken_once_fails(variant, path, drop):
+    body = _completion(*CHAT_MESSAGES[variant])
+    node: Any = body["choices"][0]
+    for key in path:
+        node = node[key]
+    del node[drop]
+    found = _verdict(COMMON_RESPONSE.test_schema, "openai-chat", _plain("openai-chat", body))
+    assert found.startswith("fail") and f"'{drop}' is a required property" in found, found
+
+
+def _recorded_chunks() -> list[dict[str, Any]]:
+    """The recorded logprobs stream under include_usage (openai-python .inline-snapshot/external/
+    83b060bae42e*.bin): logprobs objects on the content chunks, a last chunk with choices [] and usage;
+    preceded by Azure OpenAI's prompt-filter chunk (choices [], model "")."""
+    base = {"id": "chatcmpl-ABfw5EzoqmfXjnnsXY7Yd8OC6tb3c", "object": "chat.completion.chunk",
+            "created": 1727346173, "model": "gpt-4o-2024-08-06", "system_fingerprint": "fp_5050236cbd"}
+    token = copy.deepcopy(TOKEN)
+    azure = base | {"model": "", "choices": [], "prompt_filter_results": [
+        {"prompt_index": 0, "content_filter_results": {"hate": {"filtered": False, "severity": "safe"}}}]}
+    return [azure,
+            base | {"choices": [{"index": 0, "delta": {"role": "assistant", "content": "", "refusal": None},
+                                 "logprobs": {"content": [], "refusal": None}, "finish_reason": None}]},
+            base | {"choices": [{"index": 0, "delta": {"content": "Foo"},
+                                 "logprobs": {"content": [token], "refusal": None}, "finish_reason": None}]},
+            base | {"choices": [{"index": 0, "delta": {}, "logprobs": None, "finish_reason": "stop"}]},
+            base | {"choices": [], "usage": {"prompt_tokens": 9, "completion_tokens": 2, "total_tokens": 11,
+                                             "completion_tokens_details": {"reasoning_tokens": 0}}}]
+
+
+def _chat_stream(chunks: list[dict[str, Any]]) -> Exchange:
+    exchange = _stream("openai-chat", chunks, named=False, done=True)
+    return Exchange(Request("openai-chat", "stream-usage", "POST", PATHS["openai-chat"],
+                            body={"model": "gpt-4o", "stream": True, "stream_options": {"include_usage": True}}),
+                    exchange.url, {}, status=200, headers=exchange.headers, body=exchange.body,
+                    events=exchange.events, framing=exchange.framing)
+
+
+@pytest.mark.parametrize("check", ["chunk-schema", "constant-fields", "model-echo", "done-sentinel"])
+def test_official_chat_recorded_stream_passes(check):
+    exchange = _chat_stream(_recorded_chunks())
+    if check == "chunk-schema":
+        found = _verdict(COMMON_STREAM.test_event_schema, "openai-chat", "chunk-schema", "ChatCompletionChunk",
+                         exchange)
+    else:
+        found = _verdict(getattr(CHAT_STREAM, "test_" + check.replace("-", "_")), exchange)
+    assert found == "pass", found
+
+
+def test_azure_first_chunk_as_sent_breaks_official_rules():
+    """Azure OpenAI's own first chunk also sends id "", created 0 and object "": the official chunk
+    has object `chat.completion.chunk` and "each chunk has the same ID / timestamp" — a FAIL."""
+    chunks = _recorded_chunks()
+    chunks[0] |= {"object": ""}
+    found = _verdict(COMMON_STREAM.test_event_schema, "openai-chat", "chunk-schema", "ChatCompletionChunk",
+                     _chat_stream(chunks))
+    assert found.startswith("fail") and "chat.completion.chunk" in found, found
+    chunks = _recorded_chunks()
+    chunks[0] |= {"id": "x", "created": 0}
+    found = _verdict(CHAT_STREAM.test_constant_fields, _chat_stream(chunks))
+    assert found.startswith("fail") and "one id" in found, found
+
+
+def test_chat_stream_token_logprob_broken_once_fails():
+    chunks = _recorded_chunks()
+    del chunks[2]["choices"][0]["logprobs"]["content"][0]["token"]
+    found = _verdict(COMMON_STREAM.test_event_schema, "openai-chat", "chunk-schema", "ChatCompletionChunk",
+                     _chat_stream(chunks))
+    assert found.startswith("fail") and "'token' is a required property" in found, found
 
 
 # -- anthropic-messages ------------------------------------------------------------------------
