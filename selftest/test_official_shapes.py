@@ -529,7 +529,7 @@ def _completion(message: dict[str, Any], choice: dict[str, Any], tier: str | Non
                                                     "rejected_prediction_tokens": 2}}}
 
 
-@pytest.mark.parametrize("tier", ["auto", "default", "flex", "scale", "priority", None])
+@pytest.mark.parametrize("tier", ["auto", "default", "flex", "scale", "priority", "fast", None])
 @pytest.mark.parametrize("variant", sorted(CHAT_MESSAGES))
 def test_official_chat_message_variants_pass(variant, tier):
     """ChatCompletionResponseMessage's optional fields (audio, the deprecated function_call,
@@ -556,6 +556,27 @@ def test_chat_message_broken_once_fails(variant, path, drop):
     del node[drop]
     found = _verdict(COMMON_RESPONSE.test_schema, "openai-chat", _plain("openai-chat", body))
     assert found.startswith("fail") and f"'{drop}' is a required property" in found, found
+
+
+def test_chat_service_tier_outside_the_official_enum_fails():
+    """ServiceTier: auto, default, flex, scale, priority, fast or null, on the answer and on a chunk."""
+    found = _verdict(COMMON_RESPONSE.test_schema, "openai-chat",
+                     _plain("openai-chat", _completion({}, {}, tier="turbo")))
+    assert found.startswith("fail") and "turbo" in found, found
+    chunks = _chunks()
+    chunks[1]["service_tier"] = "turbo"
+    found = _verdict(COMMON_STREAM.test_event_schema, "openai-chat", "chunk-schema", "ChatCompletionChunk",
+                     _stream("openai-chat", chunks, named=False, done=True))
+    assert found.startswith("fail") and "turbo" in found, found
+
+
+def test_responses_url_citation_without_url_fails():
+    """UrlCitationBody: type, url, title, start_index and end_index are required."""
+    body = _response("completed", [copy.deepcopy(MESSAGE)])
+    del body["output"][0]["content"][0]["annotations"][0]["url"]
+    found = _verdict(COMMON_RESPONSE.test_schema, "openai-responses", _plain("openai-responses", body))
+    # (the item matches no member of the OutputItem union: the message names the closest one's error)
+    assert found.startswith("fail") and "$.output[0]" in found, found
 
 
 def _recorded_chunks() -> list[dict[str, Any]]:
