@@ -631,6 +631,19 @@ def test_azure_first_chunk_as_sent_breaks_official_rules():
     assert found.startswith("fail") and "one id" in found, found
 
 
+def test_official_chat_function_call_deltas_pass():
+    """ChatCompletionStreamResponseDelta.function_call (deprecated): the name, then argument pieces,
+    ending with finish_reason function_call."""
+    chunks = _chunks()
+    chunks[1]["choices"][0]["delta"] = {"function_call": {"name": "get_weather", "arguments": ""}}
+    chunks.insert(2, chunks[1] | {"choices": [{"index": 0, "delta": {"function_call": {"arguments": "{}"}},
+                                               "finish_reason": None}]})
+    chunks[-1]["choices"][0]["finish_reason"] = "function_call"
+    found = _verdict(COMMON_STREAM.test_event_schema, "openai-chat", "chunk-schema", "ChatCompletionChunk",
+                     _stream("openai-chat", chunks, named=False, done=True))
+    assert found == "pass", found
+
+
 def test_chat_stream_token_logprob_broken_once_fails():
     chunks = _recorded_chunks()
     del chunks[2]["choices"][0]["logprobs"]["content"][0]["token"]
