@@ -9,11 +9,13 @@ from llmconform.surfaces.anthropic_messages import (
     DELTA_TYPES,
     EVENT_SCHEMAS,
     EVENTS,
+    ending_error,
     event_text,
     final_stop_reason,
+    not_errored,
     streamed_blocks,
 )
-from llmconform.verdict import expect, fail, warn
+from llmconform.verdict import Error, expect, fail, warn
 
 pytestmark = pytest.mark.feature("stream")
 MESSAGES = spec.load("anthropic-messages")
@@ -51,6 +53,7 @@ def test_usage_consistent(stream):
     """The streamed usage agrees with the stream — the rule the plain answer is held to: input_tokens
     above 0; output_tokens above 0 when text was streamed (F), and within ±50 % of the streamed
     text's estimate (W)."""
+    not_errored(stream, "its final usage")
     data = _data(stream)
     start = next((d for d in data if d.get("type") == START), {})
     final = [d["usage"] for d in data if d.get("type") == MESSAGE_DELTA and isinstance(d.get("usage"), dict)]
@@ -122,7 +125,8 @@ def test_block_order(stream):
     closes (content_block_stop) before the next opens; none is left open — except the last, when the
     output was cut where it stood (stop_reason max_tokens, model_context_window_exceeded or refusal:
     the message_delta then comes with that block still open, as in the official SDK's fixture); no
-    block event after message_delta."""
+    block event after message_delta (undecided when the API ended the stream with an error event)."""
+    not_errored(stream, "its blocks closed")
     data = _data(stream)
     cut = final_stop_reason(data) in CUT_MID_BLOCK
     open_index, next_index, delta_at = None, 0, None
@@ -171,7 +175,9 @@ def test_delta_types(stream):
 def test_message_delta(stream):
     """One or more `message_delta` events after the last block closes (the docs: "one or more"; the
     SDK takes the last one's stop_reason and counts), each with `usage.output_tokens`, the last with
-    a `delta.stop_reason` (null only in message_start, in streaming)."""
+    a `delta.stop_reason` (null only in message_start, in streaming; undecided when the API ended the
+    stream with an error event)."""
+    not_errored(stream, f"its {MESSAGE_DELTA}")
     data = _data(stream)
     positions = [i for i, d in enumerate(data) if d.get("type") == MESSAGE_DELTA]
     expect(positions, f"at least one {MESSAGE_DELTA}", _types(stream))
@@ -192,7 +198,8 @@ def test_message_delta(stream):
                           "openapi/anthropic-messages.yaml#/components/schemas/MessageStopEvent")
 def test_message_stop(stream):
     """`message_stop` ends the stream: exactly one, the last event (W: a `data: [DONE]` after it,
-    which the official SDKs ignore)."""
+    which the official SDKs ignore; undecided when the API ended the stream with an error event)."""
+    not_errored(stream, f"its {STOP}")
     events = stream.stream_events()
     stops = [e.index for e in events if _type(e) == STOP]
     expect(len(stops) == 1, f"exactly one {STOP}", f"{len(stops)}: {[_type(e) for e in events][-4:]}")
@@ -213,7 +220,13 @@ def _type(event):
                    source="Anthropic docs, Streaming Messages, error events (the official API may send an error event "
                           "mid-stream); openapi/anthropic-messages.yaml#/components/schemas/ErrorEvent")
 def test_no_error_event(stream):
-    """Errors come before the stream starts: no `error` event after status 200."""
+    """Errors come before the stream starts: no `error` event after status 200 — but for the one
+    that ends a begun stream, which the official API sends when overloaded (undecided: run again)."""
+    error = ending_error(_data(stream))
+    if error is not None:
+        raise Error("the API ended the stream with an error event",
+                    f"event error ({sub(error, 'error').get('type')}) ended the stream after message_start, as the "
+                    "official API does when overloaded: nothing to judge here (run again).")
     for event in stream.stream_events():
         expect(event.event != "error" and _type(event) != "error", "no error event after status 200",
                event.raw)
@@ -227,7 +240,9 @@ def test_no_error_event(stream):
                           "openapi/anthropic-messages.yaml#/components/schemas/MessageDeltaUsage")
 def test_usage(stream):
     """message_start.message.usage.input_tokens and the final usage.output_tokens are non-negative
-    integers; output_tokens never exceeds max_tokens."""
+    integers; output_tokens never exceeds max_tokens (undecided when the API ended the stream with an
+    error event)."""
+    not_errored(stream, "its final usage")
     data = _data(stream)
     start = next((d for d in data if d.get("type") == START), {})
     usage = sub(start, "message").get("usage") if isinstance(start.get("message"), dict) else None
