@@ -600,6 +600,18 @@ def test_official_anthropic_server_tool_stream_passes(check):
     assert _verdict(getattr(ANTHROPIC_STREAM, check), _anthropic_exchange(_server_tool_stream())) == "pass"
 
 
+def test_anthropic_message_delta_null_counts_pass():
+    """message_delta_usage.py: input_tokens and the cache counts are Optional — null where the API has
+    none to repeat; message_start's input count stands."""
+    events = _server_tool_stream()
+    final = next(d for _, d in events if d.get("type") == "message_delta")
+    final["usage"] |= {"input_tokens": None, "cache_creation_input_tokens": None, "cache_read_input_tokens": None,
+                       "server_tool_use": None, "output_tokens": 8}
+    exchange = _anthropic_exchange(events)
+    for check in ("test_usage_consistent", "test_usage", "test_event_schema"):
+        assert _verdict(getattr(ANTHROPIC_STREAM, check), exchange) == "pass", check
+
+
 def test_anthropic_citations_delta_without_cited_text_fails():
     """citations_delta.py: the citation is a TextCitation, which names the text it cites."""
     events = _server_tool_stream()

@@ -60,8 +60,11 @@ def test_usage_consistent(stream):
     checks.need(final, f"usage in {MESSAGE_DELTA}", _types(stream)[-4:], owner="stream/usage", exchange=stream)
     thought = "".join(str(sub(d, "delta").get("thinking") or "") for d in data
                       if d.get("type") == BLOCK_DELTA)
-    # message_delta's counts are cumulative: where it repeats input_tokens, that is the final count.
-    inputs = final[-1].get("input_tokens", sub(sub(start, "message"), "usage").get("input_tokens"))
+    # message_delta's counts are cumulative: where it repeats input_tokens, that is the final count
+    # (MessageDeltaUsage.input_tokens is Optional: absent or null, message_start's stands).
+    inputs = final[-1].get("input_tokens")
+    if inputs is None:
+        inputs = sub(sub(start, "message"), "usage").get("input_tokens")
     checks.usage_consistent(inputs, final[-1].get("output_tokens"), "".join(event_text(d) for d in data) + thought,
                             where="the streamed usage")
 
