@@ -621,6 +621,29 @@ def test_anthropic_citations_delta_without_cited_text_fails():
     assert found.startswith("fail") and "cited_text" in found, found
 
 
+def _changed(kind: str, change: dict[str, Any], where: str = "") -> list[tuple[str, dict[str, Any]]]:
+    events = _server_tool_stream()
+    data = next(d for _, d in events if d.get("type") == kind)
+    (data[where] if where else data).update(change)
+    return events
+
+
+@pytest.mark.parametrize(("check", "events", "phrase"), [
+    # message.py stop_reason: "null in the message_start event and non-null otherwise".
+    ("test_message_start", _changed("message_start", {"stop_reason": "end_turn"}, "message"), "stop_reason null"),
+    # message.py stop_sequence: the matched custom stop sequence; none matched beside end_turn.
+    ("test_message_delta", _changed("message_delta", {"stop_sequence": "4"}, "delta"), "stop_sequence null"),
+])
+def test_anthropic_stream_broken_once_fails(check, events, phrase):
+    found = _verdict(getattr(ANTHROPIC_STREAM, check), _anthropic_exchange(events))
+    assert found.startswith("fail") and phrase in found, found
+
+
+def test_anthropic_stream_stop_sequence_passes():
+    events = _changed("message_delta", {"stop_reason": "stop_sequence", "stop_sequence": "4"}, "delta")
+    assert _verdict(ANTHROPIC_STREAM.test_message_delta, _anthropic_exchange(events)) == "pass"
+
+
 def _outcome(check: Any, exchange: Exchange) -> str:
     try:
         return _verdict(check, exchange)

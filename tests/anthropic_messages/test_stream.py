@@ -106,7 +106,8 @@ def test_event_names(stream):
                           "src/anthropic/types/raw_message_start_event.py; "
                           "openapi/anthropic-messages.yaml#/components/schemas/MessageStartEvent")
 def test_message_start(stream):
-    """The first event (pings aside) is `message_start`, once, carrying a message with empty content."""
+    """The first event (pings aside) is `message_start`, once, carrying a message with empty content
+    and a null stop_reason (message.py: "In streaming mode, it is null in the message_start event")."""
     data = [d for d in _data(stream) if d.get("type") != "ping"]
     expect(data and data[0].get("type") == START, f"{START} as the first event",
            [d.get("type") for d in data[:3]])
@@ -114,6 +115,8 @@ def test_message_start(stream):
     expect(len(starts) == 1, f"exactly one {START}", len(starts))
     message = data[0].get("message") if isinstance(data[0].get("message"), dict) else {}
     expect(message.get("content") == [], f"{START}.message.content empty ([])", message.get("content"))
+    expect(message.get("stop_reason") is None, f"{START}.message.stop_reason null (the stop reason comes in "
+           f"{MESSAGE_DELTA})", message.get("stop_reason"))
 
 
 @pytest.mark.check("anthropic-messages/stream/block-order", level="must",
@@ -178,8 +181,8 @@ def test_delta_types(stream):
 def test_message_delta(stream):
     """One or more `message_delta` events after the last block closes (the docs: "one or more"; the
     SDK takes the last one's stop_reason and counts), each with `usage.output_tokens`, the last with
-    a `delta.stop_reason` (null only in message_start, in streaming; undecided when the API ended the
-    stream with an error event)."""
+    a `delta.stop_reason` (null only in message_start, in streaming) and a null `stop_sequence` unless
+    that reason is `stop_sequence` (undecided when the API ended the stream with an error event)."""
     not_errored(stream, f"its {MESSAGE_DELTA}")
     data = _data(stream)
     positions = [i for i, d in enumerate(data) if d.get("type") == MESSAGE_DELTA]
@@ -192,7 +195,12 @@ def test_message_delta(stream):
         expect(isinstance(output, int) and not isinstance(output, bool),
                f"usage.output_tokens in {MESSAGE_DELTA} (event {position})", data[position])
     last = data[positions[-1]]
-    expect(sub(last, "delta").get("stop_reason"), f"delta.stop_reason in the last {MESSAGE_DELTA}", last)
+    reason = sub(last, "delta").get("stop_reason")
+    expect(reason, f"delta.stop_reason in the last {MESSAGE_DELTA}", last)
+    # message.py stop_sequence: the matched custom stop sequence, so null beside any other stop reason.
+    if reason != "stop_sequence":
+        expect(sub(last, "delta").get("stop_sequence") is None,
+               f"delta.stop_sequence null beside stop_reason {reason!r} in the last {MESSAGE_DELTA}", last)
 
 
 @pytest.mark.check("anthropic-messages/stream/message-stop", level="must",
