@@ -644,6 +644,31 @@ def test_anthropic_stream_stop_sequence_passes():
     assert _verdict(ANTHROPIC_STREAM.test_message_delta, _anthropic_exchange(events)) == "pass"
 
 
+def _fallback_stream() -> list[tuple[str, dict[str, Any]]]:
+    """anthropic-sdk-python tests/lib/streaming/fixtures/fallback_response.txt and
+    fallback_credit_response.txt: a beta fallback block opened and closed with no delta, then the
+    text on the fallback model; message_delta's usage carries fallback_credit."""
+    start = _message(content=[], stop_reason=None, container=None, usage={"input_tokens": 25, "output_tokens": 1})
+    opened = {"type": "fallback", "from": {"model": "claude-opus-4-7"}, "to": {"model": "claude-sonnet-4-5"},
+              "trigger": {"type": "refusal", "category": None}}
+    return [("message_start", {"type": "message_start", "message": start}),
+            ("content_block_start", {"type": "content_block_start", "index": 0, "content_block": opened}),
+            ("content_block_stop", {"type": "content_block_stop", "index": 0}),
+            ("content_block_start", {"type": "content_block_start", "index": 1,
+                                     "content_block": {"type": "text", "text": ""}}),
+            ("content_block_delta", {"type": "content_block_delta", "index": 1,
+                                     "delta": {"type": "text_delta", "text": "Hello there!"}}),
+            ("content_block_stop", {"type": "content_block_stop", "index": 1}),
+            ("message_delta", {"type": "message_delta", "delta": {"stop_reason": "end_turn", "stop_sequence": None},
+                               "usage": {"output_tokens": 8, "fallback_credit": {"status": {"type": "redeemed"}}}}),
+            ("message_stop", {"type": "message_stop"})]
+
+
+@pytest.mark.parametrize("check", [c for c in ANTHROPIC_STREAM_CHECKS if c != "test_model_echo"])
+def test_official_anthropic_fallback_stream_passes(check):
+    assert _verdict(getattr(ANTHROPIC_STREAM, check), _anthropic_exchange(_fallback_stream())) == "pass"
+
+
 def _outcome(check: Any, exchange: Exchange) -> str:
     try:
         return _verdict(check, exchange)
