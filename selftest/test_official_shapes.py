@@ -474,6 +474,10 @@ SERVER_BLOCKS = [
      "content": {"type": "web_search_tool_result_error", "error_code": "max_uses_exceeded"}},
     {"type": "tool_use", "id": "toolu_01T1x1fJ34qAmk2tNTrN7Up6", "name": "list_files", "input": {},
      "caller": {"type": "code_execution_20250825", "tool_id": "srvtoolu_03"}},
+    # types/beta/beta_advisor_tool_result_block.py (beta_content_block.py's union).
+    {"type": "server_tool_use", "id": "srvtoolu_08", "name": "advisor", "input": {}},
+    {"type": "advisor_tool_result", "tool_use_id": "srvtoolu_08",
+     "content": {"type": "advisor_result", "text": "Check the units first.", "stop_reason": "end_turn"}},
 ]
 SERVER_MESSAGE = {
     "id": "msg_01", "type": "message", "role": "assistant", "model": "m", "content": SERVER_BLOCKS,
