@@ -673,9 +673,9 @@ def test_official_anthropic_fallback_stream_passes(check):
     assert _verdict(getattr(ANTHROPIC_STREAM, check), _anthropic_exchange(_fallback_stream())) == "pass"
 
 
-def _outcome(check: Any, exchange: Exchange) -> str:
+def _outcome(check: Any, *args: Any) -> str:
     try:
-        return _verdict(check, exchange)
+        return _verdict(check, *args)
     except Error as undecided:
         return f"error: {undecided}"
 
@@ -704,6 +704,49 @@ def test_anthropic_other_error_events_still_judged(events):
     """The check still finds these (a SHOULD: its failure is reported as a WARN)."""
     found = _outcome(ANTHROPIC_STREAM.test_no_error_event, _anthropic_exchange(events))
     assert found.startswith("fail") and "no error event after status 200" in found, found
+
+
+
+# A refusal (stop_reason refusal, refusal_stop_details.py; the SDK's refusal_response.txt fixture) leaves
+# the checks that look for a tool call or thinking undecided; the same answer without it still fails.
+COMMON_TOOLS = _module("tests/common/test_tools.py")
+ANTHROPIC_THINKING = _module("tests/anthropic_messages/test_thinking.py")
+ANTHROPIC_STREAM_THINKING = _module("tests/anthropic_messages/test_stream_thinking.py")
+
+
+def _refusal_stream(reason: str = "refusal") -> Exchange:
+    start = _message(content=[], stop_reason=None, container=None, usage={"input_tokens": 20, "output_tokens": 1})
+    details = {"stop_details": REFUSAL_DETAILS} if reason == "refusal" else {}
+    return _anthropic_exchange([
+        ("message_start", {"type": "message_start", "message": start}),
+        ("content_block_start", {"type": "content_block_start", "index": 0,
+                                 "content_block": {"type": "text", "text": ""}}),
+        ("content_block_stop", {"type": "content_block_stop", "index": 0}),
+        ("message_delta", {"type": "message_delta", "delta": {"stop_reason": reason, "stop_sequence": None, **details},
+                           "usage": {"output_tokens": 0}}),
+        ("message_stop", {"type": "message_stop"})])
+
+
+def _refusal_message(reason: str = "refusal") -> Exchange:
+    details = {"stop_details": REFUSAL_DETAILS} if reason == "refusal" else {}
+    return _plain("anthropic-messages", _message(content=[], stop_reason=reason, container=None, **details))
+
+
+@pytest.mark.parametrize(("check", "args"), [
+    (COMMON_TOOLS.test_forced_call, ("anthropic-messages", "message")),
+    (COMMON_TOOLS.test_streamed_forced_call, ("anthropic-messages", "stream")),
+    (ANTHROPIC_THINKING.test_block_order, ("message",)),
+    (ANTHROPIC_STREAM_THINKING.test_block_order, ("stream",)),
+    (ANTHROPIC_RESPONSE.test_text_block, ("message",)),
+])
+def test_anthropic_refusal_is_undecided(check, args):
+    def exchange(reason: str) -> tuple[Any, ...]:
+        built = {"message": _refusal_message(reason), "stream": _refusal_stream(reason)}
+        return tuple(built.get(a, a) for a in args)
+
+    refused = _outcome(check, *exchange("refusal"))
+    assert refused.startswith("error") and "refused by the API" in refused, refused
+    assert _outcome(check, *exchange("end_turn")).startswith("fail")
 
 
 # -- models, Anthropic's list ----------------------------------------------------------------------

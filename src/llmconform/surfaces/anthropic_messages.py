@@ -172,9 +172,11 @@ parse_json = parse_arguments
 # other checks reading the call are left undecided.
 
 def forced_calls(exchange: Exchange) -> list[dict[str, Any]]:
-    """The tool_use blocks of the answer to a forced tool call."""
+    """The tool_use blocks of the answer to a forced tool call (undecided when the API refused it)."""
     data = checks.ok_json(exchange)
     uses = blocks(data, "tool_use")
+    if not uses:
+        not_refused(data.get("stop_reason"), "a tool call")
     checks.need(uses, "a tool_use block for the forced tool", [b.get("type") for b in blocks(data)] or data,
                 owner="tools/forced-call", exchange=exchange)
     return uses
@@ -184,9 +186,13 @@ def forced_call_names(exchange: Exchange) -> list[Any]:
 
 
 def streamed_forced_calls(exchange: Exchange) -> tuple[list[dict[str, Any]], dict[int, dict[str, Any]]]:
-    """(every event's data, the tool_use blocks rebuilt by index) of a streamed forced tool call."""
+    """(every event's data, the tool_use blocks rebuilt by index) of a streamed forced tool call
+    (undecided when the API refused it or ended the stream with an error event)."""
     data = [d if isinstance(d, dict) else {} for _, d in exchange.data_events()]
     found = {i: b for i, b in streamed_blocks(data).items() if b["type"] == "tool_use"}
+    if not found:
+        not_errored(exchange, "a tool call")
+        not_refused(final_stop_reason(data), "a tool call")
     checks.need(found, "a tool_use content block for the forced tool", [d.get("type") for d in data][:12],
                 owner="stream-tools/forced-call", exchange=exchange)
     return data, found
