@@ -22,7 +22,7 @@ import pytest
 
 from llmconform import spec, sse
 from llmconform.exchange import Exchange, Request
-from llmconform.verdict import Fail, Warn
+from llmconform.verdict import Error, Fail, Warn
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -710,6 +710,368 @@ def test_anthropic_compaction_delta_in_a_text_block_fails():
     events[8]["delta"] = {"type": "compaction_delta", "content": "x"}
     found = _verdict(ANTHROPIC_STREAM.test_delta_types, _stream("anthropic-messages", events))
     assert found.startswith("fail") and "compaction_delta" in found, found
+
+
+# Server tools, citations, containers and every stop reason (anthropic-sdk-python src/anthropic/types/
+# content_block.py and the *_block.py of each member, text_citation.py, container.py, stop_reason.py,
+# refusal_stop_details.py, usage.py, cache_creation.py, server_tool_usage.py; 009b0353, 2026-08-07).
+ANTHROPIC_RESPONSE = _module("tests/anthropic_messages/test_response.py")
+ANTHROPIC_USAGE = _module("tests/anthropic_messages/test_usage.py")
+WEB_CITATION = {"type": "web_search_result_location", "cited_text": "Paris is sunny today.",
+                "encrypted_index": "Eo8BCioIAhgBIiQ4ODk4YTFkYy0yMTNkLTRhNmYtOTljYi03ZTBlNTUzZDc0NWISDCMi",
+                "title": "Paris weather", "url": "https://example.com/paris"}
+SERVER_BLOCKS = [
+    {"type": "server_tool_use", "id": "srvtoolu_01WYG3ziw53XMcoyKL4XcZmE", "name": "web_search",
+     "input": {"query": "weather Paris"}, "caller": {"type": "direct"}},
+    {"type": "web_search_tool_result", "tool_use_id": "srvtoolu_01WYG3ziw53XMcoyKL4XcZmE", "caller": {"type": "direct"},
+     "content": [{"type": "web_search_result", "title": "Paris weather", "url": "https://example.com/paris",
+                  "encrypted_content": "EqgfCioIARgBIiQ3YTAwMjY1Mi1mZjM5LTQ1NGUtODgxNC1kNjNjNTk1ZWI3Y2I",
+                  "page_age": "December 5, 2026"}]},
+    {"type": "text", "text": "Paris is sunny today.", "citations": [WEB_CITATION]},
+    {"type": "server_tool_use", "id": "srvtoolu_02", "name": "web_fetch", "input": {"url": "https://example.com/a"}},
+    {"type": "web_fetch_tool_result", "tool_use_id": "srvtoolu_02",
+     "content": {"type": "web_fetch_result", "url": "https://example.com/a", "retrieved_at": "2026-12-05T10:00:00Z",
+                 "content": {"type": "document", "title": "A", "citations": {"enabled": True},
+                             "source": {"type": "text", "media_type": "text/plain", "data": "Hello."}}}},
+    {"type": "web_fetch_tool_result", "tool_use_id": "srvtoolu_02b",
+     "content": {"type": "web_fetch_tool_result_error", "error_code": "url_not_accessible"}},
+    {"type": "text", "text": "The page says hello.",
+     "citations": [{"type": "char_location", "cited_text": "Hello.", "document_index": 0, "document_title": "A",
+                    "start_char_index": 0, "end_char_index": 6, "file_id": None}]},
+    {"type": "server_tool_use", "id": "srvtoolu_03", "name": "code_execution", "input": {"code": "print(1)"}},
+    {"type": "code_execution_tool_result", "tool_use_id": "srvtoolu_03",
+     "content": {"type": "code_execution_result", "stdout": "1\n", "stderr": "", "return_code": 0, "content": []}},
+    {"type": "server_tool_use", "id": "srvtoolu_04", "name": "bash_code_execution", "input": {"command": "ls"}},
+    {"type": "bash_code_execution_tool_result", "tool_use_id": "srvtoolu_04",
+     "content": {"type": "bash_code_execution_result", "stdout": "a.txt\n", "stderr": "", "return_code": 0,
+                 "content": [{"type": "bash_code_execution_output", "file_id": "file_011CNha8iCJcU1wXNR6q4V8w"}]}},
+    {"type": "server_tool_use", "id": "srvtoolu_05", "name": "text_editor_code_execution",
+     "input": {"command": "view", "path": "a.txt"}},
+    {"type": "text_editor_code_execution_tool_result", "tool_use_id": "srvtoolu_05",
+     "content": {"type": "text_editor_code_execution_view_result", "content": "hi", "file_type": "text",
+                 "num_lines": 1, "start_line": 1, "total_lines": 1}},
+    {"type": "server_tool_use", "id": "srvtoolu_06", "name": "tool_search_tool_regex", "input": {"query": "weather"}},
+    {"type": "tool_search_tool_result", "tool_use_id": "srvtoolu_06",
+     "content": {"type": "tool_search_tool_search_result",
+                 "tool_references": [{"type": "tool_reference", "tool_name": "get_weather"}]}},
+    {"type": "web_search_tool_result", "tool_use_id": "srvtoolu_07",
+     "content": {"type": "web_search_tool_result_error", "error_code": "max_uses_exceeded"}},
+    {"type": "tool_use", "id": "toolu_01T1x1fJ34qAmk2tNTrN7Up6", "name": "list_files", "input": {},
+     "caller": {"type": "code_execution_20250825", "tool_id": "srvtoolu_03"}},
+    # types/beta/beta_advisor_tool_result_block.py (beta_content_block.py's union).
+    {"type": "server_tool_use", "id": "srvtoolu_08", "name": "advisor", "input": {}},
+    {"type": "advisor_tool_result", "tool_use_id": "srvtoolu_08",
+     "content": {"type": "advisor_result", "text": "Check the units first.", "stop_reason": "end_turn"}},
+]
+SERVER_MESSAGE = {
+    "id": "msg_01", "type": "message", "role": "assistant", "model": "m", "content": SERVER_BLOCKS,
+    "stop_reason": "pause_turn", "stop_sequence": None, "stop_details": None,
+    "container": {"id": "container_011CNha8iCJcU1wXNR6q4V8w", "expires_at": "2026-12-05T11:00:00Z"},
+    "usage": {"input_tokens": 2310, "cache_creation_input_tokens": 1500, "cache_read_input_tokens": 0,
+              "cache_creation": {"ephemeral_5m_input_tokens": 500, "ephemeral_1h_input_tokens": 1000},
+              "output_tokens": 412, "server_tool_use": {"web_search_requests": 1, "web_fetch_requests": 1},
+              "service_tier": "priority", "inference_geo": "us"}}
+REFUSAL_DETAILS = {"type": "refusal", "category": "cyber", "explanation": "This request was refused due to policy."}
+
+
+def _message(**change: Any) -> dict[str, Any]:
+    return copy.deepcopy(SERVER_MESSAGE) | change
+
+
+@pytest.mark.parametrize("check", [(COMMON_RESPONSE.test_schema, "anthropic-messages"),
+                                   ANTHROPIC_RESPONSE.test_stop_reason, ANTHROPIC_USAGE.test_numbers,
+                                   ANTHROPIC_USAGE.test_details_consistent])
+def test_official_anthropic_server_tools_pass(check):
+    """Each server tool's use and result (web search with encrypted content, web fetch, code
+    execution, bash, text editor, tool search, a tool's error), citations, a tool_use called from
+    code execution with input {}, container, pause_turn and usage by TTL and server tool."""
+    body = _plain("anthropic-messages", SERVER_MESSAGE, {"model": "m", "max_tokens": 1024})
+    found = _verdict(*check, body) if isinstance(check, tuple) else _verdict(check, body)
+    assert found == "pass", found
+
+
+# stop_reason.py: every official stop reason, with its stop_sequence and stop_details.
+@pytest.mark.parametrize(("reason", "fields"), [
+    ("end_turn", {}), ("max_tokens", {}), ("stop_sequence", {"stop_sequence": "4"}), ("tool_use", {}),
+    ("pause_turn", {}), ("refusal", {"stop_details": REFUSAL_DETAILS}),
+    ("refusal", {"stop_details": {"type": "refusal", "category": None, "explanation": None}}),
+    ("model_context_window_exceeded", {})])
+def test_official_anthropic_stop_reasons_pass(reason, fields):
+    body = _plain("anthropic-messages", _message(stop_reason=reason, **fields))
+    assert _verdict(COMMON_RESPONSE.test_schema, "anthropic-messages", body) == "pass"
+    assert _verdict(ANTHROPIC_RESPONSE.test_stop_reason, body) == "pass"
+
+
+def _without(path: tuple[Any, ...], key: str) -> dict[str, Any]:
+    body = _message()
+    node: Any = body
+    for step in path:
+        node = node[step]
+    del node[key]
+    return body
+
+
+@pytest.mark.parametrize(("body", "phrase"), [
+    # Every server tool result requires `content` (web_search_tool_result_block.py and the others).
+    (_without(("content", 1), "content"), "$.content[1]"),
+    (_without(("content", 8), "content"), "$.content[8]"),
+    # container.py: id and expires_at required.
+    (_without(("container",), "expires_at"), "'expires_at' is a required property"),
+    # text_citation.py: every citation names the text it cites.
+    (_without(("content", 2, "citations", 0), "cited_text"), "'cited_text' is a required property"),
+    # refusal_stop_details.py: type refusal.
+    (_message(stop_reason="refusal", stop_details={"category": "cyber", "explanation": None}),
+     "'type' is a required property"),
+    # cache_creation.py: both TTL counts required.
+    (_without(("usage", "cache_creation"), "ephemeral_1h_input_tokens"),
+     "'ephemeral_1h_input_tokens' is a required property"),
+])
+def test_official_anthropic_message_broken_once_fails(body, phrase):
+    found = _verdict(COMMON_RESPONSE.test_schema, "anthropic-messages", _plain("anthropic-messages", body))
+    assert found.startswith("fail") and phrase in found, found
+
+
+def _anthropic_exchange(events: list[tuple[str, dict[str, Any]]]) -> Exchange:
+    """A Messages stream of (event name, data) as the API sends it, to a request with max_tokens."""
+    raw = "".join(f"event: {name}\ndata: {json.dumps(data)}\n\n" for name, data in events).encode()
+    parsed, framing = sse.parse(raw)
+    request = Request("anthropic-messages", "stream", "POST", PATHS["anthropic-messages"],
+                      body={"model": "m", "max_tokens": 1024, "stream": True, "messages": []})
+    return Exchange(request, "http://127.0.0.1/", {}, status=200, headers={"content-type": "text/event-stream"},
+                    body=raw, events=parsed, framing=framing)
+
+
+def _server_tool_stream() -> list[tuple[str, dict[str, Any]]]:
+    """A web search streamed (anthropic-sdk-python tests/fixtures/fable-fallback/stream-a-toolrefusal.sse):
+    thinking with its signature_delta, the server_tool_use input in input_json_delta (the first
+    empty), the result whole in content_block_start, a text block with a citations_delta, and a
+    message_delta with cumulative usage and server tool counts."""
+    start = _message(content=[], stop_reason=None, container=None)
+    start["usage"] = {"input_tokens": 2310, "output_tokens": 1}
+    result = SERVER_BLOCKS[1]
+    events: list[tuple[str, dict[str, Any]]] = [("message_start", {"type": "message_start", "message": start}),
+                                                ("ping", {"type": "ping"})]
+
+    def block(index: int, opened: dict[str, Any], deltas: list[dict[str, Any]]) -> None:
+        events.append(("content_block_start", {"type": "content_block_start", "index": index,
+                                               "content_block": opened}))
+        events.extend(("content_block_delta", {"type": "content_block_delta", "index": index, "delta": d})
+                      for d in deltas)
+        events.append(("content_block_stop", {"type": "content_block_stop", "index": index}))
+
+    block(0, {"type": "thinking", "thinking": "", "signature": ""},
+          [{"type": "thinking_delta", "thinking": "Search."}, {"type": "thinking_delta", "thinking": ""},
+           {"type": "signature_delta", "signature": "EqQBCkYIBxgCKkB"}])
+    block(1, {"type": "server_tool_use", "id": result["tool_use_id"], "name": "web_search", "input": {}},
+          [{"type": "input_json_delta", "partial_json": ""},
+           {"type": "input_json_delta", "partial_json": "{\"query\": \"weather Paris\"}"}])
+    block(2, result, [])
+    block(3, {"type": "text", "text": ""}, [{"type": "citations_delta", "citation": WEB_CITATION},
+                                            {"type": "text_delta", "text": "Paris is sunny today."}])
+    events.append(("message_delta", {"type": "message_delta", "delta": {"stop_reason": "end_turn",
+                                                                        "stop_sequence": None, "container": None},
+                                     "usage": {"input_tokens": 2310, "cache_creation_input_tokens": 0,
+                                               "cache_read_input_tokens": 0, "output_tokens": 96,
+                                               "server_tool_use": {"web_search_requests": 1,
+                                                                   "web_fetch_requests": 0}}}))
+    events.append(("message_stop", {"type": "message_stop"}))
+    return events
+
+
+ANTHROPIC_STREAM_CHECKS = ["test_event_schema", "test_event_names", "test_message_start", "test_block_order",
+                           "test_delta_types", "test_message_delta", "test_message_stop", "test_no_error_event",
+                           "test_usage", "test_model_echo"]
+
+
+@pytest.mark.parametrize("check", ANTHROPIC_STREAM_CHECKS)
+def test_official_anthropic_server_tool_stream_passes(check):
+    assert _verdict(getattr(ANTHROPIC_STREAM, check), _anthropic_exchange(_server_tool_stream())) == "pass"
+
+
+def test_anthropic_message_delta_null_counts_pass():
+    """message_delta_usage.py: input_tokens and the cache counts are Optional — null where the API has
+    none to repeat; message_start's input count stands."""
+    events = _server_tool_stream()
+    final = next(d for _, d in events if d.get("type") == "message_delta")
+    final["usage"] |= {"input_tokens": None, "cache_creation_input_tokens": None, "cache_read_input_tokens": None,
+                       "server_tool_use": None, "output_tokens": 8}
+    exchange = _anthropic_exchange(events)
+    for check in ("test_usage_consistent", "test_usage", "test_event_schema"):
+        assert _verdict(getattr(ANTHROPIC_STREAM, check), exchange) == "pass", check
+
+
+def test_anthropic_citations_delta_without_cited_text_fails():
+    """citations_delta.py: the citation is a TextCitation, which names the text it cites."""
+    events = _server_tool_stream()
+    delta = next(d for _, d in events if d.get("delta", {}).get("type") == "citations_delta")
+    del delta["delta"]["citation"]["cited_text"]
+    found = _verdict(ANTHROPIC_STREAM.test_event_schema, _anthropic_exchange(events))
+    assert found.startswith("fail") and "cited_text" in found, found
+
+
+def _changed(kind: str, change: dict[str, Any], where: str = "") -> list[tuple[str, dict[str, Any]]]:
+    events = _server_tool_stream()
+    data = next(d for _, d in events if d.get("type") == kind)
+    (data[where] if where else data).update(change)
+    return events
+
+
+@pytest.mark.parametrize(("check", "events", "phrase"), [
+    # message.py stop_reason: "null in the message_start event and non-null otherwise".
+    ("test_message_start", _changed("message_start", {"stop_reason": "end_turn"}, "message"), "stop_reason null"),
+    # message.py stop_sequence: the matched custom stop sequence; none matched beside end_turn.
+    ("test_message_delta", _changed("message_delta", {"stop_sequence": "4"}, "delta"), "stop_sequence null"),
+])
+def test_anthropic_stream_broken_once_fails(check, events, phrase):
+    found = _verdict(getattr(ANTHROPIC_STREAM, check), _anthropic_exchange(events))
+    assert found.startswith("fail") and phrase in found, found
+
+
+def test_anthropic_stream_stop_sequence_passes():
+    events = _changed("message_delta", {"stop_reason": "stop_sequence", "stop_sequence": "4"}, "delta")
+    assert _verdict(ANTHROPIC_STREAM.test_message_delta, _anthropic_exchange(events)) == "pass"
+
+
+def _fallback_stream() -> list[tuple[str, dict[str, Any]]]:
+    """anthropic-sdk-python tests/lib/streaming/fixtures/fallback_response.txt and
+    fallback_credit_response.txt: a beta fallback block opened and closed with no delta, then the
+    text on the fallback model; message_delta's usage carries fallback_credit."""
+    start = _message(content=[], stop_reason=None, container=None, usage={"input_tokens": 25, "output_tokens": 1})
+    opened = {"type": "fallback", "from": {"model": "claude-opus-4-7"}, "to": {"model": "claude-sonnet-4-5"},
+              "trigger": {"type": "refusal", "category": None}}
+    return [("message_start", {"type": "message_start", "message": start}),
+            ("content_block_start", {"type": "content_block_start", "index": 0, "content_block": opened}),
+            ("content_block_stop", {"type": "content_block_stop", "index": 0}),
+            ("content_block_start", {"type": "content_block_start", "index": 1,
+                                     "content_block": {"type": "text", "text": ""}}),
+            ("content_block_delta", {"type": "content_block_delta", "index": 1,
+                                     "delta": {"type": "text_delta", "text": "Hello there!"}}),
+            ("content_block_stop", {"type": "content_block_stop", "index": 1}),
+            ("message_delta", {"type": "message_delta", "delta": {"stop_reason": "end_turn", "stop_sequence": None},
+                               "usage": {"output_tokens": 8, "fallback_credit": {"status": {"type": "redeemed"}}}}),
+            ("message_stop", {"type": "message_stop"})]
+
+
+@pytest.mark.parametrize("check", [c for c in ANTHROPIC_STREAM_CHECKS if c != "test_model_echo"])
+def test_official_anthropic_fallback_stream_passes(check):
+    assert _verdict(getattr(ANTHROPIC_STREAM, check), _anthropic_exchange(_fallback_stream())) == "pass"
+
+
+def _outcome(check: Any, *args: Any) -> str:
+    try:
+        return _verdict(check, *args)
+    except Error as undecided:
+        return f"error: {undecided}"
+
+
+OVERLOADED = ("error", {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}})
+
+
+@pytest.mark.parametrize("check", ["test_block_order", "test_message_delta", "test_message_stop",
+                                   "test_no_error_event", "test_usage", "test_usage_consistent"])
+def test_anthropic_stream_ended_by_overloaded_error_is_undecided(check):
+    """The official API may end a begun stream with an overloaded_error event (Anthropic docs,
+    Streaming Messages, Error events): the grammar's checks are undecided, never FAIL or WARN."""
+    events = [*_server_tool_stream()[:6], OVERLOADED]
+    found = _outcome(getattr(ANTHROPIC_STREAM, check), _anthropic_exchange(events))
+    assert found.startswith("error") and "ended the stream with an error event" in found, found
+
+
+@pytest.mark.parametrize("events", [
+    # An error event the stream goes on after is none of the API's ends (the fake's
+    # messages.stream-error-event), nor is a client error after the 200.
+    [*_server_tool_stream()[:2], OVERLOADED, *_server_tool_stream()[2:]],
+    [*_server_tool_stream()[:6], ("error", {"type": "error", "error": {"type": "invalid_request_error",
+                                                                       "message": "max_tokens: Field required"}})],
+])
+def test_anthropic_other_error_events_still_judged(events):
+    """The check still finds these (a SHOULD: its failure is reported as a WARN)."""
+    found = _outcome(ANTHROPIC_STREAM.test_no_error_event, _anthropic_exchange(events))
+    assert found.startswith("fail") and "no error event after status 200" in found, found
+
+
+
+# A refusal (stop_reason refusal, refusal_stop_details.py; the SDK's refusal_response.txt fixture) leaves
+# the checks that look for a tool call or thinking undecided; the same answer without it still fails.
+COMMON_TOOLS = _module("tests/common/test_tools.py")
+ANTHROPIC_THINKING = _module("tests/anthropic_messages/test_thinking.py")
+ANTHROPIC_STREAM_THINKING = _module("tests/anthropic_messages/test_stream_thinking.py")
+
+
+def _refusal_stream(reason: str = "refusal") -> Exchange:
+    start = _message(content=[], stop_reason=None, container=None, usage={"input_tokens": 20, "output_tokens": 1})
+    details = {"stop_details": REFUSAL_DETAILS} if reason == "refusal" else {}
+    return _anthropic_exchange([
+        ("message_start", {"type": "message_start", "message": start}),
+        ("content_block_start", {"type": "content_block_start", "index": 0,
+                                 "content_block": {"type": "text", "text": ""}}),
+        ("content_block_stop", {"type": "content_block_stop", "index": 0}),
+        ("message_delta", {"type": "message_delta", "delta": {"stop_reason": reason, "stop_sequence": None, **details},
+                           "usage": {"output_tokens": 0}}),
+        ("message_stop", {"type": "message_stop"})])
+
+
+def _refusal_message(reason: str = "refusal") -> Exchange:
+    details = {"stop_details": REFUSAL_DETAILS} if reason == "refusal" else {}
+    return _plain("anthropic-messages", _message(content=[], stop_reason=reason, container=None, **details))
+
+
+@pytest.mark.parametrize(("check", "args"), [
+    (COMMON_TOOLS.test_forced_call, ("anthropic-messages", "message")),
+    (COMMON_TOOLS.test_streamed_forced_call, ("anthropic-messages", "stream")),
+    (ANTHROPIC_THINKING.test_block_order, ("message",)),
+    (ANTHROPIC_STREAM_THINKING.test_block_order, ("stream",)),
+    (ANTHROPIC_RESPONSE.test_text_block, ("message",)),
+])
+def test_anthropic_refusal_is_undecided(check, args):
+    def exchange(reason: str) -> tuple[Any, ...]:
+        built = {"message": _refusal_message(reason), "stream": _refusal_stream(reason)}
+        return tuple(built.get(a, a) for a in args)
+
+    refused = _outcome(check, *exchange("refusal"))
+    assert refused.startswith("error") and "refused by the API" in refused, refused
+    assert _outcome(check, *exchange("end_turn")).startswith("fail")
+
+
+# -- models, Anthropic's list ----------------------------------------------------------------------
+# anthropic-sdk-python src/anthropic/types/model_info.py (id, type model, display_name, created_at
+# RFC 3339 — "an epoch value if the release date is unknown" —, capabilities, max_input_tokens,
+# max_tokens) and the page's has_more, first_id, last_id (pagination.py SyncPage); 009b0353, 2026-08-07.
+CAPABILITIES = {"batch": {"supported": True}, "citations": {"supported": True}, "code_execution": {"supported": True},
+                "image_input": {"supported": True}, "pdf_input": {"supported": True},
+                "structured_outputs": {"supported": True},
+                "thinking": {"supported": True, "types": {"enabled": {"supported": True},
+                                                          "adaptive": {"supported": False}}}}
+ANTHROPIC_MODELS = {"data": [
+    {"type": "model", "id": "claude-sonnet-4-5-20250929", "display_name": "Claude Sonnet 4.5",
+     "created_at": "2025-09-29T00:00:00Z", "max_input_tokens": 200000, "max_tokens": 64000,
+     "capabilities": CAPABILITIES},
+    {"type": "model", "id": "claude-3-haiku-20240307", "display_name": "Claude Haiku 3",
+     "created_at": "1970-01-01T00:00:00.000000+00:00"}],
+    "has_more": True, "first_id": "claude-sonnet-4-5-20250929", "last_id": "claude-3-haiku-20240307"}
+
+
+def _model_list_verdict(body: Any) -> str:
+    return _verdict(spec.load("models").check, "AnthropicModelList", body)
+
+
+def test_official_anthropic_model_list_passes():
+    assert _model_list_verdict(ANTHROPIC_MODELS) == "pass"
+    assert _model_list_verdict({"data": [], "has_more": False, "first_id": None, "last_id": None}) == "pass"
+
+
+@pytest.mark.parametrize(("where", "change"), [
+    (None, {"has_more": None}), (0, {"display_name": None}), (0, {"created_at": 1759104000}),
+    (0, {"type": "Model"})])
+def test_anthropic_model_list_broken_once_fails(where, change):
+    body = copy.deepcopy(ANTHROPIC_MODELS)
+    node = body if where is None else body["data"][where]
+    for key, value in change.items():
+        if value is None:
+            del node[key]
+        else:
+            node[key] = value
+    assert _model_list_verdict(body).startswith("fail")
 
 
 # -- every shape names its source ----------------------------------------------------------------
