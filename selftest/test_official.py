@@ -10,13 +10,14 @@ An example file holds:
     about       what official behaviour it shows
     source      the official definition it follows (repository, path, commit or date)
     probe       the probe it answers (an `x-llmconform-probes` name of the surface's spec, or
-                `invalid:<name>` for an `x-llmconform-invalid` request); optional when `path` is
-                given: a request without a body (GET)
+                `invalid:<name>` of its `x-llmconform-invalid`: an error answer, with `status`);
+                optional when `path` is given: a request without a body (GET)
     path        optional, the path the request is sent to instead of the probe's operation path
                 (the unknown-model request, Gemini's GET /v1beta/models)
     query       optional, appended to the probe's path (Gemini's streams: "?alt=sse")
     answer      the JSON body answered, or
     events      a stream: a list of [event name or null, data] answered as server-sent events
+    headers     optional, response headers the official API sends beside it (Anthropic's request-id)
     undecided   optional, the phrases an undecided row's message may carry
 
 Examples that answer different requests share a run; two for the same request run apart. A new
@@ -59,24 +60,28 @@ def rounds(surface: str) -> list[list[tuple[str, dict[str, Any]]]]:
 
 def request_of(surface: str, example: dict[str, Any]) -> tuple[str, str]:
     """(path with query, canonical JSON body) the suite sends for the example's probe to the fake: the
-    probe's body (or none, for a GET), to the example's `path` or else the probe's operation path."""
-    probe = example.get("probe")
-    if probe is None and example.get("path"):
+    probe's body (or none, for a GET without a probe), to the example's `path` or else the probe's
+    operation path."""
+    name = example.get("probe")
+    if name is None and example.get("path"):
         return example["path"] + example.get("query", ""), canonical_json(None)
-    invalid = probe.removeprefix("invalid:") if isinstance(probe, str) and probe.startswith("invalid:") else None
     for operation in spec.load(surface).operations():
-        entries = operation.invalid if invalid else operation.probes
-        if (invalid or probe) in entries:
-            body = spec.fill_model(entries[invalid or probe].value, MODEL)
+        # `invalid:<name>`: a request the API refuses (x-llmconform-invalid), answered with its error body.
+        entry = operation.invalid.get(name.removeprefix("invalid:")) if name.startswith("invalid:") else \
+            operation.probes.get(name)
+        if entry is not None:
+            body = spec.fill_model(entry.value, MODEL)
             path = example.get("path") or spec.fill_model(operation.path, MODEL)
             return path + example.get("query", ""), canonical_json(body)
-    raise KeyError(f"{surface} spec has no probe {probe}")
+    raise KeyError(f"{surface} spec has no probe {example['probe']}")
 
 
 def reply_of(example: dict[str, Any]) -> Reply:
+    headers = {str(k): str(v) for k, v in example.get("headers", {}).items()}
     if "events" in example:
-        return Reply.sse([sse_event(name, data) if name else sse_data(data) for name, data in example["events"]])
-    return Reply.json(example["answer"], int(example.get("status", 200)))
+        return Reply.sse([sse_event(name, data) if name else sse_data(data) for name, data in example["events"]],
+                         **headers)
+    return Reply.json(example["answer"], int(example.get("status", 200)), **headers)
 
 
 SURFACES = sorted(p.name for p in OFFICIAL.iterdir() if p.is_dir()) if OFFICIAL.is_dir() else []
@@ -98,7 +103,10 @@ def test_official_answers_pass(fake, surface, index):
     undecided = [phrase for _, example in batch for phrase in example.get("undecided", [])]
     with fake.serving(answers):
         _, report, out = run(fake.base_url, surface)
+        unserved = [name for name, example in batch if request_of(surface, example) not in fake.official_served]
     assert report.get("results"), out[-2000:]
+    # An example no request of the run asked for judged nothing (its probe's body or path differs).
+    assert not unserved, f"official answers never requested by the suite: {unserved}"
     wrong = {row["id"]: f"{row['verdict']}: {row['message'][:300]}" for row in report["results"]
              if row["verdict"] not in ALLOWED
              and not (row["verdict"] == "error" and any(p in row["message"] for p in undecided))}
