@@ -78,7 +78,9 @@ class Plugin:
             # cassettes are read to the end of the run. (Its pytest plugin would set it up and tear
             # it down around every check, through five fixtures each: a tenth of a replay's checks.)
             self._closing.enter_context(network.blocking_context())
-            if not session.config.option.collectonly:
+            settings = self.settings
+            if not session.config.option.collectonly and sdklane.early(settings.checks, settings.select,
+                                                                       settings.pytest_args):
                 # The SDK checks run in a worker that imports the SDKs meanwhile (sdklane): more
                 # CPU than collecting the suite, off the replay's path.
                 self.lane = self.lane or sdklane.start()
@@ -161,7 +163,7 @@ class Plugin:
             config.hook.pytest_deselected(items=list(items))
             items[:] = []
             return
-        if self.lane is not None:
+        if self.settings.replay and not config.option.collectonly:
             # The worker's checks run after the others (ownership stays in suite order, noted above;
             # rows are sorted by id): the worker has the whole replay to import the SDKs.
             items.sort(key=lambda item: (bool(item.get_closest_marker("after_all")), _in_lane(item)))
@@ -217,10 +219,17 @@ class Plugin:
         self._started += 1
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
-        if self.lane is not None and not any(map(_in_lane, session.items)):
+        in_lane = any(map(_in_lane, session.items))
+        if self.lane is not None and not in_lane:
             # No SDK check left to run (`-k`, `--check`, all skipped): its imports would only take CPU.
             self.lane.stop()
             self.lane = None
+        elif (self.lane is None and in_lane and self.settings.replay and not session.config.option.collectonly
+              and not self.settings.plan):
+            # A replay that picked its checks (sdklane.early): an SDK check is left, so the worker starts now.
+            self.lane = sdklane.start()
+            if self.lane is not None:
+                self._closing.callback(self.lane.stop)
         # What is alive once the suite is collected (the imported packages, the specs, the items)
         # lives until the run ends: frozen, the collector stops walking it at every full collection
         # (those walks were a third of an offline replay). Thawed at the end (the clean-up pytest_configure registers).

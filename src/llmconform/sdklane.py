@@ -129,6 +129,15 @@ def start() -> Lane | None:
     return Lane() if any(sdk.available(package) for package in SDK_PACKAGES) else None
 
 
+def early(checks: list[str], select: list[str], pytest_args: list[str]) -> bool:
+    """Whether a replay starts the worker before its suite is collected: unless the command line
+    picks the checks (`--check`, `--select`, `--client`'s checks; `-k`, `-m`, `--deselect` after
+    `--`), a replay runs SDK checks, and the worker has its SDKs imported by the time they come.
+    A run that picks starts it once collection shows an SDK check left (the plugin), or never."""
+    picking = any(arg[:2] in ("-k", "-m") or arg.split("=", 1)[0] == "--deselect" for arg in pytest_args)
+    return not checks and not select and not picking
+
+
 def _raise(answer: tuple[Any, ...], exchanges: list[Exchange]) -> None:
     kind = answer[0]
     if kind == "pass":
