@@ -135,21 +135,18 @@ class SurfaceConfig:
     def placeholders(self) -> list[str]:
         """`probe.field` of each request value that is a reference page's template placeholder
         (`"<string>"`): kept for an offline replay of that page, never worth sending live."""
-        found: list[str] = []
+        return [found for probe, body in self.requests.items() for found in template_values(body, probe)]
 
-        def walk(value: Any, where: str) -> None:
-            if isinstance(value, str) and PLACEHOLDER.fullmatch(value):
-                found.append(f"{where} = {value!r}")
-            elif isinstance(value, dict):
-                for key, item in value.items():
-                    walk(item, f"{where}.{key}")
-            elif isinstance(value, list):
-                for index, item in enumerate(value):
-                    walk(item, f"{where}[{index}]")
 
-        for probe, body in self.requests.items():
-            walk(body, probe)
-        return found
+def template_values(value: Any, where: str = "") -> list[str]:
+    """`where.path = value` of each string in `value` that is a template placeholder (PLACEHOLDER)."""
+    if isinstance(value, str):
+        return [f"{where} = {value!r}"] if PLACEHOLDER.fullmatch(value) else []
+    if isinstance(value, dict):
+        return [found for key, item in value.items() for found in template_values(item, f"{where}.{key}")]
+    if isinstance(value, list):
+        return [found for index, item in enumerate(value) for found in template_values(item, f"{where}[{index}]")]
+    return []
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from llmconform.profile import PLACEHOLDER
+from llmconform.profile import template_values
 from llmconform.surfaces import Surface, register
 
 NAME = "rerank"
@@ -29,9 +29,7 @@ def placeholders(body: Any) -> bool:
     """Whether a request's query or documents are a reference page's placeholders (`"<string>"`)."""
     if not isinstance(body, dict):
         return False
-    documents = body.get("documents")
-    texts = [body.get("query"), *(documents if isinstance(documents, list) else [])]
-    return any(isinstance(t, str) and PLACEHOLDER.fullmatch(t) for t in texts)
+    return bool(template_values({"query": body.get("query"), "documents": body.get("documents")}))
 
 
 SURFACE = register(Surface(name=NAME, path=PATH))
