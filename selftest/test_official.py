@@ -9,10 +9,12 @@ reason the example declares in `undecided` (a limit spent on thinking leaves no 
 An example file holds:
     about       what official behaviour it shows
     source      the official definition it follows (repository, path, commit or date)
-    probe       the probe it answers (an `x-llmconform-probes` name of the surface's spec)
+    probe       the probe it answers (an `x-llmconform-probes` name of the surface's spec, or
+                `invalid:<name>` of its `x-llmconform-invalid`: an error answer, with `status`)
     query       optional, appended to the probe's path (Gemini's streams: "?alt=sse")
     answer      the JSON body answered, or
     events      a stream: a list of [event name or null, data] answered as server-sent events
+    headers     optional, response headers the official API sends beside it (Anthropic's request-id)
     undecided   optional, the phrases an undecided row's message may carry
 
 Examples that answer different probes share a run; two for the same probe run apart. A new
@@ -55,17 +57,23 @@ def rounds(surface: str) -> list[list[tuple[str, dict[str, Any]]]]:
 
 def request_of(surface: str, example: dict[str, Any]) -> tuple[str, str]:
     """(path with query, canonical JSON body) the suite sends for the example's probe to the fake."""
+    name = example["probe"]
     for operation in spec.load(surface).operations():
-        if example["probe"] in operation.probes:
-            body = spec.fill_model(operation.probes[example["probe"]].value, MODEL)
+        # `invalid:<name>`: a request the API refuses (x-llmconform-invalid), answered with its error body.
+        entry = operation.invalid.get(name.removeprefix("invalid:")) if name.startswith("invalid:") else \
+            operation.probes.get(name)
+        if entry is not None:
+            body = spec.fill_model(entry.value, MODEL)
             return spec.fill_model(operation.path, MODEL) + example.get("query", ""), canonical_json(body)
     raise KeyError(f"{surface} spec has no probe {example['probe']}")
 
 
 def reply_of(example: dict[str, Any]) -> Reply:
+    headers = {str(k): str(v) for k, v in example.get("headers", {}).items()}
     if "events" in example:
-        return Reply.sse([sse_event(name, data) if name else sse_data(data) for name, data in example["events"]])
-    return Reply.json(example["answer"], int(example.get("status", 200)))
+        return Reply.sse([sse_event(name, data) if name else sse_data(data) for name, data in example["events"]],
+                         **headers)
+    return Reply.json(example["answer"], int(example.get("status", 200)), **headers)
 
 
 SURFACES = sorted(p.name for p in OFFICIAL.iterdir() if p.is_dir()) if OFFICIAL.is_dir() else []
@@ -87,7 +95,10 @@ def test_official_answers_pass(fake, surface, index):
     undecided = [phrase for _, example in batch for phrase in example.get("undecided", [])]
     with fake.serving(answers):
         _, report, out = run(fake.base_url, surface)
+        unserved = [name for name, example in batch if request_of(surface, example) not in fake.official_served]
     assert report.get("results"), out[-2000:]
+    # An example no request of the run asked for judged nothing (its probe's body or path differs).
+    assert not unserved, f"official answers never requested by the suite: {unserved}"
     wrong = {row["id"]: f"{row['verdict']}: {row['message'][:300]}" for row in report["results"]
              if row["verdict"] not in ALLOWED
              and not (row["verdict"] == "error" and any(p in row["message"] for p in undecided))}

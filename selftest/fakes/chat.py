@@ -172,7 +172,8 @@ def _complete(body: dict[str, Any], f: FakeRequest) -> Reply:
     for index in range(n):
         if call:
             message: dict[str, Any] = {"role": "assistant", "content": None, "refusal": None, "tool_calls": [call]}
-            reason = "stop" if f.has("chat.tool-finish-stop") else "tool_calls"
+            # the deprecated functions API's reason, for a tools call (a legacy translation)
+            reason = "function_call" if f.has("chat.tool-finish-function-call") else "tool_calls"
             completion += 12
         else:
             tokens, reason = _limit(body, _answer(body, f), f)
@@ -236,13 +237,15 @@ def _stream(body: dict[str, Any], f: FakeRequest) -> Reply:
             if f.has("chat.stream-tool-no-index"):
                 del item["index"]
             chunk({"tool_calls": [item]})
-        reason = "stop" if f.has("chat.stream-tool-finish-stop") else "tool_calls"
+        reason = "function_call" if f.has("chat.stream-tool-finish-function-call") else "tool_calls"
         completion = 12
     else:
         if body.get("reasoning_effort"):
-            field = "content" if f.has("chat.stream-reasoning-in-content") else "reasoning_content"
-            for piece in ("The user asks ", "for 17 + 25."):
-                chunk({field: piece})
+            # The fault streams the reasoning inside the visible text, wrapped as a <think> block.
+            inside = f.has("chat.stream-reasoning-in-content")
+            opening, closing = ("<think>", "</think>") if inside else ("", "")
+            for piece in (opening + "The user asks ", "for 17 + 25." + closing):
+                chunk({"content" if inside else "reasoning_content": piece})
         tokens, reason = _limit(body, _answer(body, f), f)
         if f.has("chat.stream-empty-text"):
             tokens = []

@@ -118,6 +118,7 @@ class FakeProvider:
         # (path with its query, the request's JSON) -> the answer served in place of the fake's own
         # (selftest/official/: answers written from the official definitions, judged by the suite)
         self.official: dict[tuple[str, str], Reply] = {}
+        self.official_served: set[tuple[str, str]] = set()  # which of them a request asked for
         self._lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(4)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -145,6 +146,7 @@ class FakeProvider:
         """Answer these requests (path with its query, `canonical_json` of the body) with the given
         replies, when they carry the valid key; everything else is the conforming fake's."""
         previous, self.official = self.official, dict(answers)
+        self.official_served = set()
         try:
             yield self
         finally:
@@ -154,10 +156,14 @@ class FakeProvider:
         if not self.official or KEY not in request.path + " ".join(request.headers.values()):
             return None
         try:
-            body = canonical_json(request.json())
+            # A request without a body (GET /v1/models) is keyed as the probe's null body.
+            body = canonical_json(request.json() if request.raw else None)
         except ValueError:
             return None
-        return self.official.get((request.path, body))
+        key = (request.path, body)
+        if key in self.official:
+            self.official_served.add(key)
+        return self.official.get(key)
 
     @contextmanager
     def faulty(self, *faults: str) -> Iterator[FakeProvider]:

@@ -31,10 +31,14 @@ class Limits:
     read_s: float = 60.0  # the longest silence inside an answer
     total_s: float = 120.0  # a whole exchange, stream included
     max_bytes: int = 8 * 1024 * 1024
-    retries: int = 2  # on 429 / 503
+    retries: int = 2  # on RETRIED
     max_retry_wait_s: float = 8.0
 
 
+# Sent again after a pause: rate limits, an unavailable server, and Anthropic's 529 overloaded_error
+# (anthropic-sdk-python _base_client.py _should_retry retries 429 and every 5xx).
+OVERLOADED = 529
+RETRIED = (429, 503, OVERLOADED)
 UNSIZED = 10**9  # a cap not yet sized from the plan (only the pre-flight runs before that)
 
 
@@ -283,6 +287,9 @@ class Client:
         if exchange.status == 429 and exchange.problem is None:
             exchange.problem = "rate-limited"
             exchange.problem_detail = f"429 after {exchange.attempts} attempt(s)"
+        if exchange.status == OVERLOADED and exchange.problem is None:
+            exchange.problem = "overloaded"
+            exchange.problem_detail = f"529 after {exchange.attempts} attempt(s)"
         # A GET or DELETE generates nothing: the usage a stored response shows (a poll's, a
         # retrieval's) was spent, and counted, by the request that created it.
         if exchange.status is not None and 200 <= exchange.status < 300 and request.method not in ("GET", "DELETE"):
@@ -327,7 +334,7 @@ class Client:
                 exchange.status = resp.status_code
                 exchange.headers = {k.lower(): v for k, v in resp.headers.items()}
                 exchange.timings = Timings(headers_ms=elapsed_ms())
-                if resp.status_code in (429, 503):
+                if resp.status_code in RETRIED:
                     wait = retry_after(resp.headers)
                     if wait is None or wait <= self.limits.max_retry_wait_s:
                         resp.read()

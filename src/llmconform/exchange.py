@@ -32,6 +32,10 @@ UNDECIDED = {
     "timeout": "no answer within the time limit",
     "budget": "the request budget was spent before this exchange",
     "rate-limited": "still rate-limited (429) after the bounded retries",
+    # Anthropic's 529 overloaded_error (docs, Errors: "the API is temporarily overloaded"), which
+    # anthropic-sdk-python retries as it does any 5xx (_base_client.py _should_retry): the provider's
+    # load, not a broken rule.
+    "overloaded": "still overloaded (529) after the bounded retries",
     "unreachable": "the base URL could not be reached",
     "transport": "the request could not be sent",
 }

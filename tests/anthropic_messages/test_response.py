@@ -3,7 +3,7 @@
 import pytest
 
 from llmconform import checks
-from llmconform.surfaces.anthropic_messages import blocks, text
+from llmconform.surfaces.anthropic_messages import blocks, not_refused, text
 from llmconform.verdict import expect
 
 
@@ -12,8 +12,11 @@ from llmconform.verdict import expect
                           "question gets a text block); openapi/anthropic-messages.yaml#/components/schemas/Message; "
                           "openapi/anthropic-messages.yaml#/components/schemas/TextBlock")
 def test_text_block(basic):
-    """The answer holds a non-empty `text` block (a plain question gets a text answer)."""
+    """The answer holds a non-empty `text` block (a plain question gets a text answer; undecided when
+    the API refused to answer)."""
     data = checks.ok_json(basic)
+    if not text(data).strip():
+        not_refused(data.get("stop_reason"), "its text")
     expect(text(data).strip(), "a text block with non-empty text in content",
            [b.get("type") for b in blocks(data)] or data.get("content"))
 

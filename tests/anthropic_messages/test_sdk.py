@@ -3,6 +3,7 @@
 import pytest
 
 from llmconform import checks, sdk
+from llmconform.surfaces.anthropic_messages import not_errored, not_refused
 from llmconform.verdict import expect
 
 pytestmark = pytest.mark.skipif(not sdk.available("anthropic"), reason=sdk.missing("anthropic"))
@@ -35,10 +36,13 @@ def _blocks(message, kind):
 @pytest.mark.check("anthropic-messages/sdk/parse", level="must",
                    source="anthropic-sdk-python src/anthropic/resources/messages/messages.py create() -> Message")
 def test_parse(basic):
-    """`client.messages.create()` parses the answer into a Message with content."""
+    """`client.messages.create()` parses the answer into a Message with content (undecided when the
+    API refused to answer: stop_reason refusal may come with no content)."""
     message = sdk.consume(basic, "anthropic", lambda: _client(basic).messages.create(**_arguments(basic)))
-    expect(type(message).__name__ == "Message" and message.content,
-           "a Message with content blocks", message)
+    expect(type(message).__name__ == "Message", "a Message", message)
+    if not message.content:
+        not_refused(message.stop_reason, "its content")
+    expect(message.content, "a Message with content blocks", message)
 
 
 @pytest.mark.check("anthropic-messages/sdk/stream", level="must",
@@ -46,9 +50,14 @@ def test_parse(basic):
                           "MessageStream.get_final_message()")
 @pytest.mark.feature("stream")
 def test_stream(stream):
-    """`client.messages.stream()` runs to the end; its final Message holds the streamed text."""
+    """`client.messages.stream()` runs to the end; its final Message holds the streamed text
+    (undecided when the API ended the stream with an error event, which the SDK raises, or refused
+    to answer)."""
+    not_errored(stream, "its final message")
     message = _final(stream)
     text = "".join(b.text for b in _blocks(message, "text"))
+    if not text.strip():
+        not_refused(message.stop_reason, "its text")
     expect(text.strip(), "non-empty text in the SDK's final message", message)
     expect(message.stop_reason, "a stop_reason in the SDK's final message", message)
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from llmconform.surfaces.anthropic_messages import EVENTS, streamed_blocks
+from llmconform.surfaces.anthropic_messages import EVENTS, final_stop_reason, not_errored, not_refused, streamed_blocks
 from llmconform.verdict import expect
 
 pytestmark = [pytest.mark.feature("stream"), pytest.mark.feature("thinking")]
@@ -12,6 +12,9 @@ THINKING_DELTA, SIGNATURE_DELTA = EVENTS["thinking-delta"], EVENTS["signature-de
 def _blocks(exchange):
     data = [data if isinstance(data, dict) else {} for _, data in exchange.data_events()]
     rebuilt = streamed_blocks(data)
+    if not any(b["type"] in ("thinking", "redacted_thinking") for b in rebuilt.values()):
+        not_errored(exchange, "any thinking")
+        not_refused(final_stop_reason(data), "any thinking")
     expect(any(b["type"] in ("thinking", "redacted_thinking") for b in rebuilt.values()),
            "a thinking content block in the stream", [b["type"] for b in rebuilt.values()])
     return rebuilt

@@ -3,7 +3,7 @@
 import pytest
 
 from llmconform import checks, spec
-from llmconform.surfaces.anthropic_messages import blocks, text
+from llmconform.surfaces.anthropic_messages import blocks, not_refused, text
 from llmconform.verdict import expect, warn
 
 MESSAGES = spec.load("anthropic-messages")
@@ -13,6 +13,8 @@ thinking_feature = pytest.mark.feature("thinking")
 def _thinking_blocks(exchange):
     data = checks.ok_json(exchange)
     found = blocks(data, "thinking") + blocks(data, "redacted_thinking")
+    if not found:
+        not_refused(data.get("stop_reason"), "any thinking")
     expect(found, "a thinking block in content (thinking was enabled)",
            [b.get("type") for b in blocks(data)] or data.get("content"))
     return data

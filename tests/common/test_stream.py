@@ -65,12 +65,14 @@ def test_event_schema(surface, name, schema, stream):
 @pytest.mark.parametrize("surface", TEXT_SURFACES)
 def test_text_nonempty(surface, stream):
     """The streamed text of the {surface} answer (the text its events carry, joined) is not empty
-    (undecided when a reasoning model spent the output limit before any text)."""
+    (undecided when a reasoning model spent the output limit before any text, or the API refused or
+    cut it with an error event)."""
     readers = SURFACE_MODULES[surface]
     pieces = readers.pieces(stream)
     # Undecided where the output limit may have gone to reasoning: Gemini thinks by default; a chat
     # reasoning model says so in completion_tokens_details. Anthropic's probes ask no extended
-    # thinking, which is off unless requested.
+    # thinking, which is off unless requested: there, where the API refused the answer or ended the
+    # stream with an overloaded_error event.
     if readers.spent_on_reasoning is not None:
         readers.spent_on_reasoning(stream)
     streamed = "".join(readers.event_text(p) for p in pieces)

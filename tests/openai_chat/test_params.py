@@ -6,7 +6,7 @@ import pytest
 
 from llmconform import checks, spec
 from llmconform.surfaces import sub
-from llmconform.surfaces.openai_chat import answered_text, choices, content
+from llmconform.surfaces.openai_chat import answered_text, choices, content, refusal_given
 from llmconform.verdict import expect, fail, warn
 
 CHAT = spec.load("openai-chat")
@@ -90,6 +90,7 @@ def test_content_parts(content_parts):
 
 def _json_answer(exchange, what):
     data = checks.ok_json(exchange)
+    refusal_given(data, what)
     text = content(data)
     try:
         parsed = json.loads(text)

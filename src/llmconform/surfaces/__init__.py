@@ -148,7 +148,8 @@ class Surface:
     # The visible text one stream event carries (for time-to-first-token and joins).
     event_text: Callable[[Any], str] = lambda data: ""
     # The pieces a stream's text is read from (default: its events' JSON objects), and a check that
-    # leaves a stream undecided when its output limit went to reasoning (None: it cannot).
+    # leaves a stream undecided when it holds no text to judge: its output limit went to reasoning, or
+    # (Anthropic's) the API refused the answer or ended the stream with an error event (None: it cannot).
     streamed_pieces: Callable[[Exchange], list[Any]] | None = None
     spent_on_reasoning: Callable[[Exchange], None] | None = None
     # How a stream says it is over (installed in `exchange.STREAM_ENDS` on registration): a stream

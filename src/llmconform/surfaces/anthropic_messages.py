@@ -20,6 +20,7 @@ from llmconform.surfaces import (
     sub,
     whole_text,
 )
+from llmconform.verdict import Error
 
 if TYPE_CHECKING:
     from llmconform.exchange import Exchange
@@ -109,6 +110,53 @@ def final_stop_reason(events: list[dict[str, Any]]) -> Any:
     return reasons[-1] if reasons else None
 
 
+# The server's own failures, which the API may report inside a begun stream: the error types it
+# pairs with a 5xx status (api_error, timeout_error, overloaded_error).
+SERVER_ERRORS = frozenset(k for status, kinds in SPEC.by_status("ErrorResponse")[1].items() if status >= 500
+                          for k in kinds)
+
+
+def ending_error(events: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The server error event that ended a begun stream (its last event, after message_start), else
+    None. The official API may end a stream so ("during periods of high usage, you may receive an
+    overloaded_error": Anthropic docs, Streaming Messages, Error events; anthropic-sdk-python
+    src/anthropic/_streaming.py raises it): nothing after it, no message_delta, no message_stop.
+    An error event the stream goes on after, one before message_start, or a client error (the
+    request refused after a 200) is no such end."""
+    found = [d for d in events if d.get("type") != "ping"]
+    if len(found) > 1 and found[0].get("type") == EVENTS["start"] and found[-1].get("type") == "error" \
+            and sub(found[-1], "error").get("type") in SERVER_ERRORS:
+        return found[-1]
+    return None
+
+
+def not_errored(exchange: Exchange, what: str) -> None:
+    """Leave a check undecided when the API ended the stream with an error event (ending_error):
+    conforming, yet the stream stopped before `what`."""
+    error = ending_error(exchange.data_objects())
+    if error is not None:
+        kind = sub(error, "error").get("type")
+        raise Error("the API ended the stream with an error event",
+                    f"event error ({kind}) after the stream began: the stream stopped before {what}; the official "
+                    "API ends a stream so when it is overloaded, which leaves nothing to check here (run again).")
+
+
+def not_refused(stop_reason: Any, what: str) -> None:
+    """Leave a check undecided when the API refused to answer (stop_reason `refusal`: its streaming
+    classifiers stopped the answer, anthropic-sdk-python src/anthropic/types/stop_reason.py, with
+    stop_details saying why): conforming, with no `what` to judge."""
+    if stop_reason == "refusal":
+        raise Error("refused by the API (stop_reason refusal)",
+                    f"stop_reason refusal: the model's answer was stopped by the API's classifiers before {what}; "
+                    "that is conforming, but leaves nothing to check here.")
+
+
+def streamed_nothing_to_judge(exchange: Exchange) -> None:
+    """A stream the API ended with an error event or refused leaves its text undecided."""
+    not_errored(exchange, "its text")
+    not_refused(final_stop_reason(exchange.data_objects()), "its text")
+
+
 def stream_ended(events: list[Event]) -> bool:
     """A Messages stream is over once it sent message_stop, message_delta (the stop reason) or an
     error event: closed before any of them, it was cut."""
@@ -124,9 +172,11 @@ parse_json = parse_arguments
 # other checks reading the call are left undecided.
 
 def forced_calls(exchange: Exchange) -> list[dict[str, Any]]:
-    """The tool_use blocks of the answer to a forced tool call."""
+    """The tool_use blocks of the answer to a forced tool call (undecided when the API refused it)."""
     data = checks.ok_json(exchange)
     uses = blocks(data, "tool_use")
+    if not uses:
+        not_refused(data.get("stop_reason"), "a tool call")
     checks.need(uses, "a tool_use block for the forced tool", [b.get("type") for b in blocks(data)] or data,
                 owner="tools/forced-call", exchange=exchange)
     return uses
@@ -136,9 +186,13 @@ def forced_call_names(exchange: Exchange) -> list[Any]:
 
 
 def streamed_forced_calls(exchange: Exchange) -> tuple[list[dict[str, Any]], dict[int, dict[str, Any]]]:
-    """(every event's data, the tool_use blocks rebuilt by index) of a streamed forced tool call."""
+    """(every event's data, the tool_use blocks rebuilt by index) of a streamed forced tool call
+    (undecided when the API refused it or ended the stream with an error event)."""
     data = [d if isinstance(d, dict) else {} for _, d in exchange.data_events()]
     found = {i: b for i, b in streamed_blocks(data).items() if b["type"] == "tool_use"}
+    if not found:
+        not_errored(exchange, "a tool call")
+        not_refused(final_stop_reason(data), "a tool call")
     checks.need(found, "a tool_use content block for the forced tool", [d.get("type") for d in data][:12],
                 owner="stream-tools/forced-call", exchange=exchange)
     return data, found
@@ -312,6 +366,7 @@ SURFACE = register(Surface(
               **billing_builders(NAME, _billing_count)},
     answer="the message", text=text, reasoning="thinking", text_field="the text blocks",
     answered_text=answered_text, event_text=event_text, stream_end=stream_ended,
+    spent_on_reasoning=streamed_nothing_to_judge,
     forced_call_names=forced_call_names, streamed_call_names=streamed_call_names,
     call="tool_use of the requested tool",
     native_error=lambda exchange, statuses, what, target: native_error(exchange, statuses, what),

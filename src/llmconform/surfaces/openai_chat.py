@@ -46,6 +46,29 @@ def answered_text(exchange: Exchange, what: str) -> str:
     return found
 
 
+def refusal_given(data: Any, what: str) -> None:
+    """Leave a check of the content undecided (error) when the model refused: content null or empty
+    and `message.refusal` a non-empty string. openai-python api_reference/openapi.transformed.yml
+    ChatCompletionResponseMessage.refusal and the Structured Outputs guide: a refusal comes in
+    `refusal`, not as content (its recorded test_parse_pydantic_model_refusal answer). Conforming,
+    but there is no content to hold to the request."""
+    given = message(data).get("refusal")
+    if isinstance(given, str) and given.strip() and not content(data).strip():
+        raise Error("the model refused", f"{what}: content null and message.refusal {given[:120]!r}: conforming "
+                    "(a refusal is not content), but leaves nothing to check here", refusal=given[:200])
+
+
+def call_finish_reasons(request_body: dict[str, Any]) -> tuple[str, ...]:
+    """The finish_reasons that end a choice which called a tool: `tool_calls`, and `stop` too when
+    tool_choice names a function — what the official API answers to a named tool_choice (its
+    function-calling guide; vLLM keeps that parity, vllm-project/vllm#49496), where `tool_calls`
+    is the reason the definition gives (openai-python api_reference/openapi.transformed.yml
+    CreateChatCompletionResponse.choices[].finish_reason)."""
+    choice = request_body.get("tool_choice")
+    named = isinstance(choice, dict) and choice.get("type") == "function"
+    return ("tool_calls", "stop") if named else ("tool_calls",)
+
+
 def reasoning_tokens(data: Any) -> Any:
     """usage.completion_tokens_details.reasoning_tokens of a completion or a usage chunk."""
     return sub(sub(data, "usage"), "completion_tokens_details").get("reasoning_tokens")
