@@ -118,6 +118,9 @@ def upward(src: Path = SRC) -> list[str]:
 LAZY = {
     "llmconform.cli": "a subcommand's modules load when it runs: `llmconform --version` stays instant",
     "llmconform.report": "its writers are submodules that import the package they sit in",
+    "llmconform.options": "the client (httpx, vcrpy) loads when its limits are built: a replay's command line "
+                          "has read its options and started the SDK worker by then",
+    "llmconform.sdklane": "the SDK helpers (httpx) load once the worker is started, and in the worker",
 }
 
 

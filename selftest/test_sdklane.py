@@ -113,3 +113,39 @@ def test_arguments_that_cannot_travel_leave_the_check_to_the_suites_process(lane
     with pytest.raises(sdklane.NotPortable):
         lane.run(CHAT_SDK, "test_parse", {"basic": exchange})
     lane.run(CHAT_SDK, "test_parse", {"basic": _exchange(COMPLETION)})  # the lane still serves
+
+
+@pytest.mark.parametrize(("checks", "select", "pytest_args", "early"), [
+    ([], [], [], True),
+    ([], [], ["-x", "--maxfail=3"], True),
+    (["openai-chat/basic/text"], [], [], False),
+    ([], ["openai-chat/*"], [], False),
+    ([], [], ["-k", "not sdk"], False),
+    ([], [], ["-knot sdk"], False),
+    ([], [], ["-m", "feature"], False),
+    ([], [], ["--deselect=tests/openai_chat/test_sdk.py"], False),
+])
+def test_the_worker_starts_early_unless_the_command_line_picks_the_checks(checks, select, pytest_args, early):
+    assert sdklane.early(checks, select, pytest_args) is early
+
+
+def test_a_replay_that_picks_its_checks_starts_the_worker_only_for_an_sdk_check(monkeypatch, tmp_path):
+    from selftest.harness import cli
+
+    started = []
+
+    class Counted(sdklane.Lane):
+        def __init__(self) -> None:
+            started.append(self)
+            super().__init__()
+
+    monkeypatch.setattr(sdklane, "Lane", Counted)
+    report = tmp_path / "r.json"
+    code, out = cli("run", "--replay", "--profile", "toapis", "--report-json", str(report), "--", "-k", "not sdk")
+    assert code in (0, 1), out[-2000:]
+    assert not started  # no SDK check selected: no worker, no SDK import
+    code, out = cli("run", "--replay", "--profile", "toapis", "--report-json", str(report), "--", "-k", "test_sdk")
+    assert code in (0, 1), out[-2000:]
+    assert len(started) == 1  # started once collection showed an SDK check left
+    rows = {r["id"]: r for r in json.loads(report.read_text())["results"]}
+    assert rows["openai-chat/sdk/parse"]["verdict"] == "pass", rows["openai-chat/sdk/parse"]

@@ -474,3 +474,19 @@ def test_each_typed_context_is_evidence_the_report_schema_documents():
     assert found.evidence() == {"violations": ["$.a: bad"], "count": 2}
     cut = Undelivered("an answer", "reset", cause="c", summary="s", outcome="reset after 3 event(s)")
     assert cut.evidence() == {"outcome": "reset after 3 event(s)"} and "outcome" in documented
+
+
+@pytest.mark.parametrize("value", [
+    REPORT,
+    {"a": [1, -2.5, 1e100, -0.0, 10**30, True, False, None, "é\n\"\\\u2028\x00", [], {}, (1, [2, {}])], "": ""},
+    [], {}, "x", 3, None,
+    {1: "a non-string key"}, {"n": float("nan")}, {"inf": [float("-inf")]},
+])
+def test_a_reports_indented_json_is_jsons_own(value):
+    """result.indented writes what json.dumps(indent=2, ensure_ascii=False) writes, byte for byte."""
+    assert result.indented(value) == json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def test_a_value_json_refuses_is_refused_alike():
+    with pytest.raises(TypeError):
+        result.indented({"set": {1, 2}})

@@ -294,8 +294,10 @@ def _run(argv: list[str], stdout: TextIO | None, stderr: TextIO | None) -> int:
     try:
         settings = parse_run(argv)
         # A replay's SDK checks run in a worker (sdklane) whose SDK imports cost more CPU than
-        # collecting the suite: started before anything else is imported or read, it has the most time.
-        if settings.replay and not settings.plan and not {"--collect-only", "--co"} & set(settings.pytest_args):
+        # collecting the suite: started before anything else is imported or read, it has the most time
+        # (a replay that picks its checks starts it once collected, if an SDK check is left: the plugin).
+        if (settings.replay and not settings.plan and not {"--collect-only", "--co"} & set(settings.pytest_args)
+                and sdklane.early(settings.checks, settings.select, settings.pytest_args)):
             lane = sdklane.start()
         return _run_with(settings, lane, stdout, stderr)
     except (UsageError, ProfileError) as exc:

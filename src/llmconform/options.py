@@ -6,13 +6,15 @@ returned, and settles the rest of its input itself."""
 from __future__ import annotations
 
 import argparse
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
-from llmconform.client import Limits
 from llmconform.paths import unwritable
 from llmconform.profile import SURFACES, ProfileError
 from llmconform.settings import Mode, mode_of
 from llmconform.suggest import nearest
+
+if TYPE_CHECKING:
+    from llmconform.client import Limits
 
 # Bounds on what the user types: beyond them a run only spends requests on the user's own mistake.
 MAX_CONCURRENCY = 8  # the client's connection pool
@@ -119,6 +121,10 @@ def check_common(values: Any, *, folders: tuple[str, ...] = ()) -> None:
 
 def limits(values: Any) -> Limits:
     """The client's bounds from the shared options."""
+    # Imported here: the client (httpx, vcrpy) is a third of a second the command line need not
+    # spend before it has read its options — the replay's SDK worker starts as soon as it has.
+    from llmconform.client import Limits
+
     return Limits(connect_s=values.timeout_connect, read_s=values.timeout_read, total_s=values.timeout_total,
                   max_bytes=values.max_response_bytes)
 

@@ -12,6 +12,7 @@ import fnmatch
 import gc
 import time
 from collections.abc import Generator, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -21,7 +22,7 @@ from llmconform import interrupt, sdklane
 from llmconform.checkid import binding_of, binding_problems, check_id, rule_of
 from llmconform.console import Console
 from llmconform.exchange import Exchange
-from llmconform.fixtures import TARGET_FIXTURE, probes_of
+from llmconform.fixtures import EXCHANGES, TARGET_FIXTURE, exchanges_of, probes_of
 from llmconform.report import build_report, write_reports
 from llmconform.report.baseline import compare as compare_baseline
 from llmconform.report.baseline import lines as baseline_lines
@@ -64,8 +65,12 @@ class Plugin:
         self._closing = contextlib.ExitStack()  # what the run holds open until it ends (unconfigure)
         # The SDK lane's worker, when the CLI started it as soon as it knew the run was a replay.
         self.lane: sdklane.Lane | None = lane
-        self._decided: list[pytest.Item] = []  # skipped while collecting, never run (_decide_skips)
-        self._before: dict[str, list[tuple[str, Row]]] = {}  # their rows, by the check they come before
+        self._decided: list[pytest.Item] = []  # skipped before they run, never run (_decide_skips)
+        # Their rows in suite order, each with how many checks run before it (it is reported when
+        # the next check starts): (checks before it, vendor, row).
+        self._decided_rows: list[tuple[int, str, Row]] = []
+        self._started = 0  # the checks pytest has started to run
+        self._reported = 0  # the rows of _decided_rows reported so far
 
     def pytest_sessionstart(self, session: pytest.Session) -> None:
         if self.settings.replay:
@@ -73,7 +78,9 @@ class Plugin:
             # cassettes are read to the end of the run. (Its pytest plugin would set it up and tear
             # it down around every check, through five fixtures each: a tenth of a replay's checks.)
             self._closing.enter_context(network.blocking_context())
-            if not session.config.option.collectonly:
+            settings = self.settings
+            if not session.config.option.collectonly and sdklane.early(settings.checks, settings.select,
+                                                                       settings.pytest_args):
                 # The SDK checks run in a worker that imports the SDKs meanwhile (sdklane): more
                 # CPU than collecting the suite, off the replay's path.
                 self.lane = self.lane or sdklane.start()
@@ -156,7 +163,7 @@ class Plugin:
             config.hook.pytest_deselected(items=list(items))
             items[:] = []
             return
-        if self.lane is not None:
+        if self.settings.replay and not config.option.collectonly:
             # The worker's checks run after the others (ownership stays in suite order, noted above;
             # rows are sorted by id): the worker has the whole replay to import the SDKs.
             items.sort(key=lambda item: (bool(item.get_closest_marker("after_all")), _in_lane(item)))
@@ -169,42 +176,60 @@ class Plugin:
             self._decide_skips(items, skipped)
 
     def _decide_skips(self, items: list[pytest.Item], skipped: dict[pytest.Item, str]) -> None:
-        """The checks skipped while collecting (a surface or feature the profile does not declare,
-        generated cases a replay does not hold: most rows of a multi-vendor replay) get their rows
-        here instead of going through pytest's run of each (a millisecond apiece in setup, capture,
-        logging and report hooks). Each row is the one row_of gives such a skip — no exchange was
-        read — and is reported where the check would have run: before the next check that runs."""
-        pending: list[tuple[str, Row]] = []
+        """The checks skipped before they would run get their rows here instead of going through
+        pytest's run of each (a millisecond apiece in setup, capture, logging and report hooks):
+        those skipped while collecting (a surface or feature the profile does not declare,
+        generated cases a replay does not hold: most rows of a multi-vendor replay), and in a
+        replay those whose probe fixtures skip (an exchange the cassettes do not hold). Each row
+        is the one row_of gives such a skip, and is reported where the check would have run:
+        before the next check that runs."""
         keep = []
         for item in items:
-            reason = skipped.get(item)
             target, ident = target_of(item), check_id(item)
-            if reason is None or target is None or ident is None:
-                if pending:
-                    self._before[item.nodeid] = pending
-                    pending = []
+            if target is None or ident is None:
                 keep.append(item)
                 continue
-            row = bound(Row(ident[1], ident[0], "skip", target.redactor.text(reason), {}, ""), binding_of(item))
+            reason = skipped.get(item)
+            if reason is None and target.mode == Mode.REPLAY:
+                reason = _setup_skip(item, target)
+            if reason is None:
+                keep.append(item)
+                continue
+            exchanges = exchanges_of(item)
+            evidence = {"exchanges": [target.redactor.data(ex.evidence()) for ex in exchanges]} if exchanges else {}
+            reproduce = target.redactor.text(exchanges[-1].curl()) if exchanges else ""
+            row = bound(Row(ident[1], ident[0], "skip", target.redactor.text(reason), evidence, reproduce),
+                        binding_of(item))
             row.duration_s = 0.0
-            pending.append((target.name, row))
+            self._decided_rows.append((len(keep), target.name, row))
             self._decided.append(item)
-        self._before[""] = pending  # after the last check that runs
         items[:] = keep
 
-    def _report_decided(self, nodeid: str) -> None:
-        for vendor, row in self._before.pop(nodeid, ()):
+    def _report_decided(self, started: int | None = None) -> None:
+        """The decided rows that come before the check number `started` (1, 2, …), or all the rest."""
+        rows = self._decided_rows
+        while self._reported < len(rows) and (started is None or rows[self._reported][0] < started):
+            _, vendor, row = rows[self._reported]
+            self._reported += 1
             self.rows[vendor].append(row)
             self.console.row(vendor, row.id, row.verdict, row.message)
 
     def pytest_runtest_logstart(self, nodeid: str, location: tuple[str, int | None, str]) -> None:
-        self._report_decided(nodeid)
+        self._report_decided(self._started + 1)
+        self._started += 1
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
-        if self.lane is not None and not any(map(_in_lane, session.items)):
+        in_lane = any(map(_in_lane, session.items))
+        if self.lane is not None and not in_lane:
             # No SDK check left to run (`-k`, `--check`, all skipped): its imports would only take CPU.
             self.lane.stop()
             self.lane = None
+        elif (self.lane is None and in_lane and self.settings.replay and not session.config.option.collectonly
+              and not self.settings.plan):
+            # A replay that picked its checks (sdklane.early): an SDK check is left, so the worker starts now.
+            self.lane = sdklane.start()
+            if self.lane is not None:
+                self._closing.callback(self.lane.stop)
         # What is alive once the suite is collected (the imported packages, the specs, the items)
         # lives until the run ends: frozen, the collector stops walking it at every full collection
         # (those walks were a third of an offline replay). Thawed at the end (the clean-up pytest_configure registers).
@@ -282,7 +307,7 @@ class Plugin:
         if self.collect_errors or self.settings.plan:
             return  # no report of a suite that could not be collected, nor of a plan
         if not self.interrupted:
-            self._report_decided("")
+            self._report_decided()
         failed = False
         rules = {}
         for item in [*getattr(session, "items", []), *self._decided]:  # none when interrupted during collection
@@ -317,6 +342,48 @@ def _in_lane(item: pytest.Item) -> bool:
     """An SDK check that will run (sdklane): a replay runs it in the worker."""
     ident = check_id(item)
     return ident is not None and sdklane.takes(ident[1]) and not item.get_closest_marker("skip")
+
+
+def _setup_skip(item: pytest.Item, target: Target) -> str | None:
+    """Why a check of a replay skips while its probe fixtures are set up (an exchange the cassettes
+    do not hold), found by running those fixtures as pytest would, in its order, each read from the
+    exchanges prefetched: the reason, with the exchanges it read on the check, or None (and nothing
+    kept) when it would run — or when a fixture is not a probe's, or fails otherwise: pytest sets
+    those up itself."""
+    fixtureinfo = getattr(item, "_fixtureinfo", None)
+    callspec = getattr(item, "callspec", None)
+    if fixtureinfo is None or callspec is None:
+        return None
+    probes = []
+    for name in getattr(item, "fixturenames", ()):
+        if name in callspec.params or name in _PLAIN_FIXTURES:
+            continue
+        definitions = fixtureinfo.name2fixturedefs.get(name, ())
+        func = definitions[-1].func if definitions else None
+        if func is None or getattr(func, "llmconform_probe", None) is None:
+            return None
+        probes.append(func)
+    request = _Setup(item)
+    # Any other outcome (a verdict, a suite error) pytest meets again in its own setup, and reports.
+    with contextlib.suppress(Exception):
+        try:
+            for func in probes:
+                func(request=request, llmconform_target=target)
+        except Skip as exc:
+            return exc.reason
+    item.stash[EXCHANGES] = []  # pytest's setup records them again
+    return None
+
+
+# Fixtures that set nothing up of their own: the request, the target, and the suite's autouse one.
+_PLAIN_FIXTURES = frozenset({"request", TARGET_FIXTURE, "_target"})
+
+
+@dataclass(frozen=True)
+class _Setup:
+    """What a probe fixture reads of pytest's request: the check (`node`)."""
+
+    node: pytest.Item
 
 
 def _skip_reason(item: pytest.Item, target: Target, surface: str) -> str | None:

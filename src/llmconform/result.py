@@ -157,7 +157,11 @@ def readable(value: Any) -> str:
 
 
 def summary_of(rows: list[Row]) -> dict[str, int]:
-    return {verdict: sum(r.verdict == verdict for r in rows) for verdict in VERDICTS}
+    counts = dict.fromkeys(VERDICTS, 0)  # one pass over the rows: each renderer asks, several times
+    for row in rows:
+        if row.verdict in counts:
+            counts[row.verdict] += 1
+    return counts
 
 
 def by_severity(rows: list[Row]) -> list[Row]:
@@ -521,6 +525,69 @@ class Combined:
                 "interrupted": any(r.interrupted for r in self.reports)}
 
 
+def indented(value: Any) -> str:
+    """`json.dumps(value, indent=2, ensure_ascii=False)`, byte for byte, for the JSON a report holds
+    (dicts with string keys, lists, strings, numbers, booleans, null), written in one recursive
+    pass: json's own indented encoder is pure Python and a generator per level, twice as slow on a
+    replay's reports. Anything else is left to json itself."""
+    out: list[str] = []
+    try:
+        _indent_into(value, out, "\n")
+    except _NotPlain:
+        return json.dumps(value, indent=2, ensure_ascii=False)
+    return "".join(out)
+
+
+class _NotPlain(Exception):
+    """A value `indented` does not write itself (a non-string key, a type json would refuse)."""
+
+
+def _indent_into(value: Any, out: list[str], newline: str) -> None:
+    if isinstance(value, str):
+        out.append(_encode_string(value))
+    elif value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif isinstance(value, int):
+        out.append(int.__repr__(value))
+    elif isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise _NotPlain
+        out.append(float.__repr__(value))
+    elif isinstance(value, dict):
+        if not value:
+            out.append("{}")
+            return
+        inner = newline + "  "
+        first = True
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise _NotPlain
+            out.append(("{" if first else ",") + inner + _encode_string(key) + ": ")
+            first = False
+            _indent_into(item, out, inner)
+        out.append(newline + "}")
+    elif isinstance(value, list | tuple):
+        if not value:
+            out.append("[]")
+            return
+        inner = newline + "  "
+        first = True
+        for item in value:
+            out.append(("[" if first else ",") + inner)
+            first = False
+            _indent_into(item, out, inner)
+        out.append(newline + "]")
+    else:
+        raise _NotPlain
+
+
+_encode_string = json.encoder.encode_basestring  # type: ignore[attr-defined]  # C-accelerated where built
+
+
 _REPORTS = "\x00reports\x00"  # where a combined document's reports go, in its text
 
 
@@ -540,7 +607,7 @@ def dumps(document: Report | Combined, known: dict[int, str] | None = None) -> s
 def _text(report: Report, known: dict[int, str] | None) -> str:
     if known is not None and id(report) in known:
         return known[id(report)]
-    text = json.dumps(report.to_json(), indent=2, ensure_ascii=False)
+    text = indented(report.to_json())
     if known is not None:
         known[id(report)] = text
     return text

@@ -27,11 +27,12 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from llmconform import sdk
-from llmconform.exchange import Exchange
 from llmconform.verdict import Error, Verdict, excerpt
+
+if TYPE_CHECKING:
+    from llmconform.exchange import Exchange
 
 # The first answer waits for the SDKs' imports too (a few seconds, more on a loaded machine).
 FIRST_ANSWER_S = 180.0
@@ -125,8 +126,24 @@ class Lane:
 
 
 def start() -> Lane | None:
-    """The worker, started when one of the SDKs is installed (its checks are skipped otherwise)."""
-    return Lane() if any(sdk.available(package) for package in SDK_PACKAGES) else None
+    """The worker, kept when one of the SDKs is installed (its checks are skipped otherwise). It is
+    started first, and llmconform.sdk (httpx) imported after: the worker's imports begin at once."""
+    lane = Lane()
+    from llmconform import sdk
+
+    if any(sdk.available(package) for package in SDK_PACKAGES):
+        return lane
+    lane.stop()
+    return None
+
+
+def early(checks: list[str], select: list[str], pytest_args: list[str]) -> bool:
+    """Whether a replay starts the worker before its suite is collected: unless the command line
+    picks the checks (`--check`, `--select`, `--client`'s checks; `-k`, `-m`, `--deselect` after
+    `--`), a replay runs SDK checks, and the worker has its SDKs imported by the time they come.
+    A run that picks starts it once collection shows an SDK check left (the plugin), or never."""
+    picking = any(arg[:2] in ("-k", "-m") or arg.split("=", 1)[0] == "--deselect" for arg in pytest_args)
+    return not checks and not select and not picking
 
 
 def _raise(answer: tuple[Any, ...], exchanges: list[Exchange]) -> None:
@@ -202,6 +219,8 @@ def _outcome(exc: BaseException, exchanges: list[Exchange]) -> tuple[Any, ...]:
 
 def serve() -> None:
     """The worker's loop: import the SDKs, then run each check it is sent, answering its outcome."""
+    from llmconform import sdk
+
     # The answers travel on the original stdout; whatever the SDKs or a check print goes to stderr.
     channel = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())

@@ -823,6 +823,17 @@ class Spec:
                 if isinstance(entry, dict) and "steps" in entry}
 
     @functools.cached_property
+    def websockets(self) -> dict[str, ProbeEntry]:
+        """Every probe sent over the WebSocket mode (`transport: websocket`), by name, as the first
+        operation declaring it so has it (read once: every check's probe fixture asks)."""
+        found: dict[str, ProbeEntry] = {}
+        for operation in self.operations():
+            for name, entry in operation.probes.items():
+                if entry.transport == "websocket":
+                    found.setdefault(name, entry)
+        return found
+
+    @functools.cached_property
     def least_reasoning(self) -> LeastReasoning:
         found = self.document.get("x-llmconform-least-reasoning") or {}
         return LeastReasoning(up_to=int(found.get("up-to", 0)), feature=str(found.get("feature") or ""),
@@ -1143,11 +1154,7 @@ def websocket(surface: str, probe: str) -> ProbeEntry | None:
     """The entry of a probe sent over the WebSocket mode (`transport: websocket`); None otherwise."""
     if not (spec_dir() / f"{surface}.yaml").is_file():
         return None
-    for operation in load(surface).operations():
-        entry = operation.probes.get(probe)
-        if entry is not None and entry.transport == "websocket":
-            return entry
-    return None
+    return load(surface).websockets.get(probe)
 
 
 def usage(surface: str) -> Usage:

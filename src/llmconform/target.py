@@ -46,6 +46,9 @@ class Target:
     exchanges: list[Exchange] = field(default_factory=list)
     _cache: dict[str, Future[Exchange]] = field(default_factory=dict)
     _sequences: dict[tuple[str, str], Future[Sequence]] = field(default_factory=dict)
+    # A probe's exchange by (surface, probe), once sent: every check reading it gets it without
+    # building its request again (the cache above is keyed by the request).
+    _probed: dict[tuple[str, str], Exchange] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _pool: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(max_workers=6))
 
@@ -155,7 +158,10 @@ class Target:
         return future.result()
 
     def probe(self, surface: str, name: str) -> Exchange:
-        return self.send(self.request(surface, name))
+        found = self._probed.get((surface, name))
+        if found is None:
+            found = self._probed[(surface, name)] = self.send(self.request(surface, name))
+        return found
 
     def resolve(self, surface: str, name: str) -> Exchange | Sequence:
         """A probe's exchange, or a sequence probe's (a WebSocket probe's) exchanges."""

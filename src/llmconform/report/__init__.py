@@ -169,7 +169,10 @@ def write_reports(reports: list[Report], *, json_path: str | None = None, md_pat
     if not reports:
         return []
 
-    texts: dict[int, str] = {}  # each vendor's JSON, written once for its file and the combined one
+    # Each vendor's JSON, testsuite and table of checks, written once for its file and the combined one.
+    texts: dict[int, str] = {}
+    suites: dict[int, tuple[str, dict[str, int]]] = {}
+    tables: dict[Any, str] = {}
 
     def render(kind: str, group: list[Report]) -> str:
         if kind == "json":
@@ -177,8 +180,8 @@ def write_reports(reports: list[Report], *, json_path: str | None = None, md_pat
         if kind == "md":
             return markdown.render(group)
         if kind == "html":
-            return html.render(group)
-        return junit.render(group)
+            return html.render(group, tables)
+        return junit.render(group, suites)
 
     outputs: list[tuple[str, list[Report], str]] = []
     if directory:

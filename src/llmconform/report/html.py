@@ -472,9 +472,19 @@ def _fingerprints(report: Report) -> str:
 
 # -- pages ------------------------------------------------------------------------------------
 
-def render(reports: list[Report]) -> str:
-    """One vendor's report, or the combined report of a multi-vendor run."""
+def render(reports: list[Report], known: dict[Any, str] | None = None) -> str:
+    """One vendor's report, or the combined report of a multi-vendor run. `known` keeps each run's
+    table of checks for the next page that shows it with the same rules (the combined page after
+    each vendor's own)."""
     rules = _rules(reports)
+    known = {} if known is None else known
+
+    def table(report: Report) -> str:
+        key = (id(report), tuple(rules.get(row.id) for row in report.results))
+        if key not in known:
+            known[key] = checks_table(report, rules)
+        return known[key]
+
     if len(reports) == 1:
         report = reports[0]
         title = f"llmconform — {report.vendor} ({report.mode})"
@@ -499,7 +509,7 @@ def render(reports: list[Report]) -> str:
         if len(reports) > 1:
             out.append(f"<h2 id='run:{_e(slug(report.vendor))}'>{_e(report.label)}</h2>"
                        f"<p class='muted'>{_e(report.base_url)}</p>")
-        out.append(checks_table(report, rules))
+        out.append(table(report))
         out.append(_billing(report))
         out.append(_fingerprints(report))
     out.append("</section>")

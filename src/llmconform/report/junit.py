@@ -81,10 +81,25 @@ def _write_suite(root: ET.Element, suite: Suite) -> dict[str, int]:
 
 def document(suites: list[Suite], time: str) -> str:
     """The JUnit XML of the suites (a run's vendors, a sweep's provider), its totals added up."""
+    return _document([_rendered(suite) for suite in suites], time)
+
+
+def _rendered(suite: Suite) -> tuple[str, dict[str, int]]:
+    """A testsuite's XML as it stands in any document (indented one level below <testsuites>), and
+    its counts: a vendor's is the same in its own file and in the combined one."""
+    holder = ET.Element("testsuites")
+    counts = _write_suite(holder, suite)
+    element = holder[0]
+    ET.indent(element, level=1)
+    return ET.tostring(element, encoding="unicode"), counts
+
+
+def _document(suites: list[tuple[str, dict[str, int]]], time: str) -> str:
     root = ET.Element("testsuites", {"name": "llmconform"})
     totals = {"tests": 0, "failure": 0, "error": 0, "skipped": 0}
-    for suite in suites:
-        for key, value in _write_suite(root, suite).items():
+    for index, (_, counts) in enumerate(suites):
+        ET.SubElement(root, f"llmconform-suite-{index}")  # its place, filled with its text below
+        for key, value in counts.items():
             totals[key] += value
     root.set("tests", str(totals["tests"]))
     root.set("failures", str(totals["failure"]))
@@ -92,7 +107,10 @@ def document(suites: list[Suite], time: str) -> str:
     root.set("skipped", str(totals["skipped"]))
     root.set("time", time)
     ET.indent(root)
-    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    text = ET.tostring(root, encoding="unicode")
+    for index, (suite, _) in enumerate(suites):  # no text holds a '<' unescaped: only the places match
+        text = text.replace(f"<llmconform-suite-{index} />", suite, 1)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + text + "\n"
 
 
 # -- a run: a testsuite per vendor, a testcase per check ---------------------------------------
@@ -143,5 +161,13 @@ def _suite(report: Report) -> Suite:
     return Suite(f"llmconform.{report.vendor}", report.started_at[:19], str(report.duration_s), properties, cases)
 
 
-def render(reports: list[Report]) -> str:
-    return document([_suite(report) for report in reports], str(max((r.duration_s for r in reports), default=0)))
+def render(reports: list[Report], known: dict[int, tuple[str, dict[str, int]]] | None = None) -> str:
+    """The run's JUnit XML; `known` keeps each report's testsuite (by report) for the next document
+    that holds it (a multi-vendor run's combined file after each vendor's own)."""
+    known = {} if known is None else known
+    suites = []
+    for report in reports:
+        if id(report) not in known:
+            known[id(report)] = _rendered(_suite(report))
+        suites.append(known[id(report)])
+    return _document(suites, str(max((r.duration_s for r in reports), default=0)))
