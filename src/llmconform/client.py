@@ -36,9 +36,13 @@ class Limits:
 
 
 # Sent again after a pause: rate limits, an unavailable server, and Anthropic's 529 overloaded_error
-# (anthropic-sdk-python _base_client.py _should_retry retries 429 and every 5xx).
-OVERLOADED = 529
-RETRIED = (429, 503, OVERLOADED)
+# (anthropic-sdk-python and openai-python _base_client.py _should_retry retry 429 and every 5xx).
+# Still answered after the retries, the server's load leaves the exchange undecided (exchange.UNDECIDED):
+# Google's 503 UNAVAILABLE ("most likely a transient condition, which can be corrected by retrying
+# with a backoff": googleapis google/rpc/code.proto), OpenAI's 503 ("the engine is currently
+# overloaded": platform docs, Error codes) and Anthropic's 529 break no rule of their APIs.
+LOADED = {503: "unavailable", 529: "overloaded"}
+RETRIED = (429, *LOADED)
 UNSIZED = 10**9  # a cap not yet sized from the plan (only the pre-flight runs before that)
 
 
@@ -287,9 +291,9 @@ class Client:
         if exchange.status == 429 and exchange.problem is None:
             exchange.problem = "rate-limited"
             exchange.problem_detail = f"429 after {exchange.attempts} attempt(s)"
-        if exchange.status == OVERLOADED and exchange.problem is None:
-            exchange.problem = "overloaded"
-            exchange.problem_detail = f"529 after {exchange.attempts} attempt(s)"
+        if exchange.status in LOADED and exchange.problem is None:
+            exchange.problem = LOADED[exchange.status]
+            exchange.problem_detail = f"{exchange.status} after {exchange.attempts} attempt(s)"
         # A GET or DELETE generates nothing: the usage a stored response shows (a poll's, a
         # retrieval's) was spent, and counted, by the request that created it.
         if exchange.status is not None and 200 <= exchange.status < 300 and request.method not in ("GET", "DELETE"):

@@ -36,6 +36,9 @@ UNDECIDED = {
     # anthropic-sdk-python retries as it does any 5xx (_base_client.py _should_retry): the provider's
     # load, not a broken rule.
     "overloaded": "still overloaded (529) after the bounded retries",
+    # 503 Service Unavailable, which every official SDK retries (client.LOADED): Google's UNAVAILABLE
+    # ("the model is overloaded"), OpenAI's overloaded engine, a relay with no upstream free.
+    "unavailable": "still unavailable (503) after the bounded retries",
     "unreachable": "the base URL could not be reached",
     "transport": "the request could not be sent",
 }
