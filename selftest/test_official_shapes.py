@@ -22,7 +22,7 @@ import pytest
 
 from llmconform import checks, spec, sse
 from llmconform.exchange import Exchange, Request
-from llmconform.verdict import Error, Fail, Warn
+from llmconform.verdict import Error, Fail, Undelivered, Warn
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -629,6 +629,19 @@ def test_azure_first_chunk_as_sent_breaks_official_rules():
     chunks[0] |= {"id": "x", "created": 0}
     found = _verdict(CHAT_STREAM.test_constant_fields, _chat_stream(chunks))
     assert found.startswith("fail") and "one id" in found, found
+
+
+def test_azure_first_chunk_as_sent_is_one_fail():
+    """Azure's filter chunk as sent (object "", id "", created 0) is one root cause: chunk-schema
+    FAILs it (above); constant-fields compares only the chunks that say they are chunks."""
+    chunks = _recorded_chunks()
+    chunks[0] |= {"object": "", "id": "", "created": 0}
+    assert _verdict(CHAT_STREAM.test_constant_fields, _chat_stream(chunks)) == "pass"
+    # Every chunk of another object: nothing to compare, and chunk-schema owns it.
+    chunks = [c | {"object": "chat.completion"} for c in _recorded_chunks()]
+    with pytest.raises(Undelivered) as undecided:
+        CHAT_STREAM.test_constant_fields(_chat_stream(chunks))
+    assert undecided.value.owner == "stream/chunk-schema", undecided.value.owner
 
 
 def test_official_chat_function_call_deltas_pass():
