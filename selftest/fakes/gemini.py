@@ -401,6 +401,23 @@ def _signatures(body: dict[str, Any], f: FakeRequest) -> Reply | None:
     return None
 
 
+# Google's own ListModels entries for models that are no generateContent model, with the
+# supportedGenerationMethods Google lists for them (googleapis google/ai/generativelanguage/v1beta/
+# model.proto, Model; model_service.proto, ListModelsResponse), and a Gemma model that is one.
+OFFICIAL_MODELS = [
+    {"name": f"models/{name}", "version": version, "displayName": name, "description": "",
+     "inputTokenLimit": limits[0], "outputTokenLimit": limits[1], "supportedGenerationMethods": methods}
+    for name, version, limits, methods in (
+        ("gemini-embedding-001", "001", (2048, 1), ["embedContent", "countTextTokens", "countTokens",
+                                                    "asyncBatchEmbedContent"]),
+        ("text-embedding-004", "004", (2048, 1), ["embedContent"]),
+        ("imagen-4.0-generate-001", "001", (480, 8192), ["predict"]),
+        ("veo-3.0-generate-001", "3.0", (480, 8192), ["predictLongRunning"]),
+        ("aqa", "001", (7168, 1024), ["generateAnswer"]),
+        ("gemini-2.0-flash-live-001", "001", (131072, 8192), ["bidiGenerateContent", "countTokens"]),
+        ("gemma-3-27b-it", "001", (131072, 8192), ["generateContent", "countTokens"]))]
+
+
 def _models(model: str, f: FakeRequest) -> dict[str, Any]:
     name = model if f.has("gemini.model-name-bare") else f"models/{model}"
     return {"name": name, "version": "001", "displayName": "Fake model", "description": "A loopback fake",
@@ -424,6 +441,8 @@ def gemini(f: FakeRequest) -> Reply:
         if not model:
             listed = [] if f.has("gemini.models-hidden") else [_models(MODEL, f)]
             every = [*listed, _models("fake-embedding-001", f)]
+            if f.has("gemini.models-official"):
+                every = [*listed, *OFFICIAL_MODELS]
             if f.has("gemini.models-paged"):  # one model a page, the next named by nextPageToken
                 start = int(parse_qs(urlsplit(f.path).query).get("pageToken", ["0"])[0])
                 return Reply.json({"models": every[start:start + 1],

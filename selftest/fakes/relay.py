@@ -51,6 +51,38 @@ def openai_refusal(status: int, message: str, kind: str, code: str | None = None
     return status, {"error": {"message": message, "type": kind, "param": None, "code": code}}
 
 
+# OpenAI's own refusals of a model probed on chat completions that it serves on another endpoint: 404,
+# invalid_request_error, param "model", code null (as api.openai.com answers them).
+NOT_A_CHAT_MODEL = (404, {"error": {"message": "This is not a chat model and thus not supported in the "
+                                               "v1/chat/completions endpoint. Did you mean to use v1/completions?",
+                                    "type": "invalid_request_error", "param": "model", "code": None}})
+RESPONSES_ONLY = (404, {"error": {"message": "This model is only supported in v1/responses and not in "
+                                             "v1/chat/completions.",
+                                  "type": "invalid_request_error", "param": "model", "code": None}})
+
+
+def official_openai_models() -> dict[str, Behaviour]:
+    """What api.openai.com's GET /v1/models lists (openai-python api_reference/openapi.transformed.yml,
+    ListModelsResponse of Model {id, object, created, owned_by}), non-chat models included, each refused
+    on chat as OpenAI refuses it: completions-only (CreateCompletionRequest's Preset enum), Responses-only
+    (ModelIdsResponses' ResponsesOnlyModel enum), and the media, audio, embedding, moderation and
+    realtime models (not chat models either)."""
+    chat_refused = {name: Behaviour(refusal=NOT_A_CHAT_MODEL, kind=kind) for name, kind in (
+        ("davinci-002", "chat"), ("babbage-002", "chat"), ("gpt-3.5-turbo-instruct", "chat"),
+        ("dall-e-3", "image"), ("gpt-image-1", "image"), ("tts-1", "audio"), ("whisper-1", "audio"),
+        ("gpt-4o-mini-transcribe", "audio"), ("omni-moderation-latest", "chat"),
+        ("gpt-4o-realtime-preview", "realtime"), ("sora-2", "video"))}
+    return {
+        "gpt-4o": Behaviour(answered="gpt-4o-2024-08-06"),
+        "gpt-4.1-mini": Behaviour(answered="gpt-4.1-mini-2025-04-14"),
+        "text-embedding-3-small": Behaviour(kind="embeddings"),
+        **chat_refused,
+        **{name: Behaviour(refusal=RESPONSES_ONLY) for name in (
+            "o1-pro", "o3-pro-2025-06-10", "o3-deep-research", "computer-use-preview", "gpt-5-codex", "gpt-5-pro",
+            "gpt-5.1-codex-max")},
+    }
+
+
 def standard_models() -> dict[str, Behaviour]:
     """A dozen and more behaviours, each on its own model; the healthy ones are gpt-4o, claude-sonnet-4-5,
     deepseek-chat, glm-4.6 (slow, healthy), text-embedding-3-small and dall-e-3 (not probed)."""

@@ -119,7 +119,8 @@ def matrix(reports: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _short(row: dict[str, Any] | None) -> tuple[str, str, str, str]:
     if row is None:
         return "", "", "", ""
-    avail = {True: "yes", False: "no", None: "np" if row["outcome"] == "not-probed" else "left"}[row["available"]]
+    avail = {True: "yes", False: "no", None: "np" if row["outcome"] in ("not-probed", "not-served")
+             else "left"}[row["available"]]
     if row["available"] is False and row.get("refusal"):
         avail = f"no ({row['refusal']['kind']})"
     return avail, row["echo"] or "-", render.number(row["ttft_ms"]), str(len(row["findings"]))

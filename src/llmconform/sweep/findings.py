@@ -78,6 +78,14 @@ AUTH = re.compile(r"无权|no access|not allowed|permission|forbidden|unauthori[
 UNKNOWN = re.compile(r"model_not_found|model not found|does not exist|unknown model|invalid model|no such model|"
                      r"not a valid model|模型不存在|不支持该模型|unsupported model|model .{0,60}not (supported|"
                      r"available|found|exist)", re.I)
+# The official API's own word that the model exists and is served on another endpoint (never the
+# provider's fault). OpenAI, 404 with param "model": "This is not a chat model and thus not supported in
+# the v1/chat/completions endpoint. Did you mean to use v1/completions?" (completions-only models) and
+# "This model is only supported in v1/responses and not in v1/chat/completions." (ResponsesOnlyModel of
+# openai-python api_reference/openapi.transformed.yml). Google's 404 "... is not supported for
+# generateContent" also names unknown models, so it is read against the list's methods (not_served).
+NOT_SERVED = re.compile(r"not a chat model|only supported in v1/|not supported in the v1/[a-z/]+ endpoint|"
+                        r"did you mean to use v1/", re.I)
 # A 400 about the probe's own parameters (OpenAI's reasoning models refuse max_tokens and
 # temperature 0): the model exists; the sweep asks again with the surface's `sweep-alt` probe.
 PARAMETERS = re.compile(r"(max_tokens|temperature|max_completion_tokens|stream_options)", re.I)
@@ -138,6 +146,8 @@ def refusal_kind(seen: Observation) -> str | None:
         return "unreachable"
     if 200 <= status < 300:
         return "broken"
+    if status in (400, 404) and NOT_SERVED.search(text):
+        return "not-served"
     if NO_CHANNEL.search(text):
         return "no-channel"
     if status == 402 or (status in (403, 429) and QUOTA.search(text)):
@@ -155,7 +165,19 @@ def refusal_kind(seen: Observation) -> str | None:
     return "rejected"
 
 
+def not_served(kind: str | None, surface: str, list_entry: dict[str, Any] | None) -> bool:
+    """A refusal the official API gives a model it serves elsewhere: OpenAI's text (NOT_SERVED), or
+    Google's 404 for a model whose listed supportedGenerationMethods (googleapis
+    google/ai/generativelanguage/v1beta/model.proto) lack generateContent, the method probed."""
+    if kind == "not-served":
+        return True
+    methods = (list_entry or {}).get("supportedGenerationMethods")
+    return (kind in ("unknown-model", "rejected") and surface == "gemini" and isinstance(methods, list)
+            and "generateContent" not in methods)
+
+
 REFUSAL_LABELS = {
+    "not-served": "not served on this surface (the official API serves it elsewhere)",
     "unknown-model": "unknown model", "no-channel": "no channel / upstream unavailable", "quota": "quota",
     "auth": "key refused for this model", "rate-limited": "rate-limited", "server-error": "server error (5xx)",
     "timeout": "no answer in time", "broken": "unusable answer", "rejected": "probe rejected",

@@ -40,6 +40,7 @@ class Item:
     in_catalogue: bool | None  # None: the profile has no catalogue
     deterministic: bool = False
     list_entry: dict[str, Any] | None = None
+    note: str | None = None  # why the official API serves it elsewhere or not at all (from its list or its name)
 
     @property
     def probed(self) -> bool:
@@ -94,11 +95,31 @@ def select(profile: Profile, listing: Listing | None, source: str, names: list[s
         entry = catalogue.get(model)
         kind = entry.kind if entry else sources.guess_kind(model)
         # Gemini's list says what each model serves: one that cannot generateContent is no chat model.
+        # googleapis google/ai/generativelanguage/v1beta/model.proto, Model.supported_generation_methods
+        # ("The model's supported generation methods"): aqa's generateAnswer, imagen's predict, veo's
+        # predictLongRunning, an embedder's embedContent.
         methods = (listing.entries.get(model) or {}).get("supportedGenerationMethods") if listing else None
+        note: str | None = None
         if not entry and kind == "chat" and isinstance(methods, list) and "generateContent" not in methods:
             kind = "other"
+        if isinstance(methods, list) and "generateContent" not in methods:
+            note = f"its supportedGenerationMethods ({', '.join(map(str, methods))[:120]}) have no generateContent"
         if kind == "chat":
             on: list[str | None] = list(entry.surfaces if entry and entry.surfaces else chat)
+            if not entry and sources.responses_only(model) and "openai-chat" in on:
+                # OpenAI serves it on /v1/responses only (sources._RESPONSES_ONLY): probed there when the
+                # profile declares Responses, else not probed rather than refused by chat.
+                responses = "openai-responses" in on or "openai-responses" in profile.surfaces
+                on = [s for s in on if s != "openai-chat"]
+                if responses and "openai-responses" not in on:
+                    on.append("openai-responses")
+                if not on:
+                    on = [None]
+                    note = ("OpenAI serves it on v1/responses only (ResponsesOnlyModel); declare openai-responses "
+                            "to probe it there")
+        elif kind == "completions":
+            on = [None]
+            note = "OpenAI serves it on v1/completions only (CreateCompletionRequest); no contract here"
         elif kind == "embeddings":
             # /v1/embeddings is OpenAI's; a provider probed on Gemini's own API alone does not serve it.
             on = [None] if chat == ["gemini"] else ["embeddings"]
@@ -114,7 +135,8 @@ def select(profile: Profile, listing: Listing | None, source: str, names: list[s
                 listed=(model in listed_set) if listed_set is not None else None,
                 in_catalogue=(entry is not None) if catalogue else None,
                 deterministic=bool(entry and entry.deterministic),
-                list_entry=listing.entries.get(model) if listing is not None else None))
+                list_entry=listing.entries.get(model) if listing is not None else None,
+                note=note if surface is None else None))
     return items
 
 
@@ -181,7 +203,7 @@ def render(profile: Profile, items: list[Item], *, source: str, list_requests: i
     for item in items:
         if not item.probed:
             why = (f"declare {MEDIA_SURFACES[item.kind][0]} with feature '{MEDIA_SURFACES[item.kind][1]}' to probe "
-                   "it (one paid request)") if item.kind in MEDIA_SURFACES else "no contract here"
+                   "it (one paid request)") if item.kind in MEDIA_SURFACES else item.note or "no contract here"
             lines.append(f"  -     {item.model}  ({item.kind}: not probed, {why})")
             continue
         assert item.surface is not None

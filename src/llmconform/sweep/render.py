@@ -29,7 +29,10 @@ def number(value: Any, digits: int = 0) -> str:
 
 def availability(row: dict[str, Any]) -> str:
     if row["outcome"] == "not-probed":
-        return f"not probed ({row['kind']})"
+        return f"not probed ({row['kind']}" + (f": {row['note']}" if row.get("note") else "") + ")"
+    if row["outcome"] == "not-served":  # the official API serves the model on another endpoint
+        refused = row.get("refusal") or {}
+        return f"not served on this surface ({refused.get('status')}: {str(refused.get('message', ''))[:120]})"
     if row["outcome"] == "left-out":
         return "left out"  # the headline says why: the budget, or an interrupt
     if row["available"]:
@@ -171,7 +174,7 @@ def junit(report: dict[str, Any]) -> str:
         if worst:
             case = replace(case, outcome="failure" if found["fail"] else "error", kind=worst[0]["id"],
                            message="; ".join(f"{f['id']}: {f['message']}" for f in worst), text=evidence)
-        elif row["outcome"] in ("not-probed", "left-out"):
+        elif row["outcome"] in ("not-probed", "not-served", "left-out"):
             why = report["left_out"]["reason"] if row["outcome"] == "left-out" else None
             case = replace(case, outcome="skipped", message=availability(row) + (f": {why}" if why else ""))
         elif found["warn"]:

@@ -49,6 +49,7 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "available": sum(r["available"] is True for r in rows),
         "unavailable": sum(r["available"] is False for r in rows),
         "not_probed": sum(r["outcome"] == "not-probed" for r in rows),
+        "not_served": sum(r.get("outcome") == "not-served" for r in rows),
         "left_out": sum(r["outcome"] == "left-out" for r in rows),
         "refusals": dict(sorted(Counter(r["refusal"]["kind"] for r in rows if r["refusal"]).items())),
         "findings": dict(sorted(Counter(f["id"] for r in rows for f in r["findings"]).items())),

@@ -139,6 +139,11 @@ class SweepRun:
             row["outcome"] = "left-out"
             return
         promised = bool(item.listed) or bool(item.in_catalogue)
+        if fnd.not_served(kind, item.surface, item.list_entry):
+            # The model exists and the official API serves it on another endpoint: no verdict on the
+            # provider, the refusal kept as evidence.
+            row.update(available=None, outcome="not-served", refusal=refusal_evidence("not-served", seen))
+            return
         if kind is not None:
             row.update(available=False, outcome="refused", refusal=refusal_evidence(kind, seen))
             found = fnd.refusal_finding(kind, seen, promised=promised)
@@ -228,6 +233,7 @@ def base_row(item: Item) -> dict[str, Any]:
         "output_tokens": None, "answer": None, "backend": [], "timing": None, "reference": None, "stream": None,
         "billing": None,
         "findings": fnd.catalogue_findings(item.model, item.listed, item.in_catalogue), "reproduce": "",
+        "note": item.note,
     }
 
 

@@ -46,15 +46,38 @@ _KIND_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # No contract here at all (rerankers, moderation): never sent a chat probe they would refuse.
     ("other", re.compile(r"rerank|moderation", re.I)),
 )
-# Every kind a row may carry: the catalogue's, and "other" for a guessed name no kind fits.
-ROW_KINDS = (*MODEL_KINDS, "other")
+# OpenAI's legacy completions models: served on POST /v1/completions only; chat answers them 404 "This
+# is not a chat model and thus not supported in the v1/chat/completions endpoint". Source: openai-python
+# api_reference/openapi.transformed.yml (e43b422, 2026-08-21), CreateCompletionRequest.model's `Preset`
+# enum (gpt-3.5-turbo-instruct, davinci-002, babbage-002), and the retired text-/code- models before them.
+_COMPLETIONS_ONLY = re.compile(r"^(gpt-3\.5-turbo-instruct|davinci-002|babbage-002|text-(davinci|curie|babbage|ada)-\d+"
+                               r"|code-(davinci|cushman)-\d+)(-\d{4})?$", re.I)
+# OpenAI's models served on POST /v1/responses only; chat answers them 404 "This model is only supported in
+# v1/responses and not in v1/chat/completions." Source: the same spec, ModelIdsResponses' `ResponsesOnlyModel`
+# enum (o1-pro, o3-pro, o3-/o4-mini-deep-research, computer-use-preview, gpt-5-codex, gpt-5.1-codex-max,
+# gpt-5-pro, gpt-5.5-pro and their dated snapshots); its families by name (-pro, -codex, -deep-research)
+# for the snapshots and successors the enum does not name yet. Anchored on OpenAI's own prefixes: Google's
+# `gemini-2.5-computer-use-preview-*` is a generateContent model.
+_RESPONSES_ONLY = re.compile(r"^(o\d+(-mini)?-(pro|deep-research)|gpt-\d+(\.\d+)?(-\w+)?-(pro|codex(-max|-mini)?)"
+                             r"|gpt-\d+(\.\d+)?-codex(-max|-mini)?|codex-mini(-latest)?|computer-use-preview)"
+                             r"(-\d{4}-\d{2}-\d{2})?$", re.I)
+# Every kind a row may carry: the catalogue's, "completions" for OpenAI's completions-only models (no
+# contract here), and "other" for a guessed name no kind fits.
+ROW_KINDS = (*MODEL_KINDS, "completions", "other")
 
 
 def guess_kind(name: str) -> str:
+    if _COMPLETIONS_ONLY.match(name.rsplit("/", 1)[-1]):
+        return "completions"
     for kind, pattern in _KIND_PATTERNS:
         if pattern.search(name):
             return kind
     return "chat"
+
+
+def responses_only(name: str) -> bool:
+    """An OpenAI model that POST /v1/responses serves and chat completions does not (see _RESPONSES_ONLY)."""
+    return bool(_RESPONSES_ONLY.match(name.rsplit("/", 1)[-1]))
 
 
 def family(name: str) -> str:
