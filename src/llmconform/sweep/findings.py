@@ -85,11 +85,13 @@ UNKNOWN = re.compile(r"model_not_found|model not found|does not exist|unknown mo
 # openai-python api_reference/openapi.transformed.yml). Google's 404 "... is not supported for
 # generateContent" also names unknown models, so it is read against the list's methods (not_served).
 NOT_SERVED = re.compile(r"not a chat model|only supported in v1/|not supported in the v1/[a-z/]+ endpoint|"
-                        r"did you mean to use v1/", re.I)
+                        r"did you mean to use v1/|models require at least one of '", re.I)
 # A 400 about the probe's own parameters (OpenAI's reasoning models refuse max_tokens and
 # temperature 0): the model exists; the sweep asks again with the surface's `sweep-alt` probe.
 PARAMETERS = re.compile(r"(max_tokens|temperature|max_completion_tokens|stream_options)", re.I)
-UNSUPPORTED = re.compile(r"unsupported|not supported|does not support|only the default|invalid", re.I)
+# "incompatible": OpenAI's search models (gpt-4o-search-preview) answer 400 "Model incompatible request
+# argument supplied: temperature" (param null), as users of api.openai.com report it (vercel/ai#5609).
+UNSUPPORTED = re.compile(r"unsupported|not supported|does not support|only the default|invalid|incompatible", re.I)
 ALT_PROBE = "sweep-alt"
 
 

@@ -110,12 +110,14 @@ def select(profile: Profile, listing: Listing | None, source: str, names: list[s
                 # OpenAI serves it on /v1/responses only (sources._RESPONSES_ONLY): probed there when the
                 # profile declares Responses, else not probed rather than refused by chat.
                 responses = "openai-responses" in on or "openai-responses" in profile.surfaces
-                on = [s for s in on if s != "openai-chat"]
-                if responses and "openai-responses" not in on:
+                on = [s for s in on if s not in ("openai-chat", "openai-responses")]
+                if responses and not sources.needs_tools(model):
                     on.append("openai-responses")
                 if not on:
                     on = [None]
-                    note = ("OpenAI serves it on v1/responses only (ResponsesOnlyModel); declare openai-responses "
+                    note = ("OpenAI answers it only with a hosted tool (deep research, computer use), which the "
+                            "probe does not send" if sources.needs_tools(model) else
+                            "OpenAI serves it on v1/responses only (ResponsesOnlyModel); declare openai-responses "
                             "to probe it there")
         elif kind == "completions":
             on = [None]

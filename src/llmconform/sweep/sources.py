@@ -61,6 +61,12 @@ _COMPLETIONS_ONLY = re.compile(r"^(gpt-3\.5-turbo-instruct|davinci-002|babbage-0
 _RESPONSES_ONLY = re.compile(r"^(o\d+(-mini)?-(pro|deep-research)|gpt-\d+(\.\d+)?(-\w+)?-(pro|codex(-max|-mini)?)"
                              r"|gpt-\d+(\.\d+)?-codex(-max|-mini)?|codex-mini(-latest)?|computer-use-preview)"
                              r"(-\d{4}-\d{2}-\d{2})?$", re.I)
+# Responses-only models OpenAI answers only with a hosted tool in the request, which the cheap probe
+# never sends: deep research refuses a request without one ("Deep research models require at least one of
+# 'web_search_preview' or 'mcp' tools.", 400, as api.openai.com answers; platform.openai.com/docs/models/
+# o3-deep-research), computer-use-preview is the computer_use_preview tool's model (the spec's
+# ComputerUsePreviewTool). Not probed: their refusal would be the probe's fault.
+_NEEDS_TOOLS = re.compile(r"^(o\d+(-mini)?-deep-research|computer-use-preview)(-\d{4}-\d{2}-\d{2})?$", re.I)
 # Every kind a row may carry: the catalogue's, "completions" for OpenAI's completions-only models (no
 # contract here), and "other" for a guessed name no kind fits.
 ROW_KINDS = (*MODEL_KINDS, "completions", "other")
@@ -73,6 +79,11 @@ def guess_kind(name: str) -> str:
         if pattern.search(name):
             return kind
     return "chat"
+
+
+def needs_tools(name: str) -> bool:
+    """An OpenAI model that answers no request without a hosted tool (see _NEEDS_TOOLS)."""
+    return bool(_NEEDS_TOOLS.match(name.rsplit("/", 1)[-1]))
 
 
 def responses_only(name: str) -> bool:
