@@ -31,6 +31,7 @@ class Behaviour:
     listed: bool = True
     kind: str = "chat"  # chat | embeddings | image (never probed)
     refusal: tuple[int, dict[str, Any]] | None = None  # status and error body, for every request
+    chat_refusal: tuple[int, dict[str, Any]] | None = None  # the same, on chat completions only
     reflect_key: bool = False  # the refusal's message quotes the Authorization header it got
     prompt_tokens: int | None = None  # an injected prompt's count instead of the prompt's own
     persona: str = ""  # text put before every answer
@@ -77,7 +78,7 @@ def official_openai_models() -> dict[str, Behaviour]:
         "gpt-4.1-mini": Behaviour(answered="gpt-4.1-mini-2025-04-14"),
         "text-embedding-3-small": Behaviour(kind="embeddings"),
         **chat_refused,
-        **{name: Behaviour(refusal=RESPONSES_ONLY) for name in (
+        **{name: Behaviour(chat_refusal=RESPONSES_ONLY) for name in (
             "o1-pro", "o3-pro-2025-06-10", "o3-deep-research", "computer-use-preview", "gpt-5-codex", "gpt-5-pro",
             "gpt-5.1-codex-max")},
     }
@@ -161,7 +162,8 @@ class RelayFake:
         self._tries: dict[str, itertools.count[int]] = {}
         self._lock = threading.Lock()
         self.server = FakeProvider(routes={"/v1/models": self._list, "/v1/chat/completions": self._chat,
-                                           "/v1/messages": self._messages, "/v1/embeddings": self._embeddings})
+                                           "/v1/messages": self._messages, "/v1/embeddings": self._embeddings,
+                                           "/v1/responses": self._responses})
 
     # -- lifecycle / counters ---------------------------------------------------------------------------
 
@@ -283,6 +285,8 @@ class RelayFake:
         if isinstance(prepared, Reply):
             return prepared
         body, model, behaviour = prepared
+        if behaviour.chat_refusal is not None:
+            return Reply.json(behaviour.chat_refusal[1], behaviour.chat_refusal[0])
         words, tokens_in = self._answer(body, model, behaviour)
         ident = f"{behaviour.id_prefix}{hashlib.md5(model.encode()).hexdigest()[:20]}"
         answered = behaviour.answered or model
@@ -340,6 +344,37 @@ class RelayFake:
                    sse_event("message_stop", {"type": "message_stop"})]
         # The first chunk (message_start) goes out at once; the injected delay comes before the text.
         chunks = [chunks[0] + chunks[1], *chunks[2:]]
+        return self._stream(chunks, behaviour, behaviour.headers)
+
+    def _responses(self, f: FakeRequest) -> Reply:
+        """A Responses answer (streamed as response.created, output_text deltas, response.completed)."""
+        prepared = self._prepare(f)
+        if isinstance(prepared, Reply):
+            return prepared
+        body, model, behaviour = prepared
+        words, tokens_in = self._answer(body, model, behaviour)
+        text = " ".join(words)
+        usage = {"input_tokens": tokens_in, "input_tokens_details": {"cached_tokens": 0},
+                 "output_tokens": len(words), "output_tokens_details": {"reasoning_tokens": 0},
+                 "total_tokens": tokens_in + len(words)}
+        ident, item = f"resp_{hashlib.md5(model.encode()).hexdigest()[:20]}", "msg_0"
+        message = {"type": "message", "id": item, "status": "completed", "role": "assistant",
+                   "content": [{"type": "output_text", "text": text, "annotations": [], "logprobs": []}]}
+
+        def response(status: str, output: list[Any], counts: Any) -> dict[str, Any]:
+            return {"id": ident, "object": "response", "created_at": 1700000000, "status": status,
+                    "model": behaviour.answered or model, "output": output, "usage": counts}
+
+        if not body.get("stream"):
+            return Reply.json(response("completed", [message], usage))
+        chunks = [sse_event("response.created", {"type": "response.created", "sequence_number": 0,
+                                                 "response": response("in_progress", [], None)})]
+        chunks += [sse_event("response.output_text.delta", {
+            "type": "response.output_text.delta", "item_id": item, "output_index": 0, "content_index": 0,
+            "delta": (" " if i else "") + w, "logprobs": [], "sequence_number": i + 1}) for i, w in enumerate(words)]
+        chunks.append(sse_event("response.completed", {"type": "response.completed",
+                                                       "sequence_number": len(words) + 1,
+                                                       "response": response("completed", [message], usage)}))
         return self._stream(chunks, behaviour, behaviour.headers)
 
     def _embeddings(self, f: FakeRequest) -> Reply:
