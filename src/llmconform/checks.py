@@ -160,14 +160,33 @@ def no_reasoning_markup(text: str, where: str) -> None:
 
 
 def model_echo(requested: Any, answered: Any) -> None:
-    """The answered model is the requested one or a dated snapshot of it (W otherwise)."""
+    """The answered model is the requested one, a dated snapshot of it, or what an official alias
+    resolves to (W otherwise)."""
     if not isinstance(answered, str) or not answered:
         fail("a model name in the answer", answered)
-    if answered == requested or (isinstance(requested, str) and answered.startswith(requested)
-                                 and SNAPSHOT.match(answered[len(requested):])):
+    if answered == requested or (isinstance(requested, str) and (
+            (answered.startswith(requested) and SNAPSHOT.match(answered[len(requested):]))
+            or resolves(requested, answered))):
         return
     warn(f"model {requested!r} (or a dated snapshot of it) echoed", answered, requested=requested,
          answered=answered)
+
+
+def resolves(alias: str, answered: str) -> bool:
+    """Whether `answered` is what an official moving alias names. The official APIs answer an alias
+    with the model it points to today: `claude-3-5-sonnet-latest` → `claude-3-5-sonnet-20241022` and
+    `claude-sonnet-4-0` → `claude-sonnet-4-20250514` (Anthropic docs, Models overview, model aliases);
+    `gemini-flash-latest` → `gemini-2.5-flash-preview-09-2025` (Gemini API docs, Models, latest
+    aliases). Which version is current is not machine-readable, so every word of the alias but
+    `latest` (a trailing `-0`: the major version alone) must be in the answered name: the same family,
+    any version of it."""
+    if alias.endswith("-latest"):
+        words = alias.removesuffix("-latest").split("-")
+    elif alias.endswith("-0"):
+        words = alias.removesuffix("-0").split("-")
+    else:
+        return False
+    return bool(words) and set(words) <= set(answered.split("-"))
 
 
 def follows(answer: str, word: str, expected: str) -> None:
