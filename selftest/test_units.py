@@ -513,3 +513,18 @@ def test_model_echo_knows_official_aliases(requested, answered, verdict):
     except Warn:
         found = "warn"
     assert found == verdict, f"{requested} answered {answered}: expected {verdict}, got {found}"
+
+
+def test_usage_above_the_estimate_is_no_departure_where_thinking_came_back():
+    """Claude 4 returns a summary of its thinking (or a redacted block) and bills the whole thinking
+    (Anthropic docs, Extended thinking): output tokens far above the visible text only warn where no
+    thinking came back; below the estimate still warns either way."""
+    from llmconform import checks
+    from llmconform.verdict import Warn
+
+    summary = "The user greets me; answer briefly. Hello!"
+    checks.usage_consistent(20, 900, summary, thinking_shown_in_part=True)
+    with pytest.raises(Warn):
+        checks.usage_consistent(20, 900, summary)
+    with pytest.raises(Warn):
+        checks.usage_consistent(20, 1, summary * 20, thinking_shown_in_part=True)
