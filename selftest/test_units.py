@@ -490,3 +490,41 @@ def test_a_reports_indented_json_is_jsons_own(value):
 def test_a_value_json_refuses_is_refused_alike():
     with pytest.raises(TypeError):
         result.indented({"set": {1, 2}})
+
+
+@pytest.mark.parametrize(("requested", "answered", "verdict"), [
+    ("gpt-4o", "gpt-4o-2024-08-06", "pass"),
+    ("claude-3-5-sonnet-latest", "claude-3-5-sonnet-20241022", "pass"),  # Anthropic's alias, resolved
+    ("claude-sonnet-4-0", "claude-sonnet-4-20250514", "pass"),
+    ("gemini-flash-latest", "gemini-2.5-flash-preview-09-2025", "pass"),  # Google's moving alias
+    ("chatgpt-4o-latest", "chatgpt-4o-latest", "pass"),
+    ("claude-3-5-sonnet-latest", "gpt-4o-mini-2024-07-18", "warn"),  # another family: substituted
+    ("gemini-flash-latest", "gemini-2.5-pro", "warn"),
+    ("claude-sonnet-4-0", "claude-opus-4-20250514", "warn"),
+    ("gpt-4o", "gpt-4o-mini", "warn"),
+])
+def test_model_echo_knows_official_aliases(requested, answered, verdict):
+    from llmconform import checks
+    from llmconform.verdict import Warn
+
+    try:
+        checks.model_echo(requested, answered)
+        found = "pass"
+    except Warn:
+        found = "warn"
+    assert found == verdict, f"{requested} answered {answered}: expected {verdict}, got {found}"
+
+
+def test_usage_above_the_estimate_is_no_departure_where_thinking_came_back():
+    """Claude 4 returns a summary of its thinking (or a redacted block) and bills the whole thinking
+    (Anthropic docs, Extended thinking): output tokens far above the visible text only warn where no
+    thinking came back; below the estimate still warns either way."""
+    from llmconform import checks
+    from llmconform.verdict import Warn
+
+    summary = "The user greets me; answer briefly. Hello!"
+    checks.usage_consistent(20, 900, summary, thinking_shown_in_part=True)
+    with pytest.raises(Warn):
+        checks.usage_consistent(20, 900, summary)
+    with pytest.raises(Warn):
+        checks.usage_consistent(20, 1, summary * 20, thinking_shown_in_part=True)

@@ -160,14 +160,33 @@ def no_reasoning_markup(text: str, where: str) -> None:
 
 
 def model_echo(requested: Any, answered: Any) -> None:
-    """The answered model is the requested one or a dated snapshot of it (W otherwise)."""
+    """The answered model is the requested one, a dated snapshot of it, or what an official alias
+    resolves to (W otherwise)."""
     if not isinstance(answered, str) or not answered:
         fail("a model name in the answer", answered)
-    if answered == requested or (isinstance(requested, str) and answered.startswith(requested)
-                                 and SNAPSHOT.match(answered[len(requested):])):
+    if answered == requested or (isinstance(requested, str) and (
+            (answered.startswith(requested) and SNAPSHOT.match(answered[len(requested):]))
+            or resolves(requested, answered))):
         return
     warn(f"model {requested!r} (or a dated snapshot of it) echoed", answered, requested=requested,
          answered=answered)
+
+
+def resolves(alias: str, answered: str) -> bool:
+    """Whether `answered` is what an official moving alias names. The official APIs answer an alias
+    with the model it points to today: `claude-3-5-sonnet-latest` → `claude-3-5-sonnet-20241022` and
+    `claude-sonnet-4-0` → `claude-sonnet-4-20250514` (Anthropic docs, Models overview, model aliases);
+    `gemini-flash-latest` → `gemini-2.5-flash-preview-09-2025` (Gemini API docs, Models, latest
+    aliases). Which version is current is not machine-readable, so every word of the alias but
+    `latest` (a trailing `-0`: the major version alone) must be in the answered name: the same family,
+    any version of it."""
+    if alias.endswith("-latest"):
+        words = alias.removesuffix("-latest").split("-")
+    elif alias.endswith("-0"):
+        words = alias.removesuffix("-0").split("-")
+    else:
+        return False
+    return bool(words) and set(words) <= set(answered.split("-"))
 
 
 def follows(answer: str, word: str, expected: str) -> None:
@@ -384,10 +403,14 @@ def estimate_tokens(text: str) -> int:
 
 
 def usage_consistent(input_tokens: Any, output_tokens: Any, text: str, *, reasoning_tokens: Any = None,
-                     where: str = "usage") -> None:
+                     where: str = "usage", thinking_shown_in_part: bool = False) -> None:
     """The one rule for usage against the answer, streamed or not: input tokens above 0 for a
     prompt sent, output tokens above 0 when text came back (F); output tokens within ±50 % of the
-    text's estimate, reasoning tokens aside (W: a heuristic, as token counts are)."""
+    text's estimate, reasoning tokens aside (W: a heuristic, as token counts are). With
+    `thinking_shown_in_part` (Anthropic's thinking: Claude 4 models return a summary of the thinking,
+    or a redacted block, and bill the full thinking — Anthropic docs, Extended thinking, summarized
+    thinking: "the billed output token count will not match the count of tokens you see"), only the
+    lower bound holds."""
     expect(isinstance(input_tokens, int) and not isinstance(input_tokens, bool) and input_tokens > 0,
            f"{where}: input tokens above 0 for the prompt that was sent", input_tokens)
     if not (text or "").strip():
@@ -398,7 +421,7 @@ def usage_consistent(input_tokens: Any, output_tokens: Any, text: str, *, reason
     visible = output_tokens - (reasoning_tokens if isinstance(reasoning_tokens, int) else 0)
     estimate = estimate_tokens(text)
     low = int(estimate * (1 - ESTIMATE_SLACK)) - ESTIMATE_FLOOR
-    high = int(estimate * (1 + ESTIMATE_SLACK)) + ESTIMATE_FLOOR
+    high = int(estimate * (1 + ESTIMATE_SLACK)) + ESTIMATE_FLOOR if not thinking_shown_in_part else visible
     if not low <= visible <= high:
         warn(f"{where}: output tokens near the text's estimate ({low}..{high} for about {estimate})",
              f"{visible} output tokens for {len(text)} characters: {text[:60]!r}", estimate=estimate,

@@ -52,7 +52,8 @@ def test_model_echo(stream):
 def test_usage_consistent(stream):
     """The streamed usage agrees with the stream — the rule the plain answer is held to: input_tokens
     above 0; output_tokens above 0 when text was streamed (F), and within ±50 % of the streamed
-    text's estimate (W)."""
+    text's estimate (W; only the lower bound where thinking was streamed: a summary or redacted, the
+    whole billed)."""
     not_errored(stream, "its final usage")
     data = _data(stream)
     start = next((d for d in data if d.get("type") == START), {})
@@ -65,8 +66,10 @@ def test_usage_consistent(stream):
     inputs = final[-1].get("input_tokens")
     if inputs is None:
         inputs = sub(sub(start, "message"), "usage").get("input_tokens")
+    thinking = any(sub(d, "content_block").get("type") in ("thinking", "redacted_thinking") for d in data
+                   if d.get("type") == BLOCK_START)
     checks.usage_consistent(inputs, final[-1].get("output_tokens"), "".join(event_text(d) for d in data) + thought,
-                            where="the streamed usage")
+                            where="the streamed usage", thinking_shown_in_part=thinking)
 
 
 @pytest.mark.check("anthropic-messages/stream/event-schema", level="must",

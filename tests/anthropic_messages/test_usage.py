@@ -44,14 +44,16 @@ def test_within_limit(basic):
 def test_consistent(basic):
     """Usage agrees with the answer — the rule streamed usage is held to: input tokens (cached ones
     included) above 0, output_tokens above 0 beside text (F), and within ±50 % of the text's
-    estimate, thinking included (W)."""
+    estimate, thinking included (W; above it is no departure where thinking came back, as the
+    thinking shown is a summary or redacted and the whole is billed)."""
     data = checks.ok_json(basic)
     usage = _usage(basic)
     inputs = [usage.get(k) for k in ("input_tokens", *CACHE_FIELDS)]
     total_in = sum(v for v in inputs if isinstance(v, int) and not isinstance(v, bool))
     thought = "".join(str(b.get("thinking") or "") for b in blocks(data, "thinking"))
     checks.usage_consistent(total_in if isinstance(usage.get("input_tokens"), int) else usage.get("input_tokens"),
-                            usage.get("output_tokens"), text(data) + thought)
+                            usage.get("output_tokens"), text(data) + thought,
+                            thinking_shown_in_part=bool(blocks(data, "thinking") or blocks(data, "redacted_thinking")))
 
 
 @pytest.mark.check("anthropic-messages/usage/details-consistent", level="should",
