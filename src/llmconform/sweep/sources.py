@@ -43,8 +43,10 @@ _KIND_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("video", re.compile(r"sora|^veo|kling|vidu|hailuo|^wan\d|t2v|i2v|seedance|pixverse|runway|hunyuan-video|"
                          r"video", re.I)),
     ("audio", re.compile(r"tts|whisper|transcribe|-audio|audio-|speech|eleven|suno|^gpt-audio", re.I)),
-    # No contract here at all (rerankers, moderation): never sent a chat probe they would refuse.
-    ("other", re.compile(r"rerank|moderation", re.I)),
+    # No contract here at all (rerankers, moderation; Google's `aqa`, whose only method is generateAnswer in
+    # its ListModels entry, googleapis google/ai/generativelanguage/v1beta/generative_service.proto
+    # GenerateAnswer): never sent a chat probe they would refuse.
+    ("other", re.compile(r"rerank|moderation|^aqa$", re.I)),
 )
 # OpenAI's legacy completions models: served on POST /v1/completions only; chat answers them 404 "This
 # is not a chat model and thus not supported in the v1/chat/completions endpoint". Source: openai-python
@@ -73,7 +75,10 @@ ROW_KINDS = (*MODEL_KINDS, "completions", "other")
 
 
 def guess_kind(name: str) -> str:
-    if _COMPLETIONS_ONLY.match(name.rsplit("/", 1)[-1]):
+    # Without a namespace: Google's OpenAI-compatible list names its models `models/veo-3.0-...`, relays
+    # `google/veo-3`; the anchored patterns read the model's own name.
+    name = name.rsplit("/", 1)[-1]
+    if _COMPLETIONS_ONLY.match(name):
         return "completions"
     for kind, pattern in _KIND_PATTERNS:
         if pattern.search(name):
