@@ -260,8 +260,14 @@ def _bounded(body: Any, target: Target, surface: str, defined: frozenset[str],
     if limit is not None and "." in limit.field:
         holder, field = limit.field.split(".", 1)
         config = body.get(holder)
-        if isinstance(config, dict) and spec.count(config.get(field)) is not None and config[field] > BOUND:
-            body[holder] = {**config, field: BOUND}
+        if isinstance(config, dict):
+            given = spec.count(config.get(field))
+            if (given is not None and given > BOUND) or not any(name in config for name in _spellings(limit)[1]):
+                body[holder] = {**config, field: BOUND}
+        elif holder not in body and holder in defined:
+            # No cap at all: LiteLLM serves such a case (unknown keys and all) and the model writes to
+            # the end of its context. A valid cap beside the invalid part keeps the case invalid and cheap.
+            body[holder] = {field: BOUND}
     elif limit is not None:
         names = (limit.field, *limit.also)
         for name in names:
