@@ -25,7 +25,8 @@ LAYERS = [
     ("surfaces", ["surfaces", "surfaces.*"]),
     ("target", ["target", "documented"]),
     ("checks' fixtures, schemathesis, pre-flight, reports", ["fixtures", "rows", "fuzz", "preflight", "report",
-                                                            "report.*", "console", "options", "sdklane"]),
+                                                            "report.*", "console", "options", "sdklane",
+                                                            "sdkcache"]),
     ("plugin, sweep, the catalogue and the drift check", ["plugin", "sweep", "sweep.*", "catalogue", "drift"]),
     ("command line", ["cli"]),
 ]

@@ -528,3 +528,33 @@ def test_usage_above_the_estimate_is_no_departure_where_thinking_came_back():
         checks.usage_consistent(20, 900, summary)
     with pytest.raises(Warn):
         checks.usage_consistent(20, 1, summary * 20, thinking_shown_in_part=True)
+
+
+def test_two_probes_sending_the_same_bytes_share_one_exchange_named_after_the_first(fake, monkeypatch):
+    """The exchange two probes share is named after the first in suite order, whichever thread sends
+    it: a run's evidence (`probe` in every row) is the same each time."""
+    from types import SimpleNamespace
+
+    from llmconform.client import Limits
+    from llmconform.target import build_target
+
+    monkeypatch.setenv("LLMCONFORM_SHARED_KEY", "sk-shared-probe-0000000001")
+    body = {"model": "m", "input": "Hello"}
+    surface = "openai-responses"
+    profile = parse_profile({"name": "shared", "base_url": fake.base_url, "auth": {"env": "LLMCONFORM_SHARED_KEY"},
+                             "surfaces": {surface: {"model": "m", "features": ["stream", "reasoning"],
+                                                    "requests": {"basic": body, "reasoning": body}}}})
+    target = build_target(profile, mode="live", cassette_root=None, limits=Limits())
+    pool, tasks = target._pool, []
+    try:
+        assert target.request(surface, "basic").key == target.request(surface, "reasoning").key
+        monkeypatch.setattr(target, "_pool", SimpleNamespace(submit=tasks.append))
+        target.prefetch([(surface, "basic"), (surface, "reasoning")])
+        for task in reversed(tasks):  # the second probe's thread gets there first
+            task()
+        shared = target.probe(surface, "basic")
+        assert target.probe(surface, "reasoning") is shared
+        assert shared.request.probe == "basic", f"expected the first probe's name, got {shared.request.probe}"
+    finally:
+        monkeypatch.setattr(target, "_pool", pool)
+        target.close()

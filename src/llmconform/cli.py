@@ -36,6 +36,7 @@ from llmconform.profile import (
 from llmconform.settings import Mode, RunSettings
 
 if TYPE_CHECKING:
+    from llmconform.sdkcache import Answers
     from llmconform.sdklane import Lane
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
@@ -283,7 +284,7 @@ def run(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = N
 
 
 def _run(argv: list[str], stdout: TextIO | None, stderr: TextIO | None) -> int:
-    from llmconform import sdklane
+    from llmconform import sdkcache, sdklane
 
     stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
     own = argv[: argv.index("--")] if "--" in argv else argv
@@ -293,13 +294,16 @@ def _run(argv: list[str], stdout: TextIO | None, stderr: TextIO | None) -> int:
     lane = None
     try:
         settings = parse_run(argv)
+        answers = None
         # A replay's SDK checks run in a worker (sdklane) whose SDK imports cost more CPU than
         # collecting the suite: started before anything else is imported or read, it has the most time
         # (a replay that picks its checks starts it once collected, if an SDK check is left: the plugin).
-        if (settings.replay and not settings.plan and not {"--collect-only", "--co"} & set(settings.pytest_args)
-                and sdklane.early(settings.checks, settings.select, settings.pytest_args)):
-            lane = sdklane.start()
-        return _run_with(settings, lane, stdout, stderr)
+        # The same replay run again reuses the SDK answers of the last (sdkcache): no worker then.
+        if settings.replay and not settings.plan and not {"--collect-only", "--co"} & set(settings.pytest_args):
+            answers = sdkcache.Answers.open(argv)
+            if not answers.warm and sdklane.early(settings.checks, settings.select, settings.pytest_args):
+                lane = sdklane.start()
+        return _run_with(settings, lane, stdout, stderr, answers)
     except (UsageError, ProfileError) as exc:
         print(f"llmconform: {exc}", file=stderr)
         return EXIT_USAGE
@@ -308,7 +312,8 @@ def _run(argv: list[str], stdout: TextIO | None, stderr: TextIO | None) -> int:
             lane.stop()  # the run's plugin stopped it already, unless the run never began
 
 
-def _run_with(settings: RunSettings, lane: Lane | None, stdout: TextIO, stderr: TextIO) -> int:
+def _run_with(settings: RunSettings, lane: Lane | None, stdout: TextIO, stderr: TextIO,
+              answers: Answers | None = None) -> int:
     import pytest
 
     from llmconform.console import Console
@@ -329,7 +334,7 @@ def _run_with(settings: RunSettings, lane: Lane | None, stdout: TextIO, stderr: 
         return EXIT_USAGE
     # With the JSON report on stdout, everything else goes to stderr.
     console = Console(stderr if settings.report_json == "-" else stdout, settings.verbosity)
-    plugin = Plugin(settings, targets, console, baselines, lane)
+    plugin = Plugin(settings, targets, console, baselines, lane, answers)
     with _no_autoload(), contextlib.redirect_stdout(io.StringIO()) as swallowed:
         code = pytest.main(pytest_args(settings), plugins=[plugin])
     if plugin.interrupted:

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from pytest_recording import network
 
-from llmconform import interrupt, sdklane
+from llmconform import interrupt, sdkcache, sdklane
 from llmconform.checkid import binding_of, binding_problems, check_id, rule_of
 from llmconform.console import Console
 from llmconform.exchange import Exchange
@@ -47,7 +47,8 @@ class Plugin:
     __name__ = "llmconform"
 
     def __init__(self, settings: RunSettings, targets: list[Target], console: Console,
-                 baselines: dict[str, Report] | None = None, lane: sdklane.Lane | None = None) -> None:
+                 baselines: dict[str, Report] | None = None, lane: sdklane.Lane | None = None,
+                 answers: sdkcache.Answers | None = None) -> None:
         self.settings = settings
         self.baselines = baselines or {}  # vendor -> its --baseline report, read before any request
         self.results: list[Report] = []  # the run's reports, as the result model reads them
@@ -65,6 +66,9 @@ class Plugin:
         self._closing = contextlib.ExitStack()  # what the run holds open until it ends (unconfigure)
         # The SDK lane's worker, when the CLI started it as soon as it knew the run was a replay.
         self.lane: sdklane.Lane | None = lane
+        # The SDK answers stored by the last replay of the same command line (sdkcache): warm, the
+        # worker is started only for a check whose inputs changed.
+        self.answers = answers or sdkcache.Answers(None, None)
         self._decided: list[pytest.Item] = []  # skipped before they run, never run (_decide_skips)
         # Their rows in suite order, each with how many checks run before it (it is reported when
         # the next check starts): (checks before it, vendor, row).
@@ -79,8 +83,8 @@ class Plugin:
             # it down around every check, through five fixtures each: a tenth of a replay's checks.)
             self._closing.enter_context(network.blocking_context())
             settings = self.settings
-            if not session.config.option.collectonly and sdklane.early(settings.checks, settings.select,
-                                                                       settings.pytest_args):
+            if not session.config.option.collectonly and not self.answers.warm \
+                    and sdklane.early(settings.checks, settings.select, settings.pytest_args):
                 # The SDK checks run in a worker that imports the SDKs meanwhile (sdklane): more
                 # CPU than collecting the suite, off the replay's path.
                 self.lane = self.lane or sdklane.start()
@@ -225,7 +229,7 @@ class Plugin:
             self.lane.stop()
             self.lane = None
         elif (self.lane is None and in_lane and self.settings.replay and not session.config.option.collectonly
-              and not self.settings.plan):
+              and not self.settings.plan and not self.answers.warm):
             # A replay that picked its checks (sdklane.early): an SDK check is left, so the worker starts now.
             self.lane = sdklane.start()
             if self.lane is not None:
@@ -244,15 +248,29 @@ class Plugin:
     def pytest_pyfunc_call(self, pyfuncitem: pytest.Function) -> bool | None:
         """An SDK check of a replay runs in the SDK lane's worker, on a copy of its exchanges."""
         ident = check_id(pyfuncitem)
-        if self.lane is None or ident is None or not sdklane.takes(ident[1]):
+        if not self.settings.replay or ident is None or not sdklane.takes(ident[1]):
             return None
-        args = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
-        if not all(isinstance(value, Exchange) for value in args.values()):
+        if self.lane is None and not self.answers.warm:
+            return None  # no worker (no SDK installed, or a collect-only): pytest runs it here
+        given = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
+        args = {name: value for name, value in given.items() if isinstance(value, Exchange)}
+        if len(args) != len(given):
             return None
-        try:
-            self.lane.run(pyfuncitem.path, pyfuncitem.function.__name__, args)
-        except sdklane.NotPortable:
-            return None  # pytest runs it here, as in a live run
+        path, name = pyfuncitem.path, pyfuncitem.function.__name__
+        key = self.answers.key(path, name, args)
+        answer = self.answers.get(key)
+        if answer is None:
+            if self.lane is None:  # warm, but this check's inputs changed since: the worker starts now
+                self.lane = sdklane.start()
+                if self.lane is None:
+                    return None
+                self._closing.callback(self.lane.stop)
+            try:
+                answer = self.lane.ask(path, name, args)
+            except sdklane.NotPortable:
+                return None  # pytest runs it here, as in a live run
+            self.answers.put(key, answer)
+        sdklane.conclude(answer, list(args.values()))
         return True
 
     # -- verdicts ---------------------------------------------------------------------------
@@ -331,6 +349,8 @@ class Plugin:
                                      html_path=settings.report_html, junit_path=settings.junit,
                                      directory=settings.report_dir)
         self.exit_code = interrupt.EXIT_INTERRUPTED if self.interrupted else 1 if failed else 0
+        if not self.interrupted:
+            self.answers.save()
 
     def pytest_unconfigure(self, config: pytest.Config) -> None:
         for target in self.targets:

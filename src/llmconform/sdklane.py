@@ -85,6 +85,11 @@ class Lane:
         """Run check `name` of the module at `path` in the worker with `args`; return when it passed,
         raise the verdict it raised (its exchange rebound to ours), or an Error when the worker
         could not answer."""
+        conclude(self.ask(path, name, args), list(args.values()))
+
+    def ask(self, path: Path, name: str, args: dict[str, Any]) -> tuple[Any, ...]:
+        """The worker's answer for check `name` of the module at `path` run with `args` (what
+        `conclude` turns into the check's outcome); an Error when the worker could not answer."""
         if self._broken:
             raise Error("SDK lane unavailable", self._broken)
         try:
@@ -108,7 +113,7 @@ class Lane:
             self._fail(f"the SDK worker ended (exit status {self._process.returncode}) {self._stderr_tail()}".strip())
             raise Error("SDK lane unavailable", self._broken) from None
         self._answered = True
-        _raise(answer, list(args.values()))
+        return answer  # type: ignore[no-any-return]
 
     def stop(self) -> None:
         process = self._process
@@ -146,7 +151,9 @@ def early(checks: list[str], select: list[str], pytest_args: list[str]) -> bool:
     return not checks and not select and not picking
 
 
-def _raise(answer: tuple[Any, ...], exchanges: list[Exchange]) -> None:
+def conclude(answer: tuple[Any, ...], exchanges: list[Exchange]) -> None:
+    """A worker's answer as the check's own outcome, about `exchanges` (the check's arguments, in
+    order): return when it passed, else raise what it raised."""
     kind = answer[0]
     if kind == "pass":
         return

@@ -49,6 +49,10 @@ class Target:
     # A probe's exchange by (surface, probe), once sent: every check reading it gets it without
     # building its request again (the cache above is keyed by the request).
     _probed: dict[tuple[str, str], Exchange] = field(default_factory=dict)
+    # Two probes that send the same bytes share one exchange; it is named after the first of them in
+    # suite order (prefetch), not after whichever thread got there first: a run's evidence is the same
+    # each time. Request key -> (surface, probe).
+    _named: dict[str, tuple[str, str]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _pool: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(max_workers=6))
 
@@ -151,6 +155,9 @@ class Target:
             else:
                 owner = False
         if owner:
+            named = self._named.get(request.key)
+            if named is not None and named != (request.surface, request.probe):
+                request = replace(request, surface=named[0], probe=named[1])
             try:
                 future.set_result(self.client.send(request))
             except BaseException as exc:  # a suite bug: every check reading it reports it
@@ -249,6 +256,10 @@ class Target:
         The timing probes go first, one at a time, with nothing else in flight: their TTFT and
         tokens/s measure the provider, not the suite's own requests queueing on it."""
         wanted = list(dict.fromkeys(probes))
+        for surface, name in wanted:
+            if spec.websocket(surface, name) is None and spec.sequence(surface, name) is None:
+                with contextlib.suppress(Exception):  # a probe that cannot be built fails where it is read
+                    self._named.setdefault(self.request(surface, name).key, (surface, name))
         if self.mode != Mode.REPLAY:
             for surface, name in wanted:
                 if name == TIMING_PROBE:
