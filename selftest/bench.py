@@ -37,36 +37,41 @@ def _cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _timed(cmd: list[str], runs: int = 3, env: dict[str, str] | None = None) -> tuple[float, float]:
-    """Median wall and CPU seconds of `runs` runs of `cmd` (on a shared machine, CPU is the steadier)."""
-    times, cpu = [], []
-    for _ in range(runs):
-        start, used = time.perf_counter(), _cpu()
-        subprocess.run(cmd, cwd=ROOT, capture_output=True, check=False, env={**os.environ, **(env or {})})
-        times.append(time.perf_counter() - start)
-        cpu.append(_cpu() - used)
-    return statistics.median(times), statistics.median(cpu)
+def _timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Wall and CPU seconds of one run of `cmd`."""
+    start, used = time.perf_counter(), _cpu()
+    subprocess.run(cmd, cwd=ROOT, capture_output=True, check=False, env={**os.environ, **(env or {})})
+    return time.perf_counter() - start, _cpu() - used
 
 
-def offline() -> dict[str, float]:
+def offline(rounds: int = 5) -> dict[str, float]:
     """The replay `make conformance` runs, twice over: as a first run (its SDK lane's worker imports
     the SDKs: more CPU than collecting the suite) and run again unchanged (the SDK answers of the
-    first reused, llmconform.sdkcache: no worker), each against the suite's own collection."""
+    first reused, llmconform.sdkcache: no worker), each against the suite's own collection. The
+    variants take turns, `rounds` times, and each figure is a median: a shared machine's slow spells
+    fall on all of them alike."""
     profiles = [a for v in _vendors() for a in ("--profile", f"vendors/{v}.yaml")]
     with tempfile.TemporaryDirectory() as scratch:
         replay = [*LLMCONFORM, "run", "--replay", *profiles, "--report-dir", scratch]
-        first, first_cpu = _timed(replay, env={"LLMCONFORM_SDK_CACHE": "off"})
-        cache = {"XDG_CACHE_HOME": str(Path(scratch) / "cache"), "LLMCONFORM_SDK_CACHE": "on"}
-        _timed(replay, runs=1, env=cache)  # the first run, whose answers the next reuse
-        again, again_cpu = _timed(replay, env=cache)
-        no_sdk, no_sdk_cpu = _timed([*replay, "--", "-k", "not sdk"], env={"LLMCONFORM_SDK_CACHE": "off"})
-    collect, collect_cpu = _timed([*LLMCONFORM, "run", "--replay", *profiles, "--", "--collect-only"])
-    return {"replay_s": round(again, 2), "replay_first_run_s": round(first, 2),
-            "replay_without_sdk_lane_s": round(no_sdk, 2), "collect_only_s": round(collect, 2),
-            "ratio": round(again / collect, 2), "ratio_first_run": round(first / collect, 2),
-            "ratio_without_sdk_lane": round(no_sdk / collect, 2),
-            "replay_cpu_s": round(again_cpu, 2), "replay_first_run_cpu_s": round(first_cpu, 2),
-            "replay_without_sdk_lane_cpu_s": round(no_sdk_cpu, 2), "collect_only_cpu_s": round(collect_cpu, 2)}
+        cold = {"LLMCONFORM_SDK_CACHE": "off"}
+        warm = {"XDG_CACHE_HOME": str(Path(scratch) / "cache"), "LLMCONFORM_SDK_CACHE": "on"}
+        variants = {"replay": (replay, warm), "replay_first_run": (replay, cold),
+                    "replay_without_sdk_lane": ([*replay, "--", "-k", "not sdk"], cold),
+                    "collect_only": ([*LLMCONFORM, "run", "--replay", *profiles, "--", "--collect-only"], cold)}
+        _timed(replay, warm)  # the first run, whose SDK answers the runs again reuse
+        measured: dict[str, list[tuple[float, float]]] = {name: [] for name in variants}
+        for _ in range(rounds):
+            for name, (cmd, env) in variants.items():
+                measured[name].append(_timed(cmd, env))
+    result = {}
+    for name, runs in measured.items():
+        result[f"{name}_s"] = round(statistics.median(w for w, _ in runs), 2)
+        result[f"{name}_cpu_s"] = round(statistics.median(c for _, c in runs), 2)
+    collect = result["collect_only_s"]
+    result.update(ratio=round(result["replay_s"] / collect, 2),
+                  ratio_first_run=round(result["replay_first_run_s"] / collect, 2),
+                  ratio_without_sdk_lane=round(result["replay_without_sdk_lane_s"] / collect, 2))
+    return result
 
 
 def live(surfaces: dict[str, list[str]]) -> dict[str, dict[str, float]]:
