@@ -66,7 +66,7 @@ def test_a_second_replay_reuses_the_answers_and_reports_the_same_rows(cache, tmp
     first = _replay(report)
     assert len(cache) == 1, "a first replay asks the worker"
     assert _sdk_rows(first), "the replay decides SDK checks"
-    second = _replay(report)
+    second = _replay(tmp_path / "elsewhere" / "report.json")  # the same replay, its report written elsewhere
     assert cache[1:] == [], f"expected no worker for a replay run again unchanged, {len(cache) - 1} started"
     assert second == first
 

@@ -11,8 +11,9 @@ files (llmconform, tests/, openapi/), the versions of Python and of the SDKs and
 the check and the exchanges' recorded content (everything but their timings, which a replay does not
 reproduce). A changed cassette or check is a new key: its check goes to the worker, started then.
 
-The answers of one command line are one file under the cache folder ($XDG_CACHE_HOME/llmconform/
-sdk-answers); the most recent few are kept. `LLMCONFORM_SDK_CACHE=off` asks the worker every time.
+The answers of one command line (its report paths and verbosity aside) are one file under the
+cache folder ($XDG_CACHE_HOME/llmconform/sdk-answers); the most recent few are kept.
+`LLMCONFORM_SDK_CACHE=off` asks the worker every time.
 """
 
 from __future__ import annotations
@@ -39,6 +40,9 @@ KEPT = 16  # command lines whose answers are kept
 # What an SDK check's answer depends on besides the suite's own files: the SDKs, and what they parse
 # and send with (pydantic's validation, httpx's transport), and pytest (a skip is pytest's).
 PACKAGES = ("openai", "anthropic", "google.genai", "pydantic", "pydantic_core", "httpx", "_pytest")
+# Options that change where a run's results go, not which checks run on what: the same replay
+# written to another report file reuses the answers too.
+OUTPUT_OPTIONS = ("--report-json", "--report-md", "--report-html", "--junit", "--report-dir", "--baseline")
 # The answers a later run may reuse: a check's own outcome. An "error" (the suite's own bug, or the
 # worker gone) is asked again.
 KEPT_KINDS = frozenset({"pass", "skip", "verdict", "assert"})
@@ -80,6 +84,24 @@ def _recorded(exchange: Exchange) -> str:
     return repr(fields)
 
 
+def _selecting(argv: list[str]) -> list[str]:
+    """The command line without its output options (report paths, verbosity): what picks the checks
+    and their exchanges. pytest's own arguments, after `--`, are kept whole."""
+    own, rest = (argv[: argv.index("--")], argv[argv.index("--"):]) if "--" in argv else (argv, [])
+    kept, skip = [], False
+    for arg in own:
+        if skip:
+            skip = False
+        elif arg in OUTPUT_OPTIONS:
+            skip = True  # its value follows
+        elif arg.split("=", 1)[0] in OUTPUT_OPTIONS or arg in ("--verbose", "--quiet") \
+                or (len(arg) > 1 and arg[0] == "-" and set(arg[1:]) <= {"v", "q"}):
+            continue
+        else:
+            kept.append(arg)
+    return kept + rest
+
+
 class Answers:
     """The answers of one command line: those its last run stored, and those this run adds."""
 
@@ -96,7 +118,7 @@ class Answers:
         if os.environ.get(SWITCH, "").lower() in ("off", "0", "no", "false"):
             return cls(None, None)
         try:
-            command = hashlib.sha256("\0".join([_inputs(), os.getcwd(), *argv]).encode()).hexdigest()
+            command = hashlib.sha256("\0".join([_inputs(), os.getcwd(), *_selecting(argv)]).encode()).hexdigest()
         except OSError:  # a suite file unreadable: nothing reused, nothing stored
             return cls(None, None)
         path = _folder() / f"{command[:32]}.pickle"
