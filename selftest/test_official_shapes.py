@@ -260,6 +260,22 @@ def test_official_responses_stream_broken_once_fails(events, phrase):
     assert found.startswith("fail") and phrase in found, found
 
 
+def _summary_part_done(status: str) -> list[dict[str, Any]]:
+    events = copy.deepcopy(_official_stream())
+    next(e for e in events if e["type"] == "response.reasoning_summary_part.done")["status"] = status
+    return events
+
+
+def test_an_interrupted_summary_part_passes_and_an_unknown_status_fails():
+    """openai-python api_reference at e43b4224: ResponseReasoningSummaryPartDoneEvent.status is
+    `incomplete` when generation was interrupted (omitted otherwise), and nothing else."""
+    interrupted = _stream("openai-responses", _summary_part_done("incomplete"))
+    assert [_verdict(getattr(RESPONSES_STREAM, check), interrupted) for check in STREAM_CHECKS] == \
+        ["pass"] * len(STREAM_CHECKS)
+    found = _verdict(RESPONSES_STREAM.test_event_schema, _stream("openai-responses", _summary_part_done("done")))
+    assert found.startswith("fail") and "'incomplete'" in found, found
+
+
 @pytest.mark.parametrize("tier", SERVICE_TIERS)
 @pytest.mark.parametrize("tool_choice", ["auto", {"type": "shell"}, {"type": "apply_patch"},
                                          {"type": "programmatic_tool_calling"}, {"type": "custom", "name": "grep"},
